@@ -1,0 +1,15 @@
+import type { JobSpec } from '../../shared/job-spec'
+import { copyHooks } from './copy'
+import type { KindHooks } from './kind-hooks'
+import { probeHooks } from './probe'
+import { urlsHooks } from './urls'
+
+export const kindHooks: { [K in JobSpec['kind']]: KindHooks<Extract<JobSpec, { kind: K }>> } = {
+  copy: copyHooks,
+  urls: urlsHooks,
+  probe: probeHooks,
+}
+
+export function hooksFor(spec: JobSpec): KindHooks {
+  return kindHooks[spec.kind] as KindHooks
+}

@@ -1,0 +1,17 @@
+import type { ItemRow } from '../../shared/api-types'
+import type { JobSpec } from '../../shared/job-spec'
+
+/**
+ * What the farmer (main process) knows of a kind beyond its shared traits. Only cheap work belongs
+ * here: a few `stat` calls to refuse a bad job at once with a clear message. Anything that walks,
+ * reads or parses in bulk is done by the kind's plan in a worker.
+ */
+export interface KindHooks<S extends JobSpec = JobSpec> {
+  /** Problems that make the job impossible, as sentences for the person; empty when it can start. */
+  check(spec: S): Promise<string[]>
+  /** Columns and rows for `jobs.export` (CSV/JSON), when the kind's results are tabular. */
+  exportRows?: {
+    columns: readonly string[]
+    row(item: ItemRow): Record<string, string | number | boolean | null>
+  }
+}

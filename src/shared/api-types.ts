@@ -1,0 +1,94 @@
+import { z } from 'zod'
+import { jobSpecSchema, poolNameSchema } from './job-spec'
+import { jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
+
+/** A job as lists and progress bars show it. Rates are moving averages per second. */
+export const jobSummarySchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  title: z.string(),
+  state: jobStateSchema,
+  priority: z.number().int(),
+  pool: poolNameSchema,
+  planOnly: z.boolean(),
+  planned: z.boolean(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  itemsTotal: z.number(),
+  itemsDone: z.number(),
+  itemsFailed: z.number(),
+  bytesTotal: z.number(),
+  bytesDone: z.number(),
+  itemRate: z.number(),
+  byteRate: z.number(),
+  etaMs: z.number().nullable(),
+  current: z.array(z.string()),
+  error: z.string().nullable(),
+})
+export type JobSummary = z.infer<typeof jobSummarySchema>
+
+export const jobDetailSchema = jobSummarySchema.extend({
+  spec: jobSpecSchema,
+  notes: z.array(z.string()),
+  facts: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  timeline: z.array(z.object({ at: z.number(), state: jobStateSchema, note: z.string() })),
+})
+export type JobDetail = z.infer<typeof jobDetailSchema>
+
+export const itemRowSchema = z.object({
+  id: z.number().int(),
+  key: z.string(),
+  state: itemStateSchema,
+  attempts: z.number().int(),
+  size: z.number(),
+  error: z.string().nullable(),
+  result: z.unknown(),
+})
+export type ItemRow = z.infer<typeof itemRowSchema>
+
+export const logEntrySchema = z.object({
+  id: z.number().int(),
+  jobId: z.number().int().nullable(),
+  at: z.number(),
+  level: logLevelSchema,
+  /** `core`, or `worker <pid>`. */
+  source: z.string(),
+  message: z.string(),
+})
+export type LogEntry = z.infer<typeof logEntrySchema>
+
+export const workerStates = ['starting', 'idle', 'busy', 'stopping'] as const
+export const workerInfoSchema = z.object({
+  id: z.number().int(),
+  pid: z.number().int().nullable(),
+  state: z.enum(workerStates),
+  jobId: z.number().int().nullable(),
+  current: z.string().nullable(),
+  tasksDone: z.number().int(),
+  restarts: z.number().int(),
+  cpuPercent: z.number().nullable(),
+  memoryBytes: z.number().nullable(),
+})
+export type WorkerInfo = z.infer<typeof workerInfoSchema>
+
+export const poolInfoSchema = z.object({
+  name: poolNameSchema,
+  size: z.number().int(),
+  paused: z.boolean(),
+  closed: z.boolean(),
+  maxRunningJobs: z.number().int(),
+  maxTasksPerWorker: z.number().int(),
+  runningJobs: z.number().int(),
+  queuedJobs: z.number().int(),
+  workers: z.array(workerInfoSchema),
+})
+export type PoolInfo = z.infer<typeof poolInfoSchema>
+
+export const settingsSchema = z.object({
+  poolSizes: z.record(poolNameSchema, z.number().int().min(1).max(64)),
+  notifications: z.boolean(),
+  closeToTray: z.boolean(),
+  theme: z.enum(['light', 'dark', 'system']),
+})
+export type Settings = z.infer<typeof settingsSchema>

@@ -1,0 +1,121 @@
+import { z } from 'zod'
+import {
+  itemRowSchema,
+  jobDetailSchema,
+  jobSummarySchema,
+  logEntrySchema,
+  poolInfoSchema,
+  settingsSchema,
+} from './api-types'
+import { jobOptionsSchema, jobSpecSchema, poolNameSchema } from './job-spec'
+import { itemStateSchema, jobStateSchema, logLevelSchema } from './job-state'
+import type { ErrorInfo } from './user-error'
+
+/**
+ * The one contract between the UI and the farm. The preload allowlist, the main process handlers,
+ * the web host and the renderer's client are all derived from these two maps; every request is
+ * validated with its schema where it arrives.
+ */
+const jobRef = z.object({ jobId: z.number().int().positive() })
+const poolRef = z.object({ pool: poolNameSchema })
+const ok = z.object({ ok: z.literal(true) })
+
+export const apiChannels = {
+  'jobs.create': {
+    request: z.object({ spec: jobSpecSchema, options: jobOptionsSchema.partial().optional() }),
+    response: z.object({ jobId: z.number().int() }),
+  },
+  /** Cheap checks of a spec (paths exist, destination not inside source…) without making a job. */
+  'jobs.check': {
+    request: z.object({ spec: jobSpecSchema }),
+    response: z.object({ problems: z.array(z.string()) }),
+  },
+  'jobs.list': {
+    request: z.object({
+      states: z.array(jobStateSchema).optional(),
+      kind: z.string().optional(),
+      text: z.string().optional(),
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+    }),
+    response: z.object({ jobs: z.array(jobSummarySchema), total: z.number().int() }),
+  },
+  'jobs.get': { request: jobRef, response: jobDetailSchema },
+  'jobs.items': {
+    request: jobRef.extend({
+      state: itemStateSchema.optional(),
+      text: z.string().optional(),
+      limit: z.number().int().min(1).max(10_000).default(500),
+      offset: z.number().int().min(0).default(0),
+    }),
+    response: z.object({ items: z.array(itemRowSchema), total: z.number().int() }),
+  },
+  'jobs.logs': {
+    request: z.object({
+      jobId: z.number().int().positive().nullable(),
+      afterId: z.number().int().min(0).default(0),
+      minLevel: logLevelSchema.default('debug'),
+      text: z.string().optional(),
+      limit: z.number().int().min(1).max(10_000).default(1000),
+    }),
+    response: z.object({ logs: z.array(logEntrySchema) }),
+  },
+  'jobs.pause': { request: jobRef, response: ok },
+  'jobs.resume': { request: jobRef, response: ok },
+  'jobs.cancel': { request: jobRef, response: ok },
+  /** Re-run only the failed items of a finished job. */
+  'jobs.retry': { request: jobRef, response: ok },
+  /** Forget a finished job and its items and logs. */
+  'jobs.remove': { request: jobRef, response: ok },
+  /** A new job with the same spec. */
+  'jobs.rerun': { request: jobRef, response: z.object({ jobId: z.number().int() }) },
+  'jobs.export': {
+    request: jobRef.extend({ format: z.enum(['csv', 'json']), path: z.string().min(1) }),
+    response: z.object({ path: z.string(), rows: z.number().int() }),
+  },
+  'pools.list': { request: z.object({}), response: z.array(poolInfoSchema) },
+  'pools.resize': { request: poolRef.extend({ size: z.number().int().min(1).max(64) }), response: ok },
+  'pools.pause': { request: poolRef, response: ok },
+  'pools.resume': { request: poolRef, response: ok },
+  /** Finish queued work, then stop the pool's workers (Pool.close + join). */
+  'pools.close': { request: poolRef, response: ok },
+  /** Kill the pool's workers now; their jobs' in-flight items go back to the queue. */
+  'pools.terminate': { request: poolRef, response: ok },
+  'settings.get': { request: z.object({}), response: settingsSchema },
+  'settings.set': { request: settingsSchema.partial(), response: settingsSchema },
+  /** A folder listing, for picking paths where there is no native dialog (the browser host). */
+  'fs.list': {
+    request: z.object({ path: z.string().optional() }),
+    response: z.object({
+      path: z.string(),
+      parent: z.string().nullable(),
+      entries: z.array(z.object({ name: z.string(), path: z.string(), isDirectory: z.boolean() })),
+    }),
+  },
+} as const
+
+export const apiEvents = {
+  'job.updated': jobSummarySchema,
+  'job.removed': jobRef,
+  'job.log': z.object({ entries: z.array(logEntrySchema) }),
+  'job.ended': jobSummarySchema,
+  'pool.updated': poolInfoSchema,
+} as const
+
+export type ApiChannel = keyof typeof apiChannels
+export type ApiEvent = keyof typeof apiEvents
+export type ApiRequest<C extends ApiChannel> = z.input<(typeof apiChannels)[C]['request']>
+export type ApiResponse<C extends ApiChannel> = z.output<(typeof apiChannels)[C]['response']>
+export type ApiEventPayload<E extends ApiEvent> = z.output<(typeof apiEvents)[E]>
+
+/** What every transport carries back for a call. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
+
+/** The object the renderer talks to: the preload gives it in Electron, a WebSocket client in a browser. */
+export interface FarmApi {
+  call<C extends ApiChannel>(channel: C, request: ApiRequest<C>): Promise<ApiResponse<C>>
+  on<E extends ApiEvent>(event: E, listener: (payload: ApiEventPayload<E>) => void): () => void
+}
+
+export const apiChannelNames = Object.keys(apiChannels) as ApiChannel[]
+export const apiEventNames = Object.keys(apiEvents) as ApiEvent[]

@@ -1,0 +1,36 @@
+/** Formatting shared by the CLI and the UI, so both say the same thing the same way. */
+const byteUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '–'
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < byteUnits.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${byteUnits[unit]}`
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms) || ms < 0) return '–'
+  const s = Math.round(ms / 1000)
+  if (s < 60) return `${s}s`
+  const m = Math.floor(s / 60)
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`
+  const h = Math.floor(m / 60)
+  return `${h}h${String(m % 60).padStart(2, '0')}m`
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US')
+}
+
+export function formatRate(perSecond: number, unit: 'items' | 'bytes'): string {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return '–'
+  return unit === 'bytes' ? `${formatBytes(perSecond)}/s` : `${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)}/s`
+}
+
+export function percent(done: number, total: number): number {
+  return total > 0 ? Math.min(100, (done / total) * 100) : 0
+}

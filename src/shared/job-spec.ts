@@ -1,0 +1,57 @@
+import { z } from 'zod'
+import { copySpecSchema } from './kinds/copy'
+import { probeSpecSchema } from './kinds/probe'
+import { urlsSpecSchema } from './kinds/urls'
+
+/** A job's specification: what to do, validated at every boundary (IPC, WebSocket, CLI, store). */
+export const jobSpecSchema = z.discriminatedUnion('kind', [copySpecSchema, urlsSpecSchema, probeSpecSchema])
+export type JobSpec = z.infer<typeof jobSpecSchema>
+/** The spec as a caller may write it: options with defaults may be left out. */
+export type JobSpecInput = z.input<typeof jobSpecSchema>
+export type JobKind = JobSpec['kind']
+export const jobKinds = ['copy', 'urls', 'probe'] as const satisfies readonly JobKind[]
+
+export const poolNames = ['disk', 'network', 'cpu'] as const
+export const poolNameSchema = z.enum(poolNames)
+export type PoolName = z.infer<typeof poolNameSchema>
+
+/** How the farm runs a kind: which pool, how many items go to a worker at once, how often to retry. */
+export interface KindTraits {
+  label: string
+  pool: PoolName
+  /** Upper bound of items in one task sent to a worker. */
+  batchItems: number
+  /** Upper bound of item bytes in one task (0: no bound). */
+  batchBytes: number
+  /** Attempts for an item whose run failed with a retryable error. */
+  maxAttempts: number
+  /** Attempts for an item whose worker died under it before the item fails alone. */
+  maxCrashes: number
+}
+
+export const kindTraits: Record<JobKind, KindTraits> = {
+  copy: { label: 'Copy folder', pool: 'disk', batchItems: 256, batchBytes: 64 * 1024 * 1024, maxAttempts: 3, maxCrashes: 3 },
+  urls: { label: 'Analyse URLs', pool: 'network', batchItems: 64, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
+  probe: { label: 'Probe', pool: 'cpu', batchItems: 1024, batchBytes: 0, maxAttempts: 3, maxCrashes: 3 },
+}
+
+/** Options of a job beside its spec. */
+export const jobOptionsSchema = z.object({
+  /** Higher runs first; equal priorities run in the order they were made. */
+  priority: z.number().int().min(-100).max(100).default(0),
+  /** Plan only (a dry run): count, list and check, change nothing. */
+  planOnly: z.boolean().default(false),
+})
+export type JobOptions = z.infer<typeof jobOptionsSchema>
+
+/** A short human title for a job, for lists, the tray and notifications. */
+export function jobTitle(spec: JobSpec): string {
+  switch (spec.kind) {
+    case 'copy':
+      return `Copy ${spec.sources.length === 1 ? spec.sources[0] : `${spec.sources.length} folders`} → ${spec.destination}`
+    case 'urls':
+      return spec.input.type === 'file' ? `Analyse URLs in ${spec.input.path}` : 'Analyse pasted URLs'
+    case 'probe':
+      return `Probe ×${spec.count}`
+  }
+}

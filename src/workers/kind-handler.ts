@@ -1,0 +1,40 @@
+import type { JobSpec } from '../shared/job-spec'
+import type { LogLevel } from '../shared/job-state'
+import type { PlannedItem, PlanSummary, WorkItem } from '../shared/worker-protocol'
+
+/**
+ * What a job kind implements in a worker process. Handlers never know which runtime they run in
+ * (Electron utility process or Node child process): they only see these contexts.
+ */
+export interface TaskContext {
+  jobId: number
+  /** Aborted when the job is cancelled or the farm stops; handlers stop at the next safe point. */
+  signal: AbortSignal
+  log(level: LogLevel, message: string): void
+}
+
+export interface PlanContext extends TaskContext {
+  /** Hand over items as they are found; the runtime sends them on in batches. */
+  emit(item: PlannedItem): void
+}
+
+export interface RunContext extends TaskContext {
+  done(id: number, result?: unknown): void
+  /** `retryable: false` when trying again cannot help; the default is true. */
+  failed(id: number, error: string, options?: { code?: string; retryable?: boolean }): void
+  /** Bytes moved so far within an unfinished item (shows in-file progress and the current item). */
+  progress(id: number, bytesSoFar: number): void
+}
+
+export interface CleanupContext extends TaskContext {
+  reason: 'cancel' | 'resume'
+}
+
+export interface KindHandler<S extends JobSpec = JobSpec> {
+  /** Split the job into items, streamed through `ctx.emit`. Throw a UserError to refuse the job. */
+  plan(spec: S, ctx: PlanContext): Promise<PlanSummary | void>
+  /** Run a batch of items; report each one through `ctx.done` or `ctx.failed`. */
+  run(spec: S, items: WorkItem[], ctx: RunContext): Promise<void>
+  /** Undo what a cancelled job left behind (temporary files…), or tidy up before a resume. */
+  cleanup?(spec: S, ctx: CleanupContext): Promise<void>
+}

@@ -1,0 +1,40 @@
+import type { FromWorker, ToWorker } from '../shared/worker-protocol'
+import { handlers } from './handlers'
+import { startWorkerRuntime } from './worker-runtime'
+
+/**
+ * The one entry file of every worker process. In the desktop app it runs as an Electron utility
+ * process (messages through `process.parentPort`); under the CLI, the web host and the tests it is a
+ * Node child process (messages through `process.send`).
+ */
+interface ParentPort {
+  postMessage(message: unknown): void
+  on(event: 'message', listener: (event: { data: unknown }) => void): void
+}
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
+
+if (parentPort) {
+  startWorkerRuntime(
+    {
+      send: (message: FromWorker) => parentPort.postMessage(message),
+      onMessage: (listener) => parentPort.on('message', (event) => listener(event.data as ToWorker)),
+      exit: (code) => process.exit(code),
+    },
+    handlers,
+  )
+} else if (process.send) {
+  const send = process.send.bind(process)
+  // A farm that dies without saying goodbye must not leave orphaned workers behind.
+  process.on('disconnect', () => process.exit(0))
+  startWorkerRuntime(
+    {
+      send: (message: FromWorker) => void send(message),
+      onMessage: (listener) => process.on('message', (message) => listener(message as ToWorker)),
+      exit: (code) => process.exit(code),
+    },
+    handlers,
+  )
+} else {
+  console.error('task-farm worker: start me from the farm, not by hand.')
+  process.exit(2)
+}
