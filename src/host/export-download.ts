@@ -1,0 +1,38 @@
+import { createReadStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { isUserError } from '../shared/user-error'
+import type { ApiHandlers } from './socket-session'
+
+/**
+ * `GET /export?jobId=N&format=csv|json`: a browser cannot be handed a path on this machine, so the
+ * host has the farm write the export to a temporary file and streams it back as a download.
+ */
+export async function sendExport(request: IncomingMessage, response: ServerResponse, api: ApiHandlers): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+  const jobId = Number(url.searchParams.get('jobId'))
+  const format = url.searchParams.get('format') === 'json' ? 'json' : 'csv'
+  const dir = await mkdtemp(join(tmpdir(), 'task-farm-export-'))
+  const path = join(dir, `job-${jobId}.${format}`)
+  try {
+    await api.handle('jobs.export', { jobId, format, path })
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true })
+    const status = isUserError(error) ? 400 : 500
+    const message = isUserError(error) ? error.message : 'The export failed; see the host log.'
+    if (!isUserError(error)) console.error('task-farm serve: export failed:', error)
+    response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(message)
+    return
+  }
+  response.writeHead(200, {
+    'Content-Type': format === 'json' ? 'application/json' : 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="task-farm-job-${jobId}.${format}"`,
+  })
+  const stream = createReadStream(path)
+  stream.pipe(response)
+  const cleanUp = (): void => void rm(dir, { recursive: true, force: true })
+  stream.on('close', cleanUp)
+  stream.on('error', () => response.destroy())
+}
