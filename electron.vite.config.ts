@@ -1,0 +1,39 @@
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'electron-vite'
+import { resolve } from 'node:path'
+
+const root = import.meta.dirname
+
+export default defineConfig({
+  main: {
+    build: {
+      // Dependencies (better-sqlite3 above all, it is native) load from node_modules at run time.
+      externalizeDeps: true,
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'src/main/index.ts'),
+          // The app forks out/main/worker.js as a utility process; the CLI forks out/node/worker.js.
+          worker: resolve(root, 'src/workers/worker-entry.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A sandboxed preload can require only `electron`: everything else (zod, the contract) is
+      // bundled into one CommonJS file.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(root, 'src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'src/renderer'),
+    build: {
+      rolldownOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },
+    },
+    plugins: [vue()],
+  },
+})
