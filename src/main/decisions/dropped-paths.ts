@@ -1,0 +1,29 @@
+import { isAbsolute, resolve } from 'node:path'
+
+/**
+ * The paths a second launch of the app was given (files dropped on its icon, `task-farm-app ./dir`),
+ * taken from that launch's argv. Flags and the executable (and, unpackaged, the app folder that
+ * `electron .` was started with) are not paths to open.
+ */
+export function droppedPathsFromArgv(
+  argv: readonly string[],
+  workingDirectory: string,
+  options: { isPackaged: boolean },
+): string[] {
+  // Packaged: [exe, ...paths]. Unpackaged: [electron, appFolder, ...paths].
+  const args = argv.slice(options.isPackaged ? 1 : 2)
+  const paths: string[] = []
+  let flagsEnded = false
+  for (const arg of args) {
+    if (!flagsEnded && arg === '--') {
+      flagsEnded = true
+      continue
+    }
+    // Chromium adds its own switches to a second instance's argv (`--allow-file-access-from-files`…).
+    if (!flagsEnded && arg.startsWith('-')) continue
+    if (arg.trim() === '' || /^[a-z][a-z0-9+.-]+:\/\//i.test(arg)) continue
+    const path = isAbsolute(arg) ? resolve(arg) : resolve(workingDirectory, arg)
+    if (!paths.includes(path)) paths.push(path)
+  }
+  return paths
+}

@@ -1,0 +1,33 @@
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { droppedPathsFromArgv } from '../../../src/main/decisions/dropped-paths'
+
+describe('droppedPathsFromArgv', () => {
+  const cwd = resolve('/home/ann/work')
+
+  it('takes the paths after the executable of a packaged app, resolved from its folder', () => {
+    const argv = ['/opt/Task Farm/task-farm', 'photos', resolve('/mnt/backup'), '--allow-file-access-from-files']
+    expect(droppedPathsFromArgv(argv, cwd, { isPackaged: true })).toEqual([
+      resolve(cwd, 'photos'),
+      resolve('/mnt/backup'),
+    ])
+  })
+
+  it('skips the app folder of an unpackaged `electron .`', () => {
+    expect(droppedPathsFromArgv(['/usr/bin/electron', '.', 'a'], cwd, { isPackaged: false })).toEqual([
+      resolve(cwd, 'a'),
+    ])
+  })
+
+  it('drops flags, URLs, blanks and repeats, but keeps dash-named paths after --', () => {
+    const argv = ['exe', '--inspect', 'a', './a', '', 'https://x.org/', '--', '-odd-name']
+    expect(droppedPathsFromArgv(argv, cwd, { isPackaged: true })).toEqual([
+      resolve(cwd, 'a'),
+      resolve(cwd, '-odd-name'),
+    ])
+  })
+
+  it('finds nothing in a bare launch', () => {
+    expect(droppedPathsFromArgv(['exe'], cwd, { isPackaged: true })).toEqual([])
+  })
+})
