@@ -1,21 +1,63 @@
 import { z } from 'zod'
 
 export const conflictPolicies = ['skip', 'overwrite', 'newer', 'different', 'rename'] as const
+export type ConflictPolicy = (typeof conflictPolicies)[number]
 export const symlinkModes = ['copy', 'follow', 'skip'] as const
 
-/** A copy job: every file and empty folder of each source folder into `destination`. */
+/**
+ * A copy job: each source folder is copied, with every file and empty folder, into `destination`
+ * as `destination/<source folder name>` (like `cp -a SRC... DST`).
+ */
 export const copySpecSchema = z.object({
   kind: z.literal('copy'),
   sources: z.array(z.string().min(1, 'A source path is empty.')).min(1, 'Give at least one source folder.'),
   destination: z.string().min(1, 'Give a destination folder.'),
+  /** What to do with a file that is already at the destination. */
   onConflict: z.enum(conflictPolicies).default('skip'),
+  /** Compare a checksum (xxh128) of each source and its copy before the copy takes the real name. */
   verify: z.boolean().default(false),
   /** Keep modification times and permission bits. */
   preserve: z.boolean().default(true),
   symlinks: z.enum(symlinkModes).default('copy'),
+  /** Globs; a pattern without `/` matches a name anywhere, one with `/` a path below the source folder. */
   include: z.array(z.string().min(1)).default([]),
   exclude: z.array(z.string().min(1)).default([]),
   /** Go on even when the destination seems too small. */
   ignoreFreeSpace: z.boolean().default(false),
 })
 export type CopySpec = z.infer<typeof copySpecSchema>
+
+/**
+ * One planned item of a copy job. Its key is the path below the destination folder
+ * (`<source folder name>/a/b.txt`; folders end with `/`). Conflict decisions are taken at plan time
+ * and carried here, so a resumed item can tell "our own finished copy" from "a file that was there before".
+ */
+export type CopyPayload =
+  | {
+      type: 'file' | 'link'
+      /** Index into `spec.sources`. */
+      source: number
+      /** The destination existed at plan time and is to be replaced; its inode then. */
+      replaces?: number
+      /** Keep both: the copy takes this name in the same folder. */
+      renameTo?: string
+      /** Why this entry cannot be copied (found at plan time); the item fails with this sentence. */
+      problem?: string
+    }
+  | {
+      type: 'folder'
+      source: number
+      /** Entries the folder will hold once the job is done, so its times are set after its content. */
+      expect: number
+      problem?: string
+    }
+
+/** What a copied item reports. */
+export interface CopyResult {
+  /** `copied`, or `complete` when an earlier run had already finished it. */
+  outcome: 'copied' | 'complete' | 'folder'
+  /** Destination name when the copy was renamed to keep both. */
+  renamedTo?: string
+  /** xxh128 of the content when verified. */
+  xxh128?: string
+}

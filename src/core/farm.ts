@@ -1,0 +1,363 @@
+import { availableParallelism } from 'node:os'
+import type { JobDetail, JobSummary, PoolInfo } from '../shared/api-types'
+import { jobOptionsSchema, jobSpecSchema, jobTitle, kindTraits, poolNames, type JobOptions, type JobSpec, type PoolName } from '../shared/job-spec'
+import { isFinished, type JobState, type LogLevel } from '../shared/job-state'
+import { UserError } from '../shared/user-error'
+import { FarmEvents } from './farm-events'
+import { HistoryWriter } from './history-writer'
+import { JobScheduler } from './job-scheduler'
+import type { JobRun } from './job-run'
+import { hooksFor } from './kinds'
+import { jobDetail, jobSummary } from './job-views'
+import { FarmLock } from './store/farm-lock'
+import { JobStore } from './store/job-store'
+import { openDatabase } from './store/open-database'
+import { TaskResults } from './task-results'
+import type { WorkerLauncher } from './worker-handle'
+import { WorkerPool, type PoolConfig } from './worker-pool'
+
+export interface FarmOptions {
+  dbPath: string
+  launcher: WorkerLauncher
+  pools?: Partial<Record<PoolName, Partial<PoolConfig>>>
+  /** Start the queued jobs found in the history (the app and the web host); the CLI runs only its own. */
+  autoStart?: boolean
+  cancelGraceMs?: number
+  /** How often progress is published: 100 ms keeps every job at ≤ 10 UI events per second. */
+  tickMs?: number
+}
+
+export const defaultPoolConfig = (): PoolConfig => ({
+  size: Math.max(1, availableParallelism()),
+  maxRunningJobs: 3,
+  maxTasksPerWorker: 0,
+  maxWorkerMemoryBytes: 1024 ** 3,
+  stopGraceMs: 3000,
+})
+
+/** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
+export class Farm {
+  readonly events = new FarmEvents()
+  readonly store: JobStore
+  readonly pools = new Map<PoolName, WorkerPool>()
+  private readonly lock: FarmLock
+  private readonly writer: HistoryWriter
+  private readonly scheduler: JobScheduler
+  private readonly results: TaskResults
+  private readonly dirtyJobs = new Set<number>()
+  private readonly dirtyPools = new Set<PoolName>()
+  private readonly ticker: NodeJS.Timeout
+  private workerIds = 0
+  private closed = false
+
+  constructor(readonly options: FarmOptions) {
+    this.lock = FarmLock.acquire(options.dbPath)
+    try {
+      this.store = new JobStore(openDatabase(options.dbPath, { readonly: false }))
+    } catch (error) {
+      this.lock.release()
+      throw error
+    }
+    this.writer = new HistoryWriter(this.store, (entries) => this.events.emit('job.log', { entries }))
+    this.scheduler = new JobScheduler({
+      store: this.store,
+      writer: this.writer,
+      pools: this.pools,
+      now: Date.now,
+      log: (jobId, level, source, message) => this.log(jobId, level, source, message),
+      jobChanged: (job) => this.dirtyJobs.add(job.id),
+      jobFinished: (job) => this.events.emit('job.ended', this.summary(job.id)),
+      cancelGraceMs: options.cancelGraceMs ?? 3000,
+    })
+    this.results = new TaskResults({ scheduler: this.scheduler, store: this.store, writer: this.writer, log: (...a) => this.log(...a) })
+    this.recover()
+    for (const name of poolNames) this.pools.set(name, this.makePool(name))
+    for (const pool of this.pools.values()) pool.fill()
+    if (options.autoStart) {
+      for (const id of this.store.jobIdsInState('queued')) {
+        const row = this.store.job(id)!
+        this.scheduler.enqueue(id, kindTraits[row.kind as JobSpec['kind']].pool, row.priority)
+      }
+      this.scheduler.admit()
+    }
+    this.ticker = setInterval(() => this.tick(), options.tickMs ?? 100)
+  }
+
+  /** Validates a spec and the kind's cheap checks; the job waits in the queue until its pool has room. */
+  async create(specInput: unknown, optionsInput: Partial<JobOptions> = {}): Promise<number> {
+    const spec = parseSpec(specInput)
+    const options = jobOptionsSchema.parse(optionsInput)
+    const problems = await hooksFor(spec).check(spec)
+    if (problems.length) throw new UserError(problems.join('\n'), 'check-failed')
+    const pool = kindTraits[spec.kind].pool
+    const id = this.store.createJob({ kind: spec.kind, title: jobTitle(spec), spec, priority: options.priority, pool, planOnly: options.planOnly }, Date.now())
+    this.log(id, 'info', 'core', `created: ${jobTitle(spec)}${options.planOnly ? ' (plan only)' : ''}`)
+    this.scheduler.enqueue(id, pool, options.priority)
+    this.scheduler.admit()
+    this.dirtyJobs.add(id)
+    return id
+  }
+
+  async check(specInput: unknown): Promise<string[]> {
+    const spec = parseSpec(specInput)
+    return hooksFor(spec).check(spec)
+  }
+
+  pause(jobId: number): void {
+    const run = this.scheduler.runs.get(jobId)
+    if (run?.state === 'running' && !run.stopping) return this.scheduler.setState(run, 'paused', 'paused by the user')
+    const row = this.row(jobId)
+    if (row.state === 'queued') {
+      this.scheduler.dequeue(jobId)
+      this.store.setState(jobId, 'paused', Date.now(), 'paused before it started')
+      this.dirtyJobs.add(jobId)
+      return
+    }
+    throw new UserError(`Job ${jobId} is ${row.state}: only a running or queued job can be paused.`, 'bad-state')
+  }
+
+  /** Resumes a paused or interrupted job: only its unfinished items run. */
+  resume(jobId: number): void {
+    const run = this.scheduler.runs.get(jobId)
+    if (run) {
+      if (run.state === 'paused' && !run.stopping) return this.scheduler.setState(run, 'running', 'resumed')
+      throw new UserError(`Job ${jobId} is already ${run.stopping ? 'stopping' : run.state}.`, 'bad-state')
+    }
+    const row = this.row(jobId)
+    if (isFinished(row.state)) {
+      throw new UserError(`Job ${jobId} has ended (${row.state}); use retry to re-run its failed items, or run it again.`, 'bad-state')
+    }
+    this.restartFromHistory(jobId, 'resumed')
+  }
+
+  /** Re-runs only the failed items of an ended job (and whatever a cancel or a stop left undone). */
+  retry(jobId: number): void {
+    if (this.scheduler.runs.has(jobId)) throw new UserError(`Job ${jobId} is still active; retry it once it has ended.`, 'bad-state')
+    const row = this.row(jobId)
+    if (row.state === 'queued') throw new UserError(`Job ${jobId} has not run yet.`, 'bad-state')
+    const reset = this.store.resetFailedItems(jobId)
+    if (row.state === 'completed' && reset === 0) throw new UserError(`Job ${jobId} has no failed items to retry.`, 'nothing-to-retry')
+    this.log(jobId, 'info', 'core', `retrying ${reset} failed item${reset === 1 ? '' : 's'}`)
+    this.restartFromHistory(jobId, 'retry')
+  }
+
+  cancel(jobId: number): void {
+    const run = this.scheduler.runs.get(jobId)
+    if (run) {
+      if (run.stopping === 'cancel') return
+      this.log(jobId, 'info', 'core', 'cancelling')
+      return this.scheduler.cancel(run)
+    }
+    const row = this.row(jobId)
+    if (isFinished(row.state)) throw new UserError(`Job ${jobId} has already ended (${row.state}).`, 'bad-state')
+    this.scheduler.dequeue(jobId)
+    this.store.setState(jobId, 'cancelled', Date.now(), 'cancelled before it ran again', { finished: true })
+    this.dirtyJobs.add(jobId)
+  }
+
+  remove(jobId: number): void {
+    if (this.scheduler.runs.has(jobId)) throw new UserError(`Job ${jobId} is active: cancel it before removing it.`, 'bad-state')
+    this.row(jobId)
+    this.scheduler.dequeue(jobId)
+    this.writer.flush()
+    this.store.removeJob(jobId)
+    this.events.emit('job.removed', { jobId })
+  }
+
+  async rerun(jobId: number): Promise<number> {
+    const row = this.row(jobId)
+    return this.create(JSON.parse(row.spec), { priority: row.priority, planOnly: row.plan_only === 1 })
+  }
+
+  summary(jobId: number): JobSummary {
+    return jobSummary(this.row(jobId), this.scheduler.runs.get(jobId))
+  }
+
+  detail(jobId: number): JobDetail {
+    return jobDetail(this.row(jobId), this.scheduler.runs.get(jobId), this.store.timeline(jobId))
+  }
+
+  list(query: Parameters<JobStore['listJobs']>[0]): { jobs: JobSummary[]; total: number } {
+    const { rows, total } = this.store.listJobs(query)
+    return { jobs: rows.map((row) => jobSummary(row, this.scheduler.runs.get(row.id))), total }
+  }
+
+  /** Resolves when the job has ended (or the farm stopped under it). */
+  waitForEnd(jobId: number): Promise<JobSummary> {
+    return new Promise((resolve) => {
+      const check = (): boolean => {
+        const summary = this.summary(jobId)
+        if (!isFinished(summary.state) && summary.state !== 'interrupted') return false
+        off()
+        offUpdate()
+        resolve(summary)
+        return true
+      }
+      const off = this.events.on('job.ended', (s) => s.id === jobId && check())
+      const offUpdate = this.events.on('job.updated', (s) => s.id === jobId && check())
+      check()
+    })
+  }
+
+  poolInfo(): PoolInfo[] {
+    return [...this.pools.values()].map((pool) => ({
+      name: pool.name,
+      size: pool.size,
+      paused: pool.paused,
+      closed: pool.closed || pool.stopped,
+      maxRunningJobs: pool.config.maxRunningJobs,
+      maxTasksPerWorker: pool.config.maxTasksPerWorker,
+      runningJobs: this.scheduler.runningCount(pool.name),
+      queuedJobs: this.scheduler.queuedCount(pool.name),
+      workers: pool.workerInfo(),
+    }))
+  }
+
+  pool(name: PoolName): WorkerPool {
+    return this.pools.get(name)!
+  }
+
+  resizePool(name: PoolName, size: number): void {
+    this.pool(name).resize(size)
+    this.scheduler.dispatch(name)
+  }
+
+  pausePool(name: PoolName): void {
+    this.pool(name).paused = true
+    this.dirtyPools.add(name)
+  }
+
+  resumePool(name: PoolName): void {
+    const pool = this.pool(name)
+    if (pool.stopped || pool.closed) pool.restart()
+    pool.paused = false
+    this.dirtyPools.add(name)
+    this.scheduler.admit()
+    this.scheduler.dispatch(name)
+  }
+
+  /** Like Pool.close(): running jobs finish, no new ones start, then the workers stop. */
+  closePool(name: PoolName): void {
+    this.pool(name).closed = true
+    this.dirtyPools.add(name)
+    this.stopClosedPools()
+  }
+
+  /** Like Pool.terminate(): workers die now; their jobs' items go back to the queue. */
+  terminatePool(name: PoolName): void {
+    this.pool(name).terminate()
+  }
+
+  log(jobId: number | null, level: LogLevel, source: string, message: string): void {
+    if (this.closed) return
+    this.writer.log({ jobId, at: Date.now(), level, source, message })
+  }
+
+  /**
+   * Stops the farm. `graceful`: running jobs stop at their next item (up to the grace period, then
+   * their workers are killed) and become `interrupted`; `now`: workers are killed at once.
+   */
+  async shutdown(mode: 'graceful' | 'now' = 'graceful'): Promise<void> {
+    if (this.closed) return
+    const active = [...this.scheduler.runs.values()]
+    for (const run of active) run.stopping ??= 'interrupt'
+    if (mode === 'now') for (const pool of this.pools.values()) pool.terminate()
+    await Promise.all(active.map((run) => this.scheduler.abortTasks(run)))
+    for (const run of active) {
+      if (run.state === 'running') this.store.setState(run.id, 'interrupted', Date.now(), 'the farm stopped')
+      run.state = run.state === 'running' ? 'interrupted' : run.state
+      this.dirtyJobs.add(run.id)
+    }
+    this.tick()
+    this.closed = true
+    clearInterval(this.ticker)
+    await Promise.all([...this.pools.values()].map((pool) => pool.shutdown()))
+    this.writer.flush()
+    this.store.db.close()
+    this.lock.release()
+  }
+
+  private restartFromHistory(jobId: number, note: string): void {
+    const wasInterrupted = this.row(jobId).state !== 'paused'
+    this.scheduler.dequeue(jobId)
+    this.writer.flush()
+    this.store.recount(jobId)
+    const run = this.scheduler.start(jobId, note)
+    // Whatever a crash or a cancel left half-done (temporary files…) is tidied before items run again.
+    if (run.planned && wasInterrupted) run.special = 'cleanup-resume'
+    this.scheduler.dispatch(run.pool)
+  }
+
+  /** Jobs that were running when the farm last stopped without warning become `interrupted`. */
+  private recover(): void {
+    for (const id of this.store.jobIdsInState('running')) {
+      this.store.recount(id)
+      this.store.setState(id, 'interrupted', Date.now(), 'the farm stopped while this job ran (crash or kill)')
+    }
+  }
+
+  private row(jobId: number) {
+    const row = this.store.job(jobId)
+    if (!row) throw new UserError(`There is no job ${jobId}.`, 'no-such-job')
+    return row
+  }
+
+  private makePool(name: PoolName): WorkerPool {
+    const saved = (this.store.setting('poolSizes') as Partial<Record<PoolName, number>> | undefined)?.[name]
+    const config = { ...defaultPoolConfig(), ...(saved ? { size: saved } : {}), ...this.options.pools?.[name] }
+    return new WorkerPool(name, config, this.options.launcher, {
+      onIdle: (pool) => this.scheduler.dispatch(pool.name),
+      onMessage: (worker, message) => this.results.onMessage(this.pool(name), worker, message),
+      onTaskLost: (worker, exit) => this.results.onTaskLost(worker, exit),
+      onOutput: (worker, stream, line) =>
+        this.log(worker.jobId, stream === 'stderr' ? 'warn' : 'info', `worker ${worker.handle.pid}`, line),
+      onBroken: (pool, reason) => this.poolBroken(pool.name, reason),
+      log: (pool, level, message) => this.log(null, level, `pool ${pool.name}`, message),
+      onChange: (pool) => this.dirtyPools.add(pool.name),
+    }, () => ++this.workerIds)
+  }
+
+  private poolBroken(name: PoolName, reason: string): void {
+    for (const run of [...this.scheduler.runs.values()].filter((r) => r.pool === name)) {
+      this.scheduler.finish(run, 'failed', `The ${name} pool cannot run: ${reason}.`)
+    }
+  }
+
+  private stopClosedPools(): void {
+    for (const pool of this.pools.values()) {
+      if (pool.closed && !pool.stopped && this.scheduler.runningCount(pool.name) === 0) void pool.shutdown()
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now()
+    for (const run of this.scheduler.runs.values()) {
+      if (run.state === 'running') {
+        run.meter.sample(now, run.itemsDone + run.itemsFailed, run.bytesDone)
+        this.dirtyJobs.add(run.id)
+      }
+    }
+    this.writer.maybeFlush(now)
+    for (const id of this.dirtyJobs) {
+      const row = this.store.job(id)
+      if (row) this.events.emit('job.updated', jobSummary(row, this.scheduler.runs.get(id)))
+    }
+    this.dirtyJobs.clear()
+    if (this.dirtyPools.size) {
+      this.stopClosedPools()
+      const infos = this.poolInfo()
+      for (const name of this.dirtyPools) this.events.emit('pool.updated', infos.find((p) => p.name === name)!)
+      this.dirtyPools.clear()
+    }
+  }
+}
+
+export type { JobRun, JobState }
+
+function parseSpec(input: unknown): JobSpec {
+  const result = jobSpecSchema.safeParse(input)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]!
+  const where = issue.path.length ? ` (${issue.path.join('.')})` : ''
+  throw new UserError(`${issue.message}${where}`, 'invalid-spec')
+}

@@ -1,0 +1,213 @@
+import type { PoolName } from '../shared/job-spec'
+import type { JobState, LogLevel } from '../shared/job-state'
+import type { ToWorker, WorkItem } from '../shared/worker-protocol'
+import { JobRun, type Task } from './job-run'
+import type { HistoryWriter } from './history-writer'
+import type { JobStore } from './store/job-store'
+import type { PoolWorker, WorkerPool } from './worker-pool'
+
+export interface SchedulerDeps {
+  store: JobStore
+  writer: HistoryWriter
+  pools: Map<PoolName, WorkerPool>
+  now(): number
+  log(jobId: number | null, level: LogLevel, source: string, message: string): void
+  jobChanged(job: JobRun): void
+  jobFinished(job: JobRun, state: JobState, error: string | null): void
+  cancelGraceMs: number
+}
+
+/**
+ * Decides what runs where: admits queued jobs (priority, then first come) up to each pool's limit,
+ * shares a pool's idle workers round-robin among its running jobs, and sends each a task: a plan, a
+ * clean-up, or a batch of items sized to keep IPC cheap while every worker stays busy.
+ */
+export class JobScheduler {
+  readonly runs = new Map<number, JobRun>()
+  readonly tasks = new Map<number, Task>()
+  /** Queued job ids per pool, in the order they should start. */
+  private readonly queue = new Map<PoolName, { id: number; priority: number }[]>()
+  private readonly turn = new Map<PoolName, number>()
+  private nextTaskId = 1
+
+  constructor(private readonly d: SchedulerDeps) {}
+
+  enqueue(id: number, pool: PoolName, priority: number): void {
+    const list = this.queue.get(pool) ?? []
+    list.push({ id, priority })
+    list.sort((a, b) => b.priority - a.priority || a.id - b.id)
+    this.queue.set(pool, list)
+  }
+
+  dequeue(id: number): boolean {
+    for (const list of this.queue.values()) {
+      const at = list.findIndex((q) => q.id === id)
+      if (at >= 0) {
+        list.splice(at, 1)
+        return true
+      }
+    }
+    return false
+  }
+
+  queuedCount(pool: PoolName): number {
+    return this.queue.get(pool)?.length ?? 0
+  }
+
+  runningCount(pool: PoolName): number {
+    return [...this.runs.values()].filter((r) => r.pool === pool && r.state === 'running').length
+  }
+
+  /** Starts queued jobs where their pool has room. */
+  admit(): void {
+    for (const [name, pool] of this.d.pools) {
+      const list = this.queue.get(name) ?? []
+      while (list.length && !pool.closed && !pool.stopped && this.runningCount(name) < pool.config.maxRunningJobs) {
+        this.start(list.shift()!.id)
+      }
+    }
+  }
+
+  /** Makes a job from the history active and running. */
+  start(id: number, note = 'started'): JobRun {
+    const row = this.d.store.job(id)
+    if (!row) throw new Error(`job ${id} vanished from the history`)
+    const run = new JobRun(id, JSON.parse(row.spec), row, this.d.store)
+    this.runs.set(id, run)
+    this.setState(run, 'running', note, { started: true, finished: false, error: null })
+    return run
+  }
+
+  setState(run: JobRun, state: JobState, note: string, extra: Parameters<JobStore['setState']>[4] = {}): void {
+    run.state = state
+    if (state !== 'running') run.meter.reset()
+    this.d.store.setState(run.id, state, this.d.now(), note, extra)
+    this.d.jobChanged(run)
+    if (state === 'running') this.dispatch(run.pool)
+  }
+
+  /** Gives every idle worker of the pool something to do, fairly across its running jobs. */
+  dispatch(poolName: PoolName): void {
+    const pool = this.d.pools.get(poolName)!
+    if (pool.stopped) return
+    for (const worker of pool.idleWorkers()) {
+      const job = this.pickJob(poolName, pool.paused)
+      if (!job) break
+      this.sendTask(pool, worker, job)
+    }
+  }
+
+  private pickJob(pool: PoolName, poolPaused: boolean): JobRun | undefined {
+    const candidates = [...this.runs.values()].filter((r) => r.pool === pool && r.hasWork())
+    // A paused pool still runs the clean-up of a cancelled job, so a cancel always completes.
+    const eligible = poolPaused ? candidates.filter((r) => r.stopping === 'cancel') : candidates
+    if (eligible.length === 0) return undefined
+    const cleanup = eligible.find((r) => r.special?.startsWith('cleanup'))
+    if (cleanup) return cleanup
+    const turn = this.turn.get(pool) ?? 0
+    const job = eligible.find((r) => r.id > turn) ?? eligible[0]!
+    this.turn.set(pool, job.id)
+    return job
+  }
+
+  private sendTask(pool: WorkerPool, worker: PoolWorker, job: JobRun): void {
+    const taskId = this.nextTaskId++
+    const base = { taskId, jobId: job.id, spec: job.spec }
+    let message: Extract<ToWorker, { taskId: number; jobId: number }>
+    let items: WorkItem[] = []
+    let label: string
+    if (job.special === 'cleanup-cancel' || job.special === 'cleanup-resume') {
+      message = { ...base, type: 'cleanup', reason: job.special === 'cleanup-cancel' ? 'cancel' : 'resume' }
+      label = 'cleaning up'
+    } else if (job.special === 'plan') {
+      // A plan that died half-way left some items: planning starts again from nothing.
+      if (job.itemsTotal > 0) this.d.store.clearPlan(job.id)
+      job.itemsTotal = job.bytesTotal = job.itemsDone = job.itemsFailed = job.bytesDone = 0
+      message = { ...base, type: 'plan' }
+      label = 'planning'
+    } else {
+      items = job.takeBatch(pool.size)
+      message = { ...base, type: 'run', items }
+      label = items[0]?.key ?? ''
+    }
+    const task: Task = { id: taskId, job, type: message.type, open: new Map(items.map((i) => [i.id, i])), partialBytes: 0, current: [] }
+    this.tasks.set(taskId, task)
+    job.tasks.set(taskId, task)
+    pool.assign(worker, message, label)
+  }
+
+  /** The task is over (done, failed, or its worker died): account for it and look for what comes next. */
+  endTask(task: Task): void {
+    this.tasks.delete(task.id)
+    task.job.tasks.delete(task.id)
+    this.afterChange(task.job)
+  }
+
+  /** Finishes the job when nothing is left, and keeps the pool busy. */
+  afterChange(job: JobRun): void {
+    this.d.jobChanged(job)
+    if (job.stopping === 'cancel' && job.tasks.size === 0) {
+      if (job.special !== 'cleanup-cancel') return this.finish(job, 'cancelled', null)
+      const pool = this.d.pools.get(job.pool)!
+      // No worker can ever take the clean-up: cancel without it rather than hang.
+      if (pool.stopped) {
+        this.d.log(job.id, 'warn', 'core', 'the pool is stopped, so the clean-up after the cancel was skipped')
+        return this.finish(job, 'cancelled', null)
+      }
+    }
+    if (job.state === 'running' && !job.stopping && job.isDrained()) {
+      const state = job.itemsFailed > 0 ? 'completed-with-errors' : 'completed'
+      return this.finish(job, state, job.itemsFailed > 0 ? `${job.itemsFailed} of ${job.itemsTotal} items failed` : null)
+    }
+    this.dispatch(job.pool)
+  }
+
+  finish(job: JobRun, state: JobState, error: string | null): void {
+    this.d.writer.flush()
+    this.runs.delete(job.id)
+    this.setState(job, state, error ?? '', { finished: true, error })
+    this.d.jobFinished(job, state, error)
+    this.admit()
+    this.dispatch(job.pool)
+  }
+
+  /** Cancel: stop sending work, ask workers to abort, kill those still busy after the grace period. */
+  cancel(job: JobRun): void {
+    job.stopping = 'cancel'
+    job.special = 'cleanup-cancel'
+    job.retryQueue.length = 0
+    this.abortTasks(job)
+    this.afterChange(job)
+  }
+
+  /** Asks the workers of a job's tasks to stop, and kills the ones that do not within the grace period. */
+  abortTasks(job: JobRun, graceMs = this.d.cancelGraceMs): Promise<void> {
+    const pool = this.d.pools.get(job.pool)!
+    const holders = () => pool.workers.filter((w) => w.taskId !== null && job.tasks.has(w.taskId))
+    for (const worker of holders()) worker.handle.post({ type: 'cancel', taskId: worker.taskId! })
+    if (job.tasks.size === 0) return Promise.resolve()
+    return new Promise((resolve) => {
+      const started = this.d.now()
+      let killed = false
+      const timer = setInterval(() => {
+        const waited = this.d.now() - started
+        // Done when the tasks are gone; after a kill, give the exits a moment to arrive, but never hang.
+        if (job.tasks.size === 0 || waited >= graceMs + 5000) {
+          clearInterval(timer)
+          return resolve()
+        }
+        if (!killed && waited >= graceMs) {
+          killed = true
+          for (const worker of holders()) {
+            this.d.log(job.id, 'warn', 'core', `worker ${worker.handle.pid} did not stop within ${graceMs} ms: killed`)
+            pool.killWorker(worker)
+          }
+        }
+      }, 20)
+    })
+  }
+
+  taskOf(worker: PoolWorker): Task | undefined {
+    return worker.taskId === null ? undefined : this.tasks.get(worker.taskId)
+  }
+}

@@ -1,0 +1,46 @@
+import type { JobDetail, JobSummary } from '../shared/api-types'
+import type { PoolName } from '../shared/job-spec'
+import type { JobState } from '../shared/job-state'
+import type { JobRun } from './job-run'
+import type { JobRow } from './store/job-store'
+
+/** A job as the UI and the CLI see it: the stored row, overlaid with the live run when it is active. */
+export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
+  const base = {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    priority: row.priority,
+    pool: row.pool as PoolName,
+    planOnly: row.plan_only === 1,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+  }
+  if (run) return run.summary(base)
+  return {
+    ...base,
+    state: row.state,
+    planned: row.planned === 1,
+    itemsTotal: row.items_total,
+    itemsDone: row.items_done,
+    itemsFailed: row.items_failed,
+    bytesTotal: row.bytes_total,
+    bytesDone: row.bytes_done,
+    itemRate: 0,
+    byteRate: 0,
+    etaMs: null,
+    current: [],
+  }
+}
+
+export function jobDetail(row: JobRow, run: JobRun | undefined, timeline: { at: number; state: JobState; note: string }[]): JobDetail {
+  return {
+    ...jobSummary(row, run),
+    spec: JSON.parse(row.spec),
+    notes: JSON.parse(row.notes),
+    facts: JSON.parse(row.facts),
+    timeline,
+  }
+}

@@ -1,0 +1,73 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { UserError } from '../../shared/user-error'
+
+interface LockOwner {
+  pid: number
+  host: string
+  since: number
+}
+
+/**
+ * One farm per history database: two writers would double-run jobs. A lock file beside the database
+ * names the owning process; a lock whose process is gone (crash, kill -9) is taken over.
+ */
+export class FarmLock {
+  private constructor(private readonly path: string) {}
+
+  static acquire(dbPath: string): FarmLock {
+    const path = `${dbPath}.lock`
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const fd = openSync(path, 'wx')
+        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() } satisfies LockOwner))
+        closeSync(fd)
+        return new FarmLock(path)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+        const owner = readOwner(path)
+        if (owner && isAlive(owner)) {
+          throw new UserError(
+            `Another Task Farm (process ${owner.pid} on ${owner.host}) is already running jobs on ${dbPath}. ` +
+              'Stop it first, or use another history file with --db.',
+            'farm-busy',
+          )
+        }
+        try {
+          unlinkSync(path)
+        } catch {
+          // Someone else removed the stale lock first; try again.
+        }
+      }
+    }
+    throw new UserError(`Could not take the lock ${path}.`, 'farm-busy')
+  }
+
+  release(): void {
+    try {
+      unlinkSync(this.path)
+    } catch {
+      // Already gone: nothing to release.
+    }
+  }
+}
+
+function readOwner(path: string): LockOwner | null {
+  try {
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner
+    return typeof owner.pid === 'number' ? owner : null
+  } catch {
+    return null // Half-written or unreadable: its writer died while writing it.
+  }
+}
+
+function isAlive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true // Cannot tell for another machine (shared drive): be safe.
+  if (owner.pid === process.pid) return false
+  try {
+    process.kill(owner.pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

@@ -1,0 +1,93 @@
+import type Database from 'better-sqlite3'
+
+/** Numbered schema migrations; `PRAGMA user_version` records the last one applied. Never edit a shipped one. */
+export interface Migration {
+  version: number
+  up(db: Database.Database): void
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    up(db) {
+      db.exec(`
+        CREATE TABLE jobs (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          kind TEXT NOT NULL,
+          title TEXT NOT NULL,
+          spec TEXT NOT NULL,
+          state TEXT NOT NULL,
+          priority INTEGER NOT NULL DEFAULT 0,
+          pool TEXT NOT NULL,
+          plan_only INTEGER NOT NULL DEFAULT 0,
+          planned INTEGER NOT NULL DEFAULT 0,
+          created_at INTEGER NOT NULL,
+          started_at INTEGER,
+          finished_at INTEGER,
+          items_total INTEGER NOT NULL DEFAULT 0,
+          items_done INTEGER NOT NULL DEFAULT 0,
+          items_failed INTEGER NOT NULL DEFAULT 0,
+          bytes_total INTEGER NOT NULL DEFAULT 0,
+          bytes_done INTEGER NOT NULL DEFAULT 0,
+          error TEXT,
+          notes TEXT NOT NULL DEFAULT '[]',
+          facts TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX jobs_by_state ON jobs (state, priority DESC, id);
+        CREATE INDEX jobs_by_kind ON jobs (kind, id);
+        CREATE INDEX jobs_by_created ON jobs (created_at);
+
+        CREATE TABLE items (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+          key TEXT NOT NULL,
+          payload TEXT NOT NULL,
+          size INTEGER NOT NULL DEFAULT 0,
+          state TEXT NOT NULL DEFAULT 'pending',
+          attempts INTEGER NOT NULL DEFAULT 0,
+          error TEXT,
+          result TEXT
+        );
+        CREATE INDEX items_by_job_state ON items (job_id, state, id);
+
+        CREATE TABLE job_timeline (
+          job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+          at INTEGER NOT NULL,
+          state TEXT NOT NULL,
+          note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX job_timeline_by_job ON job_timeline (job_id, at);
+
+        CREATE TABLE logs (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          job_id INTEGER REFERENCES jobs (id) ON DELETE CASCADE,
+          at INTEGER NOT NULL,
+          level TEXT NOT NULL,
+          source TEXT NOT NULL,
+          message TEXT NOT NULL
+        );
+        CREATE INDEX logs_by_job ON logs (job_id, id);
+
+        CREATE TABLE settings (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+      `)
+    },
+  },
+]
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  const latest = migrations.at(-1)?.version ?? 0
+  if (current > latest) {
+    throw new Error(`This history database was written by a newer Task Farm (schema v${current}, this build knows v${latest}).`)
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue
+    db.transaction(() => {
+      migration.up(db)
+      db.pragma(`user_version = ${migration.version}`)
+    })()
+  }
+}

@@ -1,0 +1,39 @@
+import Database from 'better-sqlite3'
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { UserError } from '../../shared/user-error'
+import { migrate } from './migrations'
+
+/** Opens the history database: WAL so readers (CLI `jobs`, `logs --follow`) never block the farm. */
+export function openDatabase(path: string, options: { readonly: boolean }): Database.Database {
+  if (options.readonly && !existsSync(path)) {
+    throw new UserError(`No history database at ${path} yet: run a job first, or point --db at another file.`, 'no-database')
+  }
+  if (!options.readonly) mkdirSync(dirname(path), { recursive: true })
+  let db: Database.Database
+  try {
+    db = new Database(path, { readonly: options.readonly, fileMustExist: options.readonly })
+    db.pragma('busy_timeout = 5000')
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL')
+      // NORMAL in WAL mode loses at most the last commits on power loss, never consistency.
+      db.pragma('synchronous = NORMAL')
+      db.pragma('foreign_keys = ON')
+      migrate(db)
+    } else {
+      const version = db.pragma('user_version', { simple: true }) as number
+      if (version === 0) throw new UserError(`${path} is not a Task Farm history database.`, 'bad-database')
+    }
+  } catch (error) {
+    if (error instanceof UserError) throw error
+    const code = (error as { code?: string }).code ?? ''
+    if (code.startsWith('SQLITE_NOTADB') || code === 'SQLITE_CORRUPT') {
+      throw new UserError(`${path} is not a Task Farm history database (or it is damaged).`, 'bad-database')
+    }
+    if (code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_READONLY' || code === 'EACCES') {
+      throw new UserError(`Cannot open the history database ${path}: ${(error as Error).message}.`, 'bad-database')
+    }
+    throw error
+  }
+  return db
+}

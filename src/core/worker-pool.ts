@@ -1,0 +1,231 @@
+import type { WorkerInfo } from '../shared/api-types'
+import type { PoolName } from '../shared/job-spec'
+import type { LogLevel } from '../shared/job-state'
+import type { FromWorker, ToWorker } from '../shared/worker-protocol'
+import type { WorkerExit, WorkerHandle, WorkerLauncher } from './worker-handle'
+
+export interface PoolConfig {
+  size: number
+  /** Jobs of this pool that may run at once; the rest wait in the queue. */
+  maxRunningJobs: number
+  /** Replace a worker after this many tasks (Python's maxtasksperchild); 0 never. */
+  maxTasksPerWorker: number
+  /** Replace a worker whose memory grew past this after a task; 0 never. */
+  maxWorkerMemoryBytes: number
+  /** How long a worker may take to stop politely before it is killed. */
+  stopGraceMs: number
+}
+
+export interface PoolHooks {
+  /** A worker is free: give it work. */
+  onIdle(pool: WorkerPool): void
+  onMessage(worker: PoolWorker, message: FromWorker): void
+  /** A worker ended while it held a task: the task's unfinished items must go back to the queue. */
+  onTaskLost(worker: PoolWorker, exit: WorkerExit): void
+  onOutput(worker: PoolWorker, stream: 'stdout' | 'stderr', line: string): void
+  /** Workers cannot be started at all: jobs waiting on this pool would hang forever. */
+  onBroken(pool: WorkerPool, reason: string): void
+  log(pool: WorkerPool, level: LogLevel, message: string): void
+  onChange(pool: WorkerPool): void
+}
+
+export class PoolWorker {
+  state: WorkerInfo['state'] = 'starting'
+  taskId: number | null = null
+  jobId: number | null = null
+  current: string | null = null
+  tasksDone = 0
+  rss: number | null = null
+  /** Stop when the current task ends (the pool shrank). */
+  retire = false
+  constructor(
+    readonly slot: number,
+    readonly handle: WorkerHandle,
+    readonly restarts: number,
+  ) {}
+}
+
+/** Launch failures in a row after which the pool gives up and says why. */
+const MAX_LAUNCH_FAILURES = 5
+
+/** Decides whether a worker is replaced after a task; the one place that knows the recycling rules. */
+export function recycleReason(worker: Pick<PoolWorker, 'tasksDone' | 'rss'>, config: PoolConfig): string | null {
+  if (config.maxTasksPerWorker > 0 && worker.tasksDone >= config.maxTasksPerWorker) return `after ${worker.tasksDone} tasks`
+  if (config.maxWorkerMemoryBytes > 0 && (worker.rss ?? 0) > config.maxWorkerMemoryBytes) return 'its memory grew past the limit'
+  return null
+}
+
+/** A named pool of worker processes: starts, replaces, recycles and resizes them. The farm decides what they run. */
+export class WorkerPool {
+  readonly workers: PoolWorker[] = []
+  paused = false
+  /** Close asked: finish the running jobs, then stop (Pool.close + join). */
+  closed = false
+  /** Terminated: no workers until resumed. */
+  stopped = false
+  private nextSlot = 0
+  private launchFailures = 0
+
+  constructor(
+    readonly name: PoolName,
+    readonly config: PoolConfig,
+    private readonly launcher: WorkerLauncher,
+    private readonly hooks: PoolHooks,
+    private readonly workerIds: () => number,
+  ) {}
+
+  get size(): number {
+    return this.config.size
+  }
+
+  idleWorkers(): PoolWorker[] {
+    return this.workers.filter((w) => w.state === 'idle')
+  }
+
+  /** Starts workers until the pool has its size. */
+  fill(): void {
+    if (this.stopped) return
+    const live = this.workers.filter((w) => w.state !== 'stopping' && !w.retire).length
+    for (let i = live; i < this.config.size; i++) this.spawn(this.nextSlot++, 0)
+  }
+
+  assign(worker: PoolWorker, message: Extract<ToWorker, { taskId: number; jobId: number }>, label: string): void {
+    worker.state = 'busy'
+    worker.taskId = message.taskId
+    worker.jobId = message.jobId
+    worker.current = label
+    worker.handle.post(message)
+    this.hooks.onChange(this)
+  }
+
+  /** The worker finished its task: recycle it, retire it, or make it idle again. */
+  taskFinished(worker: PoolWorker, rss: number): void {
+    worker.taskId = null
+    worker.jobId = null
+    worker.current = null
+    worker.tasksDone++
+    worker.rss = rss
+    const recycle = recycleReason(worker, this.config)
+    if (worker.retire || recycle || this.stopped) {
+      if (recycle) this.hooks.log(this, 'debug', `recycling worker ${worker.handle.pid} ${recycle}`)
+      this.stopWorker(worker)
+    } else {
+      worker.state = 'idle'
+      this.hooks.onIdle(this)
+    }
+    this.hooks.onChange(this)
+  }
+
+  resize(size: number): void {
+    this.config.size = size
+    let surplus = this.workers.filter((w) => w.state !== 'stopping' && !w.retire).length - size
+    // Shrinking never kills a busy worker: idle and starting ones go first, busy ones when their task ends.
+    for (const state of ['idle', 'starting', 'busy'] as const) {
+      for (const worker of this.workers.filter((w) => w.state === state && !w.retire)) {
+        if (surplus <= 0) break
+        surplus--
+        if (state === 'busy') worker.retire = true
+        else this.stopWorker(worker)
+      }
+    }
+    this.fill()
+    this.hooks.onChange(this)
+  }
+
+  /** Kills the worker now (a hung task after the cancel grace); the pool replaces it. */
+  killWorker(worker: PoolWorker): void {
+    worker.handle.kill()
+  }
+
+  /** Kills every worker now; the pool stays empty until resumed. */
+  terminate(): void {
+    this.stopped = true
+    for (const worker of this.workers) worker.handle.kill()
+    this.hooks.onChange(this)
+  }
+
+  restart(): void {
+    this.stopped = false
+    this.closed = false
+    this.paused = false
+    this.launchFailures = 0
+    this.fill()
+    this.hooks.onChange(this)
+  }
+
+  /** Stops every worker politely, killing those that do not stop within the grace period. */
+  async shutdown(graceMs = this.config.stopGraceMs): Promise<void> {
+    this.stopped = true
+    await Promise.all(this.workers.map((w) => ((w.state = 'stopping'), w.handle.stop(graceMs))))
+  }
+
+  workerInfo(): WorkerInfo[] {
+    return this.workers.map((w) => ({
+      id: w.slot,
+      pid: w.handle.pid,
+      state: w.state,
+      jobId: w.jobId,
+      current: w.current,
+      tasksDone: w.tasksDone,
+      restarts: w.restarts,
+      cpuPercent: null,
+      memoryBytes: w.rss,
+    }))
+  }
+
+  private spawn(slot: number, restarts: number): void {
+    const handle = this.launcher({ pool: this.name, workerId: this.workerIds() })
+    const worker = new PoolWorker(slot, handle, restarts)
+    this.workers.push(worker)
+    handle.onMessage((message) => this.hooks.onMessage(worker, message))
+    handle.onOutput((stream, line) => this.hooks.onOutput(worker, stream, line))
+    handle.onExit((exit) => this.onExit(worker, exit))
+    handle.start().then(
+      () => {
+        this.launchFailures = 0
+        if (worker.state !== 'starting') return
+        worker.state = 'idle'
+        this.hooks.onChange(this)
+        this.hooks.onIdle(this)
+      },
+      (error: Error) => {
+        // A worker that failed to start is never used; its exit handler replaces it after a pause.
+        worker.state = 'stopping'
+        this.launchFailures++
+        this.hooks.log(this, 'error', `a ${this.name} worker failed to start: ${error.message}`)
+        handle.kill()
+      },
+    )
+    this.hooks.onChange(this)
+  }
+
+  private stopWorker(worker: PoolWorker): void {
+    worker.state = 'stopping'
+    void worker.handle.stop(this.config.stopGraceMs)
+  }
+
+  private onExit(worker: PoolWorker, exit: WorkerExit): void {
+    const index = this.workers.indexOf(worker)
+    if (index >= 0) this.workers.splice(index, 1)
+    const expected = worker.state === 'stopping' && worker.taskId === null
+    if (worker.taskId !== null) this.hooks.onTaskLost(worker, exit)
+    if (!expected && !this.stopped) {
+      this.hooks.log(this, 'warn', `worker ${worker.handle.pid ?? '?'} of pool ${this.name} ended: ${exit.reason}` +
+        (exit.signal ? ` (${exit.signal})` : exit.code !== null ? ` (code ${exit.code})` : ''))
+    }
+    this.hooks.onChange(this)
+    if (this.stopped) return
+    if (this.launchFailures >= MAX_LAUNCH_FAILURES) {
+      if (this.workers.length === 0) this.hooks.onBroken(this, `its workers fail to start (${this.launchFailures} times in a row)`)
+      return
+    }
+    const live = this.workers.filter((w) => w.state !== 'stopping' && !w.retire).length
+    if (live < this.config.size) {
+      const delay = this.launchFailures ? Math.min(5000, 100 * 2 ** this.launchFailures) : 0
+      setTimeout(() => {
+        const stillShort = this.workers.filter((w) => w.state !== 'stopping' && !w.retire).length < this.config.size
+        if (!this.stopped && stillShort) this.spawn(worker.slot, worker.restarts + 1)
+      }, delay)
+    }
+  }
+}
