@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { PoolInfo } from '../../../src/shared/api-types'
 import { farmCounts, trayMenu, trayTooltip } from '../../../src/main/decisions/tray-label'
 
-function pool(name: string, runningJobs: number, queuedJobs: number, paused = false): PoolInfo {
+function pool(name: PoolInfo['name'], runningJobs: number, queuedJobs: number, paused = false): PoolInfo {
   return {
     name,
     size: 2,
