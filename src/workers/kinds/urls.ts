@@ -1,13 +1,96 @@
-import type { UrlsSpec } from '../../shared/kinds/urls'
+import { availableParallelism } from 'node:os'
+import { Agent } from 'undici'
+import type { UrlsPayload, UrlsSpec } from '../../shared/kinds/urls'
 import { UserError } from '../../shared/user-error'
 import type { KindHandler } from '../kind-handler'
+import { analyseUrl } from './urls/analyse-url'
+import { runHostLimited } from './urls/host-limited-queue'
+import { normaliseUrl } from './urls/normalise-url'
+import { readUrlList } from './urls/read-url-list'
 
-// Placeholder until the URL kind lands: refuses every copy job with a clear message.
+/** Invalid lines logged one by one; past this a single summary line says how many more. */
+const MAX_LINE_WARNINGS = 1000
+
+/**
+ * The URL-analysis kind. The plan reads and checks the list here in the worker (it may be large);
+ * each run fetches a batch concurrently over this worker's keep-alive connection pools.
+ */
 export const urlsHandler: KindHandler<UrlsSpec> = {
-  async plan() {
-    throw new UserError('URL-analysis jobs are not available in this build yet.', 'not-available')
+  async plan(spec, ctx) {
+    const seen = new Set<string>()
+    let invalid = 0
+    let duplicates = 0
+    for await (const { line, text } of readUrlList(spec.input)) {
+      if (ctx.signal.aborted) return
+      const normalised = normaliseUrl(text)
+      if (!normalised.ok) {
+        if (++invalid <= MAX_LINE_WARNINGS) ctx.log('warn', `line ${line}: ${normalised.problem}; skipped`)
+        continue
+      }
+      if (seen.has(normalised.url)) {
+        duplicates++
+        continue
+      }
+      seen.add(normalised.url)
+      ctx.emit({ key: normalised.url, payload: { line } satisfies UrlsPayload, size: 0 })
+    }
+    if (invalid > MAX_LINE_WARNINGS) ctx.log('warn', `${invalid - MAX_LINE_WARNINGS} more invalid lines skipped`)
+    const valid = seen.size
+    if (valid === 0) {
+      throw new UserError(
+        invalid > 0 ? `The list has no valid http(s) URL (${invalid} invalid lines).` : 'The list has no URLs.',
+        'input-empty',
+      )
+    }
+    const notes = [`${valid} URLs to analyse`]
+    if (invalid > 0) notes.push(`${invalid} invalid lines skipped (see the log)`)
+    if (duplicates > 0) notes.push(`${duplicates} duplicates analysed once`)
+    return { notes, facts: { valid, invalid, duplicates } }
   },
-  async run() {
-    throw new UserError('URL-analysis jobs are not available in this build yet.', 'not-available')
+
+  async run(spec, items, ctx) {
+    const dispatcher = dispatcherFor(spec)
+    await runHostLimited(
+      items,
+      (item) => new URL(item.key).host,
+      { total: workerConcurrency(spec.concurrency), perKey: spec.perHost },
+      async (item) => {
+        if (ctx.signal.aborted) return
+        ctx.progress(item.id, 0)
+        const row = await analyseUrl(item.key, spec, { dispatcher, signal: ctx.signal })
+        // A cancelled item stays pending, so a resumed job analyses it again.
+        if (!ctx.signal.aborted) ctx.done(item.id, row)
+      },
+    )
   },
+}
+
+/**
+ * A worker cannot see how many others share the job, so each takes the job's concurrency divided
+ * by the cores: the network pool is sized by cores too, so the sum stays near the total the person
+ * asked for. A farm with more network workers than cores runs proportionally more requests.
+ */
+export function workerConcurrency(jobConcurrency: number): number {
+  return Math.max(1, Math.ceil(jobConcurrency / availableParallelism()))
+}
+
+/**
+ * Keep-alive connection pools live as long as the worker, across batches and jobs; one agent per
+ * connect timeout, as that is fixed when an agent is made.
+ */
+const agents = new Map<number, Agent>()
+const MAX_AGENTS = 4
+
+function dispatcherFor(spec: UrlsSpec): Agent {
+  let agent = agents.get(spec.timeoutMs)
+  if (!agent) {
+    if (agents.size >= MAX_AGENTS) {
+      const [oldestKey, oldest] = agents.entries().next().value!
+      agents.delete(oldestKey)
+      void oldest.close()
+    }
+    agent = new Agent({ connect: { timeout: spec.timeoutMs }, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 })
+    agents.set(spec.timeoutMs, agent)
+  }
+  return agent
 }

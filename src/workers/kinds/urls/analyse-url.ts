@@ -1,0 +1,132 @@
+import { STATUS_CODES } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import type { Dispatcher } from 'undici'
+import type { RedirectHop, UrlResult, UrlsSpec } from '../../../shared/kinds/urls'
+import { charsetFromContentType } from './charset'
+import { classifyError, type ClassifiedError } from './classify-error'
+import { fetchChain, header, type ChainAnswer, type ChainOptions } from './fetch-chain'
+import { emptyPageFacts } from './page-facts'
+import { parseRetryAfter, retryableStatuses, retryDelayMs, sleep } from './retry-policy'
+import { robotsRefusal } from './robots'
+
+export type AnalyseSettings = Pick<UrlsSpec, 'userAgent' | 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'retries' | 'robots'>
+
+export interface AnalyseContext {
+  dispatcher: Dispatcher
+  signal: AbortSignal
+  onBytes?: (bytes: number) => void
+}
+
+/**
+ * Analyses one URL into its result row. Never throws for anything the network or the server
+ * does: DNS failures, resets, 404s, loops and bombs all end as a row with an error class.
+ */
+export async function analyseUrl(url: string, settings: AnalyseSettings, context: AnalyseContext): Promise<UrlResult> {
+  const started = performance.now()
+  const chain: Omit<ChainOptions, 'use' | 'maxBytes'> = {
+    dispatcher: context.dispatcher,
+    userAgent: settings.userAgent,
+    timeoutMs: settings.timeoutMs,
+    maxRedirects: settings.maxRedirects,
+    signal: context.signal,
+    onBytes: context.onBytes,
+  }
+  const row = emptyRow(url)
+  const reserved = reservedHostProblem(url)
+  if (reserved) return finish(row, started, { errorClass: 'dns', message: reserved, retryable: false })
+  if (settings.robots) {
+    const refusal = await robotsRefusal(url, chain)
+    if (refusal) return finish(row, started, { errorClass: 'robots-disallowed', message: refusal, retryable: false })
+  }
+  for (let attempt = 1; ; attempt++) {
+    row.attempts = attempt
+    const redirects: RedirectHop[] = []
+    let answer: ChainAnswer | null = null
+    let failure: ClassifiedError | null = null
+    try {
+      answer = await fetchChain(url, {
+        ...chain,
+        maxBytes: settings.maxBytes,
+        use: (pageUrl, contentType) => (isHtml(contentType) ? { as: 'html', pageUrl, headerCharset: charsetFromContentType(contentType) } : { as: 'count' }),
+      }, redirects)
+    } catch (error) {
+      failure = classifyError(error)
+    }
+    Object.assign(row, emptyRow(url), { attempts: attempt, redirects })
+    if (answer) describeAnswer(row, answer)
+    if (failure) setError(row, failure)
+    const retryable = failure ? failure.retryable : answer !== null && retryableStatuses.has(answer.status)
+    if (!retryable || attempt > settings.retries || context.signal.aborted) break
+    const retryAfter = answer ? parseRetryAfter(header(answer.headers, 'retry-after')) : null
+    const delay = retryDelayMs(attempt + 1, retryAfter)
+    if (delay === null) break
+    await sleep(delay, context.signal)
+    if (context.signal.aborted) break
+  }
+  row.totalMs = Math.round(performance.now() - started)
+  return row
+}
+
+function describeAnswer(row: UrlResult, answer: ChainAnswer): void {
+  row.finalUrl = answer.finalUrl
+  row.status = answer.status
+  row.contentType = answer.contentType
+  row.ttfbMs = Math.round(answer.ttfbMs)
+  row.bodyBytes = answer.body.bytes
+  row.truncated = answer.body.truncated
+  row.charset = answer.body.charset
+  if (answer.body.facts) Object.assign(row, answer.body.facts)
+  if (answer.status >= 400) {
+    setError(row, { errorClass: 'http-error', message: `HTTP ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`.trim(), retryable: false })
+  } else if (answer.body.truncated) {
+    setError(row, { errorClass: 'too-large', message: `stopped reading after ${answer.body.bytes} bytes`, retryable: false })
+  } else if (!answer.body.facts && answer.status < 300) {
+    setError(row, { errorClass: 'not-html', message: `not parsed: ${answer.contentType ?? 'no content type'}`, retryable: false })
+  }
+}
+
+function setError(row: UrlResult, error: ClassifiedError): void {
+  row.errorClass = error.errorClass
+  row.errorMessage = error.message
+}
+
+function finish(row: UrlResult, started: number, error: ClassifiedError): UrlResult {
+  setError(row, error)
+  row.totalMs = Math.round(performance.now() - started)
+  return row
+}
+
+/** Missing content type counts as HTML: the parser copes with anything, and old servers omit it. */
+function isHtml(contentType: string | null): boolean {
+  if (contentType === null) return true
+  const type = contentType.split(';', 1)[0]!.trim().toLowerCase()
+  return type === 'text/html' || type === 'application/xhtml+xml'
+}
+
+/**
+ * RFC 6761 names that never resolve: answered at once, without asking a resolver, so a list with
+ * test hosts neither waits on DNS nor sends their names off the machine.
+ */
+function reservedHostProblem(url: string): string | null {
+  const host = new URL(url).hostname.toLowerCase().replace(/\.$/, '')
+  return host === 'invalid' || host.endsWith('.invalid') ? `${host} is a reserved name that never resolves (RFC 6761)` : null
+}
+
+function emptyRow(url: string): UrlResult {
+  return {
+    url,
+    finalUrl: null,
+    status: null,
+    redirects: [],
+    contentType: null,
+    charset: null,
+    bodyBytes: 0,
+    truncated: false,
+    ttfbMs: null,
+    totalMs: 0,
+    attempts: 1,
+    errorClass: null,
+    errorMessage: null,
+    ...emptyPageFacts(),
+  }
+}

@@ -1,0 +1,37 @@
+import type { PlanContext, RunContext } from '../../../../src/workers/kind-handler'
+import type { PlannedItem, WorkItem } from '../../../../src/shared/worker-protocol'
+import type { UrlResult } from '../../../../src/shared/kinds/urls'
+
+/** A plan context that keeps what a handler emits and logs, as the worker runtime would send it. */
+export function fakePlanContext() {
+  const items: PlannedItem[] = []
+  const logs: { level: string; message: string }[] = []
+  const ctx: PlanContext = {
+    jobId: 1,
+    signal: new AbortController().signal,
+    log: (level, message) => logs.push({ level, message }),
+    emit: (item) => items.push(item),
+  }
+  return { ctx, items, logs }
+}
+
+/** A run context that records every row by URL, and every engine failure. */
+export function fakeRunContext(signal = new AbortController().signal) {
+  const rows = new Map<string, UrlResult>()
+  const failures: { id: number; error: string }[] = []
+  const keys = new Map<number, string>()
+  const ctx: RunContext = {
+    jobId: 1,
+    signal,
+    log: () => {},
+    done: (id, result) => rows.set(keys.get(id)!, result as UrlResult),
+    failed: (id, error) => failures.push({ id, error }),
+    progress: () => {},
+  }
+  const itemsFor = (urls: string[]): WorkItem[] =>
+    urls.map((key, i) => {
+      keys.set(i + 1, key)
+      return { id: i + 1, key, payload: { line: i + 1 }, size: 0, attempt: 1 }
+    })
+  return { ctx, rows, failures, itemsFor }
+}
