@@ -49,6 +49,7 @@ export class Farm {
   private readonly ticker: NodeJS.Timeout
   private workerIds = 0
   private closed = false
+  private stopping: Promise<void> | null = null
 
   constructor(readonly options: FarmOptions) {
     this.lock = FarmLock.acquire(options.dbPath)
@@ -257,11 +258,15 @@ export class Farm {
    * Stops the farm. `graceful`: running jobs stop at their next item (up to the grace period, then
    * their workers are killed) and become `interrupted`; `now`: workers are killed at once.
    */
-  async shutdown(mode: 'graceful' | 'now' = 'graceful'): Promise<void> {
-    if (this.closed) return
+  shutdown(mode: 'graceful' | 'now' = 'graceful'): Promise<void> {
+    if (mode === 'now') for (const pool of this.pools.values()) pool.terminate()
+    this.stopping ??= this.stop()
+    return this.stopping
+  }
+
+  private async stop(): Promise<void> {
     const active = [...this.scheduler.runs.values()]
     for (const run of active) run.stopping ??= 'interrupt'
-    if (mode === 'now') for (const pool of this.pools.values()) pool.terminate()
     await Promise.all(active.map((run) => this.scheduler.abortTasks(run)))
     for (const run of active) {
       if (run.state === 'running') this.store.setState(run.id, 'interrupted', Date.now(), 'the farm stopped')

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url'
+import type { PoolName } from '../shared/job-spec'
+import { childProcessLauncher } from '../core/child-process-worker'
+import { Farm } from '../core/farm'
+import { historyPath } from '../core/paths'
+import { JobStore } from '../core/store/job-store'
+import { openDatabase } from '../core/store/open-database'
+
+export interface GlobalOptions {
+  db?: string
+}
+
+/** What every command needs: where the history is, and how to open it for reading or for running jobs. */
+export class CliContext {
+  constructor(private readonly globals: () => GlobalOptions) {}
+
+  get dbPath(): string {
+    return historyPath(this.globals().db)
+  }
+
+  /** A farm that runs only the jobs this command starts (not the queue someone else left). */
+  openFarm(poolSizes: Partial<Record<PoolName, number>> = {}): Farm {
+    const worker = fileURLToPath(new URL('./worker.js', import.meta.url))
+    const pools = Object.fromEntries(Object.entries(poolSizes).map(([name, size]) => [name, { size }]))
+    return new Farm({ dbPath: this.dbPath, launcher: childProcessLauncher(worker), pools })
+  }
+
+  /** Read-only access: works while another farm is running jobs on the same file. */
+  openReadOnly(): JobStore {
+    return new JobStore(openDatabase(this.dbPath, { readonly: true }))
+  }
+}

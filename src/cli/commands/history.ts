@@ -1,0 +1,84 @@
+import type { Command } from 'commander'
+import { jobStates, type JobState } from '../../shared/job-state'
+import { jobKinds } from '../../shared/job-spec'
+import { formatBytes, formatCount, percent } from '../../shared/format'
+import { UserError } from '../../shared/user-error'
+import { jobDetail, jobSummary } from '../../core/job-views'
+import type { CliContext } from '../cli-context'
+import { jobId, positiveInt } from '../parse-options'
+import { endLine } from '../progress-view'
+
+/** `jobs` and `show`: read the history (works while another farm runs jobs on it). */
+export function registerHistoryCommands(program: Command, cli: CliContext): void {
+  program
+    .command('jobs')
+    .description('list jobs, newest first')
+    .option('--status <state>', `only jobs in this state (${jobStates.join(', ')})`, oneOf('--status', jobStates))
+    .option('--kind <kind>', `only jobs of this kind (${jobKinds.join(', ')})`, oneOf('--kind', jobKinds))
+    .option('--search <text>', 'only jobs whose title or spec contains this text')
+    .option('--limit <n>', 'at most this many', positiveInt('--limit', 10_000), 50)
+    .option('--json', 'print JSON')
+    .action((o) => {
+      const store = cli.openReadOnly()
+      const { rows, total } = store.listJobs({ states: o.status ? [o.status as JobState] : undefined, kind: o.kind, text: o.search, limit: o.limit, offset: 0 })
+      const jobs = rows.map((row) => jobSummary(row, undefined))
+      if (o.json) return print(JSON.stringify({ jobs, total }, null, 2))
+      if (jobs.length === 0) return print('No jobs yet.')
+      print(table([
+        ['ID', 'STATE', 'KIND', 'PROGRESS', 'CREATED', 'TITLE'],
+        ...jobs.map((j) => [
+          String(j.id),
+          j.state,
+          j.kind,
+          `${percent(j.itemsDone + j.itemsFailed, j.itemsTotal).toFixed(0)}% ${formatCount(j.itemsDone)}/${formatCount(j.itemsTotal)}${j.itemsFailed ? ` (${j.itemsFailed} failed)` : ''}`,
+          new Date(j.createdAt).toLocaleString(),
+          j.title,
+        ]),
+      ]))
+      if (total > jobs.length) print(`… ${total - jobs.length} more (use --limit).`)
+    })
+
+  program
+    .command('show')
+    .description('show one job: its spec, progress, timeline and failed items')
+    .argument('<id>', 'job id', jobId)
+    .option('--json', 'print JSON')
+    .action((id: number, o) => {
+      const store = cli.openReadOnly()
+      const row = store.job(id)
+      if (!row) throw new UserError(`There is no job ${id}.`, 'no-such-job')
+      const detail = jobDetail(row, undefined, store.timeline(id))
+      const failed = store.items(id, { state: 'failed', limit: 50, offset: 0 })
+      if (o.json) return print(JSON.stringify({ ...detail, failedItems: failed.items, failedTotal: failed.total }, null, 2))
+      print(`Job ${detail.id}: ${detail.title}`)
+      print(`State:    ${detail.state}${detail.error ? ` — ${detail.error}` : ''}`)
+      print(`Items:    ${formatCount(detail.itemsDone)} done, ${formatCount(detail.itemsFailed)} failed, ${formatCount(detail.itemsTotal)} in all`)
+      if (detail.bytesTotal) print(`Bytes:    ${formatBytes(detail.bytesDone)} of ${formatBytes(detail.bytesTotal)}`)
+      print(`Spec:     ${JSON.stringify(detail.spec)}`)
+      for (const note of detail.notes) print(`Plan:     ${note}`)
+      print('Timeline:')
+      for (const t of detail.timeline) print(`  ${new Date(t.at).toLocaleString()}  ${t.state}${t.note ? `  ${t.note}` : ''}`)
+      if (failed.total) {
+        print(`Failed items (${failed.total}):`)
+        for (const item of failed.items) print(`  ${item.key}: ${item.error}`)
+        if (failed.total > failed.items.length) print(`  … ${failed.total - failed.items.length} more (--json, or the app)`)
+      }
+      print(endLine(detail))
+    })
+}
+
+export function oneOf<T extends string>(name: string, values: readonly T[]): (value: string) => T {
+  return (value) => {
+    if ((values as readonly string[]).includes(value)) return value as T
+    throw new UserError(`${name} must be one of: ${values.join(', ')} (not "${value}").`)
+  }
+}
+
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (c === r.length - 1 ? 0 : r[c]!.length))))
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n')
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`)
+}

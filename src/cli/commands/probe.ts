@@ -1,0 +1,23 @@
+import type { Command } from 'commander'
+import type { CliContext } from '../cli-context'
+import { numberList, nonNegativeInt, positiveInt } from '../parse-options'
+import { runNewJob } from '../run-job'
+
+/** `task-farm probe`: a diagnostic job that exercises the farm itself. The model for kind commands. */
+export function registerProbeCommand(program: Command, cli: CliContext, exit: (code: number) => void): void {
+  program
+    .command('probe')
+    .description('run a diagnostic job of N tiny items (each can sleep, fail, crash its worker or hang)')
+    .requiredOption('--count <n>', 'number of items', nonNegativeInt('--count', 10_000_000))
+    .option('--sleep-ms <ms>', 'each item sleeps this long', nonNegativeInt('--sleep-ms', 3_600_000), 0)
+    .option('--fail-on <n,…>', 'items that fail', numberList('--fail-on'), [])
+    .option('--crash-on <n,…>', 'items that crash their worker', numberList('--crash-on'), [])
+    .option('--hang-on <n,…>', 'items that hang their worker', numberList('--hang-on'), [])
+    .option('--print-on <n,…>', 'items that print a line to stdout', numberList('--print-on'), [])
+    .option('--workers <n>', 'worker processes', positiveInt('--workers', 64))
+    .option('--json', 'one JSON event per line')
+    .action(async (o) => {
+      const spec = { kind: 'probe' as const, count: o.count, sleepMs: o.sleepMs, failOn: o.failOn, crashOn: o.crashOn, hangOn: o.hangOn, printOn: o.printOn }
+      exit(await runNewJob(cli, spec, {}, { json: o.json, workers: o.workers }))
+    })
+}

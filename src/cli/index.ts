@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander'
+import { isUserError } from '../shared/user-error'
+import { CliContext, type GlobalOptions } from './cli-context'
+import { registerCommands } from './commands'
+import { exitCodes } from './exit-codes'
+
+/** `task-farm`: the farm without a window. Exit codes: 0 done, 1 failed or with errors, 2 bad input, 130 interrupted. */
+const program = new Command('task-farm')
+  .description('Run copy and URL-analysis jobs on pools of worker processes, with a crash-safe history.')
+  .option('--db <path>', 'history database (default: the app\'s own, or $TASK_FARM_DB)')
+  .showSuggestionAfterError(true)
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'task-farm: ')) })
+
+// `task-farm jobs | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw error
+})
+
+const cli = new CliContext(() => program.opts<GlobalOptions>())
+let exitCode: number = exitCodes.ok
+registerCommands(program, cli, (code) => (exitCode = code))
+
+try {
+  if (process.argv.length <= 2) {
+    program.outputHelp()
+  } else {
+    await program.parseAsync(process.argv)
+  }
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version are not errors; anything else commander rejects is bad input.
+    exitCode = error.exitCode === 0 ? exitCodes.ok : exitCodes.badInput
+  } else if (isUserError(error)) {
+    process.stderr.write(`task-farm: ${error.message}\n`)
+    exitCode = exitCodes.badInput
+  } else {
+    process.stderr.write(`task-farm: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    exitCode = exitCodes.failed
+  }
+}
+process.exitCode = exitCode
+// Workers and timers are shut down by the commands; make sure nothing left holds the process open.
+setTimeout(() => process.exit(exitCode), 50).unref()

@@ -1,0 +1,33 @@
+import { InvalidArgumentError } from 'commander'
+
+/** Commander parsers that turn bad option values into one clear line (exit 2). */
+export function positiveInt(name: string, max = 1_000_000): (value: string) => number {
+  return (value) => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`)
+    return n
+  }
+}
+
+export function nonNegativeInt(name: string, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${max}.`)
+    return n
+  }
+}
+
+export function jobId(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a job id (a whole number such as 12).`)
+  return n
+}
+
+/** For repeatable options: `--include a --include b`. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
+
+export function numberList(name: string): (value: string, previous?: number[]) => number[] {
+  return (value, previous = []) => [...previous, ...value.split(',').map((part) => nonNegativeInt(name)(part.trim()))]
+}
