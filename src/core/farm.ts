@@ -366,3 +366,8 @@ function parseSpec(input: unknown): JobSpec {
   const where = issue.path.length ? ` (${issue.path.join('.')})` : ''
   throw new UserError(`${issue.message}${where}`, 'invalid-spec')
 }
+
+/** Opens the farm on a history database: takes its lock, recovers interrupted jobs, starts the pools. */
+export function openFarm(options: FarmOptions): Farm {
+  return new Farm(options)
+}
