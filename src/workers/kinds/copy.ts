@@ -1,13 +1,16 @@
 import type { CopySpec } from '../../shared/kinds/copy'
-import { UserError } from '../../shared/user-error'
 import type { KindHandler } from '../kind-handler'
+import { removeTempFiles } from './copy/cleanup'
+import { planCopy } from './copy/plan'
+import { runCopy } from './copy/run'
 
-// Placeholder until the copy kind lands: refuses every copy job with a clear message.
+/** Copy-folder jobs: see `src/shared/kinds/copy.ts` for the spec and the items' payloads. */
 export const copyHandler: KindHandler<CopySpec> = {
-  async plan() {
-    throw new UserError('Copy jobs are not available in this build yet.', 'not-available')
-  },
-  async run() {
-    throw new UserError('Copy jobs are not available in this build yet.', 'not-available')
+  plan: planCopy,
+  run: runCopy,
+  async cleanup(spec, ctx) {
+    const removed = removeTempFiles(spec, ctx.jobId, ctx.signal)
+    if (removed)
+      ctx.log('info', `Removed ${removed} unfinished temporary file${removed === 1 ? '' : 's'} (${ctx.reason}).`)
   },
 }

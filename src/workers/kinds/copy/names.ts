@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto'
+
+/** Longest file name most file systems hold, in bytes (NAME_MAX), and longest path (PATH_MAX − 1). */
+const NAME_MAX = 255
+const PATH_MAX = 4095
+
+/** Suffix of every temporary file of a job, so clean-up finds exactly this job's ones. */
+export const tempSuffix = (jobId: number): string => `.taskfarm-${jobId}.part`
+
+/** The temporary name a file is written under, in its destination folder, until it is complete. */
+export function tempName(name: string, jobId: number): string {
+  const suffix = tempSuffix(jobId)
+  const plain = `.${name}${suffix}`
+  if (Buffer.byteLength(plain) <= NAME_MAX) return plain
+  // Long names would make the temporary name too long for the file system: use a digest instead.
+  return `.${createHash('sha1').update(name).digest('hex')}${suffix}`
+}
+
+export const isTempName = (name: string, jobId: number): boolean =>
+  name.startsWith('.') && name.endsWith(tempSuffix(jobId))
+
+/** A temporary name of any job (skipped when planning, never counted as content). */
+export const isAnyTempName = (name: string): boolean => name.startsWith('.') && /\.taskfarm-\d+\.part$/.test(name)
+
+const windowsReserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
+// eslint-disable-next-line no-control-regex
+const windowsForbidden = /[<>:"\\|?*\u0000-\u001f]/
+
+/** Why `name` cannot be created at the destination, or undefined when it can. */
+export function nameProblem(name: string, destPath: string, windowsRules: boolean): string | undefined {
+  if (Buffer.byteLength(name) > NAME_MAX)
+    return `The name "${name}" is longer than the destination file system allows (255 bytes).`
+  if (Buffer.byteLength(destPath) > PATH_MAX) return `The destination path is too long (over ${PATH_MAX} bytes).`
+  if (!windowsRules) return undefined
+  if (windowsReserved.test(name)) return `The name "${name}" is reserved on Windows file systems.`
+  if (/[. ]$/.test(name))
+    return `The name "${name}" ends with a dot or a space, which Windows file systems cannot hold.`
+  if (windowsForbidden.test(name)) return `The name "${name}" contains a character Windows file systems cannot hold.`
+  return undefined
+}
+
+/** File systems (statfs magic numbers) that follow Windows naming rules and ignore case. */
+const windowsLikeFileSystems = new Set([
+  0x4d44, // msdos / vfat
+  0x2011bab0, // exfat
+  0x5346544e, // ntfs (kernel)
+  0x7366746e, // ntfs3
+  0x65735546, // fuseblk (ntfs-3g, exfat-fuse)
+  0xff534d42, // cifs
+  0xfe534d42, // smb2
+])
+
+/** Whether names at a destination must follow Windows rules and may clash by case alone. */
+export function windowsNaming(fsType: number): boolean {
+  return process.platform === 'win32' || windowsLikeFileSystems.has(fsType)
+}
+
+/** Whether names differing only in case name the same file at the destination. */
+export function caseInsensitive(fsType: number): boolean {
+  return process.platform === 'win32' || process.platform === 'darwin' || windowsLikeFileSystems.has(fsType)
+}
+
+/** Splits an item key (`root/a/b.txt`, folders end with `/`) into the source folder's name and the path below it. */
+export function splitKey(key: string): { root: string; rel: string } {
+  const trimmed = key.endsWith('/') ? key.slice(0, -1) : key
+  const slash = trimmed.indexOf('/')
+  return slash < 0 ? { root: trimmed, rel: '' } : { root: trimmed.slice(0, slash), rel: trimmed.slice(slash + 1) }
+}

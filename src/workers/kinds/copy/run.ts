@@ -1,0 +1,76 @@
+import { basename, dirname, join, resolve } from 'node:path'
+import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
+import type { WorkItem } from '../../../shared/worker-protocol'
+import type { RunContext } from '../../kind-handler'
+import { copyEntry, LARGE_FILE } from './copy-file'
+import { describeCopyError } from './errors'
+import { finishFolder } from './finish-folder'
+import { splitKey, tempName } from './names'
+
+/** Large or verified files copied at once by one worker; small files go one after another, synchronously. */
+const CONCURRENT_LARGE = 4
+/** How long synchronous copying may hold the event loop before messages and cancels get through. */
+const SLICE_MS = 10
+
+/** Runs a batch of copy items in order; each folder waits for the copies started before it. */
+export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext): Promise<void> {
+  const destination = resolve(spec.destination)
+  const sources = spec.sources.map((s) => resolve(s))
+  const madeDirs = new Set<string>()
+  const inFlight = new Set<Promise<void>>()
+  let sliceStart = performance.now()
+
+  const runItem = async (item: WorkItem): Promise<void> => {
+    const payload = item.payload as CopyPayload
+    if (payload.problem) return ctx.failed(item.id, payload.problem, { code: 'cannot-copy', retryable: false })
+    const { rel } = splitKey(item.key)
+    const srcPath = rel ? join(sources[payload.source]!, rel) : sources[payload.source]!
+    const realPath = join(destination, item.key)
+    try {
+      if (payload.type === 'folder') {
+        await finishFolder({
+          spec,
+          srcPath,
+          destPath: realPath,
+          expect: payload.expect,
+          jobId: ctx.jobId,
+          signal: ctx.signal,
+          log: (message) => ctx.log('debug', message),
+        })
+        return ctx.done(item.id, { outcome: 'folder' })
+      }
+      const destPath = payload.renameTo ? join(dirname(realPath), payload.renameTo) : realPath
+      const result = await copyEntry({
+        spec,
+        payload,
+        srcPath,
+        destPath,
+        madeDirs,
+        signal: ctx.signal,
+        tempPath: join(dirname(destPath), tempName(basename(destPath), ctx.jobId)),
+        progress: (bytes) => ctx.progress(item.id, bytes),
+      })
+      ctx.done(item.id, result)
+    } catch (error) {
+      if (ctx.signal.aborted) return // left pending: a resume runs it again
+      const failure = describeCopyError(error)
+      ctx.failed(item.id, failure.message, { code: failure.code, retryable: failure.retryable })
+    }
+  }
+
+  for (const item of items) {
+    if (ctx.signal.aborted) break
+    const payload = item.payload as CopyPayload
+    if (payload.type === 'folder') await Promise.all(inFlight)
+    if (payload.type === 'file' && !payload.problem && (item.size >= LARGE_FILE || spec.verify)) {
+      while (inFlight.size >= CONCURRENT_LARGE) await Promise.race(inFlight)
+      const running: Promise<void> = runItem(item).finally(() => inFlight.delete(running))
+      inFlight.add(running)
+    } else await runItem(item)
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await new Promise((done) => setImmediate(done))
+      sliceStart = performance.now()
+    }
+  }
+  await Promise.all(inFlight)
+}
