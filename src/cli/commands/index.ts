@@ -1,10 +1,13 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../cli-context'
+import { registerCopyCommand } from './copy'
 import { registerHistoryCommands } from './history'
 import { registerLogsCommand } from './logs'
 import { registerPoolsCommand } from './pools'
 import { registerProbeCommand } from './probe'
 import { registerRunAgainCommands } from './run-again'
+import { registerExportCommand } from './export'
+import { registerUrlsCommand } from './urls'
 
 /** Every command of `task-farm`. Job kinds add theirs here. */
 export function registerCommands(program: Command, cli: CliContext, exit: (code: number) => void): void {
@@ -13,4 +16,7 @@ export function registerCommands(program: Command, cli: CliContext, exit: (code:
   registerRunAgainCommands(program, cli, exit)
   registerPoolsCommand(program, cli)
   registerProbeCommand(program, cli, exit)
+  registerCopyCommand(program, cli, exit)
+  registerUrlsCommand(program, cli, exit)
+  registerExportCommand(program, cli)
 }

@@ -1,9 +1,88 @@
-import type { UrlsSpec } from '../../shared/kinds/urls'
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
+import type { UrlResult, UrlsSpec } from '../../shared/kinds/urls'
 import type { KindHooks } from './kind-hooks'
 
-// Placeholder until the URL kind lands.
+/** Export columns, in the order a person reads a crawl report. */
+const columns = [
+  'url',
+  'state',
+  'final_url',
+  'status',
+  'error_class',
+  'error_message',
+  'redirects',
+  'redirect_chain',
+  'content_type',
+  'charset',
+  'body_bytes',
+  'truncated',
+  'ttfb_ms',
+  'total_ms',
+  'attempts',
+  'title',
+  'meta_description',
+  'h1',
+  'h1_count',
+  'canonical',
+  'meta_robots',
+  'lang',
+  'word_count',
+  'internal_links',
+  'external_links',
+  'images',
+] as const
+
 export const urlsHooks: KindHooks<UrlsSpec> = {
-  async check() {
-    return []
+  /** Only a stat: reading and parsing the list is the plan's work, in a worker. */
+  async check(spec) {
+    if (spec.input.type === 'text') return spec.input.text.trim() === '' ? ['The pasted text has no URLs.'] : []
+    const { path } = spec.input
+    try {
+      const info = await stat(path)
+      if (!info.isFile()) return [`The URL list ${path} is not a file.`]
+      await access(path, constants.R_OK)
+      return []
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return [`The URL list ${path} does not exist.`]
+      if (code === 'EACCES' || code === 'EPERM') return [`The URL list ${path} cannot be read (permission denied).`]
+      return [`The URL list ${path} cannot be read: ${(error as Error).message}`]
+    }
+  },
+  exportRows: {
+    columns,
+    row(item) {
+      const r = item.result as UrlResult | null
+      return {
+        url: item.key,
+        state: item.state,
+        final_url: r?.finalUrl ?? null,
+        status: r?.status ?? null,
+        // An item the engine failed (a bug, or a crashed worker) still gets a reason in the export.
+        error_class: r?.errorClass ?? (item.state === 'failed' ? 'failed' : null),
+        error_message: r?.errorMessage ?? item.error,
+        redirects: r ? r.redirects.length : null,
+        redirect_chain: r ? r.redirects.map((hop) => `${hop.status} ${hop.location}`).join(' -> ') : null,
+        content_type: r?.contentType ?? null,
+        charset: r?.charset ?? null,
+        body_bytes: r?.bodyBytes ?? null,
+        truncated: r?.truncated ?? null,
+        ttfb_ms: r?.ttfbMs ?? null,
+        total_ms: r?.totalMs ?? null,
+        attempts: r?.attempts ?? null,
+        title: r?.title ?? null,
+        meta_description: r?.metaDescription ?? null,
+        h1: r?.h1 ?? null,
+        h1_count: r?.h1Count ?? null,
+        canonical: r?.canonical ?? null,
+        meta_robots: r?.metaRobots ?? null,
+        lang: r?.lang ?? null,
+        word_count: r?.wordCount ?? null,
+        internal_links: r?.internalLinks ?? null,
+        external_links: r?.externalLinks ?? null,
+        images: r?.images ?? null,
+      }
+    },
   },
 }

@@ -1,0 +1,72 @@
+import type { Command } from 'commander'
+import { InvalidArgumentError } from 'commander'
+import { text } from 'node:stream/consumers'
+import { resolve } from 'node:path'
+import type { UrlsSpec } from '../../shared/kinds/urls'
+import { urlsSpecSchema } from '../../shared/kinds/urls'
+import type { CliContext } from '../cli-context'
+import { positiveInt, nonNegativeInt } from '../parse-options'
+import { runNewJob } from '../run-job'
+import { exportFormat, exportJob } from './export'
+
+/** `task-farm urls FILE|-`: analyse a list of URLs on the network pool, optionally exporting the rows. */
+export function registerUrlsCommand(program: Command, cli: CliContext, exit: (code: number) => void): void {
+  const defaults = urlsSpecSchema.parse({ kind: 'urls', input: { type: 'text', text: '' } })
+  program
+    .command('urls')
+    .description('analyse every URL of a list (one per line, or a CSV with a "url" column; - reads standard input)')
+    .argument('<file>', 'the URL list, or - for standard input')
+    .option('--concurrency <n>', 'requests in flight for the whole job', positiveInt('--concurrency', 1000), defaults.concurrency)
+    .option('--per-host <n>', 'requests in flight to one host, per worker', positiveInt('--per-host', 256), defaults.perHost)
+    .option('--timeout-ms <ms>', 'budget of one request (connect, headers, body)', positiveInt('--timeout-ms', 600_000), defaults.timeoutMs)
+    .option('--max-bytes <n>', 'stop reading a body after this many bytes', positiveInt('--max-bytes', 1024 ** 3), defaults.maxBytes)
+    .option('--retries <n>', 'extra tries after 429, 503 or a network error', nonNegativeInt('--retries', 10), defaults.retries)
+    .option('--max-redirects <n>', 'redirects followed at most', nonNegativeInt('--max-redirects', 50), defaults.maxRedirects)
+    .option('--robots', 'skip URLs that robots.txt disallows')
+    .option('--user-agent <s>', 'the User-Agent header', defaults.userAgent)
+    .option('--out <file>', 'write the result rows to results.csv or results.json when the job ends', checkOut)
+    .option('--workers <n>', 'worker processes of the network pool', positiveInt('--workers', 64))
+    .option('--json', 'one JSON event per line')
+    .action(async (file: string, o) => {
+      const spec: UrlsSpec = urlsSpecSchema.parse({
+        kind: 'urls',
+        input: file === '-' ? { type: 'text', text: await text(process.stdin) } : { type: 'file', path: resolve(file) },
+        concurrency: o.concurrency,
+        perHost: o.perHost,
+        timeoutMs: o.timeoutMs,
+        maxBytes: o.maxBytes,
+        retries: o.retries,
+        maxRedirects: o.maxRedirects,
+        robots: o.robots ?? false,
+        userAgent: o.userAgent,
+      })
+      const startedAt = Date.now()
+      const code = await runNewJob(cli, spec, {}, { json: o.json, workers: o.workers })
+      if (o.out) await exportNewestJob(cli, spec, startedAt, o.out, o.json)
+      exit(code)
+    })
+}
+
+function checkOut(value: string): string {
+  try {
+    exportFormat(value)
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message)
+  }
+  return value
+}
+
+/** The job this command made: the newest URL job with this spec, made since the command started. */
+async function exportNewestJob(cli: CliContext, spec: UrlsSpec, since: number, out: string, json: boolean | undefined): Promise<void> {
+  const store = cli.openReadOnly()
+  try {
+    const { rows } = store.listJobs({ kind: 'urls', limit: 20, offset: 0 })
+    const job = rows.find((row) => row.created_at >= since && row.spec === JSON.stringify(spec))
+    if (!job) throw new Error('the URL job this command made is not in the history')
+    const written = await exportJob(store, job.id, out)
+    const message = `Wrote ${written.rows} rows to ${written.path}`
+    process.stdout.write(json ? `${JSON.stringify({ event: 'export', jobId: job.id, ...written })}\n` : `${message}\n`)
+  } finally {
+    store.db.close()
+  }
+}
