@@ -1,0 +1,78 @@
+import type { Command } from 'commander'
+import { resolve } from 'node:path'
+import { jobDetail } from '../../core/job-views'
+import { conflictPolicies, copySpecSchema, symlinkModes, type CopySpec } from '../../shared/kinds/copy'
+import type { CliContext } from '../cli-context'
+import { collect, positiveInt } from '../parse-options'
+import { runNewJob } from '../run-job'
+import { oneOf } from './history'
+
+/** Failed files listed after a copy; the rest are in `task-farm show`. */
+const LISTED_FAILURES = 20
+
+/** `task-farm copy SRC... DST`: copy folders on the disk pool, or with --dry-run only say what would happen. */
+export function registerCopyCommand(program: Command, cli: CliContext, exit: (code: number) => void): void {
+  program
+    .command('copy')
+    .description('copy folders (each into DST/<its name>) with every file and empty folder, times and modes kept')
+    .argument('<paths...>', 'source folders, then the destination folder')
+    .option(
+      '--on-conflict <policy>',
+      `for files already there: ${conflictPolicies.join('|')}`,
+      oneOf('--on-conflict', conflictPolicies),
+      'skip',
+    )
+    .option('--verify', 'compare an xxh128 checksum of each source and its copy')
+    .option('--no-preserve', 'do not keep modification times and permission bits')
+    .option('--symlinks <mode>', `links: ${symlinkModes.join('|')}`, oneOf('--symlinks', symlinkModes), 'copy')
+    .option('--include <glob>', 'copy only files matching (repeatable; a glob without / matches names)', collect, [])
+    .option('--exclude <glob>', 'leave out files and folders matching (repeatable)', collect, [])
+    .option('--ignore-free-space', 'go on even when the destination seems too small')
+    .option('--dry-run', 'plan only: count, check and list conflicts; change nothing')
+    .option('--workers <n>', 'worker processes of the disk pool', positiveInt('--workers', 64))
+    .option('--json', 'one JSON event per line')
+    .action(async (paths: string[], o) => {
+      if (paths.length < 2) {
+        program.error('task-farm: copy needs at least one source folder and a destination folder.', { exitCode: 2 })
+      }
+      const spec: CopySpec = copySpecSchema.parse({
+        kind: 'copy',
+        sources: paths.slice(0, -1).map((p) => resolve(p)),
+        destination: resolve(paths[paths.length - 1]!),
+        onConflict: o.onConflict,
+        verify: o.verify ?? false,
+        preserve: o.preserve,
+        symlinks: o.symlinks,
+        include: o.include,
+        exclude: o.exclude,
+        ignoreFreeSpace: o.ignoreFreeSpace ?? false,
+      })
+      const startedAt = Date.now()
+      const code = await runNewJob(cli, spec, { planOnly: o.dryRun ?? false }, { json: o.json, workers: o.workers })
+      if (!o.json) reportJob(cli, spec, startedAt, o.dryRun ?? false)
+      exit(code)
+    })
+}
+
+/** After the progress line: the plan's notes for a dry run, the failed files for a copy with errors. */
+function reportJob(cli: CliContext, spec: CopySpec, since: number, dryRun: boolean): void {
+  const store = cli.openReadOnly()
+  try {
+    const row = store
+      .listJobs({ kind: 'copy', limit: 20, offset: 0 })
+      .rows.find((r) => r.created_at >= since && r.spec === JSON.stringify(spec))
+    if (!row) return
+    const detail = jobDetail(row, undefined, [])
+    const lines = dryRun ? detail.notes.map((note) => `  ${note}`) : []
+    const failed = store.items(row.id, { state: 'failed', limit: LISTED_FAILURES, offset: 0 })
+    if (failed.total) {
+      lines.push(`Not copied (${failed.total}):`)
+      for (const item of failed.items) lines.push(`  ${item.key}: ${item.error}`)
+      if (failed.total > failed.items.length)
+        lines.push(`  … ${failed.total - failed.items.length} more: task-farm show ${row.id} --json`)
+    }
+    if (lines.length) process.stdout.write(`${lines.join('\n')}\n`)
+  } finally {
+    store.db.close()
+  }
+}
