@@ -14,7 +14,8 @@ const allowed = {
   core: ['shared', 'core'],
   workers: ['shared', 'workers'],
   main: ['shared', 'core', 'main'],
-  cli: ['shared', 'core', 'cli'],
+  // `task-farm serve` is how the web host is launched, so the CLI may start it (never the reverse).
+  cli: ['shared', 'core', 'cli', 'host'],
   host: ['shared', 'core', 'host'],
   preload: ['shared', 'preload'],
   renderer: ['shared', 'renderer'],

@@ -1,0 +1,37 @@
+import { dialog, shell, type BrowserWindow, type OpenDialogOptions } from 'electron'
+import { UserError } from '../shared/user-error'
+import type { DesktopHandlers } from './ipc-bridge'
+import { openExternalSafely } from './main-window'
+
+/** What the page may ask of the OS: native pickers and the shell, nothing more. */
+export function createDesktopHandlers(window: () => BrowserWindow | null): DesktopHandlers {
+  return {
+    async 'desktop.pickPaths'(request) {
+      const parent = window()
+      if (request.mode === 'save') {
+        const options = { title: request.title, defaultPath: request.defaultPath, filters: request.filters }
+        const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options)
+        return { paths: result.canceled || !result.filePath ? [] : [result.filePath] }
+      }
+      const options: OpenDialogOptions = {
+        title: request.title,
+        defaultPath: request.defaultPath,
+        filters: request.filters,
+        properties:
+          request.mode === 'folder'
+            ? ['openDirectory', 'createDirectory']
+            : ['openFile', 'multiSelections', 'showHiddenFiles'],
+      }
+      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options)
+      return { paths: result.canceled ? [] : result.filePaths }
+    },
+    async 'desktop.openExternal'({ url }) {
+      if (!openExternalSafely(url)) throw new UserError('Only http and https links can be opened.', 'unsafe-url')
+      return { ok: true }
+    },
+    async 'desktop.showItem'({ path }) {
+      shell.showItemInFolder(path)
+      return { ok: true }
+    },
+  }
+}

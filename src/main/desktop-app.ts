@@ -1,0 +1,192 @@
+import { app, dialog, type BrowserWindow } from 'electron'
+import { join } from 'node:path'
+import { createApiHandlers } from '../core/api-handlers'
+import { Farm } from '../core/farm'
+import { historyPath, userDataDir } from '../core/paths'
+import { apiEventNames, type ApiChannel, type ApiEvent } from '../shared/api'
+import type { JobSummary, PoolInfo, Settings } from '../shared/api-types'
+import type { DesktopEvent } from '../shared/desktop-api'
+import type { Schedule } from './decisions/crash-reason'
+import { EventThrottle } from './decisions/event-throttle'
+import { takeJobsToResume } from './decisions/resume-on-start'
+import { taskbarProgress } from './decisions/taskbar-progress'
+import { farmCounts, type TrayAction } from './decisions/tray-label'
+import { withProcessMetrics } from './decisions/worker-metrics'
+import { createDesktopHandlers } from './desktop-actions'
+import { registerIpcBridge, sendToPage, type ApiHandlers } from './ipc-bridge'
+import { createMainWindow, isTrustedSender } from './main-window'
+import { createJobNotifier } from './notifications'
+import { settleJobsBeforeQuit } from './quit-flow'
+import { createFarmTray, type FarmTray } from './tray'
+import { utilityProcessLauncher } from './utility-process-worker'
+
+const schedule: Schedule = (ms, run) => {
+  const timer = setTimeout(run, ms)
+  return () => clearTimeout(timer)
+}
+const resourcesDir = app.isPackaged ? process.resourcesPath : join(import.meta.dirname, '../../resources')
+const appIcon = join(resourcesDir, process.platform === 'win32' ? 'icon.ico' : 'icon.png')
+const resumeFile = (): string => join(userDataDir(), 'resume-on-start.json')
+const stateKey = (event: ApiEvent | DesktopEvent, payload: unknown): string | null => {
+  if (event === 'job.updated') return `job:${(payload as JobSummary).id}`
+  if (event === 'pool.updated') return `pool:${(payload as PoolInfo).name}`
+  return null
+}
+
+/** The farm in its desktop clothes: one window, a tray, notifications, and a careful quit. */
+export class DesktopApp {
+  private window: BrowserWindow | null = null
+  private tray: FarmTray | null = null
+  private settings: Pick<Settings, 'notifications' | 'closeToTray'> = { notifications: true, closeToTray: false }
+  private quitting = false
+  private refreshPending = false
+  private readonly timers: NodeJS.Timeout[] = []
+  private readonly toPage = new EventThrottle<ApiEvent | DesktopEvent>({
+    send: (event, payload) => sendToPage(this.window?.webContents ?? null, event, payload),
+    stateKey,
+    schedule,
+    intervalMs: 100,
+  })
+  private readonly notifier = createJobNotifier({
+    enabled: () => this.settings.notifications,
+    icon: appIcon,
+    open: (jobId) => this.showWindow(jobId),
+  })
+  readonly api: ApiHandlers
+
+  private constructor(private readonly farm: Farm) {
+    const handlers = createApiHandlers(farm)
+    // The Pools view gets CPU and memory only Electron can measure.
+    this.api = {
+      handle: async (channel, request) => {
+        const response = await handlers.handle(channel, request)
+        return channel === 'pools.list' ? (response as PoolInfo[]).map((p) => this.withMetrics(p)) : response
+      },
+    }
+  }
+
+  /** Opens the history (refusing clearly when another farm holds it) and shows the window. */
+  static start(): DesktopApp {
+    const worker = join(import.meta.dirname, 'worker.js')
+    const farm = new Farm({ dbPath: historyPath(), launcher: utilityProcessLauncher(worker), autoStart: true })
+    const desktop = new DesktopApp(farm)
+    desktop.wire()
+    return desktop
+  }
+
+  showWindow(jobId: number | null = null): void {
+    if (!this.window || this.window.isDestroyed()) this.openWindow()
+    const window = this.window!
+    if (window.isMinimized()) window.restore()
+    window.show()
+    window.focus()
+    if (jobId !== null) this.toPage.push('desktop.showJob', { jobId })
+  }
+
+  openPaths(paths: string[]): void {
+    this.showWindow()
+    if (paths.length > 0) this.toPage.push('desktop.openPaths', { paths })
+  }
+
+  /** `before-quit`: ask about running jobs, then stop the farm and really quit. */
+  async quit(): Promise<void> {
+    if (this.quitting) return
+    const choice = await settleJobsBeforeQuit({ api: this.api, window: this.window, resumeFile: resumeFile() })
+    if (!choice) return
+    this.quitting = true
+    for (const timer of this.timers) clearInterval(timer)
+    this.toPage.close()
+    this.notifier.flush()
+    await this.farm.shutdown('graceful')
+    this.tray?.destroy()
+    app.quit()
+  }
+
+  get isQuitting(): boolean {
+    return this.quitting
+  }
+
+  private wire(): void {
+    registerIpcBridge({
+      api: this.api,
+      desktop: createDesktopHandlers(() => this.window),
+      isTrustedSender: (event) => isTrustedSender(this.window, event),
+      afterCall: (channel: ApiChannel | string, response) => {
+        if (channel === 'settings.set') this.applySettings(response as Settings)
+      },
+    })
+    for (const event of apiEventNames) {
+      this.farm.events.on(event, (payload) => {
+        this.toPage.push(event, event === 'pool.updated' ? this.withMetrics(payload as PoolInfo) : payload)
+        if (event === 'job.ended') this.notifier.jobEnded(payload as JobSummary)
+        if (event !== 'job.log') this.refreshSoon()
+      })
+    }
+    this.tray = createFarmTray(resourcesDir, (action) => this.onTrayAction(action))
+    this.openWindow()
+    void this.api.handle('settings.get', {}).then((s) => this.applySettings(s as Settings))
+    // CPU and memory change without any farm event; the Pools view hears of them every 2 s.
+    this.timers.push(setInterval(() => this.pushMetrics(), 2000))
+    for (const jobId of takeJobsToResume(resumeFile())) {
+      this.api.handle('jobs.resume', { jobId }).catch((error: unknown) => {
+        this.farm.log(jobId, 'warn', 'core', `Could not resume after restart: ${(error as Error).message}`)
+      })
+    }
+    this.refreshSoon()
+  }
+
+  private openWindow(): void {
+    const window = createMainWindow(appIcon)
+    this.window = window
+    window.on('close', (event) => {
+      if (this.quitting) return
+      event.preventDefault()
+      if (this.settings.closeToTray) window.hide()
+      else void this.quit()
+    })
+    window.webContents.on('did-finish-load', () => this.refreshSoon())
+  }
+
+  private applySettings(settings: Settings): void {
+    this.settings = { notifications: settings.notifications, closeToTray: settings.closeToTray }
+  }
+
+  private onTrayAction(action: TrayAction): void {
+    if (action === 'show') this.showWindow()
+    else if (action === 'quit') void this.quit()
+    else {
+      const channel = action === 'pause-all' ? 'pools.pause' : 'pools.resume'
+      for (const pool of this.farm.poolInfo()) void this.api.handle(channel, { pool: pool.name })
+    }
+  }
+
+  /** Tray and taskbar follow the farm, at most twice a second. */
+  private refreshSoon(): void {
+    if (this.refreshPending || this.quitting) return
+    this.refreshPending = true
+    schedule(500, () => {
+      this.refreshPending = false
+      if (this.quitting) return
+      this.tray?.update(farmCounts(this.farm.poolInfo()))
+      const { jobs } = this.farm.list({ states: ['running'], limit: 1000, offset: 0 })
+      const progress = taskbarProgress(jobs)
+      if (this.window && !this.window.isDestroyed()) this.window.setProgressBar(progress.value, { mode: progress.mode })
+    })
+  }
+
+  private pushMetrics(): void {
+    if (!this.window?.isVisible()) return
+    for (const pool of this.farm.poolInfo())
+      if (pool.workers.length > 0) this.toPage.push('pool.updated', this.withMetrics(pool))
+  }
+
+  private withMetrics(pool: PoolInfo): PoolInfo {
+    return withProcessMetrics(pool, app.getAppMetrics())
+  }
+}
+
+/** A farm that cannot open (another one holds the history, a broken file) is said plainly, once. */
+export function reportStartFailure(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error)
+  dialog.showErrorBox('Task Farm cannot start', message)
+}

@@ -1,0 +1,65 @@
+import { app } from 'electron'
+import { droppedPathsFromArgv } from './decisions/dropped-paths'
+import { DesktopApp, reportStartFailure } from './desktop-app'
+import { lockDownSessions, openExternalSafely } from './main-window'
+
+/** Windows groups the taskbar button and attributes notifications by this id (electron-builder's appId). */
+const appUserModelId = 'org.taskfarm.app'
+
+let desktop: DesktopApp | null = null
+/** Paths that arrived before the window existed (macOS `open-file` at launch, argv of the first launch). */
+let pendingPaths: string[] = droppedPathsFromArgv(process.argv, process.cwd(), { isPackaged: app.isPackaged })
+
+// One farm per history: a second launch hands its paths to the first and leaves.
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  if (process.platform === 'win32') app.setAppUserModelId(appUserModelId)
+
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    const paths = droppedPathsFromArgv(argv, workingDirectory, { isPackaged: app.isPackaged })
+    if (desktop) desktop.openPaths(paths)
+    else pendingPaths.push(...paths)
+  })
+
+  // macOS delivers files dropped on the Dock icon this way, also before the app is ready.
+  app.on('open-file', (event, path) => {
+    event.preventDefault()
+    if (desktop) desktop.openPaths([path])
+    else pendingPaths.push(path)
+  })
+
+  // Every web contents, not just our window: no navigation away, no new windows, no webviews.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault())
+    contents.on('will-attach-webview', (event) => event.preventDefault())
+    contents.setWindowOpenHandler(({ url }) => {
+      openExternalSafely(url)
+      return { action: 'deny' }
+    })
+  })
+
+  app.on('before-quit', (event) => {
+    if (!desktop || desktop.isQuitting) return
+    event.preventDefault()
+    void desktop.quit()
+  })
+
+  // The window's close decides between tray and quit; the app lives on in the tray meanwhile.
+  app.on('window-all-closed', () => undefined)
+
+  app.on('activate', () => desktop?.showWindow())
+
+  app
+    .whenReady()
+    .then(() => {
+      lockDownSessions()
+      desktop = DesktopApp.start()
+      if (pendingPaths.length > 0) desktop.openPaths(pendingPaths)
+      pendingPaths = []
+    })
+    .catch((error: unknown) => {
+      reportStartFailure(error)
+      app.exit(1)
+    })
+}

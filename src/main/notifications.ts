@@ -1,0 +1,29 @@
+import { Notification } from 'electron'
+import { NotificationBatcher, type JobNotification } from './decisions/notification-batch'
+import type { Schedule } from './decisions/crash-reason'
+
+const schedule: Schedule = (ms, run) => {
+  const timer = setTimeout(run, ms)
+  return () => clearTimeout(timer)
+}
+
+/**
+ * Desktop notifications for ended jobs, batched when several end together. Kept referenced until
+ * closed: a garbage-collected Notification loses its click handler.
+ */
+export function createJobNotifier(options: {
+  enabled: () => boolean
+  icon: string
+  open: (jobId: number | null) => void
+}): NotificationBatcher {
+  const live = new Set<Notification>()
+  const show = (message: JobNotification): void => {
+    if (!Notification.isSupported()) return
+    const notification = new Notification({ title: message.title, body: message.body, icon: options.icon })
+    live.add(notification)
+    notification.on('click', () => options.open(message.jobId))
+    notification.on('close', () => live.delete(notification))
+    notification.show()
+  }
+  return new NotificationBatcher({ show, enabled: options.enabled, schedule })
+}
