@@ -94,3 +94,5 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     },
   }
 }
+
+export { serveFarm, type ServeFarmOptions, type ServedFarm } from './serve-farm'

@@ -1,0 +1,55 @@
+import { fileURLToPath } from 'node:url'
+import { createApiHandlers } from '../core/api-handlers'
+import { childProcessLauncher } from '../core/child-process-worker'
+import { Farm } from '../core/farm'
+import { poolNames, type PoolName } from '../shared/job-spec'
+import { startWebHost, type WebHost } from './index'
+
+export interface ServeFarmOptions {
+  dbPath: string
+  port?: number
+  token?: string
+  rendererDir?: string
+  /** The bundled worker entry; defaults to `worker.js` beside this bundle (out/node). */
+  workerEntry?: string
+}
+
+export interface ServedFarm {
+  readonly host: WebHost
+  readonly farm: Farm
+  /** Closes the page's connections, then stops the farm (running jobs become `interrupted`). */
+  close(): Promise<void>
+}
+
+/** The whole browser host: the real farm on a history database, behind the token-guarded web host. */
+export async function serveFarm(options: ServeFarmOptions): Promise<ServedFarm> {
+  const workerEntry = options.workerEntry ?? fileURLToPath(new URL('./worker.js', import.meta.url))
+  const farm = new Farm({ dbPath: options.dbPath, launcher: childProcessLauncher(workerEntry), autoStart: true })
+  // Pool sizes the person chose last time (Settings, or resizing a pool) outlive the host.
+  const saved = (farm.store.setting('poolSizes') ?? {}) as Partial<Record<PoolName, number>>
+  for (const name of poolNames) {
+    const size = saved[name]
+    if (size && size !== farm.pools.get(name)?.size) farm.resizePool(name, size)
+  }
+  let host: WebHost
+  try {
+    host = await startWebHost({
+      api: createApiHandlers(farm),
+      events: farm.events,
+      port: options.port,
+      token: options.token,
+      rendererDir: options.rendererDir,
+    })
+  } catch (error) {
+    await farm.shutdown('now')
+    throw error
+  }
+  return {
+    host,
+    farm,
+    async close() {
+      await host.close()
+      await farm.shutdown('graceful')
+    },
+  }
+}

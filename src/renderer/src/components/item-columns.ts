@@ -1,0 +1,58 @@
+import { NTag, type DataTableColumns } from 'naive-ui'
+import { h } from 'vue'
+import type { ItemRow } from '../../../shared/api-types'
+import { formatBytes } from '../../../shared/format'
+
+type Cell = string | number | boolean | null
+
+/** The result's plain fields (status, title, timings…), found from the rows themselves. */
+export function resultFields(rows: readonly ItemRow[], sample = 200): string[] {
+  const fields = new Set<string>()
+  for (const row of rows.slice(0, sample)) {
+    const result = row.result
+    if (!result || typeof result !== 'object' || Array.isArray(result)) continue
+    for (const [key, value] of Object.entries(result)) {
+      if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) fields.add(key)
+    }
+  }
+  return [...fields]
+}
+
+const cell = (row: ItemRow, field: string): Cell => {
+  const value = (row.result as Record<string, unknown> | null)?.[field]
+  return value === undefined ? null : (value as Cell)
+}
+const compare = (a: Cell, b: Cell): number =>
+  a === b ? 0 : a === null ? -1 : b === null ? 1 : typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))
+
+/** Table columns for a job's items; every value is rendered as text. */
+export function itemColumns(kind: string, fields: readonly string[]): DataTableColumns<ItemRow> {
+  const columns: DataTableColumns<ItemRow> = [
+    { title: kind === 'urls' ? 'URL' : kind === 'copy' ? 'File' : 'Item', key: 'key', width: 320, ellipsis: { tooltip: true }, sorter: 'default', resizable: true },
+    {
+      title: 'State',
+      key: 'state',
+      width: 90,
+      sorter: 'default',
+      render: (row) => h(NTag, { size: 'small', bordered: false, round: true, type: row.state === 'done' ? 'success' : row.state === 'failed' ? 'error' : 'default' }, () => row.state),
+    },
+  ]
+  if (kind === 'copy') columns.push({ title: 'Size', key: 'size', width: 100, sorter: (a, b) => a.size - b.size, render: (row) => formatBytes(row.size) })
+  for (const field of fields) {
+    columns.push({
+      title: field,
+      key: `result.${field}`,
+      minWidth: 90,
+      ellipsis: { tooltip: true },
+      resizable: true,
+      sorter: (a, b) => compare(cell(a, field), cell(b, field)),
+      render: (row) => {
+        const value = cell(row, field)
+        return value === null ? '–' : String(value)
+      },
+    })
+  }
+  columns.push({ title: 'Attempts', key: 'attempts', width: 90, sorter: 'default' })
+  columns.push({ title: 'Error', key: 'error', minWidth: 200, ellipsis: { tooltip: true }, render: (row) => row.error ?? '' })
+  return columns
+}

@@ -1,0 +1,64 @@
+import { computed, ref, watch, type Ref } from 'vue'
+import type { ZodType } from 'zod'
+import type { JobSpecInput } from '../../../shared/job-spec'
+import { farmApi } from '../api/ui-api'
+
+/**
+ * Inline validation of a job spec as it is typed: the contract's own schema gives per-field
+ * messages at once, then the engine's `jobs.check` (paths exist, destination not inside a
+ * source…) gives its sentences shortly after typing stops.
+ */
+export function useSpecCheck<S extends JobSpecInput>(schema: ZodType, spec: Ref<S>, active: Ref<boolean>) {
+  const problems = ref<string[]>([])
+  const checking = ref(false)
+
+  // Messages wait until the person has typed something: an empty new form is not a mistake yet.
+  const touched = ref(false)
+  watch(spec, () => (touched.value = active.value), { deep: true })
+  watch(active, (open) => open || (touched.value = false))
+
+  const parsed = computed(() => schema.safeParse(spec.value))
+  const fieldErrors = computed(() => {
+    const errors: Record<string, string> = {}
+    if (touched.value && !parsed.value.success) {
+      for (const issue of parsed.value.error.issues) {
+        const field = String(issue.path[0] ?? '')
+        errors[field] ??= issue.message
+      }
+    }
+    return errors
+  })
+
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let generation = 0
+  watch(
+    [spec, active],
+    () => {
+      clearTimeout(timer)
+      if (!active.value || !parsed.value.success) return void (problems.value = [])
+      timer = setTimeout(async () => {
+        const mine = ++generation
+        checking.value = true
+        try {
+          const result = await farmApi().call('jobs.check', { spec: spec.value })
+          if (mine === generation) problems.value = result.problems
+        } catch (e) {
+          if (mine === generation) problems.value = [e instanceof Error ? e.message : String(e)]
+        } finally {
+          if (mine === generation) checking.value = false
+        }
+      }, 300)
+    },
+    { deep: true },
+  )
+
+  const ready = computed(() => parsed.value.success && problems.value.length === 0 && !checking.value)
+  return { fieldErrors, problems, checking, ready }
+}
+
+/** Lines of a text area as a list, blank lines dropped. */
+export const lines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)

@@ -1,0 +1,46 @@
+import type { UiApi } from '../api/ui-api'
+import { useJobDetailStore } from './job-detail-store'
+import { useJobsStore } from './jobs-store'
+import { usePoolsStore } from './pools-store'
+import { useUiStore } from './ui-store'
+
+/**
+ * The one place that listens to the farm. Each event lands in the store that owns its state;
+ * components only read stores. After the link comes back, everything is fetched anew because
+ * events may have been missed meanwhile.
+ */
+export function connectFarmEvents(api: UiApi, onJobEnded?: (title: string, state: string) => void): () => void {
+  const jobs = useJobsStore()
+  const pools = usePoolsStore()
+  const detail = useJobDetailStore()
+  const ui = useUiStore()
+
+  const refreshAll = async (): Promise<void> => {
+    await Promise.all([jobs.refresh(), pools.refresh(), detail.jobId === null ? null : detail.reload()])
+  }
+  const stops = [
+    api.on('job.updated', (job) => {
+      jobs.apply(job)
+      detail.applySummary(job)
+    }),
+    api.on('job.ended', (job) => {
+      jobs.apply(job)
+      if (detail.jobId === job.id) void detail.reload()
+      onJobEnded?.(job.title, job.state)
+    }),
+    api.on('job.removed', ({ jobId }) => jobs.forget(jobId)),
+    api.on('job.log', ({ entries }) => detail.appendLogs(entries)),
+    api.on('pool.updated', (pool) => pools.apply(pool)),
+  ]
+  if (api.onConnectionChange) {
+    stops.push(
+      api.onConnectionChange((connected) => {
+        const wasDown = !ui.connected
+        ui.connected = connected
+        if (connected && wasDown) void refreshAll()
+      }),
+    )
+  }
+  void refreshAll()
+  return () => stops.forEach((stop) => stop())
+}

@@ -1,0 +1,33 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { PoolInfo } from '../../../shared/api-types'
+import type { PoolName } from '../../../shared/job-spec'
+import { farmApi } from '../api/ui-api'
+
+/** Every pool and its workers, kept current by `pool.updated` events. */
+export const usePoolsStore = defineStore('pools', () => {
+  const byName = ref<Partial<Record<PoolName, PoolInfo>>>({})
+  const pools = computed(() => Object.values(byName.value) as PoolInfo[])
+
+  async function refresh(): Promise<void> {
+    const list = await farmApi().call('pools.list', {})
+    byName.value = Object.fromEntries(list.map((p) => [p.name, p]))
+  }
+  function apply(pool: PoolInfo): void {
+    byName.value[pool.name] = pool
+  }
+  const act = (channel: 'pools.pause' | 'pools.resume' | 'pools.close' | 'pools.terminate') => (pool: PoolName) =>
+    farmApi().call(channel, { pool })
+
+  return {
+    byName,
+    pools,
+    refresh,
+    apply,
+    resize: (pool: PoolName, size: number) => farmApi().call('pools.resize', { pool, size }),
+    pause: act('pools.pause'),
+    resume: act('pools.resume'),
+    close: act('pools.close'),
+    terminate: act('pools.terminate'),
+  }
+})
