@@ -18,6 +18,8 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
   const sources = spec.sources.map((s) => resolve(s))
   const madeDirs = new Set<string>()
   const inFlight = new Set<Promise<void>>()
+  // Entries of a folder that failed here will never appear: its folder item must not wait for them.
+  const failedIn = new Map<string, number>()
   let sliceStart = performance.now()
 
   const runItem = async (item: WorkItem): Promise<void> => {
@@ -32,7 +34,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
           spec,
           srcPath,
           destPath: realPath,
-          expect: payload.expect,
+          expect: payload.expect - (failedIn.get(realPath.replace(/\/$/, '')) ?? 0),
           jobId: ctx.jobId,
           signal: ctx.signal,
           log: (message) => ctx.log('debug', message),
@@ -53,6 +55,8 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
       ctx.done(item.id, result)
     } catch (error) {
       if (ctx.signal.aborted) return // left pending: a resume runs it again
+      const parent = dirname(realPath)
+      failedIn.set(parent, (failedIn.get(parent) ?? 0) + 1)
       const failure = describeCopyError(error)
       ctx.failed(item.id, failure.message, { code: failure.code, retryable: failure.retryable })
     }
