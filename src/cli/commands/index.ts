@@ -6,6 +6,7 @@ import { registerLogsCommand } from './logs'
 import { registerPoolsCommand } from './pools'
 import { registerProbeCommand } from './probe'
 import { registerRunAgainCommands } from './run-again'
+import { registerServeCommand } from './serve'
 import { registerExportCommand } from './export'
 import { registerUrlsCommand } from './urls'
 
@@ -19,4 +20,5 @@ export function registerCommands(program: Command, cli: CliContext, exit: (code:
   registerCopyCommand(program, cli, exit)
   registerUrlsCommand(program, cli, exit)
   registerExportCommand(program, cli)
+  registerServeCommand(program, cli, exit)
 }
