@@ -75,6 +75,8 @@ export class JobScheduler {
     const run = new JobRun(id, JSON.parse(row.spec), row, this.d.store)
     this.runs.set(id, run)
     this.setState(run, 'running', note, { started: true, finished: false, error: null })
+    const broken = this.d.pools.get(run.pool)!.brokenReason
+    if (broken) this.finish(run, 'failed', `The ${run.pool} pool cannot run: ${broken}.`)
     return run
   }
 

@@ -63,6 +63,8 @@ export class WorkerPool {
   closed = false
   /** Terminated: no workers until resumed. */
   stopped = false
+  /** Why workers cannot be started at all; jobs sent here fail with it instead of waiting forever. */
+  brokenReason: string | null = null
   private nextSlot = 0
   private launchFailures = 0
 
@@ -149,6 +151,7 @@ export class WorkerPool {
     this.closed = false
     this.paused = false
     this.launchFailures = 0
+    this.brokenReason = null
     this.fill()
     this.hooks.onChange(this)
   }
@@ -216,7 +219,10 @@ export class WorkerPool {
     this.hooks.onChange(this)
     if (this.stopped) return
     if (this.launchFailures >= MAX_LAUNCH_FAILURES) {
-      if (this.workers.length === 0) this.hooks.onBroken(this, `its workers fail to start (${this.launchFailures} times in a row)`)
+      if (this.workers.length === 0) {
+        this.brokenReason = `its workers fail to start (${this.launchFailures} times in a row)`
+        this.hooks.onBroken(this, this.brokenReason)
+      }
       return
     }
     const live = this.workers.filter((w) => w.state !== 'stopping' && !w.retire).length

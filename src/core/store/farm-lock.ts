@@ -63,7 +63,6 @@ function readOwner(path: string): LockOwner | null {
 
 function isAlive(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true // Cannot tell for another machine (shared drive): be safe.
-  if (owner.pid === process.pid) return false
   try {
     process.kill(owner.pid, 0)
     return true

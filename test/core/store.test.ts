@@ -1,0 +1,91 @@
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Farm } from '../../src/core/farm'
+import { FarmLock } from '../../src/core/store/farm-lock'
+import { migrations } from '../../src/core/store/migrations'
+import { openDatabase } from '../../src/core/store/open-database'
+import { JobStore } from '../../src/core/store/job-store'
+import { childProcessLauncher } from '../../src/core/child-process-worker'
+import { openTestFarm, tempDir, workerEntry } from '../support/test-farm'
+
+const dirs: ReturnType<typeof tempDir>[] = []
+afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
+const fresh = () => {
+  const d = tempDir()
+  dirs.push(d)
+  return join(d.path, 'history.sqlite')
+}
+
+describe('the history database', () => {
+  it('migrates an empty database to the latest schema, once, in WAL mode', () => {
+    const path = fresh()
+    const db = openDatabase(path, { readonly: false })
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version)
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((r) => (r as { name: string }).name)
+    expect(tables).toEqual(expect.arrayContaining(['items', 'job_timeline', 'jobs', 'logs', 'settings']))
+    db.close()
+    const again = openDatabase(path, { readonly: false })
+    expect(again.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version)
+    again.close()
+  })
+
+  it('refuses a database from a newer version and a file that is not a database, with clear messages', () => {
+    const newer = fresh()
+    const db = new Database(newer)
+    db.pragma('user_version = 999')
+    db.close()
+    expect(() => openDatabase(newer, { readonly: false })).toThrow(/newer Task Farm/)
+    const junk = fresh()
+    require('node:fs').writeFileSync(junk, 'this is not sqlite at all, just text that goes on for a while '.repeat(100))
+    expect(() => openDatabase(junk, { readonly: false })).toThrow(/not a Task Farm history database/)
+    expect(() => openDatabase(fresh(), { readonly: true })).toThrow(/No history database/)
+  })
+
+  it('lists jobs with filters and paging', async () => {
+    const { farm, dir } = openTestFarm()
+    try {
+      for (let i = 0; i < 5; i++)
+        await farm.waitForEnd(await farm.create({ kind: 'probe', count: 2, failOn: i % 2 ? [0] : [] }))
+      const page = farm.list({ limit: 2, offset: 0 })
+      expect([page.total, page.jobs.length, page.jobs[0]!.id]).toEqual([5, 2, 5])
+      expect(farm.list({ states: ['completed-with-errors'], limit: 10, offset: 0 }).total).toBe(2)
+      expect(farm.list({ kind: 'copy', limit: 10, offset: 0 }).total).toBe(0)
+      expect(farm.list({ text: 'Probe', limit: 10, offset: 0 }).total).toBe(5)
+      expect(farm.list({ text: '100%_', limit: 10, offset: 0 }).total).toBe(0)
+    } finally {
+      await farm.shutdown()
+      dir.remove()
+    }
+  })
+})
+
+describe('one farm per database', () => {
+  it('refuses a second farm on the same file, while read-only access keeps working', async () => {
+    const { farm, dbPath, dir } = openTestFarm()
+    try {
+      expect(() => new Farm({ dbPath, launcher: childProcessLauncher(workerEntry) })).toThrow(/already running jobs/)
+      await farm.waitForEnd(await farm.create({ kind: 'probe', count: 3 }))
+      const reader = new JobStore(openDatabase(dbPath, { readonly: true }))
+      expect(reader.listJobs({ limit: 10, offset: 0 }).total).toBe(1)
+      reader.db.close()
+    } finally {
+      await farm.shutdown()
+      dir.remove()
+    }
+  })
+
+  it('takes over the lock of a farm that died without releasing it', () => {
+    const path = fresh()
+    require('node:fs').writeFileSync(
+      `${path}.lock`,
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: require('node:os').hostname(), since: 0 }),
+    )
+    const lock = FarmLock.acquire(path)
+    lock.release()
+  })
+})
