@@ -1,0 +1,134 @@
+import { chmodSync, chownSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { describeTree, removeAll, tempDir } from '../workers/kinds/copy/helpers'
+import { childPids, listFiles, makeManyFiles, runCli, startCli } from './copy-cli-helpers'
+
+let dirs: string[] = []
+afterEach(() => {
+  removeAll(...dirs)
+  dirs = []
+})
+
+function workspace(): { root: string; src: string; dst: string; db: string } {
+  const root = tempDir('tf-copy-cli-')
+  dirs.push(root)
+  const src = join(root, 'source')
+  mkdirSync(src)
+  return { root, src, dst: join(root, 'destination'), db: join(root, 'history.sqlite') }
+}
+
+const until = async (predicate: () => boolean, what: string): Promise<void> => {
+  for (let waited = 0; !predicate(); waited += 10) {
+    if (waited > 30_000) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+describe('task-farm copy', () => {
+  it('copies a tree, and a dry run before it changes nothing', async () => {
+    const { src, dst, db } = workspace()
+    makeManyFiles(src, 3, 5)
+    mkdirSync(join(src, 'empty'))
+    const dry = runCli(db, ['copy', src, dst, '--dry-run'])
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toMatch(/15 files, .* in 5 folders/)
+    expect(dry.stdout).toMatch(/nothing was changed/)
+    expect(() => readdirSync(dst)).toThrow()
+    const real = runCli(db, ['copy', src, dst, '--verify', '--workers', '2'])
+    expect(real.stderr).toBe('')
+    expect(real.code).toBe(0)
+    expect(describeTree(join(dst, 'source'))).toEqual(describeTree(src))
+  })
+
+  it('refuses bad input with exit 2 and one clear sentence', () => {
+    const { src, dst, db } = workspace()
+    expect(runCli(db, ['copy', src, join(src, 'inside')])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/inside the source/),
+    })
+    expect(runCli(db, ['copy', join(src, 'missing'), dst])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/does not exist/),
+    })
+    expect(runCli(db, ['copy', src, dst, '--on-conflict', 'sometimes'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--on-conflict must be one of/),
+    })
+  })
+
+  // Root reads every file, so the unreadable file is made unreadable for the user the copy runs as:
+  // the whole CLI (and so its workers) runs as `nobody`, which owns the tree except for that file's permissions.
+  it.skipIf(process.getuid?.() !== 0)('lists a file it cannot read and copies the rest (run as nobody)', () => {
+    const { root, src, dst, db } = workspace()
+    makeManyFiles(src, 2, 3)
+    writeFileSync(join(src, 'secret.txt'), 'no')
+    for (const path of [
+      root,
+      src,
+      ...listFiles(src).map((p) => join(src, p)),
+      join(src, 'folder 0'),
+      join(src, 'folder 1'),
+    ])
+      chownSync(path, 65534, 65534)
+    chmodSync(join(src, 'secret.txt'), 0o000)
+    chmodSync(root, 0o755)
+    const run = runCli(db, ['copy', src, dst], { uid: 65534, gid: 65534 })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/completed with errors/)
+    expect(run.stdout).toContain('source/secret.txt: Permission denied reading the source.')
+    expect(listFiles(join(dst, 'source')).sort()).toEqual(
+      listFiles(src)
+        .filter((p) => p !== 'secret.txt')
+        .sort(),
+    )
+  })
+
+  it('survives kill -9 of a worker mid-copy: the tree ends identical with no temporary files', async () => {
+    const { src, dst, db } = workspace()
+    makeManyFiles(src, 40, 100)
+    const child = startCli(db, ['copy', src, dst, '--workers', '2'])
+    await until(() => listFiles(dst).length > 300, 'the copy to get going')
+    const [victim] = childPids(child.pid!)
+    expect(victim).toBeDefined()
+    process.kill(victim!, 'SIGKILL')
+    expect(listFiles(dst).length).toBeLessThan(4000) // killed mid-copy indeed
+    const code = await new Promise((done) => child.on('exit', done))
+    expect(code).toBe(0)
+    expect(describeTree(join(dst, 'source'))).toEqual(describeTree(src))
+    expect(listFiles(dst).filter((p) => p.includes('taskfarm'))).toEqual([])
+  })
+
+  it('survives kill -9 of the whole CLI mid-copy: resume finishes without recopying finished files', async () => {
+    const { src, dst, db } = workspace()
+    makeManyFiles(src, 40, 100)
+    const child = startCli(db, ['copy', src, dst, '--workers', '2'])
+    await until(() => listFiles(dst).length > 300, 'the copy to get going')
+    const workers = childPids(child.pid!)
+    process.kill(child.pid!, 'SIGKILL')
+    await new Promise((done) => child.on('exit', done))
+    await until(() => workers.every((pid) => !isAlive(pid)), 'the orphaned workers to exit')
+    const finished = new Map(
+      listFiles(dst)
+        .filter((p) => !p.includes('taskfarm'))
+        .map((p) => [p, statSync(join(dst, p)).ino]),
+    )
+    expect(finished.size).toBeGreaterThan(0)
+    expect(finished.size).toBeLessThan(4000) // killed mid-copy indeed
+    const resumed = runCli(db, ['resume', '1', '--workers', '2'])
+    expect(resumed.stderr).toBe('')
+    expect(resumed.code).toBe(0)
+    expect(describeTree(join(dst, 'source'))).toEqual(describeTree(src))
+    expect(listFiles(dst).filter((p) => p.includes('taskfarm'))).toEqual([])
+    for (const [path, ino] of finished) expect(statSync(join(dst, path)).ino, path).toBe(ino)
+  })
+})
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
