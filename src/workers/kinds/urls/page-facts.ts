@@ -118,10 +118,16 @@ export class PageFactsCollector {
   private text(text: string): void {
     if (this.capture && this.capture.text.length < MAX_TEXT * 2) this.capture.text += text
     if (this.hiddenDepth > 0) return
-    const words = text.match(/\S+/g)?.length ?? 0
-    const continues = this.inWord && /^\S/.test(text)
-    this.facts.wordCount += continues ? words - 1 : words
-    if (text.length > 0) this.inWord = /\S$/.test(text)
+    // A hand-written scan: pages are mostly text, and a regex allocates a match array per chunk.
+    let inWord = this.inWord
+    let words = 0
+    for (let i = 0; i < text.length; i++) {
+      const space = isSpace(text.charCodeAt(i))
+      if (!space && !inWord) words++
+      inWord = !space
+    }
+    this.inWord = inWord
+    this.facts.wordCount += words
   }
 
   private endCapture(): void {
@@ -131,11 +137,47 @@ export class PageFactsCollector {
   }
 
   private countLink(href: string): void {
-    const target = resolve(href, this.baseUrl)
-    if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:')) return
-    if (target.hostname === this.pageHost) this.facts.internalLinks++
+    const host = linkHost(href, this.baseUrl)
+    if (host === null) return
+    if (host === this.pageHost) this.facts.internalLinks++
     else this.facts.externalLinks++
   }
+}
+
+/**
+ * The host a link points to, or null for links that are not http(s). Pages have hundreds of links,
+ * so the common shapes (relative paths, plain absolute URLs) are read without building a URL.
+ */
+export function linkHost(rawHref: string, base: URL): string | null {
+  const href = rawHref.trim()
+  if (/[\t\n\r\\%]|[^\x20-\x7e]/.test(href)) return slowLinkHost(href, base)
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(href)
+  if (!scheme) {
+    if (href.startsWith('//')) return slowLinkHost(href, base)
+    return base.protocol === 'http:' || base.protocol === 'https:' ? base.hostname : null
+  }
+  const protocol = scheme[1]!.toLowerCase()
+  if (protocol !== 'http' && protocol !== 'https') return null
+  const authority = /^[a-zA-Z]+:\/\/([^/?#]*)/.exec(href)?.[1]
+  if (!authority) return slowLinkHost(href, base)
+  const hostPort = authority.slice(authority.lastIndexOf('@') + 1)
+  if (hostPort.startsWith('[')) return slowLinkHost(href, base)
+  const host = hostPort.split(':', 1)[0]!.toLowerCase()
+  // Leave anything a URL parser would rewrite (numeric hosts, trailing dots, odd characters) to it.
+  const plain = /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host) && !/(^|\.)(\d+|0x[0-9a-f]*)$/.test(host)
+  return plain ? host : slowLinkHost(href, base)
+}
+
+function slowLinkHost(href: string, base: URL): string | null {
+  const target = resolve(href, base)
+  return target && (target.protocol === 'http:' || target.protocol === 'https:') ? target.hostname : null
+}
+
+/** Whitespace as the `\s` class sees it. */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d)
+  if (c < 0xa0) return false
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
 }
 
 function resolve(href: string, base: URL): URL | null {

@@ -1,0 +1,83 @@
+// URL-analysis benchmark, loopback only: our `task-farm urls` against the seed-style Python
+// Pool(10) analyser and `xargs -P 10` with curl, on 2,000 URLs answered after 50 ms with 20 KB pages;
+// then a CPU-bound run (no latency, 100 KB pages) with 1 and 2 workers.
+// Usage: node bench/urls/run.mjs [--urls N] [--concurrency N]   (after `node scripts/build-node.mjs`)
+import { spawn, execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createInterface } from 'node:readline'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const root = join(here, '..', '..')
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name)
+  return i > 0 ? Number(process.argv[i + 1]) : fallback
+}
+const URLS = arg('--urls', 2000)
+const CONCURRENCY = arg('--concurrency', 128)
+const LATENCY_MS = 50
+const work = mkdtempSync(join(tmpdir(), 'tf-bench-urls-'))
+
+function startServer(delayMs, pageKb) {
+  const child = spawn(process.execPath, [join(here, 'server.mjs'), String(delayMs), String(pageKb)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve) => {
+    createInterface({ input: child.stdout }).once('line', (port) => resolve({ port: Number(port), stop: () => child.kill() }))
+  })
+}
+
+function writeList(port, name) {
+  const path = join(work, name)
+  writeFileSync(path, Array.from({ length: URLS }, (_, i) => `http://127.0.0.1:${port}/page/${i}`).join('\n') + '\n')
+  return path
+}
+
+/** Runs a command to its end; returns wall seconds. */
+function timed(command, args, options = {}) {
+  const started = process.hrtime.bigint()
+  execFileSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 26, ...options })
+  return Number(process.hrtime.bigint() - started) / 1e9
+}
+
+let dbCount = 0
+function ours(list, { workers, concurrency }) {
+  const db = join(work, `history-${dbCount++}.db`)
+  return timed(process.execPath, [
+    join(root, 'out/node/cli.js'), '--db', db, 'urls', list,
+    '--concurrency', String(concurrency), '--per-host', String(Math.min(256, concurrency)), '--retries', '0', '--workers', String(workers),
+  ])
+}
+
+const rate = (seconds) => URLS / seconds
+const fmt = (n) => n.toFixed(0).padStart(6)
+const line = (label, seconds, extra = '') => console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s ${fmt(rate(seconds))} URLs/s ${extra}`)
+
+try {
+  console.log(`URL analysis, ${URLS} URLs on 127.0.0.1, each answered after ${LATENCY_MS} ms with a 20 KB page`)
+  const slow = await startServer(LATENCY_MS, 20)
+  const list = writeList(slow.port, 'urls.txt')
+  const bound = CONCURRENCY / (LATENCY_MS / 1000)
+  const workers = 2
+  const tOurs = ours(list, { workers, concurrency: CONCURRENCY })
+  const tPython = timed('python3', [join(here, 'seed_pool.py'), list])
+  const tCurl = timed('sh', ['-c', `xargs -P 10 -n 1 curl -s -o /dev/null < "${list}"`])
+  slow.stop()
+  line(`task-farm urls (concurrency ${CONCURRENCY}, ${workers} workers)`, tOurs, `= ${(rate(tOurs) / bound * 100).toFixed(0)}% of the bound`)
+  line('python Pool(10) + urllib + html.parser', tPython)
+  line('xargs -P 10 curl', tCurl)
+  console.log(`bound: concurrency ÷ latency = ${CONCURRENCY} ÷ ${LATENCY_MS / 1000} s = ${bound.toFixed(0)} URLs/s (bound ÷ ours = ${(bound / rate(tOurs)).toFixed(2)}×)`)
+  console.log(`ratios: ours ÷ python Pool = ${(tPython / tOurs).toFixed(1)}×, ours ÷ xargs curl = ${(tCurl / tOurs).toFixed(1)}×`)
+  console.log('(our times are whole CLI runs: start, plan, workers, SQLite history, shutdown)')
+
+  console.log(`\nCPU-bound: ${URLS} URLs, no latency, 100 KB pages`)
+  const fast = await startServer(0, 100)
+  const cpuList = writeList(fast.port, 'cpu-urls.txt')
+  const one = ours(cpuList, { workers: 1, concurrency: 64 })
+  const two = ours(cpuList, { workers: 2, concurrency: 64 })
+  fast.stop()
+  line('task-farm urls, 1 worker', one)
+  line('task-farm urls, 2 workers', two, `= ${(one / two).toFixed(2)}× the 1-worker rate`)
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
