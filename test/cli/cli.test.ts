@@ -1,0 +1,107 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { JobStore } from '../../src/core/store/job-store'
+import { openDatabase } from '../../src/core/store/open-database'
+import { cliEntry, tempDir, until } from '../support/test-farm'
+
+const dirs: ReturnType<typeof tempDir>[] = []
+afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
+
+function newDb(): string {
+  const dir = tempDir()
+  dirs.push(dir)
+  return join(dir.path, 'history.sqlite')
+}
+
+function run(db: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [cliEntry, '--db', db, ...args], { encoding: 'utf8', timeout: 60_000 })
+  return { code: r.status, out: r.stdout, err: r.stderr }
+}
+
+function progress(db: string, jobId: number): { state: string; done: number } {
+  if (!existsSync(db)) return { state: 'none', done: 0 }
+  const store = new JobStore(openDatabase(db, { readonly: true }))
+  try {
+    const row = store.job(jobId)
+    return { state: row?.state ?? 'none', done: row?.items_done ?? 0 }
+  } finally {
+    store.db.close()
+  }
+}
+
+describe('task-farm exit codes', () => {
+  it('0 for completed, 1 for completed with errors, 2 for bad input', () => {
+    const db = newDb()
+    expect(run(db, 'probe', '--count', '30').code).toBe(0)
+    const withErrors = run(db, 'probe', '--count', '10', '--fail-on', '2')
+    expect(withErrors.code).toBe(1)
+    expect(withErrors.out).toMatch(/completed with errors: 9 of 10 items done, 1 failed/)
+    for (const args of [['frobnicate'], ['probe', '--count', '3', '--bogus'], ['show'], ['show', 'x'], ['show', '99'], ['jobs', '--status', 'nope'], ['probe']]) {
+      const r = run(db, ...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.err.trim().split('\n').length, r.err).toBeLessThanOrEqual(2)
+      expect(r.err).toMatch(/^task-farm: /)
+    }
+    const unreadable = run(join(dirs[0]!.path, 'missing', 'nothing.sqlite'), 'jobs')
+    expect([unreadable.code, unreadable.err]).toEqual([2, expect.stringMatching(/No history database/)])
+  })
+
+  it('prints --help for every command and lists jobs as JSON', () => {
+    const db = newDb()
+    for (const cmd of ['jobs', 'show', 'logs', 'resume', 'retry', 'pools', 'probe']) {
+      const r = run(db, cmd, '--help')
+      expect(r.code, cmd).toBe(0)
+      expect(r.out).toMatch(/Usage: task-farm/)
+    }
+    run(db, 'probe', '--count', '3')
+    const jobs = JSON.parse(run(db, 'jobs', '--json').out)
+    expect(jobs.total).toBe(1)
+    expect(jobs.jobs[0]).toMatchObject({ id: 1, state: 'completed', itemsDone: 3 })
+    const lines = run(db, 'probe', '--count', '3', '--json').out.trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.at(-1)).toMatchObject({ event: 'end', state: 'completed', itemsDone: 3 })
+  })
+})
+
+describe('stopping the CLI', () => {
+  it('Ctrl-C stops the job as interrupted (exit 130), and resume finishes it', async () => {
+    const db = newDb()
+    const child = spawn(process.execPath, [cliEntry, '--db', db, 'probe', '--count', '400', '--sleep-ms', '10'], { stdio: 'pipe' })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    await until(() => progress(db, 1).done > 20, 'progress in the history', 30_000)
+    child.kill('SIGINT')
+    const code = await new Promise((r) => child.on('exit', r))
+    expect(code).toBe(130)
+    expect(out).toMatch(/interrupted.*task-farm resume 1/s)
+    expect(progress(db, 1).state).toBe('interrupted')
+    const resumed = run(db, 'resume', '1')
+    expect(resumed.code).toBe(0)
+    expect(progress(db, 1)).toEqual({ state: 'completed', done: 400 })
+  })
+
+  it('kill -9 of the whole CLI leaves a resumable job and no orphaned workers', async () => {
+    const db = newDb()
+    const child = spawn(process.execPath, [cliEntry, '--db', db, 'probe', '--count', '400', '--sleep-ms', '10', '--print-on', '0'], { stdio: 'ignore' })
+    await until(() => progress(db, 1).done > 20, 'progress in the history', 30_000)
+    const workerPids = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number)
+    expect(workerPids.length).toBeGreaterThan(0)
+    child.kill('SIGKILL')
+    await new Promise((r) => child.on('exit', r))
+    await until(() => workerPids.every((pid) => !alive(pid)), 'the workers to notice and exit')
+    const resumed = run(db, 'resume', '1')
+    expect(resumed.code, resumed.err).toBe(0)
+    expect(progress(db, 1)).toEqual({ state: 'completed', done: 400 })
+    expect(run(db, 'show', '1').out).toMatch(/interrupted +the farm stopped while this job ran/)
+  })
+})
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
