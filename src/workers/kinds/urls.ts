@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os'
-import { Agent } from 'undici'
+import type { Agent } from 'undici'
 import type { UrlsPayload, UrlsSpec } from '../../shared/kinds/urls'
 import { UserError } from '../../shared/user-error'
 import type { KindHandler } from '../kind-handler'
 import { analyseUrl } from './urls/analyse-url'
+import { loadUndici } from './urls/fetch-chain'
 import { runHostLimited } from './urls/host-limited-queue'
 import { normaliseUrl } from './urls/normalise-url'
 import { readUrlList } from './urls/read-url-list'
@@ -49,7 +50,7 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
   },
 
   async run(spec, items, ctx) {
-    const dispatcher = dispatcherFor(spec)
+    const dispatcher = await dispatcherFor(spec)
     await runHostLimited(
       items,
       (item) => new URL(item.key).host,
@@ -81,7 +82,8 @@ export function workerConcurrency(jobConcurrency: number): number {
 const agents = new Map<number, Agent>()
 const MAX_AGENTS = 4
 
-function dispatcherFor(spec: UrlsSpec): Agent {
+async function dispatcherFor(spec: UrlsSpec): Promise<Agent> {
+  const { Agent } = await loadUndici()
   let agent = agents.get(spec.timeoutMs)
   if (!agent) {
     if (agents.size >= MAX_AGENTS) {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { RedirectHop } from '../../../shared/kinds/urls'
 import { UrlFetchError } from './classify-error'
 import { readBody, type BodyOutcome } from './read-body'
@@ -39,6 +39,7 @@ export interface ChainAnswer {
  * sees them when a later hop throws.
  */
 export async function fetchChain(url: string, options: ChainOptions, redirects: RedirectHop[] = []): Promise<ChainAnswer> {
+  const { request } = await loadUndici()
   const started = performance.now()
   const visited = new Set([url])
   let current = url
@@ -82,6 +83,16 @@ export async function fetchChain(url: string, options: ChainOptions, redirects: 
       deadline.clear()
     }
   }
+}
+
+/**
+ * undici is loaded on first use: every worker process loads every kind's handler, and the workers
+ * of the disk and CPU pools need not pay for an HTTP client they never use.
+ */
+let undici: Promise<typeof import('undici')> | null = null
+export function loadUndici(): Promise<typeof import('undici')> {
+  undici ??= import('undici')
+  return undici
 }
 
 function resolveRedirect(location: string, from: string): string {
