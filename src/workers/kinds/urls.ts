@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { availableParallelism } from 'node:os'
 import type { Agent } from 'undici'
 import type { UrlsPayload, UrlsSpec } from '../../shared/kinds/urls'
@@ -51,10 +52,13 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
 
   async run(spec, items, ctx) {
     const dispatcher = await dispatcherFor(spec)
+    const total = workerConcurrency(spec.concurrency)
+    // Every request in flight listens for the job's cancellation; that many listeners is no leak.
+    setMaxListeners(total + 10, ctx.signal)
     await runHostLimited(
       items,
       (item) => new URL(item.key).host,
-      { total: workerConcurrency(spec.concurrency), perKey: spec.perHost },
+      { total, perKey: spec.perHost },
       async (item) => {
         if (ctx.signal.aborted) return
         ctx.progress(item.id, 0)

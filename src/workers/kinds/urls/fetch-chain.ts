@@ -117,12 +117,19 @@ export function header(headers: Record<string, string | string[] | undefined>, n
 
 /** One request's whole-budget timer joined with the job's cancellation. */
 function createDeadline(timeoutMs: number, jobSignal: AbortSignal) {
+  // A listener removed per request, rather than AbortSignal.any, which keeps every request's
+  // signal tied to the job's long-lived one until the garbage collector comes by.
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), timeoutMs)
-  const signal = AbortSignal.any([controller.signal, jobSignal])
+  const onJobAbort = (): void => controller.abort()
+  if (jobSignal.aborted) controller.abort()
+  else jobSignal.addEventListener('abort', onJobAbort, { once: true })
   return {
-    signal,
-    clear: () => clearTimeout(timer),
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer)
+      jobSignal.removeEventListener('abort', onJobAbort)
+    },
     /** An abort by our timer is a timeout; by the job, a cancellation; anything else passes through. */
     explain(error: unknown): unknown {
       if (error instanceof UrlFetchError) return error

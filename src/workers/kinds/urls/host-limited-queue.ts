@@ -9,14 +9,14 @@ export async function runHostLimited<T>(
   limits: { total: number; perKey: number },
   work: (task: T) => Promise<void>,
 ): Promise<void> {
-  const waiting = [...tasks]
+  // Keys are worked out once: the waiting list is scanned again each time a task ends.
+  const waiting = tasks.map((task) => ({ task, key: keyOf(task) }))
   const activePerKey = new Map<string, number>()
   let active = 0
   return new Promise((resolve, reject) => {
     const pump = (): void => {
       for (let i = 0; i < waiting.length && active < limits.total; ) {
-        const task = waiting[i]!
-        const key = keyOf(task)
+        const { task, key } = waiting[i]!
         const busy = activePerKey.get(key) ?? 0
         if (busy >= limits.perKey) {
           i++
