@@ -6,7 +6,7 @@ import { historyPath, userDataDir } from '../core/paths'
 import { apiEventNames, type ApiChannel, type ApiEvent } from '../shared/api'
 import type { JobSummary, PoolInfo, Settings } from '../shared/api-types'
 import type { DesktopEvent } from '../shared/desktop-api'
-import type { Schedule } from './decisions/crash-reason'
+import { timerSchedule as schedule } from './decisions/schedule'
 import { EventThrottle } from './decisions/event-throttle'
 import { takeJobsToResume } from './decisions/resume-on-start'
 import { taskbarProgress } from './decisions/taskbar-progress'
@@ -20,10 +20,6 @@ import { settleJobsBeforeQuit } from './quit-flow'
 import { createFarmTray, type FarmTray } from './tray'
 import { utilityProcessLauncher } from './utility-process-worker'
 
-const schedule: Schedule = (ms, run) => {
-  const timer = setTimeout(run, ms)
-  return () => clearTimeout(timer)
-}
 const resourcesDir = app.isPackaged ? process.resourcesPath : join(import.meta.dirname, '../../resources')
 const appIcon = join(resourcesDir, process.platform === 'win32' ? 'icon.ico' : 'icon.png')
 const resumeFile = (): string => join(userDataDir(), 'resume-on-start.json')
@@ -80,12 +76,19 @@ export class DesktopApp {
     if (window.isMinimized()) window.restore()
     window.show()
     window.focus()
-    if (jobId !== null) this.toPage.push('desktop.showJob', { jobId })
+    if (jobId !== null) this.sendWhenLoaded('desktop.showJob', { jobId })
   }
 
   openPaths(paths: string[]): void {
     this.showWindow()
-    if (paths.length > 0) this.toPage.push('desktop.openPaths', { paths })
+    if (paths.length > 0) this.sendWhenLoaded('desktop.openPaths', { paths })
+  }
+
+  /** A window opened a moment ago has no page listening yet; tell it once it has. */
+  private sendWhenLoaded(event: DesktopEvent, payload: unknown): void {
+    const contents = this.window?.webContents
+    if (contents?.isLoading()) contents.once('did-finish-load', () => this.toPage.push(event, payload))
+    else this.toPage.push(event, payload)
   }
 
   /** `before-quit`: ask about running jobs, then stop the farm and really quit. */
@@ -141,7 +144,8 @@ export class DesktopApp {
     window.on('close', (event) => {
       if (this.quitting) return
       event.preventDefault()
-      if (this.settings.closeToTray) window.hide()
+      // macOS apps live on in the Dock when their window closes; elsewhere it is the person's choice.
+      if (this.settings.closeToTray || process.platform === 'darwin') window.hide()
       else void this.quit()
     })
     window.webContents.on('did-finish-load', () => this.refreshSoon())

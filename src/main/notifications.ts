@@ -1,11 +1,6 @@
 import { Notification } from 'electron'
 import { NotificationBatcher, type JobNotification } from './decisions/notification-batch'
-import type { Schedule } from './decisions/crash-reason'
-
-const schedule: Schedule = (ms, run) => {
-  const timer = setTimeout(run, ms)
-  return () => clearTimeout(timer)
-}
+import { timerSchedule as schedule } from './decisions/schedule'
 
 /**
  * Desktop notifications for ended jobs, batched when several end together. Kept referenced until

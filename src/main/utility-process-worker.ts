@@ -2,15 +2,11 @@ import { app, utilityProcess, type UtilityProcess } from 'electron'
 import { createInterface } from 'node:readline'
 import type { WorkerExit, WorkerHandle, WorkerLauncher, WorkerLaunchOptions } from '../core/worker-handle'
 import type { FromWorker, ToWorker } from '../shared/worker-protocol'
-import { ExitCombiner, type GoneDetails, type Schedule } from './decisions/crash-reason'
+import { ExitCombiner, type GoneDetails } from './decisions/crash-reason'
+import { timerSchedule as schedule } from './decisions/schedule'
 
 /** How long a new worker may take to say `ready` before it counts as failed to launch. */
 const READY_TIMEOUT_MS = 15_000
-
-const schedule: Schedule = (ms, run) => {
-  const timer = setTimeout(run, ms)
-  return () => clearTimeout(timer)
-}
 
 /**
  * `child-process-gone` is an `app` event naming the process by its service name, so one listener

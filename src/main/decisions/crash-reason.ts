@@ -1,4 +1,5 @@
 import type { ExitReason, WorkerExit } from '../../core/worker-handle'
+import type { Schedule } from './schedule'
 
 /** The parts of Electron's `child-process-gone` details this decision reads. */
 export interface GoneDetails {
@@ -37,8 +38,6 @@ export function crashReason(facts: ExitFacts): ExitReason {
   const code = exitCode ?? gone?.exitCode ?? null
   return code === 0 ? 'clean-exit' : 'abnormal-exit'
 }
-
-export type Schedule = (ms: number, run: () => void) => () => void
 
 /**
  * `exit` and `child-process-gone` arrive in either order, and `child-process-gone` does not come at

@@ -1,4 +1,4 @@
-import type { Schedule } from './crash-reason'
+import type { Schedule } from './schedule'
 
 /**
  * Paces events to the window: a state event (`stateKey` gives it a key) keeps only its latest

@@ -1,4 +1,4 @@
-import type { Schedule } from '../../../src/main/decisions/crash-reason'
+import type { Schedule } from '../../../src/main/decisions/schedule'
 
 /** A hand-driven clock for the shell's timers: `advance(ms)` runs what became due. */
 export function fakeSchedule(): { schedule: Schedule; advance: (ms: number) => void; pending: () => number } {
