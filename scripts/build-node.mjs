@@ -17,6 +17,9 @@ await build({
   entryPoints,
   outdir: 'out/node',
   bundle: true,
+  // Shared code and each job kind's handler go in chunks of their own, loaded when first needed.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node22',

@@ -73,7 +73,6 @@ export class Farm {
     this.results = new TaskResults({ scheduler: this.scheduler, store: this.store, writer: this.writer, log: (...a) => this.log(...a) })
     this.recover()
     for (const name of poolNames) this.pools.set(name, this.makePool(name))
-    for (const pool of this.pools.values()) pool.fill()
     if (options.autoStart) {
       for (const id of this.store.jobIdsInState('queued')) {
         const row = this.store.job(id)!

@@ -92,6 +92,9 @@ export class JobScheduler {
   dispatch(poolName: PoolName): void {
     const pool = this.d.pools.get(poolName)!
     if (pool.stopped) return
+    // Workers start when a job first needs the pool, not when the farm opens: a CLI copy should not
+    // pay for starting the network pool's processes.
+    if (!pool.started && [...this.runs.values()].some((r) => r.pool === poolName)) pool.fill()
     for (const worker of pool.idleWorkers()) {
       const job = this.pickJob(poolName, pool.paused)
       if (!job) break

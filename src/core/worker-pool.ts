@@ -84,9 +84,13 @@ export class WorkerPool {
     return this.workers.filter((w) => w.state === 'idle')
   }
 
+  /** Whether workers were ever started; after that the pool keeps itself at its size. */
+  started = false
+
   /** Starts workers until the pool has its size. */
   fill(): void {
     if (this.stopped) return
+    this.started = true
     const live = this.workers.filter((w) => w.state !== 'stopping' && !w.retire).length
     for (let i = live; i < this.config.size; i++) this.spawn(this.nextSlot++, 0)
   }

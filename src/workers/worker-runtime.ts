@@ -7,7 +7,7 @@ import type { KindHandler } from './kind-handler'
 const FLUSH_MS = 100
 const FLUSH_ITEMS = 500
 
-export type HandlerRegistry = { [K in JobSpec['kind']]: KindHandler<Extract<JobSpec, { kind: K }>> }
+export type HandlerLoaders = { [K in JobSpec['kind']]: () => Promise<KindHandler<Extract<JobSpec, { kind: K }>>> }
 
 interface Transport {
   send(message: FromWorker): void
@@ -16,7 +16,7 @@ interface Transport {
 }
 
 /** Runs tasks sent by the farm, one at a time per worker; speaks only the worker protocol. */
-export function startWorkerRuntime(transport: Transport, handlers: HandlerRegistry): void {
+export function startWorkerRuntime(transport: Transport, handlers: HandlerLoaders): void {
   const aborts = new Map<number, AbortController>()
   transport.onMessage((message) => {
     switch (message.type) {
@@ -44,8 +44,8 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerRegist
       log: (level: 'debug' | 'info' | 'warn' | 'error', text: string) =>
         transport.send({ type: 'log', taskId, level, message: text }),
     }
-    const handler = handlers[spec.kind] as KindHandler
     try {
+      const handler = (await handlers[spec.kind]()) as KindHandler
       let summary
       if (message.type === 'plan') summary = (await handler.plan(spec, { ...base, emit: (item) => out.planned(item) })) ?? undefined
       else if (message.type === 'run') {

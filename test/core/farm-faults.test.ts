@@ -54,7 +54,7 @@ describe('the farm survives its workers', () => {
   it('kills a worker hung in an item when its job is cancelled, after the grace period', async () => {
     const farm = farmForTest({ pools: { cpu: { size: 1 } } })
     const id = await farm.create({ kind: 'probe', count: 5, hangOn: [0] })
-    await until(() => cpuWorkers(farm)[0]?.state === 'busy', 'the worker to take the hanging item')
+    await until(() => cpuWorkers(farm)[0]?.current === '#0', 'the worker to take the hanging item')
     const hungPid = cpuWorkers(farm)[0]!.pid
     farm.cancel(id)
     const end = await farm.waitForEnd(id)

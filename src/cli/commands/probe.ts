@@ -9,6 +9,7 @@ export function registerProbeCommand(program: Command, cli: CliContext, exit: (c
     .command('probe')
     .description('run a diagnostic job of N tiny items (each can sleep, fail, crash its worker or hang)')
     .requiredOption('--count <n>', 'number of items', nonNegativeInt('--count', 10_000_000))
+    .option('--chunk <n>', 'numbers per item (like Pool.map chunksize)', positiveInt('--chunk', 1_000_000), 1)
     .option('--sleep-ms <ms>', 'each item sleeps this long', nonNegativeInt('--sleep-ms', 3_600_000), 0)
     .option('--fail-on <n,…>', 'items that fail', numberList('--fail-on'), [])
     .option('--crash-on <n,…>', 'items that crash their worker', numberList('--crash-on'), [])
@@ -17,7 +18,7 @@ export function registerProbeCommand(program: Command, cli: CliContext, exit: (c
     .option('--workers <n>', 'worker processes', positiveInt('--workers', 64))
     .option('--json', 'one JSON event per line')
     .action(async (o) => {
-      const spec = { kind: 'probe' as const, count: o.count, sleepMs: o.sleepMs, failOn: o.failOn, crashOn: o.crashOn, hangOn: o.hangOn, printOn: o.printOn }
+      const spec = { kind: 'probe' as const, count: o.count, chunk: o.chunk, sleepMs: o.sleepMs, failOn: o.failOn, crashOn: o.crashOn, hangOn: o.hangOn, printOn: o.printOn }
       exit(await runNewJob(cli, spec, {}, { json: o.json, workers: o.workers }))
     })
 }

@@ -7,8 +7,10 @@ import { z } from 'zod'
 export const probeSpecSchema = z.object({
   kind: z.literal('probe'),
   count: z.number().int().min(0).max(10_000_000),
+  /** Numbers per item, like Pool.map's chunksize: items are the unit of durability and retry. */
+  chunk: z.number().int().min(1).max(1_000_000).default(1),
   sleepMs: z.number().int().min(0).max(3_600_000).default(0),
-  /** Item numbers whose run fails (an ordinary, retryable error). */
+  /** Item numbers (0, 1, … in plan order) whose run fails (an ordinary, retryable error). */
   failOn: z.array(z.number().int().min(0)).default([]),
   /** Item numbers that make their worker exit abruptly (like a segfault). */
   crashOn: z.array(z.number().int().min(0)).default([]),
@@ -19,9 +21,15 @@ export const probeSpecSchema = z.object({
 })
 export type ProbeSpec = z.infer<typeof probeSpecSchema>
 export interface ProbePayload {
+  /** The item's number, and the first number it squares. */
   n: number
+  first: number
+  count: number
 }
 export interface ProbeResult {
+  /** The square of `first` (the item's only number when chunk is 1). */
   square: number
+  /** All the squares, when the item holds more than one number. */
+  squares?: number[]
   pid: number
 }

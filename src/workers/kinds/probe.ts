@@ -1,20 +1,24 @@
-import type { ProbePayload, ProbeSpec } from '../../shared/kinds/probe'
+import type { ProbePayload, ProbeResult, ProbeSpec } from '../../shared/kinds/probe'
 import type { KindHandler } from '../kind-handler'
 
 /** The diagnostic kind: see `src/shared/kinds/probe.ts`. */
 export const probeHandler: KindHandler<ProbeSpec> = {
   async plan(spec, ctx) {
-    for (let n = 0; n < spec.count; n++) {
+    const items = Math.ceil(spec.count / spec.chunk)
+    for (let n = 0; n < items; n++) {
       if (ctx.signal.aborted) return
-      ctx.emit({ key: `#${n}`, payload: { n } satisfies ProbePayload, size: 0 })
+      const first = n * spec.chunk
+      const payload: ProbePayload = { n, first, count: Math.min(spec.chunk, spec.count - first) }
+      ctx.emit({ key: `#${n}`, payload, size: 0 })
     }
-    return { notes: [`${spec.count} probe items`], facts: { count: spec.count } }
+    const chunked = spec.chunk > 1 ? ` in ${items} chunks of ${spec.chunk}` : ''
+    return { notes: [`${spec.count} probe numbers${chunked}`], facts: { count: spec.count, items } }
   },
 
   async run(spec, items, ctx) {
     for (const item of items) {
       if (ctx.signal.aborted) return
-      const { n } = item.payload as ProbePayload
+      const { n, first, count } = item.payload as ProbePayload
       if (spec.hangOn.includes(n)) {
         ctx.progress(item.id, 0)
         for (;;) {
@@ -29,7 +33,7 @@ export const probeHandler: KindHandler<ProbeSpec> = {
         if (ctx.signal.aborted) return
       }
       if (spec.failOn.includes(n)) ctx.failed(item.id, `probe item ${n} was told to fail`, { code: 'probe-fail' })
-      else ctx.done(item.id, { square: n * n, pid: process.pid })
+      else ctx.done(item.id, squares(first, count))
     }
   },
 }
@@ -44,4 +48,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve()
     }
   })
+}
+
+function squares(first: number, count: number): ProbeResult {
+  if (count === 1) return { square: first * first, pid: process.pid }
+  const all = new Array<number>(count)
+  for (let i = 0; i < count; i++) all[i] = (first + i) * (first + i)
+  return { square: first * first, squares: all, pid: process.pid }
 }
