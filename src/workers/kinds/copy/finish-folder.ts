@@ -6,7 +6,9 @@ import { isAnyTempName, isTempName } from './names'
 
 /** How long a folder waits for content that makes no visible progress before its times are set anyway. */
 const STALL_MS = 2000
-const POLL_MS = 25
+/** Polls start fast (the content is usually a few milliseconds away) and slow down. */
+const FIRST_POLL_MS = 1
+const MAX_POLL_MS = 25
 
 export interface FolderTask {
   spec: CopySpec
@@ -40,6 +42,7 @@ export async function finishFolder(task: FolderTask): Promise<void> {
 async function waitForContent(task: FolderTask): Promise<boolean> {
   let last = ''
   let since = Date.now()
+  let poll = FIRST_POLL_MS
   for (;;) {
     const { count, temps } = look(task)
     if (count >= task.expect) return true
@@ -48,7 +51,8 @@ async function waitForContent(task: FolderTask): Promise<boolean> {
       last = signature
       since = Date.now()
     } else if (Date.now() - since > STALL_MS) return false
-    await new Promise((done) => setTimeout(done, POLL_MS))
+    await new Promise((done) => setTimeout(done, poll))
+    poll = Math.min(MAX_POLL_MS, poll * 2)
     task.signal.throwIfAborted()
   }
 }

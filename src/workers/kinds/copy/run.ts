@@ -12,7 +12,7 @@ const CONCURRENT_LARGE = 4
 /** How long synchronous copying may hold the event loop before messages and cancels get through. */
 const SLICE_MS = 10
 
-/** Runs a batch of copy items in order; each folder waits for the copies started before it. */
+/** Runs a batch of copy items: files and links in order, then the batch's folders in order. */
 export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext): Promise<void> {
   const destination = resolve(spec.destination)
   const sources = spec.sources.map((s) => resolve(s))
@@ -62,10 +62,16 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
     }
   }
 
+  // Folders go last: their content in this batch is then done, and content in a batch another
+  // worker took just before this one has had the time of this whole batch to finish.
+  const folders: WorkItem[] = []
   for (const item of items) {
     if (ctx.signal.aborted) break
     const payload = item.payload as CopyPayload
-    if (payload.type === 'folder') await Promise.all(inFlight)
+    if (payload.type === 'folder' && !payload.problem) {
+      folders.push(item)
+      continue
+    }
     if (payload.type === 'file' && !payload.problem && (item.size >= LARGE_FILE || spec.verify)) {
       while (inFlight.size >= CONCURRENT_LARGE) await Promise.race(inFlight)
       const running: Promise<void> = runItem(item).finally(() => inFlight.delete(running))
@@ -77,4 +83,8 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
     }
   }
   await Promise.all(inFlight)
+  for (const folder of folders) {
+    if (ctx.signal.aborted) break
+    await runItem(folder)
+  }
 }

@@ -1,0 +1,148 @@
+// Copy benchmark: `task-farm copy` against `cp -a`, `rsync -a`, the seed-style Python Pool copier and
+// a bare Node script, on generated trees, on a tmpfs (the software's own cost) and on disk with a
+// `sync` at the end of every command (durable copies). Runs alternate; medians are compared.
+//
+// Usage: node scripts/build-node.mjs && node bench/copy/run.mjs
+//   BENCH_SCALE=0.3   share of the issue's file counts (a: 20,000 small + 3 × 64 MiB; b: 50,000 tiny)
+//   BENCH_ROUNDS=3    runs of each command per tree and place
+//   BENCH_TREES=a,b   BENCH_PLACES=tmpfs,disk   BENCH_PEERS=cp,rsync,python,node   BENCH_WORKERS=2
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, rmSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const root = join(here, '..', '..')
+const env = (name, fallback) => process.env[name] ?? fallback
+const SCALE = Number(env('BENCH_SCALE', '0.3'))
+const ROUNDS = Number(env('BENCH_ROUNDS', '3'))
+const TREES = env('BENCH_TREES', 'a,b').split(',')
+const PLACES = env('BENCH_PLACES', 'tmpfs,disk').split(',')
+const PEERS = env('BENCH_PEERS', 'cp,rsync,python,node').split(',')
+const WORKERS = env('BENCH_WORKERS', '2')
+const node = process.execPath
+const cli = join(root, 'out/node/cli.js')
+
+const work = join(root, 'bench/.work/copy')
+rmSync(work, { recursive: true, force: true })
+mkdirSync(work, { recursive: true })
+
+/** A tmpfs of our own (root), else /dev/shm. */
+function tmpfsPlace() {
+  const dir = join(work, 'tmpfs')
+  mkdirSync(dir)
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6g', 'tmpfs', dir], { stdio: 'pipe' })
+    return { dir, unmount: () => execFileSync('umount', [dir]) }
+  } catch {
+    const shm = `/dev/shm/tf-bench-copy-${process.pid}`
+    mkdirSync(shm)
+    return { dir: shm, unmount: () => rmSync(shm, { recursive: true, force: true }) }
+  }
+}
+
+let dbCount = 0
+const runners = {
+  'task-farm': (src, dst, place) => [
+    node,
+    cli,
+    '--db',
+    join(place, `history-${dbCount++}.sqlite`),
+    'copy',
+    src,
+    dst,
+    '--workers',
+    WORKERS,
+  ],
+  'node bare': (src, dst) => [node, join(here, 'node-bare-copy.mjs'), src, join(dst, basename(src))],
+  'cp -a': (src, dst) => ['cp', '-a', src, `${dst}/`],
+  'rsync -a': (src, dst) => ['rsync', '-a', src, `${dst}/`],
+  'python Pool': (src, dst) => ['python3', join(here, 'seed_pool_copy.py'), src, join(dst, basename(src))],
+}
+const peerNames = { cp: 'cp -a', rsync: 'rsync -a', python: 'python Pool', node: 'node bare' }
+const chosen = ['task-farm', ...PEERS.map((p) => peerNames[p]).filter(Boolean)]
+
+function timedRun(argv, durable) {
+  const started = process.hrtime.bigint()
+  execFileSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] })
+  if (durable) execFileSync('sync')
+  return Number(process.hrtime.bigint() - started) / 1e9
+}
+
+/** One task-farm run with --json, to see where the time goes: start-up, plan, copy. */
+async function phases(src, dst, place) {
+  const argv = runners['task-farm'](src, dst, place)
+  const started = Date.now()
+  const child = spawn(argv[0], [...argv.slice(1), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const marks = {}
+  for await (const line of createInterface({ input: child.stdout })) {
+    const event = JSON.parse(line)
+    const at = (Date.now() - started) / 1000
+    if (event.event === 'log' && /created/.test(event.message)) marks.created ??= at
+    if (event.planned) marks.planned ??= at
+    if (event.event === 'end') marks.end = at
+  }
+  return marks
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const pad = (s, n) => String(s).padEnd(n)
+console.log(
+  `copy benchmark: scale ${SCALE}, ${ROUNDS} rounds, task-farm with ${WORKERS} workers, load ${execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ')}`,
+)
+
+for (const placeName of PLACES) {
+  const place = placeName === 'tmpfs' ? tmpfsPlace() : { dir: join(work, 'disk'), unmount: () => {} }
+  mkdirSync(place.dir, { recursive: true })
+  const durable = placeName === 'disk'
+  try {
+    for (const tree of TREES) {
+      const src = join(place.dir, `tree-${tree}`)
+      const made = execFileSync(node, [join(here, 'make-tree.mjs'), src, tree, String(SCALE)])
+        .toString()
+        .trim()
+      if (durable) execFileSync('sync')
+      const dst = join(place.dir, 'dst')
+      const times = Object.fromEntries(chosen.map((name) => [name, []]))
+      for (let round = 0; round < ROUNDS; round++) {
+        // Rotate the order each round so no command always runs first (or after the slowest).
+        const order = chosen.map((_, i) => chosen[(i + round) % chosen.length])
+        for (const name of order) {
+          rmSync(dst, { recursive: true, force: true })
+          mkdirSync(dst)
+          if (durable) execFileSync('sync')
+          times[name].push(timedRun(runners[name](src, dst, place.dir), durable))
+          if (round === 0) {
+            const count =
+              execFileSync('find', [dst, '-type', 'f', '-not', '-name', '*.sqlite*']).toString().split('\n').length - 1
+            if (!made.startsWith(`${count} files`))
+              console.log(`  warning: ${name} left ${count} files (tree: ${made})`)
+          }
+        }
+      }
+      rmSync(dst, { recursive: true, force: true })
+      mkdirSync(dst)
+      const marks = await phases(src, dst, place.dir)
+      rmSync(dst, { recursive: true, force: true })
+
+      console.log(`\n${placeName}${durable ? ' + sync' : ''}, tree ${tree}: ${made}`)
+      const med = Object.fromEntries(chosen.map((name) => [name, median(times[name])]))
+      for (const name of chosen)
+        console.log(
+          `  ${pad(name, 12)} median ${med[name].toFixed(2).padStart(6)} s   runs ${times[name].map((t) => t.toFixed(2)).join(' ')}`,
+        )
+      const ratio = (a, b) => (med[a] && med[b] ? `${(med[a] / med[b]).toFixed(2)}×` : 'n/a')
+      console.log(
+        `  task-farm / cp -a: ${ratio('task-farm', 'cp -a')}   task-farm / node bare: ${ratio('task-farm', 'node bare')}   python / task-farm: ${ratio('python Pool', 'task-farm')}`,
+      )
+      console.log(
+        `  task-farm phases (one run with --json): started ${marks.created?.toFixed(2)} s, planned ${marks.planned?.toFixed(2)} s, ended ${marks.end?.toFixed(2)} s`,
+      )
+      rmSync(src, { recursive: true, force: true })
+    }
+  } finally {
+    place.unmount()
+  }
+}
+rmSync(work, { recursive: true, force: true })
