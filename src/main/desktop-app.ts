@@ -35,6 +35,7 @@ export class DesktopApp {
   private tray: FarmTray | null = null
   private settings: Pick<Settings, 'notifications' | 'closeToTray'> = { notifications: true, closeToTray: false }
   private quitting = false
+  private quitAsked: Promise<void> | null = null
   private refreshPending = false
   private readonly timers: NodeJS.Timeout[] = []
   private readonly toPage = new EventThrottle<ApiEvent | DesktopEvent>({
@@ -92,7 +93,13 @@ export class DesktopApp {
   }
 
   /** `before-quit`: ask about running jobs, then stop the farm and really quit. */
-  async quit(): Promise<void> {
+  quit(): Promise<void> {
+    // A second Quit while the question is open waits for the same answer instead of asking twice.
+    this.quitAsked ??= this.askAndQuit().finally(() => (this.quitAsked = null))
+    return this.quitAsked
+  }
+
+  private async askAndQuit(): Promise<void> {
     if (this.quitting) return
     const choice = await settleJobsBeforeQuit({ api: this.api, window: this.window, resumeFile: resumeFile() })
     if (!choice) return
