@@ -22,7 +22,12 @@ function run(db: string, ...args: string[]) {
 
 function progress(db: string, jobId: number): { state: string; done: number } {
   if (!existsSync(db)) return { state: 'none', done: 0 }
-  const store = new JobStore(openDatabase(db, { readonly: true }))
+  let store: JobStore
+  try {
+    store = new JobStore(openDatabase(db, { readonly: true }))
+  } catch {
+    return { state: 'none', done: 0 } // Created but not yet migrated by the CLI.
+  }
   try {
     const row = store.job(jobId)
     return { state: row?.state ?? 'none', done: row?.items_done ?? 0 }
