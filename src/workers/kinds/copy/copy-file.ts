@@ -15,7 +15,6 @@ import {
   type Stats,
 } from 'node:fs'
 import { copyFile, open } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import type { CopyPayload, CopyResult, CopySpec } from '../../../shared/kinds/copy'
 import { looksCopied } from './conflict'
 import { onSide, onSideAsync, SideError, VerifyMismatch } from './errors'
@@ -30,6 +29,8 @@ export interface FileTask {
   spec: CopySpec
   payload: Extract<CopyPayload, { type: 'file' | 'link' }>
   srcPath: string
+  /** The folder the copy goes into. */
+  destDir: string
   /** The real name the copy ends up under. */
   destPath: string
   /** Where the copy is written until it is complete. */
@@ -60,7 +61,7 @@ export async function copyEntry(task: FileTask): Promise<CopyResult> {
   const existing = lstatSync(destPath, { throwIfNoEntry: false })
   if (existing && isFinished(task, source, existing)) return result(task, 'complete')
 
-  const dir = dirname(destPath)
+  const dir = task.destDir
   if (!task.madeDirs.has(dir)) {
     onSide('destination', () => mkdirSync(dir, { recursive: true }))
     task.madeDirs.add(dir)

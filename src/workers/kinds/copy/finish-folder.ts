@@ -16,6 +16,8 @@ export interface FolderTask {
   destPath: string
   /** Entries the folder holds once everything in it is copied. */
   expect: number
+  /** The source folder itself (not a folder inside it). */
+  isSourceRoot: boolean
   jobId: number
   signal: AbortSignal
   log(message: string): void
@@ -30,7 +32,9 @@ export interface FolderTask {
 export async function finishFolder(task: FolderTask): Promise<void> {
   const { spec, srcPath, destPath } = task
   onSide('destination', () => mkdirSync(destPath, { recursive: true }))
-  const source = onSide('source', () => (spec.symlinks === 'follow' ? statSync(srcPath) : lstatSync(srcPath)))
+  // A source folder given as a link is copied as the folder it leads to, like a followed link.
+  const follow = spec.symlinks === 'follow' || task.isSourceRoot
+  const source = onSide('source', () => (follow ? statSync(srcPath) : lstatSync(srcPath)))
   if (!spec.preserve) return
   if (!(await waitForContent(task))) task.log(`Folder ${destPath}: content still missing; its times were set anyway.`)
   onSide('destination', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { sep } from 'node:path'
 
 /** Longest file name most file systems hold, in bytes (NAME_MAX), and longest path (PATH_MAX − 1). */
 const NAME_MAX = 255
@@ -66,3 +67,10 @@ export function splitKey(key: string): { root: string; rel: string } {
   const slash = trimmed.indexOf('/')
   return slash < 0 ? { root: trimmed, rel: '' } : { root: trimmed.slice(0, slash), rel: trimmed.slice(slash + 1) }
 }
+
+/** `dir` + `name` without `path.join`'s normalising, which costs more than a file copy's rename on big trees. */
+export const childPath = (dir: string, name: string): string => (dir.endsWith(sep) ? dir + name : dir + sep + name)
+
+/** `dir` + a `/`-separated relative path (item keys always use `/`). */
+export const belowPath = (dir: string, rel: string): string =>
+  childPath(dir, sep === '/' ? rel : rel.replaceAll('/', sep))

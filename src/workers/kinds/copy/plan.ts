@@ -5,7 +5,7 @@ import { UserError } from '../../../shared/user-error'
 import type { PlanSummary } from '../../../shared/worker-protocol'
 import type { PlanContext } from '../../kind-handler'
 import { decideConflict, keepBothName } from './conflict'
-import { caseInsensitive, isAnyTempName, nameProblem, windowsNaming } from './names'
+import { belowPath, caseInsensitive, childPath, isAnyTempName, nameProblem, windowsNaming } from './names'
 import { describePlan, type PlanCounts } from './plan-summary'
 import { walkSource, type FolderFrame } from './walk'
 
@@ -90,7 +90,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
       switch (event.type) {
         case 'folder-start': {
           const data = event.frame.data
-          data.destDir = event.frame.rel ? join(destRoot, event.frame.rel) : destRoot
+          data.destDir = event.frame.rel ? belowPath(destRoot, event.frame.rel) : destRoot
           data.destNames = readNames(data.destDir, norm)
           data.expect = data.destNames?.size ?? 0
           data.seen = foldCase ? new Set() : null
@@ -124,7 +124,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
           const { parent, name, stat } = event
           const key = keyOf(event.rel)
           const data = parent.data
-          const destPath = join(data.destDir, name)
+          const destPath = childPath(data.destDir, name)
           const bad = nameProblem(name, destPath, windowsRules) ?? caseClash(data, name)
           if (bad) {
             problem(key, event.type, bad)

@@ -1,11 +1,11 @@
-import { basename, dirname, join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
 import type { WorkItem } from '../../../shared/worker-protocol'
 import type { RunContext } from '../../kind-handler'
 import { copyEntry, LARGE_FILE } from './copy-file'
 import { describeCopyError } from './errors'
 import { finishFolder } from './finish-folder'
-import { splitKey, tempName } from './names'
+import { belowPath, childPath, splitKey, tempName } from './names'
 
 /** Large or verified files copied at once by one worker; small files go one after another, synchronously. */
 const CONCURRENT_LARGE = 4
@@ -26,37 +26,42 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
     const payload = item.payload as CopyPayload
     if (payload.problem) return ctx.failed(item.id, payload.problem, { code: 'cannot-copy', retryable: false })
     const { rel } = splitKey(item.key)
-    const srcPath = rel ? join(sources[payload.source]!, rel) : sources[payload.source]!
-    const realPath = join(destination, item.key)
+    const source = sources[payload.source]!
+    const srcPath = rel ? belowPath(source, rel) : source
+    const keyPath = item.key.endsWith('/') ? item.key.slice(0, -1) : item.key
+    const slash = keyPath.lastIndexOf('/')
+    const destDir = slash < 0 ? destination : belowPath(destination, keyPath.slice(0, slash))
+    const realPath = childPath(destDir, keyPath.slice(slash + 1))
     try {
       if (payload.type === 'folder') {
         await finishFolder({
           spec,
           srcPath,
           destPath: realPath,
-          expect: payload.expect - (failedIn.get(realPath.replace(/\/$/, '')) ?? 0),
+          expect: payload.expect - (failedIn.get(realPath) ?? 0),
+          isSourceRoot: rel === '',
           jobId: ctx.jobId,
           signal: ctx.signal,
           log: (message) => ctx.log('debug', message),
         })
         return ctx.done(item.id, { outcome: 'folder' })
       }
-      const destPath = payload.renameTo ? join(dirname(realPath), payload.renameTo) : realPath
+      const destName = payload.renameTo ?? keyPath.slice(slash + 1)
       const result = await copyEntry({
         spec,
         payload,
         srcPath,
-        destPath,
+        destDir,
+        destPath: childPath(destDir, destName),
         madeDirs,
         signal: ctx.signal,
-        tempPath: join(dirname(destPath), tempName(basename(destPath), ctx.jobId)),
+        tempPath: childPath(destDir, tempName(destName, ctx.jobId)),
         progress: (bytes) => ctx.progress(item.id, bytes),
       })
       ctx.done(item.id, result)
     } catch (error) {
       if (ctx.signal.aborted) return // left pending: a resume runs it again
-      const parent = dirname(realPath)
-      failedIn.set(parent, (failedIn.get(parent) ?? 0) + 1)
+      failedIn.set(destDir, (failedIn.get(destDir) ?? 0) + 1)
       const failure = describeCopyError(error)
       ctx.failed(item.id, failure.message, { code: failure.code, retryable: failure.retryable })
     }

@@ -1,7 +1,7 @@
 import { readdirSync, lstatSync, statSync, type Dirent, type Stats } from 'node:fs'
-import { join } from 'node:path'
 import picomatch from 'picomatch'
 import { describeError } from './errors'
+import { childPath } from './names'
 
 /** An open folder of the walk; `data` belongs to whoever walks (the planner keeps its counts there). */
 export interface FolderFrame<T> {
@@ -78,7 +78,7 @@ export function* walkSource<T>(root: string, options: WalkOptions, init: () => T
       continue
     }
     const { name } = entry
-    const srcPath = join(frame.srcPath, name)
+    const srcPath = childPath(frame.srcPath, name)
     if (options.skip(name, srcPath)) continue
     const rel = frame.rel ? `${frame.rel}/${name}` : name
     if (isExcluded(rel)) {
