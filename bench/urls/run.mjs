@@ -1,10 +1,11 @@
 // URL-analysis benchmark, loopback only: our `task-farm urls` against the seed-style Python
 // Pool(10) analyser and `xargs -P 10` with curl, on 2,000 URLs answered after 50 ms with 20 KB pages;
 // then a CPU-bound run (no latency, 100 KB pages) with 1 and 2 workers.
-// Usage: node bench/urls/run.mjs [--urls N] [--concurrency N]   (after `node scripts/build-node.mjs`)
+// Usage: PATH=node_modules/.bin:$PATH node bench/urls/run.mjs [--urls N] [--concurrency N]
+// (after `npm run build:node`; needs python3, curl and xargs; about a minute on two idle cores).
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
@@ -20,9 +21,11 @@ const CONCURRENCY = arg('--concurrency', 128)
 const LATENCY_MS = 50
 const work = mkdtempSync(join(tmpdir(), 'tf-bench-urls-'))
 
+const servers = []
 function startServer(delayMs, pageKb) {
   const child = spawn(process.execPath, [join(here, 'server.mjs'), String(delayMs), String(pageKb)], { stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve) => {
+    servers.push(child)
     createInterface({ input: child.stdout }).once('line', (port) => resolve({ port: Number(port), stop: () => child.kill() }))
   })
 }
@@ -33,11 +36,20 @@ function writeList(port, name) {
   return path
 }
 
-/** Runs a command to its end; returns wall seconds. */
+/** Runs a command to its end; returns wall seconds (and its standard output). */
 function timed(command, args, options = {}) {
   const started = process.hrtime.bigint()
-  execFileSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 26, ...options })
+  const out = execFileSync(command, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26, encoding: 'utf8', ...options })
+  timed.out = out
   return Number(process.hrtime.bigint() - started) / 1e9
+}
+
+/** Seconds from the end of the plan to the end of the job, read from `--json` events: the fetching alone. */
+function fetchSeconds(jsonLines) {
+  const events = jsonLines.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line))
+  const planned = events.find((e) => e.event === 'log' && /URLs to analyse/.test(e.message))
+  const end = events.find((e) => e.event === 'end')
+  return (end.finishedAt - planned.at) / 1000
 }
 
 let dbCount = 0
@@ -45,7 +57,7 @@ function ours(list, { workers, concurrency }) {
   const db = join(work, `history-${dbCount++}.db`)
   return timed(process.execPath, [
     join(root, 'out/node/cli.js'), '--db', db, 'urls', list,
-    '--concurrency', String(concurrency), '--per-host', String(Math.min(256, concurrency)), '--retries', '0', '--workers', String(workers),
+    '--concurrency', String(concurrency), '--per-host', String(Math.min(256, concurrency)), '--retries', '0', '--workers', String(workers), '--json',
   ])
 }
 
@@ -60,24 +72,30 @@ try {
   const bound = CONCURRENCY / (LATENCY_MS / 1000)
   const workers = 2
   const tOurs = ours(list, { workers, concurrency: CONCURRENCY })
+  const tFetch = fetchSeconds(timed.out)
   const tPython = timed('python3', [join(here, 'seed_pool.py'), list])
   const tCurl = timed('sh', ['-c', `xargs -P 10 -n 1 curl -s -o /dev/null < "${list}"`])
   slow.stop()
   line(`task-farm urls (concurrency ${CONCURRENCY}, ${workers} workers)`, tOurs, `= ${(rate(tOurs) / bound * 100).toFixed(0)}% of the bound`)
+  line('  of which fetching (plan end → job end)', tFetch, `= ${(rate(tFetch) / bound * 100).toFixed(0)}% of the bound`)
   line('python Pool(10) + urllib + html.parser', tPython)
   line('xargs -P 10 curl', tCurl)
-  console.log(`bound: concurrency ÷ latency = ${CONCURRENCY} ÷ ${LATENCY_MS / 1000} s = ${bound.toFixed(0)} URLs/s (bound ÷ ours = ${(bound / rate(tOurs)).toFixed(2)}×)`)
-  console.log(`ratios: ours ÷ python Pool = ${(tPython / tOurs).toFixed(1)}×, ours ÷ xargs curl = ${(tCurl / tOurs).toFixed(1)}×`)
+  console.log(`bound: concurrency ÷ latency = ${CONCURRENCY} ÷ ${LATENCY_MS / 1000} s = ${bound.toFixed(0)} URLs/s (bound ÷ ours = ${(bound / rate(tOurs)).toFixed(2)}× whole run, ${(bound / rate(tFetch)).toFixed(2)}× fetching)`)
+  console.log(`ratios: ours ÷ python Pool = ${(tPython / tOurs).toFixed(1)}× (${(tPython / tFetch).toFixed(1)}× fetching), ours ÷ xargs curl = ${(tCurl / tOurs).toFixed(1)}×`)
   console.log('(our times are whole CLI runs: start, plan, workers, SQLite history, shutdown)')
 
   console.log(`\nCPU-bound: ${URLS} URLs, no latency, 100 KB pages`)
   const fast = await startServer(0, 100)
   const cpuList = writeList(fast.port, 'cpu-urls.txt')
-  const one = ours(cpuList, { workers: 1, concurrency: 64 })
-  const two = ours(cpuList, { workers: 2, concurrency: 64 })
+  ours(cpuList, { workers: 1, concurrency: 64 })
+  const one = fetchSeconds(timed.out)
+  ours(cpuList, { workers: 2, concurrency: 64 })
+  const two = fetchSeconds(timed.out)
   fast.stop()
-  line('task-farm urls, 1 worker', one)
-  line('task-farm urls, 2 workers', two, `= ${(one / two).toFixed(2)}× the 1-worker rate`)
+  line('task-farm urls, 1 worker (fetching)', one)
+  line('task-farm urls, 2 workers (fetching)', two, `= ${(one / two).toFixed(2)}× the 1-worker rate`)
+  console.log(`\n(load average at the end: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores; other work on the machine skews every figure)`)
 } finally {
+  for (const server of servers) server.kill()
   rmSync(work, { recursive: true, force: true })
 }
