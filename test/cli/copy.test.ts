@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { chmodSync, chownSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -83,6 +84,42 @@ describe('task-farm copy', () => {
         .sort(),
     )
   })
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'on a 2 MiB tmpfs: refuses at plan time, and told to go on, lists what did not fit, keeps the history consistent',
+    () => {
+      const { root, src, db } = workspace()
+      for (let i = 0; i < 30; i++) writeFileSync(join(src, `f${i}`), Buffer.alloc(100_000, i))
+      const small = join(root, 'small')
+      mkdirSync(small)
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', small], { stdio: 'pipe' })
+      } catch {
+        return // mounting is not permitted here: the handler test reports the skip
+      }
+      try {
+        const refused = runCli(db, ['copy', src, small])
+        expect(refused.stdout).toMatch(
+          /Not enough free space at the destination: the copy needs 2\.\d+ MiB but only 2\.00 MiB is free/,
+        )
+        expect(readdirSync(small)).toEqual([])
+        const run = runCli(db, ['copy', src, small, '--ignore-free-space'])
+        expect(run.code).toBe(1)
+        expect(run.stdout).toMatch(/: The destination is full \(no space left on the device\)\./)
+        const detail = JSON.parse(runCli(db, ['show', '2', '--json']).stdout)
+        const copied = readdirSync(join(small, 'source'))
+        expect(copied.filter((n) => n.includes('taskfarm'))).toEqual([])
+        expect(detail).toMatchObject({
+          state: 'completed-with-errors',
+          itemsDone: copied.length + 1,
+          itemsFailed: 30 - copied.length,
+        })
+        for (const item of detail.failedItems) expect(copied).not.toContain(item.key.slice('source/'.length))
+      } finally {
+        execFileSync('umount', [small])
+      }
+    },
+  )
 
   it('survives kill -9 of a worker mid-copy: the tree ends identical with no temporary files', async () => {
     const { src, dst, db } = workspace()
