@@ -5,6 +5,7 @@ import { UserError } from '../../../shared/user-error'
 import type { PlanSummary } from '../../../shared/worker-protocol'
 import type { PlanContext } from '../../kind-handler'
 import { decideConflict, keepBothName } from './conflict'
+import { describeError } from './errors'
 import { belowPath, caseInsensitive, childPath, isAnyTempName, nameProblem, windowsNaming } from './names'
 import { describePlan, type PlanCounts } from './plan-summary'
 import { walkSource, type FolderFrame } from './walk'
@@ -21,6 +22,8 @@ interface FolderData {
   /** Source names seen so far, lower-cased, on case-insensitive targets (to catch case-only clashes). */
   seen: Set<string> | null
   sourceNames?: Set<string>
+  /** Why nothing can go into this destination folder (a file in the way, an unreadable folder). */
+  blocked?: string
 }
 
 /** How long the walk may hold the worker's event loop before letting messages through. */
@@ -91,7 +94,10 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
         case 'folder-start': {
           const data = event.frame.data
           data.destDir = event.frame.rel ? belowPath(destRoot, event.frame.rel) : destRoot
-          data.destNames = readNames(data.destDir, norm)
+          const inherited = event.parent?.data.blocked
+          const names = inherited ? null : readNames(data.destDir, norm)
+          if (typeof names === 'string' || inherited) data.blocked = inherited ?? (names as string)
+          else data.destNames = names
           data.expect = data.destNames?.size ?? 0
           data.seen = foldCase ? new Set() : null
           break
@@ -99,8 +105,8 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
         case 'folder-end': {
           const { frame, parent } = event
           const key = `${keyOf(frame.rel)}/`
-          if (frame.problem) {
-            problem(key, 'folder', frame.problem)
+          if (frame.problem || frame.data.blocked) {
+            problem(key, 'folder', frame.problem ?? frame.data.blocked!)
             break
           }
           const wanted = !spec.include.length || frame.data.hasContent || frame.included || !parent
@@ -125,7 +131,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
           const key = keyOf(event.rel)
           const data = parent.data
           const destPath = childPath(data.destDir, name)
-          const bad = nameProblem(name, destPath, windowsRules) ?? caseClash(data, name)
+          const bad = data.blocked ?? nameProblem(name, destPath, windowsRules) ?? caseClash(data, name)
           if (bad) {
             problem(key, event.type, bad)
             break
@@ -181,13 +187,17 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
   return summary
 }
 
-function readNames(dir: string, norm: (name: string) => string): Set<string> | null {
+/** Names in a destination folder; null when it does not exist yet; a sentence when it cannot be used. */
+function readNames(dir: string, norm: (name: string) => string): Set<string> | null | string {
   let names: string[]
   try {
     names = readdirSync(dir)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return null
+    // Without the names, conflicts cannot be seen: nothing goes in rather than overwrite blindly.
+    if (code === 'ENOTDIR') return 'A file with this name is in the way at the destination.'
+    return `The destination folder cannot be read: ${describeError(error, 'destination').message}`
   }
   const set = new Set<string>()
   for (const name of names) if (!isAnyTempName(name)) set.add(norm(name))

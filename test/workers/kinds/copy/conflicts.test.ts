@@ -95,6 +95,25 @@ describe('copy handler: conflict policies', () => {
   })
 })
 
+describe('copy handler: things in the way', () => {
+  it('a file where a folder must go fails that folder and its content, and nothing else', async () => {
+    mkdirSync(join(src, 'folder', 'inner'), { recursive: true })
+    writeFileSync(join(src, 'folder', 'inner', 'a.txt'), 'a')
+    writeFileSync(join(dst, 'src', 'folder'), 'a file in the way')
+    const outcome = await planAndRun(copySpec({ sources: [src], destination: dst }))
+    expect([...outcome.failed.keys()].sort()).toEqual(['src/folder/', 'src/folder/inner/', 'src/folder/inner/a.txt'])
+    expect(outcome.failed.get('src/folder/')?.error).toBe('A file with this name is in the way at the destination.')
+    expect(read('folder')).toBe('a file in the way')
+    expect(read('fresh.txt')).toBe('only in source')
+  })
+
+  it('a folder where a file must go fails that file', async () => {
+    mkdirSync(join(dst, 'src', 'fresh.txt'))
+    const outcome = await planAndRun(copySpec({ sources: [src], destination: dst }))
+    expect(outcome.failed.get('src/fresh.txt')?.error).toMatch(/folder with this name is in the way/)
+  })
+})
+
 describe('copy handler: filters', () => {
   it('include and exclude globs choose files; excluded folders are not walked; folders without content are left out', async () => {
     mkdirSync(join(src, 'node_modules', 'pkg'), { recursive: true })
