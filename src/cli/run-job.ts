@@ -9,6 +9,8 @@ export interface ForegroundOptions {
   json?: boolean
   /** Worker processes for the job's pool in this run. */
   workers?: number
+  /** Told the id of the job once it exists (to export it afterwards, say). */
+  onCreated?: (jobId: number) => void
 }
 
 /** Creates a job and runs it to its end in the foreground; resolves to the process exit code. */
@@ -17,6 +19,7 @@ export async function runNewJob(cli: CliContext, spec: JobSpec, options: Partial
   let jobId: number
   try {
     jobId = await farm.create(spec, options)
+    run.onCreated?.(jobId)
   } catch (error) {
     await farm.shutdown('now')
     throw error

@@ -2,59 +2,68 @@ import { stringify } from 'csv-stringify'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
-import type { JobSpec } from '../shared/job-spec'
+import { basename, dirname, extname, join, resolve } from 'node:path'
+import type { ItemRow } from '../shared/api-types'
+import { jobSpecSchema } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
 import { hooksFor } from './kinds'
 import type { JobStore } from './store/job-store'
 
-const PAGE = 2000
+const PAGE = 5000
+
+export function exportFormat(file: string): 'csv' | 'json' {
+  const ext = extname(file).toLowerCase()
+  if (ext === '.json') return 'json'
+  if (ext === '.csv') return 'csv'
+  throw new UserError(`Give the export file a .csv or .json name (not "${file}").`, 'bad-export-path')
+}
 
 /**
- * Writes a job's result rows to CSV or JSON, page by page from SQLite (never the whole job in memory),
- * under a temporary name renamed into place at the end: a failed export leaves no half file.
+ * Writes a job's rows through its kind's export columns to CSV or JSON, a page at a time from SQLite
+ * (never the whole job in memory), under a temporary name renamed into place at the end: a failed
+ * export leaves no half file. Kinds without a table export their items as key, state, error, result.
  */
-export async function exportJob(store: JobStore, jobId: number, format: 'csv' | 'json', path: string): Promise<{ path: string; rows: number }> {
-  const row = store.job(jobId)
-  if (!row) throw new UserError(`There is no job ${jobId}.`, 'no-such-job')
-  const spec = JSON.parse(row.spec) as JobSpec
-  const exporter = hooksFor(spec).exportRows
-  if (!exporter) throw new UserError(`Jobs of kind ${spec.kind} have no table to export.`, 'no-export')
-  const target = resolve(path)
-  const temp = join(dirname(target), `.${basename(target)}.taskfarm-export-${process.pid}.part`)
-  const file = createWriteStream(temp)
-  const failed = new Promise<never>((_, reject) =>
-    file.on('error', (e: NodeJS.ErrnoException) => reject(new UserError(`Cannot write ${target}: ${e.code === 'ENOENT' ? 'its folder does not exist' : e.message}.`, 'cannot-write'))),
-  )
-  let rows = 0
-  const write = async (text: string): Promise<void> => {
-    if (!file.write(text)) await Promise.race([once(file, 'drain'), failed])
+export async function exportJob(store: JobStore, jobId: number, format: 'csv' | 'json', file: string): Promise<{ path: string; rows: number }> {
+  const job = store.job(jobId)
+  if (!job) throw new UserError(`There is no job ${jobId}.`, 'no-such-job')
+  const hooks = hooksFor(jobSpecSchema.parse(JSON.parse(job.spec)))
+  const columns = hooks.exportRows?.columns ?? ['key', 'state', 'error', 'result']
+  const toRow = hooks.exportRows?.row ?? ((item: ItemRow) => ({ key: item.key, state: item.state, error: item.error, result: JSON.stringify(item.result) }))
+  const path = resolve(file)
+  const temp = join(dirname(path), `.${basename(path)}.taskfarm-export-${process.pid}.part`)
+  const out = createWriteStream(temp)
+  try {
+    await once(out, 'open')
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException
+    throw new UserError(`Cannot write ${path}: ${e.code === 'ENOENT' ? 'its folder does not exist' : e.message}.`, 'export-unwritable')
   }
   try {
-    const csv = format === 'csv' ? stringify({ header: true, columns: [...exporter.columns] }) : null
-    csv?.on('data', (chunk: Buffer) => file.write(chunk))
-    if (format === 'json') await write('[\n')
-    for (let offset = 0; ; offset += PAGE) {
-      const { items } = store.items(jobId, { limit: PAGE, offset })
+    const csv = format === 'csv' ? stringify({ header: true, columns: [...columns], cast: { boolean: (b) => String(b) } }) : null
+    csv?.pipe(out)
+    const write = async (chunk: string | Record<string, unknown>): Promise<void> => {
+      const target = csv ?? out
+      if (!target.write(chunk)) await once(target, 'drain')
+    }
+    if (!csv) await write('[')
+    let rows = 0
+    for (let afterId = 0; ; ) {
+      const items = store.itemsAfter(jobId, afterId, PAGE)
       for (const item of items) {
-        const record = exporter.row(item)
-        if (csv) csv.write(record)
-        else await write(`${rows ? ',\n' : ''}${JSON.stringify(record)}`)
+        const row = toRow(item)
+        await write(csv ? row : `${rows === 0 ? '\n' : ',\n'}${JSON.stringify(row)}`)
         rows++
       }
       if (items.length < PAGE) break
-      await new Promise((r) => setImmediate(r)) // Let the farm breathe between pages.
+      afterId = items.at(-1)!.id
     }
-    if (csv) {
-      csv.end()
-      await once(csv, 'end')
-    } else await write('\n]\n')
-    file.end()
-    await Promise.race([once(file, 'finish'), failed])
-    await rename(temp, target)
-    return { path: target, rows }
+    if (csv) csv.end()
+    else out.end(rows ? '\n]\n' : ']\n')
+    await once(out, 'finish')
+    await rename(temp, path)
+    return { path, rows }
   } catch (error) {
-    file.destroy()
+    out.destroy()
     await rm(temp, { force: true })
     throw error
   }

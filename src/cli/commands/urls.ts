@@ -7,7 +7,7 @@ import { urlsSpecSchema } from '../../shared/kinds/urls'
 import type { CliContext } from '../cli-context'
 import { positiveInt, nonNegativeInt } from '../parse-options'
 import { runNewJob } from '../run-job'
-import { exportFormat, exportJob } from './export'
+import { exportFormat, exportJob } from '../../core/export-job'
 
 /** `task-farm urls FILE|-`: analyse a list of URLs on the network pool, optionally exporting the rows. */
 export function registerUrlsCommand(program: Command, cli: CliContext, exit: (code: number) => void): void {
@@ -40,9 +40,9 @@ export function registerUrlsCommand(program: Command, cli: CliContext, exit: (co
         robots: o.robots ?? false,
         userAgent: o.userAgent,
       })
-      const startedAt = Date.now()
-      const code = await runNewJob(cli, spec, {}, { json: o.json, workers: o.workers })
-      if (o.out) await exportNewestJob(cli, spec, startedAt, o.out, o.json)
+      let jobId = 0
+      const code = await runNewJob(cli, spec, {}, { json: o.json, workers: o.workers, onCreated: (id) => (jobId = id) })
+      if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json)
       exit(code)
     })
 }
@@ -56,16 +56,13 @@ function checkOut(value: string): string {
   return value
 }
 
-/** The job this command made: the newest URL job with this spec, made since the command started. */
-async function exportNewestJob(cli: CliContext, spec: UrlsSpec, since: number, out: string, json: boolean | undefined): Promise<void> {
+/** Writes the results of the job this command ran, even when some URLs failed. */
+async function exportResults(cli: CliContext, jobId: number, out: string, json: boolean | undefined): Promise<void> {
   const store = cli.openReadOnly()
   try {
-    const { rows } = store.listJobs({ kind: 'urls', limit: 20, offset: 0 })
-    const job = rows.find((row) => row.created_at >= since && row.spec === JSON.stringify(spec))
-    if (!job) throw new Error('the URL job this command made is not in the history')
-    const written = await exportJob(store, job.id, out)
+    const written = await exportJob(store, jobId, exportFormat(out), out)
     const message = `Wrote ${written.rows} rows to ${written.path}`
-    process.stdout.write(json ? `${JSON.stringify({ event: 'export', jobId: job.id, ...written })}\n` : `${message}\n`)
+    process.stdout.write(json ? `${JSON.stringify({ event: 'export', jobId, ...written })}\n` : `${message}\n`)
   } finally {
     store.db.close()
   }

@@ -104,6 +104,7 @@ export class JobStore {
          WHERE id = @id`,
       ),
       remove: db.prepare('DELETE FROM jobs WHERE id = ?'),
+      itemsAfter: db.prepare('SELECT id, key, state, attempts, size, error, result FROM items WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?'),
       insertLog: db.prepare('INSERT INTO logs (job_id, at, level, source, message) VALUES (?, ?, ?, ?, ?)'),
       byState: db.prepare('SELECT id FROM jobs WHERE state = ? ORDER BY priority DESC, id'),
       setting: db.prepare('SELECT value FROM settings WHERE key = ?'),
@@ -252,6 +253,12 @@ export class JobStore {
       .all(params) as (Omit<ItemRow, 'result'> & { result: string | null })[]
     const { total } = this.db.prepare(`SELECT count(*) AS total FROM items WHERE ${clause}`).get(params) as { total: number }
     return { items: rows.map((r) => ({ ...r, result: r.result === null ? null : JSON.parse(r.result) })), total }
+  }
+
+  /** Items by id order after `afterId`: paging that stays fast however deep it goes (exports). */
+  itemsAfter(jobId: number, afterId: number, limit: number): ItemRow[] {
+    const rows = this.s.itemsAfter.all(jobId, afterId, limit) as (Omit<ItemRow, 'result'> & { result: string | null })[]
+    return rows.map((r) => ({ ...r, result: r.result === null ? null : JSON.parse(r.result) }))
   }
 
   logs(q: { jobId: number | null; afterId: number; minLevel: LogLevel; text?: string; limit: number }): LogEntry[] {
