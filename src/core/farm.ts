@@ -33,6 +33,7 @@ export const defaultPoolConfig = (): PoolConfig => ({
   maxTasksPerWorker: 0,
   maxWorkerMemoryBytes: 1024 ** 3,
   stopGraceMs: 3000,
+  tasksPerWorker: 1,
 })
 
 /** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
@@ -308,11 +309,13 @@ export class Farm {
 
   private makePool(name: PoolName): WorkerPool {
     const saved = (this.store.setting('poolSizes') as Partial<Record<PoolName, number>> | undefined)?.[name]
-    const config = { ...defaultPoolConfig(), ...(saved ? { size: saved } : {}), ...this.options.pools?.[name] }
+    // Network workers mostly wait on sockets: a few tasks each keep one slow URL from idling the rest.
+    const kindDefaults = name === 'network' ? { tasksPerWorker: 4 } : {}
+    const config = { ...defaultPoolConfig(), ...kindDefaults, ...(saved ? { size: saved } : {}), ...this.options.pools?.[name] }
     return new WorkerPool(name, config, this.options.launcher, {
       onIdle: (pool) => this.scheduler.dispatch(pool.name),
       onMessage: (worker, message) => this.results.onMessage(this.pool(name), worker, message),
-      onTaskLost: (worker, exit) => this.results.onTaskLost(worker, exit),
+      onTaskLost: (worker, taskId, exit) => this.results.onTaskLost(worker, taskId, exit),
       onOutput: (worker, stream, line) =>
         this.log(worker.jobId, stream === 'stderr' ? 'warn' : 'info', `worker ${worker.handle.pid}`, line),
       onBroken: (pool, reason) => this.poolBroken(pool.name, reason),

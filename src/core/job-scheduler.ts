@@ -95,10 +95,13 @@ export class JobScheduler {
     // Workers start when a job first needs the pool, not when the farm opens: a CLI copy should not
     // pay for starting the network pool's processes.
     if (!pool.started && [...this.runs.values()].some((r) => r.pool === poolName)) pool.fill()
-    for (const worker of pool.idleWorkers()) {
-      const job = this.pickJob(poolName, pool.paused)
-      if (!job) break
-      this.sendTask(pool, worker, job)
+    // Round after round, one task per worker, so a job's tasks spread over the workers first.
+    for (let round = 0; round < pool.config.tasksPerWorker; round++) {
+      for (const worker of pool.availableWorkers()) {
+        const job = this.pickJob(poolName, pool.paused)
+        if (!job) return
+        this.sendTask(pool, worker, job)
+      }
     }
   }
 
@@ -188,8 +191,8 @@ export class JobScheduler {
   /** Asks the workers of a job's tasks to stop, and kills the ones that do not within the grace period. */
   abortTasks(job: JobRun, graceMs = this.d.cancelGraceMs): Promise<void> {
     const pool = this.d.pools.get(job.pool)!
-    const holders = () => pool.workers.filter((w) => w.taskId !== null && job.tasks.has(w.taskId))
-    for (const worker of holders()) worker.handle.post({ type: 'cancel', taskId: worker.taskId! })
+    const holders = () => pool.workers.filter((w) => [...w.tasks.keys()].some((id) => job.tasks.has(id)))
+    for (const taskId of job.tasks.keys()) pool.holderOf(taskId)?.handle.post({ type: 'cancel', taskId })
     if (job.tasks.size === 0) return Promise.resolve()
     return new Promise((resolve) => {
       const started = this.d.now()
@@ -212,7 +215,5 @@ export class JobScheduler {
     })
   }
 
-  taskOf(worker: PoolWorker): Task | undefined {
-    return worker.taskId === null ? undefined : this.tasks.get(worker.taskId)
-  }
+
 }

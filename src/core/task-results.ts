@@ -38,7 +38,7 @@ export class TaskResults {
       case 'progress':
         task.partialBytes = message.bytes
         task.current = message.current ?? []
-        worker.current = task.current[0] ?? worker.current
+        if (task.current[0]) worker.tasks.set(task.id, { jobId: job.id, label: task.current[0] })
         return
       case 'itemsDone':
         for (const { id, result } of message.items) {
@@ -58,15 +58,15 @@ export class TaskResults {
       case 'done':
       case 'failed':
         this.taskEnded(task, message)
-        pool.taskFinished(worker, message.rss)
+        pool.taskFinished(worker, task.id, message.rss)
         this.d.scheduler.endTask(task)
         return
     }
   }
 
   /** The worker died with the task in hand. */
-  onTaskLost(worker: PoolWorker, exit: WorkerExit): void {
-    const task = this.d.scheduler.taskOf(worker)
+  onTaskLost(worker: PoolWorker, taskId: number, exit: WorkerExit): void {
+    const task = this.d.scheduler.tasks.get(taskId)
     if (!task) return
     const job = task.job
     const how = `${exit.reason}${exit.signal ? `, ${exit.signal}` : exit.code !== null ? `, code ${exit.code}` : ''}`

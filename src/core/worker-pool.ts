@@ -14,6 +14,8 @@ export interface PoolConfig {
   maxWorkerMemoryBytes: number
   /** How long a worker may take to stop politely before it is killed. */
   stopGraceMs: number
+  /** Tasks a worker holds at once: 1 for CPU and disk work; more for network work, which mostly waits. */
+  tasksPerWorker: number
 }
 
 export interface PoolHooks {
@@ -21,7 +23,7 @@ export interface PoolHooks {
   onIdle(pool: WorkerPool): void
   onMessage(worker: PoolWorker, message: FromWorker): void
   /** A worker ended while it held a task: the task's unfinished items must go back to the queue. */
-  onTaskLost(worker: PoolWorker, exit: WorkerExit): void
+  onTaskLost(worker: PoolWorker, taskId: number, exit: WorkerExit): void
   onOutput(worker: PoolWorker, stream: 'stdout' | 'stderr', line: string): void
   /** Workers cannot be started at all: jobs waiting on this pool would hang forever. */
   onBroken(pool: WorkerPool, reason: string): void
@@ -31,9 +33,8 @@ export interface PoolHooks {
 
 export class PoolWorker {
   state: WorkerInfo['state'] = 'starting'
-  taskId: number | null = null
-  jobId: number | null = null
-  current: string | null = null
+  /** The tasks it holds, with the job each is for and what it is on. */
+  readonly tasks = new Map<number, { jobId: number; label: string }>()
   tasksDone = 0
   rss: number | null = null
   /** Stop when the current task ends (the pool shrank). */
@@ -43,6 +44,15 @@ export class PoolWorker {
     readonly handle: WorkerHandle,
     readonly restarts: number,
   ) {}
+
+  /** The job of its first task, for its output lines and the Pools view. */
+  get jobId(): number | null {
+    return this.tasks.values().next().value?.jobId ?? null
+  }
+
+  get current(): string | null {
+    return this.tasks.values().next().value?.label ?? null
+  }
 }
 
 /** Launch failures in a row after which the pool gives up and says why. */
@@ -80,8 +90,11 @@ export class WorkerPool {
     return this.config.size
   }
 
-  idleWorkers(): PoolWorker[] {
-    return this.workers.filter((w) => w.state === 'idle')
+  /** Workers that can take one more task now. */
+  availableWorkers(): PoolWorker[] {
+    return this.workers.filter(
+      (w) => (w.state === 'idle' || w.state === 'busy') && !w.retire && w.tasks.size < this.config.tasksPerWorker,
+    )
   }
 
   /** Whether workers were ever started; after that the pool keeps itself at its size. */
@@ -97,29 +110,32 @@ export class WorkerPool {
 
   assign(worker: PoolWorker, message: Extract<ToWorker, { taskId: number; jobId: number }>, label: string): void {
     worker.state = 'busy'
-    worker.taskId = message.taskId
-    worker.jobId = message.jobId
-    worker.current = label
+    worker.tasks.set(message.taskId, { jobId: message.jobId, label })
     worker.handle.post(message)
     this.hooks.onChange(this)
   }
 
-  /** The worker finished its task: recycle it, retire it, or make it idle again. */
-  taskFinished(worker: PoolWorker, rss: number): void {
-    worker.taskId = null
-    worker.jobId = null
-    worker.current = null
+  /** The worker finished a task: recycle it, retire it, or give it more work. */
+  taskFinished(worker: PoolWorker, taskId: number, rss: number): void {
+    worker.tasks.delete(taskId)
     worker.tasksDone++
     worker.rss = rss
     const recycle = recycleReason(worker, this.config)
-    if (worker.retire || recycle || this.stopped) {
-      if (recycle) this.hooks.log(this, 'debug', `recycling worker ${worker.handle.pid} ${recycle}`)
-      this.stopWorker(worker)
-    } else {
-      worker.state = 'idle'
+    if (recycle && !worker.retire) {
+      this.hooks.log(this, 'debug', `recycling worker ${worker.handle.pid} ${recycle}`)
+      worker.retire = true // No new tasks; it stops once the ones it holds are done.
+    }
+    if (worker.tasks.size === 0 && (worker.retire || this.stopped)) this.stopWorker(worker)
+    else {
+      if (worker.tasks.size === 0) worker.state = 'idle'
       this.hooks.onIdle(this)
     }
     this.hooks.onChange(this)
+  }
+
+  /** The worker holding a task, if any. */
+  holderOf(taskId: number): PoolWorker | undefined {
+    return this.workers.find((w) => w.tasks.has(taskId))
   }
 
   resize(size: number): void {
@@ -214,8 +230,9 @@ export class WorkerPool {
   private onExit(worker: PoolWorker, exit: WorkerExit): void {
     const index = this.workers.indexOf(worker)
     if (index >= 0) this.workers.splice(index, 1)
-    const expected = worker.state === 'stopping' && worker.taskId === null
-    if (worker.taskId !== null) this.hooks.onTaskLost(worker, exit)
+    const expected = worker.state === 'stopping' && worker.tasks.size === 0
+    for (const taskId of [...worker.tasks.keys()]) this.hooks.onTaskLost(worker, taskId, exit)
+    worker.tasks.clear()
     if (!expected && !this.stopped) {
       this.hooks.log(this, 'warn', `worker ${worker.handle.pid ?? '?'} of pool ${this.name} ended: ${exit.reason}` +
         (exit.signal ? ` (${exit.signal})` : exit.code !== null ? ` (code ${exit.code})` : ''))

@@ -102,6 +102,13 @@ describe('pools under load', () => {
     expect(warnings.filter((l) => /ended|died|killed/.test(l.message))).toEqual([])
   })
 
+  it('lets a worker hold several tasks at once where its pool allows (network work mostly waits)', async () => {
+    const farm = farmForTest({ pools: { cpu: { size: 1, tasksPerWorker: 3 } } })
+    const id = await farm.create({ kind: 'probe', count: 12, sleepMs: 100 })
+    await until(() => (farm.pool('cpu').workers[0]?.tasks.size ?? 0) === 3, 'three tasks in one worker')
+    expect((await farm.waitForEnd(id)).itemsDone).toBe(12)
+  })
+
   it('recycles a worker after N tasks, like maxtasksperchild', async () => {
     const farm = farmForTest({ pools: { cpu: { size: 2, maxTasksPerWorker: 2 } } })
     const id = await farm.create({ kind: 'probe', count: 40, sleepMs: 5 })

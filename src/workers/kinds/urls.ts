@@ -6,7 +6,7 @@ import { UserError } from '../../shared/user-error'
 import type { KindHandler } from '../kind-handler'
 import { analyseUrl } from './urls/analyse-url'
 import { loadUndici } from './urls/fetch-chain'
-import { runHostLimited } from './urls/host-limited-queue'
+import { HostLimitedQueue } from './urls/host-limited-queue'
 import { normaliseUrl } from './urls/normalise-url'
 import { readUrlList } from './urls/read-url-list'
 
@@ -55,19 +55,28 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
     const total = workerConcurrency(spec.concurrency)
     // Every request in flight listens for the job's cancellation; that many listeners is no leak.
     setMaxListeners(total + 10, ctx.signal)
-    await runHostLimited(
-      items,
-      (item) => new URL(item.key).host,
-      { total, perKey: spec.perHost },
-      async (item) => {
-        if (ctx.signal.aborted) return
-        ctx.progress(item.id, 0)
-        const row = await analyseUrl(item.key, spec, { dispatcher, signal: ctx.signal })
-        // A cancelled item stays pending, so a resumed job analyses it again.
-        if (!ctx.signal.aborted) ctx.done(item.id, row)
-      },
+    const queue = queueFor(ctx.jobId, { total, perKey: spec.perHost })
+    await Promise.all(
+      items.map((item) =>
+        queue.run(new URL(item.key).host, async () => {
+          if (ctx.signal.aborted) return
+          ctx.progress(item.id, 0)
+          const row = await analyseUrl(item.key, spec, { dispatcher, signal: ctx.signal })
+          // A cancelled item stays pending, so a resumed job analyses it again.
+          if (!ctx.signal.aborted) ctx.done(item.id, row)
+        }),
+      ),
     )
+    if (queues.get(ctx.jobId)?.idle) queues.delete(ctx.jobId)
   },
+}
+
+/** One queue per job in this worker, shared by the tasks it holds for that job. */
+const queues = new Map<number, HostLimitedQueue>()
+function queueFor(jobId: number, limits: { total: number; perKey: number }): HostLimitedQueue {
+  let queue = queues.get(jobId)
+  if (!queue) queues.set(jobId, (queue = new HostLimitedQueue(limits)))
+  return queue
 }
 
 /**
