@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { fileURLToPath } from 'node:url'
 import { WebSocketServer } from 'ws'
 import { wireExportPath, wireSocketPath, wireTokenParam } from '../shared/web-wire'
+import { builtRendererDir } from './bundle-paths'
 import { sendExport } from './export-download'
 import { createRequestGuard, type RequestGuard } from './request-guard'
 import { runSocketSession, type ApiHandlers, type FarmEventSource } from './socket-session'
@@ -33,12 +33,10 @@ export interface WebHost {
   close(): Promise<void>
 }
 
-const defaultRendererDir = (): string => fileURLToPath(new URL('../renderer', import.meta.url))
-
 /** Serves the renderer and the farm's contract over a WebSocket, on 127.0.0.1 only. */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url')
-  const rendererDir = options.rendererDir ?? defaultRendererDir()
+  const rendererDir = options.rendererDir ?? builtRendererDir()
   let guard: RequestGuard | null = null
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
 

@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url'
 import { createApiHandlers } from '../core/api-handlers'
 import { childProcessLauncher } from '../core/child-process-worker'
 import { Farm } from '../core/farm'
 import { poolNames, type PoolName } from '../shared/job-spec'
+import { bundledWorkerEntry } from './bundle-paths'
 import { startWebHost, type WebHost } from './index'
 
 export interface ServeFarmOptions {
@@ -23,7 +23,7 @@ export interface ServedFarm {
 
 /** The whole browser host: the real farm on a history database, behind the token-guarded web host. */
 export async function serveFarm(options: ServeFarmOptions): Promise<ServedFarm> {
-  const workerEntry = options.workerEntry ?? fileURLToPath(new URL('./worker.js', import.meta.url))
+  const workerEntry = options.workerEntry ?? bundledWorkerEntry()
   const farm = new Farm({ dbPath: options.dbPath, launcher: childProcessLauncher(workerEntry), autoStart: true })
   // Pool sizes the person chose last time (Settings, or resizing a pool) outlive the host.
   const saved = (farm.store.setting('poolSizes') ?? {}) as Partial<Record<PoolName, number>>

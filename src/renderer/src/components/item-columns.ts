@@ -5,6 +5,11 @@ import { formatBytes } from '../../../shared/format'
 
 type Cell = string | number | boolean | null
 
+/** Fields a person looks at first, when a kind's results have them; the rest follow as found. */
+const firstFields = ['status', 'title', 'errorClass', 'finalUrl', 'contentType', 'ttfbMs', 'totalMs', 'bodyBytes', 'wordCount', 'h1']
+/** Fields that repeat the item's key. */
+const hiddenFields = new Set(['url'])
+
 /** The result's plain fields (status, title, timings…), found from the rows themselves. */
 export function resultFields(rows: readonly ItemRow[], sample = 200): string[] {
   const fields = new Set<string>()
@@ -12,10 +17,11 @@ export function resultFields(rows: readonly ItemRow[], sample = 200): string[] {
     const result = row.result
     if (!result || typeof result !== 'object' || Array.isArray(result)) continue
     for (const [key, value] of Object.entries(result)) {
-      if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) fields.add(key)
+      if (!hiddenFields.has(key) && (value === null || ['string', 'number', 'boolean'].includes(typeof value))) fields.add(key)
     }
   }
-  return [...fields]
+  const rank = (field: string): number => (firstFields.includes(field) ? firstFields.indexOf(field) : firstFields.length)
+  return [...fields].sort((a, b) => rank(a) - rank(b))
 }
 
 const cell = (row: ItemRow, field: string): Cell => {

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { build } from 'vite'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+/** The renderer the host serves, built the way the app builds it (into out/renderer). */
+export async function buildRenderer(): Promise<void> {
+  await build({ configFile: `${root}vite.renderer.config.ts`, logLevel: 'warn' })
+}
+
+export interface ServeProcess {
+  url: string
+  origin: string
+  stop(): Promise<void>
+}
+
+/** `task-farm serve` as a person runs it, reading the address it prints. */
+export function startServe(dbPath: string, token: string): Promise<ServeProcess> {
+  const child: ChildProcess = spawn(process.execPath, [`${root}out/node/cli.js`, '--db', dbPath, 'serve', '--token', token], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no address:\n${output}`)), 20_000)
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)))
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output)
+      if (!match) return
+      clearTimeout(timer)
+      const url = match[1]!
+      resolve({
+        url,
+        origin: new URL(url).origin,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done()
+            child.once('exit', () => done())
+            child.kill('SIGTERM')
+          }),
+      })
+    })
+  })
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run'],
+  })
+}
+
+/** A call through the page's own host connection, for setup the dialogs do not cover (probe jobs). */
+export async function callFromPage(page: Page, token: string, channel: string, request: unknown): Promise<unknown> {
+  const host = new URL(page.url()).host
+  return page.evaluate(
+    ([host, token, channel, request]) =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://${host}/api?token=${token}`)
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel, request }))
+        ws.onmessage = (m) => {
+          const reply = JSON.parse(String(m.data)) as { type: string; id?: number; ok?: boolean; value?: unknown; error?: { message: string } }
+          if (reply.type !== 'result') return
+          ws.close()
+          if (reply.ok) resolve(reply.value)
+          else reject(new Error(reply.error?.message))
+        }
+      }),
+    [host, token, channel, request] as const,
+  )
+}
+
+/** Saves a screenshot for the README, light or dark. */
+export async function screenshot(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
+  await page.waitForTimeout(350) // let transitions settle so the picture is not mid-fade
+  await page.screenshot({ path: `${root}docs/screenshots/${name}-${theme}.png` })
+}
