@@ -1,4 +1,5 @@
 import type { ProbePayload, ProbeResult, ProbeSpec } from '../../shared/kinds/probe'
+import { sleep } from '../abortable-sleep'
 import type { KindHandler } from '../kind-handler'
 
 /** The diagnostic kind: see `src/shared/kinds/probe.ts`. */
@@ -36,18 +37,6 @@ export const probeHandler: KindHandler<ProbeSpec> = {
       else ctx.done(item.id, squares(first, count))
     }
   },
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-    function done(): void {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-  })
 }
 
 function squares(first: number, count: number): ProbeResult {

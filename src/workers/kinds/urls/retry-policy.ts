@@ -26,16 +26,4 @@ export function retryDelayMs(nextAttempt: number, retryAfterMs: number | null, r
   return Math.round(exponential * (0.75 + random() * 0.5))
 }
 
-/** Waits, or returns early when the job is cancelled. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-    function done(): void {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-  })
-}
+export { sleep } from '../../abortable-sleep'
