@@ -65,6 +65,28 @@ describe.skipIf(mountProblem !== null)('copy handler: a destination that fills u
 })
 
 describe('names the destination cannot hold', () => {
+  it('a destination path too long is reported for that file, the rest is copied', async () => {
+    const src = join(tempDir(), 's')
+    const dstBase = tempDir()
+    const dst = join(dstBase, ...Array.from({ length: 15 }, (_, i) => `${i}`.padEnd(250, 'd')))
+    mkdirSync(join(src, 'x'.repeat(200)), { recursive: true })
+    mkdirSync(dst, { recursive: true })
+    writeFileSync(join(src, 'x'.repeat(200), 'y'.repeat(200)), 'too long at the destination')
+    writeFileSync(join(src, 'short'), 'fits')
+    try {
+      const outcome = await planAndRun(copySpec({ sources: [src], destination: dst }))
+      expect([...outcome.failed.entries()]).toEqual([
+        [
+          `s/${'x'.repeat(200)}/${'y'.repeat(200)}`,
+          expect.objectContaining({ error: expect.stringMatching(/path is too long/) }),
+        ],
+      ])
+      expect(readFileSync(join(dst, 's', 'short'), 'utf8')).toBe('fits')
+    } finally {
+      removeAll(src, dstBase)
+    }
+  })
+
   it('are explained, on Windows-like file systems and everywhere for lengths', () => {
     expect(nameProblem('CON.txt', '/d/CON.txt', true)).toMatch(/reserved on Windows/)
     expect(nameProblem('trailing.', '/d/trailing.', true)).toMatch(/ends with a dot or a space/)
