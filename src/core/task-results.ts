@@ -100,7 +100,13 @@ export class TaskResults {
       const text = message.error.message
       if (!message.error.user) this.d.log(job.id, 'error', 'core', `${task.type} task failed: ${text}`)
       if (task.type === 'plan') return this.d.scheduler.finish(job, 'failed', text)
-      for (const item of task.open.values()) this.itemFailed(job, item, { id: item.id, error: text, retryable: !message.error.user })
+      // A batch that failed whole hides which item did it: each goes again alone, so only that one fails.
+      for (const item of task.open.values()) {
+        if (job.stopping) continue
+        if (message.error.user || item.attempt >= job.traits.maxAttempts) this.finalFailure(job, item, text, message.error.code)
+        else job.retryQueue.push({ item: { ...item, attempt: item.attempt + 1 }, alone: true })
+      }
+      task.open.clear()
     }
     // A plan cut short by a cancel or a stop is incomplete: it is made again if the job resumes.
     if (task.type === 'plan' && message.type === 'done' && !job.stopping) {

@@ -51,6 +51,15 @@ describe('the farm survives its workers', () => {
     expect(failed!.error).toMatch(/died 3 times/)
   })
 
+  it('isolates the item that makes a whole batch fail, and counts each failure once', async () => {
+    const farm = farmForTest({ pools: { cpu: { size: 1 } } })
+    const id = await farm.create({ kind: 'probe', count: 40, throwOn: [3] })
+    const end = await farm.waitForEnd(id)
+    expect([end.state, end.itemsDone, end.itemsFailed]).toEqual(['completed-with-errors', 39, 1])
+    const failed = farm.store.items(id, { state: 'failed', limit: 10, offset: 0 })
+    expect([failed.total, failed.items[0]!.key, failed.items[0]!.error]).toEqual([1, '#3', 'probe item 3 threw'])
+  })
+
   it('kills a worker hung in an item when its job is cancelled, after the grace period', async () => {
     const farm = farmForTest({ pools: { cpu: { size: 1 } } })
     const id = await farm.create({ kind: 'probe', count: 5, hangOn: [0] })

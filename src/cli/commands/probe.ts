@@ -13,12 +13,13 @@ export function registerProbeCommand(program: Command, cli: CliContext, exit: (c
     .option('--sleep-ms <ms>', 'each item sleeps this long', nonNegativeInt('--sleep-ms', 3_600_000), 0)
     .option('--fail-on <n,…>', 'items that fail', numberList('--fail-on'), [])
     .option('--crash-on <n,…>', 'items that crash their worker', numberList('--crash-on'), [])
+    .option('--throw-on <n,…>', 'items whose handler throws (fails the whole batch)', numberList('--throw-on'), [])
     .option('--hang-on <n,…>', 'items that hang their worker', numberList('--hang-on'), [])
     .option('--print-on <n,…>', 'items that print a line to stdout', numberList('--print-on'), [])
     .option('--workers <n>', 'worker processes', positiveInt('--workers', 64))
     .option('--json', 'one JSON event per line')
     .action(async (o) => {
-      const spec = { kind: 'probe' as const, count: o.count, chunk: o.chunk, sleepMs: o.sleepMs, failOn: o.failOn, crashOn: o.crashOn, hangOn: o.hangOn, printOn: o.printOn }
+      const spec = { kind: 'probe' as const, count: o.count, chunk: o.chunk, sleepMs: o.sleepMs, failOn: o.failOn, crashOn: o.crashOn, hangOn: o.hangOn, throwOn: o.throwOn, printOn: o.printOn }
       exit(await runNewJob(cli, spec, {}, { json: o.json, workers: o.workers }))
     })
 }

@@ -27,6 +27,7 @@ export const probeHandler: KindHandler<ProbeSpec> = {
         }
       }
       if (spec.crashOn.includes(n)) process.exit(70)
+      if (spec.throwOn.includes(n)) throw new Error(`probe item ${n} threw`)
       if (spec.printOn.includes(n)) console.log(`probe item ${n} says hello`)
       if (spec.sleepMs > 0) {
         ctx.progress(item.id, 0)
