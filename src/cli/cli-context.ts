@@ -4,6 +4,8 @@ import { childProcessLauncher } from '../core/child-process-worker'
 import { Farm } from '../core/farm'
 import { historyPath } from '../core/paths'
 import { JobStore } from '../core/store/job-store'
+import { FarmLock } from '../core/store/farm-lock'
+import type { JobState } from '../shared/job-state'
 import { openDatabase } from '../core/store/open-database'
 
 export interface GlobalOptions {
@@ -29,4 +31,15 @@ export class CliContext {
   openReadOnly(): JobStore {
     return new JobStore(openDatabase(this.dbPath, { readonly: true }))
   }
+
+  /**
+   * A job stored as running whose farm is gone (killed, crashed) is shown as interrupted, as the next
+   * farm to open the history will record it.
+   */
+  shownState(state: JobState): JobState {
+    if (state !== 'running') return state
+    this.farmAlive ??= FarmLock.isHeld(this.dbPath)
+    return this.farmAlive ? state : 'interrupted'
+  }
+  private farmAlive: boolean | undefined
 }

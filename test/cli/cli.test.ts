@@ -95,6 +95,7 @@ describe('stopping the CLI', () => {
     child.kill('SIGKILL')
     await new Promise((r) => child.on('exit', r))
     await until(() => workerPids.every((pid) => !alive(pid)), 'the workers to notice and exit')
+    expect(JSON.parse(run(db, 'jobs', '--json').out).jobs[0].state).toBe('interrupted')
     const resumed = run(db, 'resume', '1')
     expect(resumed.code, resumed.err).toBe(0)
     expect(progress(db, 1)).toEqual({ state: 'completed', done: 400 })

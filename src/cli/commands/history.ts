@@ -21,7 +21,7 @@ export function registerHistoryCommands(program: Command, cli: CliContext): void
     .action((o) => {
       const store = cli.openReadOnly()
       const { rows, total } = store.listJobs({ states: o.status ? [o.status as JobState] : undefined, kind: o.kind, text: o.search, limit: o.limit, offset: 0 })
-      const jobs = rows.map((row) => jobSummary(row, undefined))
+      const jobs = rows.map((row) => jobSummary({ ...row, state: cli.shownState(row.state) }, undefined))
       if (o.json) return print(JSON.stringify({ jobs, total }, null, 2))
       if (jobs.length === 0) return print('No jobs yet.')
       print(table([
@@ -47,7 +47,7 @@ export function registerHistoryCommands(program: Command, cli: CliContext): void
       const store = cli.openReadOnly()
       const row = store.job(id)
       if (!row) throw new UserError(`There is no job ${id}.`, 'no-such-job')
-      const detail = jobDetail(row, undefined, store.timeline(id))
+      const detail = jobDetail({ ...row, state: cli.shownState(row.state) }, undefined, store.timeline(id))
       const failed = store.items(id, { state: 'failed', limit: 50, offset: 0 })
       if (o.json) return print(JSON.stringify({ ...detail, failedItems: failed.items, failedTotal: failed.total }, null, 2))
       print(`Job ${detail.id}: ${detail.title}`)

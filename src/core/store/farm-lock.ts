@@ -43,6 +43,12 @@ export class FarmLock {
     throw new UserError(`Could not take the lock ${path}.`, 'farm-busy')
   }
 
+  /** Whether a live farm holds the database now (read-only views use it to show dead runs as interrupted). */
+  static isHeld(dbPath: string): boolean {
+    const owner = readOwner(`${dbPath}.lock`)
+    return owner !== null && isAlive(owner)
+  }
+
   release(): void {
     try {
       unlinkSync(this.path)
