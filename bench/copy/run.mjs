@@ -34,7 +34,19 @@ function tmpfsPlace() {
   mkdirSync(dir)
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6g', 'tmpfs', dir], { stdio: 'pipe' })
-    return { dir, unmount: () => execFileSync('umount', [dir]) }
+    // Ctrl-C must not leave a 6 GiB tmpfs mounted under the repository.
+    const onSignal = () => {
+      execFileSync('umount', ['-l', dir])
+      process.exit(130)
+    }
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
+    return {
+      dir,
+      unmount: () => {
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
+        execFileSync('umount', [dir])
+      },
+    }
   } catch {
     const shm = `/dev/shm/tf-bench-copy-${process.pid}`
     mkdirSync(shm)
@@ -80,7 +92,8 @@ async function phases(src, dst, place) {
     const event = JSON.parse(line)
     const at = (Date.now() - started) / 1000
     if (event.event === 'log' && /created/.test(event.message)) marks.created ??= at
-    if (event.planned) marks.planned ??= at
+    // The plan's first note ("N files, …") is logged when planning ends; progress events are throttled.
+    if (event.event === 'log' && /^[\d,]+ files?, /.test(event.message)) marks.planned ??= at
     if (event.event === 'end') marks.end = at
   }
   return marks
@@ -114,8 +127,8 @@ for (const placeName of PLACES) {
           if (durable) execFileSync('sync')
           times[name].push(timedRun(runners[name](src, dst, place.dir), durable))
           if (round === 0) {
-            const count =
-              execFileSync('find', [dst, '-type', 'f', '-not', '-name', '*.sqlite*']).toString().split('\n').length - 1
+            const find = [dst, '-type', 'f', '-not', '-name', '*.sqlite*', '-printf', '.']
+            const count = execFileSync('find', find, { maxBuffer: 1 << 26 }).length
             if (!made.startsWith(`${count} files`))
               console.log(`  warning: ${name} left ${count} files (tree: ${made})`)
           }
