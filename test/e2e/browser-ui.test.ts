@@ -11,7 +11,7 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const token = 'e2e-token-0123456789abcdef'
 const finished = ':is([data-state=completed], [data-state=completed-with-errors], [data-state=failed])'
 
-describe.skipIf(!existsSync(chromiumPath))('the window in a real browser, against task-farm serve', () => {
+describe.skipIf(!existsSync(chromiumPath))('the window in a real browser, against task-farm serve', { timeout: 90_000 }, () => {
   let dir: string
   let serve: ServeProcess
   let fixtures: UrlFixtureServer

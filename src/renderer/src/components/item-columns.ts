@@ -7,6 +7,19 @@ type Cell = string | number | boolean | null
 
 /** Fields a person looks at first, when a kind's results have them; the rest follow as found. */
 const firstFields = ['status', 'title', 'errorClass', 'finalUrl', 'contentType', 'ttfbMs', 'totalMs', 'bodyBytes', 'wordCount', 'h1']
+/** Column titles for known result fields; others are shown as their name. */
+const fieldTitles: Record<string, [title: string, width: number]> = {
+  status: ['Status', 80],
+  title: ['Title', 260],
+  errorClass: ['Error class', 130],
+  finalUrl: ['Final URL', 240],
+  contentType: ['Content type', 170],
+  ttfbMs: ['TTFB (ms)', 100],
+  totalMs: ['Total (ms)', 100],
+  bodyBytes: ['Body bytes', 110],
+  wordCount: ['Words', 90],
+  h1: ['H1', 200],
+}
 /** Fields that repeat the item's key. */
 const hiddenFields = new Set(['url'])
 
@@ -34,7 +47,7 @@ const compare = (a: Cell, b: Cell): number =>
 /** Table columns for a job's items; every value is rendered as text. */
 export function itemColumns(kind: string, fields: readonly string[]): DataTableColumns<ItemRow> {
   const columns: DataTableColumns<ItemRow> = [
-    { title: kind === 'urls' ? 'URL' : kind === 'copy' ? 'File' : 'Item', key: 'key', width: 320, ellipsis: { tooltip: true }, sorter: 'default', resizable: true },
+    { title: kind === 'urls' ? 'URL' : kind === 'copy' ? 'File' : 'Item', key: 'key', width: 280, fixed: 'left', ellipsis: { tooltip: true }, sorter: 'default', resizable: true },
     {
       title: 'State',
       key: 'state',
@@ -45,10 +58,11 @@ export function itemColumns(kind: string, fields: readonly string[]): DataTableC
   ]
   if (kind === 'copy') columns.push({ title: 'Size', key: 'size', width: 100, sorter: (a, b) => a.size - b.size, render: (row) => formatBytes(row.size) })
   for (const field of fields) {
+    const [title, width] = fieldTitles[field] ?? [field, 130]
     columns.push({
-      title: field,
+      title,
       key: `result.${field}`,
-      minWidth: 90,
+      width,
       ellipsis: { tooltip: true },
       resizable: true,
       sorter: (a, b) => compare(cell(a, field), cell(b, field)),
