@@ -78,7 +78,7 @@ export const copyHooks: KindHooks<CopySpec> = {
         path: item.key,
         state: item.state,
         bytes: item.size,
-        outcome: result.outcome ?? null,
+        outcome: result.outcome ?? (item.state === 'done' ? 'copied' : null),
         renamed_to: result.renamedTo ?? null,
         xxh128: result.xxh128 ?? null,
         error: item.error,

@@ -52,10 +52,13 @@ export type CopyPayload =
       problem?: string
     }
 
-/** What a copied item reports. */
+/**
+ * What a copy item reports. A plain copy reports nothing (null): with a million small files, every
+ * byte of result is paid for in messages and in the history.
+ */
 export interface CopyResult {
   /** `copied`, or `complete` when an earlier run had already finished it. */
-  outcome: 'copied' | 'complete' | 'folder'
+  outcome: 'copied' | 'complete'
   /** Destination name when the copy was renamed to keep both. */
   renamedTo?: string
   /** xxh128 of the content when verified. */

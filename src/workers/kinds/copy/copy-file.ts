@@ -47,7 +47,7 @@ export interface FileTask {
  * resumed job knows that a file is finished. Small files take the synchronous path: no thread-pool
  * round trips, which dominate when copying thousands of small files.
  */
-export async function copyEntry(task: FileTask): Promise<CopyResult> {
+export async function copyEntry(task: FileTask): Promise<CopyResult | undefined> {
   const { spec, payload, srcPath, destPath, tempPath } = task
   const source = onSide('source', () => (spec.symlinks === 'follow' ? statSync(srcPath) : lstatSync(srcPath)))
   if (payload.type === 'file' ? !source.isFile() : !source.isSymbolicLink()) {
@@ -84,6 +84,7 @@ export async function copyEntry(task: FileTask): Promise<CopyResult> {
     rmSync(tempPath, { force: true })
     throw error
   }
+  if (!digest && !task.payload.renameTo) return undefined // the common case: sent and stored as nothing
   return { ...result(task, 'copied'), ...(digest ? { xxh128: digest } : {}) }
 }
 
@@ -132,7 +133,13 @@ async function copyLarge(task: FileTask, source: Stats): Promise<void> {
         task.signal.throwIfAborted()
         const { bytesRead } = await onSideAsync('source', () => input.read(buffer, 0, CHUNK, copied))
         if (bytesRead === 0) break
-        await onSideAsync('destination', () => output.write(buffer, 0, bytesRead, copied))
+        for (let written = 0; written < bytesRead;) {
+          const at = written
+          const { bytesWritten } = await onSideAsync('destination', () =>
+            output.write(buffer, at, bytesRead - at, copied + at),
+          )
+          written += bytesWritten
+        }
         copied += bytesRead
         task.progress(copied)
       }

@@ -44,7 +44,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
           signal: ctx.signal,
           log: (message) => ctx.log('debug', message),
         })
-        return ctx.done(item.id, { outcome: 'folder' })
+        return ctx.done(item.id)
       }
       const destName = payload.renameTo ?? keyPath.slice(slash + 1)
       const result = await copyEntry({

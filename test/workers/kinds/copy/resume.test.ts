@@ -53,7 +53,7 @@ describe('copy handler: resume', () => {
     expect(describeTree(join(dst, 'src'))).toEqual(describeTree(src))
     for (const [name, ino] of inodes)
       if (!name.includes('taskfarm')) expect(statSync(join(dst, 'src', 'sub', name)).ino).toBe(ino)
-    const outcomes = [...second.done.values()].map((r) => (r as { outcome: string }).outcome)
+    const outcomes = [...second.done.values()].map((r) => (r as { outcome?: string } | undefined)?.outcome)
     expect(outcomes.filter((o) => o === 'complete')).toHaveLength(10) // the items of the first run
   })
 
