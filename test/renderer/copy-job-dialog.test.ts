@@ -1,0 +1,77 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
+import { setFarmApi } from '../../src/renderer/src/api/ui-api'
+import CopyJobDialog from '../../src/renderer/src/dialogs/CopyJobDialog.vue'
+import { useUiStore } from '../../src/renderer/src/stores/ui-store'
+import { UserError } from '../../src/shared/user-error'
+import { fakeFarmApi } from './fake-farm-api'
+import { mountWithProviders } from './mount-with-providers'
+
+async function type(selector: string, value: string): Promise<void> {
+  const input = document.querySelector<HTMLInputElement>(`${selector} input`)!
+  input.value = value
+  input.dispatchEvent(new Event('input'))
+  await nextTick()
+}
+const startButton = () => document.querySelector<HTMLButtonElement>('[data-testid=copy-start]')!
+
+describe('CopyJobDialog', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+    document.body.innerHTML = ''
+  })
+
+  it('shows the schema messages once typed, then the engine’s problems, and starts only when both are clear', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    let problems = ['The destination is inside the source /data.']
+    const fake = fakeFarmApi({ 'jobs.check': () => ({ problems }), 'jobs.create': () => ({ jobId: 12 }) })
+    setFarmApi(fake.api)
+    mountWithProviders(CopyJobDialog)
+    useUiStore().openCopy({ sources: ['/data'] })
+    await vi.advanceTimersByTimeAsync(50)
+
+    await type('[data-testid=copy-destination]', ' ')
+    expect(document.body.textContent).toContain('Give a destination folder.')
+    expect(startButton().disabled).toBe(true)
+
+    await type('[data-testid=copy-destination]', '/data/inside')
+    await vi.advanceTimersByTimeAsync(400)
+    expect(fake.calls.find((c) => c.channel === 'jobs.check')?.request).toMatchObject({ spec: { sources: ['/data'], destination: '/data/inside' } })
+    expect(document.querySelector('[data-testid=check-problems]')?.textContent).toContain('The destination is inside the source /data.')
+    expect(startButton().disabled).toBe(true)
+
+    problems = []
+    await type('[data-testid=copy-destination]', '/backup')
+    await vi.advanceTimersByTimeAsync(400)
+    expect(startButton().disabled).toBe(false)
+    startButton().click()
+    await vi.advanceTimersByTimeAsync(50)
+    expect(fake.calls.find((c) => c.channel === 'jobs.create')?.request).toEqual({
+      spec: expect.objectContaining({ kind: 'copy', sources: ['/data'], destination: '/backup', onConflict: 'skip' }),
+      options: { priority: 0, planOnly: false },
+    })
+    expect(useUiStore().jobId).toBe(12)
+  })
+
+  it('keeps the engine’s refusal in the dialog as one sentence', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const fake = fakeFarmApi({
+      'jobs.check': () => ({ problems: [] }),
+      'jobs.create': () => {
+        throw new UserError('The destination disk has 1 MiB free; the copy needs 2 GiB.')
+      },
+    })
+    setFarmApi(fake.api)
+    mountWithProviders(CopyJobDialog)
+    useUiStore().openCopy({ sources: ['/data'] })
+    await vi.advanceTimersByTimeAsync(50)
+    await type('[data-testid=copy-destination]', '/backup')
+    await vi.advanceTimersByTimeAsync(400)
+    document.querySelector<HTMLButtonElement>('[data-testid=copy-plan]')!.click()
+    await vi.advanceTimersByTimeAsync(50)
+    expect(fake.calls.find((c) => c.channel === 'jobs.create')?.request).toMatchObject({ options: { planOnly: true } })
+    expect(document.body.textContent).toContain('The destination disk has 1 MiB free; the copy needs 2 GiB.')
+    expect(useUiStore().copyDraft).not.toBeNull()
+  })
+})
