@@ -99,6 +99,7 @@ describe('task-farm copy', () => {
       }
       try {
         const refused = runCli(db, ['copy', src, small])
+      expect(refused.code).toBe(2)
         expect(refused.stdout).toMatch(
           /Not enough free space at the destination: the copy needs 2\.\d+ MiB but only 2\.00 MiB is free/,
         )
