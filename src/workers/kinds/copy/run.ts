@@ -5,6 +5,7 @@ import type { RunContext } from '../../kind-handler'
 import { copyEntry, LARGE_FILE } from './copy-file'
 import { describeCopyError } from './errors'
 import { finishFolder } from './finish-folder'
+import { LateFileGuard } from './late-files'
 import { belowPath, childPath, splitKey, tempName } from './names'
 
 /** Large or verified files copied at once by one worker; small files go one after another, synchronously. */
@@ -20,6 +21,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
   const inFlight = new Set<Promise<void>>()
   // Entries of a folder that failed here will never appear: its folder item must not wait for them.
   const failedIn = new Map<string, number>()
+  const lateFiles = new LateFileGuard(spec.preserve)
   let sliceStart = performance.now()
 
   const runItem = async (item: WorkItem): Promise<void> => {
@@ -46,6 +48,8 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
         })
         return ctx.done(item.id)
       }
+      const parentRel = rel.slice(0, Math.max(0, rel.lastIndexOf('/')))
+      lateFiles.note(destDir, parentRel ? belowPath(source, parentRel) : source)
       const destName = payload.renameTo ?? keyPath.slice(slash + 1)
       const result = await copyEntry({
         spec,
@@ -88,6 +92,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
     }
   }
   await Promise.all(inFlight)
+  lateFiles.restore()
   for (const folder of folders) {
     if (ctx.signal.aborted) break
     await runItem(folder)

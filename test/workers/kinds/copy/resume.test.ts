@@ -1,4 +1,5 @@
 import {
+  rmSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -69,6 +70,20 @@ describe('copy handler: resume', () => {
     const firstCopy = lstatSync(join(dst, 'src', 'sub', 'f1.txt')).ino
     await run(spec, [f1])
     expect(lstatSync(join(dst, 'src', 'sub', 'f1.txt')).ino).toBe(firstCopy)
+  })
+
+  it('a file copied again after its folder was finished (a retry) leaves the folder its time', async () => {
+    const { src, dst } = setup()
+    const spec = copySpec({ sources: [src], destination: dst })
+    const { items } = await plan(spec)
+    await run(spec, items)
+    // As if f3 had failed the first time: missing, and its folder finished with the source's time.
+    rmSync(join(dst, 'src', 'sub', 'f3.txt'))
+    utimesSync(join(dst, 'src', 'sub'), 1_300_000_000, 1_300_000_000)
+    const retried = await run(spec, [{ ...items.find((i) => i.key === 'src/sub/f3.txt')!, attempt: 2 }])
+    expect(retried.done.size).toBe(1)
+    expect(lstatSync(join(dst, 'src', 'sub')).mtimeMs).toBeCloseTo(lstatSync(join(src, 'sub')).mtimeMs, 0)
+    expect(describeTree(join(dst, 'src'))).toEqual(describeTree(src))
   })
 
   it('cleanup removes only this job’s temporary files', async () => {
