@@ -1,0 +1,97 @@
+// What the window costs while a big job runs: events per second reaching the page, the longest
+// main-thread task in the page, and the host's event-loop lag. Then the cost of showing the job's
+// 50,000-row file table. Prints figures; asserts nothing.
+//
+//   node scripts/build-node.mjs && node bench/ui/measure-ui.mjs [files=50000]
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import { build } from 'vite'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const fileCount = Number(process.argv[2] ?? 50_000)
+const perFolder = 250
+
+await build({ configFile: join(root, 'vite.renderer.config.ts'), logLevel: 'warn' })
+const { serveFarm } = await import(join(root, 'out/node/host.js'))
+
+const dir = await mkdtemp(join(tmpdir(), 'tf-ui-bench-'))
+const source = join(dir, 'source')
+process.stdout.write(`making ${fileCount} files… `)
+for (let folder = 0; folder * perFolder < fileCount; folder++) {
+  const path = join(source, `folder-${String(folder).padStart(4, '0')}`)
+  await mkdir(path, { recursive: true })
+  const writes = []
+  for (let i = folder * perFolder; i < Math.min(fileCount, (folder + 1) * perFolder); i++) writes.push(writeFile(join(path, `file-${i}.txt`), `file ${i}\n`))
+  await Promise.all(writes)
+}
+console.log('done')
+
+const served = await serveFarm({ dbPath: join(dir, 'history.sqlite'), token: 'bench' })
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run'],
+})
+const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
+await page.addInitScript(() => {
+  const w = /** @type {any} */ (window)
+  w.__longTasks = []
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true })
+})
+const frames = { all: 0, updated: new Map(), log: 0 }
+page.on('websocket', (ws) =>
+  ws.on('framereceived', ({ payload }) => {
+    frames.all++
+    const message = JSON.parse(String(payload))
+    if (message.event === 'job.updated') frames.updated.set(message.payload.id, (frames.updated.get(message.payload.id) ?? 0) + 1)
+    if (message.event === 'job.log') frames.log++
+  }),
+)
+await page.goto(served.host.url + '#/jobs')
+await page.getByText('Connected to farm').waitFor()
+
+const takeLongTasks = () => page.evaluate(() => (window.__longTasks ?? []).splice(0))
+const summarise = (tasks) => `${tasks.length} over 50 ms, longest ${tasks.length ? Math.max(...tasks).toFixed(0) : 0} ms`
+await takeLongTasks()
+
+const lag = monitorEventLoopDelay({ resolution: 10 })
+lag.enable()
+const jobId = await served.farm.create({ kind: 'copy', sources: [source], destination: join(dir, 'destination') })
+await page.goto(served.host.url + `#/jobs/${jobId}`)
+const started = Date.now()
+const end = await served.farm.waitForEnd(jobId)
+const seconds = (Date.now() - started) / 1000
+lag.disable()
+const copyTasks = await takeLongTasks()
+const ms = (ns) => (ns / 1e6).toFixed(1)
+
+console.log(`\ncopy of ${fileCount} files with the job's page open: ${end.state} in ${seconds.toFixed(1)} s (${(fileCount / seconds).toFixed(0)} files/s)`)
+console.log(`  WebSocket messages to the page: ${(frames.all / seconds).toFixed(1)}/s in all`)
+console.log(`  job.updated for the job:        ${((frames.updated.get(jobId) ?? 0) / seconds).toFixed(1)}/s (goal ≤ 20)`)
+console.log(`  job.log batches:                ${(frames.log / seconds).toFixed(1)}/s`)
+console.log(`  page main thread:               ${summarise(copyTasks)} (goal: none over 50 ms)`)
+console.log(`  host event-loop lag:            p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms (goal p99 < 50 ms)`)
+
+// The Files tab loads every row (in pages of 10,000) into a virtual table, then is scrolled.
+const loadStart = Date.now()
+await page.locator('.n-tabs-tab', { hasText: 'Files' }).click()
+const rowCount = page.getByText(/^[\d,]+ rows$/)
+await rowCount.waitFor({ timeout: 120_000 })
+await page.locator('[data-testid=items-table] .n-data-table-tr').nth(2).waitFor()
+const loadSeconds = (Date.now() - loadStart) / 1000
+const loadTasks = await takeLongTasks()
+const body = page.locator('[data-testid=items-table] .n-data-table-base-table-body .n-scrollbar-container, [data-testid=items-table] .v-vl').first()
+await body.hover()
+for (let i = 0; i < 40; i++) {
+  await page.mouse.wheel(0, 2400)
+  await page.waitForTimeout(16)
+}
+const scrollTasks = await takeLongTasks()
+console.log(`\nfile table (${await rowCount.textContent()}): shown in ${loadSeconds.toFixed(1)} s; loading: ${summarise(loadTasks)}; scrolling 40 wheel turns: ${summarise(scrollTasks)}`)
+
+await browser.close()
+await served.close()
+await rm(dir, { recursive: true, force: true })
