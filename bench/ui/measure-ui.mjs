@@ -36,6 +36,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run'],
 })
 const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
+/* global window */
 await page.addInitScript(() => {
   const w = /** @type {any} */ (window)
   w.__longTasks = []
