@@ -99,7 +99,7 @@ describe('task-farm copy', () => {
       }
       try {
         const refused = runCli(db, ['copy', src, small])
-      expect(refused.code).toBe(2)
+        expect(refused.code).toBe(2)
         expect(refused.stdout).toMatch(
           /Not enough free space at the destination: the copy needs 2\.\d+ MiB but only 2\.00 MiB is free/,
         )
@@ -126,13 +126,16 @@ describe('task-farm copy', () => {
     const { src, dst, db } = workspace()
     makeManyFiles(src, 40, 100)
     const child = startCli(db, ['copy', src, dst, '--workers', '2'])
+    let output = ''
+    child.stdout!.on('data', (chunk) => (output += chunk))
+    child.stderr!.on('data', (chunk) => (output += chunk))
     await until(() => listFiles(dst).length > 300, 'the copy to get going')
     const [victim] = childPids(child.pid!)
     expect(victim).toBeDefined()
     process.kill(victim!, 'SIGKILL')
     expect(listFiles(dst).length).toBeLessThan(4000) // killed mid-copy indeed
     const code = await new Promise((done) => child.on('exit', done))
-    expect(code).toBe(0)
+    expect(code, output).toBe(0)
     expect(describeTree(join(dst, 'source'))).toEqual(describeTree(src))
     expect(listFiles(dst).filter((p) => p.includes('taskfarm'))).toEqual([])
   })
