@@ -6,6 +6,7 @@ import { connectFarmEvents } from '../../src/renderer/src/stores/farm-events'
 import { useJobDetailStore } from '../../src/renderer/src/stores/job-detail-store'
 import { useJobsStore } from '../../src/renderer/src/stores/jobs-store'
 import { usePoolsStore } from '../../src/renderer/src/stores/pools-store'
+import { useUiStore } from '../../src/renderer/src/stores/ui-store'
 import { fakeFarmApi, jobSummary, settle } from './fake-farm-api'
 
 const detail = { ...jobSummary({ id: 7 }), spec: { kind: 'probe', count: 10, sleepMs: 0, failOn: [], crashOn: [], hangOn: [], printOn: [] }, notes: [], facts: {}, timeline: [] }
@@ -68,5 +69,18 @@ describe('farm events reach the stores', () => {
     expect(usePoolsStore().byName.cpu?.size).toBe(3)
     stop()
     expect(fake.listenerCount('pool.updated')).toBe(0)
+  })
+
+  it('in the desktop app, opens the dialog for paths given to a second launch and the job a notification names', () => {
+    const desktop = { ...fake.api, getPathForFile: () => '' }
+    connectFarmEvents(desktop)
+    const ui = useUiStore()
+    const emit = fake.emit as (event: string, payload: unknown) => void
+    emit('desktop.openPaths', { paths: ['/photos', '/music'] })
+    expect(ui.copyDraft).toEqual({ sources: ['/photos', '/music'] })
+    emit('desktop.openPaths', { paths: ['/lists/sites.csv'] })
+    expect(ui.urlDraft).toEqual({ path: '/lists/sites.csv' })
+    emit('desktop.showJob', { jobId: 9 })
+    expect([ui.view, ui.jobId]).toEqual(['job', 9])
   })
 })

@@ -1,3 +1,4 @@
+import type { TaskFarmBridge } from '../../../shared/bridge'
 import type { UiApi } from '../api/ui-api'
 import { useJobDetailStore } from './job-detail-store'
 import { useJobsStore } from './jobs-store'
@@ -32,6 +33,19 @@ export function connectFarmEvents(api: UiApi, onJobEnded?: (title: string, state
     api.on('job.log', ({ entries }) => detail.appendLogs(entries)),
     api.on('pool.updated', (pool) => pools.apply(pool)),
   ]
+  if (api.getPathForFile) {
+    // The desktop app also says which paths a second launch was given and which job a
+    // notification was about.
+    const desktop = api as unknown as TaskFarmBridge
+    stops.push(
+      desktop.on('desktop.showJob', ({ jobId }) => ui.go('job', jobId)),
+      desktop.on('desktop.openPaths', ({ paths }) => {
+        const list = paths.find((p) => /\.(txt|csv)$/i.test(p))
+        if (list) ui.openUrls({ path: list })
+        else if (paths.length > 0) ui.openCopy({ sources: paths })
+      }),
+    )
+  }
   if (api.onConnectionChange) {
     stops.push(
       api.onConnectionChange((connected) => {
