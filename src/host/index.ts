@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
+import { UserError } from '../shared/user-error'
 import { wireExportPath, wireSocketPath, wireTokenParam } from '../shared/web-wire'
 import { builtRendererDir } from './bundle-paths'
 import { sendExport } from './export-download'
@@ -37,6 +40,9 @@ export interface WebHost {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url')
   const rendererDir = options.rendererDir ?? builtRendererDir()
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new UserError(`The window is not built yet (no ${join(rendererDir, 'index.html')}): run \`npm run build\` first.`, 'not-built')
+  }
   let guard: RequestGuard | null = null
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
 

@@ -129,3 +129,9 @@ describe('web host', () => {
     expect(response.body).toContain('"<b>x</b>",done')
   })
 })
+
+describe('web host without a built window', () => {
+  it('refuses to start with one clear sentence', async () => {
+    await expect(startWebHost({ api, events, rendererDir: join(tmpdir(), 'tf-no-such-renderer') })).rejects.toThrow(/not built yet.*npm run build/)
+  })
+})
