@@ -37,7 +37,14 @@ describe.skipIf(!existsSync(chromiumPath))('the window in a real browser, agains
     await rm(dir, { recursive: true, force: true })
   })
 
-  const openedJobId = (): number => Number(/#\/jobs\/(\d+)/.exec(page.url())?.[1])
+  /** Clicks a dialog's start button and returns the id of the job page it opens. */
+  async function startFromDialog(button: string): Promise<number> {
+    const before = page.url()
+    await page.click(`${button}:not([disabled])`)
+    await page.waitForURL((url) => url.href !== before && /#\/jobs\/\d+$/.test(url.hash))
+    await page.locator('[data-testid=job-title]').waitFor()
+    return Number(/#\/jobs\/(\d+)/.exec(page.url())![1])
+  }
 
   it('resizes a pool live and shows its workers change', async () => {
     await page.click('[data-testid=nav-pools]')
@@ -61,9 +68,7 @@ describe.skipIf(!existsSync(chromiumPath))('the window in a real browser, agains
     await page.click('[data-testid=new-copy]')
     await page.fill('[data-testid=copy-source-0] input', source)
     await page.fill('[data-testid=copy-destination] input', destination)
-    await page.click('[data-testid=copy-start]:not([disabled])')
-    await page.locator('[data-testid=job-title]').waitFor()
-    jobIds.copy = openedJobId()
+    jobIds.copy = await startFromDialog('[data-testid=copy-start]')
     await page.locator(`.head ${finished}`).waitFor({ timeout: 60_000 })
     expect(await page.locator('.head [data-state]').getAttribute('data-state')).toBe('completed')
     expect(await page.locator('[data-testid=items-percent]').first().textContent()).toBe('100 %')
@@ -80,9 +85,8 @@ describe.skipIf(!existsSync(chromiumPath))('the window in a real browser, agains
     await page.click('[data-testid=new-urls]')
     const urls = ['/page', '/title-markup', '/a', '/redirect', '/404'].map((p) => fixtures.baseUrl + p)
     await page.fill('[data-testid=urls-text] textarea', urls.join('\n'))
-    await page.click('[data-testid=urls-start]:not([disabled])')
-    await page.locator('[data-testid=job-title]').waitFor()
-    jobIds.urls = openedJobId()
+    jobIds.urls = await startFromDialog('[data-testid=urls-start]')
+    await page.locator('[data-testid=job-title]', { hasText: 'Analyse pasted URLs' }).waitFor()
     await page.locator(`.head ${finished}`).waitFor({ timeout: 60_000 })
     expect(await page.locator('[data-testid=items-percent]').first().textContent()).toBe('100 %')
 
@@ -107,10 +111,13 @@ describe.skipIf(!existsSync(chromiumPath))('the window in a real browser, agains
     await card.locator('[data-state=cancelled]').waitFor({ timeout: 30_000 })
   })
 
-  it('finds the jobs in History after the host restarts', async () => {
+  it('reconnects by itself when the host restarts, and finds the jobs in History', async () => {
+    const port = Number(new URL(serve.origin).port)
     await serve.stop()
-    serve = await startServe(join(dir, 'history.sqlite'), token)
-    await page.goto(`${serve.url}#/history`)
+    await page.getByText('Reconnecting…').waitFor()
+    serve = await startServe(join(dir, 'history.sqlite'), token, port)
+    await page.getByText('Connected to farm').waitFor()
+    await page.click('[data-testid=nav-history]')
     const table = page.locator('[data-testid=history-table]')
     await table.getByText('Analyse pasted URLs').waitFor()
     const text = await table.textContent()

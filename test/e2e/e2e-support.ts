@@ -17,8 +17,8 @@ export interface ServeProcess {
 }
 
 /** `task-farm serve` as a person runs it, reading the address it prints. */
-export function startServe(dbPath: string, token: string): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(process.execPath, [`${root}out/node/cli.js`, '--db', dbPath, 'serve', '--token', token], {
+export function startServe(dbPath: string, token: string, port = 0): Promise<ServeProcess> {
+  const child: ChildProcess = spawn(process.execPath, [`${root}out/node/cli.js`, '--db', dbPath, 'serve', '--token', token, '--port', String(port)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
