@@ -72,7 +72,7 @@ async function followJob(farm: Farm, jobId: number, run: ForegroundOptions): Pro
     const end = await farm.waitForEnd(jobId)
     await farm.shutdown('graceful')
     view.end(end)
-    return exitCodeFor(end.state)
+    return exitCodeFor(end.state, end.errorCode)
   } finally {
     offUpdate()
     offLog()

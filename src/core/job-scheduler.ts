@@ -170,10 +170,11 @@ export class JobScheduler {
     this.dispatch(job.pool)
   }
 
-  finish(job: JobRun, state: JobState, error: string | null): void {
+  /** `errorCode` is set when the user's input made the job fail (a plan that refused it). */
+  finish(job: JobRun, state: JobState, error: string | null, errorCode: string | null = null): void {
     this.d.writer.flush()
     this.runs.delete(job.id)
-    this.setState(job, state, error ?? '', { finished: true, error })
+    this.setState(job, state, error ?? '', { finished: true, error, errorCode })
     this.d.jobFinished(job, state, error)
     this.admit()
     this.dispatch(job.pool)

@@ -17,6 +17,7 @@ export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     error: row.error,
+    errorCode: row.error_code ?? null,
   }
   if (run) return run.summary(base)
   return {

@@ -99,7 +99,9 @@ export class TaskResults {
     if (message.type === 'failed') {
       const text = message.error.message
       if (!message.error.user) this.d.log(job.id, 'error', 'core', `${task.type} task failed: ${text}`)
-      if (task.type === 'plan') return this.d.scheduler.finish(job, 'failed', text)
+      if (task.type === 'plan') {
+        return this.d.scheduler.finish(job, 'failed', text, message.error.user ? (message.error.code ?? 'invalid-input') : null)
+      }
       // A batch that failed whole hides which item did it: each goes again alone, so only that one fails.
       for (const item of task.open.values()) {
         if (job.stopping) continue

@@ -25,6 +25,8 @@ export const jobSummarySchema = z.object({
   etaMs: z.number().nullable(),
   current: z.array(z.string()),
   error: z.string().nullable(),
+  /** Set when the user's input made the job fail (its plan refused it): the CLI exits 2 for these. */
+  errorCode: z.string().nullable(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 

@@ -34,6 +34,19 @@ describe('the history database', () => {
     again.close()
   })
 
+  it('upgrades a history written by an older version in place, keeping its jobs', () => {
+    const path = fresh()
+    const old = new Database(path)
+    migrations[0]!.up(old)
+    old.pragma('user_version = 1')
+    old.prepare("INSERT INTO jobs (kind, title, spec, state, pool, created_at) VALUES ('probe', 'old job', '{}', 'completed', 'cpu', 1)").run()
+    old.close()
+    const db = openDatabase(path, { readonly: false })
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version)
+    expect(db.prepare('SELECT title, error_code FROM jobs').get()).toEqual({ title: 'old job', error_code: null })
+    db.close()
+  })
+
   it('refuses a database from a newer version and a file that is not a database, with clear messages', () => {
     const newer = fresh()
     const db = new Database(newer)

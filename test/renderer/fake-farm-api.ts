@@ -55,6 +55,7 @@ export function jobSummary(change: Partial<JobSummary> = {}): JobSummary {
     etaMs: 3000,
     current: [],
     error: null,
+    errorCode: null,
     ...change,
   }
 }

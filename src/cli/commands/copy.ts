@@ -3,7 +3,6 @@ import { resolve } from 'node:path'
 import { jobDetail } from '../../core/job-views'
 import { conflictPolicies, copySpecSchema, symlinkModes, type CopySpec } from '../../shared/kinds/copy'
 import type { CliContext } from '../cli-context'
-import { exitCodes } from '../exit-codes'
 import { collect, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
 import { oneOf } from './history'
@@ -49,28 +48,21 @@ export function registerCopyCommand(program: Command, cli: CliContext, exit: (co
         exclude: o.exclude,
         ignoreFreeSpace: o.ignoreFreeSpace ?? false,
       })
-      const startedAt = Date.now()
-      const code = await runNewJob(cli, spec, { planOnly: o.dryRun ?? false }, { json: o.json, workers: o.workers })
-      const refused = reportJob(cli, spec, startedAt, o.dryRun ?? false, !o.json)
-      // A plan that refuses (not enough free space) is bad input like the core's own checks: exit 2.
-      exit(refused ? exitCodes.badInput : code)
+      let jobId = 0
+      const onCreated = (id: number): void => void (jobId = id)
+      const code = await runNewJob(cli, spec, { planOnly: o.dryRun ?? false }, { json: o.json, workers: o.workers, onCreated })
+      if (jobId && !o.json) reportJob(cli, jobId, o.dryRun ?? false)
+      exit(code)
     })
 }
 
-/**
- * After the progress line: the plan's notes for a dry run, the failed files for a copy with errors.
- * Returns whether the job was refused by its plan.
- */
-function reportJob(cli: CliContext, spec: CopySpec, since: number, dryRun: boolean, print: boolean): boolean {
+/** After the progress line: the plan's notes for a dry run, the failed files for a copy with errors. */
+function reportJob(cli: CliContext, jobId: number, dryRun: boolean): void {
   const store = cli.openReadOnly()
   try {
-    const row = store
-      .listJobs({ kind: 'copy', limit: 20, offset: 0 })
-      .rows.find((r) => r.created_at >= since && r.spec === JSON.stringify(spec))
-    if (!row) return false
+    const row = store.job(jobId)
+    if (!row) return
     const detail = jobDetail(row, undefined, [])
-    const refused = detail.state === 'failed' && !detail.planned
-    if (!print) return refused
     const lines = dryRun ? detail.notes.map((note) => `  ${note}`) : []
     const failed = store.items(row.id, { state: 'failed', limit: LISTED_FAILURES, offset: 0 })
     if (failed.total) {
@@ -80,7 +72,6 @@ function reportJob(cli: CliContext, spec: CopySpec, since: number, dryRun: boole
         lines.push(`  … ${failed.total - failed.items.length} more: task-farm show ${row.id} --json`)
     }
     if (lines.length) process.stdout.write(`${lines.join('\n')}\n`)
-    return refused
   } finally {
     store.db.close()
   }

@@ -23,6 +23,7 @@ export interface JobRow {
   bytes_total: number
   bytes_done: number
   error: string | null
+  error_code: string | null
   notes: string
   facts: string
 }
@@ -136,13 +137,19 @@ export class JobStore {
   }
 
   /** Records a state change with its moment in the timeline; `extra` sets the matching columns. */
-  setState(id: number, state: JobState, at: number, note = '', extra: { started?: boolean; finished?: boolean; error?: string | null } = {}): void {
+  setState(
+    id: number,
+    state: JobState,
+    at: number,
+    note = '',
+    extra: { started?: boolean; finished?: boolean; error?: string | null; errorCode?: string | null } = {},
+  ): void {
     const sets = ['state = @state']
     if (extra.started) sets.push('started_at = coalesce(started_at, @at)')
     if (extra.finished !== undefined) sets.push(extra.finished ? 'finished_at = @at' : 'finished_at = NULL')
-    if (extra.error !== undefined) sets.push('error = @error')
+    if (extra.error !== undefined) sets.push('error = @error, error_code = @errorCode')
     this.db.transaction(() => {
-      this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run({ id, state, at, error: extra.error ?? null })
+      this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run({ id, state, at, error: extra.error ?? null, errorCode: extra.errorCode ?? null })
       this.s.timelineAdd.run(id, at, state, note)
     })()
   }

@@ -75,6 +75,13 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    // Why a job failed, as a code: a refusal by the user's input (exit 2) reads differently from a crash.
+    version: 2,
+    up(db) {
+      db.exec('ALTER TABLE jobs ADD COLUMN error_code TEXT')
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {

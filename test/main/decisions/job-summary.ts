@@ -24,6 +24,7 @@ export function job(id: number, state: JobSummary['state'], extra: Partial<JobSu
     etaMs: null,
     current: [],
     error: null,
+    errorCode: null,
     ...extra,
   }
 }
