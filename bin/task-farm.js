@@ -9,6 +9,11 @@ if (major < 22 || (major === 22 && minor < 12)) {
   )
   process.exit(2)
 }
+// Node keeps compiled code on disk between runs: a noticeably faster start for the CLI and its workers,
+// which inherit the setting through NODE_COMPILE_CACHE.
+const { enableCompileCache } = await import('node:module')
+const cache = enableCompileCache?.()
+if (cache?.directory) process.env.NODE_COMPILE_CACHE ??= cache.directory
 await import('../out/node/cli.js').catch((error) => {
   if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('out/node/cli.js')) {
     console.error('task-farm is not built yet: run `npm run build` first.')
