@@ -25,7 +25,8 @@ for (let folder = 0; folder * perFolder < fileCount; folder++) {
   const path = join(source, `folder-${String(folder).padStart(4, '0')}`)
   await mkdir(path, { recursive: true })
   const writes = []
-  for (let i = folder * perFolder; i < Math.min(fileCount, (folder + 1) * perFolder); i++) writes.push(writeFile(join(path, `file-${i}.txt`), `file ${i}\n`))
+  for (let i = folder * perFolder; i < Math.min(fileCount, (folder + 1) * perFolder); i++)
+    writes.push(writeFile(join(path, `file-${i}.txt`), `file ${i}\n`))
   await Promise.all(writes)
 }
 console.log('done')
@@ -33,21 +34,31 @@ console.log('done')
 const served = await serveFarm({ dbPath: join(dir, 'history.sqlite'), token: 'bench' })
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-gpu',
+    '--disable-component-update',
+    '--no-first-run',
+  ],
 })
 const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
 /* global window */
 await page.addInitScript(() => {
   const w = /** @type {any} */ (window)
   w.__longTasks = []
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true })
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({
+    type: 'longtask',
+    buffered: true,
+  })
 })
 const frames = { all: 0, updated: new Map(), log: 0 }
 page.on('websocket', (ws) =>
   ws.on('framereceived', ({ payload }) => {
     frames.all++
     const message = JSON.parse(String(payload))
-    if (message.event === 'job.updated') frames.updated.set(message.payload.id, (frames.updated.get(message.payload.id) ?? 0) + 1)
+    if (message.event === 'job.updated')
+      frames.updated.set(message.payload.id, (frames.updated.get(message.payload.id) ?? 0) + 1)
     if (message.event === 'job.log') frames.log++
   }),
 )
@@ -55,7 +66,8 @@ await page.goto(served.host.url + '#/jobs')
 await page.getByText('Connected to farm').waitFor()
 
 const takeLongTasks = () => page.evaluate(() => (window.__longTasks ?? []).splice(0))
-const summarise = (tasks) => `${tasks.length} over 50 ms, longest ${tasks.length ? Math.max(...tasks).toFixed(0) : 0} ms`
+const summarise = (tasks) =>
+  `${tasks.length} over 50 ms, longest ${tasks.length ? Math.max(...tasks).toFixed(0) : 0} ms`
 await takeLongTasks()
 
 const lag = monitorEventLoopDelay({ resolution: 10 })
@@ -69,12 +81,18 @@ lag.disable()
 const copyTasks = await takeLongTasks()
 const ms = (ns) => (ns / 1e6).toFixed(1)
 
-console.log(`\ncopy of ${fileCount} files with the job's page open: ${end.state} in ${seconds.toFixed(1)} s (${(fileCount / seconds).toFixed(0)} files/s)`)
+console.log(
+  `\ncopy of ${fileCount} files with the job's page open: ${end.state} in ${seconds.toFixed(1)} s (${(fileCount / seconds).toFixed(0)} files/s)`,
+)
 console.log(`  WebSocket messages to the page: ${(frames.all / seconds).toFixed(1)}/s in all`)
-console.log(`  job.updated for the job:        ${((frames.updated.get(jobId) ?? 0) / seconds).toFixed(1)}/s (goal ≤ 20)`)
+console.log(
+  `  job.updated for the job:        ${((frames.updated.get(jobId) ?? 0) / seconds).toFixed(1)}/s (goal ≤ 20)`,
+)
 console.log(`  job.log batches:                ${(frames.log / seconds).toFixed(1)}/s`)
 console.log(`  page main thread:               ${summarise(copyTasks)} (goal: none over 50 ms)`)
-console.log(`  host event-loop lag:            p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms (goal p99 < 50 ms)`)
+console.log(
+  `  host event-loop lag:            p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms (goal p99 < 50 ms)`,
+)
 
 // The Files tab loads every row (in pages of 10,000) into a virtual table, then is scrolled.
 const loadStart = Date.now()
@@ -84,14 +102,20 @@ await rowCount.waitFor({ timeout: 120_000 })
 await page.locator('[data-testid=items-table] .n-data-table-tr').nth(2).waitFor()
 const loadSeconds = (Date.now() - loadStart) / 1000
 const loadTasks = await takeLongTasks()
-const body = page.locator('[data-testid=items-table] .n-data-table-base-table-body .n-scrollbar-container, [data-testid=items-table] .v-vl').first()
+const body = page
+  .locator(
+    '[data-testid=items-table] .n-data-table-base-table-body .n-scrollbar-container, [data-testid=items-table] .v-vl',
+  )
+  .first()
 await body.hover()
 for (let i = 0; i < 40; i++) {
   await page.mouse.wheel(0, 2400)
   await page.waitForTimeout(16)
 }
 const scrollTasks = await takeLongTasks()
-console.log(`\nfile table (${await rowCount.textContent()}): shown in ${loadSeconds.toFixed(1)} s; loading: ${summarise(loadTasks)}; scrolling 40 wheel turns: ${summarise(scrollTasks)}`)
+console.log(
+  `\nfile table (${await rowCount.textContent()}): shown in ${loadSeconds.toFixed(1)} s; loading: ${summarise(loadTasks)}; scrolling 40 wheel turns: ${summarise(scrollTasks)}`,
+)
 
 await browser.close()
 await served.close()

@@ -11,10 +11,7 @@ export interface EventBatcher {
   close(): void
 }
 
-export function createEventBatcher(
-  send: (event: ApiEvent, payload: unknown) => void,
-  flushMs = 100,
-): EventBatcher {
+export function createEventBatcher(send: (event: ApiEvent, payload: unknown) => void, flushMs = 100): EventBatcher {
   const pending = new Map<string, { event: ApiEvent; payload: unknown }>()
   let timer: NodeJS.Timeout | null = null
 
@@ -41,7 +38,9 @@ export function createEventBatcher(
       }
       // An ending or removal makes any pending update of that job stale.
       if (event === 'job.ended' || event === 'job.removed') {
-        pending.delete(`job:${String((payload as { id?: unknown; jobId?: unknown }).id ?? (payload as { jobId?: unknown }).jobId)}`)
+        pending.delete(
+          `job:${String((payload as { id?: unknown; jobId?: unknown }).id ?? (payload as { jobId?: unknown }).jobId)}`,
+        )
       }
       send(event, payload)
     },

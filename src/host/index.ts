@@ -41,7 +41,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url')
   const rendererDir = options.rendererDir ?? builtRendererDir()
   if (!existsSync(join(rendererDir, 'index.html'))) {
-    throw new UserError(`The window is not built yet (no ${join(rendererDir, 'index.html')}): run \`npm run build\` first.`, 'not-built')
+    throw new UserError(
+      `The window is not built yet (no ${join(rendererDir, 'index.html')}): run \`npm run build\` first.`,
+      'not-built',
+    )
   }
   let guard: RequestGuard | null = null
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })

@@ -18,10 +18,14 @@ export interface ServeProcess {
 
 /** `task-farm serve` as a person runs it, reading the address it prints. */
 export function startServe(dbPath: string, token: string, port = 0): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(process.execPath, [`${root}out/node/cli.js`, '--db', dbPath, 'serve', '--token', token, '--port', String(port)], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [`${root}out/node/cli.js`, '--db', dbPath, 'serve', '--token', token, '--port', String(port)],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let output = ''
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   return new Promise((resolve, reject) => {
@@ -50,7 +54,13 @@ export function startServe(dbPath: string, token: string, port = 0): Promise<Ser
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   })
 }
 
@@ -63,7 +73,13 @@ export async function callFromPage(page: Page, token: string, channel: string, r
         const ws = new WebSocket(`ws://${host}/api?token=${token}`)
         ws.onopen = () => ws.send(JSON.stringify({ id: 1, channel, request }))
         ws.onmessage = (m) => {
-          const reply = JSON.parse(String(m.data)) as { type: string; id?: number; ok?: boolean; value?: unknown; error?: { message: string } }
+          const reply = JSON.parse(String(m.data)) as {
+            type: string
+            id?: number
+            ok?: boolean
+            value?: unknown
+            error?: { message: string }
+          }
           if (reply.type !== 'result') return
           ws.close()
           if (reply.ok) resolve(reply.value)

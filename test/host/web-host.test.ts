@@ -132,6 +132,8 @@ describe('web host', () => {
 
 describe('web host without a built window', () => {
   it('refuses to start with one clear sentence', async () => {
-    await expect(startWebHost({ api, events, rendererDir: join(tmpdir(), 'tf-no-such-renderer') })).rejects.toThrow(/not built yet.*npm run build/)
+    await expect(startWebHost({ api, events, rendererDir: join(tmpdir(), 'tf-no-such-renderer') })).rejects.toThrow(
+      /not built yet.*npm run build/,
+    )
   })
 })

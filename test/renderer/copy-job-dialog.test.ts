@@ -37,8 +37,12 @@ describe('CopyJobDialog', () => {
 
     await type('[data-testid=copy-destination]', '/data/inside')
     await vi.advanceTimersByTimeAsync(400)
-    expect(fake.calls.find((c) => c.channel === 'jobs.check')?.request).toMatchObject({ spec: { sources: ['/data'], destination: '/data/inside' } })
-    expect(document.querySelector('[data-testid=check-problems]')?.textContent).toContain('The destination is inside the source /data.')
+    expect(fake.calls.find((c) => c.channel === 'jobs.check')?.request).toMatchObject({
+      spec: { sources: ['/data'], destination: '/data/inside' },
+    })
+    expect(document.querySelector('[data-testid=check-problems]')?.textContent).toContain(
+      'The destination is inside the source /data.',
+    )
     expect(startButton().disabled).toBe(true)
 
     problems = []

@@ -9,8 +9,19 @@ import { usePoolsStore } from '../../src/renderer/src/stores/pools-store'
 import { useUiStore } from '../../src/renderer/src/stores/ui-store'
 import { fakeFarmApi, jobSummary, settle } from './fake-farm-api'
 
-const detail = { ...jobSummary({ id: 7 }), spec: { kind: 'probe', count: 10, sleepMs: 0, failOn: [], crashOn: [], hangOn: [], printOn: [] }, notes: [], facts: {}, timeline: [] }
-const log = (id: number, jobId: number | null, level: 'debug' | 'info' | 'warn' | 'error' = 'info', message = `line ${id}`) => ({ id, jobId, at: 0, level, source: 'core', message })
+const detail = {
+  ...jobSummary({ id: 7 }),
+  spec: { kind: 'probe', count: 10, sleepMs: 0, failOn: [], crashOn: [], hangOn: [], printOn: [] },
+  notes: [],
+  facts: {},
+  timeline: [],
+}
+const log = (
+  id: number,
+  jobId: number | null,
+  level: 'debug' | 'info' | 'warn' | 'error' = 'info',
+  message = `line ${id}`,
+) => ({ id, jobId, at: 0, level, source: 'core', message })
 
 describe('farm events reach the stores', () => {
   let fake: ReturnType<typeof fakeFarmApi>
@@ -64,7 +75,17 @@ describe('farm events reach the stores', () => {
 
   it('replaces a pool on pool.updated and stops listening when disconnected', async () => {
     const stop = connectFarmEvents(fake.api)
-    const pool = { name: 'cpu' as const, size: 3, paused: false, closed: false, maxRunningJobs: 3, maxTasksPerWorker: 0, runningJobs: 0, queuedJobs: 0, workers: [] }
+    const pool = {
+      name: 'cpu' as const,
+      size: 3,
+      paused: false,
+      closed: false,
+      maxRunningJobs: 3,
+      maxTasksPerWorker: 0,
+      runningJobs: 0,
+      queuedJobs: 0,
+      workers: [],
+    }
     fake.emit('pool.updated', pool)
     expect(usePoolsStore().byName.cpu?.size).toBe(3)
     stop()

@@ -5,14 +5,20 @@ import JobCard from '../../src/renderer/src/components/JobCard.vue'
 import { fakeFarmApi, jobSummary, settle } from './fake-farm-api'
 import { mountWithProviders } from './mount-with-providers'
 
-const buttons = (wrapper: ReturnType<typeof mountWithProviders>) => wrapper.findAll('button').map((b) => b.text()).filter(Boolean)
+const buttons = (wrapper: ReturnType<typeof mountWithProviders>) =>
+  wrapper
+    .findAll('button')
+    .map((b) => b.text())
+    .filter(Boolean)
 
 describe('JobCard', () => {
   afterEach(() => (document.body.innerHTML = ''))
 
   it('shows a title with markup as text, never as HTML', () => {
     setFarmApi(fakeFarmApi().api)
-    const wrapper = mountWithProviders(JobCard, { job: jobSummary({ title: 'Copy <img src=x onerror=alert(1)> → /b' }) })
+    const wrapper = mountWithProviders(JobCard, {
+      job: jobSummary({ title: 'Copy <img src=x onerror=alert(1)> → /b' }),
+    })
     expect(wrapper.text()).toContain('Copy <img src=x onerror=alert(1)> → /b')
     expect(wrapper.find('img').exists()).toBe(false)
   })
@@ -22,7 +28,9 @@ describe('JobCard', () => {
     const running = mountWithProviders(JobCard, { job: jobSummary({ state: 'running' }) })
     expect(buttons(running)).toEqual(expect.arrayContaining(['Pause', 'Cancel']))
     expect(buttons(running)).not.toContain('Run again')
-    const withErrors = mountWithProviders(JobCard, { job: jobSummary({ state: 'completed-with-errors', itemsFailed: 2 }) })
+    const withErrors = mountWithProviders(JobCard, {
+      job: jobSummary({ state: 'completed-with-errors', itemsFailed: 2 }),
+    })
     expect(buttons(withErrors)).toEqual(expect.arrayContaining(['Retry failed', 'Run again', 'Remove']))
     expect(buttons(withErrors)).not.toContain('Cancel')
     const interrupted = mountWithProviders(JobCard, { job: jobSummary({ state: 'interrupted' }) })
@@ -40,7 +48,9 @@ describe('JobCard', () => {
 
   it('shows progress, rate and ETA of a running job', () => {
     setFarmApi(fakeFarmApi().api)
-    const wrapper = mountWithProviders(JobCard, { job: jobSummary({ itemsDone: 250, itemsTotal: 1000, itemRate: 50, etaMs: 15_000 }) })
+    const wrapper = mountWithProviders(JobCard, {
+      job: jobSummary({ itemsDone: 250, itemsTotal: 1000, itemRate: 50, etaMs: 15_000 }),
+    })
     expect(wrapper.find('[data-testid=items-percent]').text()).toBe('25 %')
     expect(wrapper.text()).toContain('250 / 1,000 items')
     expect(wrapper.text()).toContain('50/s')

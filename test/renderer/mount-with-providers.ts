@@ -8,7 +8,8 @@ export function mountWithProviders(component: Component, props: Record<string, u
   const pinia = createPinia()
   setActivePinia(pinia)
   const Harness = defineComponent({
-    setup: () => () => h(NMessageProvider, () => h(NNotificationProvider, () => h(NDialogProvider, () => h(component, props)))),
+    setup: () => () =>
+      h(NMessageProvider, () => h(NNotificationProvider, () => h(NDialogProvider, () => h(component, props)))),
   })
   return mount(Harness, { attachTo: document.body, global: { plugins: [pinia] } })
 }

@@ -9,15 +9,22 @@ import { nonNegativeInt } from '../parse-options'
 export function registerServeCommand(program: Command, cli: CliContext, exit: (code: number) => void): void {
   program
     .command('serve')
-    .description('run the farm and serve its window to a browser on 127.0.0.1 (the printed address carries a secret token)')
+    .description(
+      'run the farm and serve its window to a browser on 127.0.0.1 (the printed address carries a secret token)',
+    )
     .option('--port <n>', 'port to listen on (default: any free port)', nonNegativeInt('--port', 65_535), 0)
     .option('--token <secret>', 'use this token instead of a random one (for scripts; keep it secret)')
     .action(async (o: { port: number; token?: string }) => {
-      const served = await serveFarm({ dbPath: cli.dbPath, port: o.port, token: o.token }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'EADDRINUSE') throw new UserError(`Port ${o.port} is already in use; pick another with --port.`, 'port-in-use')
-        throw error
-      })
-      process.stdout.write(`Task Farm is serving the farm at ${served.host.url}\nOpen that address in a browser; press Ctrl-C to stop.\n`)
+      const served = await serveFarm({ dbPath: cli.dbPath, port: o.port, token: o.token }).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EADDRINUSE')
+            throw new UserError(`Port ${o.port} is already in use; pick another with --port.`, 'port-in-use')
+          throw error
+        },
+      )
+      process.stdout.write(
+        `Task Farm is serving the farm at ${served.host.url}\nOpen that address in a browser; press Ctrl-C to stop.\n`,
+      )
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'))
         process.once('SIGTERM', () => resolve('SIGTERM'))

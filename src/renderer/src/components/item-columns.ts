@@ -6,7 +6,18 @@ import { formatBytes } from '../../../shared/format'
 type Cell = string | number | boolean | null
 
 /** Fields a person looks at first, when a kind's results have them; the rest follow as found. */
-const firstFields = ['status', 'title', 'errorClass', 'finalUrl', 'contentType', 'ttfbMs', 'totalMs', 'bodyBytes', 'wordCount', 'h1']
+const firstFields = [
+  'status',
+  'title',
+  'errorClass',
+  'finalUrl',
+  'contentType',
+  'ttfbMs',
+  'totalMs',
+  'bodyBytes',
+  'wordCount',
+  'h1',
+]
 /** Column titles for known result fields; others are shown as their name. */
 const fieldTitles: Record<string, [title: string, width: number]> = {
   status: ['Status', 80],
@@ -30,10 +41,12 @@ export function resultFields(rows: readonly ItemRow[], sample = 200): string[] {
     const result = row.result
     if (!result || typeof result !== 'object' || Array.isArray(result)) continue
     for (const [key, value] of Object.entries(result)) {
-      if (!hiddenFields.has(key) && (value === null || ['string', 'number', 'boolean'].includes(typeof value))) fields.add(key)
+      if (!hiddenFields.has(key) && (value === null || ['string', 'number', 'boolean'].includes(typeof value)))
+        fields.add(key)
     }
   }
-  const rank = (field: string): number => (firstFields.includes(field) ? firstFields.indexOf(field) : firstFields.length)
+  const rank = (field: string): number =>
+    firstFields.includes(field) ? firstFields.indexOf(field) : firstFields.length
   return [...fields].sort((a, b) => rank(a) - rank(b))
 }
 
@@ -46,12 +59,29 @@ const cell = (row: ItemRow, field: string): Cell => {
 const text = (value: string) => h('span', { class: 'cell', title: value }, value)
 
 const compare = (a: Cell, b: Cell): number =>
-  a === b ? 0 : a === null ? -1 : b === null ? 1 : typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))
+  a === b
+    ? 0
+    : a === null
+      ? -1
+      : b === null
+        ? 1
+        : typeof a === 'number' && typeof b === 'number'
+          ? a - b
+          : String(a).localeCompare(String(b))
 
 /** Table columns for a job's items; every value is rendered as text. */
 export function itemColumns(kind: string, fields: readonly string[]): DataTableColumns<ItemRow> {
   const columns: DataTableColumns<ItemRow> = [
-    { title: kind === 'urls' ? 'URL' : kind === 'copy' ? 'File' : 'Item', key: 'key', width: 280, fixed: 'left', ellipsis: true, sorter: 'default', resizable: true, render: (row) => text(row.key) },
+    {
+      title: kind === 'urls' ? 'URL' : kind === 'copy' ? 'File' : 'Item',
+      key: 'key',
+      width: 280,
+      fixed: 'left',
+      ellipsis: true,
+      sorter: 'default',
+      resizable: true,
+      render: (row) => text(row.key),
+    },
     {
       title: 'State',
       key: 'state',
@@ -60,7 +90,14 @@ export function itemColumns(kind: string, fields: readonly string[]): DataTableC
       render: (row) => h('span', { class: `item-state ${row.state}` }, row.state),
     },
   ]
-  if (kind === 'copy') columns.push({ title: 'Size', key: 'size', width: 100, sorter: (a, b) => a.size - b.size, render: (row) => formatBytes(row.size) })
+  if (kind === 'copy')
+    columns.push({
+      title: 'Size',
+      key: 'size',
+      width: 100,
+      sorter: (a, b) => a.size - b.size,
+      render: (row) => formatBytes(row.size),
+    })
   for (const field of fields) {
     const [title, width] = fieldTitles[field] ?? [field, 130]
     columns.push({

@@ -18,8 +18,10 @@ export const JobStateTag = defineComponent({
   props: { state: { type: String as PropType<JobState>, required: true } },
   setup(props) {
     return () =>
-      h(NTag, { type: tagTypes[props.state], size: 'small', round: true, bordered: false, 'data-state': props.state }, () =>
-        props.state.replace(/-/g, ' '),
+      h(
+        NTag,
+        { type: tagTypes[props.state], size: 'small', round: true, bordered: false, 'data-state': props.state },
+        () => props.state.replace(/-/g, ' '),
       )
   },
 })
