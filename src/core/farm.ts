@@ -1,6 +1,5 @@
-import { availableParallelism } from 'node:os'
 import type { JobDetail, JobSummary, PoolInfo } from '../shared/api-types'
-import { jobOptionsSchema, jobSpecSchema, jobTitle, kindTraits, poolNames, type JobOptions, type JobSpec, type PoolName } from '../shared/job-spec'
+import { jobOptionsSchema, jobSpecSchema, jobTitle, kindTraits, type JobOptions, type JobSpec, type PoolName } from '../shared/job-spec'
 import { isFinished, type JobState, type LogLevel } from '../shared/job-state'
 import { UserError } from '../shared/user-error'
 import { FarmEvents } from './farm-events'
@@ -14,7 +13,10 @@ import { JobStore } from './store/job-store'
 import { openDatabase } from './store/open-database'
 import { TaskResults } from './task-results'
 import type { WorkerLauncher } from './worker-handle'
-import { WorkerPool, type PoolConfig } from './worker-pool'
+import type { WorkerPool, PoolConfig } from './worker-pool'
+import { FarmPools } from './farm-pools'
+
+export { defaultPoolConfig } from './farm-pools'
 
 export interface FarmOptions {
   dbPath: string
@@ -27,28 +29,18 @@ export interface FarmOptions {
   tickMs?: number
 }
 
-export const defaultPoolConfig = (): PoolConfig => ({
-  size: Math.max(1, availableParallelism()),
-  maxRunningJobs: 3,
-  maxTasksPerWorker: 0,
-  maxWorkerMemoryBytes: 1024 ** 3,
-  stopGraceMs: 3000,
-  tasksPerWorker: 1,
-})
-
 /** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
 export class Farm {
   readonly events = new FarmEvents()
   readonly store: JobStore
   readonly pools = new Map<PoolName, WorkerPool>()
+  private readonly poolSet: FarmPools
   private readonly lock: FarmLock
   private readonly writer: HistoryWriter
   private readonly scheduler: JobScheduler
   private readonly results: TaskResults
   private readonly dirtyJobs = new Set<number>()
-  private readonly dirtyPools = new Set<PoolName>()
   private readonly ticker: NodeJS.Timeout
-  private workerIds = 0
   private closed = false
   private stopping: Promise<void> | null = null
 
@@ -73,7 +65,15 @@ export class Farm {
     })
     this.results = new TaskResults({ scheduler: this.scheduler, store: this.store, writer: this.writer, log: (...a) => this.log(...a) })
     this.recover()
-    for (const name of poolNames) this.pools.set(name, this.makePool(name))
+    this.poolSet = new FarmPools({
+      map: this.pools,
+      launcher: options.launcher,
+      overrides: options.pools ?? {},
+      savedSizes: (this.store.setting('poolSizes') as Partial<Record<PoolName, number>> | undefined) ?? {},
+      scheduler: this.scheduler,
+      results: this.results,
+      log: (...a) => this.log(...a),
+    })
     if (options.autoStart) {
       for (const id of this.store.jobIdsInState('queued')) {
         const row = this.store.job(id)!
@@ -201,53 +201,16 @@ export class Farm {
   }
 
   poolInfo(): PoolInfo[] {
-    return [...this.pools.values()].map((pool) => ({
-      name: pool.name,
-      size: pool.size,
-      paused: pool.paused,
-      closed: pool.closed || pool.stopped,
-      maxRunningJobs: pool.config.maxRunningJobs,
-      maxTasksPerWorker: pool.config.maxTasksPerWorker,
-      runningJobs: this.scheduler.runningCount(pool.name),
-      queuedJobs: this.scheduler.queuedCount(pool.name),
-      workers: pool.workerInfo(),
-    }))
+    return this.poolSet.info()
   }
-
   pool(name: PoolName): WorkerPool {
-    return this.pools.get(name)!
+    return this.poolSet.get(name)
   }
-
-  resizePool(name: PoolName, size: number): void {
-    this.pool(name).resize(size)
-    this.scheduler.dispatch(name)
-  }
-
-  pausePool(name: PoolName): void {
-    this.pool(name).paused = true
-    this.dirtyPools.add(name)
-  }
-
-  resumePool(name: PoolName): void {
-    const pool = this.pool(name)
-    if (pool.stopped || pool.closed) pool.restart()
-    pool.paused = false
-    this.dirtyPools.add(name)
-    this.scheduler.admit()
-    this.scheduler.dispatch(name)
-  }
-
-  /** Like Pool.close(): running jobs finish, no new ones start, then the workers stop. */
-  closePool(name: PoolName): void {
-    this.pool(name).closed = true
-    this.dirtyPools.add(name)
-    this.stopClosedPools()
-  }
-
-  /** Like Pool.terminate(): workers die now; their jobs' items go back to the queue. */
-  terminatePool(name: PoolName): void {
-    this.pool(name).terminate()
-  }
+  resizePool = (name: PoolName, size: number): void => this.poolSet.resize(name, size)
+  pausePool = (name: PoolName): void => this.poolSet.pause(name)
+  resumePool = (name: PoolName): void => this.poolSet.resume(name)
+  closePool = (name: PoolName): void => this.poolSet.close(name)
+  terminatePool = (name: PoolName): void => this.poolSet.terminate(name)
 
   log(jobId: number | null, level: LogLevel, source: string, message: string): void {
     if (this.closed) return
@@ -307,35 +270,6 @@ export class Farm {
     return row
   }
 
-  private makePool(name: PoolName): WorkerPool {
-    const saved = (this.store.setting('poolSizes') as Partial<Record<PoolName, number>> | undefined)?.[name]
-    // Network workers mostly wait on sockets: a few tasks each keep one slow URL from idling the rest.
-    const kindDefaults = name === 'network' ? { tasksPerWorker: 4 } : {}
-    const config = { ...defaultPoolConfig(), ...kindDefaults, ...(saved ? { size: saved } : {}), ...this.options.pools?.[name] }
-    return new WorkerPool(name, config, this.options.launcher, {
-      onIdle: (pool) => this.scheduler.dispatch(pool.name),
-      onMessage: (worker, message) => this.results.onMessage(this.pool(name), worker, message),
-      onTaskLost: (worker, taskId, exit) => this.results.onTaskLost(worker, taskId, exit),
-      onOutput: (worker, stream, line) =>
-        this.log(worker.jobId, stream === 'stderr' ? 'warn' : 'info', `worker ${worker.handle.pid}`, line),
-      onBroken: (pool, reason) => this.poolBroken(pool.name, reason),
-      log: (pool, level, message) => this.log(null, level, `pool ${pool.name}`, message),
-      onChange: (pool) => this.dirtyPools.add(pool.name),
-    }, () => ++this.workerIds)
-  }
-
-  private poolBroken(name: PoolName, reason: string): void {
-    for (const run of [...this.scheduler.runs.values()].filter((r) => r.pool === name)) {
-      this.scheduler.finish(run, 'failed', `The ${name} pool cannot run: ${reason}.`)
-    }
-  }
-
-  private stopClosedPools(): void {
-    for (const pool of this.pools.values()) {
-      if (pool.closed && !pool.stopped && this.scheduler.runningCount(pool.name) === 0) void pool.shutdown()
-    }
-  }
-
   private tick(): void {
     const now = Date.now()
     for (const run of this.scheduler.runs.values()) {
@@ -350,11 +284,11 @@ export class Farm {
       if (row) this.events.emit('job.updated', jobSummary(row, this.scheduler.runs.get(id)))
     }
     this.dirtyJobs.clear()
-    if (this.dirtyPools.size) {
-      this.stopClosedPools()
+    if (this.poolSet.dirty.size) {
+      this.poolSet.stopClosed()
       const infos = this.poolInfo()
-      for (const name of this.dirtyPools) this.events.emit('pool.updated', infos.find((p) => p.name === name)!)
-      this.dirtyPools.clear()
+      for (const name of this.poolSet.dirty) this.events.emit('pool.updated', infos.find((p) => p.name === name)!)
+      this.poolSet.dirty.clear()
     }
   }
 }

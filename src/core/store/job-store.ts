@@ -1,32 +1,7 @@
 import type Database from 'better-sqlite3'
-import type { ItemRow, LogEntry } from '../../shared/api-types'
-import type { JobState, ItemState, LogLevel } from '../../shared/job-state'
-import { logLevels } from '../../shared/job-state'
+import type { JobState, LogLevel } from '../../shared/job-state'
+import { JobQueries } from './job-queries'
 import type { PlannedItem, PlanSummary, WorkItem } from '../../shared/worker-protocol'
-
-export interface JobRow {
-  id: number
-  kind: string
-  title: string
-  spec: string
-  state: JobState
-  priority: number
-  pool: string
-  plan_only: number
-  planned: number
-  created_at: number
-  started_at: number | null
-  finished_at: number | null
-  items_total: number
-  items_done: number
-  items_failed: number
-  bytes_total: number
-  bytes_done: number
-  error: string | null
-  error_code: string | null
-  notes: string
-  facts: string
-}
 
 export interface NewJob {
   kind: string
@@ -56,30 +31,23 @@ export interface NewLog {
   message: string
 }
 
-export interface JobListQuery {
-  states?: JobState[]
-  kind?: string
-  text?: string
-  limit: number
-  offset: number
-}
-
 /** Rows per INSERT statement when a plan hands over items. */
 const INSERT_ROWS = 100
 
-/** Every SQL statement of the history, prepared once. Writes that come in streams are batched by the caller. */
-export class JobStore {
+/** The history's writes, prepared once; streams of them are batched by the caller. Reads are in JobQueries. */
+export class JobStore extends JobQueries {
   private readonly s
-  constructor(readonly db: Database.Database) {
+  constructor(db: Database.Database) {
+    super(db)
     this.s = {
       insertJob: db.prepare(
         `INSERT INTO jobs (kind, title, spec, state, priority, pool, plan_only, created_at)
          VALUES (@kind, @title, @spec, 'queued', @priority, @pool, @planOnly, @createdAt)`,
       ),
-      job: db.prepare('SELECT * FROM jobs WHERE id = ?'),
       timelineAdd: db.prepare('INSERT INTO job_timeline (job_id, at, state, note) VALUES (?, ?, ?, ?)'),
-      timeline: db.prepare('SELECT at, state, note FROM job_timeline WHERE job_id = ? ORDER BY at, rowid'),
-      addTotals: db.prepare('UPDATE jobs SET items_total = items_total + ?, bytes_total = bytes_total + ? WHERE id = ?'),
+      addTotals: db.prepare(
+        'UPDATE jobs SET items_total = items_total + ?, bytes_total = bytes_total + ? WHERE id = ?',
+      ),
       deleteItems: db.prepare('DELETE FROM items WHERE job_id = ?'),
       resetTotals: db.prepare(
         'UPDATE jobs SET items_total = 0, bytes_total = 0, items_done = 0, items_failed = 0, bytes_done = 0 WHERE id = ?',
@@ -110,11 +78,11 @@ export class JobStore {
          WHERE id = @id`,
       ),
       remove: db.prepare('DELETE FROM jobs WHERE id = ?'),
-      itemsAfter: db.prepare('SELECT id, key, state, attempts, size, error, result FROM items WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?'),
       insertLog: db.prepare('INSERT INTO logs (job_id, at, level, source, message) VALUES (?, ?, ?, ?, ?)'),
       byState: db.prepare('SELECT id FROM jobs WHERE state = ? ORDER BY priority DESC, id'),
-      setting: db.prepare('SELECT value FROM settings WHERE key = ?'),
-      setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      setSetting: db.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
     }
   }
 
@@ -132,10 +100,6 @@ export class JobStore {
     })()
   }
 
-  job(id: number): JobRow | undefined {
-    return this.s.job.get(id) as JobRow | undefined
-  }
-
   /** Records a state change with its moment in the timeline; `extra` sets the matching columns. */
   setState(
     id: number,
@@ -149,13 +113,11 @@ export class JobStore {
     if (extra.finished !== undefined) sets.push(extra.finished ? 'finished_at = @at' : 'finished_at = NULL')
     if (extra.error !== undefined) sets.push('error = @error, error_code = @errorCode')
     this.db.transaction(() => {
-      this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run({ id, state, at, error: extra.error ?? null, errorCode: extra.errorCode ?? null })
+      this.db
+        .prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`)
+        .run({ id, state, at, error: extra.error ?? null, errorCode: extra.errorCode ?? null })
       this.s.timelineAdd.run(id, at, state, note)
     })()
-  }
-
-  timeline(id: number): { at: number; state: JobState; note: string }[] {
-    return this.s.timeline.all(id) as { at: number; state: JobState; note: string }[]
   }
 
   insertItems(jobId: number, items: PlannedItem[]): void {
@@ -199,8 +161,20 @@ export class JobStore {
   }
 
   pendingItems(jobId: number, afterId: number, limit: number): WorkItem[] {
-    const rows = this.s.pending.all(jobId, afterId, limit) as { id: number; key: string; payload: string; size: number; attempts: number }[]
-    return rows.map((row) => ({ id: row.id, key: row.key, payload: JSON.parse(row.payload), size: row.size, attempt: row.attempts + 1 }))
+    const rows = this.s.pending.all(jobId, afterId, limit) as {
+      id: number
+      key: string
+      payload: string
+      size: number
+      attempts: number
+    }[]
+    return rows.map((row) => ({
+      id: row.id,
+      key: row.key,
+      payload: JSON.parse(row.payload),
+      size: row.size,
+      attempt: row.attempts + 1,
+    }))
   }
 
   /** Writes a batch of item outcomes and logs in one transaction, with the jobs' counters. */
@@ -215,7 +189,13 @@ export class JobStore {
           ids.push(o.id)
           bare.set(o.attempts, ids)
         } else {
-          this.s.finishItem.run(o.state, o.attempts, o.error, o.result === undefined ? null : JSON.stringify(o.result), o.id)
+          this.s.finishItem.run(
+            o.state,
+            o.attempts,
+            o.error,
+            o.result === undefined ? null : JSON.stringify(o.result),
+            o.id,
+          )
         }
         const c = counts.get(o.jobId) ?? { done: 0, failed: 0, bytes: 0 }
         if (o.state === 'done') {
@@ -252,77 +232,9 @@ export class JobStore {
     return (this.s.byState.all(state) as { id: number }[]).map((r) => r.id)
   }
 
-  listJobs(q: JobListQuery): { rows: JobRow[]; total: number } {
-    const where: string[] = []
-    const params: Record<string, unknown> = { limit: q.limit, offset: q.offset }
-    if (q.states?.length) {
-      where.push(`state IN (${q.states.map((_, i) => `@s${i}`).join(', ')})`)
-      q.states.forEach((s, i) => (params[`s${i}`] = s))
-    }
-    if (q.kind) {
-      where.push('kind = @kind')
-      params.kind = q.kind
-    }
-    if (q.text) {
-      where.push(`(title LIKE @text ESCAPE '\\' OR spec LIKE @text ESCAPE '\\' OR CAST(id AS TEXT) = @exact)`)
-      params.text = likePattern(q.text)
-      params.exact = q.text.trim()
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
-    const rows = this.db.prepare(`SELECT * FROM jobs ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all(params) as JobRow[]
-    const { total } = this.db.prepare(`SELECT count(*) AS total FROM jobs ${clause}`).get(params) as { total: number }
-    return { rows, total }
-  }
-
-  items(jobId: number, q: { state?: ItemState; text?: string; limit: number; offset: number }): { items: ItemRow[]; total: number } {
-    const where = ['job_id = @jobId']
-    const params: Record<string, unknown> = { jobId, limit: q.limit, offset: q.offset }
-    if (q.state) {
-      where.push('state = @state')
-      params.state = q.state
-    }
-    if (q.text) {
-      where.push(`(key LIKE @text ESCAPE '\\' OR error LIKE @text ESCAPE '\\')`)
-      params.text = likePattern(q.text)
-    }
-    const clause = where.join(' AND ')
-    const rows = this.db
-      .prepare(`SELECT id, key, state, attempts, size, error, result FROM items WHERE ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
-      .all(params) as (Omit<ItemRow, 'result'> & { result: string | null })[]
-    const { total } = this.db.prepare(`SELECT count(*) AS total FROM items WHERE ${clause}`).get(params) as { total: number }
-    return { items: rows.map((r) => ({ ...r, result: r.result === null ? null : JSON.parse(r.result) })), total }
-  }
-
-  /** Items by id order after `afterId`: paging that stays fast however deep it goes (exports). */
-  itemsAfter(jobId: number, afterId: number, limit: number): ItemRow[] {
-    const rows = this.s.itemsAfter.all(jobId, afterId, limit) as (Omit<ItemRow, 'result'> & { result: string | null })[]
-    return rows.map((r) => ({ ...r, result: r.result === null ? null : JSON.parse(r.result) }))
-  }
-
-  logs(q: { jobId: number | null; afterId: number; minLevel: LogLevel; text?: string; limit: number }): LogEntry[] {
-    const levels = logLevels.slice(logLevels.indexOf(q.minLevel))
-    const where = [q.jobId === null ? '1 = 1' : 'job_id = @jobId', 'id > @afterId', `level IN (${levels.map((l) => `'${l}'`).join(', ')})`]
-    const params: Record<string, unknown> = { jobId: q.jobId, afterId: q.afterId, limit: q.limit }
-    if (q.text) {
-      where.push(`message LIKE @text ESCAPE '\\'`)
-      params.text = likePattern(q.text)
-    }
-    const rows = this.db
-      .prepare(`SELECT id, job_id AS jobId, at, level, source, message FROM logs WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`)
-      .all(params)
-    return rows as LogEntry[]
-  }
-
-  setting(key: string): unknown {
-    const row = this.s.setting.get(key) as { value: string } | undefined
-    return row ? JSON.parse(row.value) : undefined
-  }
-
   setSetting(key: string, value: unknown): void {
     this.s.setSetting.run(key, JSON.stringify(value))
   }
 }
 
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}
+export type { JobListQuery, JobRow } from './job-queries'

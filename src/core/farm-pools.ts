@@ -1,0 +1,122 @@
+import { availableParallelism } from 'node:os'
+import type { PoolInfo } from '../shared/api-types'
+import { poolNames, type PoolName } from '../shared/job-spec'
+import type { LogLevel } from '../shared/job-state'
+import type { JobScheduler } from './job-scheduler'
+import type { TaskResults } from './task-results'
+import type { WorkerLauncher } from './worker-handle'
+import { WorkerPool, type PoolConfig } from './worker-pool'
+
+export const defaultPoolConfig = (): PoolConfig => ({
+  size: Math.max(1, availableParallelism()),
+  maxRunningJobs: 3,
+  maxTasksPerWorker: 0,
+  maxWorkerMemoryBytes: 1024 ** 3,
+  stopGraceMs: 3000,
+  tasksPerWorker: 1,
+})
+
+export interface FarmPoolsDeps {
+  /** The map to fill: the scheduler holds it already. */
+  map: Map<PoolName, WorkerPool>
+  launcher: WorkerLauncher
+  overrides: Partial<Record<PoolName, Partial<PoolConfig>>>
+  savedSizes: Partial<Record<PoolName, number>>
+  scheduler: JobScheduler
+  results: TaskResults
+  log(jobId: number | null, level: LogLevel, source: string, message: string): void
+}
+
+/** The farm's named pools and what a person can do to them (Python's Pool: resize, close, terminate…). */
+export class FarmPools {
+  readonly map: Map<PoolName, WorkerPool>
+  /** Pools changed since the last `pool.updated` events. */
+  readonly dirty = new Set<PoolName>()
+  private workerIds = 0
+
+  constructor(private readonly d: FarmPoolsDeps) {
+    this.map = d.map
+    for (const name of poolNames) this.map.set(name, this.make(name))
+  }
+
+  get(name: PoolName): WorkerPool {
+    return this.map.get(name)!
+  }
+
+  info(): PoolInfo[] {
+    return [...this.map.values()].map((pool) => ({
+      name: pool.name,
+      size: pool.size,
+      paused: pool.paused,
+      closed: pool.closed || pool.stopped,
+      maxRunningJobs: pool.config.maxRunningJobs,
+      maxTasksPerWorker: pool.config.maxTasksPerWorker,
+      runningJobs: this.d.scheduler.runningCount(pool.name),
+      queuedJobs: this.d.scheduler.queuedCount(pool.name),
+      workers: pool.workerInfo(),
+    }))
+  }
+
+  resize(name: PoolName, size: number): void {
+    this.get(name).resize(size)
+    this.d.scheduler.dispatch(name)
+  }
+
+  pause(name: PoolName): void {
+    this.get(name).paused = true
+    this.dirty.add(name)
+  }
+
+  resume(name: PoolName): void {
+    const pool = this.get(name)
+    if (pool.stopped || pool.closed) pool.restart()
+    pool.paused = false
+    this.dirty.add(name)
+    this.d.scheduler.admit()
+    this.d.scheduler.dispatch(name)
+  }
+
+  /** Like Pool.close(): running jobs finish, no new ones start, then the workers stop. */
+  close(name: PoolName): void {
+    this.get(name).closed = true
+    this.dirty.add(name)
+    this.stopClosed()
+  }
+
+  /** Like Pool.terminate(): workers die now; their jobs' items go back to the queue. */
+  terminate(name: PoolName): void {
+    this.get(name).terminate()
+  }
+
+  /** Stops the workers of closed pools once their last job has ended. */
+  stopClosed(): void {
+    for (const pool of this.map.values()) {
+      if (pool.closed && !pool.stopped && this.d.scheduler.runningCount(pool.name) === 0) void pool.shutdown()
+    }
+  }
+
+  private make(name: PoolName): WorkerPool {
+    const saved = this.d.savedSizes[name]
+    // Network workers mostly wait on sockets: a few tasks each keep one slow URL from idling the rest.
+    const kindDefaults = name === 'network' ? { tasksPerWorker: 4 } : {}
+    const config = { ...defaultPoolConfig(), ...kindDefaults, ...(saved ? { size: saved } : {}), ...this.d.overrides[name] }
+    const { scheduler, results, log } = this.d
+    const hooks = {
+      onIdle: (pool: WorkerPool) => scheduler.dispatch(pool.name),
+      onMessage: (worker: Parameters<TaskResults['onMessage']>[1], message: Parameters<TaskResults['onMessage']>[2]) =>
+        results.onMessage(this.get(name), worker, message),
+      onTaskLost: results.onTaskLost.bind(results),
+      onOutput: (worker: Parameters<TaskResults['onMessage']>[1], stream: 'stdout' | 'stderr', line: string) =>
+        log(worker.jobId, stream === 'stderr' ? 'warn' : 'info', `worker ${worker.handle.pid}`, line),
+      // Workers cannot start at all: fail the pool's jobs with the reason rather than leave them waiting.
+      onBroken: (pool: WorkerPool, reason: string) => {
+        for (const run of [...scheduler.runs.values()].filter((r) => r.pool === pool.name)) {
+          scheduler.finish(run, 'failed', `The ${pool.name} pool cannot run: ${reason}.`)
+        }
+      },
+      log: (pool: WorkerPool, level: LogLevel, message: string) => log(null, level, `pool ${pool.name}`, message),
+      onChange: (pool: WorkerPool) => this.dirty.add(pool.name),
+    }
+    return new WorkerPool(name, config, this.d.launcher, hooks, () => ++this.workerIds)
+  }
+}

@@ -1,0 +1,147 @@
+import type Database from 'better-sqlite3'
+import type { ItemRow, LogEntry } from '../../shared/api-types'
+import { logLevels, type ItemState, type JobState, type LogLevel } from '../../shared/job-state'
+
+export interface JobRow {
+  id: number
+  kind: string
+  title: string
+  spec: string
+  state: JobState
+  priority: number
+  pool: string
+  plan_only: number
+  planned: number
+  created_at: number
+  started_at: number | null
+  finished_at: number | null
+  items_total: number
+  items_done: number
+  items_failed: number
+  bytes_total: number
+  bytes_done: number
+  error: string | null
+  error_code: string | null
+  notes: string
+  facts: string
+}
+
+export interface JobListQuery {
+  states?: JobState[]
+  kind?: string
+  text?: string
+  limit: number
+  offset: number
+}
+
+/** Reads of the history: all a read-only view (the CLI's jobs, show, logs) needs while a farm writes. */
+export class JobQueries {
+  private readonly jobStatement
+  private readonly timelineStatement
+  private readonly settingStatement
+  private readonly itemsAfterStatement
+
+  constructor(readonly db: Database.Database) {
+    this.jobStatement = db.prepare('SELECT * FROM jobs WHERE id = ?')
+    this.timelineStatement = db.prepare('SELECT at, state, note FROM job_timeline WHERE job_id = ? ORDER BY at, rowid')
+    this.settingStatement = db.prepare('SELECT value FROM settings WHERE key = ?')
+    this.itemsAfterStatement = db.prepare(
+      'SELECT id, key, state, attempts, size, error, result FROM items WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?',
+    )
+  }
+
+  job(id: number): JobRow | undefined {
+    return this.jobStatement.get(id) as JobRow | undefined
+  }
+
+  timeline(id: number): { at: number; state: JobState; note: string }[] {
+    return this.timelineStatement.all(id) as { at: number; state: JobState; note: string }[]
+  }
+
+  setting(key: string): unknown {
+    const row = this.settingStatement.get(key) as { value: string } | undefined
+    return row ? JSON.parse(row.value) : undefined
+  }
+
+  listJobs(q: JobListQuery): { rows: JobRow[]; total: number } {
+    const where: string[] = []
+    const params: Record<string, unknown> = { limit: q.limit, offset: q.offset }
+    if (q.states?.length) {
+      where.push(`state IN (${q.states.map((_, i) => `@s${i}`).join(', ')})`)
+      q.states.forEach((s, i) => (params[`s${i}`] = s))
+    }
+    if (q.kind) {
+      where.push('kind = @kind')
+      params.kind = q.kind
+    }
+    if (q.text) {
+      where.push(`(title LIKE @text ESCAPE '\\' OR spec LIKE @text ESCAPE '\\' OR CAST(id AS TEXT) = @exact)`)
+      params.text = likePattern(q.text)
+      params.exact = q.text.trim()
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+      .all(params) as JobRow[]
+    const { total } = this.db.prepare(`SELECT count(*) AS total FROM jobs ${clause}`).get(params) as { total: number }
+    return { rows, total }
+  }
+
+  items(
+    jobId: number,
+    q: { state?: ItemState; text?: string; limit: number; offset: number },
+  ): { items: ItemRow[]; total: number } {
+    const where = ['job_id = @jobId']
+    const params: Record<string, unknown> = { jobId, limit: q.limit, offset: q.offset }
+    if (q.state) {
+      where.push('state = @state')
+      params.state = q.state
+    }
+    if (q.text) {
+      where.push(`(key LIKE @text ESCAPE '\\' OR error LIKE @text ESCAPE '\\')`)
+      params.text = likePattern(q.text)
+    }
+    const clause = where.join(' AND ')
+    const rows = this.db
+      .prepare(
+        `SELECT id, key, state, attempts, size, error, result FROM items WHERE ${clause} ORDER BY id LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as (Omit<ItemRow, 'result'> & { result: string | null })[]
+    const { total } = this.db.prepare(`SELECT count(*) AS total FROM items WHERE ${clause}`).get(params) as {
+      total: number
+    }
+    return { items: rows.map((r) => ({ ...r, result: r.result === null ? null : JSON.parse(r.result) })), total }
+  }
+
+  /** Items by id order after `afterId`: paging that stays fast however deep it goes (exports). */
+  itemsAfter(jobId: number, afterId: number, limit: number): ItemRow[] {
+    const rows = this.itemsAfterStatement.all(jobId, afterId, limit) as (Omit<ItemRow, 'result'> & {
+      result: string | null
+    })[]
+    return rows.map((r) => ({ ...r, result: r.result === null ? null : JSON.parse(r.result) }))
+  }
+
+  logs(q: { jobId: number | null; afterId: number; minLevel: LogLevel; text?: string; limit: number }): LogEntry[] {
+    const levels = logLevels.slice(logLevels.indexOf(q.minLevel))
+    const where = [
+      q.jobId === null ? '1 = 1' : 'job_id = @jobId',
+      'id > @afterId',
+      `level IN (${levels.map((l) => `'${l}'`).join(', ')})`,
+    ]
+    const params: Record<string, unknown> = { jobId: q.jobId, afterId: q.afterId, limit: q.limit }
+    if (q.text) {
+      where.push(`message LIKE @text ESCAPE '\\'`)
+      params.text = likePattern(q.text)
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT id, job_id AS jobId, at, level, source, message FROM logs WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`,
+      )
+      .all(params)
+    return rows as LogEntry[]
+  }
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
