@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url'
 import type { PoolName } from '../shared/job-spec'
 import { childProcessLauncher } from '../core/child-process-worker'
+import { bundledWorkerEntry } from '../core/bundle-paths'
 import { Farm } from '../core/farm'
 import { historyPath } from '../core/paths'
 import { JobStore } from '../core/store/job-store'
@@ -22,9 +22,8 @@ export class CliContext {
 
   /** A farm that runs only the jobs this command starts (not the queue someone else left). */
   openFarm(poolSizes: Partial<Record<PoolName, number>> = {}): Farm {
-    const worker = fileURLToPath(new URL('./worker.js', import.meta.url))
     const pools = Object.fromEntries(Object.entries(poolSizes).map(([name, size]) => [name, { size }]))
-    return new Farm({ dbPath: this.dbPath, launcher: childProcessLauncher(worker), pools })
+    return new Farm({ dbPath: this.dbPath, launcher: childProcessLauncher(bundledWorkerEntry()), pools })
   }
 
   /** Read-only access: works while another farm is running jobs on the same file. */

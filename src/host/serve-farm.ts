@@ -2,7 +2,7 @@ import { createApiHandlers } from '../core/api-handlers'
 import { childProcessLauncher } from '../core/child-process-worker'
 import { Farm } from '../core/farm'
 import { poolNames, type PoolName } from '../shared/job-spec'
-import { bundledWorkerEntry } from './bundle-paths'
+import { bundledWorkerEntry } from '../core/bundle-paths'
 import { startWebHost, type WebHost } from './index'
 
 export interface ServeFarmOptions {

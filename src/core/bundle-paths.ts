@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** `out/node`, whether this code runs from an entry bundle there or from one of its shared chunks. */
+/** `out/node` (the headless bundles), whether this code runs from an entry bundle there or from one of its shared chunks. */
 function nodeBundleDir(): string {
   const here = dirname(fileURLToPath(import.meta.url))
   return basename(here) === 'chunks' ? dirname(here) : here
