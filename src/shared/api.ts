@@ -57,6 +57,8 @@ export const apiChannels = {
       minLevel: logLevelSchema.default('debug'),
       text: z.string().optional(),
       limit: z.number().int().min(1).max(10_000).default(1000),
+      /** The newest `limit` lines instead of the oldest. */
+      tail: z.boolean().default(false),
     }),
     response: z.object({ logs: z.array(logEntrySchema) }),
   },

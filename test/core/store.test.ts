@@ -77,6 +77,23 @@ describe('the history database', () => {
   })
 })
 
+describe('log queries', () => {
+  it('reads a job log from the start, after a line, or its newest lines in order', () => {
+    const store = new JobStore(openDatabase(fresh(), { readonly: false }))
+    const jobId = store.createJob({ kind: 'probe', title: 't', spec: {}, priority: 0, pool: 'cpu', planOnly: false }, 1)
+    const line = (i: number) => ({ jobId, at: i, level: i % 2 ? 'warn' : 'info', source: 'core', message: `line ${i}` }) as const
+    store.writeBatch([], Array.from({ length: 10 }, (_, i) => line(i)))
+    const read = (q: Partial<Parameters<JobStore['logs']>[0]>) =>
+      store.logs({ jobId, afterId: 0, minLevel: 'debug', limit: 3, ...q }).map((l) => l.message)
+    expect(read({})).toEqual(['line 0', 'line 1', 'line 2'])
+    expect(read({ tail: true })).toEqual(['line 7', 'line 8', 'line 9'])
+    expect(read({ tail: true, minLevel: 'warn' })).toEqual(['line 5', 'line 7', 'line 9'])
+    const [, , third] = store.logs({ jobId, afterId: 0, minLevel: 'debug', limit: 3 })
+    expect(read({ afterId: third!.id, limit: 2 })).toEqual(['line 3', 'line 4'])
+    store.db.close()
+  })
+})
+
 describe('one farm per database', () => {
   it('refuses a second farm on the same file, while read-only access keeps working', async () => {
     const { farm, dbPath, dir } = openTestFarm()

@@ -121,7 +121,8 @@ export class JobQueries {
     return rows.map((r) => ({ ...r, result: r.result === null ? null : JSON.parse(r.result) }))
   }
 
-  logs(q: { jobId: number | null; afterId: number; minLevel: LogLevel; text?: string; limit: number }): LogEntry[] {
+  /** Log lines in order; with `tail`, the last `limit` of them (what a log view opens on). */
+  logs(q: { jobId: number | null; afterId: number; minLevel: LogLevel; text?: string; limit: number; tail?: boolean }): LogEntry[] {
     const levels = logLevels.slice(logLevels.indexOf(q.minLevel))
     const where = [
       q.jobId === null ? '1 = 1' : 'job_id = @jobId',
@@ -135,9 +136,11 @@ export class JobQueries {
     }
     const rows = this.db
       .prepare(
-        `SELECT id, job_id AS jobId, at, level, source, message FROM logs WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`,
+        `SELECT id, job_id AS jobId, at, level, source, message FROM logs WHERE ${where.join(' AND ')}
+         ORDER BY id ${q.tail ? 'DESC' : ''} LIMIT @limit`,
       )
       .all(params)
+    if (q.tail) rows.reverse()
     return rows as LogEntry[]
   }
 }

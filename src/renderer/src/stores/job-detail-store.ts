@@ -34,7 +34,8 @@ export const useJobDetailStore = defineStore('job-detail', () => {
     try {
       const [job, { logs: first }] = await Promise.all([
         farmApi().call('jobs.get', { jobId: id }),
-        farmApi().call('jobs.logs', { jobId: id, limit: 5000 }),
+        // The newest lines: live ones follow on from them without a gap, and opening stays quick.
+        farmApi().call('jobs.logs', { jobId: id, limit: 2000, tail: true }),
       ])
       if (jobId.value !== id) return
       detail.value = job
