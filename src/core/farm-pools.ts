@@ -5,6 +5,7 @@ import type { LogLevel } from '../shared/job-state'
 import type { JobScheduler } from './job-scheduler'
 import type { TaskResults } from './task-results'
 import type { WorkerLauncher } from './worker-handle'
+import { WorkerUsage } from './worker-usage'
 import { WorkerPool, type PoolConfig } from './worker-pool'
 
 export const defaultPoolConfig = (): PoolConfig => ({
@@ -33,10 +34,20 @@ export class FarmPools {
   /** Pools changed since the last `pool.updated` events. */
   readonly dirty = new Set<PoolName>()
   private workerIds = 0
+  private readonly usage: WorkerUsage
 
   constructor(private readonly d: FarmPoolsDeps) {
     this.map = d.map
     for (const name of poolNames) this.map.set(name, this.make(name))
+    this.usage = new WorkerUsage(
+      () => [...this.map.values()].flatMap((pool) => pool.workers.map((w) => w.handle.pid).filter((pid) => pid !== null)),
+      () => this.map.forEach((pool) => pool.workers.length && this.dirty.add(pool.name)),
+    )
+  }
+
+  /** Stops measuring workers (the farm is closing). */
+  stopMeasuring(): void {
+    this.usage.close()
   }
 
   get(name: PoolName): WorkerPool {
@@ -53,7 +64,10 @@ export class FarmPools {
       maxTasksPerWorker: pool.config.maxTasksPerWorker,
       runningJobs: this.d.scheduler.runningCount(pool.name),
       queuedJobs: this.d.scheduler.queuedCount(pool.name),
-      workers: pool.workerInfo(),
+      workers: pool.workerInfo().map((w) => {
+        const usage = this.usage.of(w.pid)
+        return usage ? { ...w, ...usage } : w
+      }),
     }))
   }
 

@@ -239,6 +239,7 @@ export class Farm {
     this.tick()
     this.closed = true
     clearInterval(this.ticker)
+    this.poolSet.stopMeasuring()
     await Promise.all([...this.pools.values()].map((pool) => pool.shutdown()))
     this.writer.flush()
     this.store.db.close()

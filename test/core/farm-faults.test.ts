@@ -118,6 +118,14 @@ describe('pools under load', () => {
     expect((await farm.waitForEnd(id)).itemsDone).toBe(12)
   })
 
+  it('reports CPU and memory of busy workers where the host can read them', async () => {
+    const farm = farmForTest({ pools: { cpu: { size: 1 } } })
+    const id = await farm.create({ kind: 'probe', count: 40, sleepMs: 100 })
+    await until(() => (cpuWorkers(farm)[0]?.memoryBytes ?? 0) > 10_000_000 && cpuWorkers(farm)[0]?.cpuPercent !== null, 'a usage sample')
+    farm.cancel(id)
+    await farm.waitForEnd(id)
+  })
+
   it('recycles a worker after N tasks, like maxtasksperchild', async () => {
     const farm = farmForTest({ pools: { cpu: { size: 2, maxTasksPerWorker: 2 } } })
     const id = await farm.create({ kind: 'probe', count: 40, sleepMs: 5 })
