@@ -1,11 +1,10 @@
 import type { JobDetail, JobSummary, PoolInfo } from '../shared/api-types'
-import { jobOptionsSchema, jobSpecSchema, jobTitle, kindTraits, type JobOptions, type JobSpec, type PoolName } from '../shared/job-spec'
-import { isFinished, type JobState, type LogLevel } from '../shared/job-state'
+import { jobOptionsSchema, jobTitle, kindTraits, type JobOptions, type JobSpec, type PoolName } from '../shared/job-spec'
+import { isFinished, type LogLevel } from '../shared/job-state'
 import { UserError } from '../shared/user-error'
 import { FarmEvents } from './farm-events'
 import { HistoryWriter } from './history-writer'
 import { JobScheduler } from './job-scheduler'
-import type { JobRun } from './job-run'
 import { hooksFor } from './kinds'
 import { jobDetail, jobSummary } from './job-views'
 import { FarmLock } from './store/farm-lock'
@@ -15,6 +14,7 @@ import { TaskResults } from './task-results'
 import type { WorkerLauncher } from './worker-handle'
 import type { WorkerPool, PoolConfig } from './worker-pool'
 import { FarmPools } from './farm-pools'
+import { parseSpec } from './parse-spec'
 
 export { defaultPoolConfig } from './farm-pools'
 
@@ -294,15 +294,6 @@ export class Farm {
   }
 }
 
-export type { JobRun, JobState }
-
-function parseSpec(input: unknown): JobSpec {
-  const result = jobSpecSchema.safeParse(input)
-  if (result.success) return result.data
-  const issue = result.error.issues[0]!
-  const where = issue.path.length ? ` (${issue.path.join('.')})` : ''
-  throw new UserError(`${issue.message}${where}`, 'invalid-spec')
-}
 
 /** Opens the farm on a history database: takes its lock, recovers interrupted jobs, starts the pools. */
 export function openFarm(options: FarmOptions): Farm {
