@@ -2,7 +2,8 @@ import type { WebSocket } from 'ws'
 import { apiEventNames, type ApiChannel, type ApiEvent } from '../shared/api'
 import { toErrorInfo } from '../shared/user-error'
 import { wireCallSchema, type WireFromHost } from '../shared/web-wire'
-import { createEventBatcher } from './event-batcher'
+import { EventThrottle, farmStateKey } from '../core/event-throttle'
+import { timerSchedule } from '../core/schedule'
 
 export interface ApiHandlers {
   handle(channel: ApiChannel, rawRequest: unknown): Promise<unknown>
@@ -19,7 +20,12 @@ export function runSocketSession(socket: WebSocket, api: ApiHandlers, events: Fa
   const send = (message: WireFromHost): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
   }
-  const batcher = createEventBatcher((event, payload) => send({ type: 'event', event, payload }))
+  // Latest progress per job and pool at most every 100 ms; logs and endings at once, after it.
+  const batcher = new EventThrottle<ApiEvent>({
+    send: (event, payload) => send({ type: 'event', event, payload }),
+    stateKey: farmStateKey,
+    schedule: timerSchedule,
+  })
   const unsubscribers = apiEventNames.map((event) => {
     const listener = (payload: unknown): void => batcher.push(event, payload)
     const result = events.on(event, listener)

@@ -6,8 +6,8 @@ import { historyPath, userDataDir } from '../core/paths'
 import { apiEventNames, type ApiChannel, type ApiEvent } from '../shared/api'
 import type { JobSummary, PoolInfo, Settings } from '../shared/api-types'
 import type { DesktopEvent } from '../shared/desktop-api'
-import { timerSchedule as schedule } from './decisions/schedule'
-import { EventThrottle } from './decisions/event-throttle'
+import { timerSchedule as schedule } from '../core/schedule'
+import { EventThrottle, farmStateKey } from '../core/event-throttle'
 import { takeJobsToResume } from './decisions/resume-on-start'
 import { taskbarProgress } from './decisions/taskbar-progress'
 import { farmCounts, type TrayAction } from './decisions/tray-label'
@@ -23,12 +23,6 @@ import { utilityProcessLauncher } from './utility-process-worker'
 const resourcesDir = app.isPackaged ? process.resourcesPath : join(import.meta.dirname, '../../resources')
 const appIcon = join(resourcesDir, process.platform === 'win32' ? 'icon.ico' : 'icon.png')
 const resumeFile = (): string => join(userDataDir(), 'resume-on-start.json')
-const stateKey = (event: ApiEvent | DesktopEvent, payload: unknown): string | null => {
-  if (event === 'job.updated') return `job:${(payload as JobSummary).id}`
-  if (event === 'pool.updated') return `pool:${(payload as PoolInfo).name}`
-  return null
-}
-
 /** The farm in its desktop clothes: one window, a tray, notifications, and a careful quit. */
 export class DesktopApp {
   private window: BrowserWindow | null = null
@@ -40,7 +34,7 @@ export class DesktopApp {
   private readonly timers: NodeJS.Timeout[] = []
   private readonly toPage = new EventThrottle<ApiEvent | DesktopEvent>({
     send: (event, payload) => sendToPage(this.window?.webContents ?? null, event, payload),
-    stateKey,
+    stateKey: farmStateKey,
     schedule,
     intervalMs: 100,
   })

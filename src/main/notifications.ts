@@ -1,6 +1,6 @@
 import { Notification } from 'electron'
 import { NotificationBatcher, type JobNotification } from './decisions/notification-batch'
-import { timerSchedule as schedule } from './decisions/schedule'
+import { timerSchedule as schedule } from '../core/schedule'
 
 /**
  * Desktop notifications for ended jobs, batched when several end together. Kept referenced until

@@ -3,7 +3,7 @@ import type { WorkerExit, WorkerLauncher, WorkerLaunchOptions } from '../core/wo
 import { WorkerHandleBase } from '../core/worker-handle-base'
 import type { FromWorker, ToWorker } from '../shared/worker-protocol'
 import { ExitCombiner, type GoneDetails } from './decisions/crash-reason'
-import { timerSchedule as schedule } from './decisions/schedule'
+import { timerSchedule as schedule } from '../core/schedule'
 
 /**
  * `child-process-gone` is an `app` event naming the process by its service name, so one listener

@@ -1,5 +1,5 @@
 import type { ExitReason, WorkerExit } from '../../core/worker-handle'
-import type { Schedule } from './schedule'
+import type { Schedule } from '../../core/schedule'
 
 /** The parts of Electron's `child-process-gone` details this decision reads. */
 export interface GoneDetails {

@@ -1,6 +1,6 @@
 import type { JobSummary } from '../../shared/api-types'
 import { formatCount } from '../../shared/format'
-import type { Schedule } from './schedule'
+import type { Schedule } from '../../core/schedule'
 
 /** One desktop notification; clicking it opens `jobId`, or the job list when it is null. */
 export interface JobNotification {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { WorkerExit } from '../../../src/core/worker-handle'
 import { crashReason, ExitCombiner } from '../../../src/main/decisions/crash-reason'
-import { fakeSchedule } from './fake-schedule'
+import { fakeSchedule } from '../../support/fake-schedule'
 
 const facts = { gone: null, exitCode: null, killedByUs: false, fatalError: null }
 

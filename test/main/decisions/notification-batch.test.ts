@@ -4,7 +4,7 @@ import {
   NotificationBatcher,
   type JobNotification,
 } from '../../../src/main/decisions/notification-batch'
-import { fakeSchedule } from './fake-schedule'
+import { fakeSchedule } from '../../support/fake-schedule'
 import { job } from './job-summary'
 
 describe('describeEndedJobs', () => {

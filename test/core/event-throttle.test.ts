@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { EventThrottle } from '../../../src/main/decisions/event-throttle'
-import { fakeSchedule } from './fake-schedule'
+import { EventThrottle } from '../../src/core/event-throttle'
+import { fakeSchedule } from '../support/fake-schedule'
 
 describe('EventThrottle', () => {
   function setup() {

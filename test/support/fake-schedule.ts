@@ -1,4 +1,4 @@
-import type { Schedule } from '../../../src/main/decisions/schedule'
+import type { Schedule } from '../../src/core/schedule'
 
 /** A hand-driven clock for the shell's timers: `advance(ms)` runs what became due. */
 export function fakeSchedule(): { schedule: Schedule; advance: (ms: number) => void; pending: () => number } {

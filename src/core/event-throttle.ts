@@ -1,3 +1,4 @@
+import type { ApiEvent } from '../shared/api'
 import type { Schedule } from './schedule'
 
 /**
@@ -42,4 +43,11 @@ export class EventThrottle<E extends string> {
     this.cancel = null
     this.pending.clear()
   }
+}
+
+/** Progress is a state, not a stream: a job's or a pool's latest update replaces the one not yet sent. */
+export function farmStateKey(event: string, payload: unknown): string | null {
+  if (event === ('job.updated' satisfies ApiEvent)) return `job:${(payload as { id: number }).id}`
+  if (event === ('pool.updated' satisfies ApiEvent)) return `pool:${(payload as { name: string }).name}`
+  return null
 }
