@@ -6,8 +6,6 @@ import { MARK } from './store/unit-rows'
 const PENDING = MARK.pending.charCodeAt(0)
 /** A mark only the farmer's memory knows: the unit is in a task or waits to go again (stored as pending). */
 const CLAIMED = 'c'.charCodeAt(0)
-/** In a marks string sent to a worker: a unit that is not this task's. */
-const OTHER = '.'.charCodeAt(0)
 
 /**
  * An item of a running job, held while any of its units is unsettled. Its units stay packed (the
@@ -76,12 +74,13 @@ export class ItemRun {
     return { id: unitId(this.id, index), key, payload, size, attempt }
   }
 
-  /** The item as sent to a worker for the given units. */
-  batch(indexes: number[]): RunBatch {
-    if (indexes.length === this.count) return { item: this.id, units: this.units }
-    const marks = Buffer.alloc(this.count, OTHER)
-    for (const i of indexes) marks[i] = PENDING
-    return { item: this.id, units: this.units, marks: marks.toString('latin1') }
+  /**
+   * Puts the given units into a run message: the whole item as stored when all of it goes (nothing
+   * parsed, nothing re-encoded), else just those units (a slice, or what a dead worker left).
+   */
+  addTo(message: { batches: RunBatch[]; units: WorkItem[] }, indexes: number[]): void {
+    if (indexes.length === this.count) message.batches.push({ item: this.id, units: this.units })
+    else for (const i of indexes) message.units.push(this.unit(i, 1))
   }
 
   /** The marks as stored: claimed units are pending there. */

@@ -130,8 +130,8 @@ export class JobRun {
   }
 
   /**
-   * The next task's work: a crashed unit alone; else units to try again and whole items, up to about
-   * TASK_MS of work by what earlier tasks took, and a fair share of what is left.
+   * The next task's work: a crashed unit alone; else units to try again and items (whole, or a slice),
+   * up to about TASK_MS of work by what earlier tasks of the job took.
    */
   takeBatch(poolSize: number): Batch {
     const first = this.retryQueue[0]
@@ -141,7 +141,8 @@ export class JobRun {
     }
     const left = this.itemsTotal - this.itemsDone - this.itemsFailed - this.inFlightUnits
     const fair = Math.max(1, Math.ceil(left / (poolSize * 2)))
-    const unitBudget = Math.min(fair, this.msPerUnit > 0 ? TASK_MS / this.msPerUnit : this.traits.batchItems)
+    // Until the job's pace is known, a fair share keeps a few slow units from landing on one worker.
+    const unitBudget = this.msPerUnit > 0 ? Math.max(1, TASK_MS / this.msPerUnit) : Math.min(fair, this.traits.batchItems)
     const byteBudget = this.msPerByte > 0 ? TASK_MS / this.msPerByte : this.traits.batchBytes || Infinity
     const batch: Batch = { items: [], units: [], alone: false }
     let units = 0

@@ -165,7 +165,9 @@ export class JobScheduler {
         task.sentBytes += unit.size
       }
       task.alone = batch.alone
-      message = { ...base, type: 'run', batches: batch.items.map(({ item, indexes }) => item.batch(indexes)), units: batch.units }
+      const run = { ...base, type: 'run' as const, batches: [], units: [...batch.units] }
+      for (const { item, indexes } of batch.items) item.addTo(run, indexes)
+      message = run
       const first = batch.items[0]
       label = batch.units[0]?.key ?? (first ? () => first.item.unit(first.indexes[0]!, 1).key : '')
     }
