@@ -51,11 +51,10 @@ export interface PlannedBatch {
   size: number
 }
 
-/** Units of one item to run: those whose mark is `-` in `marks` (all when absent). */
+/** A whole item to run, its units as stored (a part of an item goes as single `WorkItem`s). */
 export interface RunBatch {
   item: number
   units: PackedUnits
-  marks?: string
 }
 
 export interface ItemSuccess {
@@ -84,7 +83,7 @@ export type ToWorker =
       taskId: number
       jobId: number
       spec: JobSpec
-      /** Whole items (first tries), then single units sent again (`units`, with their attempt). */
+      /** Whole items, then single units (a slice of an item, units sent again with their attempt). */
       batches: RunBatch[]
       units: WorkItem[]
     }

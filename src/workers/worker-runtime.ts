@@ -74,14 +74,12 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
   }
 }
 
-/** The units of a run task, in the order sent: the pending units of each item, then single units. */
+/** The units of a run task, in the order sent: every unit of each whole item, then single units. */
 export function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): WorkItem[] {
   const units: WorkItem[] = []
   for (const batch of message.batches) {
     const packed = JSON.parse(batch.units) as PackedUnit[]
-    const { marks } = batch
     for (let i = 0; i < packed.length; i++) {
-      if (marks && marks.charCodeAt(i) !== 45 /* '-' */) continue
       const [key, size, payload] = packed[i]!
       units.push({ id: unitId(batch.item, i), key, payload, size, attempt: 1 })
     }
