@@ -9,6 +9,7 @@ import { hooksFor } from './kinds'
 import { jobDetail, jobSummary } from './job-views'
 import { FarmLock } from './store/farm-lock'
 import { JobStore } from './store/job-store'
+import { storedSpec } from './store/job-queries'
 import { openDatabase } from './store/open-database'
 import { TaskResults } from './task-results'
 import type { WorkerLauncher } from './worker-handle'
@@ -167,7 +168,7 @@ export class Farm {
 
   async rerun(jobId: number): Promise<number> {
     const row = this.row(jobId)
-    return this.create(JSON.parse(row.spec), { priority: row.priority, planOnly: row.plan_only === 1 })
+    return this.create(storedSpec(row), { priority: row.priority, planOnly: row.plan_only === 1 })
   }
 
   summary(jobId: number): JobSummary {
