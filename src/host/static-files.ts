@@ -18,7 +18,15 @@ const contentTypes: Record<string, string> = {
 
 /** Sends one file of the built renderer, or 404. Paths never leave `root`. */
 export async function sendStaticFile(root: string, urlPath: string, response: ServerResponse): Promise<void> {
-  const relative = normalize(decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath))
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath)
+  } catch {
+    // `%E0%A4%A` and the like: the client's mistake, said as such.
+    response.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request: malformed percent-encoding.')
+    return
+  }
+  const relative = normalize(decoded)
   const file = join(root, relative)
   if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return notFound(response)
   const info = await stat(file).catch(() => null)

@@ -71,8 +71,17 @@ export const apiChannels = {
   'jobs.remove': { request: jobRef, response: ok },
   /** A new job with the same spec. */
   'jobs.rerun': { request: jobRef, response: z.object({ jobId: z.number().int() }) },
+  /**
+   * Writes a job's rows to a file the user chose. Only doors whose user typed or picked `path` may
+   * call it (see `localOnlyChannels`); the window downloads (browser) or saves through main's dialog.
+   */
   'jobs.export': {
-    request: jobRef.extend({ format: z.enum(['csv', 'json']), path: z.string().min(1) }),
+    request: jobRef.extend({
+      format: z.enum(['csv', 'json']),
+      path: z.string().min(1),
+      /** Replace a file that is not an earlier export of this job: the user said so (`--force`, a dialog). */
+      overwrite: z.boolean().default(false),
+    }),
     response: z.object({ path: z.string(), rows: z.number().int() }),
   },
   'pools.list': { request: z.object({}), response: z.array(poolInfoSchema) },
@@ -95,6 +104,12 @@ export const apiChannels = {
     }),
   },
 } as const
+
+/**
+ * Channels that name a file for the farm to write. The window and web clients may not call them:
+ * a page holding the token must not choose where files land (docs/architecture.md, Threat model).
+ */
+export const localOnlyChannels: ReadonlySet<string> = new Set(['jobs.export'] satisfies ApiChannel[])
 
 export const apiEvents = {
   'job.updated': jobSummarySchema,
