@@ -19,6 +19,8 @@ import type { ErrorInfo } from './user-error'
 const jobRef = z.object({ jobId: z.number().int().positive() })
 const poolRef = z.object({ pool: poolNameSchema })
 const ok = z.object({ ok: z.literal(true) })
+/** A search box's text; SQLite refuses LIKE patterns over 50,000 bytes, people never type them. */
+const filterText = z.string().max(1000, 'A filter text is at most 1,000 characters.').optional()
 
 export const apiChannels = {
   'jobs.create': {
@@ -34,7 +36,7 @@ export const apiChannels = {
     request: z.object({
       states: z.array(jobStateSchema).optional(),
       kind: z.string().optional(),
-      text: z.string().optional(),
+      text: filterText,
       limit: z.number().int().min(1).max(1000).default(100),
       offset: z.number().int().min(0).default(0),
     }),
@@ -44,7 +46,7 @@ export const apiChannels = {
   'jobs.items': {
     request: jobRef.extend({
       state: itemStateSchema.optional(),
-      text: z.string().optional(),
+      text: filterText,
       limit: z.number().int().min(1).max(10_000).default(500),
       offset: z.number().int().min(0).default(0),
     }),
@@ -55,7 +57,7 @@ export const apiChannels = {
       jobId: z.number().int().positive().nullable(),
       afterId: z.number().int().min(0).default(0),
       minLevel: logLevelSchema.default('debug'),
-      text: z.string().optional(),
+      text: filterText,
       limit: z.number().int().min(1).max(10_000).default(1000),
       /** The newest `limit` lines instead of the oldest. */
       tail: z.boolean().default(false),
