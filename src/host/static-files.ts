@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
 
@@ -27,8 +27,11 @@ export async function sendStaticFile(root: string, urlPath: string, response: Se
     return
   }
   const relative = normalize(decoded)
-  const file = join(root, relative)
-  if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return notFound(response)
+  const joined = join(root, relative)
+  if (!joined.startsWith(root.endsWith(sep) ? root : root + sep)) return notFound(response)
+  // A symbolic link inside the window's folder (a copy job can put one there) must not lead out of it.
+  const [file, realRoot] = await Promise.all([realpath(joined).catch(() => null), realpath(root).catch(() => root)])
+  if (!file?.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) return notFound(response)
   const info = await stat(file).catch(() => null)
   if (!info?.isFile()) return notFound(response)
   response.writeHead(200, {

@@ -52,7 +52,10 @@ export async function fuzzTransport(transport: FuzzTransport, farm: Farm, sandbo
     checkOutcome(transport, input, outcome)
     const channel = input.kind === 'frame' ? null : input.call.channel
     const entitled = outcome.kind === 'reply' && outcome.result.ok && channel !== null && !readOnly.has(channel)
-    if (!entitled && snapshot(farm) !== before) throw new Error(`the history changed after ${channel ?? 'a frame'} → ${describe(outcome)}`)
+    const after = snapshot(farm)
+    if (!entitled && after !== before) {
+      throw new Error(`the history changed after ${channel ?? 'a frame'} → ${describe(outcome)}:\n  before ${before}\n  after  ${after}`)
+    }
     if (({} as Record<string, unknown>).polluted !== undefined) throw new Error('Object.prototype was polluted')
     if (transport.malformed.length > 0) throw new Error(`${transport.name} sent malformed messages: ${transport.malformed.join('; ')}`)
   })

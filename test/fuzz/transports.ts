@@ -54,12 +54,15 @@ export function webSocketTransport(host: WebHost, origin: string): FuzzTransport
   let socket: WebSocket | null = null
   let nextId = 1
   const malformed: string[] = []
-  const waiting = new Map<number, (outcome: Outcome) => void>()
-  let anyReply: ((outcome: Outcome) => void) | null = null
+  // Per socket, so a late 'close' of an old socket never settles a call sent on the new one.
+  let waiting = new Map<number, (outcome: Outcome) => void>()
+  let anyReply: { settle: ((outcome: Outcome) => void) | null } = { settle: null }
 
   async function connected(): Promise<WebSocket> {
     if (socket && socket.readyState === WebSocket.OPEN) return socket
     const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, { origin })
+    const mine = new Map<number, (outcome: Outcome) => void>()
+    const mineAny: { settle: ((outcome: Outcome) => void) | null } = { settle: null }
     ws.on('error', () => undefined)
     ws.on('message', (data: Buffer) => {
       let message: unknown
@@ -73,21 +76,23 @@ export function webSocketTransport(host: WebHost, origin: string): FuzzTransport
       if (!parsed.success) return void malformed.push(`not a wire message: ${data.toString().slice(0, 200)}`)
       if (parsed.data.type !== 'result') return
       const result: ApiResult<unknown> = parsed.data.ok ? { ok: true, value: parsed.data.value } : { ok: false, error: parsed.data.error }
-      const settle = waiting.get(parsed.data.id) ?? anyReply
-      waiting.delete(parsed.data.id)
-      anyReply = null
+      const settle = mine.get(parsed.data.id) ?? mineAny.settle
+      mine.delete(parsed.data.id)
+      mineAny.settle = null
       settle?.({ kind: 'reply', result })
     })
     ws.on('close', (code) => {
-      for (const settle of [...waiting.values(), ...(anyReply ? [anyReply] : [])]) settle({ kind: 'closed', code })
-      waiting.clear()
-      anyReply = null
+      for (const settle of [...mine.values(), ...(mineAny.settle ? [mineAny.settle] : [])]) settle({ kind: 'closed', code })
+      mine.clear()
+      mineAny.settle = null
     })
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve())
       ws.once('unexpected-response', (_request, response) => reject(new Error(`refused with ${response.statusCode}`)))
     })
     socket = ws
+    waiting = mine
+    anyReply = mineAny
     return ws
   }
 
@@ -100,7 +105,7 @@ export function webSocketTransport(host: WebHost, origin: string): FuzzTransport
       const ws = await connected()
       return new Promise<Outcome>((resolve) => {
         if (input.kind === 'frame') {
-          anyReply = resolve
+          anyReply.settle = resolve
           ws.send(input.frame, { binary: input.binary })
           return
         }

@@ -91,3 +91,14 @@ describe('exportJob says a user mistake in one sentence', () => {
     await expect(attempt(mine)).rejects.toThrow(/already exists/)
   })
 })
+
+describe('the window folder', () => {
+  it('never serves a file through a symbolic link that leads out of it', async () => {
+    const { symlinkSync } = await import('node:fs')
+    const secret = join(served.dir.path, 'secret.txt')
+    writeFileSync(secret, 'not for the page')
+    symlinkSync(secret, join(served.dir.path, 'renderer', 'leak.txt'))
+    expect((await get(`/leak.txt?token=${served.host.token}`)).status).toBe(404)
+    expect((await get(`/index.html?token=${served.host.token}`)).status).toBe(200)
+  })
+})
