@@ -41,8 +41,9 @@ export const defaultSettings = (farm: Pick<Farm, 'pools'>): Settings => ({
 })
 
 /**
- * Every contract channel mapped onto the farm. Hosts (Electron IPC, the WebSocket host) call
- * `handle(channel, raw)`: the request is validated with the contract's schema here, once for all.
+ * Every contract channel mapped onto the farm. Hosts (Electron IPC, the WebSocket host, the CLI's
+ * control endpoint) call `handle(channel, raw, door)`: the request is validated with the contract's
+ * schema here, once for all, after the door is checked.
  */
 export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): ApiHandlers {
   const settings = (): Settings => ({ ...defaultSettings(farm), ...(farm.store.setting('settings') as Partial<Settings> | undefined) })

@@ -43,7 +43,10 @@ export async function sendStaticFile(root: string, urlPath: string, response: Se
     'Content-Security-Policy':
       "default-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
   })
-  createReadStream(file).pipe(response)
+  // The file may vanish between stat and read (a rebuild): end this response, not the host.
+  createReadStream(file)
+    .on('error', () => response.destroy())
+    .pipe(response)
 }
 
 function notFound(response: ServerResponse): void {

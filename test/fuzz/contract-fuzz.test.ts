@@ -38,6 +38,7 @@ afterAll(async () => {
   dir.remove()
 })
 
+// Every door of the farm. The local control endpoint joins with one adapter (see FuzzTransport).
 const transports: Record<(typeof transportNames)[number], () => FuzzTransport> = {
   ipc: () => ipcTransport(createApiHandlers(farm), sandbox.pickedSavePath),
   websocket: () => webSocketTransport(host, `http://127.0.0.1:${host.port}`),

@@ -52,10 +52,8 @@ export async function fuzzTransport(transport: FuzzTransport, farm: Farm, sandbo
     checkOutcome(transport, input, outcome)
     const channel = input.kind === 'frame' ? null : input.call.channel
     const entitled = outcome.kind === 'reply' && outcome.result.ok && channel !== null && !readOnly.has(channel)
-    const after = snapshot(farm)
-    if (!entitled && after !== before) {
-      throw new Error(`the history changed after ${channel ?? 'a frame'} → ${describe(outcome)}:\n  before ${before}\n  after  ${after}`)
-    }
+    const changed = entitled ? [] : changes(before, snapshot(farm))
+    if (changed.length > 0) throw new Error(`the history changed after ${channel ?? 'a frame'} → ${describe(outcome)}: ${changed.join(', ')}`)
     if (({} as Record<string, unknown>).polluted !== undefined) throw new Error('Object.prototype was polluted')
     if (transport.malformed.length > 0) throw new Error(`${transport.name} sent malformed messages: ${transport.malformed.join('; ')}`)
   })
@@ -98,11 +96,32 @@ function describe(outcome: Outcome): string {
   return outcome.result.ok ? 'ok' : `user error${outcome.result.error.code ? ` (${outcome.result.error.code})` : ''}`
 }
 
-/** The job set and the settings: what no refused or read-only request may change. */
-function snapshot(farm: Farm): string {
-  const ids = farm.store.db.prepare('SELECT group_concat(id) AS ids FROM (SELECT id FROM jobs ORDER BY id)').get() as { ids: string | null }
+/** Job states that never change by themselves; a running or paused job may end while a case runs. */
+const settled = new Set(['completed', 'completed-with-errors', 'failed', 'cancelled', 'interrupted'])
+
+interface Snapshot {
+  jobs: Map<number, string>
+  settings: string
+}
+
+/** The jobs with their states, and the settings. */
+function snapshot(farm: Farm): Snapshot {
+  const rows = farm.store.db.prepare('SELECT id, state FROM jobs').all() as { id: number; state: string }[]
   const settings = farm.store.db.prepare("SELECT group_concat(key || '=' || value, ';') AS s FROM (SELECT * FROM settings ORDER BY key)").get() as { s: string | null }
-  return `${ids.ids ?? ''}|${settings.s ?? ''}`
+  return { jobs: new Map(rows.map((r) => [r.id, r.state])), settings: settings.s ?? '' }
+}
+
+/** What a refused or read-only request changed: jobs made or removed, settled jobs moved, settings. */
+function changes(before: Snapshot, after: Snapshot): string[] {
+  const found: string[] = []
+  for (const [id, state] of before.jobs) {
+    const now = after.jobs.get(id)
+    if (now === undefined) found.push(`job ${id} removed`)
+    else if (settled.has(state) && now !== state) found.push(`job ${id} ${state} → ${now}`)
+  }
+  for (const id of after.jobs.keys()) if (!before.jobs.has(id)) found.push(`job ${id} created`)
+  if (before.settings !== after.settings) found.push(`settings ${before.settings} → ${after.settings}`)
+  return found
 }
 
 async function withinHangLimit(reply: Promise<Outcome>): Promise<Outcome> {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -94,7 +94,6 @@ describe('exportJob says a user mistake in one sentence', () => {
 
 describe('the window folder', () => {
   it('never serves a file through a symbolic link that leads out of it', async () => {
-    const { symlinkSync } = await import('node:fs')
     const secret = join(served.dir.path, 'secret.txt')
     writeFileSync(secret, 'not for the page')
     symlinkSync(secret, join(served.dir.path, 'renderer', 'leak.txt'))

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { WebSocket } from 'ws'
 import { createApiHandlers } from '../../src/core/api-handlers'
@@ -23,7 +23,6 @@ export interface ServedTestFarm {
 export async function startServedTestFarm(options: Partial<WebHostOptions> = {}): Promise<ServedTestFarm> {
   const dir = tempDir('tf-served-')
   const rendererDir = join(dir.path, 'renderer')
-  const { mkdirSync } = await import('node:fs')
   mkdirSync(rendererDir)
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Task Farm</title>')
   const { farm, dbPath } = openTestFarm({ autoStart: true }, dir)
