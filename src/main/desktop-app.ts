@@ -46,14 +46,8 @@ export class DesktopApp {
   readonly api: ApiHandlers
 
   private constructor(private readonly farm: Farm) {
-    const handlers = createApiHandlers(farm)
     // The Pools view gets CPU and memory only Electron can measure.
-    this.api = {
-      handle: async (channel, request) => {
-        const response = await handlers.handle(channel, request)
-        return channel === 'pools.list' ? (response as PoolInfo[]).map((p) => this.withMetrics(p)) : response
-      },
-    }
+    this.api = createApiHandlers(farm, { decoratePool: (pool) => this.withMetrics(pool) })
   }
 
   /** Opens the history (refusing clearly when another farm holds it) and shows the window. */

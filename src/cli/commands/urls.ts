@@ -25,6 +25,7 @@ export function registerUrlsCommand(program: Command, cli: CliContext, exit: (co
     .option('--robots', 'skip URLs that robots.txt disallows')
     .option('--user-agent <s>', 'the User-Agent header', defaults.userAgent)
     .option('--out <file>', 'write the result rows to results.csv or results.json when the job ends', checkOut)
+    .option('--force', 'let --out replace a file that is not an earlier export')
     .option('--workers <n>', 'worker processes of the network pool', positiveInt('--workers', 64))
     .option('--json', 'one JSON event per line')
     .action(async (file: string, o) => {
@@ -42,7 +43,7 @@ export function registerUrlsCommand(program: Command, cli: CliContext, exit: (co
       })
       let jobId = 0
       const code = await runNewJob(cli, spec, {}, { json: o.json, workers: o.workers, onCreated: (id) => (jobId = id) })
-      if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json)
+      if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
       exit(code)
     })
 }
@@ -57,10 +58,10 @@ function checkOut(value: string): string {
 }
 
 /** Writes the results of the job this command ran, even when some URLs failed. */
-async function exportResults(cli: CliContext, jobId: number, out: string, json: boolean | undefined): Promise<void> {
+async function exportResults(cli: CliContext, jobId: number, out: string, json: boolean | undefined, force: boolean | undefined): Promise<void> {
   const store = cli.openReadOnly()
   try {
-    const written = await exportJob(store, jobId, exportFormat(out), out)
+    const written = await exportJob(store, jobId, exportFormat(out), out, { overwrite: force })
     const message = `Wrote ${written.rows} rows to ${written.path}`
     process.stdout.write(json ? `${JSON.stringify({ event: 'export', jobId, ...written })}\n` : `${message}\n`)
   } finally {
