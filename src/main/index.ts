@@ -1,7 +1,7 @@
 import { app } from 'electron'
 import { droppedPathsFromArgv } from './decisions/dropped-paths'
 import { DesktopApp, reportStartFailure } from './desktop-app'
-import { lockDownSessions, openExternalSafely } from './main-window'
+import { lockDownContents, lockDownSessions } from './main-window'
 
 /** Windows groups the taskbar button and attributes notifications by this id (electron-builder's appId). */
 const appUserModelId = 'org.taskfarm.app'
@@ -29,15 +29,7 @@ if (!app.requestSingleInstanceLock()) {
     else pendingPaths.push(path)
   })
 
-  // Every web contents, not just our window: no navigation away, no new windows, no webviews.
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event) => event.preventDefault())
-    contents.on('will-attach-webview', (event) => event.preventDefault())
-    contents.setWindowOpenHandler(({ url }) => {
-      openExternalSafely(url)
-      return { action: 'deny' }
-    })
-  })
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents))
 
   app.on('before-quit', (event) => {
     if (!desktop || desktop.isQuitting) return
