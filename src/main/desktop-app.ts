@@ -2,7 +2,6 @@ import { app, dialog, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import { createApiHandlers } from '../core/api-handlers'
 import { Farm } from '../core/farm'
-import { historyPath, userDataDir } from '../core/paths'
 import { apiEventNames, type ApiChannel, type ApiEvent } from '../shared/api'
 import type { JobSummary, PoolInfo, Settings } from '../shared/api-types'
 import type { DesktopEvent } from '../shared/desktop-api'
@@ -23,7 +22,8 @@ import { utilityProcessLauncher } from './utility-process-worker'
 
 const resourcesDir = app.isPackaged ? process.resourcesPath : join(import.meta.dirname, '../../resources')
 const appIcon = join(resourcesDir, process.platform === 'win32' ? 'icon.ico' : 'icon.png')
-const resumeFile = (): string => join(userDataDir(), 'resume-on-start.json')
+/** Electron's userData is the folder the CLI uses too (`core/paths`), unless `--user-data-dir` moved it. */
+const resumeFile = (): string => join(app.getPath('userData'), 'resume-on-start.json')
 /** The farm in its desktop clothes: one window, a tray, notifications, and a careful quit. */
 export class DesktopApp {
   private window: BrowserWindow | null = null
@@ -74,7 +74,8 @@ export class DesktopApp {
     const worker = join(import.meta.dirname, 'worker.js')
     // Electron measures its utility processes itself: no `ps`/PowerShell per worker every second.
     const farm = new Farm({
-      dbPath: historyPath(),
+      // As core/paths' historyPath (the CLI's), but in Electron's userData, which `--user-data-dir` moves.
+      dbPath: process.env.TASK_FARM_DB ?? join(app.getPath('userData'), 'history.sqlite'),
       launcher: utilityProcessLauncher(worker),
       autoStart: true,
       measureWorkers: false,
@@ -131,6 +132,11 @@ export class DesktopApp {
 
   get isQuitting(): boolean {
     return this.quitting
+  }
+
+  /** For the launch test: what it cannot see from outside. */
+  inspect(): { trayPresent: boolean } {
+    return { trayPresent: this.tray?.present() ?? false }
   }
 
   private wire(): void {

@@ -1,4 +1,5 @@
 import { app } from 'electron'
+import { resolve } from 'node:path'
 import { droppedPathsFromArgv } from './decisions/dropped-paths'
 import { DesktopApp, reportStartFailure } from './desktop-app'
 import { lockDownContents, lockDownSessions } from './main-window'
@@ -7,6 +8,14 @@ import { lockDownContents, lockDownSessions } from './main-window'
 const appUserModelId = 'org.taskfarm.app'
 
 let desktop: DesktopApp | null = null
+
+// `--user-data-dir=PATH` keeps everything (history, resume list, Chromium's own data, the
+// single-instance lock) in PATH: the launch test runs on a temporary folder this way.
+const userDataDir = app.commandLine.getSwitchValue('user-data-dir')
+if (userDataDir) app.setPath('userData', resolve(userDataDir))
+
+// The launch test (test/electron) reads what Electron has no public API for, such as the tray.
+if (process.env.TASK_FARM_LAUNCH_TEST === '1') Object.assign(globalThis, { taskFarmShell: () => desktop?.inspect() })
 /** Paths that arrived before the window existed (macOS `open-file` at launch, argv of the first launch). */
 let pendingPaths: string[] = droppedPathsFromArgv(process.argv, process.cwd(), { isPackaged: app.isPackaged })
 

@@ -97,7 +97,9 @@ export class TrayMock extends EventEmitter {
   tooltip = ''
   readonly setContextMenu = vi.fn((menu: MenuMock) => void (this.menu = menu))
   readonly setToolTip = vi.fn((tooltip: string) => void (this.tooltip = tooltip))
-  readonly destroy = vi.fn()
+  destroyed = false
+  readonly destroy = vi.fn(() => void (this.destroyed = true))
+  readonly isDestroyed = vi.fn(() => this.destroyed)
 
   constructor(readonly image: NativeImageMock) {
     super()
@@ -160,6 +162,8 @@ export const app = Object.assign(new EventEmitter(), {
   getPath: vi.fn((name: string) => `/tmp/task-farm-mock/${name}`),
   requestSingleInstanceLock: vi.fn(() => true),
   setAppUserModelId: vi.fn(),
+  setPath: vi.fn(),
+  commandLine: { getSwitchValue: vi.fn((_name: string) => '') },
 })
 
 export const ipcMain = new IpcMainMock()

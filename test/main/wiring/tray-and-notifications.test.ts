@@ -29,8 +29,9 @@ describe('the tray', () => {
     tray.update(idle)
     tray.update({ ...idle, anyPaused: true })
     expect(Menu.buildFromTemplate).toHaveBeenCalledTimes(2)
+    expect(tray.present()).toBe(true)
     tray.destroy()
-    expect(TrayMock.created[0]!.destroy).toHaveBeenCalled()
+    expect(tray.present()).toBe(false)
   })
 })
 
