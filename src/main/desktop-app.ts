@@ -72,12 +72,12 @@ export class DesktopApp {
   /** Opens the history (refusing clearly when another farm holds it) and shows the window. */
   static start(): DesktopApp {
     const worker = join(import.meta.dirname, 'worker.js')
-    // Electron measures its utility processes itself: no `ps`/PowerShell per worker every second.
     const farm = new Farm({
       // As core/paths' historyPath (the CLI's), but in Electron's userData, which `--user-data-dir` moves.
       dbPath: process.env.TASK_FARM_DB ?? join(app.getPath('userData'), 'history.sqlite'),
       launcher: utilityProcessLauncher(worker),
       autoStart: true,
+      // Electron measures its utility processes itself: no `ps`/PowerShell per worker every second.
       measureWorkers: false,
     })
     const desktop = new DesktopApp(farm)

@@ -16,6 +16,7 @@ if (userDataDir) app.setPath('userData', resolve(userDataDir))
 
 // The launch test (test/electron) reads what Electron has no public API for, such as the tray.
 if (process.env.TASK_FARM_LAUNCH_TEST === '1') Object.assign(globalThis, { taskFarmShell: () => desktop?.inspect() })
+
 /** Paths that arrived before the window existed (macOS `open-file` at launch, argv of the first launch). */
 let pendingPaths: string[] = droppedPathsFromArgv(process.argv, process.cwd(), { isPackaged: app.isPackaged })
 

@@ -120,14 +120,22 @@ describe('the desktop app', () => {
   })
 
   it('shows its workers in the Pools view as utility processes, and replaces one that is killed', async () => {
+    // Long enough that the pool still has work when one of its workers dies.
     const { jobId } = await shell.call<{ jobId: number }>('jobs.create', {
-      spec: { kind: 'probe', count: 40, sleepMs: 200 },
+      spec: { kind: 'probe', count: 400, sleepMs: 100 },
     })
-    const workerPids = async (): Promise<number[]> => {
-      const pools = await shell.call<{ name: string; workers: { pid: number | null }[] }[]>('pools.list', {})
-      return pools.find((p) => p.name === 'cpu')!.workers.flatMap((w) => (w.pid === null ? [] : [w.pid]))
+    const cpuPool = async () => {
+      const pools = await shell.call<{ name: string; size: number; workers: { pid: number | null }[] }[]>(
+        'pools.list',
+        {},
+      )
+      const pool = pools.find((p) => p.name === 'cpu')!
+      return { size: pool.size, pids: pool.workers.flatMap((w) => (w.pid === null ? [] : [w.pid])) }
     }
-    const pids = await eventually(async () => ((await workerPids()).length > 0 ? workerPids() : null), 'cpu workers')
+    const pids = await eventually(async () => {
+      const pool = await cpuPool()
+      return pool.pids.length >= pool.size ? pool.pids : null
+    }, 'a full cpu pool')
     const utility = await shell.app.evaluate(({ app }) =>
       app
         .getAppMetrics()
@@ -141,11 +149,15 @@ describe('the desktop app', () => {
       return pids.every((pid) => shown.includes(String(pid)))
     }, 'the worker pids in the Pools view')
 
-    process.kill(pids[0]!, 'SIGKILL')
-    await eventually(async () => (await workerPids()).some((pid) => !pids.includes(pid)), 'a replacement worker')
-    expect(await shell.jobIn(jobId, ['completed', 'completed-with-errors', 'failed'])).toMatchObject({
+    const [victim] = pids
+    process.kill(victim!, 'SIGKILL')
+    await eventually(async () => {
+      const now = (await cpuPool()).pids
+      return !now.includes(victim!) && now.some((pid) => !pids.includes(pid))
+    }, 'a worker in place of the killed one')
+    expect(await shell.jobIn(jobId, ['completed', 'completed-with-errors', 'failed'], 90_000)).toMatchObject({
       state: 'completed',
-      itemsDone: 40,
+      itemsDone: 400,
     })
   })
 
@@ -161,7 +173,7 @@ describe('the desktop app', () => {
       BrowserWindow.getAllWindows()[0]!.focus()
     })
     await shell.page.evaluate((id) => void (location.hash = `#/jobs/${id}`), jobId)
-    await shell.page.getByRole('tab', { name: /Items/ }).click()
+    await shell.page.getByRole('tab', { name: 'Items' }).click()
     await shell.page.getByRole('button', { name: 'Copy failures' }).click()
     const copied = await eventually(
       () => shell.app.evaluate(({ clipboard }) => clipboard.readText()),
