@@ -131,21 +131,37 @@ export class NativeImageMock {
   constructor(readonly path: string) {}
 }
 
-/** A utility process: the test plays the child by emitting `message`/`exit`, and reads `posted`. */
+/**
+ * A utility process: the test plays the child by emitting `message`/`exit`, and reads `posted`.
+ * With `UtilityProcessMock.idle = true` it plays a worker that says `ready`, takes tasks and never
+ * finishes them, leaves on `shutdown` and dies when killed, so a whole farm can run on it.
+ */
 export class UtilityProcessMock extends EventEmitter {
   static nextPid = 4000
+  static idle = false
   readonly pid = UtilityProcessMock.nextPid++
   readonly stdout = new PassThrough()
   readonly stderr = new PassThrough()
   readonly posted: unknown[] = []
-  readonly postMessage = vi.fn((message: unknown) => void this.posted.push(message))
-  readonly kill = vi.fn(() => true)
+  readonly postMessage = vi.fn((message: unknown) => {
+    this.posted.push(message)
+    if (UtilityProcessMock.idle && (message as { type?: string }).type === 'shutdown') this.exitSoon(0)
+  })
+  readonly kill = vi.fn(() => {
+    if (UtilityProcessMock.idle) this.exitSoon(9)
+    return true
+  })
 
   constructor(
     readonly modulePath: string,
     readonly options: { serviceName?: string },
   ) {
     super()
+    if (UtilityProcessMock.idle) setImmediate(() => this.emit('message', { type: 'ready' }))
+  }
+
+  private exitSoon(code: number): void {
+    setImmediate(() => this.emit('exit', code))
   }
 }
 
@@ -217,4 +233,7 @@ export function resetElectronMock(): void {
   NotificationMock.supported = true
   TrayMock.created.length = 0
   forked.length = 0
+  UtilityProcessMock.idle = false
+  // The person's default answer to the quit question: "Keep running".
+  dialog.showMessageBox.mockResolvedValue({ response: 2, checkboxChecked: false })
 }

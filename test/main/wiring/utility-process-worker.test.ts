@@ -41,7 +41,7 @@ describe('the utility-process launcher', () => {
     worker.onOutput((stream, line) => lines.push(`${stream}:${line}`))
     child.emit('message', { type: 'log', taskId: 't', level: 'info', message: 'hi' })
     child.stderr.write('first\nsecond\n')
-    await vi.waitFor(() => expect(lines).toEqual(['stderr:first', 'stderr:second']))
+    await vi.waitFor(() => expect(lines).toEqual(['stderr:first', 'stderr:second']), { timeout: 10_000 })
     expect(messages).toEqual([{ type: 'log', taskId: 't', level: 'info', message: 'hi' }])
   })
 
