@@ -26,6 +26,8 @@ export interface FarmPoolsDeps {
   scheduler: JobScheduler
   results: TaskResults
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
+  /** False where the host measures workers itself (Electron's `app.getAppMetrics()`). */
+  measureWorkers: boolean
 }
 
 /** The farm's named pools and what a person can do to them (Python's Pool: resize, close, terminate…). */
@@ -34,12 +36,12 @@ export class FarmPools {
   /** Pools changed since the last `pool.updated` events. */
   readonly dirty = new Set<PoolName>()
   private workerIds = 0
-  private readonly usage: WorkerUsage
+  private readonly usage: WorkerUsage | null
 
   constructor(private readonly d: FarmPoolsDeps) {
     this.map = d.map
     for (const name of poolNames) this.map.set(name, this.make(name))
-    this.usage = new WorkerUsage(
+    this.usage = !d.measureWorkers ? null : new WorkerUsage(
       () => [...this.map.values()].flatMap((pool) => pool.workers.map((w) => w.handle.pid).filter((pid) => pid !== null)),
       () => this.map.forEach((pool) => pool.workers.length && this.dirty.add(pool.name)),
     )
@@ -47,7 +49,7 @@ export class FarmPools {
 
   /** Stops measuring workers (the farm is closing). */
   stopMeasuring(): void {
-    this.usage.close()
+    this.usage?.close()
   }
 
   get(name: PoolName): WorkerPool {
@@ -65,7 +67,7 @@ export class FarmPools {
       runningJobs: this.d.scheduler.runningCount(pool.name),
       queuedJobs: this.d.scheduler.queuedCount(pool.name),
       workers: pool.workerInfo().map((w) => {
-        const usage = this.usage.of(w.pid)
+        const usage = this.usage?.of(w.pid)
         return usage ? { ...w, ...usage } : w
       }),
     }))

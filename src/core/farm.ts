@@ -26,6 +26,8 @@ export interface FarmOptions {
   /** Start the queued jobs found in the history (the app and the web host); the CLI runs only its own. */
   autoStart?: boolean
   cancelGraceMs?: number
+  /** Read workers' CPU and memory with pidusage (default); the desktop app measures its own. */
+  measureWorkers?: boolean
   /** How often progress is published: 100 ms keeps every job at ≤ 10 UI events per second. */
   tickMs?: number
 }
@@ -74,6 +76,7 @@ export class Farm {
       scheduler: this.scheduler,
       results: this.results,
       log: (...a) => this.log(...a),
+      measureWorkers: options.measureWorkers ?? true,
     })
     if (options.autoStart) {
       for (const id of this.store.jobIdsInState('queued')) {
