@@ -19,7 +19,7 @@ describe('the IPC bridge, as main registers it', () => {
     // main-window.ts resolves the built page next to the bundle: the frame shows exactly that page.
     window.webContents.mainFrame.url = pageUrl()
     registerIpcBridge({
-      api,
+      api: api as never,
       desktop: {} as DesktopHandlers,
       isTrustedSender: (event) => isTrustedSender(window as never, event as never),
       afterCall,
