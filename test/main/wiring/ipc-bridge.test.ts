@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createApiHandlers } from '../../../src/core/api-handlers'
 import { registerIpcBridge, type DesktopHandlers } from '../../../src/main/ipc-bridge'
 import { isTrustedSender } from '../../../src/main/main-window'
 import { ipcChannelFor } from '../../../src/shared/bridge'
@@ -10,16 +11,19 @@ vi.mock('electron', () => import('./electron-mock'))
 
 describe('the IPC bridge, as main registers it', () => {
   let window: InstanceType<typeof BrowserWindow>
-  const api = { handle: vi.fn(async (channel: string) => (channel === 'pools.list' ? [] : { jobs: [], total: 0 })) }
+  // The real handlers (they validate every request) over a farm that only answers lists.
+  const farm = { list: vi.fn(() => ({ jobs: [], total: 0 })), poolInfo: vi.fn(() => []) }
+  const api = createApiHandlers(farm as never)
   const afterCall = vi.fn()
 
   beforeEach(() => {
+    vi.clearAllMocks()
     resetElectronMock()
     window = new BrowserWindow()
     // main-window.ts resolves the built page next to the bundle: the frame shows exactly that page.
     window.webContents.mainFrame.url = pageUrl()
     registerIpcBridge({
-      api: api as never,
+      api,
       desktop: {} as DesktopHandlers,
       isTrustedSender: (event) => isTrustedSender(window as never, event as never),
       afterCall,
@@ -40,7 +44,7 @@ describe('the IPC bridge, as main registers it', () => {
       value: { jobs: [], total: 0 },
     })
     // The schema's defaults are applied before the farm sees the request.
-    expect(api.handle).toHaveBeenCalledWith('jobs.list', { states: ['running'], limit: 100, offset: 0 })
+    expect(farm.list).toHaveBeenCalledWith({ states: ['running'], limit: 100, offset: 0 })
     expect(afterCall).toHaveBeenCalledWith('jobs.list', { jobs: [], total: 0 })
   })
 
@@ -50,20 +54,20 @@ describe('the IPC bridge, as main registers it', () => {
     for (const frame of [new WebFrameMainMock(pageUrl()), other.webContents.mainFrame, null]) {
       const result = (await call('pools.list', {}, frame)) as { ok: boolean; error: { message: string } }
       expect(result.ok).toBe(false)
-      expect(result.error.message).toBe('refused pools.list from an untrusted frame')
+      expect(result.error.message).toBe("Refused pools.list from a frame that is not the app's own page.")
     }
     window.webContents.mainFrame.url = 'https://example.org/'
     expect(await call('pools.list', {})).toMatchObject({ ok: false })
-    expect(api.handle).not.toHaveBeenCalled()
+    expect(farm.list).not.toHaveBeenCalled()
+    expect(farm.poolInfo).not.toHaveBeenCalled()
   })
 
   it('refuses a malformed request as a user error, before the farm sees it', async () => {
     const result = await call('jobs.list', { limit: 'all' })
-    expect(result).toEqual({
-      ok: false,
-      error: { message: 'The app sent a malformed jobs.list request.', code: 'invalid-request', user: true },
-    })
-    expect(api.handle).not.toHaveBeenCalled()
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-request', user: true } })
+    expect((result as { error: { message: string } }).error.message).toMatch(/limit/)
+    expect(farm.list).not.toHaveBeenCalled()
+    expect(farm.poolInfo).not.toHaveBeenCalled()
   })
 
   it('refuses everything once the window is gone', async () => {
