@@ -37,6 +37,8 @@ export function createApiHandlers(farm: Farm): { handle(channel: ApiChannel, raw
     'jobs.pause': ({ jobId }) => (farm.pause(jobId), ok),
     'jobs.resume': ({ jobId }) => (farm.resume(jobId), ok),
     'jobs.cancel': ({ jobId }) => (farm.cancel(jobId), ok),
+    'jobs.interrupt': async ({ jobId }) => (await farm.interrupt(jobId), ok),
+    'jobs.priority': ({ jobId, priority }) => (farm.setPriority(jobId, priority), ok),
     'jobs.retry': ({ jobId }) => (farm.retry(jobId), ok),
     'jobs.remove': ({ jobId }) => (farm.remove(jobId), ok),
     'jobs.rerun': async ({ jobId }) => ({ jobId: await farm.rerun(jobId) }),
