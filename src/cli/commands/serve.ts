@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { serveFarm } from '../../host/serve-farm'
 import { startWebHost, type WebHost } from '../../host/index'
 import type { ControlClient } from '../../host/control-client'
@@ -26,17 +26,19 @@ export function configureServe(command: Command, cli: CliContext): void {
   command
     .option('--port <n>', 'port to listen on (default: any free port)', nonNegativeInt('--port', 65_535), 0)
     .option('--token <secret>', 'use this token instead of a random one (for scripts; keep it secret)')
+    // Tests serve a stand-in page instead of building the whole window.
+    .addOption(new Option('--renderer-dir <path>').hideHelp())
     .action(
-      commandAction(async (o: { port: number; token?: string }) => {
+      commandAction(async (o: { port: number; token?: string; rendererDir?: string }) => {
         const stop = new Promise<NodeJS.Signals>((resolve) => {
           process.once('SIGINT', () => resolve('SIGINT'))
           process.once('SIGTERM', () => resolve('SIGTERM'))
         })
-        let address = { port: o.port, token: o.token }
+        let address: Address = { port: o.port, token: o.token, rendererDir: o.rendererDir }
         for (let announced = false; ; announced = true) {
           const owner = await findOwner(cli.dbPath)
           const served = owner ? await serveAttached(owner, address) : await serveOwned(cli.dbPath, address)
-          address = { port: served.host.port, token: served.host.token }
+          address = { ...address, port: served.host.port, token: served.host.token }
           if (!announced) {
             process.stdout.write(
               `Task Farm is serving the farm at ${served.host.url}\n${owner ? '(through the farm that already runs on this history)\n' : ''}` +
@@ -57,13 +59,15 @@ export function configureServe(command: Command, cli: CliContext): void {
     )
 }
 
-async function serveOwned(dbPath: string, address: { port: number; token?: string }): Promise<Served> {
+type Address = { port: number; token?: string; rendererDir?: string }
+
+async function serveOwned(dbPath: string, address: Address): Promise<Served> {
   const served = await serveFarm({ dbPath, ...address }).catch(portInUse(address.port))
   return { host: served.host, close: () => served.close(), gone: new Promise(() => {}) }
 }
 
 /** The window over another process's farm: the web host's calls and events go through the control client. */
-async function serveAttached(owner: ControlClient, address: { port: number; token?: string }): Promise<Served> {
+async function serveAttached(owner: ControlClient, address: Address): Promise<Served> {
   const events: FarmEventSource = { on: (event, listener) => owner.on(event, listener) }
   const host = await startWebHost({ api: owner, events, ...address }).catch(portInUse(address.port))
   const gone = new Promise<void>((resolve) => owner.onGone(resolve))
