@@ -103,3 +103,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 }
 
 export { serveFarm, type ServeFarmOptions, type ServedFarm } from './serve-farm'
+export { ControlClient, FarmGoneError } from './control-client'
+export { findOwner } from './find-owner'
+export { listenForClients } from './farm-endpoint'
