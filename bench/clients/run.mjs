@@ -50,7 +50,7 @@ try {
   const idleLag = await lag('report')
   await lag('reset')
   let started = process.hrtime.bigint()
-  const submitted = await all(clients, () => cli('probe', '--count', '200', '--sleep-ms', '2', '--detach'))
+  const submitted = await all(clients, () => cli('probe', '--count', '500', '--sleep-ms', '5', '--detach'))
   const submitTime = seconds(started)
   const ids = submitted.map((r) => Number(r.out.trim()))
   const failedSubmits = submitted.filter((r) => r.code !== 0)

@@ -72,13 +72,19 @@ export async function startServe(db: string, dir: string): Promise<Served> {
 }
 
 /** The window's connection to a served farm: every event it receives, kept for the test to look at. */
-export async function watchWindow(served: Served): Promise<{ events: { event: string; payload: any }[]; close(): void }> {
+/** What the tests look at in an event's payload (a job summary or a pool). */
+export interface SeenEvent {
+  event: string
+  payload: { id?: number; name?: string; size?: number }
+}
+
+export async function watchWindow(served: Served): Promise<{ events: SeenEvent[]; close(): void }> {
   const origin = `http://127.0.0.1:${served.port}`
   const ws = new WebSocket(`ws://127.0.0.1:${served.port}/api?token=${served.token}`, { origin })
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
-  const events: { event: string; payload: any }[] = []
+  const events: SeenEvent[] = []
   ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { type: string; event: string; payload: unknown }
+    const message = JSON.parse(String(data)) as SeenEvent & { type: string }
     if (message.type === 'event') events.push(message)
   })
   return { events, close: () => ws.terminate() }
