@@ -3,7 +3,7 @@ import { serveFarm } from '../../host/serve-farm'
 import { startWebHost, type WebHost } from '../../host/index'
 import type { ControlClient } from '../../host/control-client'
 import type { FarmEventSource } from '../../host/farm-event-feed'
-import { UserError } from '../../shared/user-error'
+import { isUserError, UserError } from '../../shared/user-error'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { findOwner } from '../../host/find-owner'
@@ -37,7 +37,8 @@ export function configureServe(command: Command, cli: CliContext): void {
         let address: Address = { port: o.port, token: o.token, rendererDir: o.rendererDir }
         for (let announced = false; ; announced = true) {
           const owner = await findOwner(cli.dbPath)
-          const served = owner ? await serveAttached(owner, address) : await serveOwned(cli.dbPath, address)
+          const served = owner ? await serveAttached(owner, address) : await serveOwned(cli.dbPath, address, announced)
+          if (!served) continue
           address = { ...address, port: served.host.port, token: served.host.token }
           if (!announced) {
             process.stdout.write(
@@ -61,8 +62,13 @@ export function configureServe(command: Command, cli: CliContext): void {
 
 type Address = { port: number; token?: string; rendererDir?: string }
 
-async function serveOwned(dbPath: string, address: Address): Promise<Served> {
-  const served = await serveFarm({ dbPath, ...address }).catch(portInUse(address.port))
+/** Null when another process took the history first while this one was taking over: attach to it. */
+async function serveOwned(dbPath: string, address: Address, takingOver: boolean): Promise<Served | null> {
+  const served = await serveFarm({ dbPath, ...address }).catch((error: NodeJS.ErrnoException) => {
+    if (takingOver && isUserError(error) && error.code === 'farm-busy') return null
+    return portInUse(address.port)(error)
+  })
+  if (!served) return null
   return { host: served.host, close: () => served.close(), gone: new Promise(() => {}) }
 }
 
