@@ -7,8 +7,10 @@ import { controlEndpointFor } from '../../src/host/control-endpoint'
 import { ControlClient, FarmGoneError } from '../../src/host/control-client'
 import { startControlServer, type ControlServer } from '../../src/host/control-server'
 import { findOwner } from '../../src/host/find-owner'
+import { openOrAttachFarm } from '../../src/host/open-or-attach'
 import { UserError } from '../../src/shared/user-error'
-import { tempDir } from '../support/test-farm'
+import { openTestFarm, tempDir } from '../support/test-farm'
+import { readFileSync } from 'node:fs'
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
@@ -117,5 +119,18 @@ describe('the control endpoint', () => {
     cleanups.push(() => server.close())
     const client = await ControlClient.connect(endpoint)
     client.close()
+  })
+
+  it('openOrAttachFarm owns a history no one runs, and records its endpoint with the lock', async () => {
+    const dir = tempDir('tf-control-')
+    cleanups.push(() => dir.remove())
+    const db = join(dir.path, 'history.sqlite')
+    const opened = await openOrAttachFarm(db, () => openTestFarm({}, dir).farm)
+    if (!opened.owner) throw new Error('expected to own the history')
+    cleanups.push(() => opened.endpoint.close(), () => opened.farm.shutdown('now'))
+    expect(JSON.parse(readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({ pid: process.pid, endpoint: opened.endpoint.endpoint })
+    const client = await ControlClient.connect(opened.endpoint.endpoint)
+    cleanups.push(() => client.close())
+    await expect(client.call('jobs.list', {})).resolves.toEqual({ jobs: [], total: 0 })
   })
 })
