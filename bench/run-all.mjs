@@ -11,6 +11,7 @@ const benches = {
   copy: 'copy/run.mjs',
   ui: 'ui/measure-ui.mjs',
   clients: 'clients/run.mjs',
+  startup: 'clients/startup.mjs',
 }
 const wanted = process.argv.slice(2)
 const unknown = wanted.filter((name) => !(name in benches))
