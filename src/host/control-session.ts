@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net'
-import { apiChannelNames, type ApiChannel } from '../shared/api'
+import { apiChannelNames, type ApiChannel, type ApiEvent } from '../shared/api'
 import { controlMaxFrameBytes, type ControlFromOwner } from '../shared/control-wire'
 import { toErrorInfo, UserError } from '../shared/user-error'
 import { feedFarmEvents, type FarmEventSource, type FarmEventFeed } from './farm-event-feed'
@@ -9,6 +9,18 @@ import type { ApiHandlers } from './socket-session'
 /** A client that reads nothing while this much waits to be sent to it is dropped, not buffered forever. */
 const maxUnsent = 64 * 1024 * 1024
 const channels = new Set<string>(apiChannelNames)
+
+// Every client gets the same event object from the farm: it is turned into JSON once, not once per client.
+const encodedEvents = new Map<ApiEvent, WeakMap<object, string>>()
+function encodeEvent(event: ApiEvent, payload: unknown): string {
+  const encode = (): string => `${JSON.stringify({ type: 'event', event, payload } satisfies ControlFromOwner)}\n`
+  if (typeof payload !== 'object' || payload === null) return encode()
+  let cache = encodedEvents.get(event)
+  if (!cache) encodedEvents.set(event, (cache = new WeakMap()))
+  let line = cache.get(payload)
+  if (line === undefined) cache.set(payload, (line = encode()))
+  return line
+}
 
 export interface ControlSession {
   /** Sends what is pending, then ends the connection. */
@@ -32,7 +44,11 @@ export function runControlSession(socket: Socket, api: ApiHandlers, events: Farm
     send({ type: 'refused', message })
     close()
   }
-  const feed: FarmEventFeed = feedFarmEvents(events, (event, payload) => send({ type: 'event', event, payload }))
+  const feed: FarmEventFeed = feedFarmEvents(events, (event, payload) => {
+    if (!open) return
+    socket.write(encodeEvent(event, payload))
+    if (socket.writableLength > maxUnsent) close()
+  })
   const close = (): void => {
     if (!open) return
     open = false
