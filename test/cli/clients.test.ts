@@ -92,6 +92,22 @@ describe('the CLI as a client of a served farm', () => {
     expect(job(db, 1)).toEqual({ state: 'completed', done: 1500 })
   })
 
+  it('Ctrl-C twice on an attached CLI stops waiting at once; the job is left to the farm', async () => {
+    const { dir, db } = workspace()
+    await serve(db, dir)
+    // A hung item keeps the interrupt waiting for the grace period, so the second Ctrl-C comes first.
+    const attached = startCli(db, ['probe', '--count', '1000', '--sleep-ms', '5', '--hang-on', '20'])
+    await until(() => existsSync(db) && job(db, 1).done > 20, 'progress in the history', 30_000)
+    attached.kill('SIGINT')
+    await until(() => /Stopping/.test(attached.stdoutText()), 'the first Ctrl-C to be taken')
+    attached.kill('SIGINT')
+    const result = await attached.result
+    expect([result.code, result.out]).toEqual([130, expect.stringMatching(/Stopped waiting; job 1 keeps its state/)])
+    const waited = await cli(db, ['wait', '1'])
+    expect(waited.code).toBe(130)
+    expect(job(db, 1).state).toBe('interrupted')
+  })
+
   it('kill -9 of the owner: the attached client says so in one sentence (exit 1), and the next command runs the farm itself', async () => {
     const { dir, db } = workspace()
     const served = await serve(db, dir)

@@ -16,9 +16,11 @@ export function cli(db: string, args: string[], timeoutMs = 60_000): Promise<Cli
   return finished(child, timeoutMs)
 }
 
-export function startCli(db: string, args: string[]): ChildProcess & { result: Promise<CliResult> } {
+export function startCli(db: string, args: string[]): ChildProcess & { result: Promise<CliResult>; stdoutText(): string } {
   const child = spawn(process.execPath, [cliEntry, '--db', db, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  return Object.assign(child, { result: finished(child, 120_000) })
+  let text = ''
+  child.stdout!.on('data', (d) => (text += d))
+  return Object.assign(child, { result: finished(child, 120_000), stdoutText: () => text })
 }
 
 function finished(child: ChildProcess, timeoutMs: number): Promise<CliResult> {
