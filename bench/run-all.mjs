@@ -10,6 +10,8 @@ const benches = {
   urls: 'urls/run.mjs',
   copy: 'copy/run.mjs',
   ui: 'ui/measure-ui.mjs',
+  clients: 'clients/run.mjs',
+  startup: 'clients/startup.mjs',
 }
 const wanted = process.argv.slice(2)
 const unknown = wanted.filter((name) => !(name in benches))

@@ -64,6 +64,7 @@ export class FarmPools {
       closed: pool.closed || pool.stopped,
       maxRunningJobs: pool.config.maxRunningJobs,
       maxTasksPerWorker: pool.config.maxTasksPerWorker,
+      tasksPerWorker: pool.config.tasksPerWorker,
       runningJobs: this.d.scheduler.runningCount(pool.name),
       queuedJobs: this.d.scheduler.queuedCount(pool.name),
       workers: pool.workerInfo().map((w) => {

@@ -160,6 +160,42 @@ export class Farm {
     this.dirtyJobs.add(jobId)
   }
 
+  /**
+   * Stops one job as `interrupted`, as a stopping farm does to all of them (a client's Ctrl-C):
+   * its workers abort their items, which stay pending; `resume` goes on from there.
+   */
+  async interrupt(jobId: number): Promise<void> {
+    const run = this.scheduler.runs.get(jobId)
+    if (!run) {
+      const row = this.row(jobId)
+      if (row.state === 'queued') {
+        this.scheduler.dequeue(jobId)
+        this.store.setState(jobId, 'interrupted', Date.now(), 'interrupted before it started')
+        this.dirtyJobs.add(jobId)
+        return
+      }
+      throw new UserError(`Job ${jobId} is ${row.state}: only an active job can be interrupted.`, 'bad-state')
+    }
+    if (run.stopping) return
+    run.stopping = 'interrupt'
+    await this.scheduler.abortTasks(run)
+    this.writer.flush()
+    this.scheduler.runs.delete(jobId)
+    this.store.recount(jobId)
+    this.store.setState(jobId, 'interrupted', Date.now(), 'interrupted by the user')
+    this.dirtyJobs.add(jobId)
+    this.scheduler.admit()
+    this.scheduler.dispatch(run.pool)
+  }
+
+  /** A new priority; a queued job moves in its pool's queue at once. */
+  setPriority(jobId: number, priority: number): void {
+    const row = this.row(jobId)
+    this.store.setPriority(jobId, priority)
+    if (this.scheduler.dequeue(jobId)) this.scheduler.enqueue(jobId, kindTraits[row.kind as JobSpec['kind']].pool, priority)
+    this.dirtyJobs.add(jobId)
+  }
+
   remove(jobId: number): void {
     if (this.scheduler.runs.has(jobId)) throw new UserError(`Job ${jobId} is active: cancel it before removing it.`, 'bad-state')
     this.row(jobId)

@@ -144,3 +144,7 @@ function parseRequestUrl(request: IncomingMessage): URL | null {
 }
 
 export { serveFarm, type ServeFarmOptions, type ServedFarm } from './serve-farm'
+export { ControlClient, FarmGoneError } from './control-client'
+export { findOwner } from './find-owner'
+export { listenForClients } from './farm-endpoint'
+export { openOrAttachFarm, type OwnedOrAttached } from './open-or-attach'

@@ -67,6 +67,10 @@ export const apiChannels = {
   'jobs.pause': { request: jobRef, response: ok },
   'jobs.resume': { request: jobRef, response: ok },
   'jobs.cancel': { request: jobRef, response: ok },
+  /** Stop a running job as `interrupted` (a client's Ctrl-C): the farm goes on, `jobs.resume` finishes it. */
+  'jobs.interrupt': { request: jobRef, response: ok },
+  /** Higher runs first among queued jobs of the same pool. */
+  'jobs.priority': { request: jobRef.extend({ priority: jobOptionsSchema.shape.priority }), response: ok },
   /** Re-run only the failed items of a finished job. */
   'jobs.retry': { request: jobRef, response: ok },
   /** Forget a finished job and its items and logs. */

@@ -82,6 +82,7 @@ describe('farm events reach the stores', () => {
       closed: false,
       maxRunningJobs: 3,
       maxTasksPerWorker: 0,
+      tasksPerWorker: 1,
       runningJobs: 0,
       queuedJobs: 0,
       workers: [],

@@ -124,6 +124,10 @@ export class JobStore extends JobQueries {
     })()
   }
 
+  setPriority(id: number, priority: number): void {
+    this.db.prepare('UPDATE jobs SET priority = ? WHERE id = ?').run(priority, id)
+  }
+
   /** Records a state change with its moment in the timeline; `extra` sets the matching columns. */
   setState(
     id: number,

@@ -26,6 +26,7 @@ const pool: PoolInfo = {
   closed: false,
   maxRunningJobs: 1,
   maxTasksPerWorker: 0,
+  tasksPerWorker: 1,
   runningJobs: 1,
   queuedJobs: 0,
   workers: [worker(1, 100), worker(2, 200), worker(3, null)],
