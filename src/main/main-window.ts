@@ -32,8 +32,16 @@ export function lockDownSessions(): void {
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
     callback(isPermissionGranted({ permission, ...details }, appEntryUrl)),
   )
-  session.defaultSession.setPermissionCheckHandler((_contents, permission, _origin, details) =>
-    isPermissionGranted({ permission, ...details }, appEntryUrl),
+  session.defaultSession.setPermissionCheckHandler((contents, permission, _origin, details) =>
+    // A check may come without the frame's URL; the main frame's is then its contents' URL.
+    isPermissionGranted(
+      {
+        permission,
+        ...details,
+        requestingUrl: details.requestingUrl ?? (details.isMainFrame ? contents?.getURL() : undefined),
+      },
+      appEntryUrl,
+    ),
   )
 }
 

@@ -41,6 +41,7 @@ export class WebContentsMock extends EventEmitter {
   readonly setWindowOpenHandler = vi.fn()
   readonly isDestroyed = vi.fn(() => false)
   readonly isLoading = vi.fn(() => false)
+  readonly getURL = vi.fn(() => this.mainFrame.url)
 
   constructor(url = 'file:///app/out/renderer/index.html') {
     super()

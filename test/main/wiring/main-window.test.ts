@@ -28,6 +28,11 @@ describe('the window and its session', () => {
     expect(check(null, 'clipboard-sanitized-write', 'file://', ours)).toBe(true)
     expect(check(null, 'clipboard-sanitized-write', 'file://', { ...ours, isMainFrame: false })).toBe(false)
     expect(check(null, 'notifications', 'file://', ours)).toBe(false)
+    // A check without the frame's URL is judged by what its contents show.
+    const showing = (url: string) => Object.assign(new WebContentsMock(), { getURL: () => url })
+    expect(check(showing(page), 'clipboard-sanitized-write', 'file://', { isMainFrame: true })).toBe(true)
+    expect(check(showing('https://example.org/'), 'clipboard-sanitized-write', '', { isMainFrame: true })).toBe(false)
+    expect(check(showing(page), 'clipboard-sanitized-write', 'file://', { isMainFrame: false })).toBe(false)
     const answers: boolean[] = []
     request(null, 'clipboard-sanitized-write', (granted: boolean) => answers.push(granted), ours)
     request(null, 'clipboard-read', (granted: boolean) => answers.push(granted), ours)
