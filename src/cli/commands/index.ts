@@ -9,6 +9,8 @@ import { registerRunAgainCommands } from './run-again'
 import { registerServeCommand } from './serve'
 import { registerExportCommand } from './export'
 import { registerUrlsCommand } from './urls'
+import { registerRunCommand } from './run'
+import { registerMapCommand } from './map'
 
 /** Every command of `task-farm`. Job kinds add theirs here. */
 export function registerCommands(program: Command, cli: CliContext, exit: (code: number) => void): void {
@@ -19,6 +21,8 @@ export function registerCommands(program: Command, cli: CliContext, exit: (code:
   registerProbeCommand(program, cli, exit)
   registerCopyCommand(program, cli, exit)
   registerUrlsCommand(program, cli, exit)
+  registerRunCommand(program, cli, exit)
+  registerMapCommand(program, cli, exit)
   registerExportCommand(program, cli)
   registerServeCommand(program, cli, exit)
 }
