@@ -40,7 +40,8 @@ function storable(value: unknown): CallOutcome {
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
-    const stack = error.stack ?? ''
+    // The version query that makes an edited module load anew means nothing to the reader.
+    const stack = (error.stack ?? '').replace(/\?v=[\d.-]+/g, '')
     // A stack starts with the message: keep one copy.
     const body = stack.startsWith(`${error.name}: ${error.message}`) ? stack : `${error.name}: ${error.message}\n${stack}`
     return body.length > STACK_LIMIT ? `${body.slice(0, STACK_LIMIT)}…` : body
