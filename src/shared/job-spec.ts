@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { commandSpecSchema } from './kinds/command'
+import { quoteWords } from './kinds/command-line'
 import { copySpecSchema } from './kinds/copy'
 import { moduleSpecSchema } from './kinds/module'
 import { probeSpecSchema } from './kinds/probe'
@@ -65,7 +66,7 @@ export function jobTitle(spec: JobSpec): string {
     case 'probe':
       return `Probe ×${spec.count}`
     case 'command':
-      return `Run ${spec.command.join(' ')}`.slice(0, 200)
+      return `Run ${spec.shell ? spec.command.join(' ') : quoteWords(spec.command)}`.slice(0, 200)
     case 'module':
       return `Map ${spec.module}`
   }

@@ -61,7 +61,10 @@ export function quoteForShell(text: string, flavour: ShellFlavour): string {
 /** The command line for one input as a person reads it (the preview, the log). */
 export function displayLine(command: readonly string[], input: string, seq: number, shell: boolean, flavour: ShellFlavour = 'posix'): string {
   if (shell) return shellLineFor(command, input, seq, flavour)
-  return argvFor(command, input, seq, flavour === 'cmd')
-    .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : quoteForShell(word, 'posix')))
-    .join(' ')
+  return quoteWords(argvFor(command, input, seq, flavour === 'cmd'))
+}
+
+/** Words as one line a person can read (and paste into sh): words with spaces or quotes are quoted. */
+export function quoteWords(words: readonly string[]): string {
+  return words.map((word) => (/^[\w@%+=:,./{}#-]+$/.test(word) ? word : quoteForShell(word, 'posix'))).join(' ')
 }

@@ -29,7 +29,7 @@ const envName = /^[A-Za-z_][A-Za-z0-9_]*$/
 export const commandSpecSchema = z.object({
   kind: z.literal('command'),
   /** The command and its arguments; replacement strings (`{}` `{.}` `{/}` `{//}` `{/.}` `{#}`) take each input. */
-  command: z.array(z.string()).min(1, 'Give a command to run.').refine((argv) => argv[0]!.trim() !== '', 'The command is empty.'),
+  command: z.array(z.string()).min(1, 'Give a command to run.').refine((argv) => argv.length === 0 || argv[0]!.trim() !== '', 'The command is empty.'),
   input: jobInputSchema,
   /** Processes running at once for the whole job. */
   jobs: z.number().int().min(1, 'Run at least one process at a time.').max(1024).default(2),
