@@ -28,7 +28,8 @@ function timed(command, args, options = {}) {
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${r.stderr}`)
   return wall
 }
-const taskFarm = (...args) => timed(process.execPath, [join(root, 'out/node/cli.js'), '--db', join(dir, `h${jobDb++}.sqlite`), ...args])
+const taskFarm = (...args) =>
+  timed(process.execPath, [join(root, 'out/node/cli.js'), '--db', join(dir, `h${jobDb++}.sqlite`), ...args])
 const available = (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0
 
 const contests = [
@@ -59,7 +60,9 @@ try {
     const ours = median(times[0])
     entrants.forEach(([name], i) => console.log(`  ${name.padEnd(26)} ${median(times[i]).toFixed(2).padStart(8)} s`))
     for (let i = 1; i < entrants.length; i++) {
-      console.log(`  task-farm ÷ ${entrants[i][0]}: ${(median(times[i]) / ours).toFixed(2)}× (above 1×: Task Farm is faster)`)
+      console.log(
+        `  task-farm ÷ ${entrants[i][0]}: ${(median(times[i]) / ours).toFixed(2)}× (above 1×: Task Farm is faster)`,
+      )
     }
   }
 } finally {

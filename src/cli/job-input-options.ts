@@ -18,7 +18,11 @@ export interface InputOptions {
  */
 export async function jobInputFrom(o: InputOptions, listed: string[] | null, dbPath: string): Promise<JobInput> {
   const given = [listed !== null, o.input !== undefined, o.files !== undefined].filter(Boolean).length
-  if (given === 0) throw new UserError('Give the inputs: --input FILE, --input - (standard input), --files DIR, or ::: a b c.', 'no-input')
+  if (given === 0)
+    throw new UserError(
+      'Give the inputs: --input FILE, --input - (standard input), --files DIR, or ::: a b c.',
+      'no-input',
+    )
   if (given > 1) throw new UserError('Give the inputs one way only: --input, --files or :::.', 'bad-input')
   if (o.glob !== undefined && o.files === undefined) throw new UserError('--glob needs --files DIR.', 'bad-input')
   if (listed !== null) {

@@ -10,7 +10,11 @@ const PAGE = 2000
  * beside the running farm. With `keepOrder` a unit is shown only once every unit before it has
  * finished (GNU parallel's `--keep-order`); otherwise in the order they finish, roughly.
  */
-export function followUnits(cli: CliContext, keepOrder: boolean, show: (item: ItemRow) => void): { start(jobId: number): void; stop(): void } {
+export function followUnits(
+  cli: CliContext,
+  keepOrder: boolean,
+  show: (item: ItemRow) => void,
+): { start(jobId: number): void; stop(): void } {
   let timer: NodeJS.Timeout | null = null
   let jobId = 0
   /** Every unit at or before this id has been shown (or skipped at the end). */
@@ -25,7 +29,7 @@ export function followUnits(cli: CliContext, keepOrder: boolean, show: (item: It
    */
   const poll = (final: boolean): void => {
     let unfinishedSeen = 0
-    for (let after = lowWater; ; ) {
+    for (let after = lowWater; ;) {
       const items = store().itemsAfter(jobId, after, PAGE)
       for (const item of items) {
         const finished = item.state !== 'pending'

@@ -21,7 +21,18 @@ describe('task-farm map', () => {
     })
     writeFileSync(join(dir, 'numbers.txt'), numbers(50).join('\n'))
     const out = join(dir, 'squares.json')
-    const r = await runCli(['--db', db, 'map', join(dir, 'square.mjs'), '--input', join(dir, 'numbers.txt'), '--out', out, '--concurrency', '4'])
+    const r = await runCli([
+      '--db',
+      db,
+      'map',
+      join(dir, 'square.mjs'),
+      '--input',
+      join(dir, 'numbers.txt'),
+      '--out',
+      out,
+      '--concurrency',
+      '4',
+    ])
     expect(r.code).toBe(0)
     const rows = JSON.parse(readFileSync(out, 'utf8')) as { input: string; result: string }[]
     expect(rows.map((row) => row.input)).toEqual(numbers(50))
@@ -53,7 +64,10 @@ describe('task-farm map', () => {
   })
 
   it('fails the job at once, before any input runs, when the module does not load', async () => {
-    const { dir, db } = workspace({ 'broken.mjs': 'export default (n) => n *\n', 'nothing.mjs': 'export const x = 1\n' })
+    const { dir, db } = workspace({
+      'broken.mjs': 'export default (n) => n *\n',
+      'nothing.mjs': 'export const x = 1\n',
+    })
     const r = await runCli(['--db', db, 'map', join(dir, 'broken.mjs'), ':::', '1', '2'])
     expect(r.code).toBe(2)
     expect(r.out + r.err).toMatch(/The module .*broken\.mjs could not be loaded: .*Unexpected/)
@@ -66,8 +80,21 @@ describe('task-farm map', () => {
   })
 
   it('stops a function that never settles within the grace period when the run is interrupted', async () => {
-    const { dir, db } = workspace({ 'forever.mjs': `export default (n, { log }) => { log('waiting', n); return new Promise(() => {}) }\n` })
-    const { child, done } = startCli(['--db', db, 'map', join(dir, 'forever.mjs'), '--json', '--concurrency', '2', ':::', '1', '2'])
+    const { dir, db } = workspace({
+      'forever.mjs': `export default (n, { log }) => { log('waiting', n); return new Promise(() => {}) }\n`,
+    })
+    const { child, done } = startCli([
+      '--db',
+      db,
+      'map',
+      join(dir, 'forever.mjs'),
+      '--json',
+      '--concurrency',
+      '2',
+      ':::',
+      '1',
+      '2',
+    ])
     let out = ''
     child.stdout!.on('data', (chunk) => (out += chunk))
     await until(() => /waiting/.test(out), 'the calls to start')

@@ -14,8 +14,10 @@ function workspace(): { dir: string; db: string } {
   return { dir: dir.path, db: join(dir.path, 'history.sqlite') }
 }
 
-const numbers = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => String(from + i))
-const lines = (path: string): string[] => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [])
+const numbers = (from: number, to: number): string[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => String(from + i))
+const lines = (path: string): string[] =>
+  existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : []
 
 /** Pids of live processes whose command line holds `text` (Linux /proc). */
 function processesMentioning(text: string): number[] {
@@ -35,7 +37,10 @@ function processesMentioning(text: string): number[] {
 function unitsByState(db: string, jobId: number): Record<string, string[]> {
   const sqlite = new Database(db, { readonly: true })
   try {
-    const rows = sqlite.prepare('SELECT key, state FROM items WHERE job_id = ? ORDER BY id').all(jobId) as { key: string; state: string }[]
+    const rows = sqlite.prepare('SELECT key, state FROM items WHERE job_id = ? ORDER BY id').all(jobId) as {
+      key: string
+      state: string
+    }[]
     const by: Record<string, string[]> = {}
     for (const row of rows) (by[row.state] ??= []).push(row.key)
     return by
@@ -50,7 +55,23 @@ describe('task-farm run', () => {
     const list = join(dir, 'inputs.txt')
     writeFileSync(list, numbers(1, 1000).join('\n'))
     const out = join(dir, 'results.json')
-    const r = await runCli(['--db', db, 'run', '--input', list, '--jobs', '2', '--keep-order', '--json', '--out', out, '--', 'sh', '-c', 'echo {} | sha1sum'])
+    const r = await runCli([
+      '--db',
+      db,
+      'run',
+      '--input',
+      list,
+      '--jobs',
+      '2',
+      '--keep-order',
+      '--json',
+      '--out',
+      out,
+      '--',
+      'sh',
+      '-c',
+      'echo {} | sha1sum',
+    ])
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     const sha1 = (n: string): string => `${createHash('sha1').update(`${n}\n`).digest('hex')}  -\n`
@@ -65,7 +86,20 @@ describe('task-farm run', () => {
 
   it('records the exit code and stderr of a failing command, and exits 1', async () => {
     const { db, dir } = workspace()
-    const again = await runCli(['--db', db, 'run', '--out', join(dir, 'fail.json'), '--', 'sh', '-c', 'echo "bad {}" >&2; exit {}', ':::', '0', '3'])
+    const again = await runCli([
+      '--db',
+      db,
+      'run',
+      '--out',
+      join(dir, 'fail.json'),
+      '--',
+      'sh',
+      '-c',
+      'echo "bad {}" >&2; exit {}',
+      ':::',
+      '0',
+      '3',
+    ])
     expect(again.code).toBe(1)
     const rows = JSON.parse(readFileSync(join(dir, 'fail.json'), 'utf8')) as Record<string, unknown>[]
     expect(rows[0]).toMatchObject({ input: '0', state: 'done', exit_code: 0, stderr: 'bad 0\n' })
@@ -93,7 +127,19 @@ describe('task-farm run', () => {
   it('after kill -9 of the CLI, resume runs only the unfinished inputs', async () => {
     const { dir, db } = workspace()
     const counter = join(dir, 'counter')
-    const { child, done } = startCli(['--db', db, 'run', '--jobs', '2', '--', 'sh', '-c', `sleep 0.1; echo {} >> ${counter}`, ':::', ...numbers(1, 40)])
+    const { child, done } = startCli([
+      '--db',
+      db,
+      'run',
+      '--jobs',
+      '2',
+      '--',
+      'sh',
+      '-c',
+      `sleep 0.1; echo {} >> ${counter}`,
+      ':::',
+      ...numbers(1, 40),
+    ])
     await until(() => lines(counter).length >= 8, 'some inputs to run')
     child.kill('SIGKILL')
     await done
@@ -110,7 +156,21 @@ describe('task-farm run', () => {
 
   it('--halt soon,fail=3 stops the job after three failures', async () => {
     const { db } = workspace()
-    const r = await runCli(['--db', db, 'run', '--jobs', '1', '--halt', 'soon,fail=3', '--', 'sh', '-c', 'exit 1', ':::', ...numbers(1, 60)])
+    const r = await runCli([
+      '--db',
+      db,
+      'run',
+      '--jobs',
+      '1',
+      '--halt',
+      'soon,fail=3',
+      '--',
+      'sh',
+      '-c',
+      'exit 1',
+      ':::',
+      ...numbers(1, 60),
+    ])
     expect(r.code).toBe(1)
     expect(r.out + r.err).toMatch(/halted after \d+ failed units \(--halt soon,fail=3\)/)
     const units = unitsByState(db, 1)
@@ -120,14 +180,40 @@ describe('task-farm run', () => {
 
   it('reads inputs from standard input and from a folder with a glob', async () => {
     const { dir, db } = workspace()
-    const piped = await runCli(['--db', db, 'run', '--input', '-', '--json', '--keep-order', '--', 'echo', 'got'], 'a b\nc\n')
-    expect(jsonLines(piped.out).filter((e) => e.event === 'unit').map((u) => u.stdout)).toEqual(['got a b\n', 'got c\n'])
+    const piped = await runCli(
+      ['--db', db, 'run', '--input', '-', '--json', '--keep-order', '--', 'echo', 'got'],
+      'a b\nc\n',
+    )
+    expect(
+      jsonLines(piped.out)
+        .filter((e) => e.event === 'unit')
+        .map((u) => u.stdout),
+    ).toEqual(['got a b\n', 'got c\n'])
     for (const name of ['x.jpg', 'y.txt', 'sub/z.jpg']) {
       const path = join(dir, 'photos', name)
-      await import('node:fs/promises').then((fs) => fs.mkdir(join(path, '..'), { recursive: true }).then(() => fs.writeFile(path, '')))
+      await import('node:fs/promises').then((fs) =>
+        fs.mkdir(join(path, '..'), { recursive: true }).then(() => fs.writeFile(path, '')),
+      )
     }
-    const files = await runCli(['--db', db, 'run', '--files', join(dir, 'photos'), '--glob', '*.jpg', '--json', '--keep-order', '--', 'echo', '{/.}'])
-    expect(jsonLines(files.out).filter((e) => e.event === 'unit').map((u) => u.stdout)).toEqual(['z\n', 'x\n'])
+    const files = await runCli([
+      '--db',
+      db,
+      'run',
+      '--files',
+      join(dir, 'photos'),
+      '--glob',
+      '*.jpg',
+      '--json',
+      '--keep-order',
+      '--',
+      'echo',
+      '{/.}',
+    ])
+    expect(
+      jsonLines(files.out)
+        .filter((e) => e.event === 'unit')
+        .map((u) => u.stdout),
+    ).toEqual(['z\n', 'x\n'])
   })
 
   it('refuses bad options with one clear line and exit 2', async () => {

@@ -35,7 +35,10 @@ describe.skipIf(!existsSync(chromiumPath))('a command job made in the window', {
 
   it('previews and confirms the command lines, runs them to 100 %, and opens a unit’s output', async () => {
     await page.click('[data-testid=new-command]')
-    await page.fill('[data-testid=command-line] input', `sh -c 'echo "hello $1"; echo "note $1" >&2; [ "$1" != c ]' sh {}`)
+    await page.fill(
+      '[data-testid=command-line] input',
+      `sh -c 'echo "hello $1"; echo "note $1" >&2; [ "$1" != c ]' sh {}`,
+    )
     await page.fill('[data-testid=command-inputs] textarea', 'a\nb b\nc\nd')
     const preview = page.locator('[data-testid=command-preview] code')
     await preview.nth(2).waitFor()

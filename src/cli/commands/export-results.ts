@@ -13,7 +13,12 @@ export function exportOption(value: string): string {
 }
 
 /** Writes the results of the job a command ran, even when some units failed. */
-export async function exportResults(cli: CliContext, jobId: number, out: string, json: boolean | undefined): Promise<void> {
+export async function exportResults(
+  cli: CliContext,
+  jobId: number,
+  out: string,
+  json: boolean | undefined,
+): Promise<void> {
   const store = cli.openReadOnly()
   try {
     const written = await exportJob(store, jobId, exportFormat(out), out)

@@ -29,13 +29,19 @@ export function registerMapCommand(program: Command, cli: CliContext, exit: (cod
     .argument('<module>', 'the module whose default export is (input, context) => result')
     .argument('[inputs...]', 'inputs after :::')
     .option('--input <file>', 'one input per line; - reads standard input')
-    .option('--concurrency <n>', 'calls in flight at once in each worker (for async functions)', positiveInt('--concurrency', 1000), 1)
+    .option(
+      '--concurrency <n>',
+      'calls in flight at once in each worker (for async functions)',
+      positiveInt('--concurrency', 1000),
+      1,
+    )
     .option('--workers <n>', 'worker processes of the cpu pool', positiveInt('--workers', 64))
     .option('--out <file>', 'write the results to results.csv or results.json when the job ends', exportOption)
     .option('--json', 'one JSON line per finished input (and the job events)')
     .addHelpText('after', help)
     .action(async (module: string, words: string[], o) => {
-      if (words.length > 0 && words[0] !== ':::') program.error(`task-farm: unexpected "${words[0]}"; list inputs after :::.`, { exitCode: 2 })
+      if (words.length > 0 && words[0] !== ':::')
+        program.error(`task-farm: unexpected "${words[0]}"; list inputs after :::.`, { exitCode: 2 })
       const spec: ModuleSpec = moduleSpecSchema.parse({
         kind: 'module',
         module: resolve(module),
@@ -43,16 +49,27 @@ export function registerMapCommand(program: Command, cli: CliContext, exit: (cod
         concurrency: o.concurrency,
       })
       const units = followUnits(cli, true, (item) => {
-        if (o.json) process.stdout.write(`${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, result: item.result, error: item.error })}\n`)
+        if (o.json)
+          process.stdout.write(
+            `${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, result: item.result, error: item.error })}\n`,
+          )
       })
       let jobId = 0
       try {
         const workers = o.workers ?? availableParallelism()
-        const code = await runNewJob(cli, spec, {}, { json: o.json, workers, onCreated: (id) => {
-            jobId = id
-            if (o.json) units.start(id)
+        const code = await runNewJob(
+          cli,
+          spec,
+          {},
+          {
+            json: o.json,
+            workers,
+            onCreated: (id) => {
+              jobId = id
+              if (o.json) units.start(id)
+            },
           },
-        })
+        )
         units.stop()
         if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json)
         exit(code)

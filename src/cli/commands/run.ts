@@ -41,8 +41,16 @@ export function registerRunCommand(program: Command, cli: CliContext, exit: (cod
     .option('--jobs <n>', 'processes at once for the whole job', positiveInt('--jobs', 1024), defaults.jobs)
     .option('--timeout <s>', 'kill a run (its whole process tree) after this many seconds', seconds('--timeout'))
     .option('--retries <n>', 'run a failed input again up to n times', nonNegativeInt('--retries', 100), 0)
-    .option('--deadline <s>', 'stop the job as timed-out after this many seconds (resume runs the rest)', seconds('--deadline'))
-    .option('--halt <rule>', 'soon,fail=N: stop starting runs after N failures; now,fail=N: kill the running ones too', halt)
+    .option(
+      '--deadline <s>',
+      'stop the job as timed-out after this many seconds (resume runs the rest)',
+      seconds('--deadline'),
+    )
+    .option(
+      '--halt <rule>',
+      'soon,fail=N: stop starting runs after N failures; now,fail=N: kill the running ones too',
+      halt,
+    )
     .option('--keep-order', 'show finished units in input order (the export is always in input order)')
     .option('--shell', 'run through the platform shell, inputs quoted for it (see below)')
     .option('--env <K=V>', 'set an environment variable for the command (repeatable)', collect, [])
@@ -72,7 +80,12 @@ export function registerRunCommand(program: Command, cli: CliContext, exit: (cod
       let jobId = 0
       const workers = Math.min(spec.jobs, availableParallelism())
       try {
-        const code = await runNewJob(cli, spec, {}, { json: o.json, workers, onCreated: (id) => units.start((jobId = id)) })
+        const code = await runNewJob(
+          cli,
+          spec,
+          {},
+          { json: o.json, workers, onCreated: (id) => units.start((jobId = id)) },
+        )
         units.stop()
         if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json)
         exit(code)
@@ -108,7 +121,9 @@ function envPairs(pairs: string[]): Record<string, string> {
 
 function printJson(item: ItemRow): void {
   const r = item.result as CommandResult | null
-  process.stdout.write(`${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, ...r, error: item.error })}\n`)
+  process.stdout.write(
+    `${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, ...r, error: item.error })}\n`,
+  )
 }
 
 /** Like GNU parallel's default: each run's output in one piece once it has finished. */

@@ -14,7 +14,11 @@ export const commandHooks: KindHooks<CommandSpec> = {
   /** `--deadline` ends the job as timed-out (resumable); `--halt` ends it as failed after N failed units. */
   stopRule(spec, run) {
     if (spec.deadlineS > 0 && run.elapsedMs !== null && run.elapsedMs >= spec.deadlineS * 1000) {
-      return { state: 'timed-out', reason: `the job passed its deadline of ${spec.deadlineS} s; resume runs the rest`, kill: true }
+      return {
+        state: 'timed-out',
+        reason: `the job passed its deadline of ${spec.deadlineS} s; resume runs the rest`,
+        kill: true,
+      }
     }
     if (spec.halt && run.itemsFailed >= spec.halt.fail) {
       const reason = `halted after ${run.itemsFailed} failed unit${run.itemsFailed === 1 ? '' : 's'} (--halt ${spec.halt.when},fail=${spec.halt.fail})`
@@ -23,7 +27,19 @@ export const commandHooks: KindHooks<CommandSpec> = {
     return null
   },
   exportRows: {
-    columns: ['input', 'state', 'exit_code', 'signal', 'timed_out', 'duration_ms', 'worker', 'attempts', 'stdout', 'stderr', 'error'],
+    columns: [
+      'input',
+      'state',
+      'exit_code',
+      'signal',
+      'timed_out',
+      'duration_ms',
+      'worker',
+      'attempts',
+      'stdout',
+      'stderr',
+      'error',
+    ],
     row(item) {
       const r = item.result as CommandResult | null
       return {

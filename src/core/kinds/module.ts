@@ -10,7 +10,13 @@ export const moduleHooks: KindHooks<ModuleSpec> = {
   async check(spec) {
     const problems = await checkJobInput(spec.input)
     if (!isAbsolute(spec.module)) problems.push(`Give the module as an absolute path (not "${spec.module}").`)
-    else if (!(await access(spec.module, constants.R_OK).then(() => true, () => false))) problems.push(`The module ${spec.module} does not exist or cannot be read.`)
+    else if (
+      !(await access(spec.module, constants.R_OK).then(
+        () => true,
+        () => false,
+      ))
+    )
+      problems.push(`The module ${spec.module} does not exist or cannot be read.`)
     return problems
   },
   exportRows: {

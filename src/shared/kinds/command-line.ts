@@ -36,7 +36,8 @@ export function replacementFor(token: string, input: string, seq: number, window
   }
 }
 
-export const hasReplacement = (command: readonly string[]): boolean => command.some((word) => new RegExp(REPLACEMENT.source).test(word))
+export const hasReplacement = (command: readonly string[]): boolean =>
+  command.some((word) => new RegExp(REPLACEMENT.source).test(word))
 
 /** The argument array for one input, run without a shell; no replacement string → the input is appended. */
 export function argvFor(command: readonly string[], input: string, seq: number, windows = false): string[] {
@@ -49,7 +50,11 @@ export function shellLineFor(command: readonly string[], input: string, seq: num
   const windows = flavour === 'cmd'
   const quote = (text: string): string => quoteForShell(text, flavour)
   if (!hasReplacement(command)) return `${command.join(' ')} ${quote(input)}`
-  return command.join(' ').replace(REPLACEMENT, (token) => (token === '{#}' ? String(seq) : quote(replacementFor(token, input, seq, windows))))
+  return command
+    .join(' ')
+    .replace(REPLACEMENT, (token) =>
+      token === '{#}' ? String(seq) : quote(replacementFor(token, input, seq, windows)),
+    )
 }
 
 /** Quotes a word so the shell passes it on unchanged: single quotes for sh, double quotes for cmd.exe. */
@@ -59,7 +64,13 @@ export function quoteForShell(text: string, flavour: ShellFlavour): string {
 }
 
 /** The command line for one input as a person reads it (the preview, the log). */
-export function displayLine(command: readonly string[], input: string, seq: number, shell: boolean, flavour: ShellFlavour = 'posix'): string {
+export function displayLine(
+  command: readonly string[],
+  input: string,
+  seq: number,
+  shell: boolean,
+  flavour: ShellFlavour = 'posix',
+): string {
   if (shell) return shellLineFor(command, input, seq, flavour)
   return quoteWords(argvFor(command, input, seq, flavour === 'cmd'))
 }

@@ -29,16 +29,27 @@ const envName = /^[A-Za-z_][A-Za-z0-9_]*$/
 export const commandSpecSchema = z.object({
   kind: z.literal('command'),
   /** The command and its arguments; replacement strings (`{}` `{.}` `{/}` `{//}` `{/.}` `{#}`) take each input. */
-  command: z.array(z.string()).min(1, 'Give a command to run.').refine((argv) => argv.length === 0 || argv[0]!.trim() !== '', 'The command is empty.'),
+  command: z
+    .array(z.string())
+    .min(1, 'Give a command to run.')
+    .refine((argv) => argv.length === 0 || argv[0]!.trim() !== '', 'The command is empty.'),
   input: jobInputSchema,
   /** Processes running at once for the whole job. */
   jobs: z.number().int().min(1, 'Run at least one process at a time.').max(1024).default(2),
   /** Seconds one run may take before its process tree is killed (0: no limit). */
-  timeoutS: z.number().min(0).max(7 * 24 * 3600).default(0),
+  timeoutS: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(0),
   /** Extra runs of an input whose run failed or timed out. */
   retries: z.number().int().min(0).max(100).default(0),
   /** Seconds the whole job may run before it stops as `timed-out` (0: no limit); resume runs the rest. */
-  deadlineS: z.number().min(0).max(30 * 24 * 3600).default(0),
+  deadlineS: z
+    .number()
+    .min(0)
+    .max(30 * 24 * 3600)
+    .default(0),
   /** Run through the platform shell, with every input quoted for it. */
   shell: z.boolean().default(false),
   env: z

@@ -34,9 +34,13 @@ export const commandHandler: KindHandler<CommandSpec> = {
       const result = await runOneCommand(spec, { input: item.key, seq, outputFolder }, ctx.signal)
       if (!result) return // Cancelled mid-run: the input stays pending.
       if (succeeded(result)) return ctx.done(item.id, result)
-      const stderr = result.stderr.length > ERROR_STDERR_CHARS ? `…${result.stderr.slice(-ERROR_STDERR_CHARS)}` : result.stderr
+      const stderr =
+        result.stderr.length > ERROR_STDERR_CHARS ? `…${result.stderr.slice(-ERROR_STDERR_CHARS)}` : result.stderr
       const code = result.timedOut ? 'timed-out' : result.signal ? 'signal' : 'exit-code'
-      ctx.failed(item.id, `${failureLine(result)}${stderr.trim() ? `\n${stderr.trimEnd()}` : ''}`, { code, retryable: false })
+      ctx.failed(item.id, `${failureLine(result)}${stderr.trim() ? `\n${stderr.trimEnd()}` : ''}`, {
+        code,
+        retryable: false,
+      })
     })
   },
 }

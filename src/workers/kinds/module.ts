@@ -28,7 +28,8 @@ export const moduleHandler: KindHandler<ModuleSpec> = {
     await runLimited(items, spec.concurrency, ctx.signal, async (item) => {
       const outcome = await callModule(fn, parseInputLine(item.key), {
         signal: ctx.signal,
-        log: (...values) => ctx.log('info', `${item.key}: ${values.map((v) => (typeof v === 'string' ? v : inspect(v))).join(' ')}`),
+        log: (...values) =>
+          ctx.log('info', `${item.key}: ${values.map((v) => (typeof v === 'string' ? v : inspect(v))).join(' ')}`),
         // Shown as the input being worked on; units carry no bytes to count.
         progress: () => ctx.progress(item.id, 0),
       })

@@ -41,7 +41,9 @@ export class OutputCapture {
     let tail = Buffer.concat(this.tail)
     if (tail.length > OUTPUT_EXCERPT_BYTES) tail = tail.subarray(tail.length - OUTPUT_EXCERPT_BYTES)
     const skipped = this.total - this.headBytes - tail.length
-    return skipped > 0 ? `${head}\n[… ${skipped} bytes left out …]\n${tail.toString('utf8')}` : head + tail.toString('utf8')
+    return skipped > 0
+      ? `${head}\n[… ${skipped} bytes left out …]\n${tail.toString('utf8')}`
+      : head + tail.toString('utf8')
   }
 
   close(): Promise<void> {

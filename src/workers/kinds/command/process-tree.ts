@@ -45,7 +45,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 // A worker that is told to stop (or loses its farm) takes its runs with it: no orphans.
 process.once('exit', () => {
   for (const pid of live) {
-    if (windows) spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', detached: true, windowsHide: true })
+    if (windows)
+      spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', detached: true, windowsHide: true })
     else signalGroup(pid, 'SIGKILL')
   }
 })

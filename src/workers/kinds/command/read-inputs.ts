@@ -24,7 +24,10 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
           if (line !== '') yield line
         }
       } catch (error) {
-        throw new UserError(`The input file ${input.path} cannot be read: ${(error as Error).message}`, 'input-unreadable')
+        throw new UserError(
+          `The input file ${input.path} cannot be read: ${(error as Error).message}`,
+          'input-unreadable',
+        )
       } finally {
         lines.close()
       }
@@ -36,7 +39,13 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
       if (!info?.isDirectory()) throw new UserError(`The folder ${dir} does not exist.`, 'input-unreadable')
       // A pattern without a slash matches a name in any folder, as copy's include/exclude do.
       const pattern = input.glob.includes('/') ? input.glob : `**/${input.glob}`
-      const found = await glob(pattern, { cwd: dir, absolute: true, onlyFiles: true, dot: false, followSymbolicLinks: false })
+      const found = await glob(pattern, {
+        cwd: dir,
+        absolute: true,
+        onlyFiles: true,
+        dot: false,
+        followSymbolicLinks: false,
+      })
       found.sort()
       yield* found
       return

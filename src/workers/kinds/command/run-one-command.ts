@@ -19,7 +19,11 @@ export interface RunTarget {
  * Resolves to the last run's record, or null when the job was cancelled mid-run (the input stays
  * pending for a resume).
  */
-export async function runOneCommand(spec: CommandSpec, target: RunTarget, signal: AbortSignal): Promise<CommandResult | null> {
+export async function runOneCommand(
+  spec: CommandSpec,
+  target: RunTarget,
+  signal: AbortSignal,
+): Promise<CommandResult | null> {
   let result: CommandResult | null = null
   for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
     if (signal.aborted) return null
@@ -33,20 +37,37 @@ export const succeeded = (r: CommandResult): boolean => r.exitCode === 0 && !r.t
 
 /** One line saying how a run failed, for the unit's error and the log. */
 export function failureLine(r: CommandResult): string {
-  const how = r.timedOut ? `timed out after ${(r.durationMs / 1000).toFixed(1)} s (process tree killed)` : r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`
+  const how = r.timedOut
+    ? `timed out after ${(r.durationMs / 1000).toFixed(1)} s (process tree killed)`
+    : r.signal
+      ? `killed by ${r.signal}`
+      : `exit code ${r.exitCode}`
   const tries = r.attempts > 1 ? ` after ${r.attempts} tries` : ''
   return `${how}${tries}`
 }
 
-function runOnce(spec: CommandSpec, target: RunTarget, attempt: number, signal: AbortSignal): Promise<CommandResult | null> {
+function runOnce(
+  spec: CommandSpec,
+  target: RunTarget,
+  attempt: number,
+  signal: AbortSignal,
+): Promise<CommandResult | null> {
   const started = performance.now()
   const base = target.outputFolder ? join(target.outputFolder, String(target.seq)) : null
   const stdout = new OutputCapture(base && `${base}.stdout`)
   const stderr = new OutputCapture(base && `${base}.stderr`)
-  const options = { ...treeSpawnOptions, cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] }
+  const options = {
+    ...treeSpawnOptions,
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+  }
   // No shell unless asked: the input is one argument whatever it holds (spaces, quotes, `;`, `$(…)`).
   const child = spec.shell
-    ? spawn(shellLineFor(spec.command, target.input, target.seq, windows ? 'cmd' : 'posix'), { ...options, shell: true })
+    ? spawn(shellLineFor(spec.command, target.input, target.seq, windows ? 'cmd' : 'posix'), {
+        ...options,
+        shell: true,
+      })
     : (() => {
         const [file, ...args] = argvFor(spec.command, target.input, target.seq, windows)
         return spawn(file!, args, options)
@@ -97,7 +118,8 @@ function runOnce(spec: CommandSpec, target: RunTarget, attempt: number, signal: 
 /** A command that cannot start (not found, not executable) is that unit's failure, said plainly. */
 function spawnMessage(spec: CommandSpec, error: NodeJS.ErrnoException): string {
   const what = spec.command[0]
-  if (error.code === 'ENOENT') return `task-farm: ${what}: command not found${spec.cwd ? ` (or the folder ${spec.cwd} does not exist)` : ''}\n`
+  if (error.code === 'ENOENT')
+    return `task-farm: ${what}: command not found${spec.cwd ? ` (or the folder ${spec.cwd} does not exist)` : ''}\n`
   if (error.code === 'EACCES') return `task-farm: ${what}: permission denied\n`
   return `task-farm: ${what}: ${error.message}\n`
 }

@@ -43,8 +43,10 @@ function describe(error: unknown): string {
     // The version query that makes an edited module load anew means nothing to the reader.
     const stack = (error.stack ?? '').replace(/\?v=[\d.-]+/g, '')
     // A stack starts with the message: keep one copy.
-    const body = stack.startsWith(`${error.name}: ${error.message}`) ? stack : `${error.name}: ${error.message}\n${stack}`
+    const body = stack.startsWith(`${error.name}: ${error.message}`)
+      ? stack
+      : `${error.name}: ${error.message}\n${stack}`
     return body.length > STACK_LIMIT ? `${body.slice(0, STACK_LIMIT)}…` : body
   }
-  return `thrown: ${typeof error === 'string' ? error : JSON.stringify(error) ?? String(error)}`.slice(0, STACK_LIMIT)
+  return `thrown: ${typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error))}`.slice(0, STACK_LIMIT)
 }

@@ -22,7 +22,9 @@ export interface TaskFunctionContext {
 export async function moduleUrlFor(path: string): Promise<string> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new UserError(
-      error.code === 'ENOENT' ? `The module ${path} does not exist.` : `The module ${path} cannot be read: ${error.message}`,
+      error.code === 'ENOENT'
+        ? `The module ${path} does not exist.`
+        : `The module ${path} cannot be read: ${error.message}`,
       'module-load',
     )
   })
@@ -60,7 +62,10 @@ async function importDefault(url: string, shownAs: string): Promise<TaskFunction
   // CommonJS `module.exports = fn` arrives as the default export too.
   const fn = module.default
   if (typeof fn !== 'function') {
-    throw new UserError(`The module ${shownAs} has no default export function (export default (input, context) => result).`, 'module-load')
+    throw new UserError(
+      `The module ${shownAs} has no default export function (export default (input, context) => result).`,
+      'module-load',
+    )
   }
   return fn as TaskFunction
 }

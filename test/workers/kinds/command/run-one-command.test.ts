@@ -30,7 +30,15 @@ function alive(pid: number): boolean {
 describe('runOneCommand', () => {
   it('records exit code, output, duration and worker of a run', async () => {
     const r = await run(spec(['sh', '-c', 'echo "out $1"; echo err >&2; exit 3', 'sh', '{}']), 'a b')
-    expect(r).toMatchObject({ exitCode: 3, signal: null, timedOut: false, stdout: 'out a b\n', stderr: 'err\n', worker: process.pid, attempts: 1 })
+    expect(r).toMatchObject({
+      exitCode: 3,
+      signal: null,
+      timedOut: false,
+      stdout: 'out a b\n',
+      stderr: 'err\n',
+      worker: process.pid,
+      attempts: 1,
+    })
     expect(r!.durationMs).toBeGreaterThanOrEqual(0)
   })
 
@@ -55,7 +63,14 @@ describe('runOneCommand', () => {
 
   it('runs through the shell with --shell, env and cwd applied', async () => {
     const dir = workspace()
-    const r = await run(spec(['echo', '$GREETING', '{}', '|', 'tr', 'a-z', 'A-Z', '>', 'out.txt'], { shell: true, env: { GREETING: 'hello' }, cwd: dir }), "it's")
+    const r = await run(
+      spec(['echo', '$GREETING', '{}', '|', 'tr', 'a-z', 'A-Z', '>', 'out.txt'], {
+        shell: true,
+        env: { GREETING: 'hello' },
+        cwd: dir,
+      }),
+      "it's",
+    )
     expect(r!.exitCode).toBe(0)
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe("HELLO IT'S\n")
   })
@@ -87,7 +102,10 @@ describe('runOneCommand', () => {
     const dir = workspace()
     const counter = join(dir, 'tries')
     writeFileSync(counter, '')
-    const r = await run(spec(['sh', '-c', `echo . >> ${counter}; [ $(wc -l < ${counter}) -ge 3 ]`], { retries: 5 }), 'x')
+    const r = await run(
+      spec(['sh', '-c', `echo . >> ${counter}; [ $(wc -l < ${counter}) -ge 3 ]`], { retries: 5 }),
+      'x',
+    )
     expect(r).toMatchObject({ exitCode: 0, attempts: 3 })
   })
 
