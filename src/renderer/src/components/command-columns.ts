@@ -28,7 +28,8 @@ export function stderrOf(row: ItemRow): string {
 
 const byNumber = (f: (row: ItemRow) => number | undefined) => (a: ItemRow, b: ItemRow) => (f(a) ?? -1) - (f(b) ?? -1)
 
-export function commandColumns(): DataTableColumns<ItemRow> {
+/** The input and its state, first in both kinds' tables. */
+function inputAndState(): DataTableColumns<ItemRow> {
   return [
     {
       title: 'Input',
@@ -47,6 +48,12 @@ export function commandColumns(): DataTableColumns<ItemRow> {
       sorter: 'default',
       render: (row) => h('span', { class: `item-state ${row.state}` }, row.state),
     },
+  ]
+}
+
+export function commandColumns(): DataTableColumns<ItemRow> {
+  return [
+    ...inputAndState(),
     {
       title: 'Exit',
       key: 'exit',
@@ -88,23 +95,7 @@ export function commandColumns(): DataTableColumns<ItemRow> {
 
 export function moduleColumns(): DataTableColumns<ItemRow> {
   return [
-    {
-      title: 'Input',
-      key: 'key',
-      width: 260,
-      fixed: 'left',
-      ellipsis: true,
-      sorter: 'default',
-      resizable: true,
-      render: (row) => text(row.key),
-    },
-    {
-      title: 'State',
-      key: 'state',
-      width: 90,
-      sorter: 'default',
-      render: (row) => h('span', { class: `item-state ${row.state}` }, row.state),
-    },
+    ...inputAndState(),
     {
       title: 'Result',
       key: 'result',
