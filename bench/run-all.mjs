@@ -8,6 +8,7 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 const benches = {
   pool: 'pool/run.mjs',
   urls: 'urls/run.mjs',
+  command: 'command/run.mjs',
   copy: 'copy/run.mjs',
   ui: 'ui/measure-ui.mjs',
   clients: 'clients/run.mjs',

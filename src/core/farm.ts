@@ -6,6 +6,8 @@ import { FarmEvents } from './farm-events'
 import { HistoryWriter } from './history-writer'
 import { JobScheduler } from './job-scheduler'
 import { hooksFor } from './kinds'
+import type { StopVerdict } from './kinds/kind-hooks'
+import type { JobRun } from './job-run'
 import { jobDetail, jobSummary } from './job-views'
 import { FarmLock } from './store/farm-lock'
 import { JobStore } from './store/job-store'
@@ -46,6 +48,8 @@ export class Farm {
   private readonly ticker: NodeJS.Timeout
   private closed = false
   private stopping: Promise<void> | null = null
+  /** When jobs created by this farm were created: the clock of their kind's deadline. */
+  private readonly createdAt = new Map<number, number>()
 
   constructor(readonly options: FarmOptions) {
     this.lock = FarmLock.acquire(options.dbPath)
@@ -97,6 +101,7 @@ export class Farm {
     const pool = kindTraits[spec.kind].pool
     const id = this.store.createJob({ kind: spec.kind, title: jobTitle(spec), spec, priority: options.priority, pool, planOnly: options.planOnly }, Date.now())
     this.log(id, 'info', 'core', `created: ${jobTitle(spec)}${options.planOnly ? ' (plan only)' : ''}`)
+    this.createdAt.set(id, Date.now())
     this.scheduler.enqueue(id, pool, options.priority)
     this.scheduler.admit()
     this.dirtyJobs.add(id)
@@ -228,7 +233,7 @@ export class Farm {
     return new Promise((resolve) => {
       const check = (): boolean => {
         const summary = this.summary(jobId)
-        if (!isFinished(summary.state) && summary.state !== 'interrupted') return false
+        if (!isFinished(summary.state) && summary.state !== 'interrupted' && summary.state !== 'timed-out') return false
         off()
         offUpdate()
         resolve(summary)
@@ -311,9 +316,28 @@ export class Farm {
     return row
   }
 
+  /** A kind's stop rule said this job must end now (deadline, `--halt`): its unfinished items stay pending. */
+  private endEarly(run: JobRun, verdict: StopVerdict): void {
+    run.stopping = 'interrupt'
+    run.retryQueue.length = 0
+    this.log(run.id, 'warn', 'core', verdict.reason)
+    const settled = verdict.kill ? this.scheduler.abortTasks(run) : tasksEnded(run)
+    void settled.then(() => {
+      if (this.stopping || this.scheduler.runs.get(run.id) !== run) return
+      this.createdAt.delete(run.id)
+      this.scheduler.finish(run, verdict.state, verdict.reason)
+    })
+  }
+
   private tick(): void {
     const now = Date.now()
     for (const run of this.scheduler.runs.values()) {
+      const rule = hooksFor(run.spec).stopRule
+      if (rule && run.state === 'running' && !run.stopping) {
+        const created = this.createdAt.get(run.id)
+        const verdict = rule(run.spec, { itemsFailed: run.itemsFailed, elapsedMs: created === undefined ? null : now - created })
+        if (verdict) this.endEarly(run, verdict)
+      }
       if (run.state === 'running') {
         run.meter.sample(now, run.itemsDone + run.itemsFailed, run.bytesDone)
         this.dirtyJobs.add(run.id)
@@ -334,6 +358,13 @@ export class Farm {
   }
 }
 
+
+/** Resolves once a job has no task in flight. */
+function tasksEnded(run: JobRun): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => run.tasks.size === 0 && (clearInterval(timer), resolve()), 20)
+  })
+}
 
 /** Opens the farm on a history database: takes its lock, recovers interrupted jobs, starts the pools. */
 export function openFarm(options: FarmOptions): Farm {

@@ -1,15 +1,24 @@
 import { z } from 'zod'
+import { commandSpecSchema } from './kinds/command'
+import { quoteWords } from './kinds/command-line'
 import { copySpecSchema } from './kinds/copy'
+import { moduleSpecSchema } from './kinds/module'
 import { probeSpecSchema } from './kinds/probe'
 import { urlsSpecSchema } from './kinds/urls'
 
 /** A job's specification: what to do, validated at every boundary (IPC, WebSocket, CLI, store). */
-export const jobSpecSchema = z.discriminatedUnion('kind', [copySpecSchema, urlsSpecSchema, probeSpecSchema])
+export const jobSpecSchema = z.discriminatedUnion('kind', [
+  copySpecSchema,
+  urlsSpecSchema,
+  probeSpecSchema,
+  commandSpecSchema,
+  moduleSpecSchema,
+])
 export type JobSpec = z.infer<typeof jobSpecSchema>
 /** The spec as a caller may write it: options with defaults may be left out. */
 export type JobSpecInput = z.input<typeof jobSpecSchema>
 export type JobKind = JobSpec['kind']
-export const jobKinds = ['copy', 'urls', 'probe'] as const satisfies readonly JobKind[]
+export const jobKinds = ['copy', 'urls', 'probe', 'command', 'module'] as const satisfies readonly JobKind[]
 
 export const poolNames = ['disk', 'network', 'cpu'] as const
 export const poolNameSchema = z.enum(poolNames)
@@ -36,6 +45,9 @@ export const kindTraits: Record<JobKind, KindTraits> = {
   copy: { label: 'Copy folder', pool: 'disk', batchItems: 2048, batchBytes: 64 * 1024 * 1024, maxAttempts: 3, maxCrashes: 3 },
   urls: { label: 'Analyse URLs', pool: 'network', batchItems: 64, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
   probe: { label: 'Probe', pool: 'cpu', batchItems: 8192, batchBytes: 0, maxAttempts: 3, maxCrashes: 3 },
+  // Small batches: `--halt soon` lets the batches in hand finish. Retries are the job's own (`--retries`).
+  command: { label: 'Run a command', pool: 'cpu', batchItems: 8, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
+  module: { label: 'Map a module', pool: 'cpu', batchItems: 256, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
 }
 
 /** Options of a job beside its spec. */
@@ -56,5 +68,9 @@ export function jobTitle(spec: JobSpec): string {
       return spec.input.type === 'file' ? `Analyse URLs in ${spec.input.path}` : 'Analyse pasted URLs'
     case 'probe':
       return `Probe ×${spec.count}`
+    case 'command':
+      return `Run ${spec.shell ? spec.command.join(' ') : quoteWords(spec.command)}`.slice(0, 200)
+    case 'module':
+      return `Map ${spec.module}`
   }
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod'
 
-/** Every state a job can be in. `interrupted` means the farm stopped (crash, quit, Ctrl-C) mid-job. */
+/**
+ * Every state a job can be in. `interrupted` means the farm stopped (crash, quit, Ctrl-C) mid-job;
+ * `timed-out` that the job ran past its own deadline. Both keep their unfinished items for a resume.
+ */
 export const jobStates = [
   'queued',
   'running',
@@ -10,6 +13,7 @@ export const jobStates = [
   'failed',
   'cancelled',
   'interrupted',
+  'timed-out',
 ] as const
 export const jobStateSchema = z.enum(jobStates)
 export type JobState = z.infer<typeof jobStateSchema>
@@ -19,7 +23,7 @@ export const finishedStates: readonly JobState[] = ['completed', 'completed-with
 export const isFinished = (s: JobState): boolean => finishedStates.includes(s)
 
 /** States that can be resumed: the job still has unfinished items. */
-export const resumableStates: readonly JobState[] = ['paused', 'interrupted', 'queued']
+export const resumableStates: readonly JobState[] = ['paused', 'interrupted', 'timed-out', 'queued']
 
 export const itemStates = ['pending', 'done', 'failed'] as const
 export const itemStateSchema = z.enum(itemStates)

@@ -8,4 +8,6 @@ export const handlers: HandlerLoaders = {
   copy: () => import('./kinds/copy').then((m) => m.copyHandler),
   urls: () => import('./kinds/urls').then((m) => m.urlsHandler),
   probe: () => import('./kinds/probe').then((m) => m.probeHandler),
+  command: () => import('./kinds/command').then((m) => m.commandHandler),
+  module: () => import('./kinds/module').then((m) => m.moduleHandler),
 }

@@ -16,6 +16,8 @@ export interface CommandEntry {
 export const commandEntries: CommandEntry[] = [
   { name: 'copy', summary: 'copy folders (each into DST/<its name>) with every file and empty folder, times and modes kept', load: async () => (await import('./copy')).configureCopy },
   { name: 'urls', summary: 'analyse every URL of a list (one per line, or a CSV with a "url" column; - reads standard input)', load: async () => (await import('./urls')).configureUrls },
+  { name: 'run', summary: 'run a command once per input, several at once, each run recorded (exit code, output, time)', load: async () => (await import('./run')).configureRun },
+  { name: 'map', summary: "call a module's default export once per input on the pool's workers; results kept in input order", load: async () => (await import('./map')).configureMap },
   { name: 'probe', summary: 'run a diagnostic job of N tiny items (each can sleep, fail, crash its worker or hang)', load: async () => (await import('./probe')).configureProbe },
   { name: 'jobs', summary: 'list jobs, newest first', load: async () => (await import('./history')).configureJobs },
   { name: 'show', summary: 'show one job: its spec, progress, timeline and failed items', load: async () => (await import('./history')).configureShow },

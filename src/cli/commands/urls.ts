@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { InvalidArgumentError } from 'commander'
 import { text } from 'node:stream/consumers'
 import { resolve } from 'node:path'
 import type { UrlsSpec } from '../../shared/kinds/urls'
@@ -8,7 +7,7 @@ import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { positiveInt, nonNegativeInt } from '../parse-options'
 import { runNewJob } from '../run-job'
-import { exportFormat, exportJob } from '../../core/export-job'
+import { exportOption, exportResults } from './export-results'
 
 /** `task-farm urls FILE|-`: analyse a list of URLs on the network pool, optionally exporting the rows. */
 export function configureUrls(command: Command, cli: CliContext): void {
@@ -23,7 +22,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
     .option('--max-redirects <n>', 'redirects followed at most', nonNegativeInt('--max-redirects', 50), defaults.maxRedirects)
     .option('--robots', 'skip URLs that robots.txt disallows')
     .option('--user-agent <s>', 'the User-Agent header', defaults.userAgent)
-    .option('--out <file>', 'write the result rows to results.csv or results.json when the job ends', checkOut)
+    .option('--out <file>', 'write the result rows to results.csv or results.json when the job ends', exportOption)
     .option('--force', 'let --out replace a file that is not an earlier export')
     .option('--workers <n>', 'worker processes of the network pool', positiveInt('--workers', 64))
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
@@ -46,22 +45,4 @@ export function configureUrls(command: Command, cli: CliContext): void {
       if (o.out && jobId && !o.detach) await exportResults(cli, jobId, o.out, o.json, o.force)
       return code
     }))
-}
-
-function checkOut(value: string): string {
-  try {
-    exportFormat(value)
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message)
-  }
-  return value
-}
-
-/** Writes the results of the job this command ran, even when some URLs failed. */
-async function exportResults(cli: CliContext, jobId: number, out: string, json: boolean | undefined, force: boolean | undefined): Promise<void> {
-  await cli.withHistory(async (store) => {
-    const written = await exportJob(store, jobId, exportFormat(out), out, { overwrite: force })
-    const message = `Wrote ${written.rows} rows to ${written.path}`
-    process.stdout.write(json ? `${JSON.stringify({ event: 'export', jobId, ...written })}\n` : `${message}\n`)
-  })
 }

@@ -1,6 +1,8 @@
 import type { JobSpec } from '../../shared/job-spec'
+import { commandHooks } from './command'
 import { copyHooks } from './copy'
 import type { KindHooks } from './kind-hooks'
+import { moduleHooks } from './module'
 import { probeHooks } from './probe'
 import { urlsHooks } from './urls'
 
@@ -8,6 +10,8 @@ export const kindHooks: { [K in JobSpec['kind']]: KindHooks<Extract<JobSpec, { k
   copy: copyHooks,
   urls: urlsHooks,
   probe: probeHooks,
+  command: commandHooks,
+  module: moduleHooks,
 }
 
 export function hooksFor(spec: JobSpec): KindHooks {

@@ -1,5 +1,6 @@
 import type { ItemRow } from '../../shared/api-types'
 import type { JobSpec } from '../../shared/job-spec'
+import type { JobState } from '../../shared/job-state'
 
 /**
  * What the farmer (main process) knows of a kind beyond its shared traits. Only cheap work belongs
@@ -14,4 +15,24 @@ export interface KindHooks<S extends JobSpec = JobSpec> {
     columns: readonly string[]
     row(item: ItemRow): Record<string, string | number | boolean | null>
   }
+  /**
+   * Asked about a running job every tick: whether it must end now, and how (a deadline, too many
+   * failures). `kill`: end its runs at once; otherwise the batches in hand finish first.
+   */
+  stopRule?(spec: S, run: RunFacts): StopVerdict | null
+}
+
+export interface RunFacts {
+  itemsFailed: number
+  /**
+   * Time since the job was created in this farm; null for a job resumed from the history, which runs
+   * the rest without a deadline.
+   */
+  elapsedMs: number | null
+}
+
+export interface StopVerdict {
+  state: Extract<JobState, 'failed' | 'timed-out'>
+  reason: string
+  kill: boolean
 }

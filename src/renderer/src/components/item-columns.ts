@@ -2,6 +2,7 @@ import type { DataTableColumns } from 'naive-ui'
 import { h } from 'vue'
 import type { ItemRow } from '../../../shared/api-types'
 import { formatBytes } from '../../../shared/format'
+import { commandColumns, moduleColumns } from './command-columns'
 
 type Cell = string | number | boolean | null
 
@@ -71,6 +72,8 @@ const compare = (a: Cell, b: Cell): number =>
 
 /** Table columns for a job's items; every value is rendered as text. */
 export function itemColumns(kind: string, fields: readonly string[]): DataTableColumns<ItemRow> {
+  if (kind === 'command') return commandColumns()
+  if (kind === 'module') return moduleColumns()
   const columns: DataTableColumns<ItemRow> = [
     {
       title: kind === 'urls' ? 'URL' : kind === 'copy' ? 'File' : 'Item',

@@ -12,6 +12,7 @@ const tagTypes: Record<JobState, TagType> = {
   failed: 'error',
   cancelled: 'default',
   interrupted: 'warning',
+  'timed-out': 'warning',
 }
 
 export const JobStateTag = defineComponent({

@@ -7,6 +7,9 @@ export type View = (typeof views)[number] | 'job'
 export interface CopyDraft {
   sources: string[]
 }
+export interface CommandDraft {
+  folder?: string
+}
 export interface UrlDraft {
   path?: string
   text?: string
@@ -21,6 +24,7 @@ export const useUiStore = defineStore('ui', () => {
   const jobId = ref<number | null>(null)
   const copyDraft = ref<CopyDraft | null>(null)
   const urlDraft = ref<UrlDraft | null>(null)
+  const commandDraft = ref<CommandDraft | null>(null)
   const connected = ref(true)
 
   function go(next: View, id: number | null = null): void {
@@ -46,14 +50,17 @@ export const useUiStore = defineStore('ui', () => {
     jobId,
     copyDraft,
     urlDraft,
+    commandDraft,
     connected,
     go,
     fromHash,
     openCopy: (draft: CopyDraft = { sources: [] }) => (copyDraft.value = draft),
     openUrls: (draft: UrlDraft = {}) => (urlDraft.value = draft),
+    openCommand: (draft: CommandDraft = {}) => (commandDraft.value = draft),
     closeDialogs: () => {
       copyDraft.value = null
       urlDraft.value = null
+      commandDraft.value = null
     },
   }
 })

@@ -1,0 +1,80 @@
+import type { Command } from 'commander'
+import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
+import { moduleSpecSchema, type ModuleSpec } from '../../shared/kinds/module'
+import type { CliContext } from '../cli-context'
+import { commandAction } from '../exit-codes'
+import { jobInputFrom } from '../job-input-options'
+import { positiveInt } from '../parse-options'
+import { runNewJob } from '../run-job'
+import { followUnits } from '../unit-stream'
+import { exportOption, exportResults } from './export-results'
+
+const help = `
+The module's default export is called once per input, in the cpu pool's workers:
+
+  export default async function (input, context) {   // context: { signal, log(...), progress(fraction) }
+    return input * input                              // any JSON value; a thrown error fails this input
+  }
+
+.mjs, .js (ES module or CommonJS) and .ts (Node's type stripping) modules load. An input line that is
+JSON (42, "text", {"a":1}) arrives as that value; any other line as its text.
+`
+
+/** `task-farm map MODULE --input FILE`: Python's Pool.map over the person's own function, durable and watchable. */
+export function configureMap(command: Command, cli: CliContext): void {
+  command
+    .usage('[options] MODULE (--input FILE | ::: INPUT...)')
+    .argument('<module>', 'the module whose default export is (input, context) => result')
+    .argument('[inputs...]', 'inputs after :::')
+    .option('--input <file>', 'one input per line; - reads standard input')
+    .option(
+      '--concurrency <n>',
+      'calls in flight at once in each worker (for async functions)',
+      positiveInt('--concurrency', 1000),
+      1,
+    )
+    .option('--workers <n>', 'worker processes of the cpu pool', positiveInt('--workers', 64))
+    .option('--out <file>', 'write the results to results.csv or results.json when the job ends', exportOption)
+    .option('--force', 'let --out replace a file that is not an earlier export')
+    .option('--json', 'one JSON line per finished input (and the job events)')
+    .addHelpText('after', help)
+    .action(commandAction(async (module: string, words: string[], o) => {
+      if (words.length > 0 && words[0] !== ':::')
+        command.error(`task-farm: unexpected "${words[0]}"; list inputs after :::.`, { exitCode: 2 })
+      const spec: ModuleSpec = moduleSpecSchema.parse({
+        kind: 'module',
+        module: resolve(module),
+        input: await jobInputFrom(o, words.length ? words.slice(1) : null, cli.dbPath),
+        concurrency: o.concurrency,
+      })
+      const units = followUnits(cli, true, (item) => {
+        if (o.json)
+          process.stdout.write(
+            `${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, result: item.result, error: item.error })}\n`,
+          )
+      })
+      let jobId = 0
+      try {
+        const workers = o.workers ?? availableParallelism()
+        const code = await runNewJob(
+          cli,
+          spec,
+          {},
+          {
+            json: o.json,
+            workers,
+            onCreated: (id) => {
+              jobId = id
+              if (o.json) units.start(id)
+            },
+          },
+        )
+        units.stop()
+        if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
+        return code
+      } finally {
+        units.stop()
+      }
+    }))
+}

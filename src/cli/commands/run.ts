@@ -1,0 +1,135 @@
+import type { Command } from 'commander'
+import { InvalidArgumentError } from 'commander'
+import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
+import type { ItemRow } from '../../shared/api-types'
+import { commandSpecSchema, parseHalt, type CommandResult, type CommandSpec } from '../../shared/kinds/command'
+import type { CliContext } from '../cli-context'
+import { commandAction } from '../exit-codes'
+import { jobInputFrom, splitListedInputs } from '../job-input-options'
+import { collect, nonNegativeInt, positiveInt } from '../parse-options'
+import { runNewJob } from '../run-job'
+import { followUnits } from '../unit-stream'
+import { exportOption, exportResults } from './export-results'
+
+const help = `
+Replacement strings, as in GNU parallel: {} the input, {.} without its extension, {/} its base name,
+{//} its folder, {/.} its base name without extension, {#} its number (from 1). A command without
+any of them gets the input as its last argument.
+
+The command runs without a shell: its words are passed to the program as they are, and each input
+becomes exactly one argument whatever it holds (spaces, quotes, ; or $(...)), so a file name can never
+run code. --shell joins the words into one line for /bin/sh (cmd.exe on Windows) and quotes every
+input for it: use it for pipes, redirections and globs.
+
+Examples:
+  task-farm run --jobs 4 -- convert {} -resize 50% out/{/} ::: a.jpg b.jpg
+  task-farm run --files photos --glob '*.jpg' --timeout 60 -- cwebp {} -o {.}.webp
+  find . -name '*.log' | task-farm run --input - --shell -- 'gzip -9 < {} > {}.gz'
+`
+
+/** `task-farm run [options] -- COMMAND [ARGS...]`: one command per input on the cpu pool (GNU parallel's model). */
+export function configureRun(program: Command, cli: CliContext): void {
+  const defaults = commandSpecSchema.parse({ kind: 'command', command: ['true'], input: { type: 'list', values: [] } })
+  program
+    .usage('[options] -- COMMAND [ARGS...] [::: INPUT...]')
+    .argument('<command...>', 'the command and its arguments, after --; inputs may follow :::')
+    .option('--input <file>', 'one input per line; - reads standard input')
+    .option('--files <dir>', 'every file under a folder is an input')
+    .option('--glob <pattern>', 'with --files: only paths matching (a pattern without / matches names)')
+    .option('--jobs <n>', 'processes at once for the whole job', positiveInt('--jobs', 1024), defaults.jobs)
+    .option('--timeout <s>', 'kill a run (its whole process tree) after this many seconds', seconds('--timeout'))
+    .option('--retries <n>', 'run a failed input again up to n times', nonNegativeInt('--retries', 100), 0)
+    .option(
+      '--deadline <s>',
+      'stop the job as timed-out after this many seconds (resume runs the rest)',
+      seconds('--deadline'),
+    )
+    .option(
+      '--halt <rule>',
+      'soon,fail=N: stop starting runs after N failures; now,fail=N: kill the running ones too',
+      halt,
+    )
+    .option('--keep-order', 'show finished units in input order (the export is always in input order)')
+    .option('--shell', 'run through the platform shell, inputs quoted for it (see below)')
+    .option('--env <K=V>', 'set an environment variable for the command (repeatable)', collect, [])
+    .option('--cwd <dir>', 'the folder the command runs in')
+    .option('--output-dir <dir>', 'keep the full stdout and stderr of every run in DIR/job-<id>/<n>.stdout|.stderr')
+    .option('--out <file>', 'write the units to results.csv or results.json when the job ends', exportOption)
+    .option('--force', 'let --out replace a file that is not an earlier export')
+    .option('--json', 'one JSON line per finished unit (and the job events)')
+    .addHelpText('after', help)
+    .action(commandAction(async (words: string[], o) => {
+      const { command, listed } = splitListedInputs(words)
+      if (command.length === 0) program.error('task-farm: give the command to run after --.', { exitCode: 2 })
+      const spec: CommandSpec = commandSpecSchema.parse({
+        kind: 'command',
+        command,
+        input: await jobInputFrom(o, listed, cli.dbPath),
+        jobs: o.jobs,
+        timeoutS: o.timeout ?? 0,
+        retries: o.retries,
+        deadlineS: o.deadline ?? 0,
+        shell: o.shell ?? false,
+        env: envPairs(o.env as string[]),
+        cwd: o.cwd ? resolve(o.cwd) : undefined,
+        halt: o.halt,
+        outputDir: o.outputDir ? resolve(o.outputDir) : undefined,
+      })
+      const units = followUnits(cli, o.keepOrder ?? false, o.json ? (item) => printJson(item) : printOutput)
+      let jobId = 0
+      const workers = Math.min(spec.jobs, availableParallelism())
+      try {
+        const code = await runNewJob(
+          cli,
+          spec,
+          {},
+          { json: o.json, workers, onCreated: (id) => units.start((jobId = id)) },
+        )
+        units.stop()
+        if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
+        return code
+      } finally {
+        units.stop()
+      }
+    }))
+}
+
+function seconds(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value)
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number of seconds above 0.`)
+    return n
+  }
+}
+
+function halt(value: string): ReturnType<typeof parseHalt> {
+  const rule = parseHalt(value)
+  if (!rule) throw new InvalidArgumentError('--halt takes soon,fail=N or now,fail=N (N from 1).')
+  return rule
+}
+
+function envPairs(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const pair of pairs) {
+    const at = pair.indexOf('=')
+    if (at < 1) throw new InvalidArgumentError(`--env takes NAME=VALUE (not "${pair}").`)
+    env[pair.slice(0, at)] = pair.slice(at + 1)
+  }
+  return env
+}
+
+function printJson(item: ItemRow): void {
+  const r = item.result as CommandResult | null
+  process.stdout.write(
+    `${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, ...r, error: item.error })}\n`,
+  )
+}
+
+/** Like GNU parallel's default: each run's output in one piece once it has finished. */
+function printOutput(item: ItemRow): void {
+  const r = item.result as CommandResult | null
+  if (process.stdout.isTTY) process.stdout.write('\r\x1b[2K')
+  if (r?.stdout) process.stdout.write(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`)
+  if (r?.stderr) process.stderr.write(r.stderr.endsWith('\n') ? r.stderr : `${r.stderr}\n`)
+}

@@ -1,0 +1,53 @@
+import { mkdirSync, createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { finished } from 'node:stream/promises'
+import { dirname, join, resolve } from 'node:path'
+import type { JobInput } from '../shared/kinds/command'
+import { UserError } from '../shared/user-error'
+
+export interface InputOptions {
+  input?: string
+  files?: string
+  glob?: string
+}
+
+/**
+ * Where a run or map job's inputs come from: `::: a b c` after the command, `--input FILE`,
+ * `--input -` (standard input, kept in a file beside the history so a resume can read it again),
+ * or `--files DIR [--glob PATTERN]`. Exactly one of them.
+ */
+export async function jobInputFrom(o: InputOptions, listed: string[] | null, dbPath: string): Promise<JobInput> {
+  const given = [listed !== null, o.input !== undefined, o.files !== undefined].filter(Boolean).length
+  if (given === 0)
+    throw new UserError(
+      'Give the inputs: --input FILE, --input - (standard input), --files DIR, or ::: a b c.',
+      'no-input',
+    )
+  if (given > 1) throw new UserError('Give the inputs one way only: --input, --files or :::.', 'bad-input')
+  if (o.glob !== undefined && o.files === undefined) throw new UserError('--glob needs --files DIR.', 'bad-input')
+  if (listed !== null) {
+    if (listed.length === 0) throw new UserError('::: is followed by no inputs.', 'no-input')
+    return { type: 'list', values: listed }
+  }
+  if (o.files !== undefined) return { type: 'files', dir: resolve(o.files), glob: o.glob ?? '**/*' }
+  if (o.input === '-') return { type: 'file', path: await spoolStdin(dbPath) }
+  return { type: 'file', path: resolve(o.input!) }
+}
+
+/** Splits `CMD ARGS... ::: a b c` into the command and the listed inputs (null when there is no `:::`). */
+export function splitListedInputs(words: string[]): { command: string[]; listed: string[] | null } {
+  const at = words.indexOf(':::')
+  return at < 0 ? { command: words, listed: null } : { command: words.slice(0, at), listed: words.slice(at + 1) }
+}
+
+/** Copies standard input into `<history folder>/inputs/`, where the job's plan (and any resume) reads it. */
+async function spoolStdin(dbPath: string): Promise<string> {
+  const folder = join(dirname(resolve(dbPath)), 'inputs')
+  mkdirSync(folder, { recursive: true })
+  const path = join(folder, `stdin-${Date.now()}-${process.pid}.txt`)
+  const out = createWriteStream(path)
+  await once(out, 'open')
+  process.stdin.pipe(out)
+  await finished(out)
+  return path
+}

@@ -1,0 +1,28 @@
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
+import type { JobInput } from '../../shared/kinds/command'
+
+/** A stat or two: is the input file or folder there and readable? Reading it is the plan's work. */
+export async function checkJobInput(input: JobInput): Promise<string[]> {
+  if (input.type === 'list') return input.values.length === 0 ? ['Give at least one input.'] : []
+  const path = input.type === 'file' ? input.path : input.dir
+  const what = input.type === 'file' ? 'input file' : 'input folder'
+  try {
+    const info = await stat(path)
+    if (input.type === 'file' && !info.isFile()) return [`The ${what} ${path} is not a file.`]
+    if (input.type === 'files' && !info.isDirectory()) return [`The ${what} ${path} is not a folder.`]
+    await access(path, constants.R_OK)
+    return []
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return [`The ${what} ${path} does not exist.`]
+    if (code === 'EACCES' || code === 'EPERM') return [`The ${what} ${path} cannot be read (permission denied).`]
+    return [`The ${what} ${path} cannot be read: ${(error as Error).message}`]
+  }
+}
+
+export async function checkFolder(path: string, what: string): Promise<string[]> {
+  const info = await stat(path).catch(() => null)
+  if (!info) return [`The ${what} ${path} does not exist.`]
+  return info.isDirectory() ? [] : [`The ${what} ${path} is not a folder.`]
+}

@@ -1,0 +1,108 @@
+import { parse } from 'shell-quote'
+import type { JobInput } from '../../../shared/kinds/command'
+import { parseHalt } from '../../../shared/kinds/command'
+import { displayLine } from '../../../shared/kinds/command-line'
+import { lines } from './use-spec-check'
+
+/** What the "Run a command" dialog holds, as typed. */
+export interface CommandForm {
+  commandLine: string
+  source: 'text' | 'file' | 'folder'
+  text: string
+  path: string
+  folder: string
+  glob: string
+  jobs: number
+  timeoutS: number
+  retries: number
+  deadlineS: number
+  halt: string
+  shell: boolean
+  env: string
+  cwd: string
+  outputDir: string
+}
+
+export const emptyCommandForm = (): CommandForm => ({
+  commandLine: '',
+  source: 'text',
+  text: '',
+  path: '',
+  folder: '',
+  glob: '*',
+  jobs: 2,
+  timeoutS: 0,
+  retries: 0,
+  deadlineS: 0,
+  halt: '',
+  shell: false,
+  env: '',
+  cwd: '',
+  outputDir: '',
+})
+
+/**
+ * The command line as words. Without the shell it is split as sh would (quotes kept together), but
+ * nothing is expanded; a pipe or redirection is refused, as only a shell can do it.
+ */
+export function commandWords(form: Pick<CommandForm, 'commandLine' | 'shell'>): {
+  words: string[]
+  problem: string | null
+} {
+  const line = form.commandLine.trim()
+  if (line === '') return { words: [], problem: null }
+  if (form.shell) return { words: [line], problem: null }
+  const parsed = parse(line, (name) => `$${name}`)
+  const words: string[] = []
+  for (const part of parsed) {
+    if (typeof part === 'string') words.push(part)
+    else if ('op' in part && part.op === 'glob') words.push(part.pattern)
+    else return { words, problem: 'Pipes, redirections and ; need "Run through the shell".' }
+  }
+  return { words, problem: null }
+}
+
+/** The spec the form describes (validated by the contract's schema, not here). */
+export function commandSpecFrom(form: CommandForm) {
+  const input: JobInput =
+    form.source === 'file'
+      ? { type: 'file', path: form.path.trim() }
+      : form.source === 'folder'
+        ? { type: 'files', dir: form.folder.trim(), glob: form.glob.trim() || '**/*' }
+        : { type: 'list', values: lines(form.text) }
+  const env = Object.fromEntries(
+    lines(form.env).map((pair) => {
+      const at = pair.indexOf('=')
+      return at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)]
+    }),
+  )
+  return {
+    kind: 'command' as const,
+    command: commandWords(form).words,
+    input,
+    jobs: form.jobs,
+    timeoutS: form.timeoutS,
+    retries: form.retries,
+    deadlineS: form.deadlineS,
+    shell: form.shell,
+    env,
+    cwd: form.cwd.trim() || undefined,
+    halt: form.halt.trim() ? (parseHalt(form.halt) ?? { when: 'soon' as const, fail: 0 }) : undefined,
+    outputDir: form.outputDir.trim() || undefined,
+  }
+}
+
+/** The first three command lines as they will run; files not yet listed are shown by a stand-in. */
+export function previewLines(form: CommandForm, count = 3): string[] {
+  const { words } = commandWords(form)
+  if (words.length === 0) return []
+  const samples =
+    form.source === 'text'
+      ? lines(form.text).slice(0, count)
+      : [
+          form.source === 'file'
+            ? `<line 1 of ${form.path.trim() || 'the file'}>`
+            : `${form.folder.trim() || '<folder>'}/<each ${form.glob || '*'} file>`,
+        ]
+  return samples.map((input, i) => displayLine(words, input, i + 1, form.shell))
+}

@@ -1,0 +1,81 @@
+/**
+ * GNU parallel's replacement strings, shared by the worker that runs a command and the window that
+ * previews it. Without a shell every argument is substituted on its own, so an input is always one
+ * argument, whatever characters it holds; with a shell the words are joined into one line and each
+ * input is quoted for that shell.
+ */
+
+const REPLACEMENT = /\{(\/\/|\/\.|\/|\.|#|)\}/g
+
+export type ShellFlavour = 'posix' | 'cmd'
+
+/** How one input fills `{}` `{.}` `{/}` `{//}` `{/.}` `{#}`. */
+export function replacementFor(token: string, input: string, seq: number, windows = false): string {
+  const sepAt = Math.max(input.lastIndexOf('/'), windows ? input.lastIndexOf('\\') : -1)
+  const base = sepAt >= 0 ? input.slice(sepAt + 1) : input
+  const dir = sepAt > 0 ? input.slice(0, sepAt) : sepAt === 0 ? input[0]! : '.'
+  const noExt = (name: string): string => {
+    const dot = name.lastIndexOf('.')
+    return dot > 0 ? name.slice(0, dot) : name
+  }
+  switch (token) {
+    case '{}':
+      return input
+    case '{.}':
+      return sepAt >= 0 ? input.slice(0, sepAt + 1) + noExt(base) : noExt(input)
+    case '{/}':
+      return base
+    case '{//}':
+      return dir
+    case '{/.}':
+      return noExt(base)
+    case '{#}':
+      return String(seq)
+    default:
+      return token
+  }
+}
+
+export const hasReplacement = (command: readonly string[]): boolean =>
+  command.some((word) => new RegExp(REPLACEMENT.source).test(word))
+
+/** The argument array for one input, run without a shell; no replacement string → the input is appended. */
+export function argvFor(command: readonly string[], input: string, seq: number, windows = false): string[] {
+  if (!hasReplacement(command)) return [...command, input]
+  return command.map((word) => word.replace(REPLACEMENT, (token) => replacementFor(token, input, seq, windows)))
+}
+
+/** The shell line for one input: the words joined by spaces, each substituted input quoted for the shell. */
+export function shellLineFor(command: readonly string[], input: string, seq: number, flavour: ShellFlavour): string {
+  const windows = flavour === 'cmd'
+  const quote = (text: string): string => quoteForShell(text, flavour)
+  if (!hasReplacement(command)) return `${command.join(' ')} ${quote(input)}`
+  return command
+    .join(' ')
+    .replace(REPLACEMENT, (token) =>
+      token === '{#}' ? String(seq) : quote(replacementFor(token, input, seq, windows)),
+    )
+}
+
+/** Quotes a word so the shell passes it on unchanged: single quotes for sh, double quotes for cmd.exe. */
+export function quoteForShell(text: string, flavour: ShellFlavour): string {
+  if (flavour === 'cmd') return `"${text.replace(/"/g, '""').replace(/%/g, '"%"')}"`
+  return `'${text.replace(/'/g, `'\\''`)}'`
+}
+
+/** The command line for one input as a person reads it (the preview, the log). */
+export function displayLine(
+  command: readonly string[],
+  input: string,
+  seq: number,
+  shell: boolean,
+  flavour: ShellFlavour = 'posix',
+): string {
+  if (shell) return shellLineFor(command, input, seq, flavour)
+  return quoteWords(argvFor(command, input, seq, flavour === 'cmd'))
+}
+
+/** Words as one line a person can read (and paste into sh): words with spaces or quotes are quoted. */
+export function quoteWords(words: readonly string[]): string {
+  return words.map((word) => (/^[\w@%+=:,./{}#-]+$/.test(word) ? word : quoteForShell(word, 'posix'))).join(' ')
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod'
+import { jobInputSchema } from './command'
+
+/** A module job: the default export of the person's own module runs once per input (Python's `Pool.map`). */
+export const moduleSpecSchema = z.object({
+  kind: z.literal('module'),
+  /** Absolute path of a `.mjs`, `.js` or `.ts` module whose default export is `(input, context) => result`. */
+  module: z.string().min(1, 'Give the module to run.'),
+  input: jobInputSchema,
+  /** Calls in flight at once in each worker (for async functions that wait on I/O). */
+  concurrency: z.number().int().min(1).max(1000).default(1),
+})
+export type ModuleSpec = z.infer<typeof moduleSpecSchema>
+
+/** A stack trace is kept up to this many characters. */
+export const STACK_LIMIT = 4096
+
+/**
+ * A line of the input as the function receives it: the JSON value when the line is JSON (`42`,
+ * `{"a":1}`, `"text"`), else the text itself.
+ */
+export function parseInputLine(line: string): unknown {
+  const trimmed = line.trim()
+  if (trimmed === '') return line
+  try {
+    return JSON.parse(trimmed) as unknown
+  } catch {
+    return line
+  }
+}

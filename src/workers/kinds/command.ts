@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { CommandSpec, InputPayload } from '../../shared/kinds/command'
+import type { KindHandler } from '../kind-handler'
+import { readInputs } from './command/read-inputs'
+import { runLimited } from './command/run-limited'
+import { failureLine, runOneCommand, succeeded } from './command/run-one-command'
+
+/** Stderr kept in a failed unit's error text (the whole excerpt is in the log of that unit's output). */
+const ERROR_STDERR_CHARS = 4096
+
+/**
+ * Command jobs (GNU parallel's model): the plan lists the inputs, each run spawns one process per
+ * input, several at once in a worker, and records how it ended and what it printed.
+ */
+export const commandHandler: KindHandler<CommandSpec> = {
+  async plan(spec, ctx) {
+    let count = 0
+    for await (const input of readInputs(spec.input, ctx.signal)) {
+      count++
+      ctx.emit({ key: input, payload: { seq: count } satisfies InputPayload, size: 0 })
+    }
+    if (ctx.signal.aborted) return
+    return { notes: [`${count} input${count === 1 ? '' : 's'} to run`], facts: { inputs: count } }
+  },
+
+  async run(spec, items, ctx) {
+    const outputFolder = spec.outputDir ? join(resolve(spec.outputDir), `job-${ctx.jobId}`) : null
+    if (outputFolder) mkdirSync(outputFolder, { recursive: true })
+    await runLimited(items, workerConcurrency(spec.jobs), ctx.signal, async (item) => {
+      const { seq } = item.payload as InputPayload
+      ctx.progress(item.id, 0)
+      const result = await runOneCommand(spec, { input: item.key, seq, outputFolder }, ctx.signal)
+      if (!result) return // Cancelled mid-run: the input stays pending.
+      if (succeeded(result)) return ctx.done(item.id, result)
+      const stderr =
+        result.stderr.length > ERROR_STDERR_CHARS ? `…${result.stderr.slice(-ERROR_STDERR_CHARS)}` : result.stderr
+      const code = result.timedOut ? 'timed-out' : result.signal ? 'signal' : 'exit-code'
+      ctx.failed(item.id, `${failureLine(result)}${stderr.trim() ? `\n${stderr.trimEnd()}` : ''}`, {
+        code,
+        retryable: false,
+      })
+    })
+  },
+}
+
+/**
+ * A worker cannot see how many others share the job; the cpu pool is sized by cores, so each takes
+ * its share of `--jobs` (the CLI sizes the pool to `min(jobs, cores)`).
+ */
+export function workerConcurrency(jobs: number): number {
+  return Math.max(1, Math.ceil(jobs / availableParallelism()))
+}

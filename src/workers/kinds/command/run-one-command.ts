@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import type { CommandResult, CommandSpec } from '../../../shared/kinds/command'
+import { argvFor, shellLineFor } from '../../../shared/kinds/command-line'
+import { OutputCapture } from './output-capture'
+import { killTree, track, treeSpawnOptions } from './process-tree'
+
+const windows = process.platform === 'win32'
+
+export interface RunTarget {
+  input: string
+  seq: number
+  /** The job's output folder (`<outputDir>/job-<id>`), made already, or null. */
+  outputFolder: string | null
+}
+
+/**
+ * Runs one input's command to its end, with `--retries` more tries after a failure or a timeout.
+ * Resolves to the last run's record, or null when the job was cancelled mid-run (the input stays
+ * pending for a resume).
+ */
+export async function runOneCommand(
+  spec: CommandSpec,
+  target: RunTarget,
+  signal: AbortSignal,
+): Promise<CommandResult | null> {
+  let result: CommandResult | null = null
+  for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
+    if (signal.aborted) return null
+    result = await runOnce(spec, target, attempt, signal)
+    if (result === null || succeeded(result)) return result
+  }
+  return result
+}
+
+export const succeeded = (r: CommandResult): boolean => r.exitCode === 0 && !r.timedOut
+
+/** One line saying how a run failed, for the unit's error and the log. */
+export function failureLine(r: CommandResult): string {
+  const how = r.timedOut
+    ? `timed out after ${(r.durationMs / 1000).toFixed(1)} s (process tree killed)`
+    : r.signal
+      ? `killed by ${r.signal}`
+      : `exit code ${r.exitCode}`
+  const tries = r.attempts > 1 ? ` after ${r.attempts} tries` : ''
+  return `${how}${tries}`
+}
+
+function runOnce(
+  spec: CommandSpec,
+  target: RunTarget,
+  attempt: number,
+  signal: AbortSignal,
+): Promise<CommandResult | null> {
+  const started = performance.now()
+  const base = target.outputFolder ? join(target.outputFolder, String(target.seq)) : null
+  const stdout = new OutputCapture(base && `${base}.stdout`)
+  const stderr = new OutputCapture(base && `${base}.stderr`)
+  const options = {
+    ...treeSpawnOptions,
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+  }
+  // No shell unless asked: the input is one argument whatever it holds (spaces, quotes, `;`, `$(…)`).
+  const child = spec.shell
+    ? spawn(shellLineFor(spec.command, target.input, target.seq, windows ? 'cmd' : 'posix'), {
+        ...options,
+        shell: true,
+      })
+    : (() => {
+        const [file, ...args] = argvFor(spec.command, target.input, target.seq, windows)
+        return spawn(file!, args, options)
+      })()
+  track(child)
+  let timedOut = false
+  let cancelled = false
+  const kill = (): void => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) killTree(child.pid)
+  }
+  const timer = spec.timeoutS > 0 ? setTimeout(() => ((timedOut = true), kill()), spec.timeoutS * 1000) : null
+  const onAbort = (): void => {
+    cancelled = true
+    kill()
+  }
+  signal.addEventListener('abort', onAbort, { once: true })
+  child.stdout.on('data', (chunk: Buffer) => stdout.write(chunk))
+  child.stderr.on('data', (chunk: Buffer) => stderr.write(chunk))
+
+  return new Promise((resolve) => {
+    let spawnError: Error | null = null
+    child.once('error', (error) => (spawnError = error))
+    // 'close' waits for the pipes too, so the excerpt holds everything the run printed.
+    child.once('close', (code, killedBy) => {
+      if (timer) clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+      void Promise.all([stdout.close(), stderr.close()]).then(() => {
+        if (cancelled) return resolve(null)
+        const error = spawnError as NodeJS.ErrnoException | null
+        if (error) stderr.write(Buffer.from(spawnMessage(spec, error)))
+        resolve({
+          exitCode: error ? 127 : code,
+          signal: timedOut ? null : killedBy,
+          timedOut,
+          durationMs: Math.round(performance.now() - started),
+          worker: process.pid,
+          attempts: attempt,
+          stdout: stdout.text(),
+          stderr: stderr.text(),
+          stdoutBytes: stdout.total,
+          stderrBytes: stderr.total,
+        })
+      })
+    })
+  })
+}
+
+/** A command that cannot start (not found, not executable) is that unit's failure, said plainly. */
+function spawnMessage(spec: CommandSpec, error: NodeJS.ErrnoException): string {
+  const what = spec.command[0]
+  if (error.code === 'ENOENT')
+    return `task-farm: ${what}: command not found${spec.cwd ? ` (or the folder ${spec.cwd} does not exist)` : ''}\n`
+  if (error.code === 'EACCES') return `task-farm: ${what}: permission denied\n`
+  return `task-farm: ${what}: ${error.message}\n`
+}

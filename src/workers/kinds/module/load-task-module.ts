@@ -1,0 +1,71 @@
+import { stat } from 'node:fs/promises'
+import { pathToFileURL } from 'node:url'
+import { UserError } from '../../../shared/user-error'
+
+/** What a module job calls per input. */
+export type TaskFunction = (input: unknown, context: TaskFunctionContext) => unknown
+
+export interface TaskFunctionContext {
+  /** Aborted when the job is cancelled or the farm stops. */
+  signal: AbortSignal
+  /** Into the job's log. */
+  log(...values: unknown[]): void
+  /** How far this input is, from 0 to 1. */
+  progress(fraction: number): void
+}
+
+/**
+ * Where to import a module from. Reading the file (here: its path and version) is apart from loading
+ * it, so a remote worker can be shipped the source, write it to a file of its own and load that.
+ * The version (size and mtime) makes an edited module load anew in a long-lived worker.
+ */
+export async function moduleUrlFor(path: string): Promise<string> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new UserError(
+      error.code === 'ENOENT'
+        ? `The module ${path} does not exist.`
+        : `The module ${path} cannot be read: ${error.message}`,
+      'module-load',
+    )
+  })
+  const url = pathToFileURL(path)
+  url.searchParams.set('v', `${info.size}-${info.mtimeMs}`)
+  return url.href
+}
+
+const loaded = new Map<string, Promise<TaskFunction>>()
+
+/**
+ * Imports a module (ES module, CommonJS, or TypeScript through Node's type stripping) and returns its
+ * default export; a module that does not load or has no default function is the user's mistake, said
+ * in the loader's own words.
+ */
+export function loadTaskModule(url: string, shownAs: string): Promise<TaskFunction> {
+  let promise = loaded.get(url)
+  if (!promise) {
+    promise = importDefault(url, shownAs)
+    loaded.set(url, promise)
+    // A failed load is tried again next time (the person may have fixed the file).
+    promise.catch(() => loaded.delete(url))
+  }
+  return promise
+}
+
+async function importDefault(url: string, shownAs: string): Promise<TaskFunction> {
+  let module: { default?: unknown }
+  try {
+    module = (await import(url)) as { default?: unknown }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new UserError(`The module ${shownAs} could not be loaded: ${message}`, 'module-load')
+  }
+  // CommonJS `module.exports = fn` arrives as the default export too.
+  const fn = module.default
+  if (typeof fn !== 'function') {
+    throw new UserError(
+      `The module ${shownAs} has no default export function (export default (input, context) => result).`,
+      'module-load',
+    )
+  }
+  return fn as TaskFunction
+}

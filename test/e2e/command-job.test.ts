@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildRenderer, launchChromium, screenshot, startServe, type ServeProcess } from './e2e-support'
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const token = 'e2e-command-token-0123456789'
+const finished = ':is([data-state=completed], [data-state=completed-with-errors], [data-state=failed])'
+
+describe.skipIf(!existsSync(chromiumPath))('a command job made in the window', { timeout: 90_000 }, () => {
+  let dir: string
+  let serve: ServeProcess
+  let browser: Browser
+  let page: Page
+  const pageErrors: string[] = []
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tf-e2e-command-'))
+    await buildRenderer()
+    ;[serve, browser] = await Promise.all([startServe(join(dir, 'history.sqlite'), token), launchChromium()])
+    page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
+    page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message))
+    await page.goto(`${serve.url}#/jobs`)
+    await page.getByText('Connected to farm').waitFor()
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await serve?.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('previews and confirms the command lines, runs them to 100 %, and opens a unit’s output', async () => {
+    await page.click('[data-testid=new-command]')
+    await page.fill(
+      '[data-testid=command-line] input',
+      `sh -c 'echo "hello $1"; echo "note $1" >&2; [ "$1" != c ]' sh {}`,
+    )
+    await page.fill('[data-testid=command-inputs] textarea', 'a\nb b\nc\nd')
+    const preview = page.locator('[data-testid=command-preview] code')
+    await preview.nth(2).waitFor()
+    expect(await preview.allTextContents()).toEqual([
+      `sh -c 'echo "hello $1"; echo "note $1" >&2; [ "$1" != c ]' sh a`,
+      `sh -c 'echo "hello $1"; echo "note $1" >&2; [ "$1" != c ]' sh 'b b'`,
+      `sh -c 'echo "hello $1"; echo "note $1" >&2; [ "$1" != c ]' sh c`,
+    ])
+    await page.click('[data-testid=command-review]:not([disabled])')
+    await page.locator('[data-testid=command-confirm]').waitFor()
+    await screenshot(page, 'run-command', 'light')
+
+    const before = page.url()
+    await page.click('[data-testid=command-start]:not([disabled])')
+    await page.waitForURL((url) => url.href !== before && /#\/jobs\/\d+$/.test(url.hash))
+    await page.locator(`.head ${finished}`).waitFor({ timeout: 60_000 })
+    expect(await page.locator('.head [data-state]').getAttribute('data-state')).toBe('completed-with-errors')
+    expect(await page.locator('[data-testid=items-percent]').first().textContent()).toBe('100 %')
+
+    await page.getByRole('tab', { name: 'Items' }).click()
+    const rows = page.locator('[data-testid=items-table] tbody tr')
+    await rows.nth(3).waitFor()
+    expect(await rows.nth(2).textContent()).toContain('note c')
+    await screenshot(page, 'command-results', 'light')
+    await rows.nth(1).click()
+    const panel = page.locator('[data-testid=unit-output]')
+    await panel.waitFor()
+    expect(await panel.locator('[data-testid=unit-stdout]').textContent()).toBe('hello b b\n')
+    expect(await panel.locator('[data-testid=unit-stderr]').textContent()).toBe('note b b\n')
+    await screenshot(page, 'command-unit', 'light')
+    expect(pageErrors).toEqual([])
+  })
+})

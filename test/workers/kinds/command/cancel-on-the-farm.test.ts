@@ -1,0 +1,76 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Farm } from '../../../../src/core/farm'
+import { openTestFarm, until } from '../../../support/test-farm'
+
+const farms: { farm: Farm; remove(): void }[] = []
+afterEach(async () => {
+  for (const f of farms.splice(0)) {
+    await f.farm.shutdown('now')
+    f.remove()
+  }
+})
+function farmForTest(): { farm: Farm; dir: string } {
+  const t = openTestFarm()
+  farms.push({ farm: t.farm, remove: t.dir.remove })
+  return { farm: t.farm, dir: t.dir.path }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+const stoppedLate = (farm: Farm, id: number): boolean =>
+  farm.store
+    .logs({ jobId: id, afterId: 0, minLevel: 'warn', limit: 100 })
+    .some((l) => l.message.includes('did not stop within'))
+
+describe('cancelling command and module jobs on the farm', () => {
+  it('kills every process tree of a cancelled command job, within the grace period', async () => {
+    const { farm, dir } = farmForTest()
+    const pids = join(dir, 'pids')
+    writeFileSync(pids, '')
+    const id = await farm.create({
+      kind: 'command',
+      command: ['sh', '-c', `sleep 300 & echo $! >> ${pids}; echo $$ >> ${pids}; wait`],
+      input: { type: 'list', values: ['a', 'b', 'c', 'd'] },
+      jobs: 2,
+    })
+    const started = (): number[] => readFileSync(pids, 'utf8').split('\n').filter(Boolean).map(Number)
+    await until(() => started().length >= 4, 'two runs to start')
+    farm.cancel(id)
+    const end = await farm.waitForEnd(id)
+    expect(end.state).toBe('cancelled')
+    expect(stoppedLate(farm, id)).toBe(false)
+    await until(() => started().every((pid) => !alive(pid)), 'every run and its children to be gone', 5000)
+    expect(farm.store.items(id, { state: 'pending', limit: 10, offset: 0 }).total).toBe(4)
+  })
+
+  it('cancels a module job whose function never settles, within the grace period', async () => {
+    const { farm, dir } = farmForTest()
+    const module = join(dir, 'forever.mjs')
+    writeFileSync(module, `export default (n, { log }) => { log('waiting', n); return new Promise(() => {}) }\n`)
+    const id = await farm.create({
+      kind: 'module',
+      module,
+      input: { type: 'list', values: ['1', '2', '3'] },
+      concurrency: 3,
+    })
+    await until(
+      () =>
+        farm.store
+          .logs({ jobId: id, afterId: 0, minLevel: 'info', limit: 100 })
+          .some((l) => l.message.includes('waiting')),
+      'a call to start',
+    )
+    farm.cancel(id)
+    const end = await farm.waitForEnd(id)
+    expect(end.state).toBe('cancelled')
+    expect(stoppedLate(farm, id)).toBe(false)
+  })
+})

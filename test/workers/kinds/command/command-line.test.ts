@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { argvFor, displayLine, replacementFor, shellLineFor } from '../../../../src/shared/kinds/command-line'
+import { parseHalt } from '../../../../src/shared/kinds/command'
+
+describe("GNU parallel's replacement strings", () => {
+  it('fills {} {.} {/} {//} {/.} {#} as parallel does', () => {
+    const input = 'photos/2024/cat.large.jpg'
+    const fill = (token: string): string => replacementFor(token, input, 7)
+    expect(['{}', '{.}', '{/}', '{//}', '{/.}', '{#}'].map(fill)).toEqual([
+      input,
+      'photos/2024/cat.large',
+      'cat.large.jpg',
+      'photos/2024',
+      'cat.large',
+      '7',
+    ])
+    expect(replacementFor('{//}', 'cat.jpg', 1)).toBe('.')
+    expect(replacementFor('{.}', 'dir.d/file', 1)).toBe('dir.d/file')
+    expect(replacementFor('{.}', '.hidden', 1)).toBe('.hidden')
+  })
+
+  it('passes an input as one argument, appended when the command has no replacement string', () => {
+    expect(argvFor(['convert', '{}', 'out/{/.}.png'], 'a b/c.jpg', 1)).toEqual(['convert', 'a b/c.jpg', 'out/c.png'])
+    expect(argvFor(['gzip', '-9'], 'x; rm -rf ~', 1)).toEqual(['gzip', '-9', 'x; rm -rf ~'])
+  })
+
+  it('quotes every input for sh with --shell, so the shell sees it as plain text', () => {
+    const nasty = `it's $(echo pwned) "a b" ; echo no`
+    const line = shellLineFor(['printf', '%s', '{}'], nasty, 1, 'posix')
+    expect(execFileSync('/bin/sh', ['-c', line], { encoding: 'utf8' })).toBe(nasty)
+    expect(shellLineFor(['echo'], 'a b', 1, 'posix')).toBe(`echo 'a b'`)
+    expect(displayLine(['echo', '{}', '{#}'], 'a b', 3, false)).toBe(`echo 'a b' 3`)
+  })
+
+  it("reads --halt's soon,fail=N and now,fail=N", () => {
+    expect(parseHalt('soon,fail=3')).toEqual({ when: 'soon', fail: 3 })
+    expect(parseHalt('now,fail=1')).toEqual({ when: 'now', fail: 1 })
+    expect(parseHalt('later,fail=1')).toBeNull()
+    expect(parseHalt('now,fail=0')).toBeNull()
+  })
+})
