@@ -7,9 +7,12 @@ import { JobStore } from '../core/store/job-store'
 import { FarmLock } from '../core/store/farm-lock'
 import type { JobState } from '../shared/job-state'
 import { openDatabase } from '../core/store/open-database'
+import type { RemoteLink } from '../core/remote-link'
+import { BullmqRemoteLink, checkRedisUrl } from '../remote'
 
 export interface GlobalOptions {
   db?: string
+  redis?: string
 }
 
 /** What every command needs: where the history is, and how to open it for reading or for running jobs. */
@@ -23,7 +26,20 @@ export class CliContext {
   /** A farm that runs only the jobs this command starts (not the queue someone else left). */
   openFarm(poolSizes: Partial<Record<PoolName, number>> = {}): Farm {
     const pools = Object.fromEntries(Object.entries(poolSizes).map(([name, size]) => [name, { size }]))
-    return new Farm({ dbPath: this.dbPath, launcher: childProcessLauncher(bundledWorkerEntry()), pools })
+    return new Farm({ dbPath: this.dbPath, launcher: childProcessLauncher(bundledWorkerEntry()), pools, remote: this.remoteLink() })
+  }
+
+  /** The Redis of remote worker hosts, when one was given (--redis or $TASK_FARM_REDIS). */
+  get redisUrl(): string | undefined {
+    return this.globals().redis ?? (process.env.TASK_FARM_REDIS || undefined)
+  }
+
+  /** Remote capacity for a farm this command opens, if the person asked for it. */
+  remoteLink(): RemoteLink | undefined {
+    const url = this.redisUrl
+    if (!url) return undefined
+    checkRedisUrl(url)
+    return new BullmqRemoteLink(url)
   }
 
   /** Read-only access: works while another farm is running jobs on the same file. */

@@ -15,6 +15,7 @@ import type { WorkerLauncher } from './worker-handle'
 import type { WorkerPool, PoolConfig } from './worker-pool'
 import { FarmPools } from './farm-pools'
 import { parseSpec } from './parse-spec'
+import type { RemoteLink } from './remote-link'
 
 export { defaultPoolConfig } from './farm-pools'
 
@@ -27,6 +28,8 @@ export interface FarmOptions {
   cancelGraceMs?: number
   /** How often progress is published: 100 ms keeps every job at ≤ 10 UI events per second. */
   tickMs?: number
+  /** Remote worker hosts (src/remote, on BullMQ) that add capacity to the pools that can use it. */
+  remote?: RemoteLink
 }
 
 /** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
@@ -73,6 +76,12 @@ export class Farm {
       scheduler: this.scheduler,
       results: this.results,
       log: (...a) => this.log(...a),
+    })
+    options.remote?.attach({
+      pools: this.pools,
+      dispatch: (pool) => this.scheduler.dispatch(pool),
+      changed: (pool) => this.poolSet.dirty.add(pool),
+      log: (level, message) => this.log(null, level, 'remote', message),
     })
     if (options.autoStart) {
       for (const id of this.store.jobIdsInState('queued')) {
@@ -201,7 +210,13 @@ export class Farm {
   }
 
   poolInfo(): PoolInfo[] {
-    return this.poolSet.info()
+    const remote = this.options.remote
+    return remote ? this.poolSet.info().map((info) => ({ ...info, remoteHosts: remote.hosts(info.name) })) : this.poolSet.info()
+  }
+  /** Drain or stop a remote worker host. */
+  controlRemoteHost(hostId: string, action: 'drain' | 'stop'): Promise<void> {
+    if (!this.options.remote) throw new UserError('This farm has no remote workers (start it with --redis).', 'no-remote')
+    return this.options.remote.control(hostId, action)
   }
   pool(name: PoolName): WorkerPool {
     return this.poolSet.get(name)
@@ -241,6 +256,7 @@ export class Farm {
     clearInterval(this.ticker)
     this.poolSet.stopMeasuring()
     await Promise.all([...this.pools.values()].map((pool) => pool.shutdown()))
+    await this.options.remote?.close()
     this.writer.flush()
     this.store.db.close()
     this.lock.release()

@@ -134,7 +134,7 @@ export class JobScheduler {
       message = { ...base, type: 'plan' }
       label = 'planning'
     } else {
-      items = job.takeBatch(pool.size)
+      items = job.takeBatch(pool.capacity)
       message = { ...base, type: 'run', items }
       label = items[0]?.key ?? ''
     }

@@ -1,6 +1,7 @@
 import { createApiHandlers } from '../core/api-handlers'
 import { childProcessLauncher } from '../core/child-process-worker'
 import { Farm } from '../core/farm'
+import type { RemoteLink } from '../core/remote-link'
 import { poolNames, type PoolName } from '../shared/job-spec'
 import { bundledWorkerEntry } from '../core/bundle-paths'
 import { startWebHost, type WebHost } from './index'
@@ -12,6 +13,8 @@ export interface ServeFarmOptions {
   rendererDir?: string
   /** The bundled worker entry; defaults to `worker.js` beside this bundle (out/node). */
   workerEntry?: string
+  /** Remote worker hosts (a farm started with --redis). */
+  remote?: RemoteLink
 }
 
 export interface ServedFarm {
@@ -24,7 +27,7 @@ export interface ServedFarm {
 /** The whole browser host: the real farm on a history database, behind the token-guarded web host. */
 export async function serveFarm(options: ServeFarmOptions): Promise<ServedFarm> {
   const workerEntry = options.workerEntry ?? bundledWorkerEntry()
-  const farm = new Farm({ dbPath: options.dbPath, launcher: childProcessLauncher(workerEntry), autoStart: true })
+  const farm = new Farm({ dbPath: options.dbPath, launcher: childProcessLauncher(workerEntry), autoStart: true, remote: options.remote })
   // Pool sizes the person chose last time (Settings, or resizing a pool) outlive the host.
   const saved = (farm.store.setting('poolSizes') ?? {}) as Partial<Record<PoolName, number>>
   for (const name of poolNames) {

@@ -9,6 +9,7 @@ import { registerRunAgainCommands } from './run-again'
 import { registerServeCommand } from './serve'
 import { registerExportCommand } from './export'
 import { registerUrlsCommand } from './urls'
+import { registerWorkerCommand } from './worker'
 
 /** Every command of `task-farm`. Job kinds add theirs here. */
 export function registerCommands(program: Command, cli: CliContext, exit: (code: number) => void): void {
@@ -21,4 +22,5 @@ export function registerCommands(program: Command, cli: CliContext, exit: (code:
   registerUrlsCommand(program, cli, exit)
   registerExportCommand(program, cli)
   registerServeCommand(program, cli, exit)
+  registerWorkerCommand(program, cli, exit)
 }

@@ -15,7 +15,7 @@ export function registerServeCommand(program: Command, cli: CliContext, exit: (c
     .option('--port <n>', 'port to listen on (default: any free port)', nonNegativeInt('--port', 65_535), 0)
     .option('--token <secret>', 'use this token instead of a random one (for scripts; keep it secret)')
     .action(async (o: { port: number; token?: string }) => {
-      const served = await serveFarm({ dbPath: cli.dbPath, port: o.port, token: o.token }).catch(
+      const served = await serveFarm({ dbPath: cli.dbPath, port: o.port, token: o.token, remote: cli.remoteLink() }).catch(
         (error: NodeJS.ErrnoException) => {
           if (error.code === 'EADDRINUSE')
             throw new UserError(`Port ${o.port} is already in use; pick another with --port.`, 'port-in-use')

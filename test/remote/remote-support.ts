@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { cliEntry, tempDir } from '../support/test-farm'
+
+/** A free TCP port on 127.0.0.1 (asked of the system, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Debian's redis-server on a loopback port, with no persistence: a restart loses every key, as a worst case does. */
+export class TestRedis {
+  private child: ChildProcess | null = null
+  private readonly dir = tempDir('task-farm-redis-')
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`
+  }
+
+  static async start(): Promise<TestRedis> {
+    const redis = new TestRedis(await freePort())
+    await redis.launch()
+    return redis
+  }
+
+  async launch(): Promise<void> {
+    const child = spawn('redis-server', ['--save', '', '--appendonly', 'no', '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir.path], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    this.child = child
+    await new Promise<void>((resolve, reject) => {
+      let out = ''
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString()
+        if (out.includes('Ready to accept connections')) resolve()
+      })
+      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`)))
+    })
+  }
+
+  /** kill -9, as a crash would. */
+  async kill(): Promise<void> {
+    const child = this.child
+    if (!child || child.exitCode !== null || child.signalCode !== null) return
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.kill('SIGKILL')
+    })
+  }
+
+  async stop(): Promise<void> {
+    await this.kill()
+    this.dir.remove()
+  }
+}
+
+/** A `task-farm worker` process in a working folder of its own (no access to the farm's history). */
+export class TestHost {
+  readonly output: string[] = []
+  private readonly dir = tempDir('task-farm-host-')
+  readonly child: ChildProcess
+  readonly exited: Promise<number | null>
+
+  constructor(url: string, name: string, extra: string[] = []) {
+    this.child = spawn(process.execPath, [cliEntry, 'worker', '--redis', url, '--name', name, '--concurrency', '1', ...extra], {
+      cwd: this.dir.path,
+      // A dead host's batches move on after about a second, not the default ten: the tests wait less.
+      env: { ...process.env, HOME: this.dir.path, TASK_FARM_DB: join(this.dir.path, 'none.sqlite'), TASK_FARM_REMOTE_LOCK_MS: '2000', TASK_FARM_REMOTE_STALLED_MS: '1000' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    for (const stream of [this.child.stdout!, this.child.stderr!]) stream.on('data', (chunk: Buffer) => this.output.push(chunk.toString()))
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)))
+  }
+
+  kill9(): Promise<number | null> {
+    this.child.kill('SIGKILL')
+    return this.exited
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')
+    await this.exited
+    this.dir.remove()
+  }
+}
+
+/** The job's export as JSON rows (what a person gets), read back. */
+export async function exportedRows(store: import('../../src/core/store/job-store').JobStore, jobId: number, dir: string): Promise<Record<string, unknown>[]> {
+  const { exportJob } = await import('../../src/core/export-job')
+  const { readFileSync } = await import('node:fs')
+  const file = join(dir, `job-${jobId}.json`)
+  await exportJob(store, jobId, 'json', file)
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[]
+}
+
+/** Values that occur more than once. */
+export function duplicates(values: unknown[]): unknown[] {
+  const seen = new Set<unknown>()
+  const twice = new Set<unknown>()
+  for (const value of values) (seen.has(value) ? twice : seen).add(value)
+  return [...twice]
+}
