@@ -63,6 +63,9 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
       events.on('progress', ({ jobId, data }) => this.onProgress(jobId, data as unknown as RemoteProgress))
       events.on('completed', ({ jobId, returnvalue }) => this.onCompleted(jobId, parse(returnvalue) as RemoteOutcome))
       events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason))
+      events.on('stalled', ({ jobId }) => {
+        if (this.batches.has(jobId)) this.farm?.log('warn', `batch ${jobId} stalled: its host stopped answering; BullMQ hands it to another host`)
+      })
       this.events.push(events)
     }
     this.producer = new QueueEventsProducer(controlQueueName(), { connection, prefix: KEY_PREFIX })
