@@ -47,6 +47,7 @@ export function createApiHandlers(farm: Farm): { handle(channel: ApiChannel, raw
     'pools.resume': ({ pool }) => (farm.resumePool(pool), ok),
     'pools.close': ({ pool }) => (farm.closePool(pool), ok),
     'pools.terminate': ({ pool }) => (farm.terminatePool(pool), ok),
+    'pools.remoteHost': async ({ hostId, action }) => (await farm.controlRemoteHost(hostId, action), ok),
     'settings.get': () => settings(),
     'settings.set': (patch) => {
       const next = { ...settings(), ...patch }

@@ -11,8 +11,8 @@ import type { WorkerPool } from './worker-pool'
 export interface RemoteLink {
   /** Called once by the farm: the pools to add remote slots to, and how to report. */
   attach(farm: RemoteFarmSide): void
-  /** The remote hosts serving a pool, as the Pools view lists them. */
-  hosts(pool: PoolName): RemoteHostInfo[]
+  /** The remote hosts serving a pool, as the Pools view lists them; null when the pool never runs remotely. */
+  hosts(pool: PoolName): RemoteHostInfo[] | null
   /** Drain: the host finishes its batches and leaves. Stop: it leaves now; its batches go to other hosts. */
   control(hostId: string, action: 'drain' | 'stop'): Promise<void>
   close(): Promise<void>

@@ -30,7 +30,8 @@ export class HostDirectory {
       }
     })
     this.beats.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
-    const signature = JSON.stringify(this.beats.map((b) => ({ ...b, at: this.stale(b) })))
+    // Every heartbeat counts as a change: the Pools view shows its age.
+    const signature = JSON.stringify(this.beats)
     const changed = signature !== this.signature
     this.signature = signature
     return changed

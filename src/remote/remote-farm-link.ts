@@ -82,8 +82,8 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     void this.sync()
   }
 
-  hosts(pool: PoolName): RemoteHostInfo[] {
-    return isRemotePool(pool) ? this.directory.hostsOf(pool) : []
+  hosts(pool: PoolName): RemoteHostInfo[] | null {
+    return isRemotePool(pool) ? this.directory.hostsOf(pool) : null
   }
 
   private async publish(event: ControlEvent): Promise<void> {

@@ -106,8 +106,11 @@ export const poolInfoSchema = z.object({
   runningJobs: z.number().int(),
   queuedJobs: z.number().int(),
   workers: z.array(workerInfoSchema),
-  /** Remote hosts serving this pool (a farm started with a Redis URL); absent otherwise. */
-  remoteHosts: z.array(remoteHostInfoSchema).optional(),
+  /**
+   * Remote hosts serving this pool (a farm started with a Redis URL); null for a pool whose jobs never
+   * run remotely (copy needs this machine's disk); absent when the farm has no remote workers.
+   */
+  remoteHosts: z.array(remoteHostInfoSchema).nullable().optional(),
 })
 export type PoolInfo = z.infer<typeof poolInfoSchema>
 
