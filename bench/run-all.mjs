@@ -10,6 +10,7 @@ const benches = {
   urls: 'urls/run.mjs',
   copy: 'copy/run.mjs',
   ui: 'ui/measure-ui.mjs',
+  remote: 'remote/run.mjs',
 }
 const wanted = process.argv.slice(2)
 const unknown = wanted.filter((name) => !(name in benches))

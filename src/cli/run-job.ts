@@ -1,5 +1,6 @@
 import type { JobOptions, JobSpec, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
+import { UserError } from '../shared/user-error'
 import type { Farm } from '../core/farm'
 import type { CliContext } from './cli-context'
 import { exitCodeFor } from './exit-codes'
@@ -45,7 +46,9 @@ export async function runExistingJob(cli: CliContext, jobId: number, action: 're
 }
 
 function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions): Farm {
-  return cli.openFarm(run.workers ? { [pool]: run.workers } : {})
+  // No local workers at all only makes sense when remote hosts do the work.
+  if (run.workers === 0 && !cli.redisUrl) throw new UserError('--workers 0 needs remote worker hosts: give --redis too.', 'bad-workers')
+  return cli.openFarm(run.workers !== undefined ? { [pool]: run.workers } : {})
 }
 
 /**

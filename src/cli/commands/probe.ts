@@ -16,7 +16,7 @@ export function registerProbeCommand(program: Command, cli: CliContext, exit: (c
     .option('--throw-on <n,…>', 'items whose handler throws (fails the whole batch)', numberList('--throw-on'), [])
     .option('--hang-on <n,…>', 'items that hang their worker', numberList('--hang-on'), [])
     .option('--print-on <n,…>', 'items that print a line to stdout', numberList('--print-on'), [])
-    .option('--workers <n>', 'worker processes', positiveInt('--workers', 64))
+    .option('--workers <n>', 'worker processes (0 with --redis: remote hosts only)', nonNegativeInt('--workers', 64))
     .option('--json', 'one JSON event per line')
     .action(async (o) => {
       const spec = { kind: 'probe' as const, count: o.count, chunk: o.chunk, sleepMs: o.sleepMs, failOn: o.failOn, crashOn: o.crashOn, hangOn: o.hangOn, throwOn: o.throwOn, printOn: o.printOn }

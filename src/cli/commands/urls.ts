@@ -25,7 +25,7 @@ export function registerUrlsCommand(program: Command, cli: CliContext, exit: (co
     .option('--robots', 'skip URLs that robots.txt disallows')
     .option('--user-agent <s>', 'the User-Agent header', defaults.userAgent)
     .option('--out <file>', 'write the result rows to results.csv or results.json when the job ends', checkOut)
-    .option('--workers <n>', 'worker processes of the network pool', positiveInt('--workers', 64))
+    .option('--workers <n>', 'worker processes of the network pool (0 with --redis: remote hosts only)', nonNegativeInt('--workers', 64))
     .option('--json', 'one JSON event per line')
     .action(async (file: string, o) => {
       const spec: UrlsSpec = urlsSpecSchema.parse({
