@@ -40,3 +40,30 @@ export function redactRedisUrl(url: string): string {
     return '(unparsable URL)'
   }
 }
+
+/**
+ * Resolves once the connection is ready; a wrong password, an untrusted certificate or no answer
+ * within `timeoutMs` becomes one clear sentence instead of an endless reconnect loop.
+ */
+export function redisReady(redis: Redis, url: string, timeoutMs = 15_000): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    let last = 'no answer'
+    const done = (error?: string): void => {
+      clearTimeout(timer)
+      redis.off('ready', onReady)
+      redis.off('error', onError)
+      if (error) reject(new UserError(`Cannot use Redis at ${redactRedisUrl(url)}: ${error}.`, 'redis-unreachable'))
+      else resolve()
+    }
+    const onReady = (): void => done()
+    const onError = (error: Error): void => {
+      last = error.message
+      // Waiting cannot fix these: say so now.
+      if (/WRONGPASS|NOAUTH|invalid (username|password)|certificate|self[- ]signed|ENOTFOUND/i.test(error.message)) done(error.message)
+    }
+    const timer = setTimeout(() => done(last), timeoutMs)
+    redis.on('ready', onReady)
+    redis.on('error', onError)
+  })
+}

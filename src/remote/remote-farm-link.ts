@@ -49,6 +49,8 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
   private timer: NodeJS.Timeout | null = null
   private syncing = false
   private closed = false
+  /** Redis is unreachable (said once per outage in the log). */
+  private down = false
 
   constructor(readonly url: string) {
     this.redis = connectRedis(url, 'task-farm farm')
@@ -76,6 +78,16 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
   attach(farm: RemoteFarmSide): void {
     this.farm = farm
     farm.log('info', `remote workers through Redis at ${redactRedisUrl(this.url)} (protocol ${REMOTE_PROTOCOL})`)
+    this.redis.on('error', (error: Error) => {
+      if (this.down || this.closed) return
+      this.down = true
+      farm.log('warn', `Redis at ${redactRedisUrl(this.url)} is unreachable (${error.message}): local work goes on, remote batches wait`)
+    })
+    this.redis.on('ready', () => {
+      if (!this.down || this.closed) return
+      this.down = false
+      farm.log('info', 'Redis is back: remote work goes on')
+    })
     // Batches an earlier farm left waiting would run for nobody.
     for (const queue of this.queues.values()) void queue.drain().catch(() => {})
     this.timer = setInterval(() => void this.sync(), SYNC_MS)

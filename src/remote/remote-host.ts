@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis'
 import { UserError } from '../shared/user-error'
 import type { WorkerLauncher } from '../core/worker-handle'
 import { HostProcesses } from './host-processes'
-import { connectRedis, redactRedisUrl } from './redis-connection'
+import { connectRedis, redactRedisUrl, redisReady } from './redis-connection'
 import {
   KEY_PREFIX, REMOTE_PROTOCOL, controlQueueName, farmKey, hostKey, queueName, remoteKinds,
   type ControlEvent, type HostHeartbeat, type RemoteJobData, type RemotePool,
@@ -135,9 +135,13 @@ export class RemoteHost {
 
   /** A host of another version must not take this farm's batches: say so plainly and stop. */
   private async checkFarmProtocol(): Promise<void> {
-    const farm = await this.redis.get(farmKey).catch((error: Error) => {
-      throw new UserError(`Cannot reach Redis at ${redactRedisUrl(this.o.url)}: ${error.message}`, 'redis-unreachable')
-    })
+    try {
+      await redisReady(this.redis, this.o.url)
+    } catch (error) {
+      this.redis.disconnect()
+      throw error
+    }
+    const farm = await this.redis.get(farmKey)
     const protocol = farm ? (JSON.parse(farm) as { protocol?: number }).protocol : undefined
     if (protocol !== undefined && protocol !== REMOTE_PROTOCOL) {
       throw new UserError(`The farm on this Redis speaks protocol ${protocol} and this worker ${REMOTE_PROTOCOL}: run the same Task Farm version on both.`, 'protocol-mismatch')

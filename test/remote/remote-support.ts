@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { cliEntry, tempDir } from '../support/test-farm'
@@ -15,24 +16,43 @@ export function freePort(): Promise<number> {
   })
 }
 
+export interface TestRedisOptions {
+  password?: string
+  /** TLS only (rediss://), with a certificate from a throw-away CA in `caFile`. */
+  tls?: boolean
+}
+
 /** Debian's redis-server on a loopback port, with no persistence: a restart loses every key, as a worst case does. */
 export class TestRedis {
   private child: ChildProcess | null = null
   private readonly dir = tempDir('task-farm-redis-')
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    private readonly options: TestRedisOptions = {},
+  ) {}
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`
+    const auth = this.options.password ? `:${encodeURIComponent(this.options.password)}@` : ''
+    return `${this.options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${this.port}`
   }
 
-  static async start(): Promise<TestRedis> {
-    const redis = new TestRedis(await freePort())
+  /** The CA that signed a TLS server's certificate (for NODE_EXTRA_CA_CERTS). */
+  get caFile(): string {
+    return join(this.dir.path, 'ca.pem')
+  }
+
+  static async start(options: TestRedisOptions = {}): Promise<TestRedis> {
+    const redis = new TestRedis(await freePort(), options)
     await redis.launch()
     return redis
   }
 
   async launch(): Promise<void> {
-    const child = spawn('redis-server', ['--save', '', '--appendonly', 'no', '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir.path], {
+    const args = ['--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--dir', this.dir.path]
+    if (this.options.password) args.push('--requirepass', this.options.password)
+    if (this.options.tls) args.push('--port', '0', '--tls-port', String(this.port), ...this.makeCertificates(), '--tls-auth-clients', 'no')
+    else args.push('--port', String(this.port))
+    const child = spawn('redis-server', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.child = child
@@ -44,6 +64,16 @@ export class TestRedis {
       })
       child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`)))
     })
+  }
+
+  private makeCertificates(): string[] {
+    const at = (name: string) => join(this.dir.path, name)
+    const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' })
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('ca.key'), '-out', at('ca.pem'), '-days', '1', '-subj', '/CN=task-farm test CA')
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('server.key'), '-out', at('server.csr'), '-subj', '/CN=127.0.0.1')
+    writeFileSync(at('ext.cnf'), 'subjectAltName=IP:127.0.0.1\n')
+    ssl('x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-out', at('server.pem'), '-days', '1', '-extfile', at('ext.cnf'))
+    return ['--tls-cert-file', at('server.pem'), '--tls-key-file', at('server.key'), '--tls-ca-cert-file', at('ca.pem')]
   }
 
   /** kill -9, as a crash would. */
@@ -69,11 +99,11 @@ export class TestHost {
   readonly child: ChildProcess
   readonly exited: Promise<number | null>
 
-  constructor(url: string, name: string, extra: string[] = []) {
+  constructor(url: string, name: string, extra: string[] = [], env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [cliEntry, 'worker', '--redis', url, '--name', name, '--concurrency', '1', ...extra], {
       cwd: this.dir.path,
       // A dead host's batches move on after about a second, not the default ten: the tests wait less.
-      env: { ...process.env, HOME: this.dir.path, TASK_FARM_DB: join(this.dir.path, 'none.sqlite'), TASK_FARM_REMOTE_LOCK_MS: '2000', TASK_FARM_REMOTE_STALLED_MS: '1000' },
+      env: { ...process.env, HOME: this.dir.path, TASK_FARM_DB: join(this.dir.path, 'none.sqlite'), TASK_FARM_REMOTE_LOCK_MS: '2000', TASK_FARM_REMOTE_STALLED_MS: '1000', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     for (const stream of [this.child.stdout!, this.child.stderr!]) stream.on('data', (chunk: Buffer) => this.output.push(chunk.toString()))
