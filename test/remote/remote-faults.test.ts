@@ -1,44 +1,36 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Farm } from '../../src/core/farm'
-import { BullmqRemoteLink } from '../../src/remote'
 import { startUrlFixtureServer, type UrlFixtureServer } from '../fixtures/url-fixture-server'
-import { openTestFarm, until, type tempDir } from '../support/test-farm'
-import { TestHost, TestRedis, duplicates, exportedRows } from './remote-support'
+import { until } from '../support/test-farm'
+import { RemoteBed, TestRedis, duplicates, exportedRows } from './remote-support'
 
 /**
  * Faults under remote work: a host killed with kill -9 mid-job, and Redis itself restarting (no
  * persistence: every queued batch is gone). Both jobs still complete with every unit exactly once.
  */
 describe('remote work survives faults', () => {
-  let redis: TestRedis
+  let bed: RemoteBed | null = null
   let server: UrlFixtureServer
-  let hosts: TestHost[] = []
-  let opened: { farm: Farm; dir: ReturnType<typeof tempDir> } | null = null
-  const urls = Array.from({ length: 2000 }, (_, i) => `http://127.0.0.1:0/placeholder?n=${i}`)
+  let urls: string[] = []
 
   beforeAll(async () => {
     server = await startUrlFixtureServer()
-    urls.splice(0, urls.length, ...urls.map((_, i) => `${server.baseUrl}/page?n=${i}`))
+    urls = Array.from({ length: 2000 }, (_, i) => `${server.baseUrl}/page?n=${i}`)
   })
   afterEach(async () => {
-    await opened?.farm.shutdown('now')
-    opened?.dir.remove()
-    opened = null
-    await Promise.all(hosts.map((h) => h.stop()))
-    hosts = []
-    await redis?.stop()
+    await bed?.clear()
+    await bed?.redis.stop()
+    bed = null
   })
   afterAll(async () => {
     await server?.close()
   })
 
   async function startJobs(): Promise<{ farm: Farm; urlJob: number; probeJob: number }> {
-    redis = await TestRedis.start()
-    hosts = [new TestHost(redis.url, 'alpha'), new TestHost(redis.url, 'beta')]
-    const { farm, dir } = openTestFarm({ pools: { network: { size: 0 }, cpu: { size: 0 } }, remote: new BullmqRemoteLink(redis.url) })
-    opened = { farm, dir }
-    const running = (pool: string) => farm.poolInfo().find((p) => p.name === pool)!.remoteHosts!.filter((h) => h.state === 'running').length
-    await until(() => running('network') === 2 && running('cpu') === 2, 'two remote hosts in both pools')
+    bed = new RemoteBed(await TestRedis.start())
+    bed.startHosts('alpha', 'beta')
+    const farm = await bed.openFarm()
+    await bed.hostsRunning(2)
     const urlJob = await farm.create({ kind: 'urls', input: { type: 'text', text: urls.join('\n') }, concurrency: 16 })
     const probeJob = await farm.create({ kind: 'probe', count: 1000, sleepMs: 5 })
     return { farm, urlJob, probeJob }
@@ -58,7 +50,7 @@ describe('remote work survives faults', () => {
       expect(keys).toHaveLength(total)
       expect(duplicates(keys)).toEqual([])
     }
-    const rows = await exportedRows(farm.store, urlJob, opened!.dir.path)
+    const rows = await exportedRows(farm.store, urlJob, bed!.dir)
     expect(new Set(rows.map((r) => r.url))).toEqual(new Set(urls))
     expect(rows).toHaveLength(2000)
   }
@@ -70,7 +62,7 @@ describe('remote work survives faults', () => {
   it('a remote host killed with kill -9 mid-job: its batches go to the other host, every unit once', async () => {
     const { farm, urlJob, probeJob } = await startJobs()
     await underWay(farm, urlJob, probeJob)
-    await hosts[0]!.kill9()
+    await bed!.hosts[0]!.kill9()
     await expectExactlyOnce(farm, urlJob, probeJob)
     const alpha = farm.poolInfo().find((p) => p.name === 'cpu')!.remoteHosts!.find((h) => h.name === 'alpha')
     expect(alpha?.state ?? 'gone').toMatch(/stale|gone/)
@@ -80,10 +72,10 @@ describe('remote work survives faults', () => {
   it('Redis restarting mid-job (losing every queued batch): farm and hosts reconnect, every unit once', async () => {
     const { farm, urlJob, probeJob } = await startJobs()
     await underWay(farm, urlJob, probeJob)
-    await redis.kill()
-    await redis.launch()
+    await bed!.redis.kill()
+    await bed!.redis.launch()
     await expectExactlyOnce(farm, urlJob, probeJob)
-    expect(hosts.every((h) => h.child.exitCode === null)).toBe(true)
+    expect(bed!.hosts.every((h) => h.child.exitCode === null)).toBe(true)
     expect(remoteLog(farm).some((line) => /no longer in Redis/.test(line))).toBe(true)
   }, 180_000)
 })

@@ -138,3 +138,53 @@ export function duplicates(values: unknown[]): unknown[] {
   for (const value of values) (seen.has(value) ? twice : seen).add(value)
   return [...twice]
 }
+
+/**
+ * What a remote test sets up: a farm with no local workers in its network and cpu pools and remote
+ * capacity through `redis`, and the hosts started for it. `clear()` after each test leaves nothing.
+ */
+export class RemoteBed {
+  hosts: TestHost[] = []
+  private opened: { farm: import('../../src/core/farm').Farm; dir: ReturnType<typeof tempDir> } | null = null
+
+  constructor(public redis: TestRedis) {}
+
+  get farm(): import('../../src/core/farm').Farm {
+    return this.opened!.farm
+  }
+  get dir(): string {
+    return this.opened!.dir.path
+  }
+
+  async openFarm(): Promise<import('../../src/core/farm').Farm> {
+    const { openTestFarm } = await import('../support/test-farm')
+    const { BullmqRemoteLink } = await import('../../src/remote')
+    const { farm, dir } = openTestFarm({ pools: { network: { size: 0 }, cpu: { size: 0 } }, remote: new BullmqRemoteLink(this.redis.url) })
+    this.opened = { farm, dir }
+    return farm
+  }
+
+  startHosts(...names: string[]): TestHost[] {
+    this.hosts = names.map((name) => new TestHost(this.redis.url, name))
+    return this.hosts
+  }
+
+  hostsOf(pool: 'network' | 'cpu') {
+    return this.farm.poolInfo().find((p) => p.name === pool)!.remoteHosts!
+  }
+
+  /** Until `count` hosts run in both remote pools. */
+  async hostsRunning(count: number): Promise<void> {
+    const { until } = await import('../support/test-farm')
+    const running = (pool: 'network' | 'cpu') => this.hostsOf(pool).filter((h) => h.state === 'running').length
+    await until(() => running('network') === count && running('cpu') === count, `${count} remote hosts in both pools`, 60_000)
+  }
+
+  async clear(): Promise<void> {
+    await this.opened?.farm.shutdown('now')
+    this.opened?.dir.remove()
+    this.opened = null
+    await Promise.all(this.hosts.map((h) => h.stop()))
+    this.hosts = []
+  }
+}
