@@ -15,6 +15,7 @@ import type { WorkerLauncher } from './worker-handle'
 import type { WorkerPool, PoolConfig } from './worker-pool'
 import { FarmPools } from './farm-pools'
 import { parseSpec } from './parse-spec'
+import { FarmRemote } from './farm-remote'
 import type { RemoteLink } from './remote-link'
 
 export { defaultPoolConfig } from './farm-pools'
@@ -28,8 +29,10 @@ export interface FarmOptions {
   cancelGraceMs?: number
   /** How often progress is published: 100 ms keeps every job at ≤ 10 UI events per second. */
   tickMs?: number
-  /** Remote worker hosts (src/remote, on BullMQ) that add capacity to the pools that can use it. */
+  /** Remote worker hosts (src/remote, on BullMQ) that add capacity to the pools that can use them. */
   remote?: RemoteLink
+  /** Opens remote capacity for a Redis URL chosen in Settings (the hosts that can offer it pass this). */
+  connectRemote?: (url: string) => RemoteLink
 }
 
 /** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
@@ -42,6 +45,7 @@ export class Farm {
   private readonly writer: HistoryWriter
   private readonly scheduler: JobScheduler
   private readonly results: TaskResults
+  readonly remote: FarmRemote
   private readonly dirtyJobs = new Set<number>()
   private readonly ticker: NodeJS.Timeout
   private closed = false
@@ -77,12 +81,17 @@ export class Farm {
       results: this.results,
       log: (...a) => this.log(...a),
     })
-    options.remote?.attach({
-      pools: this.pools,
-      dispatch: (pool) => this.scheduler.dispatch(pool),
-      changed: (pool) => this.poolSet.dirty.add(pool),
-      log: (level, message) => this.log(null, level, 'remote', message),
-    })
+    this.remote = new FarmRemote(
+      {
+        pools: this.pools,
+        dispatch: (pool) => this.scheduler.dispatch(pool),
+        changed: (pool) => this.poolSet.dirty.add(pool),
+        log: (level, message) => this.log(null, level, 'remote', message),
+      },
+      () => this.pools.keys(),
+      options.remote,
+      options.connectRemote,
+    )
     if (options.autoStart) {
       for (const id of this.store.jobIdsInState('queued')) {
         const row = this.store.job(id)!
@@ -210,13 +219,7 @@ export class Farm {
   }
 
   poolInfo(): PoolInfo[] {
-    const remote = this.options.remote
-    return remote ? this.poolSet.info().map((info) => ({ ...info, remoteHosts: remote.hosts(info.name) })) : this.poolSet.info()
-  }
-  /** Drain or stop a remote worker host. */
-  controlRemoteHost(hostId: string, action: 'drain' | 'stop'): Promise<void> {
-    if (!this.options.remote) throw new UserError('This farm has no remote workers (start it with --redis).', 'no-remote')
-    return this.options.remote.control(hostId, action)
+    return this.remote.withHosts(this.poolSet.info())
   }
   pool(name: PoolName): WorkerPool {
     return this.poolSet.get(name)
@@ -256,7 +259,7 @@ export class Farm {
     clearInterval(this.ticker)
     this.poolSet.stopMeasuring()
     await Promise.all([...this.pools.values()].map((pool) => pool.shutdown()))
-    await this.options.remote?.close()
+    await this.remote.close()
     this.writer.flush()
     this.store.db.close()
     this.lock.release()

@@ -119,5 +119,7 @@ export const settingsSchema = z.object({
   notifications: z.boolean(),
   closeToTray: z.boolean(),
   theme: z.enum(['light', 'dark', 'system']),
+  /** Redis of remote worker hosts (docs/scale-out.md); empty for none. --redis and $TASK_FARM_REDIS win over it. */
+  redisUrl: z.string().max(2000).default(''),
 })
 export type Settings = z.infer<typeof settingsSchema>

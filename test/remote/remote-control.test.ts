@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Farm } from '../../src/core/farm'
-import { until } from '../support/test-farm'
+import { createApiHandlers } from '../../src/core/api-handlers'
+import { BullmqRemoteLink } from '../../src/remote'
+import { openTestFarm, until } from '../support/test-farm'
 import { RemoteBed, TestHost, TestRedis } from './remote-support'
 
 /** What a person does to remote work: cancel it, drain or stop a host; and hosts of another version. */
@@ -41,9 +43,9 @@ describe('controlling remote work', () => {
     const farm = await bed.openFarm()
     await until(() => bed.hostsOf('cpu').filter((h) => h.state === 'running').length === 2, 'two hosts', 60_000)
     const [alpha, beta] = [...bed.hostsOf('cpu')].sort((a, b) => a.name.localeCompare(b.name))
-    await farm.controlRemoteHost(alpha!.id, 'drain')
+    await farm.remote.control(alpha!.id, 'drain')
     expect(await hosts[0]!.exited).toBe(0)
-    await farm.controlRemoteHost(beta!.id, 'stop')
+    await farm.remote.control(beta!.id, 'stop')
     expect(await hosts[1]!.exited).toBe(0)
     await until(() => bed.hostsOf('cpu').length === 0, 'both hosts gone from the Pools view', 60_000)
     expect(farm.pool('cpu').workers).toHaveLength(0)
@@ -64,5 +66,26 @@ describe('controlling remote work', () => {
     bed.hosts = [host]
     expect(await host.exited).toBe(2)
     expect(host.output.join('')).toMatch(/speaks protocol 99 and this worker 1: run the same Task Farm version on both/)
+  })
+
+  it('Settings switch remote workers on and off while the farm runs', async () => {
+    const { farm, dir } = openTestFarm({ pools: { cpu: { size: 0 } }, connectRemote: (url) => new BullmqRemoteLink(url) })
+    try {
+      const api = createApiHandlers(farm)
+      bed.startHosts('alpha')
+      expect(farm.poolInfo()[0]!.remoteHosts).toBeUndefined()
+      await api.handle('settings.set', { redisUrl: bed.redis.url })
+      await until(() => farm.poolInfo().find((p) => p.name === 'cpu')!.remoteHosts?.some((h) => h.state === 'running') ?? false, 'the host', 60_000)
+      expect(farm.poolInfo().find((p) => p.name === 'disk')!.remoteHosts).toBeNull()
+      const jobId = await farm.create({ kind: 'probe', count: 50 })
+      expect(await farm.waitForEnd(jobId)).toMatchObject({ state: 'completed', itemsDone: 50 })
+      await api.handle('settings.set', { redisUrl: '' })
+      expect(farm.poolInfo()[0]!.remoteHosts).toBeUndefined()
+      expect(farm.pool('cpu').workers).toHaveLength(0)
+      await expect(api.handle('settings.set', { redisUrl: 'http://nope' })).rejects.toThrow(/must start with redis:\/\/ or rediss:\/\//)
+    } finally {
+      await farm.shutdown('now')
+      dir.remove()
+    }
   })
 })
