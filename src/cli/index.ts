@@ -8,6 +8,7 @@ import { commandExitCode, exitCodes } from './exit-codes'
 const program = new Command('task-farm')
   .description('Run copy and URL-analysis jobs on pools of worker processes, with a crash-safe history.')
   .option('--db <path>', 'history database (default: the app\'s own, or $TASK_FARM_DB)')
+  .option('--redis <url>', 'add remote worker hosts through this Redis (default: $TASK_FARM_REDIS); see docs/scale-out.md')
   .showSuggestionAfterError(true)
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'task-farm: ')) })
