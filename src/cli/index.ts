@@ -20,9 +20,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 })
 
 /** The command named on the command line (the first word that is not a global option or its value). */
+const globalOptionsWithValue = new Set(['--db', '--redis'])
 function invokedCommand(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--db') i++
+    if (globalOptionsWithValue.has(args[i]!)) i++
     else if (args[i] === 'help') return args[i + 1]
     else if (!args[i]!.startsWith('-')) return args[i]
   }

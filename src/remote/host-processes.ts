@@ -83,7 +83,8 @@ export class HostProcesses {
     handle.onOutput((stream, line) => this.log(`worker ${handle.pid} ${stream}: ${line}`))
     handle.onMessage((message) => {
       if (message.type === 'ready') return
-      if (message.type === 'itemsDone' || message.type === 'itemsFailed') proc.unitsDone += message.items.length
+      if (message.type === 'unitsDone') proc.unitsDone += message.ids.length + message.results.length
+      else if (message.type === 'unitsFailed') proc.unitsDone += message.items.length
       const sink = message.taskId === undefined ? undefined : proc.tasks.get(message.taskId)
       if (message.type === 'done' || message.type === 'failed') {
         proc.tasks.delete(message.taskId)

@@ -180,10 +180,10 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
       if (message.type === 'planned') {
         const skip = batch.plannedForwarded - (message.from ?? 0)
         // A gap means progress was lost: the outcome's count then shows the plan incomplete.
-        if (skip < 0 || skip >= message.items.length) continue
-        const items = skip > 0 ? message.items.slice(skip) : message.items
-        batch.plannedForwarded += items.length
-        batch.slot.deliver({ type: 'planned', taskId: message.taskId, items })
+        if (skip < 0 || skip >= message.batches.length) continue
+        const batches = skip > 0 ? message.batches.slice(skip) : message.batches
+        batch.plannedForwarded += batches.length
+        batch.slot.deliver({ type: 'planned', taskId: message.taskId, batches })
       } else if (message.type !== 'done' && message.type !== 'failed' && message.type !== 'ready') {
         const { from: _from, ...plain } = message
         batch.slot.deliver(plain as typeof message)
@@ -196,8 +196,10 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     if (!batch || !outcome?.final) return
     this.batches.delete(jobId)
     const taskId = batch.data.message.taskId
-    if (outcome.itemsDone.length) batch.slot.deliver({ type: 'itemsDone', taskId, items: outcome.itemsDone })
-    if (outcome.itemsFailed.length) batch.slot.deliver({ type: 'itemsFailed', taskId, items: outcome.itemsFailed })
+    if (outcome.doneIds.length || outcome.doneResults.length) {
+      batch.slot.deliver({ type: 'unitsDone', taskId, ids: outcome.doneIds, results: outcome.doneResults, bytes: outcome.doneBytes })
+    }
+    if (outcome.unitsFailed.length) batch.slot.deliver({ type: 'unitsFailed', taskId, items: outcome.unitsFailed })
     if (batch.data.message.type === 'plan' && outcome.final.type === 'done' && batch.plannedForwarded < outcome.planned) {
       this.farm?.log('warn', `a plan on ${outcome.host} reached the farm incomplete (${batch.plannedForwarded} of ${outcome.planned} items); planning again`)
       return batch.slot.lose()

@@ -40,15 +40,18 @@ export interface RemoteJobData {
 export interface RemoteProgress {
   messages: RemoteMessage[]
 }
-/** A worker message; `planned` ones carry the index of their first item, so a replayed plan never adds an item twice. */
+/** A worker message; `planned` ones carry the index of their first planned item, so a replayed plan never adds an item twice. */
 export type RemoteMessage = FromWorker & { from?: number }
 
 /** A job's return value: the whole outcome, so a lost progress event never loses a unit. */
 export interface RemoteOutcome {
   final: Extract<FromWorker, { type: 'done' | 'failed' }>
-  itemsDone: ItemSuccess[]
-  itemsFailed: ItemFailure[]
-  /** Items a plan found, all told (they came as progress). */
+  /** Units done without a result, with one, and the bytes they moved: one `unitsDone` for the farm. */
+  doneIds: number[]
+  doneResults: ItemSuccess[]
+  doneBytes: number
+  unitsFailed: ItemFailure[]
+  /** Items (batches of units) a plan made, all told (they came as progress). */
   planned: number
   host: string
 }

@@ -14,8 +14,10 @@ const PROGRESS_MS = 100
 export async function runRemoteBatch(job: Job<RemoteJobData>, processes: HostProcesses, hostName: string, signal?: AbortSignal): Promise<RemoteOutcome> {
   const { message } = job.data
   const farmTaskId = message.taskId
-  const itemsDone: ItemSuccess[] = []
-  const itemsFailed: ItemFailure[] = []
+  const doneIds: number[] = []
+  const doneResults: ItemSuccess[] = []
+  let doneBytes = 0
+  const unitsFailed: ItemFailure[] = []
   let planned = 0
   let pending: RemoteMessage[] = []
   let sending: Promise<void> = Promise.resolve()
@@ -28,7 +30,8 @@ export async function runRemoteBatch(job: Job<RemoteJobData>, processes: HostPro
     sending = sending.then(() => job.updateProgress(progress as never)).catch(() => {})
   }
   const timer = setInterval(flush, PROGRESS_MS)
-  const label = message.type === 'run' ? (message.items[0]?.key ?? '') : message.type === 'plan' ? 'planning' : 'cleaning up'
+  // A run's packed items are not unpacked here just for a label: the worker process does that.
+  const label = message.type === 'run' ? (message.units[0]?.key ?? `${message.batches.length} items`) : message.type === 'plan' ? 'planning' : 'cleaning up'
 
   try {
     const final = await new Promise<Extract<FromWorker, { type: 'done' | 'failed' }>>((resolve, reject) => {
@@ -42,15 +45,18 @@ export async function runRemoteBatch(job: Job<RemoteJobData>, processes: HostPro
             case 'done':
             case 'failed':
               return resolve(asFarm)
-            case 'itemsDone':
-              itemsDone.push(...asFarm.items)
-              break
-            case 'itemsFailed':
-              itemsFailed.push(...asFarm.items)
-              break
+            // Outcomes travel once, in the job's return value, which BullMQ stores with its completion.
+            case 'unitsDone':
+              for (const id of asFarm.ids) doneIds.push(id)
+              for (const result of asFarm.results) doneResults.push(result)
+              doneBytes += asFarm.bytes
+              return
+            case 'unitsFailed':
+              for (const failure of asFarm.items) unitsFailed.push(failure)
+              return
             case 'planned':
               pending.push({ ...asFarm, from: planned })
-              planned += asFarm.items.length
+              planned += asFarm.batches.length
               return
           }
           pending.push(asFarm)
@@ -67,7 +73,7 @@ export async function runRemoteBatch(job: Job<RemoteJobData>, processes: HostPro
     })
     flush()
     await sending
-    return { final, itemsDone, itemsFailed, planned, host: hostName }
+    return { final, doneIds, doneResults, doneBytes, unitsFailed, planned, host: hostName }
   } finally {
     clearInterval(timer)
   }

@@ -3,6 +3,7 @@ import type { Farm } from '../../src/core/farm'
 import type { RemoteFarmSide, RemoteLink } from '../../src/core/remote-link'
 import { WorkerHandleBase } from '../../src/core/worker-handle-base'
 import type { ToWorker } from '../../src/shared/worker-protocol'
+import { unpackUnits } from '../../src/workers/worker-runtime'
 import { openTestFarm, type tempDir } from '../support/test-farm'
 import { duplicates } from './remote-support'
 
@@ -25,16 +26,18 @@ class EchoTwiceSlot extends WorkerHandleBase {
     const { taskId } = message
     setImmediate(() => {
       if (message.type === 'plan' && message.spec.kind === 'probe') {
-        const items = Array.from({ length: message.spec.count }, (_, n) => ({ key: `#${n}`, payload: { n, first: n, count: 1 }, size: 0 }))
-        this.emitMessage({ type: 'planned', taskId, items })
+        // One planned item of `count` units, packed as workers pack them.
+        const units = Array.from({ length: message.spec.count }, (_, n) => [`#${n}`, 0, { n, first: n, count: 1 }])
+        this.emitMessage({ type: 'planned', taskId, batches: [{ units: JSON.stringify(units), count: units.length, size: 0 }] })
       }
       if (message.type === 'run') {
-        const items = message.items.map((item) => ({ id: item.id, result: { square: 0, pid: 0 } }))
-        this.emitMessage({ type: 'itemsDone', taskId, items })
-        this.emitMessage({ type: 'itemsDone', taskId, items })
-        this.emitMessage({ type: 'itemsFailed', taskId, items: items.map(({ id }) => ({ id, error: 'late', retryable: true })) })
+        const results = unpackUnits(message).map((unit) => ({ id: unit.id, result: { square: 0, pid: 0 } }))
+        const done = { type: 'unitsDone' as const, taskId, ids: [], results, bytes: 0 }
+        this.emitMessage(done)
+        this.emitMessage(done)
+        this.emitMessage({ type: 'unitsFailed', taskId, items: results.map(({ id }) => ({ id, error: 'late', retryable: true })) })
         this.emitMessage({ type: 'done', taskId, rss: 0 })
-        this.emitMessage({ type: 'itemsDone', taskId, items })
+        this.emitMessage(done)
         return
       }
       this.emitMessage({ type: 'done', taskId, rss: 0 })
@@ -66,7 +69,7 @@ describe('outcomes delivered more than once', () => {
     const jobId = await farm.create({ kind: 'probe', count: 500 })
     const end = await farm.waitForEnd(jobId)
     expect(end).toMatchObject({ state: 'completed', itemsTotal: 500, itemsDone: 500, itemsFailed: 0 })
-    const rows = farm.store.db.prepare('SELECT key, state, attempts FROM items WHERE job_id = ?').all(jobId) as { key: string; state: string; attempts: number }[]
+    const rows = farm.store.items(jobId, { limit: 10_000, offset: 0 }).items
     expect(rows).toHaveLength(500)
     expect(duplicates(rows.map((r) => r.key))).toEqual([])
     expect(rows.every((r) => r.state === 'done' && r.attempts === 1)).toBe(true)

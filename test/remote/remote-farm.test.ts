@@ -40,8 +40,8 @@ describe('remote worker hosts through BullMQ', () => {
     expect(probeRows).toHaveLength(1000)
     expect(duplicates(probeRows.map((r) => r.key))).toEqual([])
     // Both hosts took part, and nothing ran on the farm's machine under the farm.
-    const results = farm.store.db.prepare('SELECT result FROM items WHERE job_id = ?').pluck().all(probeJob) as string[]
-    const pids = new Set(results.map((r) => (JSON.parse(r) as { pid: number }).pid))
+    const units = farm.store.items(probeJob, { limit: 10_000, offset: 0 }).items
+    const pids = new Set(units.map((unit) => (unit.result as { pid: number }).pid))
     expect(pids.size).toBeGreaterThanOrEqual(2)
     for (const pool of ['network', 'cpu'] as const) expect(farm.pool(pool).workers.filter((w) => !w.remote)).toHaveLength(0)
   }, 180_000)

@@ -46,7 +46,7 @@ describe('remote work survives faults', () => {
     expect(urlEnd).toMatchObject({ state: 'completed', itemsDone: 2000, itemsFailed: 0 })
     expect(probeEnd).toMatchObject({ state: 'completed', itemsDone: 1000, itemsFailed: 0 })
     for (const [jobId, total] of [[urlJob, 2000], [probeJob, 1000]] as const) {
-      const keys = farm.store.db.prepare('SELECT key FROM items WHERE job_id = ?').pluck().all(jobId)
+      const keys = farm.store.items(jobId, { limit: 10_000, offset: 0 }).items.map((unit) => unit.key)
       expect(keys).toHaveLength(total)
       expect(duplicates(keys)).toEqual([])
     }
