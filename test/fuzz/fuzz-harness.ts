@@ -39,6 +39,8 @@ export async function fuzzTransport(transport: FuzzTransport, farm: Farm, sandbo
   const count = (key: string): void => void (counts[key] = (counts[key] ?? 0) + 1)
   const schemas = Object.fromEntries(Object.entries(transport.channels).map(([name, c]) => [name, c.request]))
   let cases = 0
+  // A time limit abandons the case in flight without waiting for it; the next run must not see it land.
+  let inFlight: Promise<unknown> = Promise.resolve()
 
   const property = fc.asyncProperty(fuzzInputs(schemas, transport.carriesFrames), async (generated) => {
     const input: FuzzInput =
@@ -46,7 +48,9 @@ export async function fuzzTransport(transport: FuzzTransport, farm: Farm, sandbo
         ? generated
         : { ...generated, call: { channel: generated.call.channel, request: sandbox.confine(generated.call.channel, generated.call.request) } }
     const before = snapshot(farm)
-    const outcome = await withinHangLimit(transport.send(input))
+    const sent = transport.send(input)
+    inFlight = sent.catch(() => undefined)
+    const outcome = await withinHangLimit(sent)
     cases++
     count(`${input.kind} → ${describe(outcome)}`)
     checkOutcome(transport, input, outcome)
@@ -64,6 +68,7 @@ export async function fuzzTransport(transport: FuzzTransport, farm: Farm, sandbo
     markInterruptAsFailure: false,
     endOnFailure: true,
   })
+  await withinHangLimit(inFlight.then(() => ({ kind: 'closed', code: 0 }) as const))
   return { transport: transport.name, cases, counts }
 }
 
