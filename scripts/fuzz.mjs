@@ -17,7 +17,12 @@ console.log(`fuzzing every transport for ${seconds} s in all, seed ${seed}`)
 // The contract suite runs for the time given; the HTTP one (the page, assets, /export) by count.
 const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'test/fuzz/'], {
   stdio: 'inherit',
-  env: { ...process.env, FUZZ_SECONDS: String(seconds), FUZZ_SEED: String(seed), FUZZ_HTTP_RUNS: String(Math.max(400, seconds * 10)) },
+  env: {
+    ...process.env,
+    FUZZ_SECONDS: String(seconds),
+    FUZZ_SEED: String(seed),
+    FUZZ_HTTP_RUNS: String(Math.max(400, seconds * 10)),
+  },
 })
 if (run.status !== 0) console.error(`fuzz failed; replay with: npm run fuzz -- --seconds ${seconds} --seed ${seed}`)
 process.exit(run.status ?? 1)

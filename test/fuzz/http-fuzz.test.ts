@@ -37,31 +37,45 @@ const percent = fc.oneof(
   fc.constantFrom('%', '%E0%A4%A', '%ZZ', '%00', '%2e%2e%2f', '%C0%AF', '%FF', '%%', '%u2215'),
   fc.string({ unit: 'binary-ascii', maxLength: 8 }).map(encodeURIComponent),
 )
-const segment = fc.oneof(fc.constantFrom('', '.', '..', 'index.html', 'export', 'api', 'assets'), percent, fc.webSegment())
+const segment = fc.oneof(
+  fc.constantFrom('', '.', '..', 'index.html', 'export', 'api', 'assets'),
+  percent,
+  fc.webSegment(),
+)
 const target = fc
   .tuple(
     fc.array(segment, { maxLength: 6 }),
-    fc.constantFrom('', '?token=TOKEN', '?jobId=1&format=csv&token=TOKEN', '?jobId=%E0&format=json&token=TOKEN', '?token=TOKEN&jobId=-1'),
+    fc.constantFrom(
+      '',
+      '?token=TOKEN',
+      '?jobId=1&format=csv&token=TOKEN',
+      '?jobId=%E0&format=json&token=TOKEN',
+      '?token=TOKEN&jobId=-1',
+    ),
     fc.webQueryParameters(),
   )
   .map(([segments, query, extra]) => `/${segments.join('/')}${query}${query ? '&' : '?'}${extra}`)
 
 describe(`the host's HTTP side under fuzz (seed ${seed})`, () => {
-  it('answers every request target with a status that is not 5xx, and logs no stack trace', async () => {
-    const logged = vi.spyOn(console, 'error')
-    try {
-      await fc.assert(
-        fc.asyncProperty(target, async (generated) => {
-          const status = await rawGet(generated.replaceAll('TOKEN', served.host.token), served.host.port)
-          expect(status, generated).toBeGreaterThanOrEqual(200)
-          expect(status, generated).toBeLessThan(500)
-          expect(logged, generated).not.toHaveBeenCalled()
-        }),
-        { seed, numRuns: runs, endOnFailure: true },
-      )
-    } finally {
-      logged.mockRestore()
-    }
-    expect(await rawGet(`/?token=${served.host.token}`, served.host.port)).toBe(200)
-  }, 30_000 + runs * 50)
+  it(
+    'answers every request target with a status that is not 5xx, and logs no stack trace',
+    async () => {
+      const logged = vi.spyOn(console, 'error')
+      try {
+        await fc.assert(
+          fc.asyncProperty(target, async (generated) => {
+            const status = await rawGet(generated.replaceAll('TOKEN', served.host.token), served.host.port)
+            expect(status, generated).toBeGreaterThanOrEqual(200)
+            expect(status, generated).toBeLessThan(500)
+            expect(logged, generated).not.toHaveBeenCalled()
+          }),
+          { seed, numRuns: runs, endOnFailure: true },
+        )
+      } finally {
+        logged.mockRestore()
+      }
+      expect(await rawGet(`/?token=${served.host.token}`, served.host.port)).toBe(200)
+    },
+    30_000 + runs * 50,
+  )
 })
