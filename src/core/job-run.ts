@@ -166,8 +166,9 @@ export class JobRun {
       const item = this.peek()
       if (!item) break
       const perUnit = item.size / item.count
-      const want = Math.max(1, Math.min(unitBudget - units, perUnit > 0 ? Math.ceil((byteBudget - bytes) / perUnit) : Infinity))
-      const indexes = item.claim(want)
+      const room = Math.max(1, Math.min(unitBudget - units, perUnit > 0 ? Math.ceil((byteBudget - bytes) / perUnit) : Infinity))
+      // An item up to twice the room goes whole: it is sent as stored, a slice has to be unpacked.
+      const indexes = item.claim(item.free <= 2 * room ? item.free : room)
       if (item.free === 0) {
         item.queued = false
         this.open.shift()
