@@ -145,6 +145,7 @@ export class JobRun {
     const fair = Math.max(1, Math.ceil(left / (poolSize * 2)))
     // Until the job's pace is known, a fair share keeps a few slow units from landing on one worker.
     const byTime = this.traits.sequential !== false
+    const paced = byTime && this.msPerUnit > 0
     const unitBudget = !byTime
       ? Math.min(fair, this.traits.batchItems)
       : this.msPerUnit > 0
@@ -167,8 +168,9 @@ export class JobRun {
       if (!item) break
       const perUnit = item.size / item.count
       const room = Math.max(1, Math.min(unitBudget - units, perUnit > 0 ? Math.ceil((byteBudget - bytes) / perUnit) : Infinity))
-      // An item up to twice the room goes whole: it is sent as stored, a slice has to be unpacked.
-      const indexes = item.claim(item.free <= 2 * room ? item.free : room)
+      // Once the pace is known, an item up to twice the room goes whole: it is sent as stored, a
+      // slice has to be unpacked. Before, the fair share holds, so slow units spread.
+      const indexes = item.claim(paced && item.free <= 2 * room ? item.free : room)
       if (item.free === 0) {
         item.queued = false
         this.open.shift()
