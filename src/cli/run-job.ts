@@ -63,7 +63,7 @@ async function followJob(farm: Farm, jobId: number, run: ForegroundOptions): Pro
       view.note('Stopping: the job will be resumable (Ctrl-C again to kill the workers now).')
       void farm.shutdown('graceful')
     } else {
-      for (const pool of farm.pools.values()) pool.terminate()
+      for (const pool of Object.values(farm.pools)) pool.terminate()
     }
   }
   process.on('SIGINT', onSignal)
