@@ -31,7 +31,7 @@ export async function serveFarm(options: ServeFarmOptions): Promise<ServedFarm> 
   const saved = (farm.store.setting('poolSizes') ?? {}) as Partial<Record<PoolName, number>>
   for (const name of poolNames) {
     const size = saved[name]
-    if (size && size !== farm.pools.get(name)?.size) farm.resizePool(name, size)
+    if (size && size !== farm.pools[name].size) farm.resizePool(name, size)
   }
   let host: WebHost
   let endpoint: ControlServer | undefined
