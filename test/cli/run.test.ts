@@ -50,6 +50,7 @@ function unitsByState(db: string, jobId: number): Record<string, string[]> {
 }
 
 describe('task-farm run', () => {
+  // 180 s: a thousand pairs of processes on a shared two-core machine; a bound on hangs, not a timing.
   it('runs 1,000 inputs, streams and exports every stdout in input order with --keep-order', async () => {
     const { dir, db } = workspace()
     const list = join(dir, 'inputs.txt')
@@ -82,7 +83,6 @@ describe('task-farm run', () => {
     expect(rows.map((row) => row.input)).toEqual(numbers(1, 1000))
     expect(rows.map((row) => row.stdout)).toEqual(numbers(1, 1000).map(sha1))
     expect(new Set(rows.map((row) => row.worker)).size).toBeGreaterThanOrEqual(1)
-    // A thousand pairs of processes on a shared two-core machine: a bound on hangs, not a timing.
   }, 180_000)
 
   it('records the exit code and stderr of a failing command, and exits 1', async () => {
