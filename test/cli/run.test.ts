@@ -111,18 +111,19 @@ describe('task-farm run', () => {
   it('stops at --deadline as timed-out, and resume runs only the rest', async () => {
     const { dir, db } = workspace()
     const counter = join(dir, 'counter')
-    const command = ['--', 'sh', '-c', `sleep 0.4; echo {} >> ${counter}`, ':::', ...numbers(1, 8)]
-    const first = await runCli(['--db', db, 'run', '--jobs', '1', '--deadline', '1.5', ...command])
+    const command = ['--', 'sh', '-c', `sleep 0.4; echo {} >> ${counter}`, ':::', ...numbers(1, 10)]
+    const first = await runCli(['--db', db, 'run', '--jobs', '1', '--deadline', '2.5', ...command])
     expect(first.code).toBe(1)
-    expect(first.out).toMatch(/timed out|timed-out/)
+    expect(first.out).toMatch(/Job 1 timed out: .*`task-farm resume 1` runs the rest/)
+    // Whatever had finished by the deadline (on a loaded machine, maybe nothing) is not run again.
     const before = unitsByState(db, 1)
-    expect(before.pending?.length ?? 0).toBeGreaterThan(0)
+    expect(before.done?.length ?? 0).toBeLessThan(10)
     const resumed = await runCli(['--db', db, 'resume', '1'])
     expect(resumed.code).toBe(0)
     const ran = lines(counter)
-    expect(new Set(ran)).toEqual(new Set(numbers(1, 8)))
+    expect(new Set(ran)).toEqual(new Set(numbers(1, 10)))
     for (const done of before.done ?? []) expect(ran.filter((n) => n === done)).toHaveLength(1)
-    expect(unitsByState(db, 1).done).toHaveLength(8)
+    expect(unitsByState(db, 1).done).toHaveLength(10)
   })
 
   it('after kill -9 of the CLI, resume runs only the unfinished inputs', async () => {
