@@ -53,7 +53,7 @@ export const kindTraits: Record<JobKind, KindTraits> = {
   probe: { label: 'Probe', pool: 'cpu', batchItems: 8192, batchBytes: 0, maxAttempts: 3, maxCrashes: 3 },
   // Small batches: `--halt soon` lets the batches in hand finish. Retries are the job's own (`--retries`).
   command: { label: 'Run a command', pool: 'cpu', batchItems: 8, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
-  module: { label: 'Map a module', pool: 'cpu', batchItems: 256, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
+  module: { label: 'Map a module', pool: 'cpu', batchItems: 1024, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
 }
 
 /** Options of a job beside its spec. */
