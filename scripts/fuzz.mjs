@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run fuzz -- --seconds 600 --seed 42`: the contract fuzz suite of test/fuzz for a while instead
-// of its fixed 2,000 cases per transport. Prints the seed so a failure can be replayed.
+// `npm run fuzz -- --seconds 600 --seed 42`: the fuzz suites of test/fuzz for a while instead of
+// their fixed counts (2,000 contract calls per transport, 400 HTTP requests). Prints the seed so a failure can be replayed.
 import { spawnSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
 
@@ -14,9 +14,15 @@ if (!Number.isFinite(seconds) || seconds <= 0 || !Number.isInteger(seed)) {
   process.exit(2)
 }
 console.log(`fuzzing every transport for ${seconds} s in all, seed ${seed}`)
-const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'test/fuzz/contract-fuzz.test.ts'], {
+// The contract suite runs for the time given; the HTTP one (the page, assets, /export) by count.
+const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'test/fuzz/'], {
   stdio: 'inherit',
-  env: { ...process.env, FUZZ_SECONDS: String(seconds), FUZZ_SEED: String(seed) },
+  env: {
+    ...process.env,
+    FUZZ_SECONDS: String(seconds),
+    FUZZ_SEED: String(seed),
+    FUZZ_HTTP_RUNS: String(Math.max(400, seconds * 10)),
+  },
 })
 if (run.status !== 0) console.error(`fuzz failed; replay with: npm run fuzz -- --seconds ${seconds} --seed ${seed}`)
 process.exit(run.status ?? 1)

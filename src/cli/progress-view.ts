@@ -104,6 +104,8 @@ export function endLine(job: JobSummary): string {
       return `Job ${job.id} was cancelled: ${counts}.`
     case 'interrupted':
       return `Job ${job.id} interrupted: ${counts}. \`task-farm resume ${job.id}\` goes on from here.`
+    case 'timed-out':
+      return `Job ${job.id} timed out: ${counts}. \`task-farm resume ${job.id}\` runs the rest.`
     default:
       return `Job ${job.id} is ${job.state}: ${counts}.`
   }

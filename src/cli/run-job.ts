@@ -94,7 +94,7 @@ async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promi
       view.note('Stopping: the job will be resumable (Ctrl-C again to kill the workers now).')
       void farm.shutdown('graceful')
     } else {
-      for (const pool of farm.pools.values()) pool.terminate()
+      for (const pool of Object.values(farm.pools)) pool.terminate()
     }
   }
   process.on('SIGINT', onSignal)

@@ -34,7 +34,7 @@ export interface ApiHandlerOptions {
 const ok = { ok: true as const }
 
 export const defaultSettings = (farm: Pick<Farm, 'pools'>): Settings => ({
-  poolSizes: Object.fromEntries(poolNames.map((name) => [name, farm.pools.get(name)!.size])) as Record<PoolName, number>,
+  poolSizes: Object.fromEntries(poolNames.map((name) => [name, farm.pools[name].size])) as Record<PoolName, number>,
   notifications: true,
   closeToTray: false,
   theme: 'system',
@@ -75,7 +75,7 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'settings.set': async (patch) => {
       const next = { ...settings(), ...patch }
       if (patch.redisUrl !== undefined && patch.redisUrl !== settings().redisUrl) await farm.remote.setUrl(patch.redisUrl.trim())
-      for (const name of poolNames) if (next.poolSizes[name] !== farm.pools.get(name)!.size) farm.resizePool(name, next.poolSizes[name])
+      for (const name of poolNames) if (next.poolSizes[name] !== farm.pools[name].size) farm.resizePool(name, next.poolSizes[name])
       farm.store.setSetting('settings', next)
       saveSizes()
       return next

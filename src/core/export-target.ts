@@ -7,12 +7,21 @@ import { UserError } from '../shared/user-error'
  * that is not ours) is one sentence; an existing file is replaced only when it is an earlier export
  * of the same job, untouched since, or when the user said so (`--force`, a save dialog that asked).
  */
-export function checkExportTarget(file: string, format: 'csv' | 'json', jobId: number, ledger: ExportLedger | null, overwrite: boolean): string {
+export function checkExportTarget(
+  file: string,
+  format: 'csv' | 'json',
+  jobId: number,
+  ledger: ExportLedger | null,
+  overwrite: boolean,
+): string {
   if (file.includes('\0')) throw new UserError('An export file name cannot contain a NUL character.', 'bad-export-path')
   const path = resolve(file)
   const ext = extname(path).toLowerCase()
   if (ext !== `.${format}`) {
-    throw new UserError(`A ${format.toUpperCase()} export needs a .${format} file name (not "${file}").`, 'bad-export-path')
+    throw new UserError(
+      `A ${format.toUpperCase()} export needs a .${format} file name (not "${file}").`,
+      'bad-export-path',
+    )
   }
   let info: Stats | undefined
   try {
@@ -89,7 +98,9 @@ export class ExportLedger {
   private read(): Record<string, LedgerEntry> {
     try {
       const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'))
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, LedgerEntry>) : {}
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, LedgerEntry>)
+        : {}
     } catch {
       return {}
     }

@@ -18,8 +18,8 @@ export const defaultPoolConfig = (): PoolConfig => ({
 })
 
 export interface FarmPoolsDeps {
-  /** The map to fill: the scheduler holds it already. */
-  map: Map<PoolName, WorkerPool>
+  /** The record to fill: the scheduler holds it already. */
+  pools: Record<PoolName, WorkerPool>
   launcher: WorkerLauncher
   overrides: Partial<Record<PoolName, Partial<PoolConfig>>>
   savedSizes: Partial<Record<PoolName, number>>
@@ -32,18 +32,18 @@ export interface FarmPoolsDeps {
 
 /** The farm's named pools and what a person can do to them (Python's Pool: resize, close, terminate…). */
 export class FarmPools {
-  readonly map: Map<PoolName, WorkerPool>
+  readonly pools: Record<PoolName, WorkerPool>
   /** Pools changed since the last `pool.updated` events. */
   readonly dirty = new Set<PoolName>()
   private workerIds = 0
   private readonly usage: WorkerUsage | null
 
   constructor(private readonly d: FarmPoolsDeps) {
-    this.map = d.map
-    for (const name of poolNames) this.map.set(name, this.make(name))
+    this.pools = d.pools
+    for (const name of poolNames) this.pools[name] = this.make(name)
     this.usage = !d.measureWorkers ? null : new WorkerUsage(
-      () => [...this.map.values()].flatMap((pool) => pool.workers.map((w) => w.handle.pid).filter((pid) => pid !== null)),
-      () => this.map.forEach((pool) => pool.workers.length && this.dirty.add(pool.name)),
+      () => Object.values(this.pools).flatMap((pool) => pool.workers.map((w) => w.handle.pid).filter((pid) => pid !== null)),
+      () => Object.values(this.pools).forEach((pool) => pool.workers.length && this.dirty.add(pool.name)),
     )
   }
 
@@ -53,11 +53,11 @@ export class FarmPools {
   }
 
   get(name: PoolName): WorkerPool {
-    return this.map.get(name)!
+    return this.pools[name]
   }
 
   info(): PoolInfo[] {
-    return [...this.map.values()].map((pool) => ({
+    return Object.values(this.pools).map((pool) => ({
       name: pool.name,
       size: pool.size,
       paused: pool.paused,
@@ -107,7 +107,7 @@ export class FarmPools {
 
   /** Stops the workers of closed pools once their last job has ended. */
   stopClosed(): void {
-    for (const pool of this.map.values()) {
+    for (const pool of Object.values(this.pools)) {
       if (pool.closed && !pool.stopped && this.d.scheduler.runningCount(pool.name) === 0) void pool.shutdown()
     }
   }

@@ -44,7 +44,8 @@ export interface FarmOptions {
 export class Farm {
   readonly events = new FarmEvents()
   readonly store: JobStore
-  readonly pools = new Map<PoolName, WorkerPool>()
+  /** Every named pool; filled by FarmPools once the scheduler that shares it exists. */
+  readonly pools = {} as Record<PoolName, WorkerPool>
   private readonly poolSet: FarmPools
   private readonly lock: FarmLock
   private readonly writer: HistoryWriter
@@ -80,7 +81,7 @@ export class Farm {
     this.results = new TaskResults({ scheduler: this.scheduler, store: this.store, writer: this.writer, log: (...a) => this.log(...a) })
     this.recover()
     this.poolSet = new FarmPools({
-      map: this.pools,
+      pools: this.pools,
       launcher: options.launcher,
       overrides: options.pools ?? {},
       savedSizes: (this.store.setting('poolSizes') as Partial<Record<PoolName, number>> | undefined) ?? {},
@@ -96,7 +97,7 @@ export class Farm {
         changed: (pool) => this.poolSet.dirty.add(pool),
         log: (level, message) => this.log(null, level, 'remote', message),
       },
-      () => this.pools.keys(),
+      () => Object.keys(this.pools) as PoolName[],
       options.remote,
       options.connectRemote,
     )
@@ -285,7 +286,7 @@ export class Farm {
    * their workers are killed) and become `interrupted`; `now`: workers are killed at once.
    */
   shutdown(mode: 'graceful' | 'now' = 'graceful'): Promise<void> {
-    if (mode === 'now') for (const pool of this.pools.values()) pool.terminate()
+    if (mode === 'now') for (const pool of Object.values(this.pools)) pool.terminate()
     this.stopping ??= this.stop()
     return this.stopping
   }
@@ -303,7 +304,7 @@ export class Farm {
     this.closed = true
     clearInterval(this.ticker)
     this.poolSet.stopMeasuring()
-    await Promise.all([...this.pools.values()].map((pool) => pool.shutdown()))
+    await Promise.all(Object.values(this.pools).map((pool) => pool.shutdown()))
     await this.remote.close()
     this.writer.flush()
     this.store.db.close()

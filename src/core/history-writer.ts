@@ -57,7 +57,12 @@ export class HistoryWriter {
   flush(now = Date.now()): void {
     this.lastFlush = now
     if (this.items.size === 0 && this.outcomes.length === 0 && this.logs.length === 0 && this.counts.size === 0) return
-    const marks = [...this.items].map((item) => ({ id: item.id, marks: item.storedMarks(), settled: item.unsettled === 0 }))
+    const marks = [...this.items].map((item) => ({
+      id: item.id,
+      marks: item.storedMarks(),
+      results: item.resultsText(),
+      settled: item.unsettled === 0,
+    }))
     const { outcomes, counts, logs } = this
     this.items = new Set()
     this.outcomes = []

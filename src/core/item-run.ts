@@ -26,6 +26,9 @@ export class ItemRun {
   queued = false
   private scan = 0
   private parsed: PackedUnit[] | null = null
+  /** Units' results as JSON text, by index; read from the history only when a new one comes. */
+  private results: (string | undefined)[] | null = null
+  private storedResults: string | null
 
   constructor(row: PendingItem) {
     this.id = row.id
@@ -33,6 +36,7 @@ export class ItemRun {
     this.count = row.count
     this.size = row.size
     this.marks = Buffer.from(row.marks, 'latin1')
+    this.storedResults = row.results
     for (let i = 0; i < this.marks.length; i++) if (this.marks[i] === PENDING) this.free++
     this.unsettled = this.free
   }
@@ -65,6 +69,22 @@ export class ItemRun {
     this.marks[index] = MARK[outcome].charCodeAt(0)
     this.unsettled--
     return true
+  }
+
+  setResult(index: number, json: string): void {
+    if (!this.results) {
+      const old = this.storedResults ? (JSON.parse(this.storedResults) as unknown[]) : []
+      this.results = old.map((r) => (r === null ? undefined : JSON.stringify(r)))
+    }
+    this.results[index] = json
+  }
+
+  /** The results as stored, or null to leave the stored ones as they are. */
+  resultsText(): string | null {
+    if (!this.results) return null
+    const parts = new Array<string>(this.count)
+    for (let i = 0; i < this.count; i++) parts[i] = this.results[i] ?? 'null'
+    return `[${parts.join(',')}]`
   }
 
   /** The unit as a handler sees it; parses the item's units on first need only. */

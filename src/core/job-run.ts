@@ -11,6 +11,8 @@ import type { JobRow, JobStore } from './store/job-store'
 const PAGE_SIZE = 16
 /** What one task should take a worker, so progress stays smooth, cancels prompt and IPC cheap. */
 const TASK_MS = 40
+/** Units of a task before the job's pace is known: small, so the pace is learnt at once. */
+const FIRST_UNITS = 32
 
 export interface Task {
   id: number
@@ -142,7 +144,13 @@ export class JobRun {
     const left = this.itemsTotal - this.itemsDone - this.itemsFailed - this.inFlightUnits
     const fair = Math.max(1, Math.ceil(left / (poolSize * 2)))
     // Until the job's pace is known, a fair share keeps a few slow units from landing on one worker.
-    const unitBudget = this.msPerUnit > 0 ? Math.max(1, TASK_MS / this.msPerUnit) : Math.min(fair, this.traits.batchItems)
+    const byTime = this.traits.sequential !== false
+    const paced = byTime && this.msPerUnit > 0
+    const unitBudget = !byTime
+      ? Math.min(fair, this.traits.batchItems)
+      : this.msPerUnit > 0
+        ? Math.max(1, TASK_MS / this.msPerUnit)
+        : Math.min(fair, FIRST_UNITS)
     const byteBudget = this.msPerByte > 0 ? TASK_MS / this.msPerByte : this.traits.batchBytes || Infinity
     const batch: Batch = { items: [], units: [], alone: false }
     let units = 0
@@ -159,8 +167,10 @@ export class JobRun {
       const item = this.peek()
       if (!item) break
       const perUnit = item.size / item.count
-      const want = Math.max(1, Math.min(unitBudget - units, perUnit > 0 ? Math.ceil((byteBudget - bytes) / perUnit) : Infinity))
-      const indexes = item.claim(want)
+      const room = Math.max(1, Math.min(unitBudget - units, perUnit > 0 ? Math.ceil((byteBudget - bytes) / perUnit) : Infinity))
+      // Once the pace is known, an item up to twice the room goes whole: it is sent as stored, a
+      // slice has to be unpacked. Before, the fair share holds, so slow units spread.
+      const indexes = item.claim(paced && item.free <= 2 * room ? item.free : room)
       if (item.free === 0) {
         item.queued = false
         this.open.shift()
@@ -176,7 +186,7 @@ export class JobRun {
   learn(task: Task, now: number): void {
     if (task.type !== 'run' || task.sentUnits === 0) return
     const ms = Math.max(0.1, now - task.sentAt)
-    const ewma = (old: number, sample: number): number => (old > 0 ? old * 0.7 + sample * 0.3 : sample)
+    const ewma = (old: number, sample: number): number => (old > 0 ? (old + sample) / 2 : sample)
     // Big files cost by the byte, small ones by the file.
     if (task.sentBytes / task.sentUnits >= 1024 * 1024) this.msPerByte = ewma(this.msPerByte, ms / task.sentBytes)
     else this.msPerUnit = ewma(this.msPerUnit, ms / task.sentUnits)

@@ -10,7 +10,7 @@ import type { PoolWorker, WorkerPool } from './worker-pool'
 export interface SchedulerDeps {
   store: JobStore
   writer: HistoryWriter
-  pools: Map<PoolName, WorkerPool>
+  pools: Readonly<Record<PoolName, WorkerPool>>
   now(): number
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
   jobChanged(job: JobRun): void
@@ -61,7 +61,8 @@ export class JobScheduler {
 
   /** Starts queued jobs where their pool has room. */
   admit(): void {
-    for (const [name, pool] of this.d.pools) {
+    for (const pool of Object.values(this.d.pools)) {
+      const name = pool.name
       const list = this.queue.get(name) ?? []
       while (list.length && !pool.closed && !pool.stopped && this.runningCount(name) < pool.config.maxRunningJobs) {
         this.start(list.shift()!.id)
@@ -76,7 +77,7 @@ export class JobScheduler {
     const run = new JobRun(id, storedSpec(row), row, this.d.store)
     this.runs.set(id, run)
     this.setState(run, 'running', note, { started: true, finished: false, error: null })
-    const broken = this.d.pools.get(run.pool)!.brokenReason
+    const broken = this.d.pools[run.pool].brokenReason
     if (broken) this.finish(run, 'failed', `The ${run.pool} pool cannot run: ${broken}.`)
     return run
   }
@@ -91,7 +92,7 @@ export class JobScheduler {
 
   /** Gives every idle worker of the pool something to do, fairly across its running jobs. */
   dispatch(poolName: PoolName): void {
-    const pool = this.d.pools.get(poolName)!
+    const pool = this.d.pools[poolName]
     if (pool.stopped) return
     // Workers start when a job first needs the pool, not when the farm opens: a CLI copy should not
     // pay for starting the network pool's processes.
@@ -191,7 +192,7 @@ export class JobScheduler {
       if (job.special !== 'cleanup-cancel') {
         return job.endAs ? this.finish(job, 'failed', job.endAs.error, job.endAs.code) : this.finish(job, 'cancelled', null)
       }
-      const pool = this.d.pools.get(job.pool)!
+      const pool = this.d.pools[job.pool]
       // No worker can ever take the clean-up: cancel without it rather than hang.
       if (pool.stopped) {
         this.d.log(job.id, 'warn', 'core', 'the pool is stopped, so the clean-up after the cancel was skipped')
@@ -230,7 +231,7 @@ export class JobScheduler {
 
   /** Asks the workers of a job's tasks to stop, and kills the ones that do not within the grace period. */
   abortTasks(job: JobRun, graceMs = this.d.cancelGraceMs): Promise<void> {
-    const pool = this.d.pools.get(job.pool)!
+    const pool = this.d.pools[job.pool]
     const holders = () => pool.workers.filter((w) => [...w.tasks.keys()].some((id) => job.tasks.has(id)))
     for (const taskId of job.tasks.keys()) pool.holderOf(taskId)?.handle.post({ type: 'cancel', taskId })
     if (job.tasks.size === 0) return Promise.resolve()

@@ -19,7 +19,7 @@ export interface RemoteLink {
 }
 
 export interface RemoteFarmSide {
-  pools: Map<PoolName, WorkerPool>
+  pools: Record<PoolName, WorkerPool>
   /** Remote capacity changed: give the new slots work. */
   dispatch(pool: PoolName): void
   /** The hosts' list changed: the Pools view should refresh. */

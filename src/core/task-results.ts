@@ -167,10 +167,9 @@ export class TaskResults {
     if (!item || !item.settle(index, 'done')) return false
     if (owned) task.furthest = Math.max(task.furthest, entry!.order * UNIT_SPAN + index)
     this.d.writer.changed(item)
+    if (result !== null && result !== undefined) item.setResult(index, JSON.stringify(result))
     const attempts = single?.attempt ?? 1
-    if (attempts > 1 || (result !== null && result !== undefined)) {
-      this.d.writer.outcome({ itemId: item.id, unit: indexOfUnit(id), attempts, error: null, code: null, result })
-    }
+    if (attempts > 1) this.d.writer.outcome({ itemId: item.id, unit: index, attempts, error: null, code: null })
     this.afterSettle(job, item)
     return true
   }
@@ -215,7 +214,7 @@ export class TaskResults {
     job.itemsFailed++
     this.d.writer.changed(item)
     this.d.writer.count(job.id, 0, 1, 0)
-    this.d.writer.outcome({ itemId: item.id, unit: indexOfUnit(unit.id), attempts: unit.attempt, error, code: code ?? null, result: null })
+    this.d.writer.outcome({ itemId: item.id, unit: indexOfUnit(unit.id), attempts: unit.attempt, error, code: code ?? null })
     this.d.log(job.id, 'error', 'core', `${unit.key}: ${error}`)
     this.afterSettle(job, item)
   }

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
+import { pipeline } from 'node:stream/promises'
 import { join } from 'node:path'
 import { isUserError } from '../shared/user-error'
 import type { ApiHandlers } from '../core/api-handlers'
@@ -31,9 +32,8 @@ export async function sendExport(url: URL, response: ServerResponse, api: ApiHan
     'Content-Type': format === 'json' ? 'application/json' : 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="task-farm-job-${jobId}.${format}"`,
   })
-  const stream = createReadStream(path)
-  stream.pipe(response)
-  const cleanUp = (): void => void rm(dir, { recursive: true, force: true })
-  stream.on('close', cleanUp)
-  stream.on('error', () => response.destroy())
+  // pipeline, not pipe: a client that leaves mid-download must still close the file and free the folder.
+  await pipeline(createReadStream(path), response)
+    .catch(() => undefined)
+    .finally(() => rm(dir, { recursive: true, force: true }))
 }

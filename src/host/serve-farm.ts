@@ -36,7 +36,7 @@ export async function serveFarm(options: ServeFarmOptions): Promise<ServedFarm> 
   const saved = (farm.store.setting('poolSizes') ?? {}) as Partial<Record<PoolName, number>>
   for (const name of poolNames) {
     const size = saved[name]
-    if (size && size !== farm.pools.get(name)?.size) farm.resizePool(name, size)
+    if (size && size !== farm.pools[name].size) farm.resizePool(name, size)
   }
   const savedRedis = (farm.store.setting('settings') as { redisUrl?: string } | undefined)?.redisUrl
   if (!options.remote && options.connectRemote && savedRedis) {

@@ -55,7 +55,11 @@ export function createIpcDispatch(options: DispatchOptions): BridgeDispatch {
 
   return async (channel, raw, fromTrustedFrame) => {
     try {
-      if (!fromTrustedFrame) throw new UserError(`Refused ${String(channel)} from a frame that is not the app's own page.`, 'untrusted-frame')
+      if (!fromTrustedFrame)
+        throw new UserError(
+          `Refused ${String(channel)} from a frame that is not the app's own page.`,
+          'untrusted-frame',
+        )
       const value = await run(String(channel), raw)
       options.afterCall?.(channel as ApiChannel | DesktopChannel, value)
       return { ok: true, value }

@@ -236,7 +236,7 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
   /** As many slots as the live hosts of the pool run batches at once. */
   private fitSlots(pool: RemotePool): void {
     const farm = this.farm!
-    const workerPool = farm.pools.get(pool)
+    const workerPool = farm.pools[pool]
     if (!workerPool || workerPool.stopped) return
     const slots = this.slots.get(pool)!
     const want = this.directory.capacity(pool)

@@ -39,15 +39,21 @@ export interface KindTraits {
   maxAttempts: number
   /** Attempts for a unit whose worker died under it before the unit fails alone. */
   maxCrashes: number
+  /**
+   * Units of a task run one after another, so a task's time grows with its units and tasks can be
+   * sized by time (the default). False for kinds that run a task's units at once (URLs): their
+   * tasks take `batchItems` units, or a fair share of what is left.
+   */
+  sequential?: boolean
 }
 
 export const kindTraits: Record<JobKind, KindTraits> = {
   copy: { label: 'Copy folder', pool: 'disk', batchItems: 2048, batchBytes: 64 * 1024 * 1024, maxAttempts: 3, maxCrashes: 3 },
-  urls: { label: 'Analyse URLs', pool: 'network', batchItems: 64, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
+  urls: { label: 'Analyse URLs', pool: 'network', batchItems: 64, batchBytes: 0, maxAttempts: 1, maxCrashes: 3, sequential: false },
   probe: { label: 'Probe', pool: 'cpu', batchItems: 8192, batchBytes: 0, maxAttempts: 3, maxCrashes: 3 },
   // Small batches: `--halt soon` lets the batches in hand finish. Retries are the job's own (`--retries`).
   command: { label: 'Run a command', pool: 'cpu', batchItems: 8, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
-  module: { label: 'Map a module', pool: 'cpu', batchItems: 256, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
+  module: { label: 'Map a module', pool: 'cpu', batchItems: 1024, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
 }
 
 /** Options of a job beside its spec. */

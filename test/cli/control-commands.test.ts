@@ -50,7 +50,7 @@ describe('control commands with no farm running: straight on the history', () =>
       const help = await cli(db, [command, '--help'])
       expect([help.code, help.out], command).toEqual([0, expect.stringMatching(/Usage: task-farm/)])
     }
-  })
+  }, 90_000)
 })
 
 describe('a CLI run is the owner while it runs', () => {
@@ -69,5 +69,5 @@ describe('a CLI run is the owner while it runs', () => {
     expect(result.code, result.err).toBe(0)
     expect(row(db, 1)?.state).toBe('completed')
     expect(existsSync(`${db}.lock`)).toBe(false)
-  })
+  }, 90_000)
 })

@@ -47,6 +47,7 @@ function unitsByState(db: string, jobId: number): Record<string, string[]> {
 }
 
 describe('task-farm run', () => {
+  // 180 s: a thousand pairs of processes on a shared two-core machine; a bound on hangs, not a timing.
   it('runs 1,000 inputs, streams and exports every stdout in input order with --keep-order', async () => {
     const { dir, db } = workspace()
     const list = join(dir, 'inputs.txt')
@@ -79,7 +80,7 @@ describe('task-farm run', () => {
     expect(rows.map((row) => row.input)).toEqual(numbers(1, 1000))
     expect(rows.map((row) => row.stdout)).toEqual(numbers(1, 1000).map(sha1))
     expect(new Set(rows.map((row) => row.worker)).size).toBeGreaterThanOrEqual(1)
-  })
+  }, 180_000)
 
   it('records the exit code and stderr of a failing command, and exits 1', async () => {
     const { db, dir } = workspace()
@@ -107,18 +108,19 @@ describe('task-farm run', () => {
   it('stops at --deadline as timed-out, and resume runs only the rest', async () => {
     const { dir, db } = workspace()
     const counter = join(dir, 'counter')
-    const command = ['--', 'sh', '-c', `sleep 0.4; echo {} >> ${counter}`, ':::', ...numbers(1, 8)]
-    const first = await runCli(['--db', db, 'run', '--jobs', '1', '--deadline', '1.5', ...command])
+    const command = ['--', 'sh', '-c', `sleep 0.4; echo {} >> ${counter}`, ':::', ...numbers(1, 10)]
+    const first = await runCli(['--db', db, 'run', '--jobs', '1', '--deadline', '2.5', ...command])
     expect(first.code).toBe(1)
-    expect(first.out).toMatch(/timed out|timed-out/)
+    expect(first.out).toMatch(/Job 1 timed out: .*`task-farm resume 1` runs the rest/)
+    // Whatever had finished by the deadline (on a loaded machine, maybe nothing) is not run again.
     const before = unitsByState(db, 1)
-    expect(before.pending?.length ?? 0).toBeGreaterThan(0)
+    expect(before.done?.length ?? 0).toBeLessThan(10)
     const resumed = await runCli(['--db', db, 'resume', '1'])
     expect(resumed.code).toBe(0)
     const ran = lines(counter)
-    expect(new Set(ran)).toEqual(new Set(numbers(1, 8)))
+    expect(new Set(ran)).toEqual(new Set(numbers(1, 10)))
     for (const done of before.done ?? []) expect(ran.filter((n) => n === done)).toHaveLength(1)
-    expect(unitsByState(db, 1).done).toHaveLength(8)
+    expect(unitsByState(db, 1).done).toHaveLength(10)
   })
 
   it('after kill -9 of the CLI, resume runs only the unfinished inputs', async () => {

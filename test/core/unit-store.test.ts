@@ -65,14 +65,18 @@ describe('units in batches, in the history', () => {
     const first = items[0]!
     store.writeBatch(
       [
-        { id: first.id, marks: 'dddf' + '-'.repeat(696), settled: false },
-        { id: items[1]!.id, marks: 'd'.repeat(700), settled: true },
+        { id: first.id, marks: 'dddf' + '-'.repeat(696), results: '[{"r":0},null,{"r":2}]', settled: false },
+        { id: items[1]!.id, marks: 'd'.repeat(700), results: null, settled: true },
       ],
-      [{ itemId: first.id, unit: 3, attempts: 3, error: 'no luck', code: 'probe-fail', result: null }],
+      [{ itemId: first.id, unit: 3, attempts: 3, error: 'no luck', code: 'probe-fail' }],
       new Map([[jobId, { done: 703, failed: 1, bytes: 0 }]]),
       [],
     )
-    expect(store.items(jobId, { limit: 3, offset: 0 })).toMatchObject({ total: 5000, items: [{ key: 'u0', state: 'done' }, { key: 'u1' }, { key: 'u2' }] })
+    expect(store.items(jobId, { limit: 3, offset: 0 })).toMatchObject({
+      total: 5000,
+      items: [{ key: 'u0', state: 'done', result: { r: 0 } }, { key: 'u1', result: null }, { key: 'u2', result: { r: 2 } }],
+    })
+    expect(store.itemsAfter(jobId, 0, 3).map((u) => u.result)).toEqual([{ r: 0 }, null, { r: 2 }])
     expect(store.items(jobId, { state: 'failed', limit: 10, offset: 0 })).toEqual({
       total: 1,
       items: [{ id: first.id * UNIT_SPAN + 3, key: 'u3', state: 'failed', size: 3, attempts: 3, error: 'no luck', result: { code: 'probe-fail' } }],

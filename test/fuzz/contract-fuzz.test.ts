@@ -52,7 +52,12 @@ describe(`the contract under fuzz (seed ${settings.seed})`, () => {
         const transport = transports[name]()
         try {
           const report = await fuzzTransport(transport, farm, sandbox, { ...settings, seconds: perTransportSeconds })
-          console.log(`fuzz ${name}: ${report.cases} cases (seed ${settings.seed})\n${Object.entries(report.counts).sort().map(([k, n]) => `  ${k}: ${n}`).join('\n')}`)
+          console.log(
+            `fuzz ${name}: ${report.cases} cases (seed ${settings.seed})\n${Object.entries(report.counts)
+              .sort()
+              .map(([k, n]) => `  ${k}: ${n}`)
+              .join('\n')}`,
+          )
           if (!settings.seconds) expect(report.cases).toBe(settings.runs)
         } finally {
           await transport.close()

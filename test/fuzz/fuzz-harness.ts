@@ -21,8 +21,18 @@ export interface FuzzReport {
 
 /** Channels that may not change the history, whatever they are sent. */
 const readOnly = new Set<string>([
-  'jobs.check', 'jobs.list', 'jobs.get', 'jobs.items', 'jobs.logs', 'jobs.export', 'pools.list', 'settings.get', 'fs.list',
-  'desktop.pickPaths', 'desktop.openExternal', 'desktop.showItem',
+  'jobs.check',
+  'jobs.list',
+  'jobs.get',
+  'jobs.items',
+  'jobs.logs',
+  'jobs.export',
+  'pools.list',
+  'settings.get',
+  'fs.list',
+  'desktop.pickPaths',
+  'desktop.openExternal',
+  'desktop.showItem',
 ])
 /** A reply must end well within this; longer is a hang. */
 const hangMs = 15_000
@@ -34,28 +44,45 @@ const stackTrace = /\n\s+at\s|\bat .+\(.+:\d+:\d+\)/
  * where the transport may close; never a hang, an internal error, a stack trace, or a history
  * change the request was not entitled to. Throws fast-check's report (seed, path, case) on the first failure.
  */
-export async function fuzzTransport(transport: FuzzTransport, farm: Farm, sandbox: Sandbox, settings: FuzzSettings): Promise<FuzzReport> {
+export async function fuzzTransport(
+  transport: FuzzTransport,
+  farm: Farm,
+  sandbox: Sandbox,
+  settings: FuzzSettings,
+): Promise<FuzzReport> {
   const counts: Record<string, number> = {}
   const count = (key: string): void => void (counts[key] = (counts[key] ?? 0) + 1)
   const schemas = Object.fromEntries(Object.entries(transport.channels).map(([name, c]) => [name, c.request]))
   let cases = 0
+  // A time limit abandons the case in flight without waiting for it; the next run must not see it land.
+  let inFlight: Promise<unknown> = Promise.resolve()
 
   const property = fc.asyncProperty(fuzzInputs(schemas, transport.carriesFrames), async (generated) => {
     const input: FuzzInput =
       generated.kind === 'frame'
         ? generated
-        : { ...generated, call: { channel: generated.call.channel, request: sandbox.confine(generated.call.channel, generated.call.request) } }
+        : {
+            ...generated,
+            call: {
+              channel: generated.call.channel,
+              request: sandbox.confine(generated.call.channel, generated.call.request),
+            },
+          }
     const before = snapshot(farm)
-    const outcome = await withinHangLimit(transport.send(input))
+    const sent = transport.send(input)
+    inFlight = sent.catch(() => undefined)
+    const outcome = await withinHangLimit(sent)
     cases++
     count(`${input.kind} → ${describe(outcome)}`)
     checkOutcome(transport, input, outcome)
     const channel = input.kind === 'frame' ? null : input.call.channel
     const entitled = outcome.kind === 'reply' && outcome.result.ok && channel !== null && !readOnly.has(channel)
     const changed = entitled ? [] : changes(before, snapshot(farm))
-    if (changed.length > 0) throw new Error(`the history changed after ${channel ?? 'a frame'} → ${describe(outcome)}: ${changed.join(', ')}`)
+    if (changed.length > 0)
+      throw new Error(`the history changed after ${channel ?? 'a frame'} → ${describe(outcome)}: ${changed.join(', ')}`)
     if (({} as Record<string, unknown>).polluted !== undefined) throw new Error('Object.prototype was polluted')
-    if (transport.malformed.length > 0) throw new Error(`${transport.name} sent malformed messages: ${transport.malformed.join('; ')}`)
+    if (transport.malformed.length > 0)
+      throw new Error(`${transport.name} sent malformed messages: ${transport.malformed.join('; ')}`)
   })
   await fc.assert(property, {
     seed: settings.seed,
@@ -64,6 +91,7 @@ export async function fuzzTransport(transport: FuzzTransport, farm: Farm, sandbo
     markInterruptAsFailure: false,
     endOnFailure: true,
   })
+  await withinHangLimit(inFlight.then(() => ({ kind: 'closed', code: 0 }) as const))
   return { transport: transport.name, cases, counts }
 }
 
@@ -73,7 +101,8 @@ function checkOutcome(transport: FuzzTransport, input: FuzzInput, outcome: Outco
     if (!transport.carriesFrames || isContractCall) {
       throw new Error(`${transport.name} closed (${outcome.code}) on a call it should have answered`)
     }
-    if (outcome.code === 1006 || outcome.code === 1011) throw new Error(`${transport.name} closed abnormally (${outcome.code})`)
+    if (outcome.code === 1006 || outcome.code === 1011)
+      throw new Error(`${transport.name} closed abnormally (${outcome.code})`)
     return
   }
   const { result } = outcome
@@ -82,7 +111,8 @@ function checkOutcome(transport: FuzzTransport, input: FuzzInput, outcome: Outco
     const channel = transport.channels[input.call.channel]
     if (!channel) throw new Error(`${input.call.channel} is no channel, yet it succeeded`)
     const valid = channel.response.safeParse(result.value)
-    if (!valid.success) throw new Error(`${input.call.channel} answered a value its response schema refuses: ${valid.error.message}`)
+    if (!valid.success)
+      throw new Error(`${input.call.channel} answered a value its response schema refuses: ${valid.error.message}`)
     return
   }
   const { error } = result
@@ -107,7 +137,9 @@ interface Snapshot {
 /** The jobs with their states, and the settings. */
 function snapshot(farm: Farm): Snapshot {
   const rows = farm.store.db.prepare('SELECT id, state FROM jobs').all() as { id: number; state: string }[]
-  const settings = farm.store.db.prepare("SELECT group_concat(key || '=' || value, ';') AS s FROM (SELECT * FROM settings ORDER BY key)").get() as { s: string | null }
+  const settings = farm.store.db
+    .prepare("SELECT group_concat(key || '=' || value, ';') AS s FROM (SELECT * FROM settings ORDER BY key)")
+    .get() as { s: string | null }
   return { jobs: new Map(rows.map((r) => [r.id, r.state])), settings: settings.s ?? '' }
 }
 

@@ -12,7 +12,23 @@ const oversize = 4 * 1024 * 1024 + 1
 
 /** Values that are wrong for almost any field: other types, extremes, huge, deeply nested. */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, 1.5, -0, '', 'x', [], {}, 1e308, -1e308, 2 ** 53 + 2, Number.MAX_SAFE_INTEGER),
+  fc.constantFrom(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    -0,
+    '',
+    'x',
+    [],
+    {},
+    1e308,
+    -1e308,
+    2 ** 53 + 2,
+    Number.MAX_SAFE_INTEGER,
+  ),
   fc.constantFrom('x'.repeat(100_000), '\0', '../../../../etc/passwd', '%E0%A4%A', '\u202e\ud800', 'constructor'),
   fc.constant(Array.from({ length: 10_000 }, () => 0)),
   fc.integer({ min: 50, max: 400 }).map(nested),
@@ -41,7 +57,12 @@ function mutate(request: unknown, pick: number, how: Mutation, value: unknown): 
   const paths = fieldPaths(copy)
   if (paths.length === 0) return how === 'proto' ? Object.assign(protoFields(), copy) : value
   const path = paths[pick % paths.length]!
-  const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, copy as Record<string, unknown>)
+  const parent = path
+    .slice(0, -1)
+    .reduce<Record<string | number, unknown>>(
+      (o, k) => o[k] as Record<string | number, unknown>,
+      copy as Record<string, unknown>,
+    )
   const key = path.at(-1)!
   if (how === 'missing') delete parent[key]
   else if (how === 'wrong') parent[key] = value
@@ -50,7 +71,10 @@ function mutate(request: unknown, pick: number, how: Mutation, value: unknown): 
 }
 
 function protoFields(): Record<string, unknown> {
-  return JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}') as Record<string, unknown>
+  return JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}') as Record<
+    string,
+    unknown
+  >
 }
 
 /** A deep copy that keeps own `__proto__` keys (JSON.parse defines them as plain properties). */
@@ -78,21 +102,45 @@ export function fuzzInputs(channels: Record<string, z.ZodType>, withFrames: bool
     }))
   const garbage = fc
     .tuple(
-      fc.oneof(fc.constantFrom(...names), fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString', 'fs.delete', '')),
+      fc.oneof(
+        fc.constantFrom(...names),
+        fc.string(),
+        fc.constantFrom('__proto__', 'constructor', 'toString', 'fs.delete', ''),
+      ),
       fc.oneof(fc.anything({ maxDepth: 3 }), hostileValue),
     )
     .map(([channel, request]): FuzzInput => ({ kind: 'garbage', call: { channel, request } }))
   const frames = fc.oneof(
-    { arbitrary: fc.string({ unit: 'binary', maxLength: 200 }).map((frame): FuzzInput => ({ kind: 'frame', frame, binary: false })), weight: 5 },
-    { arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v): FuzzInput => ({ kind: 'frame', frame: JSON.stringify(v) ?? 'null', binary: false })), weight: 5 },
-    { arbitrary: fc.uint8Array({ maxLength: 64 }).map((frame): FuzzInput => ({ kind: 'frame', frame, binary: true })), weight: 3 },
-    { arbitrary: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes): FuzzInput => ({
-      kind: 'frame',
-      frame: Uint8Array.from([0x7b, 0x22, 0xff, 0xfe, ...bytes, 0x22, 0x7d]),
-      binary: false,
-    })), weight: 3 },
     {
-      arbitrary: fc.constant<FuzzInput>({ kind: 'frame', frame: `{"id":1,"channel":"jobs.list","request":"${'x'.repeat(oversize)}"}`, binary: false }),
+      arbitrary: fc
+        .string({ unit: 'binary', maxLength: 200 })
+        .map((frame): FuzzInput => ({ kind: 'frame', frame, binary: false })),
+      weight: 5,
+    },
+    {
+      arbitrary: fc
+        .jsonValue({ maxDepth: 3 })
+        .map((v): FuzzInput => ({ kind: 'frame', frame: JSON.stringify(v) ?? 'null', binary: false })),
+      weight: 5,
+    },
+    {
+      arbitrary: fc.uint8Array({ maxLength: 64 }).map((frame): FuzzInput => ({ kind: 'frame', frame, binary: true })),
+      weight: 3,
+    },
+    {
+      arbitrary: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes): FuzzInput => ({
+        kind: 'frame',
+        frame: Uint8Array.from([0x7b, 0x22, 0xff, 0xfe, ...bytes, 0x22, 0x7d]),
+        binary: false,
+      })),
+      weight: 3,
+    },
+    {
+      arbitrary: fc.constant<FuzzInput>({
+        kind: 'frame',
+        frame: `{"id":1,"channel":"jobs.list","request":"${'x'.repeat(oversize)}"}`,
+        binary: false,
+      }),
       weight: 1,
     },
   )

@@ -35,6 +35,7 @@ export function ipcTransport(api: ApiHandlers, pickedSavePath: string): FuzzTran
     'desktop.showItem': async () => ({ ok: true }),
   }
   const dispatch = createIpcDispatch({ api, desktop })
+  let garbageSent = 0
   return {
     name: 'ipc',
     channels: { ...apiChannels, ...desktopChannels },
@@ -42,8 +43,17 @@ export function ipcTransport(api: ApiHandlers, pickedSavePath: string): FuzzTran
     malformed: [],
     async send(input) {
       // IPC carries structured values, not frames: a frame arrives as a channel name and a value.
-      const [channel, raw] = input.kind === 'frame' ? [String(input.frame).slice(0, 100), input.frame] : [input.call.channel, input.call.request]
-      return { kind: 'reply', result: await dispatch(channel, raw, true) }
+      const [channel, raw] =
+        input.kind === 'frame'
+          ? [String(input.frame).slice(0, 100), input.frame]
+          : [input.call.channel, input.call.request]
+      // Some garbage comes from a frame that is not the app's page (an iframe, another window).
+      const trusted = input.kind !== 'garbage' || ++garbageSent % 5 !== 0
+      const result = await dispatch(channel, raw, trusted)
+      if (!trusted && (result.ok || result.error.code !== 'untrusted-frame')) {
+        throw new Error(`${channel} from an untrusted frame was not refused`)
+      }
+      return { kind: 'reply', result }
     },
     async close() {},
   }
@@ -75,14 +85,17 @@ export function webSocketTransport(host: WebHost, origin: string): FuzzTransport
       const parsed = wireFromHostSchema.safeParse(message)
       if (!parsed.success) return void malformed.push(`not a wire message: ${data.toString().slice(0, 200)}`)
       if (parsed.data.type !== 'result') return
-      const result: ApiResult<unknown> = parsed.data.ok ? { ok: true, value: parsed.data.value } : { ok: false, error: parsed.data.error }
+      const result: ApiResult<unknown> = parsed.data.ok
+        ? { ok: true, value: parsed.data.value }
+        : { ok: false, error: parsed.data.error }
       const settle = mine.get(parsed.data.id) ?? mineAny.settle
       mine.delete(parsed.data.id)
       mineAny.settle = null
       settle?.({ kind: 'reply', result })
     })
     ws.on('close', (code) => {
-      for (const settle of [...mine.values(), ...(mineAny.settle ? [mineAny.settle] : [])]) settle({ kind: 'closed', code })
+      for (const settle of [...mine.values(), ...(mineAny.settle ? [mineAny.settle] : [])])
+        settle({ kind: 'closed', code })
       mine.clear()
       mineAny.settle = null
     })

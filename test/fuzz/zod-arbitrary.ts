@@ -26,7 +26,10 @@ export function arbitraryFor(schema: z.ZodType): fc.Arbitrary<unknown> {
       const min = Number.isFinite(n.minValue) ? n.minValue : -1e6
       const max = Number.isFinite(n.maxValue) ? n.maxValue : 1e6
       const base = n.isInt
-        ? fc.oneof(fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31 - 1) }), fc.constantFrom(min, max))
+        ? fc.oneof(
+            fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31 - 1) }),
+            fc.constantFrom(min, max),
+          )
         : fc.double({ min, max, noNaN: true })
       return base.filter((v) => schema.safeParse(v).success)
     }
@@ -85,7 +88,11 @@ function isOptional(schema: z.ZodType): boolean {
 }
 
 /** Every path to a field of a JSON-like value, for mutating one at a time. */
-export function fieldPaths(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+export function fieldPaths(
+  value: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   if (value && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
       const path = [...prefix, Array.isArray(value) ? Number(key) : key]

@@ -37,14 +37,20 @@ function burst(ws: WebSocket, firstId: number, count: number): Promise<Record<st
 describe('500 pages at once', () => {
   it('serves 500 simultaneous connections and 2,000 requests without a warning, and still serves the page', async () => {
     const page = await served.connect()
-    const jobId = ((await served.call(page, 'jobs.create', { spec: { kind: 'probe', count: 200, sleepMs: 2 } })).value as { jobId: number }).jobId
+    const jobId = (
+      (await served.call(page, 'jobs.create', { spec: { kind: 'probe', count: 200, sleepMs: 2 } })).value as {
+        jobId: number
+      }
+    ).jobId
 
     const started = performance.now()
     const crowd = await Promise.all(Array.from({ length: 500 }, () => served.connect()))
     const connected = performance.now()
     const replies = (await Promise.all(crowd.map((ws, i) => burst(ws, i * 4, 4)))).flat()
     // A figure for the report, never asserted: the machine is shared.
-    console.log(`500 connections in ${Math.round(connected - started)} ms; 2,000 calls answered in ${Math.round(performance.now() - connected)} ms`)
+    console.log(
+      `500 connections in ${Math.round(connected - started)} ms; 2,000 calls answered in ${Math.round(performance.now() - connected)} ms`,
+    )
     expect(replies).toHaveLength(2000)
     for (const reply of replies) {
       if (reply.ok === false) expect(reply.error).toMatchObject({ user: true, code: 'no-such-job' })

@@ -26,7 +26,13 @@ export async function startServedTestFarm(options: Partial<WebHostOptions> = {})
   mkdirSync(rendererDir)
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Task Farm</title>')
   const { farm, dbPath } = openTestFarm({ autoStart: true }, dir)
-  const host = await startWebHost({ api: createApiHandlers(farm), events: farm.events, rendererDir, token: 'fuzz-token', ...options })
+  const host = await startWebHost({
+    api: createApiHandlers(farm),
+    events: farm.events,
+    rendererDir,
+    token: 'fuzz-token',
+    ...options,
+  })
   const origin = `http://127.0.0.1:${host.port}`
   let nextId = 1
   return {

@@ -30,7 +30,10 @@ afterAll(async () => {
 
 describe('the IPC bridge, without Electron', () => {
   it('refuses every call from a frame that is not the app page', async () => {
-    expect(await dispatch('jobs.list', {}, false)).toMatchObject({ ok: false, error: { user: true, code: 'untrusted-frame' } })
+    expect(await dispatch('jobs.list', {}, false)).toMatchObject({
+      ok: false,
+      error: { user: true, code: 'untrusted-frame' },
+    })
   })
 
   it('answers unknown channels and prototype keys with a user error', async () => {

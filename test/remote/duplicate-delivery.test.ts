@@ -48,7 +48,7 @@ class EchoTwiceSlot extends WorkerHandleBase {
 function fakeRemote(slots: number): RemoteLink {
   return {
     attach(farm: RemoteFarmSide) {
-      for (let i = 0; i < slots; i++) farm.pools.get('cpu')!.attachRemote(new EchoTwiceSlot())
+      for (let i = 0; i < slots; i++) farm.pools.cpu.attachRemote(new EchoTwiceSlot())
     },
     hosts: () => [],
     control: async () => {},

@@ -13,22 +13,23 @@ export interface NewJob {
   planOnly: boolean
 }
 
-/** An item whose units' marks changed since the last write. */
+/** An item whose units' marks (and maybe results) changed since the last write. */
 export interface ItemMarks {
   id: number
   marks: string
+  /** The JSON array of its units' results (null where a unit has none); null when none has one. */
+  results: string | null
   /** Every unit has an outcome: the item leaves the queue. */
   settled: boolean
 }
 
-/** A unit with something to say beside "done": an error, a result, a retry. */
+/** A unit with something to say beside "done" and its result: an error, a retry. */
 export interface UnitOutcome {
   itemId: number
   unit: number
   attempts: number
   error: string | null
   code: string | null
-  result: unknown
 }
 
 /** What a write adds to a job's counters. */
@@ -45,6 +46,7 @@ export interface PendingItem {
   count: number
   size: number
   marks: string
+  results: string | null
 }
 
 export interface NewLog {
@@ -79,9 +81,9 @@ export class JobStore extends JobQueries {
       setPlanned: db.prepare('UPDATE jobs SET planned = 1, notes = ?, facts = ? WHERE id = ?'),
       insertItem: db.prepare('INSERT INTO items (job_id, units, count, size, marks) VALUES (?, ?, ?, ?, ?)'),
       pending: db.prepare(
-        `SELECT id, units, count, size, marks FROM items WHERE job_id = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT ?`,
+        `SELECT id, units, count, size, marks, results FROM items WHERE job_id = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT ?`,
       ),
-      setMarks: db.prepare('UPDATE items SET marks = ?, state = ? WHERE id = ?'),
+      setMarks: db.prepare('UPDATE items SET marks = ?, results = coalesce(?, results), state = ? WHERE id = ?'),
       withFailed: db.prepare(`SELECT id, marks FROM items WHERE job_id = ? AND instr(marks, '${MARK.failed}') > 0`),
       dropErrors: db.prepare('DELETE FROM unit_outcomes WHERE item_id = ? AND error IS NOT NULL'),
       addCounts: db.prepare(
@@ -166,8 +168,8 @@ export class JobStore extends JobQueries {
   private insertOutcomes(count: number): Database.Statement {
     let statement = this.insertStatements.get(count)
     if (!statement) {
-      const rows = Array.from({ length: count }, () => '(?, ?, ?, ?, ?, ?)').join(', ')
-      statement = this.db.prepare(`INSERT OR REPLACE INTO unit_outcomes (item_id, unit, attempts, error, code, result) VALUES ${rows}`)
+      const rows = Array.from({ length: count }, () => '(?, ?, ?, ?, ?)').join(', ')
+      statement = this.db.prepare(`INSERT OR REPLACE INTO unit_outcomes (item_id, unit, attempts, error, code) VALUES ${rows}`)
       this.insertStatements.set(count, statement)
     }
     return statement
@@ -192,13 +194,13 @@ export class JobStore extends JobQueries {
   /** Writes changed marks, unit outcomes, counters and logs in one transaction; returns the logs' ids. */
   writeBatch(marks: ItemMarks[], outcomes: UnitOutcome[], counts: Map<number, JobCounts>, logs: NewLog[]): number[] {
     return this.db.transaction(() => {
-      for (const m of marks) this.s.setMarks.run(m.marks, m.settled ? 'settled' : 'pending', m.id)
+      for (const m of marks) this.s.setMarks.run(m.marks, m.results, m.settled ? 'settled' : 'pending', m.id)
       // Many rows per statement: one call into SQLite per row is what a busy farmer cannot afford.
       for (let start = 0; start < outcomes.length; start += INSERT_ROWS) {
         const rows = outcomes.slice(start, start + INSERT_ROWS)
         const values: unknown[] = []
         for (const o of rows) {
-          values.push(o.itemId, o.unit, o.attempts, o.error, o.code, o.result === null || o.result === undefined ? null : JSON.stringify(o.result))
+          values.push(o.itemId, o.unit, o.attempts, o.error, o.code)
         }
         this.insertOutcomes(rows.length).run(values)
       }
@@ -214,7 +216,7 @@ export class JobStore extends JobQueries {
       for (const item of this.s.withFailed.all(jobId) as { id: number; marks: string }[]) {
         const marks = item.marks.replaceAll(MARK.failed, MARK.pending)
         reset += item.marks.length - item.marks.replaceAll(MARK.failed, '').length
-        this.s.setMarks.run(marks, 'pending', item.id)
+        this.s.setMarks.run(marks, null, 'pending', item.id)
         this.s.dropErrors.run(item.id)
       }
       this.s.recount.run({ id: jobId })

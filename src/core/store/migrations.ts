@@ -84,7 +84,7 @@ export const migrations: Migration[] = [
   },
   {
     // Units in batches: an item row packs many units; each unit's state is one character of `marks`,
-    // and only units with something to say (an error, a result, a retry) get a row of their own.
+    // the item's results are one JSON array, and only units with an error or a retry get a row.
     version: 3,
     up(db) {
       db.exec(`
@@ -97,6 +97,7 @@ export const migrations: Migration[] = [
           count INTEGER NOT NULL,
           size INTEGER NOT NULL DEFAULT 0,
           marks TEXT NOT NULL,
+          results TEXT,
           state TEXT NOT NULL DEFAULT 'pending'
         );
         CREATE INDEX items_by_job_state ON items (job_id, state, id);
@@ -107,18 +108,17 @@ export const migrations: Migration[] = [
           attempts INTEGER NOT NULL,
           error TEXT,
           code TEXT,
-          result TEXT,
           PRIMARY KEY (item_id, unit)
         ) WITHOUT ROWID;
-        INSERT INTO items (id, job_id, units, count, size, marks, state)
+        INSERT INTO items (id, job_id, units, count, size, marks, results, state)
           SELECT id, job_id, json_array(json_array(key, size, json(payload))), 1, size,
                  CASE state WHEN 'done' THEN 'd' WHEN 'failed' THEN 'f' ELSE '-' END,
+                 CASE WHEN state = 'done' AND result IS NOT NULL THEN json_array(json(result)) END,
                  CASE state WHEN 'pending' THEN 'pending' ELSE 'settled' END
           FROM items_v2;
-        INSERT INTO unit_outcomes (item_id, unit, attempts, error, code, result)
-          SELECT id, 0, attempts, error, CASE WHEN state = 'failed' THEN result ->> '$.code' END,
-                 CASE WHEN state = 'done' THEN result END
-          FROM items_v2 WHERE state <> 'pending' AND (error IS NOT NULL OR result IS NOT NULL OR attempts > 1);
+        INSERT INTO unit_outcomes (item_id, unit, attempts, error, code)
+          SELECT id, 0, attempts, error, CASE WHEN state = 'failed' THEN result ->> '$.code' END
+          FROM items_v2 WHERE state <> 'pending' AND (error IS NOT NULL OR attempts > 1);
         DROP TABLE items_v2;
       `)
     },

@@ -15,11 +15,10 @@ export interface OutcomeRow {
   attempts: number
   error: string | null
   code: string | null
-  result: string | null
 }
 
-/** The one place a unit's row is put together from its item and its outcome (if it has one). */
-export function unitRow(itemId: number, index: number, unit: PackedUnit, mark: string, outcome: OutcomeRow | undefined): ItemRow {
+/** The one place a unit's row is put together from its item, its result and its outcome (if any). */
+export function unitRow(itemId: number, index: number, unit: PackedUnit, mark: string, result: unknown, outcome: OutcomeRow | undefined): ItemRow {
   const state: ItemState = mark === MARK.done ? 'done' : mark === MARK.failed ? 'failed' : 'pending'
   return {
     id: itemId * UNIT_SPAN + index,
@@ -28,13 +27,8 @@ export function unitRow(itemId: number, index: number, unit: PackedUnit, mark: s
     state,
     attempts: outcome?.attempts ?? (state === 'pending' ? 0 : 1),
     error: outcome?.error ?? null,
-    result: decodeResult(outcome),
+    result: result ?? (outcome?.code ? { code: outcome.code } : null),
   }
-}
-
-function decodeResult(outcome: Pick<OutcomeRow, 'result' | 'code'> | undefined): unknown {
-  if (outcome?.result) return JSON.parse(outcome.result)
-  return outcome?.code ? { code: outcome.code } : null
 }
 
 /**
@@ -46,8 +40,8 @@ export class UnitRows {
   private readonly outcomesOf
 
   constructor(private readonly db: Database.Database) {
-    this.itemsFrom = db.prepare('SELECT id, units, marks FROM items WHERE job_id = ? AND id >= ? ORDER BY id LIMIT ?')
-    this.outcomesOf = db.prepare('SELECT unit, attempts, error, code, result FROM unit_outcomes WHERE item_id = ?')
+    this.itemsFrom = db.prepare('SELECT id, units, marks, results FROM items WHERE job_id = ? AND id >= ? ORDER BY id LIMIT ?')
+    this.outcomesOf = db.prepare('SELECT unit, attempts, error, code FROM unit_outcomes WHERE item_id = ?')
   }
 
   page(jobId: number, q: { state?: ItemState; text?: string; limit: number; offset: number }): { items: ItemRow[]; total: number } {
@@ -68,14 +62,17 @@ export class UnitRows {
     const rows = this.db
       .prepare(
         `SELECT i.id * ${UNIT_SPAN} + je.key AS id, je.value ->> 0 AS key, je.value ->> 1 AS size, ${stateOf(mark)} AS state,
-           coalesce(o.attempts, CASE ${mark} WHEN '${MARK.pending}' THEN 0 ELSE 1 END) AS attempts, o.error, o.code, o.result
+           coalesce(o.attempts, CASE ${mark} WHEN '${MARK.pending}' THEN 0 ELSE 1 END) AS attempts, o.error, o.code,
+           i.results -> je.key AS result
          ${from} ORDER BY i.id, je.key LIMIT @limit OFFSET @offset`,
       )
       .all(params) as (Omit<ItemRow, 'result'> & { code: string | null; result: string | null })[]
     const total = q.state || q.text
       ? (this.db.prepare(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n
       : (this.db.prepare('SELECT coalesce(sum(count), 0) AS n FROM items WHERE job_id = ?').get(jobId) as { n: number }).n
-    return { items: rows.map(({ code, result, ...row }) => ({ ...row, result: decodeResult({ code, result }) })), total }
+    const decode = (code: string | null, result: string | null): unknown =>
+      result && result !== 'null' ? JSON.parse(result) : code ? { code } : null
+    return { items: rows.map(({ code, result, ...row }) => ({ ...row, result: decode(code, result) })), total }
   }
 
   /** Units by id order after `afterId`: linear however deep it goes (exports read a job this way). */
@@ -83,13 +80,14 @@ export class UnitRows {
     const rows: ItemRow[] = []
     let fromItem = Math.floor(afterId / UNIT_SPAN)
     while (rows.length < limit) {
-      const items = this.itemsFrom.all(jobId, fromItem, 16) as { id: number; units: string; marks: string }[]
+      const items = this.itemsFrom.all(jobId, fromItem, 16) as { id: number; units: string; marks: string; results: string | null }[]
       for (const item of items) {
         const units = JSON.parse(item.units) as PackedUnit[]
+        const results = item.results ? (JSON.parse(item.results) as unknown[]) : []
         const outcomes = new Map((this.outcomesOf.all(item.id) as OutcomeRow[]).map((o) => [o.unit, o]))
         for (let i = 0; i < units.length; i++) {
           if (item.id * UNIT_SPAN + i <= afterId) continue
-          rows.push(unitRow(item.id, i, units[i]!, item.marks[i]!, outcomes.get(i)))
+          rows.push(unitRow(item.id, i, units[i]!, item.marks[i]!, results[i], outcomes.get(i)))
         }
       }
       if (items.length < 16) break

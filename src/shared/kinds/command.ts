@@ -53,7 +53,15 @@ export const commandSpecSchema = z.object({
   /** Run through the platform shell, with every input quoted for it. */
   shell: z.boolean().default(false),
   env: z
-    .record(z.string().regex(envName, 'An environment variable name has letters, digits and _ only.'), z.string())
+    .record(z.string(), z.string())
+    .superRefine((env, ctx) => {
+      const bad = Object.keys(env).find((name) => !envName.test(name))
+      if (bad !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${bad}" is not an environment variable name (letters, digits and _ only).`,
+        })
+    })
     .default({}),
   cwd: z.string().min(1).optional(),
   halt: haltSchema.optional(),

@@ -52,12 +52,14 @@ export function commandWords(form: Pick<CommandForm, 'commandLine' | 'shell'>): 
   const line = form.commandLine.trim()
   if (line === '') return { words: [], problem: null }
   if (form.shell) return { words: [line], problem: null }
-  const parsed = parse(line, (name) => `$${name}`)
+  // shell-quote reads `#` as a comment, so GNU parallel's `{#}` is kept out of its sight.
+  const seq = '__task_farm_seq__'
+  const parsed = parse(line.replaceAll('{#}', seq), (name) => `$${name}`)
   const words: string[] = []
   for (const part of parsed) {
-    if (typeof part === 'string') words.push(part)
-    else if ('op' in part && part.op === 'glob') words.push(part.pattern)
-    else return { words, problem: 'Pipes, redirections and ; need "Run through the shell".' }
+    const word = typeof part === 'string' ? part : 'op' in part && part.op === 'glob' ? part.pattern : null
+    if (word === null) return { words, problem: 'Pipes, redirections, ; and # comments need "Run through the shell".' }
+    words.push(word.replaceAll(seq, '{#}'))
   }
   return { words, problem: null }
 }

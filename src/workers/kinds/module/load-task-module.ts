@@ -1,4 +1,7 @@
-import { stat } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { UserError } from '../../../shared/user-error'
 
@@ -31,6 +34,25 @@ export async function moduleUrlFor(path: string): Promise<string> {
   const url = pathToFileURL(path)
   url.searchParams.set('v', `${info.size}-${info.mtimeMs}`)
   return url.href
+}
+
+/**
+ * A module that arrived as source (shipped with a batch to another machine): written once under a
+ * folder named by its content hash, keeping its file name (and so `.ts`), and loaded from there. Its
+ * relative imports do not travel with it.
+ */
+export async function moduleUrlForSource(
+  source: string,
+  fileName: string,
+  root = join(tmpdir(), 'task-farm-modules'),
+): Promise<string> {
+  const folder = join(root, createHash('sha256').update(source).digest('hex').slice(0, 24))
+  const path = join(folder, basename(fileName))
+  await mkdir(folder, { recursive: true })
+  await writeFile(path, source, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error
+  })
+  return pathToFileURL(path).href
 }
 
 const loaded = new Map<string, Promise<TaskFunction>>()

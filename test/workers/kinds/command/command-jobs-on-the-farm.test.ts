@@ -30,7 +30,23 @@ const stoppedLate = (farm: Farm, id: number): boolean =>
     .logs({ jobId: id, afterId: 0, minLevel: 'warn', limit: 100 })
     .some((l) => l.message.includes('did not stop within'))
 
-describe('cancelling command and module jobs on the farm', () => {
+describe('command and module jobs on the farm', () => {
+  it('never makes a job of a spec that fails validation or its checks', async () => {
+    const { farm, dir } = farmForTest()
+    const list = { type: 'list', values: ['a'] }
+    await expect(farm.create({ kind: 'command', command: [], input: list })).rejects.toThrow(
+      'Give a command to run. (command)',
+    )
+    await expect(farm.create({ kind: 'command', command: ['echo'], input: list, env: { 'A B': 'x' } })).rejects.toThrow(
+      /letters, digits and _ only/,
+    )
+    await expect(
+      farm.create({ kind: 'command', command: ['echo'], input: { type: 'file', path: join(dir, 'none.txt') } }),
+    ).rejects.toThrow(/does not exist/)
+    await expect(farm.create({ kind: 'module', module: 'relative.mjs', input: list })).rejects.toThrow(/absolute path/)
+    expect(farm.list({ limit: 10, offset: 0 }).total).toBe(0)
+  })
+
   it('kills every process tree of a cancelled command job, within the grace period', async () => {
     const { farm, dir } = farmForTest()
     const pids = join(dir, 'pids')

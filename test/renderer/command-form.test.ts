@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { commandSpecSchema } from '../../src/shared/kinds/command'
+import {
+  commandSpecFrom,
+  commandWords,
+  emptyCommandForm,
+  previewLines,
+} from '../../src/renderer/src/dialogs/command-form'
+
+const form = (patch: Partial<ReturnType<typeof emptyCommandForm>>) => ({ ...emptyCommandForm(), ...patch })
+
+describe('the Run a command form', () => {
+  it('splits a command line as sh would, without expanding anything', () => {
+    expect(commandWords(form({ commandLine: `convert "{}" -resize 50% '$HOME/{/}'` })).words).toEqual([
+      'convert',
+      '{}',
+      '-resize',
+      '50%',
+      '$HOME/{/}',
+    ])
+    expect(commandWords(form({ commandLine: 'gzip {} | wc' })).problem).toMatch(/need "Run through the shell"/)
+    expect(commandWords(form({ commandLine: 'gzip {} | wc', shell: true }))).toEqual({
+      words: ['gzip {} | wc'],
+      problem: null,
+    })
+  })
+
+  it('previews the first three command lines of pasted inputs, quoted as they will arrive', () => {
+    const lines = previewLines(form({ commandLine: 'echo {#} {.}', text: 'a.txt\nb c.txt\nd\ne' }))
+    expect(lines).toEqual(['echo 1 a', `echo 2 'b c'`, 'echo 3 d'])
+    expect(previewLines(form({ commandLine: 'cat', shell: true, text: `it's` }))).toEqual([`cat 'it'\\''s'`])
+  })
+
+  it('makes a spec the contract accepts, and one it refuses with a sentence', () => {
+    const good = commandSpecFrom(form({ commandLine: 'echo {}', text: 'a\nb', env: 'A=1\nB=x=y', halt: 'now,fail=2' }))
+    expect(commandSpecSchema.parse(good)).toMatchObject({
+      command: ['echo', '{}'],
+      env: { A: '1', B: 'x=y' },
+      halt: { when: 'now', fail: 2 },
+    })
+    const bad = commandSpecSchema.safeParse(commandSpecFrom(form({ commandLine: '', text: 'a' })))
+    expect(bad.success).toBe(false)
+    expect(bad.error!.issues[0]!.message).toBe('Give a command to run.')
+  })
+})

@@ -1,0 +1,47 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../../../support/test-farm'
+import { callModule } from '../../../../src/workers/kinds/module/call-module'
+import { loadTaskModule, moduleUrlForSource } from '../../../../src/workers/kinds/module/load-task-module'
+
+const shipped = tempDir('tf-shipped-modules-')
+afterAll(() => shipped.remove())
+const ship = (source: string, name: string) => moduleUrlForSource(source, name, shipped.path)
+const context = () => ({ signal: new AbortController().signal, log: () => {}, progress: () => {} })
+
+describe('loading a task module', () => {
+  it('loads a module shipped as source, TypeScript included, and calls it', async () => {
+    const source =
+      'export default async function (n: number): Promise<{ square: number }> {\n  return { square: n * n }\n}\n'
+    const url = await ship(source, 'remote/square.ts')
+    expect(await ship(source, 'remote/square.ts')).toBe(url)
+    const fn = await loadTaskModule(url, 'square.ts')
+    expect(await callModule(fn, 9, context())).toEqual({ ok: true, result: { square: 81 } })
+  })
+
+  it('says what is wrong with a module that does not load or has no default function', async () => {
+    await expect(loadTaskModule(await ship('export default (', 'broken.mjs'), 'broken.mjs')).rejects.toThrow(
+      /The module broken\.mjs could not be loaded: /,
+    )
+    await expect(loadTaskModule(await ship('export const x = 1\n', 'plain.mjs'), 'plain.mjs')).rejects.toThrow(
+      'The module plain.mjs has no default export function',
+    )
+  })
+
+  it('keeps results JSON, and a throw or an unstorable result is that input’s failure', async () => {
+    expect(await callModule(() => undefined, 1, context())).toEqual({ ok: true, result: null })
+    const thrown = await callModule(
+      () => {
+        throw new TypeError('nope')
+      },
+      1,
+      context(),
+    )
+    expect(thrown).toMatchObject({ ok: false, code: 'threw' })
+    expect((thrown as { error: string }).error).toMatch(/^TypeError: nope\n\s+at /)
+    expect(await callModule(() => 10n, 1, context())).toMatchObject({ ok: false, code: 'bad-result' })
+    const controller = new AbortController()
+    const pending = callModule(() => new Promise(() => {}), 1, { ...context(), signal: controller.signal })
+    controller.abort()
+    expect(await pending).toBeNull()
+  })
+})
