@@ -184,6 +184,9 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
         const items = skip > 0 ? message.items.slice(skip) : message.items
         batch.plannedForwarded += items.length
         batch.slot.deliver({ type: 'planned', taskId: message.taskId, items })
+      } else if (message.type === 'log') {
+        // Which machine said it: remote workers have no pid the farm could name.
+        batch.slot.deliver({ ...message, message: `[${progress.host}] ${message.message}` })
       } else if (message.type !== 'done' && message.type !== 'failed' && message.type !== 'ready') {
         const { from: _from, ...plain } = message
         batch.slot.deliver(plain as typeof message)

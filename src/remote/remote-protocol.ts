@@ -38,6 +38,8 @@ export interface RemoteJobData {
 
 /** A job's progress: what the worker process said since the last one, in order. */
 export interface RemoteProgress {
+  /** The host's name, for the job log. */
+  host: string
   messages: RemoteMessage[]
 }
 /** A worker message; `planned` ones carry the index of their first item, so a replayed plan never adds an item twice. */

@@ -22,7 +22,7 @@ export async function runRemoteBatch(job: Job<RemoteJobData>, processes: HostPro
 
   const flush = (): void => {
     if (!pending.length) return
-    const progress: RemoteProgress = { messages: pending }
+    const progress: RemoteProgress = { host: hostName, messages: pending }
     pending = []
     // In order, one at a time; a failed update (Redis away) only costs liveness: the outcome has it all.
     sending = sending.then(() => job.updateProgress(progress as never)).catch(() => {})
