@@ -11,7 +11,12 @@ const PROGRESS_MS = 100
  * the process says to the farm as job progress, and returns the whole outcome as the job's value.
  * A process that dies under the batch fails the job: BullMQ reports it, the farm re-queues the units.
  */
-export async function runRemoteBatch(job: Job<RemoteJobData>, processes: HostProcesses, hostName: string, signal?: AbortSignal): Promise<RemoteOutcome> {
+export async function runRemoteBatch(
+  job: Job<RemoteJobData>,
+  processes: HostProcesses,
+  hostName: string,
+  signal?: AbortSignal,
+): Promise<RemoteOutcome> {
   const { message } = job.data
   const farmTaskId = message.taskId
   const itemsDone: ItemSuccess[] = []
@@ -28,7 +33,8 @@ export async function runRemoteBatch(job: Job<RemoteJobData>, processes: HostPro
     sending = sending.then(() => job.updateProgress(progress as never)).catch(() => {})
   }
   const timer = setInterval(flush, PROGRESS_MS)
-  const label = message.type === 'run' ? (message.items[0]?.key ?? '') : message.type === 'plan' ? 'planning' : 'cleaning up'
+  const label =
+    message.type === 'run' ? (message.items[0]?.key ?? '') : message.type === 'plan' ? 'planning' : 'cleaning up'
 
   try {
     const final = await new Promise<Extract<FromWorker, { type: 'done' | 'failed' }>>((resolve, reject) => {
@@ -56,7 +62,11 @@ export async function runRemoteBatch(job: Job<RemoteJobData>, processes: HostPro
           pending.push(asFarm)
         },
         lost(exit: { reason: string; signal: string | null; code: number | null }) {
-          reject(new Error(`its worker process on ${hostName} ended (${exit.reason}${exit.signal ? `, ${exit.signal}` : exit.code !== null ? `, code ${exit.code}` : ''})`))
+          reject(
+            new Error(
+              `its worker process on ${hostName} ended (${exit.reason}${exit.signal ? `, ${exit.signal}` : exit.code !== null ? `, code ${exit.code}` : ''})`,
+            ),
+          )
         },
       }
       processes.run(message, sink).then((localId) => {

@@ -25,14 +25,22 @@ class EchoTwiceSlot extends WorkerHandleBase {
     const { taskId } = message
     setImmediate(() => {
       if (message.type === 'plan' && message.spec.kind === 'probe') {
-        const items = Array.from({ length: message.spec.count }, (_, n) => ({ key: `#${n}`, payload: { n, first: n, count: 1 }, size: 0 }))
+        const items = Array.from({ length: message.spec.count }, (_, n) => ({
+          key: `#${n}`,
+          payload: { n, first: n, count: 1 },
+          size: 0,
+        }))
         this.emitMessage({ type: 'planned', taskId, items })
       }
       if (message.type === 'run') {
         const items = message.items.map((item) => ({ id: item.id, result: { square: 0, pid: 0 } }))
         this.emitMessage({ type: 'itemsDone', taskId, items })
         this.emitMessage({ type: 'itemsDone', taskId, items })
-        this.emitMessage({ type: 'itemsFailed', taskId, items: items.map(({ id }) => ({ id, error: 'late', retryable: true })) })
+        this.emitMessage({
+          type: 'itemsFailed',
+          taskId,
+          items: items.map(({ id }) => ({ id, error: 'late', retryable: true })),
+        })
         this.emitMessage({ type: 'done', taskId, rss: 0 })
         this.emitMessage({ type: 'itemsDone', taskId, items })
         return
@@ -66,7 +74,11 @@ describe('outcomes delivered more than once', () => {
     const jobId = await farm.create({ kind: 'probe', count: 500 })
     const end = await farm.waitForEnd(jobId)
     expect(end).toMatchObject({ state: 'completed', itemsTotal: 500, itemsDone: 500, itemsFailed: 0 })
-    const rows = farm.store.db.prepare('SELECT key, state, attempts FROM items WHERE job_id = ?').all(jobId) as { key: string; state: string; attempts: number }[]
+    const rows = farm.store.db.prepare('SELECT key, state, attempts FROM items WHERE job_id = ?').all(jobId) as {
+      key: string
+      state: string
+      attempts: number
+    }[]
     expect(rows).toHaveLength(500)
     expect(duplicates(rows.map((r) => r.key))).toEqual([])
     expect(rows.every((r) => r.state === 'done' && r.attempts === 1)).toBe(true)

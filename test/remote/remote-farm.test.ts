@@ -43,6 +43,7 @@ describe('remote worker hosts through BullMQ', () => {
     const results = farm.store.db.prepare('SELECT result FROM items WHERE job_id = ?').pluck().all(probeJob) as string[]
     const pids = new Set(results.map((r) => (JSON.parse(r) as { pid: number }).pid))
     expect(pids.size).toBeGreaterThanOrEqual(2)
-    for (const pool of ['network', 'cpu'] as const) expect(farm.pool(pool).workers.filter((w) => !w.remote)).toHaveLength(0)
+    for (const pool of ['network', 'cpu'] as const)
+      expect(farm.pool(pool).workers.filter((w) => !w.remote)).toHaveLength(0)
   }, 180_000)
 })
