@@ -47,7 +47,10 @@ function startLine(command, args, match, options = {}) {
 
 function timed(args, env = {}) {
   const started = process.hrtime.bigint()
-  execFileSync(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } })
+  execFileSync(process.execPath, [cli, ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env },
+  })
   return Number(process.hrtime.bigint() - started) / 1e9
 }
 
@@ -56,11 +59,20 @@ const db = () => join(work, `history-${dbs++}.db`)
 
 try {
   const redisPort = await freePort()
-  await startLine('redis-server', ['--save', '', '--appendonly', 'no', '--port', String(redisPort), '--bind', '127.0.0.1', '--dir', work], (l) => l.includes('Ready to accept'))
+  await startLine(
+    'redis-server',
+    ['--save', '', '--appendonly', 'no', '--port', String(redisPort), '--bind', '127.0.0.1', '--dir', work],
+    (l) => l.includes('Ready to accept'),
+  )
   const redisUrl = `redis://127.0.0.1:${redisPort}`
-  const { line: portLine } = await startLine(process.execPath, [join(root, 'bench/urls/server.mjs'), '50', '20'], (l) => /^\d+$/.test(l))
+  const { line: portLine } = await startLine(process.execPath, [join(root, 'bench/urls/server.mjs'), '50', '20'], (l) =>
+    /^\d+$/.test(l),
+  )
   const list = join(work, 'urls.txt')
-  writeFileSync(list, Array.from({ length: URLS }, (_, i) => `http://127.0.0.1:${portLine}/page/${i}`).join('\n') + '\n')
+  writeFileSync(
+    list,
+    Array.from({ length: URLS }, (_, i) => `http://127.0.0.1:${portLine}/page/${i}`).join('\n') + '\n',
+  )
   const urlArgs = ['urls', list, '--concurrency', '128', '--per-host', '128', '--retries', '0']
   const probeArgs = ['probe', '--count', String(PROBES)]
 
@@ -70,40 +82,74 @@ try {
 
   const hosts = []
   for (const name of ['bench-a', 'bench-b']) {
-    hosts.push(startLine(process.execPath, [cli, 'worker', '--redis', redisUrl, '--concurrency', '1', '--name', name], (l) => l.includes('serving')))
+    hosts.push(
+      startLine(process.execPath, [cli, 'worker', '--redis', redisUrl, '--concurrency', '1', '--name', name], (l) =>
+        l.includes('serving'),
+      ),
+    )
   }
   await Promise.all(hosts)
   const remoteUrls = timed(['--db', db(), '--redis', redisUrl, ...urlArgs, '--workers', '0'])
   const remoteProbes = timed(['--db', db(), '--redis', redisUrl, ...probeArgs, '--workers', '0'])
 
-  const row = (label, seconds, units, extra = '') => console.log(`${label.padEnd(46)} ${seconds.toFixed(2).padStart(7)} s ${(units / seconds).toFixed(0).padStart(8)} units/s ${extra}`)
+  const row = (label, seconds, units, extra = '') =>
+    console.log(
+      `${label.padEnd(46)} ${seconds.toFixed(2).padStart(7)} s ${(units / seconds).toFixed(0).padStart(8)} units/s ${extra}`,
+    )
   row(`${URLS} URLs (50 ms, 20 KB), 2 local workers`, localUrls, URLS)
   row(`${URLS} URLs, 2 remote hosts`, remoteUrls, URLS, `= ${(localUrls / remoteUrls).toFixed(2)}× the local rate`)
   row(`${PROBES} probe inputs, 2 local workers`, localProbes, PROBES)
-  row(`${PROBES} probe inputs, 2 remote hosts`, remoteProbes, PROBES, `= ${(localProbes / remoteProbes).toFixed(2)}× the local rate`)
-  console.log('(whole CLI runs: start, plan, run, SQLite history, shutdown; the remote farm first waits up to 1 s to see the hosts)')
+  row(
+    `${PROBES} probe inputs, 2 remote hosts`,
+    remoteProbes,
+    PROBES,
+    `= ${(localProbes / remoteProbes).toFixed(2)}× the local rate`,
+  )
+  console.log(
+    '(whole CLI runs: start, plan, run, SQLite history, shutdown; the remote farm first waits up to 1 s to see the hosts)',
+  )
 
   // The per-batch round trip: one probe unit per batch, sent one after another, as the farm sends them.
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null })
   const queue = new Queue('tf-p1-cpu', { connection, prefix: 'taskfarm' })
   const events = new QueueEvents('tf-p1-cpu', { connection, prefix: 'taskfarm' })
   await events.waitUntilReady()
-  const spec = { kind: 'probe', count: 1, chunk: 1, sleepMs: 0, failOn: [], crashOn: [], hangOn: [], throwOn: [], printOn: [] }
+  const spec = {
+    kind: 'probe',
+    count: 1,
+    chunk: 1,
+    sleepMs: 0,
+    failOn: [],
+    crashOn: [],
+    hangOn: [],
+    throwOn: [],
+    printOn: [],
+  }
   const trips = []
   for (let i = 0; i < TRIPS; i++) {
     const item = { id: i + 1, key: '#0', payload: { n: 0, first: 0, count: 1 }, size: 0, attempt: 1 }
     const started = process.hrtime.bigint()
-    const job = await queue.add('batch', { protocol: 1, session: 'bench', message: { type: 'run', taskId: i + 1, jobId: 1, spec, items: [item] } }, { jobId: `bench-${i}`, removeOnComplete: { count: 1000 } })
+    const job = await queue.add(
+      'batch',
+      { protocol: 1, session: 'bench', message: { type: 'run', taskId: i + 1, jobId: 1, spec, items: [item] } },
+      { jobId: `bench-${i}`, removeOnComplete: { count: 1000 } },
+    )
     await job.waitUntilFinished(events)
     trips.push(Number(process.hrtime.bigint() - started) / 1e6)
   }
   trips.sort((a, b) => a - b)
   const at = (q) => trips[Math.min(trips.length - 1, Math.floor(q * trips.length))].toFixed(1)
-  console.log(`per-batch round trip over ${TRIPS} one-unit batches: median ${at(0.5)} ms, p90 ${at(0.9)} ms, p99 ${at(0.99)} ms`)
+  console.log(
+    `per-batch round trip over ${TRIPS} one-unit batches: median ${at(0.5)} ms, p90 ${at(0.9)} ms, p99 ${at(0.99)} ms`,
+  )
   await events.close()
   await queue.close()
   connection.disconnect()
-  console.log(`\n(load average at the end: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores; other work on the machine skews every figure)`)
+  console.log(
+    `\n(load average at the end: ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores; other work on the machine skews every figure)`,
+  )
 } finally {
   for (const child of children.reverse()) child.kill('SIGKILL')
   rmSync(work, { recursive: true, force: true })

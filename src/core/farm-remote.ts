@@ -23,13 +23,18 @@ export class FarmRemote {
   }
 
   control(hostId: string, action: 'drain' | 'stop'): Promise<void> {
-    if (!this.link) throw new UserError('This farm has no remote workers (give it a Redis URL in Settings, or start it with --redis).', 'no-remote')
+    if (!this.link)
+      throw new UserError(
+        'This farm has no remote workers (give it a Redis URL in Settings, or start it with --redis).',
+        'no-remote',
+      )
     return this.link.control(hostId, action)
   }
 
   /** Remote workers through another Redis, or none (`''`): the old link's batches go back to the queue. */
   async setUrl(url: string): Promise<void> {
-    if (!this.connect) throw new UserError('This farm was started with a fixed Redis (--redis or $TASK_FARM_REDIS).', 'remote-fixed')
+    if (!this.connect)
+      throw new UserError('This farm was started with a fixed Redis (--redis or $TASK_FARM_REDIS).', 'remote-fixed')
     const next = url ? this.connect(url) : undefined
     await this.close()
     if (next) this.attach(next)

@@ -45,15 +45,20 @@ export class HostDirectory {
   }
 
   hostsOf(pool: RemotePool): RemoteHostInfo[] {
-    return this.beats.filter((beat) => beat.pools.includes(pool)).map((beat) => ({
-      id: beat.id,
-      name: beat.name,
-      hostname: beat.hostname,
-      state: beat.protocol !== REMOTE_PROTOCOL ? 'refused' : this.stale(beat) ? 'stale' : beat.state,
-      problem: beat.protocol !== REMOTE_PROTOCOL ? `it speaks protocol ${beat.protocol}, this farm ${REMOTE_PROTOCOL}: run the same Task Farm version on both` : null,
-      lastHeartbeat: beat.at,
-      workers: beat.workers,
-    }))
+    return this.beats
+      .filter((beat) => beat.pools.includes(pool))
+      .map((beat) => ({
+        id: beat.id,
+        name: beat.name,
+        hostname: beat.hostname,
+        state: beat.protocol !== REMOTE_PROTOCOL ? 'refused' : this.stale(beat) ? 'stale' : beat.state,
+        problem:
+          beat.protocol !== REMOTE_PROTOCOL
+            ? `it speaks protocol ${beat.protocol}, this farm ${REMOTE_PROTOCOL}: run the same Task Farm version on both`
+            : null,
+        lastHeartbeat: beat.at,
+        workers: beat.workers,
+      }))
   }
 
   private usable(beat: HostHeartbeat): boolean {

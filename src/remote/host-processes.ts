@@ -57,10 +57,22 @@ export class HostProcesses {
   }
 
   /** For the heartbeat. */
-  describe(): { pid: number | null; state: 'idle' | 'busy'; jobId: number | null; batch: string | null; unitsDone: number }[] {
+  describe(): {
+    pid: number | null
+    state: 'idle' | 'busy'
+    jobId: number | null
+    batch: string | null
+    unitsDone: number
+  }[] {
     return this.procs.map((p) => {
       const first = p.tasks.values().next().value
-      return { pid: p.handle.pid, state: p.tasks.size ? 'busy' : 'idle', jobId: first?.jobId ?? null, batch: first?.label ?? null, unitsDone: p.unitsDone }
+      return {
+        pid: p.handle.pid,
+        state: p.tasks.size ? 'busy' : 'idle',
+        jobId: first?.jobId ?? null,
+        batch: first?.label ?? null,
+        unitsDone: p.unitsDone,
+      }
     })
   }
 

@@ -23,10 +23,16 @@ export function checkRedisUrl(url: string): void {
   try {
     parsed = new URL(url)
   } catch {
-    throw new UserError(`"${url}" is not a Redis URL: write it as redis://HOST:PORT (or rediss:// for TLS).`, 'bad-redis-url')
+    throw new UserError(
+      `"${url}" is not a Redis URL: write it as redis://HOST:PORT (or rediss:// for TLS).`,
+      'bad-redis-url',
+    )
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new UserError(`"${redactRedisUrl(url)}" is not a Redis URL: it must start with redis:// or rediss://.`, 'bad-redis-url')
+    throw new UserError(
+      `"${redactRedisUrl(url)}" is not a Redis URL: it must start with redis:// or rediss://.`,
+      'bad-redis-url',
+    )
   }
 }
 
@@ -60,7 +66,8 @@ export function redisReady(redis: Redis, url: string, timeoutMs = 15_000): Promi
     const onError = (error: Error): void => {
       last = error.message
       // Waiting cannot fix these: say so now.
-      if (/WRONGPASS|NOAUTH|invalid (username|password)|certificate|self[- ]signed|ENOTFOUND/i.test(error.message)) done(error.message)
+      if (/WRONGPASS|NOAUTH|invalid (username|password)|certificate|self[- ]signed|ENOTFOUND/i.test(error.message))
+        done(error.message)
     }
     const timer = setTimeout(() => done(last), timeoutMs)
     redis.on('ready', onReady)

@@ -9,8 +9,19 @@ import type { RemoteFarmSide, RemoteLink } from '../core/remote-link'
 import { HostDirectory } from './host-directory'
 import { connectRedis, redactRedisUrl } from './redis-connection'
 import {
-  KEY_PREFIX, REMOTE_PROTOCOL, controlQueueName, farmKey, isRemotePool, queueName, remotePools, shipSpec,
-  type ControlEvent, type RemoteJobData, type RemoteOutcome, type RemotePool, type RemoteProgress,
+  KEY_PREFIX,
+  REMOTE_PROTOCOL,
+  controlQueueName,
+  farmKey,
+  isRemotePool,
+  queueName,
+  remotePools,
+  shipSpec,
+  type ControlEvent,
+  type RemoteJobData,
+  type RemoteOutcome,
+  type RemotePool,
+  type RemoteProgress,
 } from './remote-protocol'
 import { RemoteSlot, type SlotOwner } from './remote-slot'
 
@@ -66,7 +77,8 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
       events.on('completed', ({ jobId, returnvalue }) => this.onCompleted(jobId, parse(returnvalue) as RemoteOutcome))
       events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason))
       events.on('stalled', ({ jobId }) => {
-        if (this.batches.has(jobId)) this.farm?.log('warn', `batch ${jobId} stalled: its host stopped answering; BullMQ hands it to another host`)
+        if (this.batches.has(jobId))
+          this.farm?.log('warn', `batch ${jobId} stalled: its host stopped answering; BullMQ hands it to another host`)
       })
       this.events.push(events)
     }
@@ -81,7 +93,10 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     this.redis.on('error', (error: Error) => {
       if (this.down || this.closed) return
       this.down = true
-      farm.log('warn', `Redis at ${redactRedisUrl(this.url)} is unreachable (${error.message}): local work goes on, remote batches wait`)
+      farm.log(
+        'warn',
+        `Redis at ${redactRedisUrl(this.url)} is unreachable (${error.message}): local work goes on, remote batches wait`,
+      )
     })
     this.redis.on('ready', () => {
       if (!this.down || this.closed) return
@@ -111,7 +126,14 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     const jobId = this.jobIdOf(message.taskId)
     void shipSpec(message.spec, message.type).then(
       (spec) => {
-        const batch: SentBatch = { slot, pool, data: { protocol: REMOTE_PROTOCOL, session: this.session, message: { ...message, spec } }, sentAt: Date.now(), plannedForwarded: 0, resending: false }
+        const batch: SentBatch = {
+          slot,
+          pool,
+          data: { protocol: REMOTE_PROTOCOL, session: this.session, message: { ...message, spec } },
+          sentAt: Date.now(),
+          plannedForwarded: 0,
+          resending: false,
+        }
         this.batches.set(jobId, batch)
         return this.add(jobId, batch)
       },
@@ -124,14 +146,18 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     const batch = this.batches.get(jobId)
     if (!batch) return
     // Still waiting: take it off the queue; running: tell the host holding it.
-    void this.queues.get(batch.pool)!.remove(jobId).then(
-      (removed) => {
-        if (removed !== 1) return this.publish({ action: 'cancel', jobId })
-        this.batches.delete(jobId)
-        batch.slot.deliver({ type: 'done', taskId, rss: 0 })
-      },
-      () => this.publish({ action: 'cancel', jobId }),
-    ).catch(() => {})
+    void this.queues
+      .get(batch.pool)!
+      .remove(jobId)
+      .then(
+        (removed) => {
+          if (removed !== 1) return this.publish({ action: 'cancel', jobId })
+          this.batches.delete(jobId)
+          batch.slot.deliver({ type: 'done', taskId, rss: 0 })
+        },
+        () => this.publish({ action: 'cancel', jobId }),
+      )
+      .catch(() => {})
   }
 
   release(slot: RemoteSlot): void {
@@ -139,7 +165,10 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     for (const [jobId, batch] of this.batches) {
       if (batch.slot !== slot) continue
       this.batches.delete(jobId)
-      void this.queues.get(batch.pool)!.remove(jobId).catch(() => 0)
+      void this.queues
+        .get(batch.pool)!
+        .remove(jobId)
+        .catch(() => 0)
         .then((removed) => (removed === 1 ? undefined : this.publish({ action: 'cancel', jobId })))
         .catch(() => {})
     }
@@ -150,7 +179,11 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     this.closed = true
     if (this.timer) clearInterval(this.timer)
     for (const slots of this.slots.values()) for (const slot of [...slots]) slot.kill()
-    await Promise.allSettled([...this.events.map((e) => e.close()), ...[...this.queues.values()].map((q) => q.close()), this.producer.close()])
+    await Promise.allSettled([
+      ...this.events.map((e) => e.close()),
+      ...[...this.queues.values()].map((q) => q.close()),
+      this.producer.close(),
+    ])
     await this.redis.quit().catch(() => this.redis.disconnect())
   }
 
@@ -184,6 +217,9 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
         const batches = skip > 0 ? message.batches.slice(skip) : message.batches
         batch.plannedForwarded += batches.length
         batch.slot.deliver({ type: 'planned', taskId: message.taskId, batches })
+      } else if (message.type === 'log') {
+        // Which machine said it: remote workers have no pid the farm could name.
+        batch.slot.deliver({ ...message, message: `[${progress.host}] ${message.message}` })
       } else if (message.type !== 'done' && message.type !== 'failed' && message.type !== 'ready') {
         const { from: _from, ...plain } = message
         batch.slot.deliver(plain as typeof message)
@@ -200,8 +236,15 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
       batch.slot.deliver({ type: 'unitsDone', taskId, ids: outcome.doneIds, results: outcome.doneResults, bytes: outcome.doneBytes })
     }
     if (outcome.unitsFailed.length) batch.slot.deliver({ type: 'unitsFailed', taskId, items: outcome.unitsFailed })
-    if (batch.data.message.type === 'plan' && outcome.final.type === 'done' && batch.plannedForwarded < outcome.planned) {
-      this.farm?.log('warn', `a plan on ${outcome.host} reached the farm incomplete (${batch.plannedForwarded} of ${outcome.planned} items); planning again`)
+    if (
+      batch.data.message.type === 'plan' &&
+      outcome.final.type === 'done' &&
+      batch.plannedForwarded < outcome.planned
+    ) {
+      this.farm?.log(
+        'warn',
+        `a plan on ${outcome.host} reached the farm incomplete (${batch.plannedForwarded} of ${outcome.planned} items); planning again`,
+      )
       return batch.slot.lose()
     }
     // Remote memory is the host's business: the farm never recycles a slot for it.
@@ -221,7 +264,12 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     if (this.syncing || this.closed || !this.farm) return
     this.syncing = true
     try {
-      await this.redis.set(farmKey, JSON.stringify({ protocol: REMOTE_PROTOCOL, session: this.session, at: Date.now() }), 'EX', 10)
+      await this.redis.set(
+        farmKey,
+        JSON.stringify({ protocol: REMOTE_PROTOCOL, session: this.session, at: Date.now() }),
+        'EX',
+        10,
+      )
       const changed = await this.directory.refresh()
       for (const pool of remotePools) this.fitSlots(pool)
       if (changed) for (const pool of remotePools) this.farm.changed(pool)

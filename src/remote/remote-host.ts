@@ -7,8 +7,17 @@ import type { WorkerLauncher } from '../core/worker-handle'
 import { HostProcesses } from './host-processes'
 import { connectRedis, redactRedisUrl, redisReady } from './redis-connection'
 import {
-  KEY_PREFIX, REMOTE_PROTOCOL, controlQueueName, farmKey, hostKey, queueName, remoteKinds,
-  type ControlEvent, type HostHeartbeat, type RemoteJobData, type RemotePool,
+  KEY_PREFIX,
+  REMOTE_PROTOCOL,
+  controlQueueName,
+  farmKey,
+  hostKey,
+  queueName,
+  remoteKinds,
+  type ControlEvent,
+  type HostHeartbeat,
+  type RemoteJobData,
+  type RemotePool,
 } from './remote-protocol'
 import { runRemoteBatch } from './run-remote-batch'
 
@@ -62,17 +71,21 @@ export class RemoteHost {
     this.processes.start()
     const kinds = remoteKinds()
     for (const pool of this.o.pools) {
-      const worker = new Worker<RemoteJobData>(queueName(pool), (job, _token, signal) => this.process(job, kinds, signal), {
-        connection: this.redis,
-        prefix: KEY_PREFIX,
-        name: this.o.name,
-        concurrency: this.slots()[pool],
-        lockDuration: this.o.lockDurationMs ?? 10_000,
-        stalledInterval: this.o.stalledIntervalMs ?? 5_000,
-        // A batch whose host died is handed to another host this many times before the farm counts it a crash.
-        maxStalledCount: 2,
-        drainDelay: 1,
-      })
+      const worker = new Worker<RemoteJobData>(
+        queueName(pool),
+        (job, _token, signal) => this.process(job, kinds, signal),
+        {
+          connection: this.redis,
+          prefix: KEY_PREFIX,
+          name: this.o.name,
+          concurrency: this.slots()[pool],
+          lockDuration: this.o.lockDurationMs ?? 10_000,
+          stalledInterval: this.o.stalledIntervalMs ?? 5_000,
+          // A batch whose host died is handed to another host this many times before the farm counts it a crash.
+          maxStalledCount: 2,
+          drainDelay: 1,
+        },
+      )
       worker.on('error', () => {}) // Reconnects after a Redis restart are routine.
       this.workers.push(worker)
     }
@@ -81,7 +94,9 @@ export class RemoteHost {
     this.control.on('control' as never, ((event: ControlEvent) => this.onControl(event)) as never)
     this.beat = setInterval(() => void this.heartbeat(), HEARTBEAT_MS)
     await this.heartbeat()
-    this.o.log(`worker ${this.o.name} (${this.id}) serving ${this.o.pools.join(', ')} with ${this.o.processes} processes through ${redactRedisUrl(this.o.url)}`)
+    this.o.log(
+      `worker ${this.o.name} (${this.id}) serving ${this.o.pools.join(', ')} with ${this.o.processes} processes through ${redactRedisUrl(this.o.url)}`,
+    )
   }
 
   /** Finish the batches in hand, take no more, leave. */
@@ -100,10 +115,12 @@ export class RemoteHost {
 
   private async process(job: Job<RemoteJobData>, kinds: string[], signal?: AbortSignal) {
     const { protocol, message } = job.data
-    if (protocol !== REMOTE_PROTOCOL) throw new UnrecoverableError(`this host speaks protocol ${REMOTE_PROTOCOL}, the batch ${protocol}`)
+    if (protocol !== REMOTE_PROTOCOL)
+      throw new UnrecoverableError(`this host speaks protocol ${REMOTE_PROTOCOL}, the batch ${protocol}`)
     const kind = message.spec.kind as string
     if (!kinds.includes(kind)) throw new UnrecoverableError(`this host does not run ${kind} jobs`)
-    if (codeShippingKinds.includes(kind) && !this.o.allowModules) throw new UnrecoverableError(`this host runs ${kind} jobs only when started with --allow-modules`)
+    if (codeShippingKinds.includes(kind) && !this.o.allowModules)
+      throw new UnrecoverableError(`this host runs ${kind} jobs only when started with --allow-modules`)
     return runRemoteBatch(job, this.processes, this.o.name, signal)
   }
 
@@ -144,7 +161,10 @@ export class RemoteHost {
     const farm = await this.redis.get(farmKey)
     const protocol = farm ? (JSON.parse(farm) as { protocol?: number }).protocol : undefined
     if (protocol !== undefined && protocol !== REMOTE_PROTOCOL) {
-      throw new UserError(`The farm on this Redis speaks protocol ${protocol} and this worker ${REMOTE_PROTOCOL}: run the same Task Farm version on both.`, 'protocol-mismatch')
+      throw new UserError(
+        `The farm on this Redis speaks protocol ${protocol} and this worker ${REMOTE_PROTOCOL}: run the same Task Farm version on both.`,
+        'protocol-mismatch',
+      )
     }
   }
 

@@ -18,7 +18,8 @@ export const remotePools = ['network', 'cpu'] as const satisfies readonly PoolNa
 export type RemotePool = (typeof remotePools)[number]
 
 export const isRemotePool = (pool: string): pool is RemotePool => (remotePools as readonly string[]).includes(pool)
-export const remoteKinds = (): JobKind[] => (Object.keys(kindTraits) as JobKind[]).filter((kind) => isRemotePool(kindTraits[kind].pool))
+export const remoteKinds = (): JobKind[] =>
+  (Object.keys(kindTraits) as JobKind[]).filter((kind) => isRemotePool(kindTraits[kind].pool))
 
 export const queueName = (pool: RemotePool, protocol = REMOTE_PROTOCOL): string => `tf-p${protocol}-${pool}`
 /** Custom events from the farm to every host (cancel a batch, drain or stop a host). */
@@ -38,6 +39,8 @@ export interface RemoteJobData {
 
 /** A job's progress: what the worker process said since the last one, in order. */
 export interface RemoteProgress {
+  /** The host's name, for the job log. */
+  host: string
   messages: RemoteMessage[]
 }
 /** A worker message; `planned` ones carry the index of their first planned item, so a replayed plan never adds an item twice. */
@@ -69,7 +72,13 @@ export interface HostHeartbeat {
   slots: Partial<Record<RemotePool, number>>
   state: 'running' | 'draining'
   at: number
-  workers: { pid: number | null; state: 'idle' | 'busy'; jobId: number | null; batch: string | null; unitsDone: number }[]
+  workers: {
+    pid: number | null
+    state: 'idle' | 'busy'
+    jobId: number | null
+    batch: string | null
+    unitsDone: number
+  }[]
 }
 
 export interface ControlEvent {
@@ -88,7 +97,8 @@ const shipping: Partial<Record<JobKind, (spec: JobSpec, type: 'plan' | 'run' | '
   urls: async (spec, type) => {
     if (spec.kind !== 'urls') return spec
     if (type !== 'plan') return { ...spec, input: { type: 'text', text: '' } }
-    if (spec.input.type === 'file') return { ...spec, input: { type: 'text', text: await readFile(spec.input.path, 'utf8') } }
+    if (spec.input.type === 'file')
+      return { ...spec, input: { type: 'text', text: await readFile(spec.input.path, 'utf8') } }
     return spec
   },
 }

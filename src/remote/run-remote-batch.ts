@@ -11,7 +11,12 @@ const PROGRESS_MS = 100
  * the process says to the farm as job progress, and returns the whole outcome as the job's value.
  * A process that dies under the batch fails the job: BullMQ reports it, the farm re-queues the units.
  */
-export async function runRemoteBatch(job: Job<RemoteJobData>, processes: HostProcesses, hostName: string, signal?: AbortSignal): Promise<RemoteOutcome> {
+export async function runRemoteBatch(
+  job: Job<RemoteJobData>,
+  processes: HostProcesses,
+  hostName: string,
+  signal?: AbortSignal,
+): Promise<RemoteOutcome> {
   const { message } = job.data
   const farmTaskId = message.taskId
   const doneIds: number[] = []
@@ -24,14 +29,19 @@ export async function runRemoteBatch(job: Job<RemoteJobData>, processes: HostPro
 
   const flush = (): void => {
     if (!pending.length) return
-    const progress: RemoteProgress = { messages: pending }
+    const progress: RemoteProgress = { host: hostName, messages: pending }
     pending = []
     // In order, one at a time; a failed update (Redis away) only costs liveness: the outcome has it all.
     sending = sending.then(() => job.updateProgress(progress as never)).catch(() => {})
   }
   const timer = setInterval(flush, PROGRESS_MS)
   // A run's packed items are not unpacked here just for a label: the worker process does that.
-  const label = message.type === 'run' ? (message.units[0]?.key ?? `${message.batches.length} items`) : message.type === 'plan' ? 'planning' : 'cleaning up'
+  const label =
+    message.type === 'run'
+      ? (message.units[0]?.key ?? `${message.batches.length} items`)
+      : message.type === 'plan'
+        ? 'planning'
+        : 'cleaning up'
 
   try {
     const final = await new Promise<Extract<FromWorker, { type: 'done' | 'failed' }>>((resolve, reject) => {
@@ -62,7 +72,11 @@ export async function runRemoteBatch(job: Job<RemoteJobData>, processes: HostPro
           pending.push(asFarm)
         },
         lost(exit: { reason: string; signal: string | null; code: number | null }) {
-          reject(new Error(`its worker process on ${hostName} ended (${exit.reason}${exit.signal ? `, ${exit.signal}` : exit.code !== null ? `, code ${exit.code}` : ''})`))
+          reject(
+            new Error(
+              `its worker process on ${hostName} ended (${exit.reason}${exit.signal ? `, ${exit.signal}` : exit.code !== null ? `, code ${exit.code}` : ''})`,
+            ),
+          )
         },
       }
       processes.run(message, sink).then((localId) => {

@@ -43,6 +43,7 @@ describe('remote worker hosts through BullMQ', () => {
     const units = farm.store.items(probeJob, { limit: 10_000, offset: 0 }).items
     const pids = new Set(units.map((unit) => (unit.result as { pid: number }).pid))
     expect(pids.size).toBeGreaterThanOrEqual(2)
-    for (const pool of ['network', 'cpu'] as const) expect(farm.pool(pool).workers.filter((w) => !w.remote)).toHaveLength(0)
+    for (const pool of ['network', 'cpu'] as const)
+      expect(farm.pool(pool).workers.filter((w) => !w.remote)).toHaveLength(0)
   }, 180_000)
 })

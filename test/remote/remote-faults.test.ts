@@ -38,14 +38,21 @@ describe('remote work survives faults', () => {
 
   /** Until both jobs have done a fifth of their units, so the fault lands mid-job. */
   function underWay(farm: Farm, urlJob: number, probeJob: number): Promise<void> {
-    return until(() => farm.summary(urlJob).itemsDone >= 400 && farm.summary(probeJob).itemsDone >= 200, 'both jobs under way', 60_000)
+    return until(
+      () => farm.summary(urlJob).itemsDone >= 400 && farm.summary(probeJob).itemsDone >= 200,
+      'both jobs under way',
+      60_000,
+    )
   }
 
   async function expectExactlyOnce(farm: Farm, urlJob: number, probeJob: number): Promise<void> {
     const [urlEnd, probeEnd] = await Promise.all([farm.waitForEnd(urlJob), farm.waitForEnd(probeJob)])
     expect(urlEnd).toMatchObject({ state: 'completed', itemsDone: 2000, itemsFailed: 0 })
     expect(probeEnd).toMatchObject({ state: 'completed', itemsDone: 1000, itemsFailed: 0 })
-    for (const [jobId, total] of [[urlJob, 2000], [probeJob, 1000]] as const) {
+    for (const [jobId, total] of [
+      [urlJob, 2000],
+      [probeJob, 1000],
+    ] as const) {
       const keys = farm.store.items(jobId, { limit: 10_000, offset: 0 }).items.map((unit) => unit.key)
       expect(keys).toHaveLength(total)
       expect(duplicates(keys)).toEqual([])
@@ -64,7 +71,10 @@ describe('remote work survives faults', () => {
     await underWay(farm, urlJob, probeJob)
     await bed!.hosts[0]!.kill9()
     await expectExactlyOnce(farm, urlJob, probeJob)
-    const alpha = farm.poolInfo().find((p) => p.name === 'cpu')!.remoteHosts!.find((h) => h.name === 'alpha')
+    const alpha = farm
+      .poolInfo()
+      .find((p) => p.name === 'cpu')!
+      .remoteHosts!.find((h) => h.name === 'alpha')
     expect(alpha?.state ?? 'gone').toMatch(/stale|gone/)
     expect(remoteLog(farm).some((line) => /stalled: its host stopped answering/.test(line))).toBe(true)
   }, 180_000)

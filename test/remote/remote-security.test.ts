@@ -25,20 +25,38 @@ describe('remote workers over TLS with a password', () => {
     const run = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
       execFile(
         process.execPath,
-        [cliEntry, '--db', join(dir.path, 'history.sqlite'), '--redis', redis!.url, 'probe', '--count', '300', '--workers', '0', '--json'],
+        [
+          cliEntry,
+          '--db',
+          join(dir.path, 'history.sqlite'),
+          '--redis',
+          redis!.url,
+          'probe',
+          '--count',
+          '300',
+          '--workers',
+          '0',
+          '--json',
+        ],
         { env: { ...process.env, ...trust } },
         (error, out, err) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out, err }),
       )
     })
     expect(run.err).toBe('')
     expect(run.code).toBe(0)
-    const end = run.out.trim().split('\n').map((line) => JSON.parse(line) as { event: string; itemsDone?: number }).find((e) => e.event === 'end')
+    const end = run.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; itemsDone?: number })
+      .find((e) => e.event === 'end')
     expect(end?.itemsDone).toBe(300)
     expect(run.out).not.toContain('pa:ss')
 
     const intruder = new TestHost(redis.url.replace('pa%3Ass%20word', 'wrong'), 'intruder', [], trust)
     hosts.push(intruder)
     expect(await intruder.exited).toBe(2)
-    expect(intruder.output.join('')).toMatch(/^task-farm: Cannot use Redis at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+\/?: WRONGPASS/m)
+    expect(intruder.output.join('')).toMatch(
+      /^task-farm: Cannot use Redis at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+\/?: WRONGPASS/m,
+    )
   }, 120_000)
 })

@@ -50,7 +50,8 @@ export class TestRedis {
   async launch(): Promise<void> {
     const args = ['--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--dir', this.dir.path]
     if (this.options.password) args.push('--requirepass', this.options.password)
-    if (this.options.tls) args.push('--port', '0', '--tls-port', String(this.port), ...this.makeCertificates(), '--tls-auth-clients', 'no')
+    if (this.options.tls)
+      args.push('--port', '0', '--tls-port', String(this.port), ...this.makeCertificates(), '--tls-auth-clients', 'no')
     else args.push('--port', String(this.port))
     const child = spawn('redis-server', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,10 +70,51 @@ export class TestRedis {
   private makeCertificates(): string[] {
     const at = (name: string) => join(this.dir.path, name)
     const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' })
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('ca.key'), '-out', at('ca.pem'), '-days', '1', '-subj', '/CN=task-farm test CA')
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('server.key'), '-out', at('server.csr'), '-subj', '/CN=127.0.0.1')
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      at('ca.key'),
+      '-out',
+      at('ca.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=task-farm test CA',
+    )
+    ssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      at('server.key'),
+      '-out',
+      at('server.csr'),
+      '-subj',
+      '/CN=127.0.0.1',
+    )
     writeFileSync(at('ext.cnf'), 'subjectAltName=IP:127.0.0.1\n')
-    ssl('x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-out', at('server.pem'), '-days', '1', '-extfile', at('ext.cnf'))
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      at('server.csr'),
+      '-CA',
+      at('ca.pem'),
+      '-CAkey',
+      at('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      at('server.pem'),
+      '-days',
+      '1',
+      '-extfile',
+      at('ext.cnf'),
+    )
     return ['--tls-cert-file', at('server.pem'), '--tls-key-file', at('server.key'), '--tls-ca-cert-file', at('ca.pem')]
   }
 
@@ -100,13 +142,25 @@ export class TestHost {
   readonly exited: Promise<number | null>
 
   constructor(url: string, name: string, extra: string[] = [], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [cliEntry, 'worker', '--redis', url, '--name', name, '--concurrency', '1', ...extra], {
-      cwd: this.dir.path,
-      // A dead host's batches move on after about a second, not the default ten: the tests wait less.
-      env: { ...process.env, HOME: this.dir.path, TASK_FARM_DB: join(this.dir.path, 'none.sqlite'), TASK_FARM_REMOTE_LOCK_MS: '2000', TASK_FARM_REMOTE_STALLED_MS: '1000', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    for (const stream of [this.child.stdout!, this.child.stderr!]) stream.on('data', (chunk: Buffer) => this.output.push(chunk.toString()))
+    this.child = spawn(
+      process.execPath,
+      [cliEntry, 'worker', '--redis', url, '--name', name, '--concurrency', '1', ...extra],
+      {
+        cwd: this.dir.path,
+        // A dead host's batches move on after about a second, not the default ten: the tests wait less.
+        env: {
+          ...process.env,
+          HOME: this.dir.path,
+          TASK_FARM_DB: join(this.dir.path, 'none.sqlite'),
+          TASK_FARM_REMOTE_LOCK_MS: '2000',
+          TASK_FARM_REMOTE_STALLED_MS: '1000',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    for (const stream of [this.child.stdout!, this.child.stderr!])
+      stream.on('data', (chunk: Buffer) => this.output.push(chunk.toString()))
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)))
   }
 
@@ -123,7 +177,11 @@ export class TestHost {
 }
 
 /** The job's export as JSON rows (what a person gets), read back. */
-export async function exportedRows(store: import('../../src/core/store/job-store').JobStore, jobId: number, dir: string): Promise<Record<string, unknown>[]> {
+export async function exportedRows(
+  store: import('../../src/core/store/job-store').JobStore,
+  jobId: number,
+  dir: string,
+): Promise<Record<string, unknown>[]> {
   const { exportJob } = await import('../../src/core/export-job')
   const { readFileSync } = await import('node:fs')
   const file = join(dir, `job-${jobId}.json`)
@@ -159,7 +217,10 @@ export class RemoteBed {
   async openFarm(): Promise<import('../../src/core/farm').Farm> {
     const { openTestFarm } = await import('../support/test-farm')
     const { BullmqRemoteLink } = await import('../../src/remote')
-    const { farm, dir } = openTestFarm({ pools: { network: { size: 0 }, cpu: { size: 0 } }, remote: new BullmqRemoteLink(this.redis.url) })
+    const { farm, dir } = openTestFarm({
+      pools: { network: { size: 0 }, cpu: { size: 0 } },
+      remote: new BullmqRemoteLink(this.redis.url),
+    })
     this.opened = { farm, dir }
     return farm
   }
@@ -177,7 +238,11 @@ export class RemoteBed {
   async hostsRunning(count: number): Promise<void> {
     const { until } = await import('../support/test-farm')
     const running = (pool: 'network' | 'cpu') => this.hostsOf(pool).filter((h) => h.state === 'running').length
-    await until(() => running('network') === count && running('cpu') === count, `${count} remote hosts in both pools`, 60_000)
+    await until(
+      () => running('network') === count && running('cpu') === count,
+      `${count} remote hosts in both pools`,
+      60_000,
+    )
   }
 
   async clear(): Promise<void> {
