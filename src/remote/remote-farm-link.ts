@@ -233,7 +233,13 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     this.batches.delete(jobId)
     const taskId = batch.data.message.taskId
     if (outcome.doneIds.length || outcome.doneResults.length) {
-      batch.slot.deliver({ type: 'unitsDone', taskId, ids: outcome.doneIds, results: outcome.doneResults, bytes: outcome.doneBytes })
+      batch.slot.deliver({
+        type: 'unitsDone',
+        taskId,
+        ids: outcome.doneIds,
+        results: outcome.doneResults,
+        bytes: outcome.doneBytes,
+      })
     }
     if (outcome.unitsFailed.length) batch.slot.deliver({ type: 'unitsFailed', taskId, items: outcome.unitsFailed })
     if (

@@ -28,14 +28,22 @@ class EchoTwiceSlot extends WorkerHandleBase {
       if (message.type === 'plan' && message.spec.kind === 'probe') {
         // One planned item of `count` units, packed as workers pack them.
         const units = Array.from({ length: message.spec.count }, (_, n) => [`#${n}`, 0, { n, first: n, count: 1 }])
-        this.emitMessage({ type: 'planned', taskId, batches: [{ units: JSON.stringify(units), count: units.length, size: 0 }] })
+        this.emitMessage({
+          type: 'planned',
+          taskId,
+          batches: [{ units: JSON.stringify(units), count: units.length, size: 0 }],
+        })
       }
       if (message.type === 'run') {
         const results = unpackUnits(message).map((unit) => ({ id: unit.id, result: { square: 0, pid: 0 } }))
         const done = { type: 'unitsDone' as const, taskId, ids: [], results, bytes: 0 }
         this.emitMessage(done)
         this.emitMessage(done)
-        this.emitMessage({ type: 'unitsFailed', taskId, items: results.map(({ id }) => ({ id, error: 'late', retryable: true })) })
+        this.emitMessage({
+          type: 'unitsFailed',
+          taskId,
+          items: results.map(({ id }) => ({ id, error: 'late', retryable: true })),
+        })
         this.emitMessage({ type: 'done', taskId, rss: 0 })
         this.emitMessage(done)
         return

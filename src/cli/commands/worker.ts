@@ -42,42 +42,44 @@ export function configureWorker(command: Command, cli: CliContext): void {
       "also run module jobs: code the farm sends runs here with this user's rights (only with a farm you trust)",
     )
     .action(
-      commandAction(async (o: {
-        redis?: string
-        pools: RemotePool[]
-        concurrency?: number
-        name?: string
-        allowModules?: boolean
-      }) => {
-        const url = o.redis ?? cli.redisUrl
-        if (!url)
-          throw new UserError(
-            "Give the farm's Redis with --redis redis://HOST:PORT (or set TASK_FARM_REDIS).",
-            'no-redis',
-          )
-        checkRedisUrl(url)
-        const host = new RemoteHost({
-          url,
-          pools: o.pools,
-          processes: o.concurrency ?? Math.max(1, availableParallelism()),
-          name: o.name ?? hostname(),
-          allowModules: o.allowModules ?? false,
-          launcher: childProcessLauncher(bundledWorkerEntry()),
-          log: (line) => process.stderr.write(`${line}\n`),
-          lockDurationMs: envNumber('TASK_FARM_REMOTE_LOCK_MS'),
-          stalledIntervalMs: envNumber('TASK_FARM_REMOTE_STALLED_MS'),
-        })
-        await host.start()
-        const onSignal = (): void => {
-          // Once: finish the batches in hand; twice: leave now (other hosts take them over).
-          process.stderr.write('Draining: finishing the batches in hand (Ctrl-C again to leave now).\n')
-          process.once('SIGINT', () => void host.stop())
-          void host.drain()
-        }
-        process.once('SIGINT', onSignal)
-        process.once('SIGTERM', () => void host.stop())
-        await host.ended
-      }),
+      commandAction(
+        async (o: {
+          redis?: string
+          pools: RemotePool[]
+          concurrency?: number
+          name?: string
+          allowModules?: boolean
+        }) => {
+          const url = o.redis ?? cli.redisUrl
+          if (!url)
+            throw new UserError(
+              "Give the farm's Redis with --redis redis://HOST:PORT (or set TASK_FARM_REDIS).",
+              'no-redis',
+            )
+          checkRedisUrl(url)
+          const host = new RemoteHost({
+            url,
+            pools: o.pools,
+            processes: o.concurrency ?? Math.max(1, availableParallelism()),
+            name: o.name ?? hostname(),
+            allowModules: o.allowModules ?? false,
+            launcher: childProcessLauncher(bundledWorkerEntry()),
+            log: (line) => process.stderr.write(`${line}\n`),
+            lockDurationMs: envNumber('TASK_FARM_REMOTE_LOCK_MS'),
+            stalledIntervalMs: envNumber('TASK_FARM_REMOTE_STALLED_MS'),
+          })
+          await host.start()
+          const onSignal = (): void => {
+            // Once: finish the batches in hand; twice: leave now (other hosts take them over).
+            process.stderr.write('Draining: finishing the batches in hand (Ctrl-C again to leave now).\n')
+            process.once('SIGINT', () => void host.stop())
+            void host.drain()
+          }
+          process.once('SIGINT', onSignal)
+          process.once('SIGTERM', () => void host.stop())
+          await host.ended
+        },
+      ),
     )
 }
 
