@@ -13,6 +13,7 @@ const benches = {
   ui: 'ui/measure-ui.mjs',
   clients: 'clients/run.mjs',
   startup: 'clients/startup.mjs',
+  remote: 'remote/run.mjs',
 }
 const wanted = process.argv.slice(2)
 const unknown = wanted.filter((name) => !(name in benches))

@@ -1,6 +1,7 @@
 // Fails (exit 1) when a layer imports what DESIGN.md says it must not:
 //   shared ← core ← {main, cli, host};  shared ← workers;  shared ← {preload, renderer}
-//   nothing outside src/main and src/preload imports `electron`; shared imports no Node modules.
+//   nothing outside src/main and src/preload imports `electron`; shared imports no Node modules;
+//   only src/remote imports bullmq or ioredis.
 // Usage: node scripts/check-layers.mjs [root]   (root defaults to the repository)
 import { readdirSync, readFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
@@ -15,13 +16,18 @@ const allowed = {
   workers: ['shared', 'workers'],
   // The shell owns the farm like `serve` does, so it listens for clients (and attaches to an owner) through host.
   main: ['shared', 'core', 'host', 'main'],
-  // `task-farm serve` is how the web host is launched, so the CLI may start it (never the reverse).
-  cli: ['shared', 'core', 'cli', 'host'],
+  // `task-farm serve` is how the web host is launched, so the CLI may start it (never the reverse);
+  // it also opens remote capacity for its farms and runs `task-farm worker`.
+  cli: ['shared', 'core', 'cli', 'host', 'remote'],
+  // Remote workers on BullMQ: the farm's side plugs into core's RemoteLink; the host side forks workers.
+  remote: ['shared', 'core', 'remote'],
   host: ['shared', 'core', 'host'],
   preload: ['shared', 'preload'],
   renderer: ['shared', 'renderer'],
 }
 const electronLayers = new Set(['main', 'preload'])
+// The queue and its Redis client live behind src/remote (docs/architecture.md, "Scale-out on BullMQ").
+const queuePackages = new Set(['bullmq', 'ioredis'])
 const scannedFolders = ['src', 'test', 'bench', 'scripts']
 const skippedFolders = new Set(['node_modules', 'out', 'dist', '.git'])
 const sourceFile = /\.(?:[cm]?[jt]s|tsx|vue)$/
@@ -46,6 +52,9 @@ function judge(fromLayer, specifier, targetPath) {
   const from = fromLayer ?? 'outside src'
   if (specifier === 'electron' || specifier.startsWith('electron/')) {
     return electronLayers.has(fromLayer) ? null : `layer ${from} must not import electron`
+  }
+  if (fromLayer && queuePackages.has(specifier.split('/')[0])) {
+    return fromLayer === 'remote' ? null : `only layer remote may import ${specifier}`
   }
   if (fromLayer === 'shared' && isNodeBuiltin(specifier)) return `layer shared must not import node`
   if (!fromLayer || !targetPath) return null

@@ -6,9 +6,11 @@ import { historyPath } from '../core/paths'
 import type { JobStore } from '../core/store/job-store'
 import { FarmLock } from '../core/store/farm-lock'
 import type { ControlClient } from '../host/control-client'
+import type { RemoteLink } from '../core/remote-link'
 
 export interface GlobalOptions {
   db?: string
+  redis?: string
 }
 
 /**
@@ -47,7 +49,21 @@ export class CliContext {
       import('../core/bundle-paths'),
     ])
     const pools = Object.fromEntries(Object.entries(poolSizes).map(([name, size]) => [name, { size }]))
-    return new Farm({ dbPath: this.dbPath, launcher: childProcessLauncher(bundledWorkerEntry()), pools })
+    return new Farm({ dbPath: this.dbPath, launcher: childProcessLauncher(bundledWorkerEntry()), pools, remote: await this.remoteLink() })
+  }
+
+  /** The Redis of remote worker hosts, when one was given (--redis or $TASK_FARM_REDIS). */
+  get redisUrl(): string | undefined {
+    return this.globals().redis ?? (process.env.TASK_FARM_REDIS || undefined)
+  }
+
+  /** Remote capacity for a farm this command opens, if the person asked for it (BullMQ loads only then). */
+  async remoteLink(): Promise<RemoteLink | undefined> {
+    const url = this.redisUrl
+    if (!url) return undefined
+    const { BullmqRemoteLink, checkRedisUrl } = await import('../remote')
+    checkRedisUrl(url)
+    return new BullmqRemoteLink(url)
   }
 
   /**

@@ -8,6 +8,7 @@ import { commandExitCode, exitCodes } from './exit-codes'
 const program = new Command('task-farm')
   .description('Run copy and URL-analysis jobs on pools of worker processes, with a crash-safe history.')
   .option('--db <path>', 'history database (default: the app\'s own, or $TASK_FARM_DB)')
+  .option('--redis <url>', 'add remote worker hosts through this Redis (default: $TASK_FARM_REDIS); see docs/scale-out.md')
   .showSuggestionAfterError(true)
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'task-farm: ')) })
@@ -19,9 +20,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 })
 
 /** The command named on the command line (the first word that is not a global option or its value). */
+const globalOptionsWithValue = new Set(['--db', '--redis'])
 function invokedCommand(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--db') i++
+    if (globalOptionsWithValue.has(args[i]!)) i++
     else if (args[i] === 'help') return args[i + 1]
     else if (!args[i]!.startsWith('-')) return args[i]
   }

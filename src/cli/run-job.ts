@@ -1,5 +1,6 @@
 import type { JobOptions, JobSpec, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
+import { UserError } from '../shared/user-error'
 import type { Farm } from '../core/farm'
 import type { ControlClient } from '../host/control-client'
 import { attachToJob } from './attach-job'
@@ -67,7 +68,9 @@ function follow(owner: ControlClient, jobId: number, run: ForegroundOptions): Pr
 }
 
 function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions): Promise<Farm> {
-  return cli.openFarm(run.workers ? { [pool]: run.workers } : {})
+  // No local workers at all only makes sense when remote hosts do the work.
+  if (run.workers === 0 && !cli.redisUrl) throw new UserError('--workers 0 needs remote worker hosts: give --redis too.', 'bad-workers')
+  return cli.openFarm(run.workers !== undefined ? { [pool]: run.workers } : {})
 }
 
 /**

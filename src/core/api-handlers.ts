@@ -38,6 +38,7 @@ export const defaultSettings = (farm: Pick<Farm, 'pools'>): Settings => ({
   notifications: true,
   closeToTray: false,
   theme: 'system',
+  redisUrl: '',
 })
 
 /**
@@ -69,9 +70,11 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'pools.resume': ({ pool }) => (farm.resumePool(pool), ok),
     'pools.close': ({ pool }) => (farm.closePool(pool), ok),
     'pools.terminate': ({ pool }) => (farm.terminatePool(pool), ok),
+    'pools.remoteHost': async ({ hostId, action }) => (await farm.remote.control(hostId, action), ok),
     'settings.get': () => settings(),
-    'settings.set': (patch) => {
+    'settings.set': async (patch) => {
       const next = { ...settings(), ...patch }
+      if (patch.redisUrl !== undefined && patch.redisUrl !== settings().redisUrl) await farm.remote.setUrl(patch.redisUrl.trim())
       for (const name of poolNames) if (next.poolSizes[name] !== farm.pools[name].size) farm.resizePool(name, next.poolSizes[name])
       farm.store.setSetting('settings', next)
       saveSizes()

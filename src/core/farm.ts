@@ -18,6 +18,8 @@ import type { WorkerLauncher } from './worker-handle'
 import type { WorkerPool, PoolConfig } from './worker-pool'
 import { FarmPools } from './farm-pools'
 import { parseSpec } from './parse-spec'
+import { FarmRemote } from './farm-remote'
+import type { RemoteLink } from './remote-link'
 
 export { defaultPoolConfig } from './farm-pools'
 
@@ -32,6 +34,10 @@ export interface FarmOptions {
   measureWorkers?: boolean
   /** How often progress is published: 100 ms keeps every job at ≤ 10 UI events per second. */
   tickMs?: number
+  /** Remote worker hosts (src/remote, on BullMQ) that add capacity to the pools that can use them. */
+  remote?: RemoteLink
+  /** Opens remote capacity for a Redis URL chosen in Settings (the hosts that can offer it pass this). */
+  connectRemote?: (url: string) => RemoteLink
 }
 
 /** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
@@ -45,6 +51,7 @@ export class Farm {
   private readonly writer: HistoryWriter
   private readonly scheduler: JobScheduler
   private readonly results: TaskResults
+  readonly remote: FarmRemote
   private readonly dirtyJobs = new Set<number>()
   private readonly ticker: NodeJS.Timeout
   private closed = false
@@ -83,6 +90,17 @@ export class Farm {
       log: (...a) => this.log(...a),
       measureWorkers: options.measureWorkers ?? true,
     })
+    this.remote = new FarmRemote(
+      {
+        pools: this.pools,
+        dispatch: (pool) => this.scheduler.dispatch(pool),
+        changed: (pool) => this.poolSet.dirty.add(pool),
+        log: (level, message) => this.log(null, level, 'remote', message),
+      },
+      () => Object.keys(this.pools) as PoolName[],
+      options.remote,
+      options.connectRemote,
+    )
     if (options.autoStart) {
       for (const id of this.store.jobIdsInState('queued')) {
         const row = this.store.job(id)!
@@ -247,7 +265,7 @@ export class Farm {
   }
 
   poolInfo(): PoolInfo[] {
-    return this.poolSet.info()
+    return this.remote.withHosts(this.poolSet.info())
   }
   pool(name: PoolName): WorkerPool {
     return this.poolSet.get(name)
@@ -287,6 +305,7 @@ export class Farm {
     clearInterval(this.ticker)
     this.poolSet.stopMeasuring()
     await Promise.all(Object.values(this.pools).map((pool) => pool.shutdown()))
+    await this.remote.close()
     this.writer.flush()
     this.store.db.close()
     this.lock.release()

@@ -154,7 +154,7 @@ export class JobScheduler {
       message = { ...base, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
       label = 'planning'
     } else {
-      const batch = job.takeBatch(pool.size)
+      const batch = job.takeBatch(pool.capacity)
       batch.items.forEach(({ item, indexes }, order) => {
         task.items.set(item.id, { item, order, owned: new Set(indexes) })
         task.sentUnits += indexes.length

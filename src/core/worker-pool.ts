@@ -44,6 +44,8 @@ export class PoolWorker {
     readonly slot: number,
     readonly handle: WorkerHandle,
     readonly restarts: number,
+    /** A slot of remote capacity (see src/remote): not a local process, never respawned by the pool. */
+    readonly remote = false,
   ) {}
 
   /** The job of its first task, for its output lines and the Pools view. */
@@ -93,11 +95,36 @@ export class WorkerPool {
     return this.config.size
   }
 
+  /** Workers that share the pool's work: its own plus the slots of remote hosts (batches are sized by it). */
+  get capacity(): number {
+    return this.config.size + this.workers.filter((w) => w.remote).length
+  }
+
   /** Workers that can take one more task now. */
   availableWorkers(): PoolWorker[] {
     return this.workers.filter(
-      (w) => (w.state === 'idle' || w.state === 'busy') && !w.retire && w.tasks.size < this.config.tasksPerWorker,
+      // A remote slot is one queued batch at a time: the remote host decides how many it runs at once.
+      (w) => (w.state === 'idle' || w.state === 'busy') && !w.retire && w.tasks.size < (w.remote ? 1 : this.config.tasksPerWorker),
     )
+  }
+
+  /** Local workers that count towards the pool's size. */
+  private liveLocal(): number {
+    return this.workers.filter((w) => !w.remote && w.state !== 'stopping' && !w.retire).length
+  }
+
+  /** Adds a slot of remote capacity; it leaves the pool when its handle exits and is not replaced. */
+  attachRemote(handle: WorkerHandle): PoolWorker {
+    const worker = new PoolWorker(-1, handle, 0, true)
+    this.workers.push(worker)
+    handle.onMessage((message) => this.hooks.onMessage(worker, message))
+    handle.onExit((exit) => this.onExit(worker, exit))
+    void handle.start().then(() => {
+      if (worker.state !== 'starting') return
+      worker.state = 'idle'
+      this.hooks.onIdle(this)
+    })
+    return worker
   }
 
   /** Whether workers were ever started; after that the pool keeps itself at its size. */
@@ -107,7 +134,7 @@ export class WorkerPool {
   fill(): void {
     if (this.stopped) return
     this.started = true
-    const live = this.workers.filter((w) => w.state !== 'stopping' && !w.retire).length
+    const live = this.liveLocal()
     for (let i = live; i < this.config.size; i++) this.spawn(this.nextSlot++, 0)
   }
 
@@ -143,10 +170,10 @@ export class WorkerPool {
 
   resize(size: number): void {
     this.config.size = size
-    let surplus = this.workers.filter((w) => w.state !== 'stopping' && !w.retire).length - size
+    let surplus = this.liveLocal() - size
     // Shrinking never kills a busy worker: idle and starting ones go first, busy ones when their task ends.
     for (const state of ['idle', 'starting', 'busy'] as const) {
-      for (const worker of this.workers.filter((w) => w.state === state && !w.retire)) {
+      for (const worker of this.workers.filter((w) => w.state === state && !w.retire && !w.remote)) {
         if (surplus <= 0) break
         surplus--
         if (state === 'busy') worker.retire = true
@@ -186,7 +213,7 @@ export class WorkerPool {
   }
 
   workerInfo(): WorkerInfo[] {
-    return this.workers.map((w) => ({
+    return this.workers.filter((w) => !w.remote).map((w) => ({
       id: w.slot,
       pid: w.handle.pid,
       state: w.state,
@@ -236,6 +263,7 @@ export class WorkerPool {
     const expected = worker.state === 'stopping' && worker.tasks.size === 0
     for (const taskId of [...worker.tasks.keys()]) this.hooks.onTaskLost(worker, taskId, exit)
     worker.tasks.clear()
+    if (worker.remote) return this.hooks.onChange(this)
     if (!expected && !this.stopped) {
       this.hooks.log(this, 'warn', `worker ${worker.handle.pid ?? '?'} of pool ${this.name} ended: ${exit.reason}` +
         (exit.signal ? ` (${exit.signal})` : exit.code !== null ? ` (code ${exit.code})` : ''))
@@ -249,11 +277,10 @@ export class WorkerPool {
       }
       return
     }
-    const live = this.workers.filter((w) => w.state !== 'stopping' && !w.retire).length
-    if (live < this.config.size) {
+    if (this.liveLocal() < this.config.size) {
       const delay = this.launchFailures ? Math.min(5000, 100 * 2 ** this.launchFailures) : 0
       setTimeout(() => {
-        const stillShort = this.workers.filter((w) => w.state !== 'stopping' && !w.retire).length < this.config.size
+        const stillShort = this.liveLocal() < this.config.size
         if (!this.stopped && stillShort) this.spawn(worker.slot, worker.restarts + 1)
       }, delay)
     }

@@ -74,6 +74,28 @@ export const workerInfoSchema = z.object({
 })
 export type WorkerInfo = z.infer<typeof workerInfoSchema>
 
+/** A remote worker host (task-farm worker) serving a pool through Redis, as its heartbeat describes it. */
+export const remoteHostInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  hostname: z.string(),
+  state: z.enum(['running', 'draining', 'stale', 'refused']),
+  /** Why the farm does not use this host (another protocol version), when refused. */
+  problem: z.string().nullable(),
+  lastHeartbeat: z.number(),
+  workers: z.array(
+    z.object({
+      pid: z.number().int().nullable(),
+      state: z.enum(['idle', 'busy']),
+      /** The farm's job id and the batch it is on. */
+      jobId: z.number().int().nullable(),
+      batch: z.string().nullable(),
+      unitsDone: z.number().int(),
+    }),
+  ),
+})
+export type RemoteHostInfo = z.infer<typeof remoteHostInfoSchema>
+
 export const poolInfoSchema = z.object({
   name: poolNameSchema,
   size: z.number().int(),
@@ -86,6 +108,11 @@ export const poolInfoSchema = z.object({
   runningJobs: z.number().int(),
   queuedJobs: z.number().int(),
   workers: z.array(workerInfoSchema),
+  /**
+   * Remote hosts serving this pool (a farm started with a Redis URL); null for a pool whose jobs never
+   * run remotely (copy needs this machine's disk); absent when the farm has no remote workers.
+   */
+  remoteHosts: z.array(remoteHostInfoSchema).nullable().optional(),
 })
 export type PoolInfo = z.infer<typeof poolInfoSchema>
 
@@ -94,5 +121,7 @@ export const settingsSchema = z.object({
   notifications: z.boolean(),
   closeToTray: z.boolean(),
   theme: z.enum(['light', 'dark', 'system']),
+  /** Redis of remote worker hosts (docs/scale-out.md); empty for none. --redis and $TASK_FARM_REDIS win over it. */
+  redisUrl: z.string().max(2000).default(''),
 })
 export type Settings = z.infer<typeof settingsSchema>

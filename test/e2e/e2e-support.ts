@@ -16,11 +16,11 @@ export interface ServeProcess {
   stop(): Promise<void>
 }
 
-/** `task-farm serve` as a person runs it, reading the address it prints. */
-export function startServe(dbPath: string, token: string, port = 0): Promise<ServeProcess> {
+/** `task-farm serve` as a person runs it, reading the address it prints. `globals` go before `serve` (`--redis URL`). */
+export function startServe(dbPath: string, token: string, port = 0, globals: string[] = []): Promise<ServeProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [`${root}out/node/cli.js`, '--db', dbPath, 'serve', '--token', token, '--port', String(port)],
+    [`${root}out/node/cli.js`, '--db', dbPath, ...globals, 'serve', '--token', token, '--port', String(port)],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -75,6 +75,22 @@ describe('check-layers', () => {
     )
   })
 
+  it('keeps the queue library behind src/remote, and core away from it', () => {
+    const root = tree({
+      'src/remote/link.ts': "import { Queue } from 'bullmq'\nimport type { RemoteLink } from '../core/remote-link'",
+      'src/cli/worker.ts': "import { RemoteHost } from '../remote/host'",
+      'src/core/farm.ts': "import { Queue } from 'bullmq'\nimport { x } from '../remote/link'",
+      'src/host/serve.ts': "import Redis from 'ioredis'",
+    })
+    expect(run(root).lines.sort()).toEqual(
+      [
+        'src/core/farm.ts imports bullmq: only layer remote may import bullmq',
+        'src/core/farm.ts imports ../remote/link: layer core must not import remote',
+        'src/host/serve.ts imports ioredis: only layer remote may import ioredis',
+      ].sort(),
+    )
+  })
+
   it('ignores build output and installed packages', () => {
     const root = tree({
       'src/main/index.ts': "import { app } from 'electron'",

@@ -31,6 +31,7 @@ export const commandEntries: CommandEntry[] = [
   { name: 'priority', summary: 'set the priority of a job (higher runs first)', load: async () => (await import('./job-control')).configurePriority },
   { name: 'pools', summary: 'show the worker pools and their workers, or resize, pause, resume, close or terminate one', load: async () => (await import('./pools')).configurePools },
   { name: 'export', summary: 'write the result rows of a job to a CSV or JSON file (by its extension)', load: async () => (await import('./export')).configureExport },
+  { name: 'worker', summary: "serve a farm's network and cpu pools from this machine, through Redis (no history here: the farm keeps it)", load: async () => (await import('./worker')).configureWorker },
   { name: 'serve', summary: 'serve the window to a browser on 127.0.0.1 (the printed address carries a secret token)', load: async () => (await import('./serve')).configureServe },
   { name: 'own', summary: 'run the farm in the background until it has nothing left to do (used by --detach)', load: async () => (await import('./own')).configureOwn, hidden: true },
 ]

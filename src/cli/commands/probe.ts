@@ -15,7 +15,7 @@ export function configureProbe(command: Command, cli: CliContext): void {
     .option('--throw-on <n,…>', 'items whose handler throws (fails the whole batch)', numberList('--throw-on'), [])
     .option('--hang-on <n,…>', 'items that hang their worker', numberList('--hang-on'), [])
     .option('--print-on <n,…>', 'items that print a line to stdout', numberList('--print-on'), [])
-    .option('--workers <n>', 'worker processes', positiveInt('--workers', 64))
+    .option('--workers <n>', 'worker processes (0 with --redis: remote hosts only)', nonNegativeInt('--workers', 64))
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON event per line')
     .action(commandAction(async (o) => {

@@ -8,6 +8,13 @@ import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { findOwner } from '../../host/find-owner'
 import { nonNegativeInt } from '../parse-options'
+import { BullmqRemoteLink, checkRedisUrl } from '../../remote'
+
+/** Remote workers for the Redis URL a person types in Settings. */
+function connectRemote(url: string): BullmqRemoteLink {
+  checkRedisUrl(url)
+  return new BullmqRemoteLink(url)
+}
 
 interface Served {
   host: WebHost
@@ -37,7 +44,7 @@ export function configureServe(command: Command, cli: CliContext): void {
         let address: Address = { port: o.port, token: o.token, rendererDir: o.rendererDir }
         for (let announced = false; ; announced = true) {
           const owner = await findOwner(cli.dbPath)
-          const served = owner ? await serveAttached(owner, address) : await serveOwned(cli.dbPath, address, announced)
+          const served = owner ? await serveAttached(owner, address) : await serveOwned(cli, address, announced)
           if (!served) continue
           address = { ...address, port: served.host.port, token: served.host.token }
           if (!announced) {
@@ -63,8 +70,9 @@ export function configureServe(command: Command, cli: CliContext): void {
 type Address = { port: number; token?: string; rendererDir?: string }
 
 /** Null when another process took the history first while this one was taking over: attach to it. */
-async function serveOwned(dbPath: string, address: Address, takingOver: boolean): Promise<Served | null> {
-  const served = await serveFarm({ dbPath, ...address }).catch((error: NodeJS.ErrnoException) => {
+async function serveOwned(cli: CliContext, address: Address, takingOver: boolean): Promise<Served | null> {
+  const remote = await cli.remoteLink()
+  const served = await serveFarm({ dbPath: cli.dbPath, ...address, remote, connectRemote }).catch((error: NodeJS.ErrnoException) => {
     if (takingOver && isUserError(error) && error.code === 'farm-busy') return null
     return portInUse(address.port)(error)
   })

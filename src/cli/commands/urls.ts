@@ -24,7 +24,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
     .option('--user-agent <s>', 'the User-Agent header', defaults.userAgent)
     .option('--out <file>', 'write the result rows to results.csv or results.json when the job ends', exportOption)
     .option('--force', 'let --out replace a file that is not an earlier export')
-    .option('--workers <n>', 'worker processes of the network pool', positiveInt('--workers', 64))
+    .option('--workers <n>', 'worker processes of the network pool (0 with --redis: remote hosts only)', nonNegativeInt('--workers', 64))
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON event per line')
     .action(commandAction(async (file: string, o) => {

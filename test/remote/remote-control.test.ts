@@ -1,0 +1,122 @@
+import { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createApiHandlers } from '../../src/core/api-handlers'
+import { BullmqRemoteLink } from '../../src/remote'
+import { openTestFarm, until } from '../support/test-farm'
+import { RemoteBed, TestHost, TestRedis } from './remote-support'
+
+/** What a person does to remote work: cancel it, drain or stop a host; and hosts of another version. */
+describe('controlling remote work', () => {
+  let bed: RemoteBed
+  let client: Redis
+
+  beforeAll(async () => {
+    bed = new RemoteBed(await TestRedis.start())
+    client = new Redis(bed.redis.url)
+  })
+  afterEach(async () => {
+    await bed.clear()
+    await client.flushall()
+  })
+  afterAll(async () => {
+    client?.disconnect()
+    await bed?.redis.stop()
+  })
+
+  it('a cancel reaches the batches running on remote hosts: their workers go idle', async () => {
+    bed.startHosts('alpha')
+    const farm = await bed.openFarm()
+    await until(() => bed.hostsOf('cpu').some((h) => h.state === 'running'), 'the host', 60_000)
+    // Items that sleep ten minutes: only a cancel that reached the host frees its worker.
+    const jobId = await farm.create({ kind: 'probe', count: 4, sleepMs: 600_000 })
+    await until(
+      () => bed.hostsOf('cpu')[0]?.workers.some((w) => w.state === 'busy' && w.jobId === jobId) ?? false,
+      'the batch running remotely',
+      60_000,
+    )
+    farm.cancel(jobId)
+    expect((await farm.waitForEnd(jobId)).state).toBe('cancelled')
+    await until(
+      () => bed.hostsOf('cpu')[0]?.workers.every((w) => w.state === 'idle') ?? false,
+      'the remote worker to stop the cancelled batch',
+      60_000,
+    )
+    expect(farm.summary(jobId).itemsDone).toBe(0)
+  })
+
+  it('drain: the host finishes and leaves; stop: it leaves at once', async () => {
+    const hosts = bed.startHosts('alpha', 'beta')
+    const farm = await bed.openFarm()
+    await until(() => bed.hostsOf('cpu').filter((h) => h.state === 'running').length === 2, 'two hosts', 60_000)
+    const [alpha, beta] = [...bed.hostsOf('cpu')].sort((a, b) => a.name.localeCompare(b.name))
+    await farm.remote.control(alpha!.id, 'drain')
+    expect(await hosts[0]!.exited).toBe(0)
+    await farm.remote.control(beta!.id, 'stop')
+    expect(await hosts[1]!.exited).toBe(0)
+    await until(() => bed.hostsOf('cpu').length === 0, 'both hosts gone from the Pools view', 60_000)
+    expect(farm.pool('cpu').workers).toHaveLength(0)
+  })
+
+  it('a host of another protocol version is listed as refused and given nothing; a host refuses a farm of another', async () => {
+    const farm = await bed.openFarm()
+    const beat = {
+      id: 'old-1',
+      name: 'old',
+      hostname: 'old',
+      pid: 1,
+      protocol: 99,
+      kinds: ['probe'],
+      pools: ['cpu'],
+      slots: { cpu: 4 },
+      state: 'running',
+      at: Date.now(),
+      workers: [],
+    }
+    await client.set('taskfarm:host:old-1', JSON.stringify(beat), 'EX', 30)
+    await until(() => bed.hostsOf('cpu').some((h) => h.state === 'refused'), 'the old host listed')
+    expect(bed.hostsOf('cpu')[0]!.problem).toMatch(/protocol 99/)
+    expect(farm.pool('cpu').workers).toHaveLength(0)
+
+    await client.set('taskfarm:farm', JSON.stringify({ protocol: 99, session: 'x', at: Date.now() }))
+    await farm.shutdown('now')
+    await client.set('taskfarm:farm', JSON.stringify({ protocol: 99, session: 'x', at: Date.now() }))
+    const host = new TestHost(bed.redis.url, 'new')
+    bed.hosts = [host]
+    expect(await host.exited).toBe(2)
+    expect(host.output.join('')).toMatch(/speaks protocol 99 and this worker 1: run the same Task Farm version on both/)
+  })
+
+  it('Settings switch remote workers on and off while the farm runs', async () => {
+    const { farm, dir } = openTestFarm({
+      pools: { cpu: { size: 0 } },
+      connectRemote: (url) => new BullmqRemoteLink(url),
+    })
+    try {
+      const api = createApiHandlers(farm)
+      bed.startHosts('alpha')
+      expect(farm.poolInfo()[0]!.remoteHosts).toBeUndefined()
+      await api.handle('settings.set', { redisUrl: bed.redis.url })
+      await until(
+        () =>
+          farm
+            .poolInfo()
+            .find((p) => p.name === 'cpu')!
+            .remoteHosts?.some((h) => h.state === 'running') ?? false,
+        'the host',
+        60_000,
+      )
+      expect(farm.poolInfo().find((p) => p.name === 'disk')!.remoteHosts).toBeNull()
+      const jobId = await farm.create({ kind: 'probe', count: 50 })
+      expect(await farm.waitForEnd(jobId)).toMatchObject({ state: 'completed', itemsDone: 50 })
+      await api.handle('settings.set', { redisUrl: '' })
+      expect(farm.poolInfo()[0]!.remoteHosts).toBeUndefined()
+      expect(farm.pool('cpu').workers).toHaveLength(0)
+      await expect(api.handle('settings.set', { redisUrl: 'http://nope' })).rejects.toThrow(
+        /must start with redis:\/\/ or rediss:\/\//,
+      )
+    } finally {
+      await farm.shutdown('now')
+      dir.remove()
+    }
+  })
+})

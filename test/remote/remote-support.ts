@@ -1,0 +1,255 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { cliEntry, tempDir } from '../support/test-farm'
+
+/** A free TCP port on 127.0.0.1 (asked of the system, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface TestRedisOptions {
+  password?: string
+  /** TLS only (rediss://), with a certificate from a throw-away CA in `caFile`. */
+  tls?: boolean
+}
+
+/** Debian's redis-server on a loopback port, with no persistence: a restart loses every key, as a worst case does. */
+export class TestRedis {
+  private child: ChildProcess | null = null
+  private readonly dir = tempDir('task-farm-redis-')
+  constructor(
+    readonly port: number,
+    private readonly options: TestRedisOptions = {},
+  ) {}
+
+  get url(): string {
+    const auth = this.options.password ? `:${encodeURIComponent(this.options.password)}@` : ''
+    return `${this.options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${this.port}`
+  }
+
+  /** The CA that signed a TLS server's certificate (for NODE_EXTRA_CA_CERTS). */
+  get caFile(): string {
+    return join(this.dir.path, 'ca.pem')
+  }
+
+  static async start(options: TestRedisOptions = {}): Promise<TestRedis> {
+    const redis = new TestRedis(await freePort(), options)
+    await redis.launch()
+    return redis
+  }
+
+  async launch(): Promise<void> {
+    const args = ['--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--dir', this.dir.path]
+    if (this.options.password) args.push('--requirepass', this.options.password)
+    if (this.options.tls)
+      args.push('--port', '0', '--tls-port', String(this.port), ...this.makeCertificates(), '--tls-auth-clients', 'no')
+    else args.push('--port', String(this.port))
+    const child = spawn('redis-server', args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    this.child = child
+    await new Promise<void>((resolve, reject) => {
+      let out = ''
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString()
+        if (out.includes('Ready to accept connections')) resolve()
+      })
+      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`)))
+    })
+  }
+
+  private makeCertificates(): string[] {
+    const at = (name: string) => join(this.dir.path, name)
+    const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' })
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      at('ca.key'),
+      '-out',
+      at('ca.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=task-farm test CA',
+    )
+    ssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      at('server.key'),
+      '-out',
+      at('server.csr'),
+      '-subj',
+      '/CN=127.0.0.1',
+    )
+    writeFileSync(at('ext.cnf'), 'subjectAltName=IP:127.0.0.1\n')
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      at('server.csr'),
+      '-CA',
+      at('ca.pem'),
+      '-CAkey',
+      at('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      at('server.pem'),
+      '-days',
+      '1',
+      '-extfile',
+      at('ext.cnf'),
+    )
+    return ['--tls-cert-file', at('server.pem'), '--tls-key-file', at('server.key'), '--tls-ca-cert-file', at('ca.pem')]
+  }
+
+  /** kill -9, as a crash would. */
+  async kill(): Promise<void> {
+    const child = this.child
+    if (!child || child.exitCode !== null || child.signalCode !== null) return
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.kill('SIGKILL')
+    })
+  }
+
+  async stop(): Promise<void> {
+    await this.kill()
+    this.dir.remove()
+  }
+}
+
+/** A `task-farm worker` process in a working folder of its own (no access to the farm's history). */
+export class TestHost {
+  readonly output: string[] = []
+  private readonly dir = tempDir('task-farm-host-')
+  readonly child: ChildProcess
+  readonly exited: Promise<number | null>
+
+  constructor(url: string, name: string, extra: string[] = [], env: Record<string, string> = {}) {
+    this.child = spawn(
+      process.execPath,
+      [cliEntry, 'worker', '--redis', url, '--name', name, '--concurrency', '1', ...extra],
+      {
+        cwd: this.dir.path,
+        // A dead host's batches move on after about a second, not the default ten: the tests wait less.
+        env: {
+          ...process.env,
+          HOME: this.dir.path,
+          TASK_FARM_DB: join(this.dir.path, 'none.sqlite'),
+          TASK_FARM_REMOTE_LOCK_MS: '2000',
+          TASK_FARM_REMOTE_STALLED_MS: '1000',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    for (const stream of [this.child.stdout!, this.child.stderr!])
+      stream.on('data', (chunk: Buffer) => this.output.push(chunk.toString()))
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)))
+  }
+
+  kill9(): Promise<number | null> {
+    this.child.kill('SIGKILL')
+    return this.exited
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')
+    await this.exited
+    this.dir.remove()
+  }
+}
+
+/** The job's export as JSON rows (what a person gets), read back. */
+export async function exportedRows(
+  store: import('../../src/core/store/job-store').JobStore,
+  jobId: number,
+  dir: string,
+): Promise<Record<string, unknown>[]> {
+  const { exportJob } = await import('../../src/core/export-job')
+  const { readFileSync } = await import('node:fs')
+  const file = join(dir, `job-${jobId}.json`)
+  await exportJob(store, jobId, 'json', file)
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[]
+}
+
+/** Values that occur more than once. */
+export function duplicates(values: unknown[]): unknown[] {
+  const seen = new Set<unknown>()
+  const twice = new Set<unknown>()
+  for (const value of values) (seen.has(value) ? twice : seen).add(value)
+  return [...twice]
+}
+
+/**
+ * What a remote test sets up: a farm with no local workers in its network and cpu pools and remote
+ * capacity through `redis`, and the hosts started for it. `clear()` after each test leaves nothing.
+ */
+export class RemoteBed {
+  hosts: TestHost[] = []
+  private opened: { farm: import('../../src/core/farm').Farm; dir: ReturnType<typeof tempDir> } | null = null
+
+  constructor(public redis: TestRedis) {}
+
+  get farm(): import('../../src/core/farm').Farm {
+    return this.opened!.farm
+  }
+  get dir(): string {
+    return this.opened!.dir.path
+  }
+
+  async openFarm(): Promise<import('../../src/core/farm').Farm> {
+    const { openTestFarm } = await import('../support/test-farm')
+    const { BullmqRemoteLink } = await import('../../src/remote')
+    const { farm, dir } = openTestFarm({
+      pools: { network: { size: 0 }, cpu: { size: 0 } },
+      remote: new BullmqRemoteLink(this.redis.url),
+    })
+    this.opened = { farm, dir }
+    return farm
+  }
+
+  startHosts(...names: string[]): TestHost[] {
+    this.hosts = names.map((name) => new TestHost(this.redis.url, name))
+    return this.hosts
+  }
+
+  hostsOf(pool: 'network' | 'cpu') {
+    return this.farm.poolInfo().find((p) => p.name === pool)!.remoteHosts!
+  }
+
+  /** Until `count` hosts run in both remote pools. */
+  async hostsRunning(count: number): Promise<void> {
+    const { until } = await import('../support/test-farm')
+    const running = (pool: 'network' | 'cpu') => this.hostsOf(pool).filter((h) => h.state === 'running').length
+    await until(
+      () => running('network') === count && running('cpu') === count,
+      `${count} remote hosts in both pools`,
+      60_000,
+    )
+  }
+
+  async clear(): Promise<void> {
+    await this.opened?.farm.shutdown('now')
+    this.opened?.dir.remove()
+    this.opened = null
+    await Promise.all(this.hosts.map((h) => h.stop()))
+    this.hosts = []
+  }
+}
