@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run fuzz -- --seconds 600 --seed 42`: the fuzz suites of test/fuzz for a while instead of
-// their fixed counts (2,000 contract calls per transport, 400 HTTP requests). Prints the seed so a failure can be replayed.
+// their fixed counts (2,000 contract calls per transport: IPC, WebSocket, control endpoint; 400 HTTP
+// requests). Prints the seed so a failure can be replayed.
 import { spawnSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
 

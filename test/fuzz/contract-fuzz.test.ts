@@ -1,11 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative, resolve, isAbsolute } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApiHandlers } from '../../src/core/api-handlers'
+import { createApiHandlers, type ApiHandlers } from '../../src/core/api-handlers'
 import type { Farm } from '../../src/core/farm'
+import { startControlServer, type ControlServer } from '../../src/host/control-server'
 import { startWebHost, type WebHost } from '../../src/host/index'
+import { apiChannels } from '../../src/shared/api'
+import { UserError } from '../../src/shared/user-error'
 import { openTestFarm, tempDir } from '../support/test-farm'
 import { fuzzTransport, type FuzzSettings } from './fuzz-harness'
+import { controlTransport } from './control-transport'
 import { createSandbox, type Sandbox } from './fuzz-sandbox'
 import { ipcTransport, webSocketTransport, type FuzzTransport } from './transports'
 
@@ -15,7 +19,7 @@ const settings: FuzzSettings = {
   runs: Number(process.env.FUZZ_RUNS ?? 2000),
   seconds: process.env.FUZZ_SECONDS ? Number(process.env.FUZZ_SECONDS) : undefined,
 }
-const transportNames = ['ipc', 'websocket'] as const
+const transportNames = ['ipc', 'websocket', 'control'] as const
 const perTransportSeconds = settings.seconds ? settings.seconds / transportNames.length : undefined
 const timeoutMs = (perTransportSeconds ?? 150) * 1000 + 60_000
 
@@ -23,6 +27,11 @@ const dir = tempDir('tf-fuzz-')
 let farm: Farm
 let host: WebHost
 let sandbox: Sandbox
+let control: ControlServer
+/** Exports the local door was asked to write outside the sandbox (refused here, never written). */
+const outside: string[] = []
+/** Exports the local door wrote (inside the sandbox). */
+let localExports = 0
 
 beforeAll(async () => {
   farm = openTestFarm({ autoStart: true }, dir).farm
@@ -31,17 +40,24 @@ beforeAll(async () => {
   mkdirSync(rendererDir)
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Task Farm</title>')
   host = await startWebHost({ api: createApiHandlers(farm), events: farm.events, rendererDir })
+  control = await startControlServer({
+    endpoint: join(dir.path, 'control', 'owner.sock'),
+    api: sandboxedExports(createApiHandlers(farm), sandbox.root),
+    events: farm.events,
+  })
 })
 afterAll(async () => {
   await host.close()
+  await control?.close()
   await farm.shutdown('now')
   dir.remove()
 })
 
-// Every door of the farm. The local control endpoint joins with one adapter (see FuzzTransport).
+// Every door of the farm: the window's IPC, the web host's WebSocket, the local control endpoint.
 const transports: Record<(typeof transportNames)[number], () => FuzzTransport> = {
   ipc: () => ipcTransport(createApiHandlers(farm), sandbox.pickedSavePath),
   websocket: () => webSocketTransport(host, `http://127.0.0.1:${host.port}`),
+  control: () => controlTransport(control.endpoint),
 }
 
 describe(`the contract under fuzz (seed ${settings.seed})`, () => {
@@ -58,6 +74,7 @@ describe(`the contract under fuzz (seed ${settings.seed})`, () => {
               .map(([k, n]) => `  ${k}: ${n}`)
               .join('\n')}`,
           )
+          if ('doors' in transport) console.log(`  doors: ${JSON.stringify(transport.doors)}`)
           if (!settings.seconds) expect(report.cases).toBe(settings.runs)
         } finally {
           await transport.close()
@@ -71,5 +88,28 @@ describe(`the contract under fuzz (seed ${settings.seed})`, () => {
     const api = createApiHandlers(farm)
     await expect(api.handle('jobs.list', {})).resolves.toMatchObject({ total: expect.any(Number) })
     expect(farm.store.db.pragma('integrity_check', { simple: true })).toBe('ok')
+    expect(outside).toEqual([])
+    console.log(`control: ${localExports} exports written through the local door, all in the sandbox`)
   })
 })
+
+/**
+ * The control endpoint's handlers, except that a valid export through the local door to a path
+ * outside the sandbox is recorded and refused: whatever the fuzz sends, nothing is written elsewhere.
+ */
+function sandboxedExports(api: ApiHandlers, root: string): ApiHandlers {
+  return {
+    handle(channel, raw, door) {
+      const parsed = channel === 'jobs.export' && door === 'local' && apiChannels['jobs.export'].request.safeParse(raw)
+      if (parsed && parsed.success) {
+        const inside = relative(root, resolve(parsed.data.path))
+        if (inside.startsWith('..') || isAbsolute(inside)) {
+          outside.push(parsed.data.path)
+          return Promise.reject(new UserError('The fuzz sandbox keeps exports in its folder.', 'fuzz-outside'))
+        }
+        return api.handle(channel, raw, door).then((value) => (localExports++, value))
+      }
+      return api.handle(channel, raw, door)
+    },
+  }
+}
