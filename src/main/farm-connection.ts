@@ -65,7 +65,11 @@ export class FarmConnection {
 
   private async connect(): Promise<FarmSide | null> {
     let api: ApiHandlers | undefined
-    const opened = await openOrAttachFarm(this.options.dbPath, this.options.open, (farm) => (api = this.options.api(farm)))
+    const opened = await openOrAttachFarm(
+      this.options.dbPath,
+      this.options.open,
+      (farm) => (api = this.options.api(farm)),
+    )
     const side: FarmSide = opened.owner ? { ...opened, api: api! } : { ...opened, api: opened.client }
     if (!this.closed) return side
     // The app began quitting while this was opening: nothing may be left running.

@@ -7,7 +7,16 @@ import { DesktopApp } from '../../../src/main/desktop-app'
 import { ipcChannelFor, ipcEventFor } from '../../../src/shared/bridge'
 import { startServe, type Served } from '../../cli/served-farm'
 import { tempDir } from '../../support/test-farm'
-import { app, BrowserWindow, dialog, forked, ipcMain, resetElectronMock, TrayMock, UtilityProcessMock } from './electron-mock'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  forked,
+  ipcMain,
+  resetElectronMock,
+  TrayMock,
+  UtilityProcessMock,
+} from './electron-mock'
 
 vi.mock('electron', () => import('./electron-mock'))
 
@@ -41,7 +50,11 @@ describe('the desktop app, when another process owns the history', () => {
   })
 
   const call = (channel: string, request: unknown) =>
-    ipcMain.invoke(ipcChannelFor(channel as never), { senderFrame: BrowserWindow.created[0]!.webContents.mainFrame }, request)
+    ipcMain.invoke(
+      ipcChannelFor(channel as never),
+      { senderFrame: BrowserWindow.created[0]!.webContents.mainFrame },
+      request,
+    )
 
   it('attaches: the window’s calls and events are the owner’s, and quitting leaves its jobs running', async () => {
     expect(desktop!.inspect()).toEqual({ trayPresent: true, ownsFarm: false })
@@ -53,21 +66,27 @@ describe('the desktop app, when another process owns the history', () => {
     expect(created.ok).toBe(true)
     // Run by the owner's workers, not by utility processes of the app's own.
     await vi.waitFor(
-      async () => expect(await call('jobs.list', { states: ['running'] })).toMatchObject({ ok: true, value: { total: 1 } }),
+      async () =>
+        expect(await call('jobs.list', { states: ['running'] })).toMatchObject({ ok: true, value: { total: 1 } }),
       { timeout: 20_000 },
     )
     expect(forked).toHaveLength(0)
     // The owner's events reach the page as the app's own did.
     const { send } = BrowserWindow.created[0]!.webContents
-    await vi.waitFor(() => expect(send.mock.calls.map(([name]) => name)).toContain(ipcEventFor('job.updated')))
+    await vi.waitFor(() => expect(send.mock.calls.map(([name]) => name)).toContain(ipcEventFor('job.updated')), {
+      timeout: 10_000,
+    })
     // The tray counts the owner's jobs, and its Pause all pauses the owner's pools.
     const tray = TrayMock.created[0]!
     await vi.waitFor(() => expect(tray.tooltip).toBe('Task Farm — 1 running'), { timeout: 10_000 })
     tray.menu!.click('Pause all pools')
-    await vi.waitFor(async () => {
-      const pools = (await call('pools.list', {})) as { value: { paused: boolean }[] }
-      expect(pools.value.every((pool) => pool.paused)).toBe(true)
-    })
+    await vi.waitFor(
+      async () => {
+        const pools = (await call('pools.list', {})) as { value: { paused: boolean }[] }
+        expect(pools.value.every((pool) => pool.paused)).toBe(true)
+      },
+      { timeout: 10_000 },
+    )
 
     await desktop!.quit()
     expect(dialog.showMessageBox).not.toHaveBeenCalled()
