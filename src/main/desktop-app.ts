@@ -2,7 +2,7 @@ import { app, dialog, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import { createApiHandlers } from '../core/api-handlers'
 import { Farm } from '../core/farm'
-import { apiEventNames, type ApiChannel, type ApiEvent } from '../shared/api'
+import type { ApiChannel, ApiEvent } from '../shared/api'
 import type { JobSummary, PoolInfo, Settings } from '../shared/api-types'
 import type { DesktopEvent } from '../shared/desktop-api'
 import { timerSchedule as schedule } from '../core/schedule'
@@ -14,6 +14,7 @@ import { ProcessMetricsSampler } from './decisions/worker-metrics'
 import { QuitGate } from './decisions/quit-gate'
 import { createDesktopHandlers } from './desktop-actions'
 import { registerIpcBridge, sendToPage, type ApiHandlers } from './ipc-bridge'
+import { FarmConnection, type FarmSide } from './farm-connection'
 import { createMainWindow, isTrustedSender } from './main-window'
 import { createJobNotifier } from './notifications'
 import { settleJobsBeforeQuit } from './quit-flow'
@@ -56,25 +57,40 @@ export class DesktopApp {
     open: (jobId) => this.showWindow(jobId),
     fallback: (notice) => this.sendWhenLoaded('desktop.notice', notice),
   })
-  readonly api: ApiHandlers
+  private connection!: FarmConnection
 
-  private constructor(private readonly farm: Farm) {
-    // The Pools view gets CPU and memory only Electron can measure.
-    this.api = createApiHandlers(farm, { decoratePool: (pool) => this.metrics.fill(pool) })
+  /** The window's handlers: the app's own farm, or the owner's through its control endpoint. */
+  get api(): ApiHandlers {
+    return this.connection.api
   }
 
-  /** Opens the history (refusing clearly when another farm holds it) and shows the window. */
-  static start(): DesktopApp {
+  private constructor() {}
+
+  /**
+   * Attaches to the process that owns the history (`task-farm serve`, a CLI run), or with none opens
+   * it and listens for the CLI; then shows the window. When that owner goes away, the app takes over.
+   */
+  static async start(): Promise<DesktopApp> {
+    // As core/paths' historyPath (the CLI's), but in Electron's userData, which `--user-data-dir` moves.
+    const dbPath = process.env.TASK_FARM_DB ?? join(app.getPath('userData'), 'history.sqlite')
     const worker = join(import.meta.dirname, 'worker.js')
-    const farm = new Farm({
-      // As core/paths' historyPath (the CLI's), but in Electron's userData, which `--user-data-dir` moves.
-      dbPath: process.env.TASK_FARM_DB ?? join(app.getPath('userData'), 'history.sqlite'),
-      launcher: utilityProcessLauncher(worker),
-      autoStart: true,
-      // Electron measures its utility processes itself: no `ps`/PowerShell per worker every second.
-      measureWorkers: false,
+    const desktop = new DesktopApp()
+    desktop.connection = await FarmConnection.open({
+      dbPath,
+      open: () =>
+        new Farm({
+          dbPath,
+          launcher: utilityProcessLauncher(worker),
+          autoStart: true,
+          // Electron measures its utility processes itself: no `ps`/PowerShell per worker every second.
+          measureWorkers: false,
+        }),
+      // The Pools view (and `task-farm pools`) gets CPU and memory only Electron can measure.
+      api: (farm) => createApiHandlers(farm, { decoratePool: (pool) => desktop.metrics.fill(pool) }),
+      event: (event, payload) => desktop.onFarmEvent(event, payload),
+      switched: (side) => desktop.becameSide(side),
+      failed: (error) => desktop.takeOverFailed(error),
     })
-    const desktop = new DesktopApp(farm)
     desktop.wire()
     return desktop
   }
@@ -100,7 +116,7 @@ export class DesktopApp {
     else this.toPage.push(event, payload)
   }
 
-  /** `before-quit`: ask about running jobs, then stop the farm and really quit. */
+  /** `before-quit`: ask about running jobs (only of the app's own farm), then stop it and really quit. */
   quit(): Promise<void> {
     return this.quitGate.request()
   }
@@ -113,13 +129,17 @@ export class DesktopApp {
 
   private async askAndQuit(): Promise<void> {
     if (this.quitting) return
-    const choice = await settleJobsBeforeQuit({ api: this.api, window: this.window, resumeFile: resumeFile() })
-    if (!choice) return
+    await this.connection.settled()
+    // An attached app's jobs run in the owner's process and go on without this window.
+    if (this.connection.current.owner) {
+      const choice = await settleJobsBeforeQuit({ api: this.api, window: this.window, resumeFile: resumeFile() })
+      if (!choice) return
+    }
     this.quitting = true
     this.metrics.stop()
     this.toPage.close()
     this.notifier.flush()
-    await this.farm.shutdown('graceful')
+    await this.connection.close()
     this.tray?.destroy()
     app.quit()
   }
@@ -129,8 +149,8 @@ export class DesktopApp {
   }
 
   /** For the launch test: what it cannot see from outside. */
-  inspect(): { trayPresent: boolean } {
-    return { trayPresent: this.tray?.present() ?? false }
+  inspect(): { trayPresent: boolean; ownsFarm: boolean } {
+    return { trayPresent: this.tray?.present() ?? false, ownsFarm: this.connection.current.owner }
   }
 
   private wire(): void {
@@ -142,23 +162,43 @@ export class DesktopApp {
         if (channel === 'settings.set') this.applySettings(response as Settings)
       },
     })
-    for (const event of apiEventNames) {
-      this.farm.events.on(event, (payload) => {
-        this.toPage.push(event, event === 'pool.updated' ? this.metrics.fill(payload as PoolInfo) : payload)
-        if (event === 'job.ended') this.notifier.jobEnded(payload as JobSummary)
-        if (event !== 'job.log') this.refreshSoon()
-      })
-    }
     this.tray = createFarmTray(resourcesDir, (action) => this.onTrayAction(action))
     this.openWindow()
-    void this.api.handle('settings.get', {}).then((s) => this.applySettings(s as Settings))
+    this.becameSide(this.connection.current)
+  }
+
+  /** The same events reach the page, notifications and tray whether the farm is the app's or not. */
+  private onFarmEvent(event: ApiEvent, payload: unknown): void {
+    const owned = this.connection?.current.owner ?? false
+    this.toPage.push(event, event === 'pool.updated' && owned ? this.metrics.fill(payload as PoolInfo) : payload)
+    if (event === 'job.ended') this.notifier.jobEnded(payload as JobSummary)
+    if (event !== 'job.log') this.refreshSoon()
+  }
+
+  /** The history's settings, then what only an owner does: measure its workers, resume what its last quit paused. */
+  private becameSide(side: FarmSide): void {
+    side.api
+      .handle('settings.get', {})
+      .then((settings) => this.applySettings(settings))
+      .catch(() => undefined) // the owner went away meanwhile: the takeover reads them again
+    if (!side.owner) return this.metrics.stop()
     this.metrics.start()
     for (const jobId of takeJobsToResume(resumeFile())) {
-      this.api.handle('jobs.resume', { jobId }).catch((error: unknown) => {
-        this.farm.log(jobId, 'warn', 'core', `Could not resume after restart: ${(error as Error).message}`)
+      side.api.handle('jobs.resume', { jobId }).catch((error: unknown) => {
+        side.farm.log(jobId, 'warn', 'core', `Could not resume after restart: ${(error as Error).message}`)
       })
     }
     this.refreshSoon()
+  }
+
+  private takeOverFailed(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error)
+    console.error('Taking the farm over failed:', error)
+    this.sendWhenLoaded('desktop.notice', {
+      title: 'The farm went away',
+      body: `Task Farm could not open the history itself: ${message}`,
+      jobId: null,
+    })
   }
 
   private openWindow(): void {
@@ -183,7 +223,10 @@ export class DesktopApp {
     else if (action === 'quit') void this.quit()
     else {
       const channel = action === 'pause-all' ? 'pools.pause' : 'pools.resume'
-      for (const pool of this.farm.poolInfo()) void this.api.handle(channel, { pool: pool.name })
+      void this.api
+        .handle('pools.list', {})
+        .then((pools) => Promise.all(pools.map((pool) => this.api.handle(channel, { pool: pool.name }))))
+        .catch((error: unknown) => console.error(`${channel} from the tray failed:`, error))
     }
   }
 
@@ -193,17 +236,24 @@ export class DesktopApp {
     this.refreshPending = true
     schedule(500, () => {
       this.refreshPending = false
-      if (this.quitting) return
-      this.tray?.update(farmCounts(this.farm.poolInfo()))
-      const { jobs } = this.farm.list({ states: ['running'], limit: 1000, offset: 0 })
-      const progress = taskbarProgress(jobs)
-      if (this.window && !this.window.isDestroyed()) this.window.setProgressBar(progress.value, { mode: progress.mode })
+      if (!this.quitting) void this.refresh().catch(() => undefined) // a farm gone meanwhile: the takeover refreshes
     })
   }
 
+  /** Through the window's own handlers, so an attached app shows the owner's counts. */
+  private async refresh(): Promise<void> {
+    const pools = await this.api.handle('pools.list', {})
+    const { jobs } = await this.api.handle('jobs.list', { states: ['running'], limit: 1000, offset: 0 })
+    if (this.quitting) return
+    this.tray?.update(farmCounts(pools))
+    const progress = taskbarProgress(jobs)
+    if (this.window && !this.window.isDestroyed()) this.window.setProgressBar(progress.value, { mode: progress.mode })
+  }
+
   private pushMetrics(): void {
-    if (!this.window?.isVisible()) return
-    for (const pool of this.farm.poolInfo())
+    const side = this.connection.current
+    if (!side.owner || !this.window?.isVisible()) return
+    for (const pool of side.farm.poolInfo())
       if (pool.workers.length > 0) this.toPage.push('pool.updated', this.metrics.fill(pool))
   }
 }

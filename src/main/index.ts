@@ -54,9 +54,9 @@ if (!app.requestSingleInstanceLock()) {
 
   app
     .whenReady()
-    .then(() => {
+    .then(async () => {
       lockDownSessions()
-      desktop = DesktopApp.start()
+      desktop = await DesktopApp.start()
       if (pendingPaths.length > 0) desktop.openPaths(pendingPaths)
       pendingPaths = []
     })

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { FarmLock } from '../../../src/core/store/farm-lock'
+import { ControlClient } from '../../../src/host/control-client'
 import { DesktopApp } from '../../../src/main/desktop-app'
 import { ipcChannelFor } from '../../../src/shared/bridge'
 import { app, BrowserWindow, dialog, ipcMain, resetElectronMock, TrayMock, UtilityProcessMock } from './electron-mock'
@@ -16,13 +18,13 @@ describe('the desktop app, wired', () => {
   let dir: string
   let desktop: DesktopApp
 
-  beforeEach(() => {
+  beforeEach(async () => {
     resetElectronMock()
     UtilityProcessMock.idle = true
     dir = mkdtempSync(join(tmpdir(), 'task-farm-desktop-'))
     vi.stubEnv('TASK_FARM_DB', join(dir, 'history.sqlite'))
     app.getPath.mockImplementation((name: string) => join(dir, name))
-    desktop = DesktopApp.start()
+    desktop = await DesktopApp.start()
     BrowserWindow.created[0]!.webContents.mainFrame.url = page
   })
 
@@ -43,8 +45,23 @@ describe('the desktop app, wired', () => {
 
   it('opens one window and a tray, and answers the page through the bridge', async () => {
     expect(BrowserWindow.created).toHaveLength(1)
-    expect(desktop.inspect()).toEqual({ trayPresent: true })
+    expect(desktop.inspect()).toEqual({ trayPresent: true, ownsFarm: true })
     expect(await call('jobs.list', {})).toMatchObject({ ok: true, value: { jobs: [], total: 0 } })
+  })
+
+  it('owns a history no one runs and listens for the CLI, until it quits', async () => {
+    const endpoint = FarmLock.owner(join(dir, 'history.sqlite'))?.endpoint
+    expect(endpoint).toEqual(expect.any(String))
+    const client = await ControlClient.connect(endpoint!)
+    let gone = false
+    client.onGone(() => (gone = true))
+    // The CLI's job shows in the window's list: one farm.
+    await client.call('jobs.create', { spec: { kind: 'probe', count: 1, sleepMs: 0 } })
+    expect(await call('jobs.list', {})).toMatchObject({ ok: true, value: { total: 1 } })
+    dialog.showMessageBox.mockResolvedValue({ response: 1, checkboxChecked: false })
+    await desktop.quit()
+    await expect.poll(() => gone).toBe(true)
+    await expect(ControlClient.connect(endpoint!)).rejects.toThrow()
   })
 
   it('reads Electron’s metrics on its timer only, not once per request', async () => {
