@@ -1,8 +1,27 @@
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'electron-vite'
 import { resolve } from 'node:path'
+import type { Plugin } from 'vite'
+import { contentSecurityPolicy } from './src/main/decisions/app-page'
 
 const root = import.meta.dirname
+
+/**
+ * The built page carries its CSP in a `<meta>`: Electron's `onHeadersReceived` does not apply to
+ * `file:` pages. Same policy as the header (src/main/decisions/app-page.ts); the dev server gets
+ * the header only, which also names the dev server itself.
+ */
+export const cspMeta: Plugin = {
+  name: 'task-farm-csp-meta',
+  apply: 'build',
+  transformIndexHtml: () => [
+    {
+      tag: 'meta',
+      attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy(null, 'meta') },
+      injectTo: 'head-prepend',
+    },
+  ],
+}
 
 export default defineConfig({
   main: {
@@ -34,6 +53,6 @@ export default defineConfig({
     build: {
       rolldownOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },
     },
-    plugins: [vue()],
+    plugins: [cspMeta, vue()],
   },
 })

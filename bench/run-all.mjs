@@ -11,6 +11,8 @@ const benches = {
   command: 'command/run.mjs',
   copy: 'copy/run.mjs',
   ui: 'ui/measure-ui.mjs',
+  clients: 'clients/run.mjs',
+  startup: 'clients/startup.mjs',
 }
 const wanted = process.argv.slice(2)
 const unknown = wanted.filter((name) => !(name in benches))

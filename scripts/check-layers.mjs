@@ -13,7 +13,8 @@ const allowed = {
   shared: ['shared'],
   core: ['shared', 'core'],
   workers: ['shared', 'workers'],
-  main: ['shared', 'core', 'main'],
+  // The shell owns the farm like `serve` does, so it listens for clients (and attaches to an owner) through host.
+  main: ['shared', 'core', 'host', 'main'],
   // `task-farm serve` is how the web host is launched, so the CLI may start it (never the reverse).
   cli: ['shared', 'core', 'cli', 'host'],
   host: ['shared', 'core', 'host'],

@@ -1,5 +1,5 @@
 // Generates a benchmark tree.  Usage: node make-tree.mjs DIR a|b [SCALE]
-//   a: 20,000 × SCALE files of 1–64 KiB in nested folders, plus three 64 MiB files
+//   a: 40,000 × SCALE files of 1–64 KiB in nested folders, plus eight 64 MiB files
 //   b: 50,000 × SCALE files of 1–8 KiB
 // Content is pseudo-random (not compressible, not dedupable) and the same on every run.
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -26,9 +26,10 @@ const slice = (size) => {
   return pool.subarray(start, start + size)
 }
 
-const files = Math.round((shape === 'a' ? 20_000 : 50_000) * scale)
+const files = Math.round((shape === 'a' ? 40_000 : 50_000) * scale)
 const [minKiB, maxKiB] = shape === 'a' ? [1, 64] : [1, 8]
 const perFolder = 100
+const LARGE = 8
 let bytes = 0
 for (let i = 0; i < files; i++) {
   const folder = Math.floor(i / perFolder)
@@ -41,10 +42,10 @@ for (let i = 0; i < files; i++) {
 }
 if (shape === 'a') {
   mkdirSync(join(dir, 'large'), { recursive: true })
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < LARGE; i++) {
     writeFileSync(join(dir, 'large', `video-${i}.bin`), slice(64 * 1024 * 1024))
     bytes += 64 * 1024 * 1024
   }
 }
 mkdirSync(join(dir, 'empty', 'folders', 'too'), { recursive: true })
-console.log(`${files + (shape === 'a' ? 3 : 0)} files, ${(bytes / 2 ** 20).toFixed(0)} MiB`)
+console.log(`${files + (shape === 'a' ? LARGE : 0)} files, ${(bytes / 2 ** 20).toFixed(0)} MiB`)

@@ -3,11 +3,13 @@
 // `sync` at the end of every command (durable copies). Runs alternate; medians are compared.
 //
 // Usage: node scripts/build-node.mjs && node bench/copy/run.mjs
-//   BENCH_SCALE=0.3   share of the issue's file counts (a: 20,000 small + 3 × 64 MiB; b: 50,000 tiny)
+//   BENCH_SCALE=0.3   share of the issue's file counts (a: 40,000 small + 8 × 64 MiB; b: 50,000 tiny)
 //   BENCH_ROUNDS=3    runs of each command per tree and place
-//   BENCH_TREES=a,b   BENCH_PLACES=tmpfs,disk   BENCH_PEERS=cp,rsync,python,node   BENCH_WORKERS=2
+//   BENCH_TREES=a,b   BENCH_PLACES=tmpfs,disk   BENCH_PEERS=cp,rsync,python,node,limit   BENCH_WORKERS=2
+//   BENCH_BASELINE_CLI=/path/to/other/out/node/cli.js   also measure the farmer's CPU of another build
+// "node limit" is node-limit-copy.mjs: a walk, then 2 processes copying halves, nothing else.
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -19,7 +21,8 @@ const SCALE = Number(env('BENCH_SCALE', '0.3'))
 const ROUNDS = Number(env('BENCH_ROUNDS', '3'))
 const TREES = env('BENCH_TREES', 'a,b').split(',')
 const PLACES = env('BENCH_PLACES', 'tmpfs,disk').split(',')
-const PEERS = env('BENCH_PEERS', 'cp,rsync,python,node').split(',')
+const PEERS = env('BENCH_PEERS', 'cp,rsync,python,node,limit').split(',')
+const BASELINE = env('BENCH_BASELINE_CLI', '')
 const WORKERS = env('BENCH_WORKERS', '2')
 const node = process.execPath
 const cli = join(root, 'out/node/cli.js')
@@ -68,11 +71,12 @@ const runners = {
     WORKERS,
   ],
   'node bare': (src, dst) => [node, join(here, 'node-bare-copy.mjs'), src, join(dst, basename(src))],
+  'node limit': (src, dst) => [node, join(here, 'node-limit-copy.mjs'), src, join(dst, basename(src)), WORKERS],
   'cp -a': (src, dst) => ['cp', '-a', src, `${dst}/`],
   'rsync -a': (src, dst) => ['rsync', '-a', src, `${dst}/`],
   'python Pool': (src, dst) => ['python3', join(here, 'seed_pool_copy.py'), src, join(dst, basename(src))],
 }
-const peerNames = { cp: 'cp -a', rsync: 'rsync -a', python: 'python Pool', node: 'node bare' }
+const peerNames = { cp: 'cp -a', rsync: 'rsync -a', python: 'python Pool', node: 'node bare', limit: 'node limit' }
 const chosen = ['task-farm', ...PEERS.map((p) => peerNames[p]).filter(Boolean)]
 
 function timedRun(argv, durable) {
@@ -82,11 +86,19 @@ function timedRun(argv, durable) {
   return Number(process.hrtime.bigint() - started) / 1e9
 }
 
-/** One task-farm run with --json, to see where the time goes: start-up, plan, copy. */
-async function phases(src, dst, place) {
+/**
+ * One task-farm run with --json, to see where the time goes: start-up, first copied file, plan, copy;
+ * and the farmer's own CPU time and peak memory (through farmer-cpu-hook.mjs).
+ */
+async function phases(src, dst, place, cliPath = cli) {
   const argv = runners['task-farm'](src, dst, place)
+  argv[1] = cliPath
+  const cpuFile = join(place, `farmer-${dbCount}.json`)
   const started = Date.now()
-  const child = spawn(argv[0], [...argv.slice(1), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(argv[0], ['--import', join(here, 'farmer-cpu-hook.mjs'), ...argv.slice(1), '--json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TF_FARMER_CPU_FILE: cpuFile },
+  })
   const marks = {}
   for await (const line of createInterface({ input: child.stdout })) {
     const event = JSON.parse(line)
@@ -94,9 +106,11 @@ async function phases(src, dst, place) {
     if (event.event === 'log' && /created/.test(event.message)) marks.created ??= at
     // The plan's first note ("N files, …") is logged when planning ends; progress events are throttled.
     if (event.event === 'log' && /^[\d,]+ files?, /.test(event.message)) marks.planned ??= at
+    if (event.event === 'progress' && event.itemsDone > 0) marks.firstDone ??= at
     if (event.event === 'end') marks.end = at
   }
-  return marks
+  await new Promise((done) => (child.exitCode === null ? child.on('exit', done) : done()))
+  return { ...marks, ...JSON.parse(readFileSync(cpuFile, 'utf8')) }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -138,6 +152,12 @@ for (const placeName of PLACES) {
       mkdirSync(dst)
       const marks = await phases(src, dst, place.dir)
       rmSync(dst, { recursive: true, force: true })
+      let baseline = null
+      if (BASELINE) {
+        mkdirSync(dst)
+        baseline = await phases(src, dst, place.dir, BASELINE)
+        rmSync(dst, { recursive: true, force: true })
+      }
 
       console.log(`\n${placeName}${durable ? ' + sync' : ''}, tree ${tree}: ${made}`)
       const med = Object.fromEntries(chosen.map((name) => [name, median(times[name])]))
@@ -147,10 +167,13 @@ for (const placeName of PLACES) {
         )
       const ratio = (a, b) => (med[a] && med[b] ? `${(med[a] / med[b]).toFixed(2)}×` : 'n/a')
       console.log(
-        `  task-farm / cp -a: ${ratio('task-farm', 'cp -a')}   task-farm / node bare: ${ratio('task-farm', 'node bare')}   python / task-farm: ${ratio('python Pool', 'task-farm')}`,
+        `  task-farm / cp -a: ${ratio('task-farm', 'cp -a')}   task-farm / rsync -a: ${ratio('task-farm', 'rsync -a')}   task-farm / node bare: ${ratio('task-farm', 'node bare')}   task-farm / node limit: ${ratio('task-farm', 'node limit')}   python / task-farm: ${ratio('python Pool', 'task-farm')}`,
       )
+      const files = Number(made.split(' ')[0])
+      const farmer = (m) => `${((m.cpuMs / files) * 10_000).toFixed(1)} ms CPU per 10,000 files, peak RSS ${(m.maxRss / 2 ** 20).toFixed(0)} MiB`
+      console.log(`  task-farm farmer: ${farmer(marks)}${baseline ? `; baseline build: ${farmer(baseline)} (${(baseline.cpuMs / marks.cpuMs).toFixed(1)}× as much)` : ''}`)
       console.log(
-        `  task-farm phases (one run with --json): started ${marks.created?.toFixed(2)} s, planned ${marks.planned?.toFixed(2)} s, ended ${marks.end?.toFixed(2)} s`,
+        `  task-farm phases (one run with --json): started ${marks.created?.toFixed(2)} s, first done ${marks.firstDone?.toFixed(2)} s, planned ${marks.planned?.toFixed(2)} s, ended ${marks.end?.toFixed(2)} s`,
       )
       rmSync(src, { recursive: true, force: true })
     }

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const count = Number(process.env.BENCH_TASKS ?? 100_000)
+const count = Number(process.env.BENCH_TASKS ?? 200_000)
 const workers = Number(process.env.BENCH_WORKERS ?? 2)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 const chunk = Math.ceil(count / (workers * 4)) // What Pool.map picks by default.

@@ -2,9 +2,9 @@ import { Command, CommanderError } from 'commander'
 import { isUserError } from '../shared/user-error'
 import { CliContext, type GlobalOptions } from './cli-context'
 import { registerCommands } from './commands'
-import { exitCodes } from './exit-codes'
+import { commandExitCode, exitCodes } from './exit-codes'
 
-/** `task-farm`: the farm without a window. Exit codes: 0 done, 1 failed or with errors, 2 bad input, 130 interrupted. */
+/** `task-farm`: the farm without a window. Exit codes: 0 done, 1 failed or with errors, 2 bad input, 124 wait timed out, 130 interrupted. */
 const program = new Command('task-farm')
   .description('Run copy and URL-analysis jobs on pools of worker processes, with a crash-safe history.')
   .option('--db <path>', 'history database (default: the app\'s own, or $TASK_FARM_DB)')
@@ -18,15 +18,25 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error
 })
 
+/** The command named on the command line (the first word that is not a global option or its value). */
+function invokedCommand(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--db') i++
+    else if (args[i] === 'help') return args[i + 1]
+    else if (!args[i]!.startsWith('-')) return args[i]
+  }
+  return undefined
+}
+
 const cli = new CliContext(() => program.opts<GlobalOptions>())
 let exitCode: number = exitCodes.ok
-registerCommands(program, cli, (code) => (exitCode = code))
-
 try {
+  await registerCommands(program, cli, invokedCommand(process.argv.slice(2)))
   if (process.argv.length <= 2) {
     program.outputHelp()
   } else {
     await program.parseAsync(process.argv)
+    exitCode = commandExitCode()
   }
 } catch (error) {
   if (error instanceof CommanderError) {
@@ -34,12 +44,13 @@ try {
     exitCode = error.exitCode === 0 ? exitCodes.ok : exitCodes.badInput
   } else if (isUserError(error)) {
     process.stderr.write(`task-farm: ${error.message}\n`)
-    exitCode = exitCodes.badInput
+    exitCode = (error as { code?: string }).code === 'farm-gone' ? exitCodes.failed : exitCodes.badInput
   } else {
     process.stderr.write(`task-farm: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
     exitCode = exitCodes.failed
   }
 }
+await cli.close()
 process.exitCode = exitCode
 // Workers and timers are shut down by the commands; make sure nothing left holds the process open.
 setTimeout(() => process.exit(exitCode), 50).unref()

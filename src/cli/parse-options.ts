@@ -31,3 +31,18 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function numberList(name: string): (value: string, previous?: number[]) => number[] {
   return (value, previous = []) => [...previous, ...value.split(',').map((part) => nonNegativeInt(name)(part.trim()))]
 }
+
+export function oneOf<T extends string>(name: string, values: readonly T[]): (value: string) => T {
+  return (value) => {
+    if ((values as readonly string[]).includes(value)) return value as T
+    throw new InvalidArgumentError(`${name} must be one of: ${values.join(', ')} (not "${value}").`)
+  }
+}
+
+export function integer(name: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`)
+    return n
+  }
+}

@@ -1,21 +1,35 @@
 import type { JobOptions, JobSpec, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
 import type { Farm } from '../core/farm'
+import type { ControlClient } from '../host/control-client'
+import { attachToJob } from './attach-job'
 import type { CliContext } from './cli-context'
-import { exitCodeFor } from './exit-codes'
+import { exitCodeFor, exitCodes } from './exit-codes'
 import { createProgressView } from './progress-view'
 
 export interface ForegroundOptions {
   json?: boolean
-  /** Worker processes for the job's pool in this run. */
+  /** Worker processes for the job's pool in this run (when this command runs the farm itself). */
   workers?: number
+  /** Print the job's id and return at once; the farm runs it (Pool.apply_async). */
+  detach?: boolean
   /** Told the id of the job once it exists (to export it afterwards, say). */
   onCreated?: (jobId: number) => void
 }
 
-/** Creates a job and runs it to its end in the foreground; resolves to the process exit code. */
+/**
+ * Creates a job and follows it to its end; resolves to the process exit code. When a farm owns the
+ * history the job is submitted there; otherwise this command runs the farm itself (and serves other
+ * commands while it does).
+ */
 export async function runNewJob(cli: CliContext, spec: JobSpec, options: Partial<JobOptions>, run: ForegroundOptions): Promise<number> {
-  const farm = openFor(cli, kindTraits[spec.kind].pool, run)
+  const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
+  if (owner) {
+    const { jobId } = await owner.call('jobs.create', { spec, options })
+    run.onCreated?.(jobId)
+    return follow(owner, jobId, run)
+  }
+  const farm = await openFor(cli, kindTraits[spec.kind].pool, run)
   let jobId: number
   try {
     jobId = await farm.create(spec, options)
@@ -24,16 +38,18 @@ export async function runNewJob(cli: CliContext, spec: JobSpec, options: Partial
     await farm.shutdown('now')
     throw error
   }
-  return followJob(farm, jobId, run)
+  return runHere(farm, jobId, run)
 }
 
-/** Resumes or retries a job from the history in the foreground. */
+/** Resumes or retries a job from the history, in the owner's farm or in one this command runs. */
 export async function runExistingJob(cli: CliContext, jobId: number, action: 'resume' | 'retry', run: ForegroundOptions): Promise<number> {
-  const store = cli.openReadOnly()
-  const row = store.job(jobId)
-  store.db.close()
-  const pool = (row?.pool ?? 'cpu') as PoolName
-  const farm = openFor(cli, pool, run)
+  const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
+  if (owner) {
+    await owner.call(action === 'resume' ? 'jobs.resume' : 'jobs.retry', { jobId })
+    return follow(owner, jobId, run)
+  }
+  const row = await cli.withHistory((store) => store.job(jobId))
+  const farm = await openFor(cli, (row?.pool ?? 'cpu') as PoolName, run)
   try {
     if (action === 'resume') farm.resume(jobId)
     else farm.retry(jobId)
@@ -41,18 +57,30 @@ export async function runExistingJob(cli: CliContext, jobId: number, action: 're
     await farm.shutdown('now')
     throw error
   }
-  return followJob(farm, jobId, run)
+  return runHere(farm, jobId, run)
 }
 
-function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions): Farm {
+function follow(owner: ControlClient, jobId: number, run: ForegroundOptions): Promise<number> | number {
+  if (!run.detach) return attachToJob(owner, jobId, { json: run.json, interruptOnSignal: true })
+  process.stdout.write(run.json ? `${JSON.stringify({ event: 'detached', jobId })}\n` : `${jobId}\n`)
+  return exitCodes.ok
+}
+
+function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions): Promise<Farm> {
   return cli.openFarm(run.workers ? { [pool]: run.workers } : {})
 }
 
 /**
- * Shows the job until it ends. Ctrl-C once: the job stops cleanly as `interrupted` and can be resumed;
- * twice: the workers are killed at once.
+ * Runs the farm here and shows the job until it ends, listening for other commands meanwhile (their
+ * jobs run in this farm too, and it waits for them before it stops). Ctrl-C once: every job stops
+ * cleanly as `interrupted` and can be resumed; twice: the workers are killed at once.
  */
-async function followJob(farm: Farm, jobId: number, run: ForegroundOptions): Promise<number> {
+async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promise<number> {
+  const { listenForClients } = await import('../host/farm-endpoint')
+  const endpoint = await listenForClients(farm).catch((error: Error) => {
+    farm.log(null, 'warn', 'core', `other commands cannot reach this farm: ${error.message}`)
+    return null
+  })
   const view = createProgressView({ json: run.json ?? false })
   const offUpdate = farm.events.on('job.updated', (job) => job.id === jobId && view.update(job))
   const offLog = farm.events.on('job.log', ({ entries }) => entries.filter((e) => e.jobId === jobId).forEach((e) => view.log(e)))
@@ -63,14 +91,18 @@ async function followJob(farm: Farm, jobId: number, run: ForegroundOptions): Pro
       view.note('Stopping: the job will be resumable (Ctrl-C again to kill the workers now).')
       void farm.shutdown('graceful')
     } else {
-      for (const pool of farm.pools.values()) pool.terminate()
+      for (const pool of Object.values(farm.pools)) pool.terminate()
     }
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
     const end = await farm.waitForEnd(jobId)
+    offUpdate()
+    offLog()
+    await waitForOthers(farm, view.note)
     await farm.shutdown('graceful')
+    await endpoint?.close()
     view.end(end)
     return exitCodeFor(end.state, end.errorCode)
   } finally {
@@ -79,4 +111,21 @@ async function followJob(farm: Farm, jobId: number, run: ForegroundOptions): Pro
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }
+}
+
+/** Jobs other commands submitted to this farm finish before it stops (or until Ctrl-C stops them all). */
+async function waitForOthers(farm: Farm, note: (text: string) => void): Promise<void> {
+  const active = (): number => farm.poolInfo().reduce((n, p) => n + p.runningJobs + p.queuedJobs, 0)
+  if (active() === 0) return
+  note(`Waiting for ${active()} more job(s) other commands started in this farm (Ctrl-C stops them as interrupted).`)
+  await new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (active() > 0) return
+      off()
+      offStop()
+      resolve()
+    }
+    const off = farm.events.on('job.ended', check)
+    const offStop = farm.events.on('job.updated', check)
+  })
 }

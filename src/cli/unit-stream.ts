@@ -1,4 +1,6 @@
 import type { ItemRow } from '../shared/api-types'
+import { JobStore } from '../core/store/job-store'
+import { openDatabase } from '../core/store/open-database'
 import type { CliContext } from './cli-context'
 
 /** How often finished units are looked up while a job runs (the history is written every 250 ms). */
@@ -20,8 +22,9 @@ export function followUnits(
   /** Every unit at or before this id has been shown (or skipped at the end). */
   let lowWater = 0
   const shown = new Set<number>()
-  const store = (): ReturnType<CliContext['openReadOnly']> => (reader ??= cli.openReadOnly())
-  let reader: ReturnType<CliContext['openReadOnly']> | undefined
+  // Read-only, beside the farm that writes (this process's own, or the owner's).
+  const store = (): JobStore => (reader ??= new JobStore(openDatabase(cli.dbPath, { readonly: true })))
+  let reader: JobStore | undefined
 
   /**
    * Units are dispatched in input order, so finished ones sit just past the low-water mark: the scan

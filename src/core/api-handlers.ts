@@ -1,31 +1,51 @@
 import { readdir } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { apiChannels, type ApiChannel, type ApiRequest, type ApiResponse } from '../shared/api'
-import type { Settings } from '../shared/api-types'
+import type { z } from 'zod'
+import { apiChannels, localOnlyChannels, type ApiChannel, type ApiResponse } from '../shared/api'
+import type { PoolInfo, Settings } from '../shared/api-types'
 import { poolNames, type PoolName } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
 import { exportJob } from './export-job'
 import type { Farm } from './farm'
 
-type Handlers = { [C in ApiChannel]: (request: ApiRequest<C> & ApiResponseInput<C>) => Promise<ApiResponse<C>> | ApiResponse<C> }
-// Requests arrive parsed (defaults applied), so handlers see the schema's output type.
-type ApiResponseInput<C extends ApiChannel> = import('zod').output<(typeof apiChannels)[C]['request']>
+/** A request as handlers see it: parsed by the contract's schema, defaults applied. */
+type ParsedRequest<C extends ApiChannel> = z.output<(typeof apiChannels)[C]['request']>
+type Handlers = { [C in ApiChannel]: (request: ParsedRequest<C>) => Promise<ApiResponse<C>> | ApiResponse<C> }
+
+/**
+ * Which door a call came through. `page`: the window (IPC) and web clients (WebSocket), which may
+ * not name files for the farm to write. `local`: callers whose user typed or picked every path they
+ * name — the CLI, the local control endpoint, main after its save dialog, a host's own temp files.
+ */
+export type ApiDoor = 'page' | 'local'
+
+/** The farm's server side of the contract, typed by it once for every transport. */
+export interface ApiHandlers {
+  /** Validates `raw` with the channel's schema and runs it; user mistakes reject with a `UserError`. */
+  handle<C extends ApiChannel>(channel: C, raw: unknown, door?: ApiDoor): Promise<ApiResponse<C>>
+}
+
+export interface ApiHandlerOptions {
+  /** Adds what only the host can measure to each pool (Electron's process metrics). */
+  decoratePool?: (pool: PoolInfo) => PoolInfo
+}
 
 const ok = { ok: true as const }
 
 export const defaultSettings = (farm: Pick<Farm, 'pools'>): Settings => ({
-  poolSizes: Object.fromEntries(poolNames.map((name) => [name, farm.pools.get(name)!.size])) as Record<PoolName, number>,
+  poolSizes: Object.fromEntries(poolNames.map((name) => [name, farm.pools[name].size])) as Record<PoolName, number>,
   notifications: true,
   closeToTray: false,
   theme: 'system',
 })
 
 /**
- * Every contract channel mapped onto the farm. Hosts (Electron IPC, the WebSocket host) call
- * `handle(channel, raw)`: the request is validated with the contract's schema here, once for all.
+ * Every contract channel mapped onto the farm. Hosts (Electron IPC, the WebSocket host, the CLI's
+ * control endpoint) call `handle(channel, raw, door)`: the request is validated with the contract's
+ * schema here, once for all, after the door is checked.
  */
-export function createApiHandlers(farm: Farm): { handle(channel: ApiChannel, raw: unknown): Promise<unknown> } {
+export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): ApiHandlers {
   const settings = (): Settings => ({ ...defaultSettings(farm), ...(farm.store.setting('settings') as Partial<Settings> | undefined) })
   const handlers: Handlers = {
     'jobs.create': async ({ spec, options }) => ({ jobId: await farm.create(spec, options ?? {}) }),
@@ -37,11 +57,13 @@ export function createApiHandlers(farm: Farm): { handle(channel: ApiChannel, raw
     'jobs.pause': ({ jobId }) => (farm.pause(jobId), ok),
     'jobs.resume': ({ jobId }) => (farm.resume(jobId), ok),
     'jobs.cancel': ({ jobId }) => (farm.cancel(jobId), ok),
+    'jobs.interrupt': async ({ jobId }) => (await farm.interrupt(jobId), ok),
+    'jobs.priority': ({ jobId, priority }) => (farm.setPriority(jobId, priority), ok),
     'jobs.retry': ({ jobId }) => (farm.retry(jobId), ok),
     'jobs.remove': ({ jobId }) => (farm.remove(jobId), ok),
     'jobs.rerun': async ({ jobId }) => ({ jobId: await farm.rerun(jobId) }),
-    'jobs.export': ({ jobId, format, path }) => exportJob(farm.store, jobId, format, path),
-    'pools.list': () => farm.poolInfo(),
+    'jobs.export': ({ jobId, format, path, overwrite }) => exportJob(farm.store, jobId, format, path, { overwrite }),
+    'pools.list': () => (options.decoratePool ? farm.poolInfo().map(options.decoratePool) : farm.poolInfo()),
     'pools.resize': ({ pool, size }) => (farm.resizePool(pool, size), saveSizes(), ok),
     'pools.pause': ({ pool }) => (farm.pausePool(pool), ok),
     'pools.resume': ({ pool }) => (farm.resumePool(pool), ok),
@@ -50,7 +72,7 @@ export function createApiHandlers(farm: Farm): { handle(channel: ApiChannel, raw
     'settings.get': () => settings(),
     'settings.set': (patch) => {
       const next = { ...settings(), ...patch }
-      for (const name of poolNames) if (next.poolSizes[name] !== farm.pools.get(name)!.size) farm.resizePool(name, next.poolSizes[name])
+      for (const name of poolNames) if (next.poolSizes[name] !== farm.pools[name].size) farm.resizePool(name, next.poolSizes[name])
       farm.store.setSetting('settings', next)
       saveSizes()
       return next
@@ -62,17 +84,25 @@ export function createApiHandlers(farm: Farm): { handle(channel: ApiChannel, raw
     farm.store.setSetting('poolSizes', defaultSettings(farm).poolSizes)
   }
 
+  const run = <C extends ApiChannel>(channel: C, request: ParsedRequest<C>): Promise<ApiResponse<C>> | ApiResponse<C> =>
+    (handlers[channel] as (request: ParsedRequest<C>) => Promise<ApiResponse<C>> | ApiResponse<C>)(request)
+
   return {
-    async handle(channel, raw) {
-      const schema = apiChannels[channel]
-      if (!schema) throw new UserError(`Unknown request "${String(channel)}".`, 'unknown-channel')
-      const parsed = schema.request.safeParse(raw ?? {})
+    async handle(channel, raw, door = 'page') {
+      // Channel names come off the wire: only the contract's own keys, never Object.prototype's.
+      if (!Object.hasOwn(apiChannels, channel)) throw new UserError(`Unknown request "${String(channel)}".`, 'unknown-channel')
+      if (door === 'page' && localOnlyChannels.has(channel)) {
+        throw new UserError(
+          'The window cannot choose where the farm writes files: export through the Export buttons (a download or the save dialog).',
+          'local-only',
+        )
+      }
+      const parsed = apiChannels[channel].request.safeParse(raw ?? {})
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!
         throw new UserError(`${issue.message}${issue.path.length ? ` (${issue.path.join('.')})` : ''}`, 'invalid-request')
       }
-      const handler = handlers[channel] as (request: unknown) => unknown
-      return handler(parsed.data)
+      return run(channel, parsed.data as ParsedRequest<typeof channel>)
     },
   }
 }

@@ -2,10 +2,11 @@ import { stringify } from 'csv-stringify'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
-import { basename, dirname, extname, join, resolve } from 'node:path'
+import { basename, dirname, extname, join } from 'node:path'
 import type { ItemRow } from '../shared/api-types'
 import { jobSpecSchema } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
+import { checkExportTarget, ExportLedger, unwritable } from './export-target'
 import { hooksFor } from './kinds'
 import type { JobStore } from './store/job-store'
 
@@ -18,25 +19,36 @@ export function exportFormat(file: string): 'csv' | 'json' {
   throw new UserError(`Give the export file a .csv or .json name (not "${file}").`, 'bad-export-path')
 }
 
+export interface ExportOptions {
+  /** Replace an existing file that is not an earlier export of this job (`--force`, a save dialog that asked). */
+  overwrite?: boolean
+}
+
 /**
  * Writes a job's rows through its kind's export columns to CSV or JSON, a page at a time from SQLite
  * (never the whole job in memory), under a temporary name renamed into place at the end: a failed
  * export leaves no half file. Kinds without a table export their items as key, state, error, result.
  */
-export async function exportJob(store: JobStore, jobId: number, format: 'csv' | 'json', file: string): Promise<{ path: string; rows: number }> {
+export async function exportJob(
+  store: JobStore,
+  jobId: number,
+  format: 'csv' | 'json',
+  file: string,
+  options: ExportOptions = {},
+): Promise<{ path: string; rows: number }> {
   const job = store.job(jobId)
   if (!job) throw new UserError(`There is no job ${jobId}.`, 'no-such-job')
+  const ledger = ExportLedger.beside(store.db.name)
+  const path = checkExportTarget(file, format, jobId, ledger, options.overwrite ?? false)
   const hooks = hooksFor(jobSpecSchema.parse(JSON.parse(job.spec)))
   const columns = hooks.exportRows?.columns ?? ['key', 'state', 'error', 'result']
   const toRow = hooks.exportRows?.row ?? ((item: ItemRow) => ({ key: item.key, state: item.state, error: item.error, result: JSON.stringify(item.result) }))
-  const path = resolve(file)
   const temp = join(dirname(path), `.${basename(path)}.taskfarm-export-${process.pid}.part`)
   const out = createWriteStream(temp)
   try {
     await once(out, 'open')
   } catch (error) {
-    const e = error as NodeJS.ErrnoException
-    throw new UserError(`Cannot write ${path}: ${e.code === 'ENOENT' ? 'its folder does not exist' : e.message}.`, 'export-unwritable')
+    throw unwritable(path, error)
   }
   try {
     const csv = format === 'csv' ? stringify({ header: true, columns: [...columns], cast: { boolean: (b) => String(b) } }) : null
@@ -60,11 +72,14 @@ export async function exportJob(store: JobStore, jobId: number, format: 'csv' | 
     if (csv) csv.end()
     else out.end(rows ? '\n]\n' : ']\n')
     await once(out, 'finish')
-    await rename(temp, path)
+    await rename(temp, path).catch((error: unknown) => {
+      throw unwritable(path, error)
+    })
+    ledger?.record(path, jobId)
     return { path, rows }
   } catch (error) {
     out.destroy()
     await rm(temp, { force: true })
-    throw error
+    throw (error as NodeJS.ErrnoException).syscall ? unwritable(path, error) : error
   }
 }

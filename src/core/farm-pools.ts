@@ -18,54 +18,57 @@ export const defaultPoolConfig = (): PoolConfig => ({
 })
 
 export interface FarmPoolsDeps {
-  /** The map to fill: the scheduler holds it already. */
-  map: Map<PoolName, WorkerPool>
+  /** The record to fill: the scheduler holds it already. */
+  pools: Record<PoolName, WorkerPool>
   launcher: WorkerLauncher
   overrides: Partial<Record<PoolName, Partial<PoolConfig>>>
   savedSizes: Partial<Record<PoolName, number>>
   scheduler: JobScheduler
   results: TaskResults
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
+  /** False where the host measures workers itself (Electron's `app.getAppMetrics()`). */
+  measureWorkers: boolean
 }
 
 /** The farm's named pools and what a person can do to them (Python's Pool: resize, close, terminate…). */
 export class FarmPools {
-  readonly map: Map<PoolName, WorkerPool>
+  readonly pools: Record<PoolName, WorkerPool>
   /** Pools changed since the last `pool.updated` events. */
   readonly dirty = new Set<PoolName>()
   private workerIds = 0
-  private readonly usage: WorkerUsage
+  private readonly usage: WorkerUsage | null
 
   constructor(private readonly d: FarmPoolsDeps) {
-    this.map = d.map
-    for (const name of poolNames) this.map.set(name, this.make(name))
-    this.usage = new WorkerUsage(
-      () => [...this.map.values()].flatMap((pool) => pool.workers.map((w) => w.handle.pid).filter((pid) => pid !== null)),
-      () => this.map.forEach((pool) => pool.workers.length && this.dirty.add(pool.name)),
+    this.pools = d.pools
+    for (const name of poolNames) this.pools[name] = this.make(name)
+    this.usage = !d.measureWorkers ? null : new WorkerUsage(
+      () => Object.values(this.pools).flatMap((pool) => pool.workers.map((w) => w.handle.pid).filter((pid) => pid !== null)),
+      () => Object.values(this.pools).forEach((pool) => pool.workers.length && this.dirty.add(pool.name)),
     )
   }
 
   /** Stops measuring workers (the farm is closing). */
   stopMeasuring(): void {
-    this.usage.close()
+    this.usage?.close()
   }
 
   get(name: PoolName): WorkerPool {
-    return this.map.get(name)!
+    return this.pools[name]
   }
 
   info(): PoolInfo[] {
-    return [...this.map.values()].map((pool) => ({
+    return Object.values(this.pools).map((pool) => ({
       name: pool.name,
       size: pool.size,
       paused: pool.paused,
       closed: pool.closed || pool.stopped,
       maxRunningJobs: pool.config.maxRunningJobs,
       maxTasksPerWorker: pool.config.maxTasksPerWorker,
+      tasksPerWorker: pool.config.tasksPerWorker,
       runningJobs: this.d.scheduler.runningCount(pool.name),
       queuedJobs: this.d.scheduler.queuedCount(pool.name),
       workers: pool.workerInfo().map((w) => {
-        const usage = this.usage.of(w.pid)
+        const usage = this.usage?.of(w.pid)
         return usage ? { ...w, ...usage } : w
       }),
     }))
@@ -104,7 +107,7 @@ export class FarmPools {
 
   /** Stops the workers of closed pools once their last job has ended. */
   stopClosed(): void {
-    for (const pool of this.map.values()) {
+    for (const pool of Object.values(this.pools)) {
       if (pool.closed && !pool.stopped && this.d.scheduler.runningCount(pool.name) === 0) void pool.shutdown()
     }
   }

@@ -11,6 +11,7 @@ import type { JobRun } from './job-run'
 import { jobDetail, jobSummary } from './job-views'
 import { FarmLock } from './store/farm-lock'
 import { JobStore } from './store/job-store'
+import { storedSpec } from './store/job-queries'
 import { openDatabase } from './store/open-database'
 import { TaskResults } from './task-results'
 import type { WorkerLauncher } from './worker-handle'
@@ -27,6 +28,8 @@ export interface FarmOptions {
   /** Start the queued jobs found in the history (the app and the web host); the CLI runs only its own. */
   autoStart?: boolean
   cancelGraceMs?: number
+  /** Read workers' CPU and memory with pidusage (default); the desktop app measures its own. */
+  measureWorkers?: boolean
   /** How often progress is published: 100 ms keeps every job at ≤ 10 UI events per second. */
   tickMs?: number
 }
@@ -35,7 +38,8 @@ export interface FarmOptions {
 export class Farm {
   readonly events = new FarmEvents()
   readonly store: JobStore
-  readonly pools = new Map<PoolName, WorkerPool>()
+  /** Every named pool; filled by FarmPools once the scheduler that shares it exists. */
+  readonly pools = {} as Record<PoolName, WorkerPool>
   private readonly poolSet: FarmPools
   private readonly lock: FarmLock
   private readonly writer: HistoryWriter
@@ -70,13 +74,14 @@ export class Farm {
     this.results = new TaskResults({ scheduler: this.scheduler, store: this.store, writer: this.writer, log: (...a) => this.log(...a) })
     this.recover()
     this.poolSet = new FarmPools({
-      map: this.pools,
+      pools: this.pools,
       launcher: options.launcher,
       overrides: options.pools ?? {},
       savedSizes: (this.store.setting('poolSizes') as Partial<Record<PoolName, number>> | undefined) ?? {},
       scheduler: this.scheduler,
       results: this.results,
       log: (...a) => this.log(...a),
+      measureWorkers: options.measureWorkers ?? true,
     })
     if (options.autoStart) {
       for (const id of this.store.jobIdsInState('queued')) {
@@ -161,6 +166,42 @@ export class Farm {
     this.dirtyJobs.add(jobId)
   }
 
+  /**
+   * Stops one job as `interrupted`, as a stopping farm does to all of them (a client's Ctrl-C):
+   * its workers abort their items, which stay pending; `resume` goes on from there.
+   */
+  async interrupt(jobId: number): Promise<void> {
+    const run = this.scheduler.runs.get(jobId)
+    if (!run) {
+      const row = this.row(jobId)
+      if (row.state === 'queued') {
+        this.scheduler.dequeue(jobId)
+        this.store.setState(jobId, 'interrupted', Date.now(), 'interrupted before it started')
+        this.dirtyJobs.add(jobId)
+        return
+      }
+      throw new UserError(`Job ${jobId} is ${row.state}: only an active job can be interrupted.`, 'bad-state')
+    }
+    if (run.stopping) return
+    run.stopping = 'interrupt'
+    await this.scheduler.abortTasks(run)
+    this.writer.flush()
+    this.scheduler.runs.delete(jobId)
+    this.store.recount(jobId)
+    this.store.setState(jobId, 'interrupted', Date.now(), 'interrupted by the user')
+    this.dirtyJobs.add(jobId)
+    this.scheduler.admit()
+    this.scheduler.dispatch(run.pool)
+  }
+
+  /** A new priority; a queued job moves in its pool's queue at once. */
+  setPriority(jobId: number, priority: number): void {
+    const row = this.row(jobId)
+    this.store.setPriority(jobId, priority)
+    if (this.scheduler.dequeue(jobId)) this.scheduler.enqueue(jobId, kindTraits[row.kind as JobSpec['kind']].pool, priority)
+    this.dirtyJobs.add(jobId)
+  }
+
   remove(jobId: number): void {
     if (this.scheduler.runs.has(jobId)) throw new UserError(`Job ${jobId} is active: cancel it before removing it.`, 'bad-state')
     this.row(jobId)
@@ -172,7 +213,7 @@ export class Farm {
 
   async rerun(jobId: number): Promise<number> {
     const row = this.row(jobId)
-    return this.create(JSON.parse(row.spec), { priority: row.priority, planOnly: row.plan_only === 1 })
+    return this.create(storedSpec(row), { priority: row.priority, planOnly: row.plan_only === 1 })
   }
 
   summary(jobId: number): JobSummary {
@@ -227,7 +268,7 @@ export class Farm {
    * their workers are killed) and become `interrupted`; `now`: workers are killed at once.
    */
   shutdown(mode: 'graceful' | 'now' = 'graceful'): Promise<void> {
-    if (mode === 'now') for (const pool of this.pools.values()) pool.terminate()
+    if (mode === 'now') for (const pool of Object.values(this.pools)) pool.terminate()
     this.stopping ??= this.stop()
     return this.stopping
   }
@@ -245,7 +286,7 @@ export class Farm {
     this.closed = true
     clearInterval(this.ticker)
     this.poolSet.stopMeasuring()
-    await Promise.all([...this.pools.values()].map((pool) => pool.shutdown()))
+    await Promise.all(Object.values(this.pools).map((pool) => pool.shutdown()))
     this.writer.flush()
     this.store.db.close()
     this.lock.release()

@@ -1,17 +1,21 @@
 import type { LogEntry } from '../shared/api-types'
-import type { ItemOutcome, JobStore, NewLog } from './store/job-store'
+import type { ItemRun } from './item-run'
+import type { JobCounts, JobStore, NewLog, UnitOutcome } from './store/job-store'
 
 /** Flush at least this often, and sooner when this much is waiting. */
 const FLUSH_MS = 250
 const FLUSH_COUNT = 5000
 
 /**
- * Buffers item outcomes and log lines and writes them in one transaction every few hundred
- * milliseconds: never one SQLite write per item. What a crash loses (the last quarter second of
- * results) is only re-done on resume, never corrupted.
+ * Buffers what units did (their items' marks, the outcomes worth a row, the jobs' counters) and log
+ * lines, and writes them in one transaction every few hundred milliseconds: never one SQLite write
+ * per unit, and one per changed item at most. What a crash loses (the last quarter second) is only
+ * re-done on resume, never corrupted.
  */
 export class HistoryWriter {
-  private outcomes: ItemOutcome[] = []
+  private items = new Set<ItemRun>()
+  private outcomes: UnitOutcome[] = []
+  private counts = new Map<number, JobCounts>()
   private logs: NewLog[] = []
   private lastFlush = 0
 
@@ -20,7 +24,22 @@ export class HistoryWriter {
     private readonly onLogs: (entries: LogEntry[]) => void,
   ) {}
 
-  outcome(outcome: ItemOutcome): void {
+  /** Some of the item's units settled: its marks are written with the next flush. */
+  changed(item: ItemRun): void {
+    this.items.add(item)
+  }
+
+  /** Adds to a job's counters with the next flush. */
+  count(jobId: number, done: number, failed: number, bytes: number): void {
+    const c = this.counts.get(jobId)
+    if (c) {
+      c.done += done
+      c.failed += failed
+      c.bytes += bytes
+    } else this.counts.set(jobId, { done, failed, bytes })
+  }
+
+  outcome(outcome: UnitOutcome): void {
     this.outcomes.push(outcome)
     if (this.outcomes.length >= FLUSH_COUNT) this.flush()
   }
@@ -37,12 +56,19 @@ export class HistoryWriter {
 
   flush(now = Date.now()): void {
     this.lastFlush = now
-    if (this.outcomes.length === 0 && this.logs.length === 0) return
-    const outcomes = this.outcomes
-    const logs = this.logs
+    if (this.items.size === 0 && this.outcomes.length === 0 && this.logs.length === 0 && this.counts.size === 0) return
+    const marks = [...this.items].map((item) => ({
+      id: item.id,
+      marks: item.storedMarks(),
+      results: item.resultsText(),
+      settled: item.unsettled === 0,
+    }))
+    const { outcomes, counts, logs } = this
+    this.items = new Set()
     this.outcomes = []
+    this.counts = new Map()
     this.logs = []
-    const ids = this.store.writeBatch(outcomes, logs)
+    const ids = this.store.writeBatch(marks, outcomes, counts, logs)
     if (logs.length) this.onLogs(logs.map((l, i) => ({ ...l, id: ids[i]! })))
   }
 }

@@ -3,20 +3,41 @@ import type { JobSpec, KindTraits, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
 import type { JobState } from '../shared/job-state'
 import type { WorkItem } from '../shared/worker-protocol'
+import { ItemRun } from './item-run'
 import { ProgressMeter } from './progress-meter'
 import type { JobRow, JobStore } from './store/job-store'
 
-/** Items read from SQLite at a time: a job of a million items never sits in memory whole. */
-const PAGE_SIZE = 2000
+/** Items read from SQLite at a time: each may hold thousands of units, so a few are plenty. */
+const PAGE_SIZE = 16
+/** What one task should take a worker, so progress stays smooth, cancels prompt and IPC cheap. */
+const TASK_MS = 40
+/** Units of a task before the job's pace is known: small, so the pace is learnt at once. */
+const FIRST_UNITS = 32
 
 export interface Task {
   id: number
   job: JobRun
   type: 'plan' | 'run' | 'cleanup'
-  /** Items sent and not yet reported on, by id. */
-  open: Map<number, WorkItem>
+  /** Units of items this task holds and has not reported on, by item. */
+  items: Map<number, { item: ItemRun; order: number; owned: Set<number> }>
+  /** Single units sent (retries, a crash suspect), by id, until reported on. */
+  units: Map<number, WorkItem>
+  /** A unit sent alone because it was in hand when a worker died. */
+  alone: boolean
+  /** The furthest unit reported, as `order * 65536 + index`: the unit after it is the one in hand. */
+  furthest: number
+  sentAt: number
+  sentUnits: number
+  sentBytes: number
   partialBytes: number
   current: string[]
+}
+
+/** What one task carries, chosen by `takeBatch`. */
+export interface Batch {
+  items: { item: ItemRun; indexes: number[] }[]
+  units: WorkItem[]
+  alone: boolean
 }
 
 /** What the farm must do next for a job that has no work in flight. */
@@ -28,8 +49,12 @@ export class JobRun {
   readonly pool: PoolName
   state: JobState
   planned: boolean
+  /** A dry run: plan, run nothing. */
+  readonly planOnly: boolean
   /** Set while a cancel or a stop is under way: no new work goes out. */
   stopping: 'cancel' | 'interrupt' | null = null
+  /** How the job ends once a stop for a refusal (a plan that found it cannot fit) is through. */
+  endAs: { error: string; code: string | null } | null = null
   special: Special = null
   readonly tasks = new Map<number, Task>()
   readonly meter = new ProgressMeter()
@@ -39,11 +64,17 @@ export class JobRun {
   bytesTotal: number
   bytesDone: number
   planFailures = 0
-  /** Items that failed or whose worker died, to try again; crashed ones go out alone. */
-  readonly retryQueue: { item: WorkItem; alone: boolean }[] = []
-  /** Crashes per item id, for failing a poison item alone after a bounded number. */
+  /** Items with unsettled units, by id: loaded from the history, in a task, or back in the queue. */
+  readonly items = new Map<number, ItemRun>()
+  /** Items with free units, in order (the page read last, and items whose worker died). */
+  private readonly open: ItemRun[] = []
+  /** Units that failed or were in hand when their worker died, to try again; the latter go out alone. */
+  readonly retryQueue: { unit: WorkItem; alone: boolean }[] = []
+  /** Crashes per unit id, for failing a poison unit alone after a bounded number. */
   readonly crashes = new Map<number, number>()
-  private page: WorkItem[] = []
+  /** Learnt cost of a unit and of a byte, so tasks are sized by time. */
+  private msPerUnit = 0
+  private msPerByte = 0
   private cursor = 0
   private exhausted = false
 
@@ -57,6 +88,7 @@ export class JobRun {
     this.pool = this.traits.pool
     this.state = row.state
     this.planned = row.planned === 1
+    this.planOnly = row.plan_only === 1
     this.itemsTotal = row.items_total
     this.itemsDone = row.items_done
     this.itemsFailed = row.items_failed
@@ -65,46 +97,117 @@ export class JobRun {
     if (!this.planned) this.special = 'plan'
   }
 
-  get inFlightItems(): number {
+  get inFlightUnits(): number {
     let n = 0
-    for (const task of this.tasks.values()) n += task.open.size
+    for (const task of this.tasks.values()) {
+      n += task.units.size
+      for (const { owned } of task.items.values()) n += owned.size
+    }
     return n
+  }
+
+  get planning(): boolean {
+    for (const task of this.tasks.values()) if (task.type === 'plan') return true
+    return false
   }
 
   /** Whether this job can hand a worker something now. */
   hasWork(): boolean {
     if (this.state !== 'running' || this.stopping) return this.stopping === 'cancel' && this.special === 'cleanup-cancel' && this.tasks.size === 0
     if (this.special) return this.special !== 'plan' || this.tasks.size === 0
-    if (!this.planned) return false
+    if (this.planOnly) return false
     return this.retryQueue.length > 0 || this.peek() !== undefined
   }
 
-  /** The next batch: crashed items alone, else up to the kind's item and byte bounds, shared fairly. */
-  takeBatch(poolSize: number): WorkItem[] {
-    const retry = this.retryQueue.shift()
-    if (retry?.alone) return [retry.item]
-    const batch: WorkItem[] = retry ? [retry.item] : []
-    const left = this.itemsTotal - this.itemsDone - this.itemsFailed - this.inFlightItems
-    const limit = Math.min(this.traits.batchItems, Math.max(1, Math.ceil(left / (poolSize * 2))))
-    let bytes = retry?.item.size ?? 0
-    while (batch.length < limit) {
-      const next = this.retryQueue[0] && !this.retryQueue[0].alone ? this.retryQueue.shift()!.item : this.nextFromPage()
-      if (!next) break
-      batch.push(next)
-      bytes += next.size
-      if (this.traits.batchBytes > 0 && bytes >= this.traits.batchBytes) break
+  /** Units of the item are free again (their worker died): they go next. */
+  reopen(item: ItemRun): void {
+    if (item.free === 0 || item.queued) return
+    item.queued = true
+    this.open.unshift(item)
+  }
+
+  /** A plan added items: look in the history again. */
+  morePlanned(): void {
+    this.exhausted = false
+  }
+
+  /**
+   * The next task's work: a crashed unit alone; else units to try again and items (whole, or a slice),
+   * up to about TASK_MS of work by what earlier tasks of the job took.
+   */
+  takeBatch(poolSize: number): Batch {
+    const first = this.retryQueue[0]
+    if (first?.alone) {
+      this.retryQueue.shift()
+      return { items: [], units: [first.unit], alone: true }
+    }
+    const left = this.itemsTotal - this.itemsDone - this.itemsFailed - this.inFlightUnits
+    const fair = Math.max(1, Math.ceil(left / (poolSize * 2)))
+    // Until the job's pace is known, a fair share keeps a few slow units from landing on one worker.
+    const byTime = this.traits.sequential !== false
+    const paced = byTime && this.msPerUnit > 0
+    const unitBudget = !byTime
+      ? Math.min(fair, this.traits.batchItems)
+      : this.msPerUnit > 0
+        ? Math.max(1, TASK_MS / this.msPerUnit)
+        : Math.min(fair, FIRST_UNITS)
+    const byteBudget = this.msPerByte > 0 ? TASK_MS / this.msPerByte : this.traits.batchBytes || Infinity
+    const batch: Batch = { items: [], units: [], alone: false }
+    let units = 0
+    let bytes = 0
+    while (units < unitBudget && bytes < byteBudget) {
+      const retry = this.retryQueue[0]
+      if (retry && !retry.alone) {
+        this.retryQueue.shift()
+        batch.units.push(retry.unit)
+        units++
+        bytes += retry.unit.size
+        continue
+      }
+      const item = this.peek()
+      if (!item) break
+      const perUnit = item.size / item.count
+      const room = Math.max(1, Math.min(unitBudget - units, perUnit > 0 ? Math.ceil((byteBudget - bytes) / perUnit) : Infinity))
+      // Once the pace is known, an item up to twice the room goes whole: it is sent as stored, a
+      // slice has to be unpacked. Before, the fair share holds, so slow units spread.
+      const indexes = item.claim(paced && item.free <= 2 * room ? item.free : room)
+      if (item.free === 0) {
+        item.queued = false
+        this.open.shift()
+      }
+      batch.items.push({ item, indexes })
+      units += indexes.length
+      bytes += indexes.length * perUnit
     }
     return batch
   }
 
-  /** All work done: planned, nothing queued, nothing in flight. */
-  isDrained(): boolean {
-    return this.planned && this.special === null && this.tasks.size === 0 && this.retryQueue.length === 0 && this.peek() === undefined
+  /** Learns from a finished task how long units and bytes take. */
+  learn(task: Task, now: number): void {
+    if (task.type !== 'run' || task.sentUnits === 0) return
+    const ms = Math.max(0.1, now - task.sentAt)
+    const ewma = (old: number, sample: number): number => (old > 0 ? (old + sample) / 2 : sample)
+    // Big files cost by the byte, small ones by the file.
+    if (task.sentBytes / task.sentUnits >= 1024 * 1024) this.msPerByte = ewma(this.msPerByte, ms / task.sentBytes)
+    else this.msPerUnit = ewma(this.msPerUnit, ms / task.sentUnits)
   }
 
-  /** Forget the paged queue so it is read again from SQLite (after retry or resume). */
-  rewind(): void {
-    this.page = []
+  /** All work done: planned, nothing queued, nothing in flight. */
+  isDrained(): boolean {
+    return (
+      this.planned &&
+      this.special === null &&
+      this.tasks.size === 0 &&
+      this.retryQueue.length === 0 &&
+      this.peek() === undefined
+    )
+  }
+
+  /** Forgets every item (a plan starts again from nothing). */
+  forgetItems(): void {
+    this.items.clear()
+    this.retryQueue.length = 0
+    this.open.length = 0
     this.cursor = 0
     this.exhausted = false
   }
@@ -134,20 +237,20 @@ export class JobRun {
     }
   }
 
-  private peek(): WorkItem | undefined {
-    if (this.page.length === 0 && !this.exhausted) this.loadPage()
-    return this.page[0]
-  }
-
-  private nextFromPage(): WorkItem | undefined {
-    this.peek()
-    return this.page.shift()
-  }
-
-  private loadPage(): void {
-    this.page = this.store.pendingItems(this.id, this.cursor, PAGE_SIZE)
-    if (this.page.length < PAGE_SIZE) this.exhausted = true
-    const last = this.page.at(-1)
-    if (last) this.cursor = last.id
+  private peek(): ItemRun | undefined {
+    while (this.open.length === 0 && !this.exhausted) {
+      const rows = this.store.pendingItems(this.id, this.cursor, PAGE_SIZE)
+      if (rows.length < PAGE_SIZE) this.exhausted = true
+      const last = rows.at(-1)
+      if (last) this.cursor = last.id
+      for (const row of rows) {
+        const item = new ItemRun(row)
+        if (item.free === 0) continue
+        this.items.set(item.id, item)
+        item.queued = true
+        this.open.push(item)
+      }
+    }
+    return this.open[0]
   }
 }

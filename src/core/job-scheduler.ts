@@ -1,15 +1,16 @@
 import type { PoolName } from '../shared/job-spec'
 import type { JobState, LogLevel } from '../shared/job-state'
-import type { ToWorker, WorkItem } from '../shared/worker-protocol'
+import type { ToWorker } from '../shared/worker-protocol'
 import { JobRun, type Task } from './job-run'
 import type { HistoryWriter } from './history-writer'
+import { storedSpec } from './store/job-queries'
 import type { JobStore } from './store/job-store'
 import type { PoolWorker, WorkerPool } from './worker-pool'
 
 export interface SchedulerDeps {
   store: JobStore
   writer: HistoryWriter
-  pools: Map<PoolName, WorkerPool>
+  pools: Readonly<Record<PoolName, WorkerPool>>
   now(): number
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
   jobChanged(job: JobRun): void
@@ -60,7 +61,8 @@ export class JobScheduler {
 
   /** Starts queued jobs where their pool has room. */
   admit(): void {
-    for (const [name, pool] of this.d.pools) {
+    for (const pool of Object.values(this.d.pools)) {
+      const name = pool.name
       const list = this.queue.get(name) ?? []
       while (list.length && !pool.closed && !pool.stopped && this.runningCount(name) < pool.config.maxRunningJobs) {
         this.start(list.shift()!.id)
@@ -72,10 +74,10 @@ export class JobScheduler {
   start(id: number, note = 'started'): JobRun {
     const row = this.d.store.job(id)
     if (!row) throw new Error(`job ${id} vanished from the history`)
-    const run = new JobRun(id, JSON.parse(row.spec), row, this.d.store)
+    const run = new JobRun(id, storedSpec(row), row, this.d.store)
     this.runs.set(id, run)
     this.setState(run, 'running', note, { started: true, finished: false, error: null })
-    const broken = this.d.pools.get(run.pool)!.brokenReason
+    const broken = this.d.pools[run.pool].brokenReason
     if (broken) this.finish(run, 'failed', `The ${run.pool} pool cannot run: ${broken}.`)
     return run
   }
@@ -90,7 +92,7 @@ export class JobScheduler {
 
   /** Gives every idle worker of the pool something to do, fairly across its running jobs. */
   dispatch(poolName: PoolName): void {
-    const pool = this.d.pools.get(poolName)!
+    const pool = this.d.pools[poolName]
     if (pool.stopped) return
     // Workers start when a job first needs the pool, not when the farm opens: a CLI copy should not
     // pay for starting the network pool's processes.
@@ -121,24 +123,56 @@ export class JobScheduler {
   private sendTask(pool: WorkerPool, worker: PoolWorker, job: JobRun): void {
     const taskId = this.nextTaskId++
     const base = { taskId, jobId: job.id, spec: job.spec }
+    const task: Task = {
+      id: taskId,
+      job,
+      type: 'run',
+      items: new Map(),
+      units: new Map(),
+      alone: false,
+      furthest: -1,
+      sentAt: this.d.now(),
+      sentUnits: 0,
+      sentBytes: 0,
+      partialBytes: 0,
+      current: [],
+    }
     let message: Extract<ToWorker, { taskId: number; jobId: number }>
-    let items: WorkItem[] = []
-    let label: string
+    let label: string | (() => string)
     if (job.special === 'cleanup-cancel' || job.special === 'cleanup-resume') {
       message = { ...base, type: 'cleanup', reason: job.special === 'cleanup-cancel' ? 'cancel' : 'resume' }
       label = 'cleaning up'
     } else if (job.special === 'plan') {
       // A plan that died half-way left some items: planning starts again from nothing.
-      if (job.itemsTotal > 0) this.d.store.clearPlan(job.id)
+      if (job.itemsTotal > 0) {
+        this.d.writer.flush()
+        this.d.store.clearPlan(job.id)
+      }
+      job.forgetItems()
       job.itemsTotal = job.bytesTotal = job.itemsDone = job.itemsFailed = job.bytesDone = 0
-      message = { ...base, type: 'plan' }
+      job.special = null
+      message = { ...base, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
       label = 'planning'
     } else {
-      items = job.takeBatch(pool.size)
-      message = { ...base, type: 'run', items }
-      label = items[0]?.key ?? ''
+      const batch = job.takeBatch(pool.size)
+      batch.items.forEach(({ item, indexes }, order) => {
+        task.items.set(item.id, { item, order, owned: new Set(indexes) })
+        task.sentUnits += indexes.length
+        task.sentBytes += (item.size / item.count) * indexes.length
+      })
+      for (const unit of batch.units) {
+        task.units.set(unit.id, unit)
+        task.sentUnits++
+        task.sentBytes += unit.size
+      }
+      task.alone = batch.alone
+      const run = { ...base, type: 'run' as const, batches: [], units: [...batch.units] }
+      for (const { item, indexes } of batch.items) item.addTo(run, indexes)
+      message = run
+      const first = batch.items[0]
+      label = batch.units[0]?.key ?? (first ? () => first.item.unit(first.indexes[0]!, 1).key : '')
     }
-    const task: Task = { id: taskId, job, type: message.type, open: new Map(items.map((i) => [i.id, i])), partialBytes: 0, current: [] }
+    task.type = message.type
     this.tasks.set(taskId, task)
     job.tasks.set(taskId, task)
     pool.assign(worker, message, label)
@@ -155,8 +189,10 @@ export class JobScheduler {
   afterChange(job: JobRun): void {
     this.d.jobChanged(job)
     if (job.stopping === 'cancel' && job.tasks.size === 0) {
-      if (job.special !== 'cleanup-cancel') return this.finish(job, 'cancelled', null)
-      const pool = this.d.pools.get(job.pool)!
+      if (job.special !== 'cleanup-cancel') {
+        return job.endAs ? this.finish(job, 'failed', job.endAs.error, job.endAs.code) : this.finish(job, 'cancelled', null)
+      }
+      const pool = this.d.pools[job.pool]
       // No worker can ever take the clean-up: cancel without it rather than hang.
       if (pool.stopped) {
         this.d.log(job.id, 'warn', 'core', 'the pool is stopped, so the clean-up after the cancel was skipped')
@@ -180,9 +216,13 @@ export class JobScheduler {
     this.dispatch(job.pool)
   }
 
-  /** Cancel: stop sending work, ask workers to abort, kill those still busy after the grace period. */
-  cancel(job: JobRun): void {
+  /**
+   * Cancel: stop sending work, ask workers to abort, kill those still busy after the grace period,
+   * then tidy up. With `endAs` the job ends failed with that reason (a refusal found mid-run).
+   */
+  cancel(job: JobRun, endAs: JobRun['endAs'] = null): void {
     job.stopping = 'cancel'
+    job.endAs = endAs
     job.special = 'cleanup-cancel'
     job.retryQueue.length = 0
     this.abortTasks(job)
@@ -191,7 +231,7 @@ export class JobScheduler {
 
   /** Asks the workers of a job's tasks to stop, and kills the ones that do not within the grace period. */
   abortTasks(job: JobRun, graceMs = this.d.cancelGraceMs): Promise<void> {
-    const pool = this.d.pools.get(job.pool)!
+    const pool = this.d.pools[job.pool]
     const holders = () => pool.workers.filter((w) => [...w.tasks.keys()].some((id) => job.tasks.has(id)))
     for (const taskId of job.tasks.keys()) pool.holderOf(taskId)?.handle.post({ type: 'cancel', taskId })
     if (job.tasks.size === 0) return Promise.resolve()

@@ -1,6 +1,7 @@
 import type { LogLevel } from '../shared/job-state'
-import type { FromWorker, ItemFailure, WorkItem } from '../shared/worker-protocol'
+import { UNIT_SPAN, indexOfUnit, itemOfUnit, type FromWorker, type ItemFailure, type WorkItem } from '../shared/worker-protocol'
 import type { HistoryWriter } from './history-writer'
+import type { ItemRun } from './item-run'
 import type { JobRun, Task } from './job-run'
 import type { JobScheduler } from './job-scheduler'
 import type { JobStore } from './store/job-store'
@@ -14,7 +15,7 @@ export interface TaskResultDeps {
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
 }
 
-/** Applies what workers report (results, failures, plans, deaths) to the jobs they work for. */
+/** Applies what workers report (finished units, failures, plans, deaths) to the jobs they work for. */
 export class TaskResults {
   constructor(private readonly d: TaskResultDeps) {}
 
@@ -29,35 +30,41 @@ export class TaskResults {
     if (!task) return // A task already given up (its job was cancelled and the worker killed).
     const job = task.job
     switch (message.type) {
-      case 'planned':
-        this.d.store.insertItems(job.id, message.items)
-        job.itemsTotal += message.items.length
-        for (const item of message.items) job.bytesTotal += item.size
+      case 'planned': {
+        if (job.stopping) return // A refused or cancelled plan's last items are not wanted.
+        this.d.store.insertBatches(job.id, message.batches)
+        for (const batch of message.batches) {
+          job.itemsTotal += batch.count
+          job.bytesTotal += batch.size
+        }
+        job.morePlanned()
         this.d.scheduler.afterChange(job)
         return
+      }
       case 'progress':
         task.partialBytes = message.bytes
         task.current = message.current ?? []
         if (task.current[0]) worker.tasks.set(task.id, { jobId: job.id, label: task.current[0] })
         return
-      case 'itemsDone':
-        for (const { id, result } of message.items) {
-          const item = take(task, id)
-          if (!item) continue
-          job.itemsDone++
-          job.bytesDone += item.size
-          this.d.writer.outcome({ id, jobId: job.id, state: 'done', attempts: item.attempt, size: item.size, error: null, result })
-        }
+      case 'unitsDone': {
+        let done = 0
+        for (const id of message.ids) if (this.unitDone(task, id, null)) done++
+        for (const { id, result } of message.results) if (this.unitDone(task, id, result)) done++
+        job.itemsDone += done
+        job.bytesDone += message.bytes
+        this.d.writer.count(job.id, done, 0, message.bytes)
         return
-      case 'itemsFailed':
+      }
+      case 'unitsFailed':
         for (const failure of message.items) {
-          const item = take(task, failure.id)
-          if (item) this.itemFailed(job, item, failure)
+          const unit = this.take(task, failure.id)
+          if (unit) this.unitFailed(job, unit, failure)
         }
         return
       case 'done':
       case 'failed':
         this.taskEnded(task, message)
+        job.learn(task, Date.now())
         pool.taskFinished(worker, task.id, message.rss)
         this.d.scheduler.endTask(task)
         return
@@ -77,20 +84,34 @@ export class TaskResults {
         return
       }
       this.d.log(job.id, 'warn', 'core', `the worker planning this job died (${how}); planning again`)
+      job.special = 'plan'
     } else if (task.type === 'run' && !job.stopping) {
-      this.d.log(job.id, 'warn', 'core', `worker ${worker.handle.pid} died (${how}) with ${task.open.size} items in hand; they go back to the queue`)
-      for (const item of task.open.values()) {
-        const crashes = (job.crashes.get(item.id) ?? 0) + 1
-        job.crashes.set(item.id, crashes)
+      const left = this.unsettledOf(task)
+      this.d.log(job.id, 'warn', 'core', `worker ${worker.handle.pid} died (${how}) with ${left.length} units in hand; they go back to the queue`)
+      // The unit in hand is the one after the furthest reported (units run in the order sent); it
+      // goes alone, so a unit that kills its worker costs only itself. The rest go again together.
+      const suspect = left.find((u) => u.position > task.furthest) ?? left[0]
+      for (const { unit } of left) {
+        if (unit === suspect?.unit) continue
+        const entry = task.items.get(itemOfUnit(unit.id))
+        if (entry?.owned.has(indexOfUnit(unit.id))) entry.item.release(indexOfUnit(unit.id))
+        else job.retryQueue.push({ unit, alone: false })
+      }
+      for (const { item } of task.items.values()) job.reopen(item)
+      if (suspect) {
+        const { unit } = suspect
+        const crashes = (job.crashes.get(unit.id) ?? 0) + 1
+        job.crashes.set(unit.id, crashes)
         if (crashes >= job.traits.maxCrashes) {
-          this.finalFailure(job, item, `its worker died ${crashes} times while on this item (last: ${how})`, 'worker-crash')
-        } else job.retryQueue.push({ item: { ...item, attempt: item.attempt + 1 }, alone: true })
+          this.finalFailure(job, unit, `its worker died ${crashes} times while on this unit (last: ${how})`, 'worker-crash')
+        } else job.retryQueue.push({ unit: { ...unit, attempt: unit.attempt + 1 }, alone: true })
       }
     } else if (task.type === 'cleanup') {
       this.d.log(job.id, 'warn', 'core', `the clean-up died (${how})`)
       if (job.special?.startsWith('cleanup')) job.special = null
     }
-    task.open.clear()
+    task.items.clear()
+    task.units.clear()
     this.d.scheduler.endTask(task)
   }
 
@@ -100,20 +121,23 @@ export class TaskResults {
       const text = message.error.message
       if (!message.error.user) this.d.log(job.id, 'error', 'core', `${task.type} task failed: ${text}`)
       if (task.type === 'plan') {
-        return this.d.scheduler.finish(job, 'failed', text, message.error.user ? (message.error.code ?? 'invalid-input') : null)
+        const code = message.error.user ? (message.error.code ?? 'invalid-input') : null
+        // Work may already run on what the plan streamed: stop it cleanly, then end as failed.
+        if (job.tasks.size > 1 || job.itemsDone + job.itemsFailed > 0) return this.d.scheduler.cancel(job, { error: text, code })
+        return this.d.scheduler.finish(job, 'failed', text, code)
       }
-      // A batch that failed whole hides which item did it: each goes again alone, so only that one fails.
-      for (const item of task.open.values()) {
+      // A task that failed whole hides which unit did it: each goes again alone, so only that one fails.
+      for (const { unit } of this.unsettledOf(task)) {
         if (job.stopping) continue
-        if (message.error.user || item.attempt >= job.traits.maxAttempts) this.finalFailure(job, item, text, message.error.code)
-        else job.retryQueue.push({ item: { ...item, attempt: item.attempt + 1 }, alone: true })
+        if (message.error.user || unit.attempt >= job.traits.maxAttempts) this.finalFailure(job, unit, text, message.error.code)
+        else job.retryQueue.push({ unit: { ...unit, attempt: unit.attempt + 1 }, alone: true })
       }
-      task.open.clear()
+      task.items.clear()
+      task.units.clear()
     }
     // A plan cut short by a cancel or a stop is incomplete: it is made again if the job resumes.
     if (task.type === 'plan' && message.type === 'done' && !job.stopping) {
       job.planned = true
-      job.special = null
       const summary = message.summary ?? { notes: [], facts: {} }
       this.d.store.setPlanned(job.id, summary)
       for (const note of summary.notes) this.d.log(job.id, 'info', 'core', note)
@@ -121,34 +145,81 @@ export class TaskResults {
       if (row?.plan_only) return this.d.scheduler.finish(job, 'completed', null)
     }
     if (task.type === 'cleanup') job.special = null
-    // Items the handler never reported on: go again, unless the job is stopping (they stay pending).
+    // Units the handler never reported on: go again, unless the job is stopping (they stay pending).
     if (!job.stopping) {
-      for (const item of task.open.values()) {
-        this.itemFailed(job, item, { id: item.id, error: 'the worker ended the batch without a result for this item', retryable: true })
+      for (const { unit } of this.unsettledOf(task)) {
+        this.unitFailed(job, unit, { id: unit.id, error: 'the worker ended the task without a result for this unit', retryable: true })
       }
     }
-    task.open.clear()
+    task.items.clear()
+    task.units.clear()
   }
 
-  private itemFailed(job: JobRun, item: WorkItem, failure: ItemFailure): void {
-    if (failure.retryable && item.attempt < job.traits.maxAttempts && !job.stopping) {
-      this.d.log(job.id, 'debug', 'core', `${item.key}: ${failure.error} (attempt ${item.attempt}, trying again)`)
-      job.retryQueue.push({ item: { ...item, attempt: item.attempt + 1 }, alone: false })
+  private unitDone(task: Task, id: number, result: unknown): boolean {
+    const job = task.job
+    const index = indexOfUnit(id)
+    const single = task.units.get(id)
+    if (single) task.units.delete(id)
+    const entry = task.items.get(itemOfUnit(id))
+    const owned = entry?.owned.delete(index) ?? false
+    if (!single && !owned) return false
+    const item = entry?.item ?? job.items.get(itemOfUnit(id))
+    if (!item || !item.settle(index, 'done')) return false
+    if (owned) task.furthest = Math.max(task.furthest, entry!.order * UNIT_SPAN + index)
+    this.d.writer.changed(item)
+    if (result !== null && result !== undefined) item.setResult(index, JSON.stringify(result))
+    const attempts = single?.attempt ?? 1
+    if (attempts > 1) this.d.writer.outcome({ itemId: item.id, unit: index, attempts, error: null, code: null })
+    this.afterSettle(job, item)
+    return true
+  }
+
+  /** The unit as sent, when this task still owes a report on it. */
+  private take(task: Task, id: number): WorkItem | undefined {
+    const single = task.units.get(id)
+    if (single) {
+      task.units.delete(id)
+      return single
+    }
+    const entry = task.items.get(itemOfUnit(id))
+    if (!entry?.owned.delete(indexOfUnit(id))) return undefined
+    task.furthest = Math.max(task.furthest, entry.order * UNIT_SPAN + indexOfUnit(id))
+    return entry.item.unit(indexOfUnit(id), 1)
+  }
+
+  /** Units the task holds that have no outcome yet, in the order sent. */
+  private unsettledOf(task: Task): { unit: WorkItem; position: number }[] {
+    const out: { unit: WorkItem; position: number }[] = []
+    for (const { item, order, owned } of task.items.values()) {
+      for (const index of [...owned].sort((a, b) => a - b)) out.push({ unit: item.unit(index, 1), position: order * UNIT_SPAN + index })
+    }
+    let order = task.items.size
+    for (const unit of task.units.values()) out.push({ unit, position: order++ * UNIT_SPAN })
+    return out
+  }
+
+  private unitFailed(job: JobRun, unit: WorkItem, failure: ItemFailure): void {
+    if (failure.retryable && unit.attempt < job.traits.maxAttempts && !job.stopping) {
+      this.d.log(job.id, 'debug', 'core', `${unit.key}: ${failure.error} (attempt ${unit.attempt}, trying again)`)
+      job.retryQueue.push({ unit: { ...unit, attempt: unit.attempt + 1 }, alone: false })
       return
     }
-    if (job.stopping) return // Cancelled mid-item: it stays pending, not failed.
-    this.finalFailure(job, item, failure.error, failure.code)
+    if (job.stopping) return // Cancelled mid-unit: it stays pending, not failed.
+    this.finalFailure(job, unit, failure.error, failure.code)
   }
 
-  private finalFailure(job: JobRun, item: WorkItem, error: string, code?: string): void {
+  private finalFailure(job: JobRun, unit: WorkItem, error: string, code?: string): void {
+    const item = job.items.get(itemOfUnit(unit.id))
+    if (!item || !item.settle(indexOfUnit(unit.id), 'failed')) return
     job.itemsFailed++
-    this.d.writer.outcome({ id: item.id, jobId: job.id, state: 'failed', attempts: item.attempt, size: item.size, error, result: code ? { code } : null })
-    this.d.log(job.id, 'error', 'core', `${item.key}: ${error}`)
+    this.d.writer.changed(item)
+    this.d.writer.count(job.id, 0, 1, 0)
+    this.d.writer.outcome({ itemId: item.id, unit: indexOfUnit(unit.id), attempts: unit.attempt, error, code: code ?? null })
+    this.d.log(job.id, 'error', 'core', `${unit.key}: ${error}`)
+    this.afterSettle(job, item)
   }
-}
 
-function take(task: Task, id: number): WorkItem | undefined {
-  const item = task.open.get(id)
-  task.open.delete(id)
-  return item
+  private afterSettle(job: JobRun, item: ItemRun): void {
+    if (item.unsettled === 0) job.items.delete(item.id)
+  }
 }

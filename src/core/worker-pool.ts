@@ -34,7 +34,8 @@ export interface PoolHooks {
 export class PoolWorker {
   state: WorkerInfo['state'] = 'starting'
   /** The tasks it holds, with the job each is for and what it is on. */
-  readonly tasks = new Map<number, { jobId: number; label: string }>()
+  /** `label` may be a function: worked out only when someone looks (a key means unpacking its item). */
+  readonly tasks = new Map<number, { jobId: number; label: string | (() => string) }>()
   tasksDone = 0
   rss: number | null = null
   /** Stop when the current task ends (the pool shrank). */
@@ -51,7 +52,9 @@ export class PoolWorker {
   }
 
   get current(): string | null {
-    return this.tasks.values().next().value?.label ?? null
+    const task = this.tasks.values().next().value
+    if (typeof task?.label === 'function') task.label = task.label()
+    return task?.label ?? null
   }
 }
 
@@ -108,7 +111,7 @@ export class WorkerPool {
     for (let i = live; i < this.config.size; i++) this.spawn(this.nextSlot++, 0)
   }
 
-  assign(worker: PoolWorker, message: Extract<ToWorker, { taskId: number; jobId: number }>, label: string): void {
+  assign(worker: PoolWorker, message: Extract<ToWorker, { taskId: number; jobId: number }>, label: string | (() => string)): void {
     worker.state = 'busy'
     worker.tasks.set(message.taskId, { jobId: message.jobId, label })
     worker.handle.post(message)

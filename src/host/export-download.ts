@@ -1,23 +1,25 @@
 import { createReadStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
+import { pipeline } from 'node:stream/promises'
 import { join } from 'node:path'
 import { isUserError } from '../shared/user-error'
-import type { ApiHandlers } from './socket-session'
+import type { ApiHandlers } from '../core/api-handlers'
 
 /**
  * `GET /export?jobId=N&format=csv|json`: a browser cannot be handed a path on this machine, so the
- * host has the farm write the export to a temporary file and streams it back as a download.
+ * host has the farm write the export to a temporary file of its own and streams it back as a
+ * download: the browser, not the page, decides where it lands.
  */
-export async function sendExport(request: IncomingMessage, response: ServerResponse, api: ApiHandlers): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+export async function sendExport(url: URL, response: ServerResponse, api: ApiHandlers): Promise<void> {
   const jobId = Number(url.searchParams.get('jobId'))
   const format = url.searchParams.get('format') === 'json' ? 'json' : 'csv'
   const dir = await mkdtemp(join(tmpdir(), 'task-farm-export-'))
   const path = join(dir, `job-${jobId}.${format}`)
   try {
-    await api.handle('jobs.export', { jobId, format, path })
+    // The host chose this path itself, so it asks through the local door.
+    await api.handle('jobs.export', { jobId, format, path }, 'local')
   } catch (error) {
     await rm(dir, { recursive: true, force: true })
     const status = isUserError(error) ? 400 : 500
@@ -30,9 +32,8 @@ export async function sendExport(request: IncomingMessage, response: ServerRespo
     'Content-Type': format === 'json' ? 'application/json' : 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="task-farm-job-${jobId}.${format}"`,
   })
-  const stream = createReadStream(path)
-  stream.pipe(response)
-  const cleanUp = (): void => void rm(dir, { recursive: true, force: true })
-  stream.on('close', cleanUp)
-  stream.on('error', () => response.destroy())
+  // pipeline, not pipe: a client that leaves mid-download must still close the file and free the folder.
+  await pipeline(createReadStream(path), response)
+    .catch(() => undefined)
+    .finally(() => rm(dir, { recursive: true, force: true }))
 }

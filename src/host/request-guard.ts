@@ -10,7 +10,7 @@ import { wireTokenCookie, wireTokenParam } from '../shared/web-wire'
  */
 export interface RequestGuard {
   /** Why the request is refused, or null when it may pass. */
-  refuse(request: IncomingMessage, options: { needsOrigin: boolean }): string | null
+  refuse(request: IncomingMessage, url: URL, options: { needsOrigin: boolean }): string | null
   /** The `Set-Cookie` value that lets the page's own assets load without the token in their URLs. */
   readonly cookie: string
 }
@@ -27,13 +27,12 @@ export function createRequestGuard(token: string, port: number): RequestGuard {
 
   return {
     cookie: `${wireTokenCookie}=${token}; Path=/; HttpOnly; SameSite=Strict`,
-    refuse(request, { needsOrigin }) {
+    refuse(request, url, { needsOrigin }) {
       if (!hosts.has(request.headers.host ?? '')) return 'unexpected Host header'
       const origin = request.headers.origin
       if (needsOrigin ? !origin || !origins.has(origin) : origin !== undefined && !origins.has(origin)) {
         return 'unexpected Origin header'
       }
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1')
       if (sameToken(url.searchParams.get(wireTokenParam) ?? undefined)) return null
       if (sameToken(readCookie(request.headers.cookie, wireTokenCookie))) return null
       return 'missing or wrong token'

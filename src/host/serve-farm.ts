@@ -3,6 +3,8 @@ import { childProcessLauncher } from '../core/child-process-worker'
 import { Farm } from '../core/farm'
 import { poolNames, type PoolName } from '../shared/job-spec'
 import { bundledWorkerEntry } from '../core/bundle-paths'
+import type { ControlServer } from './control-server'
+import { listenForClients } from './farm-endpoint'
 import { startWebHost, type WebHost } from './index'
 
 export interface ServeFarmOptions {
@@ -29,12 +31,16 @@ export async function serveFarm(options: ServeFarmOptions): Promise<ServedFarm> 
   const saved = (farm.store.setting('poolSizes') ?? {}) as Partial<Record<PoolName, number>>
   for (const name of poolNames) {
     const size = saved[name]
-    if (size && size !== farm.pools.get(name)?.size) farm.resizePool(name, size)
+    if (size && size !== farm.pools[name].size) farm.resizePool(name, size)
   }
   let host: WebHost
+  let endpoint: ControlServer | undefined
+  const api = createApiHandlers(farm)
   try {
+    // The CLI and a second window reach this farm through its control endpoint.
+    endpoint = await listenForClients(farm, api)
     host = await startWebHost({
-      api: createApiHandlers(farm),
+      api,
       events: farm.events,
       port: options.port,
       token: options.token,
@@ -42,6 +48,7 @@ export async function serveFarm(options: ServeFarmOptions): Promise<ServedFarm> 
     })
   } catch (error) {
     await farm.shutdown('now')
+    await endpoint?.close()
     throw error
   }
   return {
@@ -50,6 +57,8 @@ export async function serveFarm(options: ServeFarmOptions): Promise<ServedFarm> 
     async close() {
       await host.close()
       await farm.shutdown('graceful')
+      // After the farm: attached clients see their jobs become interrupted, then the farm go.
+      await endpoint?.close()
     },
   }
 }

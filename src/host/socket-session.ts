@@ -1,22 +1,18 @@
 import type { WebSocket } from 'ws'
-import { apiEventNames, type ApiChannel, type ApiEvent } from '../shared/api'
+import type { ApiEvent } from '../shared/api'
 import { toErrorInfo } from '../shared/user-error'
 import { wireCallSchema, type WireFromHost } from '../shared/web-wire'
+import type { ApiHandlers } from '../core/api-handlers'
 import { EventThrottle, farmStateKey } from '../core/event-throttle'
 import { timerSchedule } from '../core/schedule'
-
-export interface ApiHandlers {
-  handle(channel: ApiChannel, rawRequest: unknown): Promise<unknown>
-}
-
-/** The farm's event source; a Node EventEmitter fits. `on` may instead return an unsubscribe. */
-export interface FarmEventSource {
-  on(event: ApiEvent, listener: (payload: unknown) => void): unknown
-  off?(event: ApiEvent, listener: (payload: unknown) => void): unknown
-}
+import type { EventListener } from './event-fan-out'
 
 /** Serves one page over one WebSocket: its calls go to the handlers, the farm's events come back. */
-export function runSocketSession(socket: WebSocket, api: ApiHandlers, events: FarmEventSource): void {
+export function runSocketSession(
+  socket: WebSocket,
+  api: ApiHandlers,
+  subscribe: (listener: EventListener) => () => void,
+): void {
   const send = (message: WireFromHost): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
   }
@@ -26,12 +22,12 @@ export function runSocketSession(socket: WebSocket, api: ApiHandlers, events: Fa
     stateKey: farmStateKey,
     schedule: timerSchedule,
   })
-  const unsubscribers = apiEventNames.map((event) => {
-    const listener = (payload: unknown): void => batcher.push(event, payload)
-    const result = events.on(event, listener)
-    return typeof result === 'function' ? (result as () => void) : () => events.off?.(event, listener)
-  })
+  const unsubscribe = subscribe((event, payload) => batcher.push(event, payload))
 
+  // A frame ws cannot accept (invalid UTF-8, over the size limit, a protocol error) makes ws close
+  // this connection with the matching code (1007, 1009, 1002) and then report it here. Without a
+  // listener that report would be an uncaught exception that ends the whole farm.
+  socket.on('error', () => undefined)
   socket.on('message', (data, isBinary) => {
     if (isBinary) return socket.close(1003, 'text frames only')
     let parsed: unknown
@@ -43,7 +39,7 @@ export function runSocketSession(socket: WebSocket, api: ApiHandlers, events: Fa
     const call = wireCallSchema.safeParse(parsed)
     if (!call.success) return socket.close(1008, 'not a call')
     const { id, channel, request } = call.data
-    api.handle(channel, request).then(
+    api.handle(channel, request, 'page').then(
       (value) => send({ type: 'result', id, ok: true, value }),
       (error: unknown) => {
         const info = toErrorInfo(error)
@@ -54,6 +50,6 @@ export function runSocketSession(socket: WebSocket, api: ApiHandlers, events: Fa
   })
   socket.on('close', () => {
     batcher.close()
-    for (const unsubscribe of unsubscribers) unsubscribe()
+    unsubscribe()
   })
 }

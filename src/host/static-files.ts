@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import type { ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
 
@@ -18,9 +18,20 @@ const contentTypes: Record<string, string> = {
 
 /** Sends one file of the built renderer, or 404. Paths never leave `root`. */
 export async function sendStaticFile(root: string, urlPath: string, response: ServerResponse): Promise<void> {
-  const relative = normalize(decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath))
-  const file = join(root, relative)
-  if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return notFound(response)
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath)
+  } catch {
+    // `%E0%A4%A` and the like: the client's mistake, said as such.
+    response.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request: malformed percent-encoding.')
+    return
+  }
+  const relative = normalize(decoded)
+  const joined = join(root, relative)
+  if (!joined.startsWith(root.endsWith(sep) ? root : root + sep)) return notFound(response)
+  // A symbolic link inside the window's folder (a copy job can put one there) must not lead out of it.
+  const [file, realRoot] = await Promise.all([realpath(joined).catch(() => null), realpath(root).catch(() => root)])
+  if (!file?.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) return notFound(response)
   const info = await stat(file).catch(() => null)
   if (!info?.isFile()) return notFound(response)
   response.writeHead(200, {
@@ -32,7 +43,10 @@ export async function sendStaticFile(root: string, urlPath: string, response: Se
     'Content-Security-Policy':
       "default-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
   })
-  createReadStream(file).pipe(response)
+  // The file may vanish between stat and read (a rebuild): end this response, not the host.
+  createReadStream(file)
+    .on('error', () => response.destroy())
+    .pipe(response)
 }
 
 function notFound(response: ServerResponse): void {

@@ -1,4 +1,4 @@
-import { dialog, shell, type BrowserWindow, type OpenDialogOptions } from 'electron'
+import { dialog, shell, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron'
 import { UserError } from '../shared/user-error'
 import type { DesktopHandlers } from './ipc-bridge'
 import { openExternalSafely } from './main-window'
@@ -9,7 +9,13 @@ export function createDesktopHandlers(window: () => BrowserWindow | null): Deskt
     async 'desktop.pickPaths'(request) {
       const parent = window()
       if (request.mode === 'save') {
-        const options = { title: request.title, defaultPath: request.defaultPath, filters: request.filters }
+        // The dialog asks before replacing a file (Linux needs the flag): the bridge relies on that.
+        const options: SaveDialogOptions = {
+          title: request.title,
+          defaultPath: request.defaultPath,
+          filters: request.filters,
+          properties: ['showOverwriteConfirmation', 'createDirectory'],
+        }
         const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options)
         return { paths: result.canceled || !result.filePath ? [] : [result.filePath] }
       }

@@ -2,7 +2,6 @@ import { app, dialog, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import { createApiHandlers } from '../core/api-handlers'
 import { Farm } from '../core/farm'
-import { historyPath, userDataDir } from '../core/paths'
 import { apiEventNames, type ApiChannel, type ApiEvent } from '../shared/api'
 import type { JobSummary, PoolInfo, Settings } from '../shared/api-types'
 import type { DesktopEvent } from '../shared/desktop-api'
@@ -11,7 +10,8 @@ import { EventThrottle, farmStateKey } from '../core/event-throttle'
 import { takeJobsToResume } from './decisions/resume-on-start'
 import { taskbarProgress } from './decisions/taskbar-progress'
 import { farmCounts, type TrayAction } from './decisions/tray-label'
-import { withProcessMetrics } from './decisions/worker-metrics'
+import { ProcessMetricsSampler } from './decisions/worker-metrics'
+import { QuitGate } from './decisions/quit-gate'
 import { createDesktopHandlers } from './desktop-actions'
 import { registerIpcBridge, sendToPage, type ApiHandlers } from './ipc-bridge'
 import { createMainWindow, isTrustedSender } from './main-window'
@@ -22,16 +22,28 @@ import { utilityProcessLauncher } from './utility-process-worker'
 
 const resourcesDir = app.isPackaged ? process.resourcesPath : join(import.meta.dirname, '../../resources')
 const appIcon = join(resourcesDir, process.platform === 'win32' ? 'icon.ico' : 'icon.png')
-const resumeFile = (): string => join(userDataDir(), 'resume-on-start.json')
+/** Electron's userData is the folder the CLI uses too (`core/paths`), unless `--user-data-dir` moved it. */
+const resumeFile = (): string => join(app.getPath('userData'), 'resume-on-start.json')
 /** The farm in its desktop clothes: one window, a tray, notifications, and a careful quit. */
 export class DesktopApp {
   private window: BrowserWindow | null = null
   private tray: FarmTray | null = null
   private settings: Pick<Settings, 'notifications' | 'closeToTray'> = { notifications: true, closeToTray: false }
   private quitting = false
-  private quitAsked: Promise<void> | null = null
   private refreshPending = false
-  private readonly timers: NodeJS.Timeout[] = []
+  /** A second Quit while the question is open waits for the same answer instead of asking twice. */
+  private readonly quitGate = new QuitGate({
+    ask: () => this.askAndQuit(),
+    bringForward: () => this.bringQuestionForward(),
+    failed: (error) => console.error('Quitting failed:', error),
+  })
+  /** CPU and memory change without any farm event; the Pools view hears of them every 2 s. */
+  private readonly metrics = new ProcessMetricsSampler({
+    read: () => app.getAppMetrics(),
+    schedule,
+    everyMs: 2000,
+    sampled: () => this.pushMetrics(),
+  })
   private readonly toPage = new EventThrottle<ApiEvent | DesktopEvent>({
     send: (event, payload) => sendToPage(this.window?.webContents ?? null, event, payload),
     stateKey: farmStateKey,
@@ -42,24 +54,26 @@ export class DesktopApp {
     enabled: () => this.settings.notifications,
     icon: appIcon,
     open: (jobId) => this.showWindow(jobId),
+    fallback: (notice) => this.sendWhenLoaded('desktop.notice', notice),
   })
   readonly api: ApiHandlers
 
   private constructor(private readonly farm: Farm) {
-    const handlers = createApiHandlers(farm)
     // The Pools view gets CPU and memory only Electron can measure.
-    this.api = {
-      handle: async (channel, request) => {
-        const response = await handlers.handle(channel, request)
-        return channel === 'pools.list' ? (response as PoolInfo[]).map((p) => this.withMetrics(p)) : response
-      },
-    }
+    this.api = createApiHandlers(farm, { decoratePool: (pool) => this.metrics.fill(pool) })
   }
 
   /** Opens the history (refusing clearly when another farm holds it) and shows the window. */
   static start(): DesktopApp {
     const worker = join(import.meta.dirname, 'worker.js')
-    const farm = new Farm({ dbPath: historyPath(), launcher: utilityProcessLauncher(worker), autoStart: true })
+    const farm = new Farm({
+      // As core/paths' historyPath (the CLI's), but in Electron's userData, which `--user-data-dir` moves.
+      dbPath: process.env.TASK_FARM_DB ?? join(app.getPath('userData'), 'history.sqlite'),
+      launcher: utilityProcessLauncher(worker),
+      autoStart: true,
+      // Electron measures its utility processes itself: no `ps`/PowerShell per worker every second.
+      measureWorkers: false,
+    })
     const desktop = new DesktopApp(farm)
     desktop.wire()
     return desktop
@@ -88,9 +102,13 @@ export class DesktopApp {
 
   /** `before-quit`: ask about running jobs, then stop the farm and really quit. */
   quit(): Promise<void> {
-    // A second Quit while the question is open waits for the same answer instead of asking twice.
-    this.quitAsked ??= this.askAndQuit().finally(() => (this.quitAsked = null))
-    return this.quitAsked
+    return this.quitGate.request()
+  }
+
+  /** The quit question is a sheet on a visible window, or an app-modal box: either way, to the front. */
+  private bringQuestionForward(): void {
+    if (this.window && !this.window.isDestroyed() && this.window.isVisible()) this.window.focus()
+    else app.focus({ steal: true })
   }
 
   private async askAndQuit(): Promise<void> {
@@ -98,7 +116,7 @@ export class DesktopApp {
     const choice = await settleJobsBeforeQuit({ api: this.api, window: this.window, resumeFile: resumeFile() })
     if (!choice) return
     this.quitting = true
-    for (const timer of this.timers) clearInterval(timer)
+    this.metrics.stop()
     this.toPage.close()
     this.notifier.flush()
     await this.farm.shutdown('graceful')
@@ -108,6 +126,11 @@ export class DesktopApp {
 
   get isQuitting(): boolean {
     return this.quitting
+  }
+
+  /** For the launch test: what it cannot see from outside. */
+  inspect(): { trayPresent: boolean } {
+    return { trayPresent: this.tray?.present() ?? false }
   }
 
   private wire(): void {
@@ -121,7 +144,7 @@ export class DesktopApp {
     })
     for (const event of apiEventNames) {
       this.farm.events.on(event, (payload) => {
-        this.toPage.push(event, event === 'pool.updated' ? this.withMetrics(payload as PoolInfo) : payload)
+        this.toPage.push(event, event === 'pool.updated' ? this.metrics.fill(payload as PoolInfo) : payload)
         if (event === 'job.ended') this.notifier.jobEnded(payload as JobSummary)
         if (event !== 'job.log') this.refreshSoon()
       })
@@ -129,8 +152,7 @@ export class DesktopApp {
     this.tray = createFarmTray(resourcesDir, (action) => this.onTrayAction(action))
     this.openWindow()
     void this.api.handle('settings.get', {}).then((s) => this.applySettings(s as Settings))
-    // CPU and memory change without any farm event; the Pools view hears of them every 2 s.
-    this.timers.push(setInterval(() => this.pushMetrics(), 2000))
+    this.metrics.start()
     for (const jobId of takeJobsToResume(resumeFile())) {
       this.api.handle('jobs.resume', { jobId }).catch((error: unknown) => {
         this.farm.log(jobId, 'warn', 'core', `Could not resume after restart: ${(error as Error).message}`)
@@ -182,11 +204,7 @@ export class DesktopApp {
   private pushMetrics(): void {
     if (!this.window?.isVisible()) return
     for (const pool of this.farm.poolInfo())
-      if (pool.workers.length > 0) this.toPage.push('pool.updated', this.withMetrics(pool))
-  }
-
-  private withMetrics(pool: PoolInfo): PoolInfo {
-    return withProcessMetrics(pool, app.getAppMetrics())
+      if (pool.workers.length > 0) this.toPage.push('pool.updated', this.metrics.fill(pool))
   }
 }
 

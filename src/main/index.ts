@@ -1,12 +1,22 @@
 import { app } from 'electron'
+import { resolve } from 'node:path'
 import { droppedPathsFromArgv } from './decisions/dropped-paths'
 import { DesktopApp, reportStartFailure } from './desktop-app'
-import { lockDownSessions, openExternalSafely } from './main-window'
+import { lockDownContents, lockDownSessions } from './main-window'
 
 /** Windows groups the taskbar button and attributes notifications by this id (electron-builder's appId). */
 const appUserModelId = 'org.taskfarm.app'
 
 let desktop: DesktopApp | null = null
+
+// `--user-data-dir=PATH` keeps everything (history, resume list, Chromium's own data, the
+// single-instance lock) in PATH: the launch test runs on a temporary folder this way.
+const userDataDir = app.commandLine.getSwitchValue('user-data-dir')
+if (userDataDir) app.setPath('userData', resolve(userDataDir))
+
+// The launch test (test/electron) reads what Electron has no public API for, such as the tray.
+if (process.env.TASK_FARM_LAUNCH_TEST === '1') Object.assign(globalThis, { taskFarmShell: () => desktop?.inspect() })
+
 /** Paths that arrived before the window existed (macOS `open-file` at launch, argv of the first launch). */
 let pendingPaths: string[] = droppedPathsFromArgv(process.argv, process.cwd(), { isPackaged: app.isPackaged })
 
@@ -29,15 +39,7 @@ if (!app.requestSingleInstanceLock()) {
     else pendingPaths.push(path)
   })
 
-  // Every web contents, not just our window: no navigation away, no new windows, no webviews.
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event) => event.preventDefault())
-    contents.on('will-attach-webview', (event) => event.preventDefault())
-    contents.setWindowOpenHandler(({ url }) => {
-      openExternalSafely(url)
-      return { action: 'deny' }
-    })
-  })
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents))
 
   app.on('before-quit', (event) => {
     if (!desktop || desktop.isQuitting) return

@@ -1,7 +1,8 @@
-import { BrowserWindow, session, shell, type IpcMainInvokeEvent } from 'electron'
+import { BrowserWindow, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { contentSecurityPolicy, isAppPage } from './decisions/app-page'
+import { contentSecurityPolicy, isAllowedNavigation, isAppPage } from './decisions/app-page'
+import { isPermissionGranted } from './decisions/app-permissions'
 import { isSafeExternalUrl } from './decisions/external-url'
 
 const outDir = join(import.meta.dirname, '..')
@@ -16,7 +17,10 @@ export function openExternalSafely(url: string): boolean {
   return true
 }
 
-/** Rules for every page the app ever shows: one CSP, no permissions, no navigation, no new windows. */
+/**
+ * Rules for every page the app ever shows: one CSP (the built page also carries it in a `<meta>`,
+ * see electron.vite.config.ts), and only the clipboard write its "Copy" buttons need.
+ */
 export function lockDownSessions(): void {
   const devOrigin = devServerUrl ? new URL(devServerUrl).origin : null
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -24,9 +28,38 @@ export function lockDownSessions(): void {
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy(devOrigin)] },
     })
   })
-  // The page needs no camera, notifications or the like: main shows notifications itself.
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  session.defaultSession.setPermissionCheckHandler(() => false)
+  // Chromium checks first and requests when the check says no: both answer the same.
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionGranted({ permission, ...details }, appEntryUrl)),
+  )
+  session.defaultSession.setPermissionCheckHandler((contents, permission, _origin, details) =>
+    // A check may come without the frame's URL; the main frame's is then its contents' URL.
+    isPermissionGranted(
+      {
+        permission,
+        ...details,
+        requestingUrl: details.requestingUrl ?? (details.isMainFrame ? contents?.getURL() : undefined),
+      },
+      appEntryUrl,
+    ),
+  )
+}
+
+/**
+ * Every web contents, not just our window's: no navigation away (a dropped file, a link), no
+ * webviews, no new windows (http(s) links go to the person's browser instead).
+ */
+export function lockDownContents(contents: WebContents): void {
+  const stayOnPage = (event: { preventDefault(): void; url: string }): void => {
+    if (!isAllowedNavigation(event.url, appEntryUrl, devServerUrl !== null)) event.preventDefault()
+  }
+  contents.on('will-navigate', stayOnPage)
+  contents.on('will-redirect', stayOnPage)
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+  contents.setWindowOpenHandler(({ url }) => {
+    openExternalSafely(url)
+    return { action: 'deny' }
+  })
 }
 
 export function createMainWindow(icon: string): BrowserWindow {
@@ -56,15 +89,7 @@ export function createMainWindow(icon: string): BrowserWindow {
       disableBlinkFeatures: 'Auxclick',
     },
   })
-  const contents = window.webContents
-  // Dropping a file must never navigate away from the app; the page handles drops itself.
-  contents.on('will-navigate', (event) => event.preventDefault())
-  contents.on('will-redirect', (event) => event.preventDefault())
-  contents.on('will-attach-webview', (event) => event.preventDefault())
-  contents.setWindowOpenHandler(({ url }) => {
-    openExternalSafely(url)
-    return { action: 'deny' }
-  })
+  // Navigation, webviews and new windows are refused for it as for every web contents (index.ts).
   window.once('ready-to-show', () => window.show())
   if (devServerUrl) void window.loadURL(devServerUrl)
   else void window.loadFile(join(outDir, 'renderer', 'index.html'))

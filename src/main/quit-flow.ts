@@ -1,6 +1,12 @@
 import { dialog, type BrowserWindow } from 'electron'
 import type { JobState } from '../shared/job-state'
-import { quitChoice, quitPrompt, type QuitChoice } from './decisions/quit-decision'
+import {
+  quitChoice,
+  quitPrompt,
+  quitQuestionHasParent,
+  type QuitChoice,
+  type WindowFacts,
+} from './decisions/quit-decision'
 import { rememberJobsToResume } from './decisions/resume-on-start'
 import type { ApiHandlers } from './ipc-bridge'
 
@@ -22,7 +28,7 @@ export async function settleJobsBeforeQuit(options: {
   const prompt = quitPrompt(running.length)
   let response: number | null = null
   if (prompt) {
-    const parent = options.window && !options.window.isDestroyed() ? options.window : null
+    const parent = quitQuestionHasParent(windowFacts(options.window)) ? options.window : null
     const dialogOptions = { type: 'question' as const, noLink: true, ...prompt }
     response = (
       parent ? await dialog.showMessageBox(parent, dialogOptions) : await dialog.showMessageBox(dialogOptions)
@@ -39,4 +45,10 @@ export async function settleJobsBeforeQuit(options: {
     for (const job of jobs) await options.api.handle('jobs.cancel', { jobId: job.id }).catch(() => undefined)
   }
   return choice
+}
+
+function windowFacts(window: BrowserWindow | null): WindowFacts | null {
+  if (!window) return null
+  if (window.isDestroyed()) return { destroyed: true, visible: false, minimized: false }
+  return { destroyed: false, visible: window.isVisible(), minimized: window.isMinimized() }
 }

@@ -11,6 +11,7 @@ export function trayIconPath(resourcesDir: string, platform = process.platform):
 
 export interface FarmTray {
   update(counts: FarmCounts): void
+  present(): boolean
   destroy(): void
 }
 
@@ -41,6 +42,7 @@ export function createFarmTray(resourcesDir: string, onAction: (action: TrayActi
         ),
       )
     },
+    present: () => !tray.isDestroyed(),
     destroy: () => tray.destroy(),
   }
 }

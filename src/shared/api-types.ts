@@ -81,6 +81,8 @@ export const poolInfoSchema = z.object({
   closed: z.boolean(),
   maxRunningJobs: z.number().int(),
   maxTasksPerWorker: z.number().int(),
+  /** Tasks one worker holds at once (the network pool's workers take a few, as they mostly wait). */
+  tasksPerWorker: z.number().int(),
   runningJobs: z.number().int(),
   queuedJobs: z.number().int(),
   workers: z.array(workerInfoSchema),

@@ -19,6 +19,8 @@ import type { ErrorInfo } from './user-error'
 const jobRef = z.object({ jobId: z.number().int().positive() })
 const poolRef = z.object({ pool: poolNameSchema })
 const ok = z.object({ ok: z.literal(true) })
+/** A search box's text; SQLite refuses LIKE patterns over 50,000 bytes, people never type them. */
+const filterText = z.string().max(1000, 'A filter text is at most 1,000 characters.').optional()
 
 export const apiChannels = {
   'jobs.create': {
@@ -34,7 +36,7 @@ export const apiChannels = {
     request: z.object({
       states: z.array(jobStateSchema).optional(),
       kind: z.string().optional(),
-      text: z.string().optional(),
+      text: filterText,
       limit: z.number().int().min(1).max(1000).default(100),
       offset: z.number().int().min(0).default(0),
     }),
@@ -44,7 +46,7 @@ export const apiChannels = {
   'jobs.items': {
     request: jobRef.extend({
       state: itemStateSchema.optional(),
-      text: z.string().optional(),
+      text: filterText,
       limit: z.number().int().min(1).max(10_000).default(500),
       offset: z.number().int().min(0).default(0),
     }),
@@ -55,7 +57,7 @@ export const apiChannels = {
       jobId: z.number().int().positive().nullable(),
       afterId: z.number().int().min(0).default(0),
       minLevel: logLevelSchema.default('debug'),
-      text: z.string().optional(),
+      text: filterText,
       limit: z.number().int().min(1).max(10_000).default(1000),
       /** The newest `limit` lines instead of the oldest. */
       tail: z.boolean().default(false),
@@ -65,14 +67,27 @@ export const apiChannels = {
   'jobs.pause': { request: jobRef, response: ok },
   'jobs.resume': { request: jobRef, response: ok },
   'jobs.cancel': { request: jobRef, response: ok },
+  /** Stop a running job as `interrupted` (a client's Ctrl-C): the farm goes on, `jobs.resume` finishes it. */
+  'jobs.interrupt': { request: jobRef, response: ok },
+  /** Higher runs first among queued jobs of the same pool. */
+  'jobs.priority': { request: jobRef.extend({ priority: jobOptionsSchema.shape.priority }), response: ok },
   /** Re-run only the failed items of a finished job. */
   'jobs.retry': { request: jobRef, response: ok },
   /** Forget a finished job and its items and logs. */
   'jobs.remove': { request: jobRef, response: ok },
   /** A new job with the same spec. */
   'jobs.rerun': { request: jobRef, response: z.object({ jobId: z.number().int() }) },
+  /**
+   * Writes a job's rows to a file the user chose. Only doors whose user typed or picked `path` may
+   * call it (see `localOnlyChannels`); the window downloads (browser) or saves through main's dialog.
+   */
   'jobs.export': {
-    request: jobRef.extend({ format: z.enum(['csv', 'json']), path: z.string().min(1) }),
+    request: jobRef.extend({
+      format: z.enum(['csv', 'json']),
+      path: z.string().min(1),
+      /** Replace a file that is not an earlier export of this job: the user said so (`--force`, a dialog). */
+      overwrite: z.boolean().default(false),
+    }),
     response: z.object({ path: z.string(), rows: z.number().int() }),
   },
   'pools.list': { request: z.object({}), response: z.array(poolInfoSchema) },
@@ -95,6 +110,12 @@ export const apiChannels = {
     }),
   },
 } as const
+
+/**
+ * Channels that name a file for the farm to write. The window and web clients may not call them:
+ * a page holding the token must not choose where files land (docs/architecture.md, Threat model).
+ */
+export const localOnlyChannels: ReadonlySet<string> = new Set(['jobs.export'] satisfies ApiChannel[])
 
 export const apiEvents = {
   'job.updated': jobSummarySchema,

@@ -28,6 +28,8 @@ export const desktopEvents = {
   'desktop.openPaths': z.object({ paths: z.array(z.string()) }),
   /** The person clicked a notification or tray entry about this job. */
   'desktop.showJob': z.object({ jobId: z.number().int().positive() }),
+  /** A job notification the OS would not show (unsigned app, no notification service): the window shows it. */
+  'desktop.notice': z.object({ title: z.string(), body: z.string(), jobId: z.number().int().positive().nullable() }),
 } as const
 
 export type DesktopChannel = keyof typeof desktopChannels

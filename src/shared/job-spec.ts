@@ -24,24 +24,33 @@ export const poolNames = ['disk', 'network', 'cpu'] as const
 export const poolNameSchema = z.enum(poolNames)
 export type PoolName = z.infer<typeof poolNameSchema>
 
-/** How the farm runs a kind: which pool, how many items go to a worker at once, how often to retry. */
+/**
+ * How the farm runs a kind: which pool, how many units a planned item packs, how often to retry.
+ * Tasks are sized by time (what earlier tasks of the job took), these bounds only cap an item.
+ */
 export interface KindTraits {
   label: string
   pool: PoolName
-  /** Upper bound of items in one task sent to a worker. */
+  /** Upper bound of units in one item (and in a task before the job's pace is known); at most 65,536. */
   batchItems: number
-  /** Upper bound of item bytes in one task (0: no bound). */
+  /** Upper bound of unit bytes in one item (0: no bound). */
   batchBytes: number
-  /** Attempts for an item whose run failed with a retryable error. */
+  /** Attempts for a unit whose run failed with a retryable error. */
   maxAttempts: number
-  /** Attempts for an item whose worker died under it before the item fails alone. */
+  /** Attempts for a unit whose worker died under it before the unit fails alone. */
   maxCrashes: number
+  /**
+   * Units of a task run one after another, so a task's time grows with its units and tasks can be
+   * sized by time (the default). False for kinds that run a task's units at once (URLs): their
+   * tasks take `batchItems` units, or a fair share of what is left.
+   */
+  sequential?: boolean
 }
 
 export const kindTraits: Record<JobKind, KindTraits> = {
-  copy: { label: 'Copy folder', pool: 'disk', batchItems: 256, batchBytes: 64 * 1024 * 1024, maxAttempts: 3, maxCrashes: 3 },
-  urls: { label: 'Analyse URLs', pool: 'network', batchItems: 64, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
-  probe: { label: 'Probe', pool: 'cpu', batchItems: 1024, batchBytes: 0, maxAttempts: 3, maxCrashes: 3 },
+  copy: { label: 'Copy folder', pool: 'disk', batchItems: 2048, batchBytes: 64 * 1024 * 1024, maxAttempts: 3, maxCrashes: 3 },
+  urls: { label: 'Analyse URLs', pool: 'network', batchItems: 64, batchBytes: 0, maxAttempts: 1, maxCrashes: 3, sequential: false },
+  probe: { label: 'Probe', pool: 'cpu', batchItems: 8192, batchBytes: 0, maxAttempts: 3, maxCrashes: 3 },
   // Small batches: `--halt soon` lets the batches in hand finish. Retries are the job's own (`--retries`).
   command: { label: 'Run a command', pool: 'cpu', batchItems: 8, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
   module: { label: 'Map a module', pool: 'cpu', batchItems: 1024, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },

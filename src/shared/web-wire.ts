@@ -9,7 +9,8 @@ import { apiChannelNames, apiEventNames, type ApiChannel, type ApiEvent } from '
 export const wireCallSchema = z.object({
   id: z.number().int().nonnegative(),
   channel: z.enum(apiChannelNames as [ApiChannel, ...ApiChannel[]]),
-  request: z.unknown(),
+  // JSON drops an undefined request; the handlers read a missing one as {}.
+  request: z.unknown().optional(),
 })
 export type WireCall = z.infer<typeof wireCallSchema>
 

@@ -4,12 +4,17 @@ import type { ErrorInfo } from './user-error'
 
 /**
  * The messages between the farm and its worker processes, named by direction. Every message about
- * work carries the `taskId` of the task it belongs to; a task is one plan, one batch of items, or
- * one clean-up, always for a single job.
+ * work carries the `taskId` of the task it belongs to; a task is one plan, one run of units, or one
+ * clean-up, always for a single job.
+ *
+ * Units and items: a unit is one file, URL or probe chunk, with its own outcome; an item (a row of
+ * the history) packs many units, so the farmer pays per item (a row, a message, a bit of
+ * scheduling), not per unit. Kind handlers only ever see units (`WorkItem`).
  */
 
-/** One unit of work: a row of the job's item table. `payload` is kind-specific. */
+/** One unit of work as a kind handler sees it. `payload` is kind-specific. */
 export interface WorkItem {
+  /** `itemId * UNIT_SPAN + index`: stable, and says which item the unit belongs to. */
   id: number
   key: string
   payload: unknown
@@ -18,12 +23,38 @@ export interface WorkItem {
   attempt: number
 }
 
-/** An item found by a plan, before it has an id. */
+/** Units per item at most: a unit's id packs the item id and its index below this. */
+export const UNIT_SPAN = 65536
+export const unitId = (itemId: number, index: number): number => itemId * UNIT_SPAN + index
+export const itemOfUnit = (id: number): number => Math.floor(id / UNIT_SPAN)
+export const indexOfUnit = (id: number): number => id % UNIT_SPAN
+
+/** A unit found by a plan, before it has an id. */
 export interface PlannedItem {
   key: string
   payload: unknown
-  /** Bytes this item will move (0 when the kind does not count bytes). */
+  /** Bytes this unit will move (0 when the kind does not count bytes). */
   size: number
+}
+
+/**
+ * An item's units as stored and sent: the JSON text of `[key, size, payload][]`. The farmer passes
+ * it through untouched (never parses a unit it does not need to), the worker runtime unpacks it.
+ */
+export type PackedUnits = string
+export type PackedUnit = [key: string, size: number, payload: unknown]
+
+/** Items a plan made: each a run of units in the order found. */
+export interface PlannedBatch {
+  units: PackedUnits
+  count: number
+  size: number
+}
+
+/** A whole item to run, its units as stored (a part of an item goes as single `WorkItem`s). */
+export interface RunBatch {
+  item: number
+  units: PackedUnits
 }
 
 export interface ItemSuccess {
@@ -39,8 +70,23 @@ export interface ItemFailure {
 }
 
 export type ToWorker =
-  | { type: 'plan'; taskId: number; jobId: number; spec: JobSpec }
-  | { type: 'run'; taskId: number; jobId: number; spec: JobSpec; items: WorkItem[] }
+  | {
+      type: 'plan'
+      taskId: number
+      jobId: number
+      spec: JobSpec
+      /** Bounds of one planned item (units, bytes; 0: no byte bound). */
+      batch: { units: number; bytes: number }
+    }
+  | {
+      type: 'run'
+      taskId: number
+      jobId: number
+      spec: JobSpec
+      /** Whole items, then single units (a slice of an item, units sent again with their attempt). */
+      batches: RunBatch[]
+      units: WorkItem[]
+    }
   | { type: 'cleanup'; taskId: number; jobId: number; spec: JobSpec; reason: 'cancel' | 'resume' }
   | { type: 'cancel'; taskId: number }
   | { type: 'shutdown' }
@@ -55,10 +101,14 @@ export interface PlanSummary {
 
 export type FromWorker =
   | { type: 'ready'; pid: number }
-  | { type: 'planned'; taskId: number; items: PlannedItem[] }
+  | { type: 'planned'; taskId: number; batches: PlannedBatch[] }
   | { type: 'progress'; taskId: number; bytes: number; current?: string[] }
   | { type: 'log'; taskId?: number; level: LogLevel; message: string }
-  | { type: 'itemsDone'; taskId: number; items: ItemSuccess[] }
-  | { type: 'itemsFailed'; taskId: number; items: ItemFailure[] }
+  /**
+   * Units finished since the last report, sent every few tens of milliseconds: `ids` without a
+   * result, `results` with one; `bytes` is the sum of their sizes.
+   */
+  | { type: 'unitsDone'; taskId: number; ids: number[]; results: ItemSuccess[]; bytes: number }
+  | { type: 'unitsFailed'; taskId: number; items: ItemFailure[] }
   | { type: 'done'; taskId: number; summary?: PlanSummary; rss: number }
   | { type: 'failed'; taskId: number; error: ErrorInfo; rss: number }

@@ -1,11 +1,15 @@
 import type { JobSpec } from '../shared/job-spec'
 import { toErrorInfo } from '../shared/user-error'
-import type { FromWorker, ItemFailure, ItemSuccess, PlannedItem, ToWorker, WorkItem } from '../shared/worker-protocol'
+import type { FromWorker, ItemFailure, ItemSuccess, PackedUnit, PlannedItem, ToWorker, WorkItem } from '../shared/worker-protocol'
+import { unitId } from '../shared/worker-protocol'
 import type { KindHandler } from './kind-handler'
 
-/** How often a busy task reports results and progress: often enough to look live, rarely enough to be cheap. */
-const FLUSH_MS = 100
-const FLUSH_ITEMS = 500
+/**
+ * How often a busy task reports finished units, planned items and progress: often enough that a
+ * worker's death loses little and a plan's first items start at once, rarely enough to be cheap.
+ */
+const FLUSH_MS = 25
+const FLUSH_UNITS = 5000
 
 export type HandlerLoaders = { [K in JobSpec['kind']]: () => Promise<KindHandler<Extract<JobSpec, { kind: K }>>> }
 
@@ -15,7 +19,7 @@ interface Transport {
   exit(code: number): void
 }
 
-/** Runs tasks sent by the farm, one at a time per worker; speaks only the worker protocol. */
+/** Runs tasks sent by the farm; speaks only the worker protocol, and hands kind handlers plain units. */
 export function startWorkerRuntime(transport: Transport, handlers: HandlerLoaders): void {
   const aborts = new Map<number, AbortController>()
   transport.onMessage((message) => {
@@ -37,7 +41,8 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
     const { taskId, jobId, spec } = message
     const controller = new AbortController()
     aborts.set(taskId, controller)
-    const out = new TaskOutbox(taskId, transport.send, message.type === 'run' ? message.items : [])
+    const units = message.type === 'run' ? unpackUnits(message) : []
+    const out = new TaskOutbox(taskId, transport.send, units, message.type === 'plan' ? message.batch : { units: 1, bytes: 0 })
     const base = {
       jobId,
       signal: controller.signal,
@@ -49,9 +54,9 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       let summary
       if (message.type === 'plan') summary = (await handler.plan(spec, { ...base, emit: (item) => out.planned(item) })) ?? undefined
       else if (message.type === 'run') {
-        await handler.run(spec, message.items, {
+        await handler.run(spec, units, {
           ...base,
-          done: (id, result) => out.done({ id, result: result ?? null }),
+          done: (id, result) => out.done(id, result),
           failed: (id, error, options) =>
             out.failed({ id, error, code: options?.code, retryable: options?.retryable ?? true }),
           progress: (id, bytes) => out.progress(id, bytes),
@@ -69,38 +74,61 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
   }
 }
 
-/** Coalesces a task's results, plan items and progress into few messages. */
+/** The units of a run task, in the order sent: every unit of each whole item, then single units. */
+export function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): WorkItem[] {
+  const units: WorkItem[] = []
+  for (const batch of message.batches) {
+    const packed = JSON.parse(batch.units) as PackedUnit[]
+    for (let i = 0; i < packed.length; i++) {
+      const [key, size, payload] = packed[i]!
+      units.push({ id: unitId(batch.item, i), key, payload, size, attempt: 1 })
+    }
+  }
+  for (const unit of message.units) units.push(unit)
+  return units
+}
+
+/** Coalesces a task's results, planned units and progress into few messages. */
 class TaskOutbox {
-  private plannedItems: PlannedItem[] = []
-  private doneItems: ItemSuccess[] = []
+  private open: PackedUnit[] = []
+  private openBytes = 0
+  private readonly batches: { units: string; count: number; size: number }[] = []
+  private doneIds: number[] = []
+  private doneResults: ItemSuccess[] = []
+  private doneBytes = 0
   private failedItems: ItemFailure[] = []
   private partialBytes = new Map<number, number>()
   private progressDirty = false
   private readonly timer: NodeJS.Timeout
-  private readonly keys: Map<number, string>
+  private readonly units: Map<number, WorkItem>
 
   constructor(
     private readonly taskId: number,
     private readonly send: (message: FromWorker) => void,
-    items: WorkItem[],
+    units: WorkItem[],
+    private readonly bounds: { units: number; bytes: number },
   ) {
-    this.keys = new Map(items.map((item) => [item.id, item.key]))
+    this.units = new Map(units.map((unit) => [unit.id, unit]))
     this.timer = setInterval(() => this.flush(), FLUSH_MS)
   }
 
   planned(item: PlannedItem): void {
-    this.plannedItems.push(item)
-    if (this.plannedItems.length >= FLUSH_ITEMS) this.flush()
+    this.open.push([item.key, item.size, item.payload ?? null])
+    this.openBytes += item.size
+    if (this.open.length >= this.bounds.units || (this.bounds.bytes > 0 && this.openBytes >= this.bounds.bytes)) this.closeBatch()
+    if (this.batches.length >= 8) this.flush()
   }
-  done(item: ItemSuccess): void {
-    this.settle(item.id)
-    this.doneItems.push(item)
-    if (this.doneItems.length >= FLUSH_ITEMS) this.flush()
+  done(id: number, result: unknown): void {
+    this.settle(id)
+    if (result === undefined || result === null) this.doneIds.push(id)
+    else this.doneResults.push({ id, result })
+    this.doneBytes += this.units.get(id)?.size ?? 0
+    if (this.doneIds.length + this.doneResults.length >= FLUSH_UNITS) this.flush()
   }
   failed(item: ItemFailure): void {
     this.settle(item.id)
     this.failedItems.push(item)
-    if (this.failedItems.length >= FLUSH_ITEMS) this.flush()
+    if (this.failedItems.length >= FLUSH_UNITS) this.flush()
   }
   progress(id: number, bytes: number): void {
     this.partialBytes.set(id, bytes)
@@ -109,20 +137,33 @@ class TaskOutbox {
 
   flush(): void {
     const { taskId } = this
-    if (this.plannedItems.length) this.send({ type: 'planned', taskId, items: this.plannedItems.splice(0) })
-    if (this.doneItems.length) this.send({ type: 'itemsDone', taskId, items: this.doneItems.splice(0) })
-    if (this.failedItems.length) this.send({ type: 'itemsFailed', taskId, items: this.failedItems.splice(0) })
+    this.closeBatch()
+    if (this.batches.length) this.send({ type: 'planned', taskId, batches: this.batches.splice(0) })
+    if (this.doneIds.length || this.doneResults.length) {
+      this.send({ type: 'unitsDone', taskId, ids: this.doneIds, results: this.doneResults, bytes: this.doneBytes })
+      this.doneIds = []
+      this.doneResults = []
+      this.doneBytes = 0
+    }
+    if (this.failedItems.length) this.send({ type: 'unitsFailed', taskId, items: this.failedItems.splice(0) })
     if (this.progressDirty) {
       this.progressDirty = false
       let bytes = 0
       for (const b of this.partialBytes.values()) bytes += b
-      const current = [...this.partialBytes.keys()].slice(0, 8).map((id) => this.keys.get(id) ?? String(id))
+      const current = [...this.partialBytes.keys()].slice(0, 8).map((id) => this.units.get(id)?.key ?? String(id))
       this.send({ type: 'progress', taskId, bytes, current })
     }
   }
 
   close(): void {
     clearInterval(this.timer)
+  }
+
+  private closeBatch(): void {
+    if (this.open.length === 0) return
+    this.batches.push({ units: JSON.stringify(this.open), count: this.open.length, size: this.openBytes })
+    this.open = []
+    this.openBytes = 0
   }
 
   private settle(id: number): void {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import { JobStore } from '../../src/core/store/job-store'
+import { openDatabase } from '../../src/core/store/open-database'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir, until } from '../support/test-farm'
 import { jsonLines, runCli, startCli } from './command-cli-helpers'
@@ -35,17 +36,13 @@ function processesMentioning(text: string): number[] {
 
 /** Units of a job by state, read from the history as the next farm would see them. */
 function unitsByState(db: string, jobId: number): Record<string, string[]> {
-  const sqlite = new Database(db, { readonly: true })
+  const store = new JobStore(openDatabase(db, { readonly: true }))
   try {
-    const rows = sqlite.prepare('SELECT key, state FROM items WHERE job_id = ? ORDER BY id').all(jobId) as {
-      key: string
-      state: string
-    }[]
     const by: Record<string, string[]> = {}
-    for (const row of rows) (by[row.state] ??= []).push(row.key)
+    for (const row of store.items(jobId, { limit: 100_000, offset: 0 }).items) (by[row.state] ??= []).push(row.key)
     return by
   } finally {
-    sqlite.close()
+    store.db.close()
   }
 }
 

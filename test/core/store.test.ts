@@ -82,7 +82,7 @@ describe('log queries', () => {
     const store = new JobStore(openDatabase(fresh(), { readonly: false }))
     const jobId = store.createJob({ kind: 'probe', title: 't', spec: {}, priority: 0, pool: 'cpu', planOnly: false }, 1)
     const line = (i: number) => ({ jobId, at: i, level: i % 2 ? 'warn' : 'info', source: 'core', message: `line ${i}` }) as const
-    store.writeBatch([], Array.from({ length: 10 }, (_, i) => line(i)))
+    store.writeBatch([], [], new Map(), Array.from({ length: 10 }, (_, i) => line(i)))
     const read = (q: Partial<Parameters<JobStore['logs']>[0]>) =>
       store.logs({ jobId, afterId: 0, minLevel: 'debug', limit: 3, ...q }).map((l) => l.message)
     expect(read({})).toEqual(['line 0', 'line 1', 'line 2'])

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
+import type { ApiHandlers } from '../../src/core/api-handlers'
 import { startWebHost, type WebHost } from '../../src/host/index'
 import { UserError } from '../../src/shared/user-error'
 
@@ -21,7 +22,7 @@ const api = {
     }
     return { ok: true }
   },
-}
+} as ApiHandlers
 let host: WebHost
 let dir: string
 

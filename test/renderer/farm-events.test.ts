@@ -82,6 +82,7 @@ describe('farm events reach the stores', () => {
       closed: false,
       maxRunningJobs: 3,
       maxTasksPerWorker: 0,
+      tasksPerWorker: 1,
       runningJobs: 0,
       queuedJobs: 0,
       workers: [],
@@ -103,5 +104,13 @@ describe('farm events reach the stores', () => {
     expect(ui.urlDraft).toEqual({ path: '/lists/sites.csv' })
     emit('desktop.showJob', { jobId: 9 })
     expect([ui.view, ui.jobId]).toEqual(['job', 9])
+  })
+
+  it('in the desktop app, shows a job notification the system would not show', () => {
+    const notices: unknown[] = []
+    connectFarmEvents({ ...fake.api, getPathForFile: () => '' }, undefined, (notice) => notices.push(notice))
+    const notice = { title: 'Job failed', body: 'Backup: disk full', jobId: 3 }
+    ;(fake.emit as (event: string, payload: unknown) => void)('desktop.notice', notice)
+    expect(notices).toEqual([notice])
   })
 })

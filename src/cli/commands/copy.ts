@@ -3,18 +3,16 @@ import { resolve } from 'node:path'
 import { jobDetail } from '../../core/job-views'
 import { conflictPolicies, copySpecSchema, symlinkModes, type CopySpec } from '../../shared/kinds/copy'
 import type { CliContext } from '../cli-context'
-import { collect, positiveInt } from '../parse-options'
+import { commandAction } from '../exit-codes'
+import { collect, oneOf, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
-import { oneOf } from './history'
 
 /** Failed files listed after a copy; the rest are in `task-farm show`. */
 const LISTED_FAILURES = 20
 
 /** `task-farm copy SRC... DST`: copy folders on the disk pool, or with --dry-run only say what would happen. */
-export function registerCopyCommand(program: Command, cli: CliContext, exit: (code: number) => void): void {
-  program
-    .command('copy')
-    .description('copy folders (each into DST/<its name>) with every file and empty folder, times and modes kept')
+export function configureCopy(command: Command, cli: CliContext): void {
+  command
     .usage('[options] SRC... DST')
     .argument('<paths...>', 'source folders, then the destination folder')
     .option(
@@ -31,10 +29,11 @@ export function registerCopyCommand(program: Command, cli: CliContext, exit: (co
     .option('--ignore-free-space', 'go on even when the destination seems too small')
     .option('--dry-run', 'plan only: count, check and list conflicts; change nothing')
     .option('--workers <n>', 'worker processes of the disk pool', positiveInt('--workers', 64))
+    .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON event per line')
-    .action(async (paths: string[], o) => {
+    .action(commandAction(async (paths: string[], o) => {
       if (paths.length < 2) {
-        program.error('task-farm: copy needs at least one source folder and a destination folder.', { exitCode: 2 })
+        command.error('task-farm: copy needs at least one source folder and a destination folder.', { exitCode: 2 })
       }
       const spec: CopySpec = copySpecSchema.parse({
         kind: 'copy',
@@ -50,16 +49,15 @@ export function registerCopyCommand(program: Command, cli: CliContext, exit: (co
       })
       let jobId = 0
       const onCreated = (id: number): void => void (jobId = id)
-      const code = await runNewJob(cli, spec, { planOnly: o.dryRun ?? false }, { json: o.json, workers: o.workers, onCreated })
-      if (jobId && !o.json) reportJob(cli, jobId, o.dryRun ?? false)
-      exit(code)
-    })
+      const code = await runNewJob(cli, spec, { planOnly: o.dryRun ?? false }, { json: o.json, workers: o.workers, detach: o.detach, onCreated })
+      if (jobId && !o.json && !o.detach) await reportJob(cli, jobId, o.dryRun ?? false)
+      return code
+    }))
 }
 
 /** After the progress line: the plan's notes for a dry run, the failed files for a copy with errors. */
-function reportJob(cli: CliContext, jobId: number, dryRun: boolean): void {
-  const store = cli.openReadOnly()
-  try {
+function reportJob(cli: CliContext, jobId: number, dryRun: boolean): Promise<void> {
+  return cli.withHistory((store) => {
     const row = store.job(jobId)
     if (!row) return
     const detail = jobDetail(row, undefined, [])
@@ -72,7 +70,5 @@ function reportJob(cli: CliContext, jobId: number, dryRun: boolean): void {
         lines.push(`  … ${failed.total - failed.items.length} more: task-farm show ${row.id} --json`)
     }
     if (lines.length) process.stdout.write(`${lines.join('\n')}\n`)
-  } finally {
-    store.db.close()
-  }
+  })
 }

@@ -18,13 +18,9 @@ export async function exportResults(
   jobId: number,
   out: string,
   json: boolean | undefined,
+  force?: boolean,
 ): Promise<void> {
-  const store = cli.openReadOnly()
-  try {
-    const written = await exportJob(store, jobId, exportFormat(out), out)
-    const message = `Wrote ${written.rows} rows to ${written.path}`
-    process.stdout.write(json ? `${JSON.stringify({ event: 'export', jobId, ...written })}\n` : `${message}\n`)
-  } finally {
-    store.db.close()
-  }
+  const written = await cli.withHistory((store) => exportJob(store, jobId, exportFormat(out), out, { overwrite: force }))
+  const message = `Wrote ${written.rows} rows to ${written.path}`
+  process.stdout.write(json ? `${JSON.stringify({ event: 'export', jobId, ...written })}\n` : `${message}\n`)
 }

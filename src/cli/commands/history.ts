@@ -5,22 +5,21 @@ import { formatBytes, formatCount, percent } from '../../shared/format'
 import { UserError } from '../../shared/user-error'
 import { jobDetail, jobSummary } from '../../core/job-views'
 import type { CliContext } from '../cli-context'
-import { jobId, positiveInt } from '../parse-options'
+import { commandAction } from '../exit-codes'
+import { print, table } from '../output'
+import { jobId, oneOf, positiveInt } from '../parse-options'
 import { endLine } from '../progress-view'
 
 /** `jobs` and `show`: read the history (works while another farm runs jobs on it). */
-export function registerHistoryCommands(program: Command, cli: CliContext): void {
-  program
-    .command('jobs')
-    .description('list jobs, newest first')
+export function configureJobs(command: Command, cli: CliContext): void {
+  command
     .option('--status <state>', `only jobs in this state (${jobStates.join(', ')})`, oneOf('--status', jobStates))
     .option('--kind <kind>', `only jobs of this kind (${jobKinds.join(', ')})`, oneOf('--kind', jobKinds))
     .option('--search <text>', 'only jobs whose title or spec contains this text')
     .option('--limit <n>', 'at most this many', positiveInt('--limit', 10_000), 50)
     .option('--json', 'print JSON')
-    .action((o) => {
-      const store = cli.openReadOnly()
-      const { rows, total } = store.listJobs({ states: o.status ? [o.status as JobState] : undefined, kind: o.kind, text: o.search, limit: o.limit, offset: 0 })
+    .action(commandAction(async (o) => {
+      const { rows, total } = await cli.withHistory((store) => store.listJobs({ states: o.status ? [o.status as JobState] : undefined, kind: o.kind, text: o.search, limit: o.limit, offset: 0 }))
       const jobs = rows.map((row) => jobSummary({ ...row, state: cli.shownState(row.state) }, undefined))
       if (o.json) return print(JSON.stringify({ jobs, total }, null, 2))
       if (jobs.length === 0) return print('No jobs yet.')
@@ -36,19 +35,22 @@ export function registerHistoryCommands(program: Command, cli: CliContext): void
         ]),
       ]))
       if (total > jobs.length) print(`… ${total - jobs.length} more (use --limit).`)
-    })
+    }))
+}
 
-  program
-    .command('show')
-    .description('show one job: its spec, progress, timeline and failed items')
+export function configureShow(command: Command, cli: CliContext): void {
+  command
     .argument('<id>', 'job id', jobId)
     .option('--json', 'print JSON')
-    .action((id: number, o) => {
-      const store = cli.openReadOnly()
-      const row = store.job(id)
-      if (!row) throw new UserError(`There is no job ${id}.`, 'no-such-job')
-      const detail = jobDetail({ ...row, state: cli.shownState(row.state) }, undefined, store.timeline(id))
-      const failed = store.items(id, { state: 'failed', limit: 50, offset: 0 })
+    .action(commandAction(async (id: number, o) => {
+      const { detail, failed } = await cli.withHistory((store) => {
+        const row = store.job(id)
+        if (!row) throw new UserError(`There is no job ${id}.`, 'no-such-job')
+        return {
+          detail: jobDetail({ ...row, state: cli.shownState(row.state) }, undefined, store.timeline(id)),
+          failed: store.items(id, { state: 'failed', limit: 50, offset: 0 }),
+        }
+      })
       if (o.json) return print(JSON.stringify({ ...detail, failedItems: failed.items, failedTotal: failed.total }, null, 2))
       print(`Job ${detail.id}: ${detail.title}`)
       print(`State:    ${detail.state}${detail.error ? ` — ${detail.error}` : ''}`)
@@ -64,21 +66,5 @@ export function registerHistoryCommands(program: Command, cli: CliContext): void
         if (failed.total > failed.items.length) print(`  … ${failed.total - failed.items.length} more (--json, or the app)`)
       }
       print(endLine(detail))
-    })
-}
-
-export function oneOf<T extends string>(name: string, values: readonly T[]): (value: string) => T {
-  return (value) => {
-    if ((values as readonly string[]).includes(value)) return value as T
-    throw new UserError(`${name} must be one of: ${values.join(', ')} (not "${value}").`)
-  }
-}
-
-export function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (c === r.length - 1 ? 0 : r[c]!.length))))
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n')
-}
-
-function print(text: string): void {
-  process.stdout.write(`${text}\n`)
+    }))
 }

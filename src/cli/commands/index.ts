@@ -1,28 +1,47 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../cli-context'
-import { registerCopyCommand } from './copy'
-import { registerHistoryCommands } from './history'
-import { registerLogsCommand } from './logs'
-import { registerPoolsCommand } from './pools'
-import { registerProbeCommand } from './probe'
-import { registerRunAgainCommands } from './run-again'
-import { registerServeCommand } from './serve'
-import { registerExportCommand } from './export'
-import { registerUrlsCommand } from './urls'
-import { registerRunCommand } from './run'
-import { registerMapCommand } from './map'
 
-/** Every command of `task-farm`. Job kinds add theirs here. */
-export function registerCommands(program: Command, cli: CliContext, exit: (code: number) => void): void {
-  registerHistoryCommands(program, cli)
-  registerLogsCommand(program, cli)
-  registerRunAgainCommands(program, cli, exit)
-  registerPoolsCommand(program, cli)
-  registerProbeCommand(program, cli, exit)
-  registerCopyCommand(program, cli, exit)
-  registerUrlsCommand(program, cli, exit)
-  registerRunCommand(program, cli, exit)
-  registerMapCommand(program, cli, exit)
-  registerExportCommand(program, cli)
-  registerServeCommand(program, cli, exit)
+/** Sets up one command's arguments, options and action on the `Command` it is given. */
+export type ConfigureCommand = (command: Command, cli: CliContext) => void
+
+export interface CommandEntry {
+  name: string
+  summary: string
+  /** Loaded only when this command runs (or its own --help is asked): `task-farm --help` loads none. */
+  load: () => Promise<ConfigureCommand>
+  hidden?: boolean
+}
+
+/** Every command of `task-farm`, one line each. Job kinds add theirs here. */
+export const commandEntries: CommandEntry[] = [
+  { name: 'copy', summary: 'copy folders (each into DST/<its name>) with every file and empty folder, times and modes kept', load: async () => (await import('./copy')).configureCopy },
+  { name: 'urls', summary: 'analyse every URL of a list (one per line, or a CSV with a "url" column; - reads standard input)', load: async () => (await import('./urls')).configureUrls },
+  { name: 'run', summary: 'run a command once per input, several at once, each run recorded (exit code, output, time)', load: async () => (await import('./run')).configureRun },
+  { name: 'map', summary: "call a module's default export once per input on the pool's workers; results kept in input order", load: async () => (await import('./map')).configureMap },
+  { name: 'probe', summary: 'run a diagnostic job of N tiny items (each can sleep, fail, crash its worker or hang)', load: async () => (await import('./probe')).configureProbe },
+  { name: 'jobs', summary: 'list jobs, newest first', load: async () => (await import('./history')).configureJobs },
+  { name: 'show', summary: 'show one job: its spec, progress, timeline and failed items', load: async () => (await import('./history')).configureShow },
+  { name: 'logs', summary: "print a job's log", load: async () => (await import('./logs')).configureLogs },
+  { name: 'wait', summary: "wait for a job's end and exit with its code (124 after --timeout)", load: async () => (await import('./wait')).configureWait },
+  { name: 'resume', summary: 'go on with a paused or interrupted job: only its unfinished items run', load: async () => (await import('./run-again')).configureResume },
+  { name: 'retry', summary: 'run only the failed items of an ended job again', load: async () => (await import('./run-again')).configureRetry },
+  { name: 'pause', summary: 'pause a running or queued job (resume goes on)', load: async () => (await import('./job-control')).configurePause },
+  { name: 'cancel', summary: 'cancel a job: its workers stop, half-written files are removed', load: async () => (await import('./job-control')).configureCancel },
+  { name: 'remove', summary: 'forget an ended job with its items and log', load: async () => (await import('./job-control')).configureRemove },
+  { name: 'priority', summary: 'set the priority of a job (higher runs first)', load: async () => (await import('./job-control')).configurePriority },
+  { name: 'pools', summary: 'show the worker pools and their workers, or resize, pause, resume, close or terminate one', load: async () => (await import('./pools')).configurePools },
+  { name: 'export', summary: 'write the result rows of a job to a CSV or JSON file (by its extension)', load: async () => (await import('./export')).configureExport },
+  { name: 'serve', summary: 'serve the window to a browser on 127.0.0.1 (the printed address carries a secret token)', load: async () => (await import('./serve')).configureServe },
+  { name: 'own', summary: 'run the farm in the background until it has nothing left to do (used by --detach)', load: async () => (await import('./own')).configureOwn, hidden: true },
+]
+
+/**
+ * Registers every command by name and summary; only `invoked` (the command on the command line) is
+ * loaded and set up in full, so starting `task-farm` costs what that one command uses.
+ */
+export async function registerCommands(program: Command, cli: CliContext, invoked: string | undefined): Promise<void> {
+  for (const entry of commandEntries) {
+    const command = program.command(entry.name, { hidden: entry.hidden }).description(entry.summary)
+    if (entry.name === invoked) (await entry.load())(command, cli)
+  }
 }

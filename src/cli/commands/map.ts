@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { moduleSpecSchema, type ModuleSpec } from '../../shared/kinds/module'
 import type { CliContext } from '../cli-context'
+import { commandAction } from '../exit-codes'
 import { jobInputFrom } from '../job-input-options'
 import { positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
@@ -21,10 +22,8 @@ JSON (42, "text", {"a":1}) arrives as that value; any other line as its text.
 `
 
 /** `task-farm map MODULE --input FILE`: Python's Pool.map over the person's own function, durable and watchable. */
-export function registerMapCommand(program: Command, cli: CliContext, exit: (code: number) => void): void {
-  program
-    .command('map')
-    .description("call a module's default export once per input on the pool's workers; results kept in input order")
+export function configureMap(command: Command, cli: CliContext): void {
+  command
     .usage('[options] MODULE (--input FILE | ::: INPUT...)')
     .argument('<module>', 'the module whose default export is (input, context) => result')
     .argument('[inputs...]', 'inputs after :::')
@@ -37,11 +36,12 @@ export function registerMapCommand(program: Command, cli: CliContext, exit: (cod
     )
     .option('--workers <n>', 'worker processes of the cpu pool', positiveInt('--workers', 64))
     .option('--out <file>', 'write the results to results.csv or results.json when the job ends', exportOption)
+    .option('--force', 'let --out replace a file that is not an earlier export')
     .option('--json', 'one JSON line per finished input (and the job events)')
     .addHelpText('after', help)
-    .action(async (module: string, words: string[], o) => {
+    .action(commandAction(async (module: string, words: string[], o) => {
       if (words.length > 0 && words[0] !== ':::')
-        program.error(`task-farm: unexpected "${words[0]}"; list inputs after :::.`, { exitCode: 2 })
+        command.error(`task-farm: unexpected "${words[0]}"; list inputs after :::.`, { exitCode: 2 })
       const spec: ModuleSpec = moduleSpecSchema.parse({
         kind: 'module',
         module: resolve(module),
@@ -71,10 +71,10 @@ export function registerMapCommand(program: Command, cli: CliContext, exit: (cod
           },
         )
         units.stop()
-        if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json)
-        exit(code)
+        if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
+        return code
       } finally {
         units.stop()
       }
-    })
+    }))
 }

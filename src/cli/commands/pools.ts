@@ -1,31 +1,76 @@
 import type { Command } from 'commander'
-import { kindTraits, poolNames, type PoolName } from '../../shared/job-spec'
-import { defaultPoolConfig } from '../../core/farm'
+import type { PoolInfo } from '../../shared/api-types'
+import { formatBytes } from '../../shared/format'
+import { poolNames, type PoolName } from '../../shared/job-spec'
+import { UserError } from '../../shared/user-error'
 import type { CliContext } from '../cli-context'
-import { table } from './history'
+import { commandAction } from '../exit-codes'
+import { print, printJson, report, table } from '../output'
+import { integer, oneOf } from '../parse-options'
 
-/** `pools`: the configured pools, their sizes and which job kinds use them. */
-export function registerPoolsCommand(program: Command, cli: CliContext): void {
-  program
-    .command('pools')
-    .description('show the worker pools and their sizes')
+const actions = ['resize', 'pause', 'resume', 'close', 'terminate'] as const
+type PoolAction = (typeof actions)[number]
+
+/**
+ * `pools`: the pools with their live workers, like `ps`; `pools resize POOL N` and
+ * `pools pause|resume|close|terminate POOL` act on the running farm (Python's Pool, from a terminal).
+ */
+export function configurePools(command: Command, cli: CliContext): void {
+  command
+    .usage('[options] [resize POOL N | pause|resume|close|terminate POOL]')
+    .argument('[action]', actions.join('|'), oneOf('action', actions))
+    .argument('[pool]', poolNames.join('|'), oneOf('pool', poolNames))
+    .argument('[size]', 'workers, for resize (1 to 64)', integer('size', 1, 64))
     .option('--json', 'print JSON')
-    .action((o) => {
-      let saved: Partial<Record<PoolName, number>> = {}
-      try {
-        const store = cli.openReadOnly()
-        saved = (store.setting('poolSizes') as typeof saved | undefined) ?? {}
-      } catch {
-        // No history yet: the defaults are the whole answer.
-      }
-      const defaults = defaultPoolConfig()
-      const pools = poolNames.map((name) => ({
-        name,
-        size: saved[name] ?? defaults.size,
-        maxRunningJobs: defaults.maxRunningJobs,
-        kinds: Object.entries(kindTraits).filter(([, t]) => t.pool === name).map(([kind]) => kind),
-      }))
-      if (o.json) return void process.stdout.write(`${JSON.stringify(pools, null, 2)}\n`)
-      process.stdout.write(`${table([['POOL', 'WORKERS', 'JOBS AT ONCE', 'KINDS'], ...pools.map((p) => [p.name, String(p.size), String(p.maxRunningJobs), p.kinds.join(', ')])])}\n`)
-    })
+    .action(
+      commandAction(async (action: PoolAction | undefined, pool: PoolName | undefined, size: number | undefined, o) => {
+        if (!action) return showPools(cli, o.json)
+        if (!pool) throw new UserError(`Say which pool to ${action}: ${poolNames.join(', ')}.`)
+        if (action === 'resize') {
+          if (size === undefined) throw new UserError('Say how many workers: `task-farm pools resize POOL N`.')
+          await cli.call('pools.resize', { pool, size })
+          return report(o.json, `The ${pool} pool now has ${size} worker${size === 1 ? '' : 's'}.`, { pool, size })
+        }
+        // Without a running farm a pool has no workers to pause or stop: saying "done" would be a lie.
+        if (!(await cli.owner())) throw new UserError(`No farm is running on ${cli.dbPath}, so the ${pool} pool has no workers to ${action}.`, 'no-farm')
+        await cli.call(`pools.${action}`, { pool })
+        report(o.json, `The ${pool} pool: ${action} done.`, { pool, action, ok: true })
+      }),
+    )
+}
+
+async function showPools(cli: CliContext, json: boolean | undefined): Promise<void> {
+  const live = (await cli.owner()) !== null
+  const pools = await cli.call('pools.list', {})
+  if (json) return printJson({ running: live, pools })
+  if (!live) print('No farm is running on this history: the pools as the next farm will start them.')
+  print(
+    table([
+      ['POOL', 'WORKERS', 'TASKS/WORKER', 'JOBS AT ONCE', 'RUNNING', 'QUEUED', 'STATE'],
+      ...pools.map((p) => [p.name, String(p.size), String(p.tasksPerWorker), String(p.maxRunningJobs), String(p.runningJobs), String(p.queuedJobs), poolState(p)]),
+    ]),
+  )
+  const workers = pools.flatMap((p) => p.workers.map((w) => ({ pool: p.name, ...w })))
+  if (workers.length === 0) return
+  print('')
+  print(
+    table([
+      ['POOL', 'PID', 'STATE', 'JOB', 'TASKS', 'CPU', 'MEM', 'CURRENT'],
+      ...workers.map((w) => [
+        w.pool,
+        String(w.pid ?? '–'),
+        w.state,
+        w.jobId === null ? '–' : String(w.jobId),
+        String(w.tasksDone),
+        w.cpuPercent === null ? '–' : `${w.cpuPercent.toFixed(0)}%`,
+        w.memoryBytes === null ? '–' : formatBytes(w.memoryBytes),
+        w.current ?? '',
+      ]),
+    ]),
+  )
+}
+
+function poolState(pool: PoolInfo): string {
+  if (pool.closed) return 'closed'
+  return pool.paused ? 'paused' : 'open'
 }

@@ -1,13 +1,12 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../cli-context'
+import { commandAction } from '../exit-codes'
 import { numberList, nonNegativeInt, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
 
 /** `task-farm probe`: a diagnostic job that exercises the farm itself. The model for kind commands. */
-export function registerProbeCommand(program: Command, cli: CliContext, exit: (code: number) => void): void {
-  program
-    .command('probe')
-    .description('run a diagnostic job of N tiny items (each can sleep, fail, crash its worker or hang)')
+export function configureProbe(command: Command, cli: CliContext): void {
+  command
     .requiredOption('--count <n>', 'number of items', nonNegativeInt('--count', 10_000_000))
     .option('--chunk <n>', 'numbers per item (like Pool.map chunksize)', positiveInt('--chunk', 1_000_000), 1)
     .option('--sleep-ms <ms>', 'each item sleeps this long', nonNegativeInt('--sleep-ms', 3_600_000), 0)
@@ -17,9 +16,10 @@ export function registerProbeCommand(program: Command, cli: CliContext, exit: (c
     .option('--hang-on <n,…>', 'items that hang their worker', numberList('--hang-on'), [])
     .option('--print-on <n,…>', 'items that print a line to stdout', numberList('--print-on'), [])
     .option('--workers <n>', 'worker processes', positiveInt('--workers', 64))
+    .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON event per line')
-    .action(async (o) => {
+    .action(commandAction(async (o) => {
       const spec = { kind: 'probe' as const, count: o.count, chunk: o.chunk, sleepMs: o.sleepMs, failOn: o.failOn, crashOn: o.crashOn, hangOn: o.hangOn, throwOn: o.throwOn, printOn: o.printOn }
-      exit(await runNewJob(cli, spec, {}, { json: o.json, workers: o.workers }))
-    })
+      return runNewJob(cli, spec, {}, { json: o.json, workers: o.workers, detach: o.detach })
+    }))
 }

@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import type { ItemRow } from '../../shared/api-types'
 import { commandSpecSchema, parseHalt, type CommandResult, type CommandSpec } from '../../shared/kinds/command'
 import type { CliContext } from '../cli-context'
+import { commandAction } from '../exit-codes'
 import { jobInputFrom, splitListedInputs } from '../job-input-options'
 import { collect, nonNegativeInt, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
@@ -28,11 +29,9 @@ Examples:
 `
 
 /** `task-farm run [options] -- COMMAND [ARGS...]`: one command per input on the cpu pool (GNU parallel's model). */
-export function registerRunCommand(program: Command, cli: CliContext, exit: (code: number) => void): void {
+export function configureRun(program: Command, cli: CliContext): void {
   const defaults = commandSpecSchema.parse({ kind: 'command', command: ['true'], input: { type: 'list', values: [] } })
   program
-    .command('run')
-    .description('run a command once per input, several at once, each run recorded (exit code, output, time)')
     .usage('[options] -- COMMAND [ARGS...] [::: INPUT...]')
     .argument('<command...>', 'the command and its arguments, after --; inputs may follow :::')
     .option('--input <file>', 'one input per line; - reads standard input')
@@ -57,9 +56,10 @@ export function registerRunCommand(program: Command, cli: CliContext, exit: (cod
     .option('--cwd <dir>', 'the folder the command runs in')
     .option('--output-dir <dir>', 'keep the full stdout and stderr of every run in DIR/job-<id>/<n>.stdout|.stderr')
     .option('--out <file>', 'write the units to results.csv or results.json when the job ends', exportOption)
+    .option('--force', 'let --out replace a file that is not an earlier export')
     .option('--json', 'one JSON line per finished unit (and the job events)')
     .addHelpText('after', help)
-    .action(async (words: string[], o) => {
+    .action(commandAction(async (words: string[], o) => {
       const { command, listed } = splitListedInputs(words)
       if (command.length === 0) program.error('task-farm: give the command to run after --.', { exitCode: 2 })
       const spec: CommandSpec = commandSpecSchema.parse({
@@ -87,12 +87,12 @@ export function registerRunCommand(program: Command, cli: CliContext, exit: (cod
           { json: o.json, workers, onCreated: (id) => units.start((jobId = id)) },
         )
         units.stop()
-        if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json)
-        exit(code)
+        if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
+        return code
       } finally {
         units.stop()
       }
-    })
+    }))
 }
 
 function seconds(name: string): (value: string) => number {

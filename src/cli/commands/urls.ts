@@ -1,20 +1,18 @@
 import type { Command } from 'commander'
-import { InvalidArgumentError } from 'commander'
 import { text } from 'node:stream/consumers'
 import { resolve } from 'node:path'
 import type { UrlsSpec } from '../../shared/kinds/urls'
 import { urlsSpecSchema } from '../../shared/kinds/urls'
 import type { CliContext } from '../cli-context'
+import { commandAction } from '../exit-codes'
 import { positiveInt, nonNegativeInt } from '../parse-options'
 import { runNewJob } from '../run-job'
-import { exportFormat, exportJob } from '../../core/export-job'
+import { exportOption, exportResults } from './export-results'
 
 /** `task-farm urls FILE|-`: analyse a list of URLs on the network pool, optionally exporting the rows. */
-export function registerUrlsCommand(program: Command, cli: CliContext, exit: (code: number) => void): void {
+export function configureUrls(command: Command, cli: CliContext): void {
   const defaults = urlsSpecSchema.parse({ kind: 'urls', input: { type: 'text', text: '' } })
-  program
-    .command('urls')
-    .description('analyse every URL of a list (one per line, or a CSV with a "url" column; - reads standard input)')
+  command
     .argument('<file>', 'the URL list, or - for standard input')
     .option('--concurrency <n>', 'requests in flight for the whole job', positiveInt('--concurrency', 1000), defaults.concurrency)
     .option('--per-host <n>', 'requests in flight to one host, per worker', positiveInt('--per-host', 256), defaults.perHost)
@@ -24,10 +22,12 @@ export function registerUrlsCommand(program: Command, cli: CliContext, exit: (co
     .option('--max-redirects <n>', 'redirects followed at most', nonNegativeInt('--max-redirects', 50), defaults.maxRedirects)
     .option('--robots', 'skip URLs that robots.txt disallows')
     .option('--user-agent <s>', 'the User-Agent header', defaults.userAgent)
-    .option('--out <file>', 'write the result rows to results.csv or results.json when the job ends', checkOut)
+    .option('--out <file>', 'write the result rows to results.csv or results.json when the job ends', exportOption)
+    .option('--force', 'let --out replace a file that is not an earlier export')
     .option('--workers <n>', 'worker processes of the network pool', positiveInt('--workers', 64))
+    .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON event per line')
-    .action(async (file: string, o) => {
+    .action(commandAction(async (file: string, o) => {
       const spec: UrlsSpec = urlsSpecSchema.parse({
         kind: 'urls',
         input: file === '-' ? { type: 'text', text: await text(process.stdin) } : { type: 'file', path: resolve(file) },
@@ -41,29 +41,8 @@ export function registerUrlsCommand(program: Command, cli: CliContext, exit: (co
         userAgent: o.userAgent,
       })
       let jobId = 0
-      const code = await runNewJob(cli, spec, {}, { json: o.json, workers: o.workers, onCreated: (id) => (jobId = id) })
-      if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json)
-      exit(code)
-    })
-}
-
-function checkOut(value: string): string {
-  try {
-    exportFormat(value)
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message)
-  }
-  return value
-}
-
-/** Writes the results of the job this command ran, even when some URLs failed. */
-async function exportResults(cli: CliContext, jobId: number, out: string, json: boolean | undefined): Promise<void> {
-  const store = cli.openReadOnly()
-  try {
-    const written = await exportJob(store, jobId, exportFormat(out), out)
-    const message = `Wrote ${written.rows} rows to ${written.path}`
-    process.stdout.write(json ? `${JSON.stringify({ event: 'export', jobId, ...written })}\n` : `${message}\n`)
-  } finally {
-    store.db.close()
-  }
+      const code = await runNewJob(cli, spec, {}, { json: o.json, workers: o.workers, detach: o.detach, onCreated: (id) => (jobId = id) })
+      if (o.out && jobId && !o.detach) await exportResults(cli, jobId, o.out, o.json, o.force)
+      return code
+    }))
 }

@@ -1,11 +1,13 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { UserError } from '../../shared/user-error'
 
-interface LockOwner {
+export interface LockOwner {
   pid: number
   host: string
   since: number
+  /** Where the owner listens for clients (a Unix socket or a Windows pipe), once it does. */
+  endpoint?: string
 }
 
 /**
@@ -45,8 +47,26 @@ export class FarmLock {
 
   /** Whether a live farm holds the database now (read-only views use it to show dead runs as interrupted). */
   static isHeld(dbPath: string): boolean {
+    return FarmLock.owner(dbPath) !== null
+  }
+
+  /** The live process that holds the database, or null (no lock, or its process is gone). */
+  static owner(dbPath: string): LockOwner | null {
     const owner = readOwner(`${dbPath}.lock`)
-    return owner !== null && isAlive(owner)
+    return owner !== null && isAlive(owner) ? owner : null
+  }
+
+  /**
+   * Records where this process listens for clients, beside its pid. Only the holder may: a process
+   * that does not hold the lock changes nothing. The file is replaced whole, so readers never see half.
+   */
+  static recordEndpoint(dbPath: string, endpoint: string | undefined): void {
+    const path = `${dbPath}.lock`
+    const owner = readOwner(path)
+    if (owner?.pid !== process.pid || owner.host !== hostname()) return
+    const next = `${path}.${process.pid}.tmp`
+    writeFileSync(next, JSON.stringify({ ...owner, endpoint } satisfies LockOwner))
+    renameSync(next, path)
   }
 
   release(): void {

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3'
 import type { ItemRow, LogEntry } from '../../shared/api-types'
+import { jobSpecSchema, type JobSpec } from '../../shared/job-spec'
 import { logLevels, type ItemState, type JobState, type LogLevel } from '../../shared/job-state'
+import { likePattern, UnitRows } from './unit-rows'
 
 export interface JobRow {
   id: number
@@ -26,6 +28,11 @@ export interface JobRow {
   facts: string
 }
 
+/** A job's spec as stored, read back through its schema: the one place stored specs are decoded. */
+export function storedSpec(row: Pick<JobRow, 'spec'>): JobSpec {
+  return jobSpecSchema.parse(JSON.parse(row.spec))
+}
+
 export interface JobListQuery {
   states?: JobState[]
   kind?: string
@@ -39,15 +46,13 @@ export class JobQueries {
   private readonly jobStatement
   private readonly timelineStatement
   private readonly settingStatement
-  private readonly itemsAfterStatement
+  private readonly units: UnitRows
 
   constructor(readonly db: Database.Database) {
     this.jobStatement = db.prepare('SELECT * FROM jobs WHERE id = ?')
     this.timelineStatement = db.prepare('SELECT at, state, note FROM job_timeline WHERE job_id = ? ORDER BY at, rowid')
     this.settingStatement = db.prepare('SELECT value FROM settings WHERE key = ?')
-    this.itemsAfterStatement = db.prepare(
-      'SELECT id, key, state, attempts, size, error, result FROM items WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?',
-    )
+    this.units = new UnitRows(db)
   }
 
   job(id: number): JobRow | undefined {
@@ -87,38 +92,14 @@ export class JobQueries {
     return { rows, total }
   }
 
-  items(
-    jobId: number,
-    q: { state?: ItemState; text?: string; limit: number; offset: number },
-  ): { items: ItemRow[]; total: number } {
-    const where = ['job_id = @jobId']
-    const params: Record<string, unknown> = { jobId, limit: q.limit, offset: q.offset }
-    if (q.state) {
-      where.push('state = @state')
-      params.state = q.state
-    }
-    if (q.text) {
-      where.push(`(key LIKE @text ESCAPE '\\' OR error LIKE @text ESCAPE '\\')`)
-      params.text = likePattern(q.text)
-    }
-    const clause = where.join(' AND ')
-    const rows = this.db
-      .prepare(
-        `SELECT id, key, state, attempts, size, error, result FROM items WHERE ${clause} ORDER BY id LIMIT @limit OFFSET @offset`,
-      )
-      .all(params) as (Omit<ItemRow, 'result'> & { result: string | null })[]
-    const { total } = this.db.prepare(`SELECT count(*) AS total FROM items WHERE ${clause}`).get(params) as {
-      total: number
-    }
-    return { items: rows.map((r) => ({ ...r, result: r.result === null ? null : JSON.parse(r.result) })), total }
+  /** Every unit of a job with its state, filtered and paged (the UI's files and results tables). */
+  items(jobId: number, q: { state?: ItemState; text?: string; limit: number; offset: number }): { items: ItemRow[]; total: number } {
+    return this.units.page(jobId, q)
   }
 
-  /** Items by id order after `afterId`: paging that stays fast however deep it goes (exports). */
+  /** Units by id order after `afterId`: paging that stays fast however deep it goes (exports). */
   itemsAfter(jobId: number, afterId: number, limit: number): ItemRow[] {
-    const rows = this.itemsAfterStatement.all(jobId, afterId, limit) as (Omit<ItemRow, 'result'> & {
-      result: string | null
-    })[]
-    return rows.map((r) => ({ ...r, result: r.result === null ? null : JSON.parse(r.result) }))
+    return this.units.after(jobId, afterId, limit)
   }
 
   /** Log lines in order; with `tail`, the last `limit` of them (what a log view opens on). */
@@ -145,6 +126,3 @@ export class JobQueries {
   }
 }
 
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3'
 import type { JobState, LogLevel } from '../../shared/job-state'
 import { JobQueries } from './job-queries'
-import type { PlannedItem, PlanSummary, WorkItem } from '../../shared/worker-protocol'
+import type { PlannedBatch, PlanSummary } from '../../shared/worker-protocol'
+import { MARK } from './unit-rows'
 
 export interface NewJob {
   kind: string
@@ -12,15 +13,40 @@ export interface NewJob {
   planOnly: boolean
 }
 
-/** The final outcome of an item, written in batches by the farm. */
-export interface ItemOutcome {
+/** An item whose units' marks (and maybe results) changed since the last write. */
+export interface ItemMarks {
   id: number
-  jobId: number
-  state: 'done' | 'failed'
+  marks: string
+  /** The JSON array of its units' results (null where a unit has none); null when none has one. */
+  results: string | null
+  /** Every unit has an outcome: the item leaves the queue. */
+  settled: boolean
+}
+
+/** A unit with something to say beside "done" and its result: an error, a retry. */
+export interface UnitOutcome {
+  itemId: number
+  unit: number
   attempts: number
-  size: number
   error: string | null
-  result: unknown
+  code: string | null
+}
+
+/** What a write adds to a job's counters. */
+export interface JobCounts {
+  done: number
+  failed: number
+  bytes: number
+}
+
+/** An item read back to be run: its units stay packed until a worker unpacks them. */
+export interface PendingItem {
+  id: number
+  units: string
+  count: number
+  size: number
+  marks: string
+  results: string | null
 }
 
 export interface NewLog {
@@ -31,7 +57,7 @@ export interface NewLog {
   message: string
 }
 
-/** Rows per INSERT statement when a plan hands over items. */
+/** Rows per INSERT statement when outcomes are written. */
 const INSERT_ROWS = 100
 
 /** The history's writes, prepared once; streams of them are batched by the caller. Reads are in JobQueries. */
@@ -53,28 +79,28 @@ export class JobStore extends JobQueries {
         'UPDATE jobs SET items_total = 0, bytes_total = 0, items_done = 0, items_failed = 0, bytes_done = 0 WHERE id = ?',
       ),
       setPlanned: db.prepare('UPDATE jobs SET planned = 1, notes = ?, facts = ? WHERE id = ?'),
+      insertItem: db.prepare('INSERT INTO items (job_id, units, count, size, marks) VALUES (?, ?, ?, ?, ?)'),
       pending: db.prepare(
-        `SELECT id, key, payload, size, attempts FROM items
-         WHERE job_id = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT ?`,
+        `SELECT id, units, count, size, marks, results FROM items WHERE job_id = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT ?`,
       ),
-      finishItem: db.prepare('UPDATE items SET state = ?, attempts = ?, error = ?, result = ? WHERE id = ?'),
-      finishBare: db.prepare(
-        `UPDATE items SET state = 'done', attempts = ?, error = NULL, result = NULL WHERE id IN (SELECT value FROM json_each(?))`,
-      ),
+      setMarks: db.prepare('UPDATE items SET marks = ?, results = coalesce(?, results), state = ? WHERE id = ?'),
+      withFailed: db.prepare(`SELECT id, marks FROM items WHERE job_id = ? AND instr(marks, '${MARK.failed}') > 0`),
+      dropErrors: db.prepare('DELETE FROM unit_outcomes WHERE item_id = ? AND error IS NOT NULL'),
       addCounts: db.prepare(
         `UPDATE jobs SET items_done = items_done + ?, items_failed = items_failed + ?, bytes_done = bytes_done + ?
          WHERE id = ?`,
       ),
-      resetFailed: db.prepare(
-        `UPDATE items SET state = 'pending', attempts = 0, error = NULL, result = NULL WHERE job_id = ? AND state = 'failed'`,
-      ),
+      // Counts of a mark in a string by length difference; bytes of done units from the packed sizes,
+      // unpacked only for items that are not wholly done.
       recount: db.prepare(
         `UPDATE jobs SET
-           items_total = (SELECT count(*) FROM items WHERE job_id = @id),
+           items_total = (SELECT coalesce(sum(count), 0) FROM items WHERE job_id = @id),
            bytes_total = (SELECT coalesce(sum(size), 0) FROM items WHERE job_id = @id),
-           items_done = (SELECT count(*) FROM items WHERE job_id = @id AND state = 'done'),
-           items_failed = (SELECT count(*) FROM items WHERE job_id = @id AND state = 'failed'),
-           bytes_done = (SELECT coalesce(sum(size), 0) FROM items WHERE job_id = @id AND state = 'done')
+           items_done = (SELECT coalesce(sum(length(marks) - length(replace(marks, 'd', ''))), 0) FROM items WHERE job_id = @id),
+           items_failed = (SELECT coalesce(sum(length(marks) - length(replace(marks, 'f', ''))), 0) FROM items WHERE job_id = @id),
+           bytes_done = (SELECT coalesce(sum(CASE WHEN marks NOT GLOB '*[^d]*' THEN size ELSE
+               (SELECT coalesce(sum(je.value ->> 1), 0) FROM json_each(items.units) je
+                WHERE substr(items.marks, je.key + 1, 1) = 'd') END), 0) FROM items WHERE job_id = @id)
          WHERE id = @id`,
       ),
       remove: db.prepare('DELETE FROM jobs WHERE id = ?'),
@@ -100,6 +126,10 @@ export class JobStore extends JobQueries {
     })()
   }
 
+  setPriority(id: number, priority: number): void {
+    this.db.prepare('UPDATE jobs SET priority = ? WHERE id = ?').run(priority, id)
+  }
+
   /** Records a state change with its moment in the timeline; `extra` sets the matching columns. */
   setState(
     id: number,
@@ -120,29 +150,26 @@ export class JobStore extends JobQueries {
     })()
   }
 
-  insertItems(jobId: number, items: PlannedItem[]): void {
+  /** Stores items a plan made, each a packed run of units, all pending. */
+  insertBatches(jobId: number, batches: PlannedBatch[]): void {
     this.db.transaction(() => {
+      let units = 0
       let bytes = 0
-      // Many rows per statement: one call into SQLite per row was most of the farmer's time in a plan.
-      for (let start = 0; start < items.length; start += INSERT_ROWS) {
-        const rows = items.slice(start, start + INSERT_ROWS)
-        const values: unknown[] = []
-        for (const item of rows) {
-          values.push(jobId, item.key, JSON.stringify(item.payload ?? null), item.size)
-          bytes += item.size
-        }
-        this.insertRows(rows.length).run(values)
+      for (const batch of batches) {
+        this.s.insertItem.run(jobId, batch.units, batch.count, batch.size, MARK.pending.repeat(batch.count))
+        units += batch.count
+        bytes += batch.size
       }
-      this.s.addTotals.run(items.length, bytes, jobId)
+      this.s.addTotals.run(units, bytes, jobId)
     })()
   }
 
   private readonly insertStatements = new Map<number, Database.Statement>()
-  private insertRows(count: number): Database.Statement {
+  private insertOutcomes(count: number): Database.Statement {
     let statement = this.insertStatements.get(count)
     if (!statement) {
-      const rows = Array.from({ length: count }, () => '(?, ?, ?, ?)').join(', ')
-      statement = this.db.prepare(`INSERT INTO items (job_id, key, payload, size) VALUES ${rows}`)
+      const rows = Array.from({ length: count }, () => '(?, ?, ?, ?, ?)').join(', ')
+      statement = this.db.prepare(`INSERT OR REPLACE INTO unit_outcomes (item_id, unit, attempts, error, code) VALUES ${rows}`)
       this.insertStatements.set(count, statement)
     }
     return statement
@@ -160,62 +187,40 @@ export class JobStore extends JobQueries {
     this.s.setPlanned.run(JSON.stringify(summary.notes), JSON.stringify(summary.facts), jobId)
   }
 
-  pendingItems(jobId: number, afterId: number, limit: number): WorkItem[] {
-    const rows = this.s.pending.all(jobId, afterId, limit) as {
-      id: number
-      key: string
-      payload: string
-      size: number
-      attempts: number
-    }[]
-    return rows.map((row) => ({
-      id: row.id,
-      key: row.key,
-      payload: JSON.parse(row.payload),
-      size: row.size,
-      attempt: row.attempts + 1,
-    }))
+  pendingItems(jobId: number, afterId: number, limit: number): PendingItem[] {
+    return this.s.pending.all(jobId, afterId, limit) as PendingItem[]
   }
 
-  /** Writes a batch of item outcomes and logs in one transaction, with the jobs' counters. */
-  writeBatch(outcomes: ItemOutcome[], logs: NewLog[]): number[] {
+  /** Writes changed marks, unit outcomes, counters and logs in one transaction; returns the logs' ids. */
+  writeBatch(marks: ItemMarks[], outcomes: UnitOutcome[], counts: Map<number, JobCounts>, logs: NewLog[]): number[] {
     return this.db.transaction(() => {
-      const counts = new Map<number, { done: number; failed: number; bytes: number }>()
-      // Successes without a result (a plain copy) are written one statement per attempt count.
-      const bare = new Map<number, number[]>()
-      for (const o of outcomes) {
-        if (o.state === 'done' && (o.result === null || o.result === undefined)) {
-          const ids = bare.get(o.attempts) ?? []
-          ids.push(o.id)
-          bare.set(o.attempts, ids)
-        } else {
-          this.s.finishItem.run(
-            o.state,
-            o.attempts,
-            o.error,
-            o.result === undefined ? null : JSON.stringify(o.result),
-            o.id,
-          )
+      for (const m of marks) this.s.setMarks.run(m.marks, m.results, m.settled ? 'settled' : 'pending', m.id)
+      // Many rows per statement: one call into SQLite per row is what a busy farmer cannot afford.
+      for (let start = 0; start < outcomes.length; start += INSERT_ROWS) {
+        const rows = outcomes.slice(start, start + INSERT_ROWS)
+        const values: unknown[] = []
+        for (const o of rows) {
+          values.push(o.itemId, o.unit, o.attempts, o.error, o.code)
         }
-        const c = counts.get(o.jobId) ?? { done: 0, failed: 0, bytes: 0 }
-        if (o.state === 'done') {
-          c.done++
-          c.bytes += o.size
-        } else c.failed++
-        counts.set(o.jobId, c)
+        this.insertOutcomes(rows.length).run(values)
       }
-      for (const [attempts, ids] of bare) this.s.finishBare.run(attempts, JSON.stringify(ids))
       for (const [jobId, c] of counts) this.s.addCounts.run(c.done, c.failed, c.bytes, jobId)
       return logs.map((l) => Number(this.s.insertLog.run(l.jobId, l.at, l.level, l.source, l.message).lastInsertRowid))
     })()
   }
 
-  /** Puts a job's failed items back in the queue; returns how many. */
+  /** Puts a job's failed units back in the queue; returns how many. */
   resetFailedItems(jobId: number): number {
     return this.db.transaction(() => {
-      const { changes } = this.s.resetFailed.run(jobId)
+      let reset = 0
+      for (const item of this.s.withFailed.all(jobId) as { id: number; marks: string }[]) {
+        const marks = item.marks.replaceAll(MARK.failed, MARK.pending)
+        reset += item.marks.length - item.marks.replaceAll(MARK.failed, '').length
+        this.s.setMarks.run(marks, null, 'pending', item.id)
+        this.s.dropErrors.run(item.id)
+      }
       this.s.recount.run({ id: jobId })
-      return changes
+      return reset
     })()
   }
 

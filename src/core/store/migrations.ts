@@ -82,6 +82,47 @@ export const migrations: Migration[] = [
       db.exec('ALTER TABLE jobs ADD COLUMN error_code TEXT')
     },
   },
+  {
+    // Units in batches: an item row packs many units; each unit's state is one character of `marks`,
+    // the item's results are one JSON array, and only units with an error or a retry get a row.
+    version: 3,
+    up(db) {
+      db.exec(`
+        ALTER TABLE items RENAME TO items_v2;
+        DROP INDEX items_by_job_state;
+        CREATE TABLE items (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+          units TEXT NOT NULL,
+          count INTEGER NOT NULL,
+          size INTEGER NOT NULL DEFAULT 0,
+          marks TEXT NOT NULL,
+          results TEXT,
+          state TEXT NOT NULL DEFAULT 'pending'
+        );
+        CREATE INDEX items_by_job_state ON items (job_id, state, id);
+        CREATE INDEX items_by_job ON items (job_id, id);
+        CREATE TABLE unit_outcomes (
+          item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+          unit INTEGER NOT NULL,
+          attempts INTEGER NOT NULL,
+          error TEXT,
+          code TEXT,
+          PRIMARY KEY (item_id, unit)
+        ) WITHOUT ROWID;
+        INSERT INTO items (id, job_id, units, count, size, marks, results, state)
+          SELECT id, job_id, json_array(json_array(key, size, json(payload))), 1, size,
+                 CASE state WHEN 'done' THEN 'd' WHEN 'failed' THEN 'f' ELSE '-' END,
+                 CASE WHEN state = 'done' AND result IS NOT NULL THEN json_array(json(result)) END,
+                 CASE state WHEN 'pending' THEN 'pending' ELSE 'settled' END
+          FROM items_v2;
+        INSERT INTO unit_outcomes (item_id, unit, attempts, error, code)
+          SELECT id, 0, attempts, error, CASE WHEN state = 'failed' THEN result ->> '$.code' END
+          FROM items_v2 WHERE state <> 'pending' AND (error IS NOT NULL OR attempts > 1);
+        DROP TABLE items_v2;
+      `)
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {

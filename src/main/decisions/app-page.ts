@@ -16,8 +16,13 @@ export function isAppPage(frameUrl: string, appEntryUrl: string): boolean {
   return frame.origin === entry.origin
 }
 
-/** The page's Content-Security-Policy: only the app's own code; inline styles for the UI library's CSS-in-JS. */
-export function contentSecurityPolicy(devServerOrigin: string | null): string {
+/**
+ * The page's Content-Security-Policy: only the app's own code; inline styles for the UI library's
+ * CSS-in-JS. Sent as a header (the dev server) and, because Electron's header hook does not reach
+ * `file:` pages, as a `<meta>` in the built page; a `<meta>` cannot carry `frame-ancestors`
+ * (Chromium ignores it there and says so in the console), so that form leaves it out.
+ */
+export function contentSecurityPolicy(devServerOrigin: string | null, delivery: 'header' | 'meta' = 'header'): string {
   const dev = devServerOrigin ? ` ${devServerOrigin} ${devServerOrigin.replace(/^http/, 'ws')}` : ''
   return [
     "default-src 'none'",
@@ -30,6 +35,14 @@ export function contentSecurityPolicy(devServerOrigin: string | null): string {
     "base-uri 'none'",
     "form-action 'none'",
     "frame-src 'none'",
-    "frame-ancestors 'none'",
+    ...(delivery === 'header' ? ["frame-ancestors 'none'"] : []),
   ].join('; ')
+}
+
+/**
+ * Whether a frame may navigate to `target`. Never away from the app; while developing, the dev
+ * server's own page may reload itself (Vite's full reload after an edit it cannot hot-swap).
+ */
+export function isAllowedNavigation(target: string, appEntryUrl: string, development: boolean): boolean {
+  return development && isAppPage(target, appEntryUrl)
 }

@@ -10,8 +10,10 @@ export function droppedPathsFromArgv(
   workingDirectory: string,
   options: { isPackaged: boolean },
 ): string[] {
-  // Packaged: [exe, ...paths]. Unpackaged: [electron, appFolder, ...paths].
-  const args = argv.slice(options.isPackaged ? 1 : 2)
+  // Packaged: [exe, ...paths]. Unpackaged: [electron, appFolder, ...paths], where switches may come
+  // before the app folder too (`electron --inspect .`, Playwright's `--remote-debugging-port=0 .`).
+  const args = argv.slice(1)
+  let appFolderSkipped = options.isPackaged
   const paths: string[] = []
   let flagsEnded = false
   for (const arg of args) {
@@ -21,6 +23,10 @@ export function droppedPathsFromArgv(
     }
     // Chromium adds its own switches to a second instance's argv (`--allow-file-access-from-files`…).
     if (!flagsEnded && arg.startsWith('-')) continue
+    if (!appFolderSkipped) {
+      appFolderSkipped = true
+      continue
+    }
     if (arg.trim() === '' || /^[a-z][a-z0-9+.-]+:\/\//i.test(arg)) continue
     const path = isAbsolute(arg) ? resolve(arg) : resolve(workingDirectory, arg)
     if (!paths.includes(path)) paths.push(path)

@@ -32,3 +32,19 @@ export function quitChoice(activeJobs: number, response: number | null): QuitCho
   if (activeJobs <= 0) return 'quit'
   return choices[response ?? 2] ?? 'stay'
 }
+
+/** What the shell knows of its window when it asks. */
+export interface WindowFacts {
+  destroyed: boolean
+  visible: boolean
+  minimized: boolean
+}
+
+/**
+ * Whether the quit question may hang on the window. The promise form of `dialog.showMessageBox`
+ * with a parent is a sheet on macOS: on a hidden or minimized window nobody sees it and Quit
+ * waits forever. Then it is asked without a parent, as an app-modal box that always shows.
+ */
+export function quitQuestionHasParent(window: WindowFacts | null): boolean {
+  return window !== null && !window.destroyed && window.visible && !window.minimized
+}

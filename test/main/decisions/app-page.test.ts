@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { contentSecurityPolicy, isAppPage } from '../../../src/main/decisions/app-page'
+import { contentSecurityPolicy, isAllowedNavigation, isAppPage } from '../../../src/main/decisions/app-page'
 
 describe('isAppPage', () => {
   const built = 'file:///opt/Task%20Farm/resources/app.asar/out/renderer/index.html'
@@ -29,5 +29,30 @@ describe('contentSecurityPolicy', () => {
     expect(contentSecurityPolicy('http://localhost:5173')).toContain(
       "connect-src 'self' http://localhost:5173 ws://localhost:5173",
     )
+  })
+})
+
+describe('the CSP as a <meta>', () => {
+  it('is the header policy less frame-ancestors, which a <meta> cannot carry', () => {
+    const header = contentSecurityPolicy(null).split('; ')
+    const meta = contentSecurityPolicy(null, 'meta').split('; ')
+    expect(header.filter((d) => !d.startsWith('frame-ancestors'))).toEqual(meta)
+    expect(header).toContain("frame-ancestors 'none'")
+  })
+})
+
+describe('isAllowedNavigation', () => {
+  const dev = 'http://localhost:5173/'
+  const built = 'file:///opt/app/out/renderer/index.html'
+
+  it("lets the dev server's page reload itself while developing", () => {
+    expect(isAllowedNavigation('http://localhost:5173/#/pools', dev, true)).toBe(true)
+  })
+
+  it('never leaves the app, and the built app never navigates', () => {
+    expect(isAllowedNavigation('https://example.org/', dev, true)).toBe(false)
+    expect(isAllowedNavigation('file:///home/me/dropped.html', dev, true)).toBe(false)
+    expect(isAllowedNavigation(built, built, false)).toBe(false)
+    expect(isAllowedNavigation('file:///home/me/dropped.html', built, false)).toBe(false)
   })
 })

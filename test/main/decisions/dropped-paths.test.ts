@@ -19,6 +19,18 @@ describe('droppedPathsFromArgv', () => {
     ])
   })
 
+  it('skips the app folder also when switches come before it (a debugger, Playwright)', () => {
+    const argv = [
+      '/usr/bin/electron',
+      '--inspect=0',
+      '--remote-debugging-port=0',
+      '/src/task-farm',
+      '--user-data-dir=/tmp/x',
+    ]
+    expect(droppedPathsFromArgv(argv, cwd, { isPackaged: false })).toEqual([])
+    expect(droppedPathsFromArgv([...argv, 'b'], cwd, { isPackaged: false })).toEqual([resolve(cwd, 'b')])
+  })
+
   it('drops flags, URLs, blanks and repeats, but keeps dash-named paths after --', () => {
     const argv = ['exe', '--inspect', 'a', './a', '', 'https://x.org/', '--', '-odd-name']
     expect(droppedPathsFromArgv(argv, cwd, { isPackaged: true })).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { quitChoice, quitPrompt } from '../../../src/main/decisions/quit-decision'
+import { quitChoice, quitPrompt, quitQuestionHasParent } from '../../../src/main/decisions/quit-decision'
 
 describe('quit decision', () => {
   it('quits without asking when nothing runs', () => {
@@ -19,5 +19,20 @@ describe('quit decision', () => {
     expect([0, 1, 2].map((r) => quitChoice(3, r))).toEqual(['pause', 'cancel', 'stay'])
     expect(quitChoice(3, null)).toBe('stay')
     expect(quitChoice(3, 7)).toBe('stay')
+  })
+})
+
+describe('quitQuestionHasParent', () => {
+  const shown = { destroyed: false, visible: true, minimized: false }
+
+  it('hangs the question on the window only when the person can see it', () => {
+    expect(quitQuestionHasParent(shown)).toBe(true)
+  })
+
+  it('asks without a parent when the window is hidden (macOS closes to the Dock), minimized or gone', () => {
+    expect(quitQuestionHasParent({ ...shown, visible: false })).toBe(false)
+    expect(quitQuestionHasParent({ ...shown, minimized: true })).toBe(false)
+    expect(quitQuestionHasParent({ ...shown, destroyed: true })).toBe(false)
+    expect(quitQuestionHasParent(null)).toBe(false)
   })
 })

@@ -10,6 +10,7 @@ function pool(name: PoolInfo['name'], runningJobs: number, queuedJobs: number, p
     closed: false,
     maxRunningJobs: 2,
     maxTasksPerWorker: 0,
+    tasksPerWorker: 1,
     runningJobs,
     queuedJobs,
     workers: [],

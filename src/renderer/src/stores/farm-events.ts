@@ -1,4 +1,5 @@
 import type { TaskFarmBridge } from '../../../shared/bridge'
+import type { DesktopEventPayload } from '../../../shared/desktop-api'
 import type { UiApi } from '../api/ui-api'
 import { useJobDetailStore } from './job-detail-store'
 import { useJobsStore } from './jobs-store'
@@ -10,7 +11,11 @@ import { useUiStore } from './ui-store'
  * components only read stores. After the link comes back, everything is fetched anew because
  * events may have been missed meanwhile.
  */
-export function connectFarmEvents(api: UiApi, onJobEnded?: (title: string, state: string) => void): () => void {
+export function connectFarmEvents(
+  api: UiApi,
+  onJobEnded?: (title: string, state: string) => void,
+  onNotice?: (notice: DesktopEventPayload<'desktop.notice'>) => void,
+): () => void {
   const jobs = useJobsStore()
   const pools = usePoolsStore()
   const detail = useJobDetailStore()
@@ -44,6 +49,8 @@ export function connectFarmEvents(api: UiApi, onJobEnded?: (title: string, state
         if (list) ui.openUrls({ path: list })
         else if (paths.length > 0) ui.openCopy({ sources: paths })
       }),
+      // A desktop notification the OS would not show, shown in the window instead.
+      desktop.on('desktop.notice', (notice) => onNotice?.(notice)),
     )
   }
   if (api.onConnectionChange) {

@@ -35,8 +35,10 @@ export interface FileTask {
   destPath: string
   /** Where the copy is written until it is complete. */
   tempPath: string
-  /** Folders this worker already made (one `mkdir` per folder, not per file). */
+  /** Folders this task already made sure of (one `mkdir` per folder, not per file). */
   madeDirs: Set<string>
+  /** Folders this task created itself: nothing of an earlier run can be in them, so no need to look. */
+  createdDirs: Set<string>
   signal: AbortSignal
   progress(bytes: number): void
 }
@@ -58,13 +60,15 @@ export async function copyEntry(task: FileTask): Promise<CopyResult | undefined>
       }),
     )
   }
-  const existing = lstatSync(destPath, { throwIfNoEntry: false })
-  if (existing && isFinished(task, source, existing)) return result(task, 'complete')
-
   const dir = task.destDir
   if (!task.madeDirs.has(dir)) {
-    onSide('destination', () => mkdirSync(dir, { recursive: true }))
+    // `mkdir -p` answers with the first folder it made: then the file's own folder is new too.
+    if (onSide('destination', () => mkdirSync(dir, { recursive: true })) !== undefined) task.createdDirs.add(dir)
     task.madeDirs.add(dir)
+  }
+  if (!task.createdDirs.has(dir)) {
+    const existing = lstatSync(destPath, { throwIfNoEntry: false })
+    if (existing && isFinished(task, source, existing)) return result(task, 'complete')
   }
   let digest: string | undefined
   try {

@@ -2,7 +2,8 @@ import { existsSync, lstatSync, readdirSync, statfsSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
 import { UserError } from '../../../shared/user-error'
-import type { PlanSummary } from '../../../shared/worker-protocol'
+import { formatBytes } from '../../../shared/format'
+import type { PlannedItem, PlanSummary } from '../../../shared/worker-protocol'
 import type { PlanContext } from '../../kind-handler'
 import { decideConflict, keepBothName } from './conflict'
 import { describeError } from './errors'
@@ -28,6 +29,13 @@ interface FolderData {
 
 /** How long the walk may hold the worker's event loop before letting messages through. */
 const SLICE_MS = 10
+/**
+ * The first units are held back (at least HOLD_UNITS of them, for HOLD_MS): a tree walked whole by
+ * then is refused for space before anything is copied, exactly; a larger one starts copying while
+ * its walk goes on, and stops the moment its running total no longer fits.
+ */
+const HOLD_MS = 30
+const HOLD_UNITS = 256
 
 /**
  * Walks every source, decides each conflict now (a resumed item must not mistake its own finished copy
@@ -57,13 +65,30 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
     skippedSamples: [],
   }
   let sliceStart = performance.now()
+  const planStart = sliceStart
+  let held: PlannedItem[] | null = []
+  const emitUnit = (item: PlannedItem): void => {
+    if (held && held.length >= HOLD_UNITS && performance.now() - planStart > HOLD_MS) {
+      for (const h of held) ctx.emit(h)
+      held = null
+    }
+    if (held) held.push(item)
+    else ctx.emit(item)
+  }
+  const checkSpace = (): void => {
+    if (spec.ignoreFreeSpace || counts.neededBytes <= fs.free || held) return
+    throw new UserError(
+      `Not enough free space at the destination: the copy needs at least ${formatBytes(counts.neededBytes)} but only ${formatBytes(fs.free)} is free. Free some space or tell the copy to go on anyway.`,
+      'no-space',
+    )
+  }
 
   for (const [source, sourcePath] of spec.sources.entries()) {
     const root = resolve(sourcePath)
     const rootName = basename(root)
     const destRoot = join(destination, rootName)
     const keyOf = (rel: string): string => (rel ? `${rootName}/${rel}` : rootName)
-    const emit = (key: string, payload: CopyPayload, size: number): void => ctx.emit({ key, payload, size })
+    const emit = (key: string, payload: CopyPayload, size: number): void => emitUnit({ key, payload, size })
     const problem = (key: string, type: CopyPayload['type'], message: string): void => {
       counts.problems++
       if (counts.problemSamples.length < 5) counts.problemSamples.push(`${key}: ${message}`)
@@ -170,6 +195,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
           if (event.type === 'file') counts.files++
           else counts.links++
           counts.bytes += size
+          checkSpace()
           emit(key, payload, size)
           break
         }
@@ -184,6 +210,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
       'no-space',
     )
   }
+  for (const h of held ?? []) ctx.emit(h)
   return summary
 }
 

@@ -18,6 +18,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
   const destination = resolve(spec.destination)
   const sources = spec.sources.map((s) => resolve(s))
   const madeDirs = new Set<string>()
+  const createdDirs = new Set<string>()
   const inFlight = new Set<Promise<void>>()
   // Entries of a folder that failed here will never appear: its folder item must not wait for them.
   const failedIn = new Map<string, number>()
@@ -58,6 +59,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
         destDir,
         destPath: childPath(destDir, destName),
         madeDirs,
+        createdDirs,
         signal: ctx.signal,
         tempPath: childPath(destDir, tempName(destName, ctx.jobId)),
         progress: (bytes) => ctx.progress(item.id, bytes),

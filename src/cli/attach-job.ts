@@ -1,0 +1,81 @@
+import type { JobSummary } from '../shared/api-types'
+import { isFinished } from '../shared/job-state'
+import type { ControlClient } from '../host/control-client'
+import { exitCodeFor, exitCodes } from './exit-codes'
+import { createProgressView, type ProgressView } from './progress-view'
+
+export interface AttachOptions {
+  json?: boolean
+  /** `wait`: no progress bar, only the end. */
+  quiet?: boolean
+  /** Give up after this long (exit 124); the job goes on. */
+  timeoutMs?: number
+  /** Ctrl-C interrupts the job (once) and stops waiting (twice); `wait` only stops waiting. */
+  interruptOnSignal?: boolean
+  /** The exit code for the job's end; by default the job's own (0 completed, 1 failed…). */
+  codeFor?: (job: JobSummary) => number
+}
+
+const isOver = (job: JobSummary): boolean => isFinished(job.state) || job.state === 'interrupted'
+
+/**
+ * Follows a job the owner runs, with the same bar, exit codes and Ctrl-C as a job run here: once,
+ * the job is interrupted (resumable); twice, this command stops waiting and the job keeps its state.
+ */
+export async function attachToJob(owner: ControlClient, jobId: number, options: AttachOptions = {}): Promise<number> {
+  const view = createProgressView({ json: options.json ?? false })
+  const shown: ProgressView = options.quiet ? { ...view, update() {}, log() {} } : view
+  type Outcome = { end: JobSummary } | { gone: true } | { stopped: 'signal' | 'timeout' | 'removed' }
+  let settle!: (outcome: Outcome) => void
+  const outcome = new Promise<Outcome>((resolve) => (settle = resolve))
+  const seen = (job: JobSummary): void => {
+    if (job.id !== jobId) return
+    if (isOver(job)) settle({ end: job })
+    else shown.update(job)
+  }
+  const offs = [
+    owner.on('job.updated', seen),
+    owner.on('job.ended', seen),
+    owner.on('job.log', ({ entries }) => entries.filter((e) => e.jobId === jobId).forEach((e) => shown.log(e))),
+    owner.on('job.removed', (removed) => removed.jobId === jobId && settle({ stopped: 'removed' })),
+    owner.onGone(() => settle({ gone: true })),
+  ]
+  let signals = 0
+  const onSignal = (): void => {
+    signals++
+    if (signals > 1 || !options.interruptOnSignal) return settle({ stopped: 'signal' })
+    view.note('Stopping: the job will be resumable (Ctrl-C again to stop waiting; the job keeps its state).')
+    owner.call('jobs.interrupt', { jobId }).catch((error: Error) => view.note(`Could not interrupt job ${jobId}: ${error.message}`))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  const timer = options.timeoutMs === undefined ? null : setTimeout(() => settle({ stopped: 'timeout' }), options.timeoutMs)
+  // The job may have ended before we listened.
+  owner.call('jobs.get', { jobId }).then(seen, () => {})
+  try {
+    const result = await outcome
+    if ('end' in result) {
+      view.end(result.end)
+      return options.codeFor?.(result.end) ?? exitCodeFor(result.end.state, result.end.errorCode)
+    }
+    if ('gone' in result) {
+      process.stderr.write(`task-farm: the farm running job ${jobId} went away; \`task-farm resume ${jobId}\` goes on from where it stopped.\n`)
+      return exitCodes.failed
+    }
+    if (result.stopped === 'timeout') {
+      view.note(`Job ${jobId} has not ended yet; it goes on in the farm.`)
+      return exitCodes.timedOut
+    }
+    if (result.stopped === 'removed') {
+      view.note(`Job ${jobId} was removed from the history.`)
+      return exitCodes.failed
+    }
+    view.note(`Stopped waiting; job ${jobId} keeps its state (\`task-farm wait ${jobId}\` waits again).`)
+    return exitCodes.interrupted
+  } finally {
+    offs.forEach((off) => off())
+    if (timer) clearTimeout(timer)
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}

@@ -1,0 +1,111 @@
+import type { PackedUnit, RunBatch, WorkItem } from '../shared/worker-protocol'
+import { unitId } from '../shared/worker-protocol'
+import type { PendingItem } from './store/job-store'
+import { MARK } from './store/unit-rows'
+
+const PENDING = MARK.pending.charCodeAt(0)
+/** A mark only the farmer's memory knows: the unit is in a task or waits to go again (stored as pending). */
+const CLAIMED = 'c'.charCodeAt(0)
+
+/**
+ * An item of a running job, held while any of its units is unsettled. Its units stay packed (the
+ * farmer parses them only when one fails or crashes); its marks are the units' states. A task takes
+ * a slice of its free units, so a few slow units still spread over every worker.
+ */
+export class ItemRun {
+  readonly id: number
+  readonly units: string
+  readonly count: number
+  readonly size: number
+  private readonly marks: Buffer
+  /** Units without an outcome (free or claimed). */
+  unsettled = 0
+  /** Units no task holds yet. */
+  free = 0
+  /** In the job's queue of items with free units. */
+  queued = false
+  private scan = 0
+  private parsed: PackedUnit[] | null = null
+  /** Units' results as JSON text, by index; read from the history only when a new one comes. */
+  private results: (string | undefined)[] | null = null
+  private storedResults: string | null
+
+  constructor(row: PendingItem) {
+    this.id = row.id
+    this.units = row.units
+    this.count = row.count
+    this.size = row.size
+    this.marks = Buffer.from(row.marks, 'latin1')
+    this.storedResults = row.results
+    for (let i = 0; i < this.marks.length; i++) if (this.marks[i] === PENDING) this.free++
+    this.unsettled = this.free
+  }
+
+  /** Claims up to `limit` free units for a task, in order. */
+  claim(limit: number): number[] {
+    const out: number[] = []
+    while (out.length < limit && this.free > 0) {
+      while (this.marks[this.scan] !== PENDING) this.scan++
+      this.marks[this.scan] = CLAIMED
+      out.push(this.scan++)
+      this.free--
+    }
+    return out
+  }
+
+  /** A claimed unit goes back to the free ones (its worker died before it was reached). */
+  release(index: number): void {
+    if (this.marks[index] !== CLAIMED) return
+    this.marks[index] = PENDING
+    this.free++
+    this.scan = Math.min(this.scan, index)
+  }
+
+  /** Records the unit's outcome; false when it already had one (a late or repeated report). */
+  settle(index: number, outcome: 'done' | 'failed'): boolean {
+    const mark = this.marks[index]
+    if (mark !== PENDING && mark !== CLAIMED) return false
+    if (mark === PENDING) this.free--
+    this.marks[index] = MARK[outcome].charCodeAt(0)
+    this.unsettled--
+    return true
+  }
+
+  setResult(index: number, json: string): void {
+    if (!this.results) {
+      const old = this.storedResults ? (JSON.parse(this.storedResults) as unknown[]) : []
+      this.results = old.map((r) => (r === null ? undefined : JSON.stringify(r)))
+    }
+    this.results[index] = json
+  }
+
+  /** The results as stored, or null to leave the stored ones as they are. */
+  resultsText(): string | null {
+    if (!this.results) return null
+    const parts = new Array<string>(this.count)
+    for (let i = 0; i < this.count; i++) parts[i] = this.results[i] ?? 'null'
+    return `[${parts.join(',')}]`
+  }
+
+  /** The unit as a handler sees it; parses the item's units on first need only. */
+  unit(index: number, attempt: number): WorkItem {
+    this.parsed ??= JSON.parse(this.units) as PackedUnit[]
+    const [key, size, payload] = this.parsed[index]!
+    return { id: unitId(this.id, index), key, payload, size, attempt }
+  }
+
+  /**
+   * Puts the given units into a run message: the whole item as stored when all of it goes (nothing
+   * parsed, nothing re-encoded), else just those units (a slice, or what a dead worker left).
+   */
+  addTo(message: { batches: RunBatch[]; units: WorkItem[] }, indexes: number[]): void {
+    if (indexes.length === this.count) message.batches.push({ item: this.id, units: this.units })
+    else for (const i of indexes) message.units.push(this.unit(i, 1))
+  }
+
+  /** The marks as stored: claimed units are pending there. */
+  storedMarks(): string {
+    const text = this.marks.toString('latin1')
+    return text.includes('c') ? text.replaceAll('c', MARK.pending) : text
+  }
+}

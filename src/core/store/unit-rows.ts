@@ -1,0 +1,102 @@
+import type Database from 'better-sqlite3'
+import type { ItemRow } from '../../shared/api-types'
+import type { ItemState } from '../../shared/job-state'
+import { UNIT_SPAN, type PackedUnit } from '../../shared/worker-protocol'
+
+/** A unit's state as one character of its item's `marks`. */
+export const MARK = { pending: '-', done: 'd', failed: 'f' } as const satisfies Record<ItemState, string>
+
+/** The SQL expression that turns a unit's mark into its state. */
+const stateOf = (mark: string): string =>
+  `CASE ${mark} WHEN '${MARK.done}' THEN 'done' WHEN '${MARK.failed}' THEN 'failed' ELSE 'pending' END`
+
+export interface OutcomeRow {
+  unit: number
+  attempts: number
+  error: string | null
+  code: string | null
+}
+
+/** The one place a unit's row is put together from its item, its result and its outcome (if any). */
+export function unitRow(itemId: number, index: number, unit: PackedUnit, mark: string, result: unknown, outcome: OutcomeRow | undefined): ItemRow {
+  const state: ItemState = mark === MARK.done ? 'done' : mark === MARK.failed ? 'failed' : 'pending'
+  return {
+    id: itemId * UNIT_SPAN + index,
+    key: unit[0],
+    size: unit[1],
+    state,
+    attempts: outcome?.attempts ?? (state === 'pending' ? 0 : 1),
+    error: outcome?.error ?? null,
+    result: result ?? (outcome?.code ? { code: outcome.code } : null),
+  }
+}
+
+/**
+ * Unit rows for the UI's tables: every unit of a job, filtered by state and text, in id order.
+ * SQLite unpacks the items (`json_each`), so a page of a 300,000-unit job never builds 300,000 objects.
+ */
+export class UnitRows {
+  private readonly itemsFrom
+  private readonly outcomesOf
+
+  constructor(private readonly db: Database.Database) {
+    this.itemsFrom = db.prepare('SELECT id, units, marks, results FROM items WHERE job_id = ? AND id >= ? ORDER BY id LIMIT ?')
+    this.outcomesOf = db.prepare('SELECT unit, attempts, error, code FROM unit_outcomes WHERE item_id = ?')
+  }
+
+  page(jobId: number, q: { state?: ItemState; text?: string; limit: number; offset: number }): { items: ItemRow[]; total: number } {
+    const mark = 'substr(i.marks, je.key + 1, 1)'
+    const where = ['i.job_id = @jobId']
+    const params: Record<string, unknown> = { jobId, limit: q.limit, offset: q.offset }
+    if (q.state) {
+      // Items without a unit in that state are passed over before being unpacked.
+      where.push(`instr(i.marks, @mark) > 0`, `${mark} = @mark`)
+      params.mark = MARK[q.state]
+    }
+    if (q.text) {
+      where.push(`(je.value ->> 0 LIKE @text ESCAPE '\\' OR o.error LIKE @text ESCAPE '\\')`)
+      params.text = likePattern(q.text)
+    }
+    const from = `FROM items i JOIN json_each(i.units) je LEFT JOIN unit_outcomes o ON o.item_id = i.id AND o.unit = je.key
+      WHERE ${where.join(' AND ')}`
+    const rows = this.db
+      .prepare(
+        `SELECT i.id * ${UNIT_SPAN} + je.key AS id, je.value ->> 0 AS key, je.value ->> 1 AS size, ${stateOf(mark)} AS state,
+           coalesce(o.attempts, CASE ${mark} WHEN '${MARK.pending}' THEN 0 ELSE 1 END) AS attempts, o.error, o.code,
+           i.results -> je.key AS result
+         ${from} ORDER BY i.id, je.key LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as (Omit<ItemRow, 'result'> & { code: string | null; result: string | null })[]
+    const total = q.state || q.text
+      ? (this.db.prepare(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n
+      : (this.db.prepare('SELECT coalesce(sum(count), 0) AS n FROM items WHERE job_id = ?').get(jobId) as { n: number }).n
+    const decode = (code: string | null, result: string | null): unknown =>
+      result && result !== 'null' ? JSON.parse(result) : code ? { code } : null
+    return { items: rows.map(({ code, result, ...row }) => ({ ...row, result: decode(code, result) })), total }
+  }
+
+  /** Units by id order after `afterId`: linear however deep it goes (exports read a job this way). */
+  after(jobId: number, afterId: number, limit: number): ItemRow[] {
+    const rows: ItemRow[] = []
+    let fromItem = Math.floor(afterId / UNIT_SPAN)
+    while (rows.length < limit) {
+      const items = this.itemsFrom.all(jobId, fromItem, 16) as { id: number; units: string; marks: string; results: string | null }[]
+      for (const item of items) {
+        const units = JSON.parse(item.units) as PackedUnit[]
+        const results = item.results ? (JSON.parse(item.results) as unknown[]) : []
+        const outcomes = new Map((this.outcomesOf.all(item.id) as OutcomeRow[]).map((o) => [o.unit, o]))
+        for (let i = 0; i < units.length; i++) {
+          if (item.id * UNIT_SPAN + i <= afterId) continue
+          rows.push(unitRow(item.id, i, units[i]!, item.marks[i]!, results[i], outcomes.get(i)))
+        }
+      }
+      if (items.length < 16) break
+      fromItem = items.at(-1)!.id + 1
+    }
+    return rows.slice(0, limit)
+  }
+}
+
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}

@@ -1,0 +1,58 @@
+import { createServer, type Socket } from 'node:net'
+import { prepareControlEndpoint, protectControlEndpoint, removeControlEndpoint } from './control-endpoint'
+import { runControlSession, type ControlSession } from './control-session'
+import type { FarmEventSource } from './farm-event-feed'
+import type { ApiHandlers } from '../core/api-handlers'
+
+export interface ControlServerOptions {
+  /** `controlEndpointFor(dbPath)`. */
+  endpoint: string
+  /** `createApiHandlers(farm)`: the same checks as the window's calls. */
+  api: ApiHandlers
+  events: FarmEventSource
+}
+
+export interface ControlServer {
+  readonly endpoint: string
+  /** Clients connected now. */
+  readonly clients: number
+  /** Sends each client what is pending, ends every connection and stops listening. */
+  close(): Promise<void>
+}
+
+/** The owner's local control endpoint: the contract's third transport, beside IPC and the WebSocket. */
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  prepareControlEndpoint(options.endpoint)
+  const sessions = new Map<Socket, ControlSession>()
+  const server = createServer((socket) => {
+    sessions.set(socket, runControlSession(socket, options.api, options.events))
+    socket.on('close', () => sessions.delete(socket))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.endpoint, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  protectControlEndpoint(options.endpoint)
+  // A listening error later (rare: the socket file removed under us) must not crash the owner.
+  server.on('error', (error) => console.error('task-farm: the control endpoint failed:', error))
+  let closing: Promise<void> | null = null
+  return {
+    endpoint: options.endpoint,
+    get clients() {
+      return sessions.size
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const session of sessions.values()) session.end()
+        server.close(() => {
+          removeControlEndpoint(options.endpoint)
+          resolve()
+        })
+      })
+      return closing
+    },
+  }
+}

@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { JobStore } from '../../src/core/store/job-store'
+import { openDatabase } from '../../src/core/store/open-database'
+import { tempDir, until } from '../support/test-farm'
+import { listFiles, makeManyFiles } from './copy-cli-helpers'
+import { cli, startCli, startServe, watchWindow, type Served } from './served-farm'
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+function workspace(): { dir: string; db: string } {
+  const dir = tempDir('task-farm-clients-')
+  cleanups.push(() => dir.remove())
+  return { dir: dir.path, db: join(dir.path, 'history.sqlite') }
+}
+
+async function serve(db: string, dir: string): Promise<Served> {
+  const served = await startServe(db, dir)
+  cleanups.push(() => served.stop('SIGKILL'))
+  return served
+}
+
+function job(db: string, id: number): { state: string; done: number } {
+  const store = new JobStore(openDatabase(db, { readonly: true }))
+  try {
+    const row = store.job(id)
+    return { state: row?.state ?? 'none', done: (row?.items_done ?? 0) + (row?.items_failed ?? 0) }
+  } finally {
+    store.db.close()
+  }
+}
+
+describe('the CLI as a client of a served farm', () => {
+  it('runs a copy in the served farm (the window sees it), and resizes a pool for the window and for pools --json', async () => {
+    const { dir, db } = workspace()
+    const served = await serve(db, dir)
+    const window = await watchWindow(served)
+    cleanups.push(() => window.close())
+    makeManyFiles(join(dir, 'src'), 3, 20)
+    const copy = await cli(db, ['copy', join(dir, 'src'), join(dir, 'dst')])
+    expect(copy.code, copy.err).toBe(0)
+    expect(copy.out).toMatch(/Completed job 1: (\d+) of \1 items done/)
+    expect(listFiles(join(dir, 'dst', 'src'))).toHaveLength(60)
+    // The serve process ran it: the window was told, and the lock never changed hands.
+    await until(() => window.events.some((e) => e.event === 'job.ended' && e.payload.id === 1), 'the window to see the job end')
+    expect(JSON.parse(readFileSync(`${db}.lock`, 'utf8')).pid).toBe(served.child.pid)
+
+    const resize = await cli(db, ['pools', 'resize', 'disk', '3'])
+    expect(resize.code, resize.err).toBe(0)
+    const pools = JSON.parse((await cli(db, ['pools', '--json'])).out)
+    expect(pools.running).toBe(true)
+    expect(pools.pools.find((p: { name: string }) => p.name === 'disk')).toMatchObject({ size: 3, tasksPerWorker: 1 })
+    expect(pools.pools.find((p: { name: string }) => p.name === 'network').tasksPerWorker).toBeGreaterThan(1)
+    await until(() => window.events.some((e) => e.event === 'pool.updated' && e.payload.name === 'disk' && e.payload.size === 3), 'the window to see the resize')
+  })
+
+  it('--detach returns the id; wait --timeout exits 124 while it runs, then wait exits 0; cancel ends a copy with no temporary files', async () => {
+    const { dir, db } = workspace()
+    await serve(db, dir)
+    const detached = await cli(db, ['probe', '--count', '3000', '--sleep-ms', '5', '--detach'])
+    expect([detached.code, detached.out.trim()]).toEqual([0, '1'])
+    expect((await cli(db, ['wait', '1', '--timeout', '1'])).code).toBe(124)
+    const waited = await cli(db, ['wait', '1'])
+    expect([waited.code, waited.out]).toEqual([0, expect.stringMatching(/Completed job 1: 3,000 of 3,000/)])
+
+    makeManyFiles(join(dir, 'src'), 40, 100)
+    const id = Number((await cli(db, ['copy', join(dir, 'src'), join(dir, 'dst'), '--detach'])).out)
+    expect(id).toBe(2)
+    await until(() => listFiles(join(dir, 'dst')).length > 100, 'the copy to get going')
+    const cancel = await cli(db, ['cancel', String(id)])
+    expect([cancel.code, cancel.out]).toEqual([0, expect.stringMatching(/Job 2 was cancelled/)])
+    expect(job(db, id).state).toBe('cancelled')
+    expect(listFiles(join(dir, 'dst')).length).toBeLessThan(4000) // cancelled mid-copy indeed
+    expect(listFiles(join(dir, 'dst')).filter((p) => p.includes('taskfarm'))).toEqual([])
+  })
+
+  it('Ctrl-C on an attached CLI leaves the job interrupted in the running farm, and resume finishes it', async () => {
+    const { dir, db } = workspace()
+    await serve(db, dir)
+    const attached = startCli(db, ['probe', '--count', '1500', '--sleep-ms', '5'])
+    await until(() => existsSync(db) && job(db, 1).done > 50, 'progress in the history', 30_000)
+    attached.kill('SIGINT')
+    const result = await attached.result
+    expect(result.code, result.err).toBe(130)
+    expect(job(db, 1).state).toBe('interrupted')
+    const resumed = await cli(db, ['resume', '1'])
+    expect(resumed.code, resumed.err).toBe(0)
+    expect(job(db, 1)).toEqual({ state: 'completed', done: 1500 })
+  })
+
+  it('Ctrl-C twice on an attached CLI stops waiting at once; the job is left to the farm', async () => {
+    const { dir, db } = workspace()
+    await serve(db, dir)
+    // A hung item keeps the interrupt waiting for the grace period, so the second Ctrl-C comes first.
+    const attached = startCli(db, ['probe', '--count', '1000', '--sleep-ms', '5', '--hang-on', '20'])
+    await until(() => existsSync(db) && job(db, 1).done > 20, 'progress in the history', 30_000)
+    attached.kill('SIGINT')
+    await until(() => /Stopping/.test(attached.stdoutText()), 'the first Ctrl-C to be taken')
+    attached.kill('SIGINT')
+    const result = await attached.result
+    expect([result.code, result.out]).toEqual([130, expect.stringMatching(/Stopped waiting; job 1 keeps its state/)])
+    const waited = await cli(db, ['wait', '1'])
+    expect(waited.code).toBe(130)
+    expect(job(db, 1).state).toBe('interrupted')
+  })
+
+  it('kill -9 of the owner: the attached client says so in one sentence (exit 1), and the next command runs the farm itself', async () => {
+    const { dir, db } = workspace()
+    const served = await serve(db, dir)
+    const attached = startCli(db, ['probe', '--count', '1500', '--sleep-ms', '5'])
+    await until(() => existsSync(db) && job(db, 1).done > 50, 'progress in the history', 30_000)
+    await served.stop('SIGKILL')
+    const result = await attached.result
+    expect(result.code).toBe(1)
+    expect(result.err.trim().split('\n')).toEqual([expect.stringMatching(/^task-farm: the farm running job 1 went away/)])
+    const resumed = await cli(db, ['resume', '1'])
+    expect(resumed.code, resumed.err).toBe(0)
+    expect(job(db, 1)).toEqual({ state: 'completed', done: 1500 })
+    expect(existsSync(`${db}.lock`)).toBe(false)
+    expect(existsSync(`${db}.control`)).toBe(false)
+  })
+
+  it('a second serve on the same history serves its window through the owner', async () => {
+    const { dir, db } = workspace()
+    const first = await serve(db, dir)
+    const second = await serve(db, join(dir, 'second'))
+    expect(second.output()).toMatch(/through the farm that already runs on this history/)
+    const window = await watchWindow(second)
+    cleanups.push(() => window.close())
+    expect((await cli(db, ['probe', '--count', '20'])).code).toBe(0)
+    await until(() => window.events.some((e) => e.event === 'job.ended' && e.payload.id === 1), 'the second window to see the job')
+    expect(JSON.parse(readFileSync(`${db}.lock`, 'utf8')).pid).toBe(first.child.pid)
+    expect(await second.stop()).toBe(0)
+    expect(await first.stop()).toBe(0)
+  })
+})

@@ -1,0 +1,73 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { apiChannels, type ApiChannel } from '../../src/shared/api'
+
+/**
+ * Fuzzed requests that the contract accepts really run, so before sending one the harness confines
+ * what it would touch: paths into a temp sandbox, URLs to a closed port on 127.0.0.1, probe jobs and
+ * pool sizes small. Requests the contract refuses are sent as generated (they never run).
+ */
+export interface Sandbox {
+  root: string
+  /** The path the fake save dialog returns (IPC); exports to it take the local door. */
+  pickedSavePath: string
+  confine(channel: string, request: unknown): unknown
+}
+
+export function createSandbox(root: string, newestJobId: () => number): Sandbox {
+  for (const folder of ['src/a', 'src2', 'dst', 'exports']) mkdirSync(join(root, folder), { recursive: true })
+  writeFileSync(join(root, 'src/a/one.txt'), 'one')
+  writeFileSync(join(root, 'src/two.txt'), 'two')
+  writeFileSync(join(root, 'src2/three.txt'), 'three')
+  writeFileSync(join(root, 'urls.txt'), 'http://127.0.0.1:1/a\nnot a url\n')
+  const pickedSavePath = join(root, 'exports', 'picked.csv')
+  let counter = 0
+
+  function confineSpec(spec: Record<string, unknown>): void {
+    if (spec.kind === 'copy') {
+      const sources = spec.sources as unknown[]
+      spec.sources = sources.map((_, i) => join(root, i % 3 === 2 ? `missing-${i}` : i % 2 ? 'src2' : 'src'))
+      spec.destination = join(root, 'dst', String(counter++ % 20))
+    } else if (spec.kind === 'urls') {
+      const input = spec.input as Record<string, unknown>
+      if (input.type === 'file') input.path = join(root, counter++ % 2 ? 'urls.txt' : 'no-such-list.txt')
+      else input.text = 'http://127.0.0.1:1/a\nhttp://127.0.0.1:1/b\n'
+      spec.timeoutMs = 200
+      spec.retries = 0
+      spec.concurrency = 2
+      spec.robots = false
+    } else if (spec.kind === 'probe') {
+      spec.count = Number(spec.count) % 6
+      spec.chunk = 1 + (Number(spec.chunk ?? 1) % 3)
+      spec.sleepMs = Number(spec.sleepMs ?? 0) % 5
+      for (const key of ['crashOn', 'hangOn', 'throwOn']) spec[key] = []
+    }
+  }
+
+  return {
+    root,
+    pickedSavePath,
+    confine(channel, request) {
+      if (!Object.hasOwn(apiChannels, channel)) return request
+      let copy: Record<string, unknown>
+      try {
+        copy = JSON.parse(JSON.stringify(request)) as Record<string, unknown>
+      } catch {
+        return request
+      }
+      const schema = apiChannels[channel as ApiChannel].request
+      if (!schema.safeParse(request).success && !schema.safeParse(copy).success) return request
+      // Mostly jobs that exist (or the next one), so pause, cancel, remove and export really act.
+      if (typeof copy.jobId === 'number' && counter++ % 4 !== 0) copy.jobId = 1 + (copy.jobId % (newestJobId() + 1))
+      if (channel === 'jobs.create' || channel === 'jobs.check') confineSpec(copy.spec as Record<string, unknown>)
+      if (channel === 'pools.resize') copy.size = 1 + (Number(copy.size) % 2)
+      if (channel === 'settings.set' && copy.poolSizes) {
+        const sizes = copy.poolSizes as Record<string, number>
+        for (const name of Object.keys(sizes)) sizes[name] = 1 + (sizes[name]! % 2)
+      }
+      if (channel === 'jobs.export')
+        copy.path = counter++ % 2 ? pickedSavePath : join(root, 'exports', `typed.${String(copy.format)}`)
+      return copy
+    },
+  }
+}

