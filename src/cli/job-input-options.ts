@@ -1,4 +1,4 @@
-import { mkdirSync, createWriteStream } from 'node:fs'
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { finished } from 'node:stream/promises'
 import { dirname, join, resolve } from 'node:path'
@@ -30,7 +30,7 @@ export async function jobInputFrom(o: InputOptions, listed: string[] | null, dbP
     return { type: 'list', values: listed }
   }
   if (o.files !== undefined) return { type: 'files', dir: resolve(o.files), glob: o.glob ?? '**/*' }
-  if (o.input === '-') return { type: 'file', path: await spoolStdin(dbPath) }
+  if (o.input === '-') return { type: 'file', path: await spoolStdin(dbPath), growing: true }
   return { type: 'file', path: resolve(o.input!) }
 }
 
@@ -40,14 +40,21 @@ export function splitListedInputs(words: string[]): { command: string[]; listed:
   return at < 0 ? { command: words, listed: null } : { command: words.slice(0, at), listed: words.slice(at + 1) }
 }
 
-/** Copies standard input into `<history folder>/inputs/`, where the job's plan (and any resume) reads it. */
+/**
+ * Copies standard input into `<history folder>/inputs/`, where the job's plan (and any resume) reads
+ * it. The copy goes on while the job runs: `<file>.writing` holds this process's pid until standard
+ * input ends, and the plan follows the file that long, so work starts before the input ends.
+ */
 async function spoolStdin(dbPath: string): Promise<string> {
   const folder = join(dirname(resolve(dbPath)), 'inputs')
   mkdirSync(folder, { recursive: true })
   const path = join(folder, `stdin-${Date.now()}-${process.pid}.txt`)
+  writeFileSync(`${path}.writing`, String(process.pid))
   const out = createWriteStream(path)
   await once(out, 'open')
   process.stdin.pipe(out)
-  await finished(out)
+  void finished(out)
+    .catch(() => {})
+    .finally(() => rmSync(`${path}.writing`, { force: true }))
   return path
 }

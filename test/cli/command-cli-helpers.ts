@@ -13,13 +13,14 @@ export function runCli(args: string[], stdin = ''): Promise<CliRun> {
   return done
 }
 
-export function startCli(args: string[], stdin = ''): { child: ChildProcess; done: Promise<CliRun> } {
+/** `stdin` null: left open for the test to write to. */
+export function startCli(args: string[], stdin: string | null = ''): { child: ChildProcess; done: Promise<CliRun> } {
   const child = spawn(process.execPath, [cliEntry, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   child.stdout!.on('data', (chunk) => (out += chunk))
   child.stderr!.on('data', (chunk) => (err += chunk))
-  child.stdin!.end(stdin)
+  if (stdin !== null) child.stdin!.end(stdin)
   const done = new Promise<CliRun>((resolve) => child.on('close', (code) => resolve({ code, out, err })))
   return { child, done }
 }

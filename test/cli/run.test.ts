@@ -153,6 +153,21 @@ describe('task-farm run', () => {
     for (const finished of before.done ?? []) expect(ran.filter((n) => n === finished)).toHaveLength(1)
   })
 
+  it('starts work on standard input before it ends', async () => {
+    const { dir, db } = workspace()
+    const counter = join(dir, 'counter')
+    const { child, done } = startCli(
+      ['--db', db, 'run', '--input', '-', '--', 'sh', '-c', `echo {} >> ${counter}`],
+      null,
+    )
+    child.stdin!.write('first\n')
+    await until(() => lines(counter).includes('first'), 'the first input to run while standard input is open')
+    child.stdin!.end('second\nthird')
+    const r = await done
+    expect(r.code).toBe(0)
+    expect(lines(counter).sort()).toEqual(['first', 'second', 'third'])
+  })
+
   it('--halt soon,fail=3 stops the job after three failures', async () => {
     const { db } = workspace()
     const r = await runCli([

@@ -37,7 +37,7 @@ export function configureRun(program: Command, cli: CliContext): void {
     .option('--input <file>', 'one input per line; - reads standard input')
     .option('--files <dir>', 'every file under a folder is an input')
     .option('--glob <pattern>', 'with --files: only paths matching (a pattern without / matches names)')
-    .option('--jobs <n>', 'processes at once for the whole job', positiveInt('--jobs', 1024), defaults.jobs)
+    .option('-j, --jobs <n>', 'processes at once for the whole job', positiveInt('--jobs', 1024), defaults.jobs)
     .option('--timeout <s>', 'kill a run (its whole process tree) after this many seconds', seconds('--timeout'))
     .option('--retries <n>', 'run a failed input again up to n times', nonNegativeInt('--retries', 100), 0)
     .option(

@@ -6,7 +6,15 @@ import { z } from 'zod'
  */
 export const jobInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('list'), values: z.array(z.string()).max(100_000, 'Give long input lists as a file.') }),
-  z.object({ type: z.literal('file'), path: z.string().min(1, 'Give an input file.') }),
+  z.object({
+    type: z.literal('file'),
+    path: z.string().min(1, 'Give an input file.'),
+    /**
+     * Another process is still appending (standard input being copied): the plan follows the file
+     * while `<path>.writing` names a live process, so work starts before the input ends.
+     */
+    growing: z.boolean().optional(),
+  }),
   z.object({
     type: z.literal('files'),
     dir: z.string().min(1, 'Give a folder.'),

@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { open, readFile, stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
 import { glob } from 'tinyglobby'
 import type { JobInput } from '../../../shared/kinds/command'
 import { UserError } from '../../../shared/user-error'
+import { sleep } from '../../abortable-sleep'
 
 /**
  * A command or module job's inputs in order, read here in the worker (a list file may be large).
@@ -17,6 +18,10 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
       yield* input.values
       return
     case 'file': {
+      if (input.growing) {
+        yield* followLines(input.path, signal)
+        return
+      }
       const lines = createInterface({ input: createReadStream(input.path), crlfDelay: Infinity })
       try {
         for await (const line of lines) {
@@ -50,5 +55,45 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
       yield* found
       return
     }
+  }
+}
+
+/** How often a followed file is looked at again once its reader has caught up with its writer. */
+const FOLLOW_MS = 30
+
+/** Lines of a file another process is still appending to (`tail -f` until the writer is gone). */
+async function* followLines(path: string, signal: AbortSignal): AsyncGenerator<string> {
+  const file = await open(path, 'r').catch((error: Error) => {
+    throw new UserError(`The input file ${path} cannot be read: ${error.message}`, 'input-unreadable')
+  })
+  try {
+    const buffer = Buffer.alloc(64 * 1024)
+    let rest = ''
+    for (;;) {
+      if (signal.aborted) return
+      const writing = await writerAlive(path)
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null)
+      if (bytesRead > 0) {
+        const lines = (rest + buffer.toString('utf8', 0, bytesRead)).split('\n')
+        rest = lines.pop()!
+        for (const line of lines) if (line.replace(/\r$/, '') !== '') yield line.replace(/\r$/, '')
+      } else if (writing) await sleep(FOLLOW_MS, signal)
+      else break
+    }
+    if (rest.replace(/\r$/, '') !== '') yield rest.replace(/\r$/, '')
+  } finally {
+    await file.close()
+  }
+}
+
+/** Whether `<path>.writing` names a process that is still alive (a writer killed with -9 is not). */
+async function writerAlive(path: string): Promise<boolean> {
+  const pid = Number(await readFile(`${path}.writing`, 'utf8').catch(() => ''))
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
