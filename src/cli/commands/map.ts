@@ -37,6 +37,7 @@ export function configureMap(command: Command, cli: CliContext): void {
     .option('--workers <n>', 'worker processes of the cpu pool', positiveInt('--workers', 64))
     .option('--out <file>', 'write the results to results.csv or results.json when the job ends', exportOption)
     .option('--force', 'let --out replace a file that is not an earlier export')
+    .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON line per finished input (and the job events)')
     .addHelpText('after', help)
     .action(commandAction(async (module: string, words: string[], o) => {
@@ -63,8 +64,11 @@ export function configureMap(command: Command, cli: CliContext): void {
           {},
           {
             json: o.json,
+            detach: o.detach,
             workers,
             onCreated: (id) => {
+              // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
+              if (o.detach) return
               jobId = id
               if (o.json) units.start(id)
             },

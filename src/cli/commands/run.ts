@@ -57,6 +57,7 @@ export function configureRun(program: Command, cli: CliContext): void {
     .option('--output-dir <dir>', 'keep the full stdout and stderr of every run in DIR/job-<id>/<n>.stdout|.stderr')
     .option('--out <file>', 'write the units to results.csv or results.json when the job ends', exportOption)
     .option('--force', 'let --out replace a file that is not an earlier export')
+    .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON line per finished unit (and the job events)')
     .addHelpText('after', help)
     .action(commandAction(async (words: string[], o) => {
@@ -84,7 +85,8 @@ export function configureRun(program: Command, cli: CliContext): void {
           cli,
           spec,
           {},
-          { json: o.json, workers, onCreated: (id) => units.start((jobId = id)) },
+          // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
+          { json: o.json, workers, detach: o.detach, onCreated: (id) => o.detach || units.start((jobId = id)) },
         )
         units.stop()
         if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
