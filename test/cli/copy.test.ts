@@ -122,6 +122,7 @@ describe('task-farm copy', () => {
     },
   )
 
+  // Bounds for a hang, not a measure: on a loaded two-core machine these runs take tens of seconds.
   it('survives kill -9 of a worker mid-copy: the tree ends identical with no temporary files', async () => {
     const { src, dst, db } = workspace()
     makeManyFiles(src, 40, 100)
@@ -138,7 +139,7 @@ describe('task-farm copy', () => {
     expect(code, output).toBe(0)
     expect(describeTree(join(dst, 'source'))).toEqual(describeTree(src))
     expect(listFiles(dst).filter((p) => p.includes('taskfarm'))).toEqual([])
-  })
+  }, 120_000)
 
   it('survives kill -9 of the whole CLI mid-copy: resume finishes without recopying finished files', async () => {
     const { src, dst, db } = workspace()
@@ -162,7 +163,7 @@ describe('task-farm copy', () => {
     expect(describeTree(join(dst, 'source'))).toEqual(describeTree(src))
     expect(listFiles(dst).filter((p) => p.includes('taskfarm'))).toEqual([])
     for (const [path, ino] of finished) expect(statSync(join(dst, path)).ino, path).toBe(ino)
-  })
+  }, 120_000)
 })
 
 function isAlive(pid: number): boolean {
