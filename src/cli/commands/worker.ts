@@ -2,7 +2,7 @@ import { availableParallelism, hostname } from 'node:os'
 import { InvalidArgumentError, type Command } from 'commander'
 import { bundledWorkerEntry } from '../../core/bundle-paths'
 import { childProcessLauncher } from '../../core/child-process-worker'
-import { RemoteHost, checkRedisUrl, isRemotePool, remotePools, type RemotePool } from '../../remote'
+import { isRemotePool, remotePools, type RemotePool } from '../../remote/remote-pools'
 import { UserError } from '../../shared/user-error'
 import type { CliContext } from '../cli-context'
 import { exitCodes } from '../exit-codes'
@@ -59,6 +59,7 @@ export function registerWorkerCommand(program: Command, cli: CliContext, exit: (
             "Give the farm's Redis with --redis redis://HOST:PORT (or set TASK_FARM_REDIS).",
             'no-redis',
           )
+        const { RemoteHost, checkRedisUrl } = await import('../../remote')
         checkRedisUrl(url)
         const host = new RemoteHost({
           url,
