@@ -8,7 +8,7 @@ import { FarmLock } from '../core/store/farm-lock'
 import type { JobState } from '../shared/job-state'
 import { openDatabase } from '../core/store/open-database'
 import type { RemoteLink } from '../core/remote-link'
-import { LazyRemoteLink } from './lazy-remote-link'
+import { BullmqRemoteLink, checkRedisUrl } from '../remote'
 
 export interface GlobalOptions {
   db?: string
@@ -38,7 +38,8 @@ export class CliContext {
   remoteLink(): RemoteLink | undefined {
     const url = this.redisUrl
     if (!url) return undefined
-    return new LazyRemoteLink(url)
+    checkRedisUrl(url)
+    return new BullmqRemoteLink(url)
   }
 
   /** Read-only access: works while another farm is running jobs on the same file. */

@@ -18,17 +18,28 @@ import {
   remotePools,
   shipSpec,
   type ControlEvent,
+  type RemoteJobData,
   type RemoteOutcome,
   type RemotePool,
   type RemoteProgress,
 } from './remote-protocol'
 import { RemoteSlot, type SlotOwner } from './remote-slot'
-import { SentBatches, type SentBatch } from './sent-batches'
 
 /** How often the farm reads the hosts' heartbeats, writes its own and checks its batches are still queued. */
 const SYNC_MS = 1000
 /** A batch must have been in Redis this long before a missing one counts as lost (not just not yet added). */
 const LOST_AFTER_MS = 1500
+
+interface SentBatch {
+  slot: RemoteSlot
+  pool: RemotePool
+  data: RemoteJobData
+  sentAt: number
+  /** Items of a plan passed on so far: a replayed plan skips the ones already passed. */
+  plannedForwarded: number
+  /** Set while a lost batch is being added again. */
+  resending: boolean
+}
 
 /**
  * The farm's side of remote work on BullMQ: one queue per pool, `QueueEvents` for what the hosts
@@ -43,7 +54,7 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
   private readonly events: QueueEvents[] = []
   private readonly producer: QueueEventsProducer
   private readonly directory: HostDirectory
-  private readonly batches = new SentBatches((level, message) => this.farm?.log(level, message))
+  private readonly batches = new Map<string, SentBatch>()
   private readonly slots = new Map<RemotePool, Set<RemoteSlot>>()
   private farm: RemoteFarmSide | null = null
   private timer: NodeJS.Timeout | null = null
@@ -62,11 +73,9 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
       this.slots.set(pool, new Set())
       const events = new QueueEvents(queueName(pool), { connection, prefix: KEY_PREFIX, lastEventId: '$' })
       events.on('error', () => {})
-      events.on('progress', ({ jobId, data }) => this.batches.onProgress(jobId, data as unknown as RemoteProgress))
-      events.on('completed', ({ jobId, returnvalue }) =>
-        this.batches.onCompleted(jobId, parse(returnvalue) as RemoteOutcome),
-      )
-      events.on('failed', ({ jobId, failedReason }) => this.batches.onFailed(jobId, failedReason))
+      events.on('progress', ({ jobId, data }) => this.onProgress(jobId, data as unknown as RemoteProgress))
+      events.on('completed', ({ jobId, returnvalue }) => this.onCompleted(jobId, parse(returnvalue) as RemoteOutcome))
+      events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason))
       events.on('stalled', ({ jobId }) => {
         if (this.batches.has(jobId))
           this.farm?.log('warn', `batch ${jobId} stalled: its host stopped answering; BullMQ hands it to another host`)
@@ -197,6 +206,57 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     }
   }
 
+  private onProgress(jobId: string, progress: RemoteProgress): void {
+    const batch = this.batches.get(jobId)
+    if (!batch || !progress?.messages) return
+    for (const message of progress.messages) {
+      if (message.type === 'planned') {
+        const skip = batch.plannedForwarded - (message.from ?? 0)
+        // A gap means progress was lost: the outcome's count then shows the plan incomplete.
+        if (skip < 0 || skip >= message.items.length) continue
+        const items = skip > 0 ? message.items.slice(skip) : message.items
+        batch.plannedForwarded += items.length
+        batch.slot.deliver({ type: 'planned', taskId: message.taskId, items })
+      } else if (message.type === 'log') {
+        // Which machine said it: remote workers have no pid the farm could name.
+        batch.slot.deliver({ ...message, message: `[${progress.host}] ${message.message}` })
+      } else if (message.type !== 'done' && message.type !== 'failed' && message.type !== 'ready') {
+        const { from: _from, ...plain } = message
+        batch.slot.deliver(plain as typeof message)
+      }
+    }
+  }
+
+  private onCompleted(jobId: string, outcome: RemoteOutcome | undefined): void {
+    const batch = this.batches.get(jobId)
+    if (!batch || !outcome?.final) return
+    this.batches.delete(jobId)
+    const taskId = batch.data.message.taskId
+    if (outcome.itemsDone.length) batch.slot.deliver({ type: 'itemsDone', taskId, items: outcome.itemsDone })
+    if (outcome.itemsFailed.length) batch.slot.deliver({ type: 'itemsFailed', taskId, items: outcome.itemsFailed })
+    if (
+      batch.data.message.type === 'plan' &&
+      outcome.final.type === 'done' &&
+      batch.plannedForwarded < outcome.planned
+    ) {
+      this.farm?.log(
+        'warn',
+        `a plan on ${outcome.host} reached the farm incomplete (${batch.plannedForwarded} of ${outcome.planned} items); planning again`,
+      )
+      return batch.slot.lose()
+    }
+    // Remote memory is the host's business: the farm never recycles a slot for it.
+    batch.slot.deliver({ ...outcome.final, taskId, rss: 0 })
+  }
+
+  private onFailed(jobId: string, reason: string): void {
+    const batch = this.batches.get(jobId)
+    if (!batch) return
+    this.batches.delete(jobId)
+    this.farm?.log('warn', `batch ${jobId} was lost on its remote host: ${reason}`)
+    batch.slot.lose()
+  }
+
   /** Heartbeats, capacity, and batches that Redis lost (a restart without persistence). */
   private async sync(): Promise<void> {
     if (this.syncing || this.closed || !this.farm) return
@@ -258,8 +318,8 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
       } else if (state === 'completed' || state === 'failed') {
         // Its event was missed (the farm was reconnecting): read the outcome from the job itself.
         const job = await queue.getJob(jobId)
-        if (state === 'completed') this.batches.onCompleted(jobId, parse(job?.returnvalue) as RemoteOutcome)
-        else this.batches.onFailed(jobId, job?.failedReason ?? 'failed')
+        if (state === 'completed') this.onCompleted(jobId, parse(job?.returnvalue) as RemoteOutcome)
+        else this.onFailed(jobId, job?.failedReason ?? 'failed')
       }
     }
   }

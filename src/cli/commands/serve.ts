@@ -6,8 +6,10 @@ import { exitCodes } from '../exit-codes'
 import { nonNegativeInt } from '../parse-options'
 import { LazyRemoteLink } from '../lazy-remote-link'
 
-/** Remote workers for the Redis URL a person types in Settings. */
-const connectRemote = (url: string): LazyRemoteLink => new LazyRemoteLink(url)
+/** Remote workers for the Redis URL a person types in Settings (BullMQ loads only then). */
+function connectRemote(url: string): LazyRemoteLink {
+  return new LazyRemoteLink(url)
+}
 
 /** `task-farm serve`: the farm with its window in a browser, on 127.0.0.1 behind a random token. */
 export function registerServeCommand(program: Command, cli: CliContext, exit: (code: number) => void): void {
@@ -19,17 +21,13 @@ export function registerServeCommand(program: Command, cli: CliContext, exit: (c
     .option('--port <n>', 'port to listen on (default: any free port)', nonNegativeInt('--port', 65_535), 0)
     .option('--token <secret>', 'use this token instead of a random one (for scripts; keep it secret)')
     .action(async (o: { port: number; token?: string }) => {
-      const served = await serveFarm({
-        dbPath: cli.dbPath,
-        port: o.port,
-        token: o.token,
-        remote: cli.remoteLink(),
-        connectRemote,
-      }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'EADDRINUSE')
-          throw new UserError(`Port ${o.port} is already in use; pick another with --port.`, 'port-in-use')
-        throw error
-      })
+      const served = await serveFarm({ dbPath: cli.dbPath, port: o.port, token: o.token, remote: cli.remoteLink(), connectRemote }).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EADDRINUSE')
+            throw new UserError(`Port ${o.port} is already in use; pick another with --port.`, 'port-in-use')
+          throw error
+        },
+      )
       process.stdout.write(
         `Task Farm is serving the farm at ${served.host.url}\nOpen that address in a browser; press Ctrl-C to stop.\n`,
       )
