@@ -7,6 +7,7 @@ import type { JobStore } from '../core/store/job-store'
 import { FarmLock } from '../core/store/farm-lock'
 import type { ControlClient } from '../host/control-client'
 import type { RemoteLink } from '../core/remote-link'
+import { LazyRemoteLink } from './lazy-remote-link'
 
 export interface GlobalOptions {
   db?: string
@@ -49,7 +50,7 @@ export class CliContext {
       import('../core/bundle-paths'),
     ])
     const pools = Object.fromEntries(Object.entries(poolSizes).map(([name, size]) => [name, { size }]))
-    return new Farm({ dbPath: this.dbPath, launcher: childProcessLauncher(bundledWorkerEntry()), pools, remote: await this.remoteLink() })
+    return new Farm({ dbPath: this.dbPath, launcher: childProcessLauncher(bundledWorkerEntry()), pools, remote: this.remoteLink() })
   }
 
   /** The Redis of remote worker hosts, when one was given (--redis or $TASK_FARM_REDIS). */
@@ -58,12 +59,9 @@ export class CliContext {
   }
 
   /** Remote capacity for a farm this command opens, if the person asked for it (BullMQ loads only then). */
-  async remoteLink(): Promise<RemoteLink | undefined> {
+  remoteLink(): RemoteLink | undefined {
     const url = this.redisUrl
-    if (!url) return undefined
-    const { BullmqRemoteLink, checkRedisUrl } = await import('../remote')
-    checkRedisUrl(url)
-    return new BullmqRemoteLink(url)
+    return url ? new LazyRemoteLink(url) : undefined
   }
 
   /**

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
-import { kindTraits, type JobKind, type JobSpec, type PoolName } from '../shared/job-spec'
+import { UserError } from '../shared/user-error'
+import { kindTraits, type JobKind, type JobSpec } from '../shared/job-spec'
 import type { FromWorker, ItemFailure, ItemSuccess, ToWorker } from '../shared/worker-protocol'
 
 /**
@@ -13,11 +14,9 @@ export const REMOTE_PROTOCOL = 1
 /** The prefix of every Redis key of Task Farm (BullMQ's own and ours). */
 export const KEY_PREFIX = 'taskfarm'
 
-/** The pools whose work can run on another machine. Copy (disk) needs the local disk and never goes. */
-export const remotePools = ['network', 'cpu'] as const satisfies readonly PoolName[]
-export type RemotePool = (typeof remotePools)[number]
+import { isRemotePool, type RemotePool } from './remote-pools'
+export { isRemotePool, remotePools, type RemotePool } from './remote-pools'
 
-export const isRemotePool = (pool: string): pool is RemotePool => (remotePools as readonly string[]).includes(pool)
 export const remoteKinds = (): JobKind[] =>
   (Object.keys(kindTraits) as JobKind[]).filter((kind) => isRemotePool(kindTraits[kind].pool))
 
@@ -97,10 +96,17 @@ const shipping: Partial<Record<JobKind, (spec: JobSpec, type: 'plan' | 'run' | '
   urls: async (spec, type) => {
     if (spec.kind !== 'urls') return spec
     if (type !== 'plan') return { ...spec, input: { type: 'text', text: '' } }
-    if (spec.input.type === 'file')
-      return { ...spec, input: { type: 'text', text: await readFile(spec.input.path, 'utf8') } }
+    if (spec.input.type === 'file') return { ...spec, input: { type: 'text', text: await readList(spec.input.path) } }
     return spec
   },
+}
+
+async function readList(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    throw new UserError(`Cannot read the URL list ${path}: ${(error as Error).message}`, 'input-unreadable')
+  }
 }
 
 export async function shipSpec(spec: JobSpec, type: 'plan' | 'run' | 'cleanup'): Promise<JobSpec> {

@@ -8,12 +8,11 @@ import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { findOwner } from '../../host/find-owner'
 import { nonNegativeInt } from '../parse-options'
-import { BullmqRemoteLink, checkRedisUrl } from '../../remote'
+import { LazyRemoteLink } from '../lazy-remote-link'
 
-/** Remote workers for the Redis URL a person types in Settings. */
-function connectRemote(url: string): BullmqRemoteLink {
-  checkRedisUrl(url)
-  return new BullmqRemoteLink(url)
+/** Remote workers for the Redis URL a person types in Settings (BullMQ loads only then). */
+function connectRemote(url: string): LazyRemoteLink {
+  return new LazyRemoteLink(url)
 }
 
 interface Served {
@@ -71,7 +70,7 @@ type Address = { port: number; token?: string; rendererDir?: string }
 
 /** Null when another process took the history first while this one was taking over: attach to it. */
 async function serveOwned(cli: CliContext, address: Address, takingOver: boolean): Promise<Served | null> {
-  const remote = await cli.remoteLink()
+  const remote = cli.remoteLink()
   const served = await serveFarm({ dbPath: cli.dbPath, ...address, remote, connectRemote }).catch((error: NodeJS.ErrnoException) => {
     if (takingOver && isUserError(error) && error.code === 'farm-busy') return null
     return portInUse(address.port)(error)

@@ -2,7 +2,7 @@ import { availableParallelism, hostname } from 'node:os'
 import { InvalidArgumentError, type Command } from 'commander'
 import { bundledWorkerEntry } from '../../core/bundle-paths'
 import { childProcessLauncher } from '../../core/child-process-worker'
-import { RemoteHost, checkRedisUrl, isRemotePool, remotePools, type RemotePool } from '../../remote'
+import { isRemotePool, remotePools, type RemotePool } from '../../remote/remote-pools'
 import { UserError } from '../../shared/user-error'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
@@ -56,6 +56,8 @@ export function configureWorker(command: Command, cli: CliContext): void {
               "Give the farm's Redis with --redis redis://HOST:PORT (or set TASK_FARM_REDIS).",
               'no-redis',
             )
+          // BullMQ loads only for this command, never for the CLI's other commands.
+          const { RemoteHost, checkRedisUrl } = await import('../../remote')
           checkRedisUrl(url)
           const host = new RemoteHost({
             url,
