@@ -46,6 +46,7 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.ts'],
     rules: {
       // Methods here are plain closures in object literals (no `this`), so passing them along is safe.
       '@typescript-eslint/unbound-method': 'off',
@@ -53,6 +54,11 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       // Passing a caught `unknown` on to reject() keeps the original error; wrapping it would lose it.
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
+      // ws types a message as Buffer | ArrayBuffer | Buffer[]; ArrayBuffer only comes with a binaryType we never set.
+      '@typescript-eslint/no-base-to-string': [
+        'error',
+        { ignoredTypeNames: ['Error', 'RegExp', 'URL', 'URLSearchParams', 'ArrayBuffer'] },
+      ],
     },
   },
   {
@@ -79,6 +85,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
+      // Child-process and socket chunks are appended to strings as text.
+      '@typescript-eslint/restrict-plus-operands': 'off',
     },
   },
   {

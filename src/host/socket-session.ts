@@ -32,7 +32,7 @@ export function runSocketSession(
     if (isBinary) return socket.close(1003, 'text frames only')
     let parsed: unknown
     try {
-      parsed = JSON.parse(String(data as Buffer)) // text frames arrive as one Buffer (ws default binaryType)
+      parsed = JSON.parse(String(data))
     } catch {
       return socket.close(1007, 'not JSON')
     }

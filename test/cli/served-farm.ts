@@ -86,7 +86,7 @@ export async function watchWindow(served: Served): Promise<{ events: SeenEvent[]
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
   const events: SeenEvent[] = []
   ws.on('message', (data) => {
-    const message = JSON.parse(String(data as Buffer)) as SeenEvent & { type: string }
+    const message = JSON.parse(String(data)) as SeenEvent & { type: string }
     if (message.type === 'event') events.push(message)
   })
   return { events, close: () => ws.terminate() }
