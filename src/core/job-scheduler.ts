@@ -225,7 +225,7 @@ export class JobScheduler {
     job.endAs = endAs
     job.special = 'cleanup-cancel'
     job.retryQueue.length = 0
-    this.abortTasks(job)
+    void this.abortTasks(job) // never rejects: the tasks wind down while the job moves on
     this.afterChange(job)
   }
 

@@ -39,9 +39,9 @@ export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
 export function jobDetail(row: JobRow, run: JobRun | undefined, timeline: { at: number; state: JobState; note: string }[]): JobDetail {
   return {
     ...jobSummary(row, run),
-    spec: JSON.parse(row.spec),
-    notes: JSON.parse(row.notes),
-    facts: JSON.parse(row.facts),
+    spec: JSON.parse(row.spec) as JobDetail['spec'],
+    notes: JSON.parse(row.notes) as JobDetail['notes'],
+    facts: JSON.parse(row.facts) as JobDetail['facts'],
     timeline,
   }
 }

@@ -68,7 +68,7 @@ export class ControlClient implements FarmApi {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       // The owner validated the value against the channel's response schema before sending it.
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
+      this.pending.set(id, { resolve, reject })
       this.socket.write(`${JSON.stringify({ id, channel, request, door })}\n`)
     })
   }

@@ -2,7 +2,7 @@ import { app, dialog, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import { createApiHandlers } from '../core/api-handlers'
 import { Farm } from '../core/farm'
-import type { ApiChannel, ApiEvent } from '../shared/api'
+import type { ApiEvent } from '../shared/api'
 import type { JobSummary, PoolInfo, Settings } from '../shared/api-types'
 import type { DesktopEvent } from '../shared/desktop-api'
 import { timerSchedule as schedule } from '../core/schedule'
@@ -158,7 +158,7 @@ export class DesktopApp {
       api: this.api,
       desktop: createDesktopHandlers(() => this.window),
       isTrustedSender: (event) => isTrustedSender(this.window, event),
-      afterCall: (channel: ApiChannel | string, response) => {
+      afterCall: (channel: string, response) => {
         if (channel === 'settings.set') this.applySettings(response as Settings)
       },
     })

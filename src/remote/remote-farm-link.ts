@@ -222,7 +222,7 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
         batch.slot.deliver({ ...message, message: `[${progress.host}] ${message.message}` })
       } else if (message.type !== 'done' && message.type !== 'failed' && message.type !== 'ready') {
         const { from: _from, ...plain } = message
-        batch.slot.deliver(plain as typeof message)
+        batch.slot.deliver(plain)
       }
     }
   }

@@ -18,9 +18,9 @@ export function startCli(args: string[], stdin: string | null = ''): { child: Ch
   const child = spawn(process.execPath, [cliEntry, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
-  child.stdout!.on('data', (chunk) => (out += chunk))
-  child.stderr!.on('data', (chunk) => (err += chunk))
-  if (stdin !== null) child.stdin!.end(stdin)
+  child.stdout.on('data', (chunk) => (out += chunk))
+  child.stderr.on('data', (chunk) => (err += chunk))
+  if (stdin !== null) child.stdin.end(stdin)
   const done = new Promise<CliRun>((resolve) => child.on('close', (code) => resolve({ code, out, err })))
   return { child, done }
 }

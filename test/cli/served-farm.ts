@@ -19,7 +19,7 @@ export function cli(db: string, args: string[], timeoutMs = 60_000): Promise<Cli
 export function startCli(db: string, args: string[]): ChildProcess & { result: Promise<CliResult>; stdoutText(): string } {
   const child = spawn(process.execPath, [cliEntry, '--db', db, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let text = ''
-  child.stdout!.on('data', (d) => (text += d))
+  child.stdout.on('data', (d) => (text += d))
   return Object.assign(child, { result: finished(child, 120_000), stdoutText: () => text })
 }
 
@@ -47,12 +47,12 @@ export async function startServe(db: string, dir: string): Promise<Served> {
   writeFileSync(join(page, 'index.html'), '<!doctype html><title>Task Farm</title>')
   const child = spawn(process.execPath, [cliEntry, '--db', db, 'serve', '--renderer-dir', page], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
-  child.stdout!.on('data', (d) => (output += d))
-  child.stderr!.on('data', (d) => (output += d))
+  child.stdout.on('data', (d) => (output += d))
+  child.stderr.on('data', (d) => (output += d))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const { port, token } = await new Promise<{ port: number; token: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve printed no address:\n${output}`)), 20_000)
-    child.stdout!.on('data', () => {
+    child.stdout.on('data', () => {
       const match = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+)/.exec(output)
       if (match) {
         clearTimeout(timer)

@@ -45,7 +45,7 @@ describe('task-farm urls', () => {
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/Completed job 1: 6 of 6 items done/)
     expect(r.out + r.err).toMatch(/line 8: "not a url" is not an absolute URL/)
-    const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[]
+    const rows = parse<Record<string, string>>(readFileSync(out), { columns: true })
     const byUrl = new Map(rows.map((row) => [row.url!.replace(server.baseUrl, ''), row]))
     expect([...byUrl.keys()].sort()).toEqual(['/404', '/binary', '/gzip', '/page', '/redirect', server.refusedUrl].sort())
     expect(byUrl.get('/page')).toMatchObject({ status: '200', title: 'Known page', h1_count: '2', word_count: '12', error_class: '' })

@@ -78,7 +78,7 @@ export async function eventually<T>(
   const started = Date.now()
   for (;;) {
     const value = await probe()
-    if (value) return value as NonNullable<T>
+    if (value) return value
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 100))
   }

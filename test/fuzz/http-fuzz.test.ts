@@ -10,7 +10,7 @@ const runs = Number(process.env.FUZZ_HTTP_RUNS ?? 400)
 let served: ServedTestFarm
 beforeAll(async () => {
   served = await startServedTestFarm()
-  await served.farm.create({ kind: 'probe', count: 3 } as never, {})
+  await served.farm.create({ kind: 'probe', count: 3 }, {})
 })
 afterAll(() => served.close())
 

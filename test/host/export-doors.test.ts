@@ -10,7 +10,7 @@ let served: ServedTestFarm
 let jobId: number
 beforeAll(async () => {
   served = await startServedTestFarm()
-  jobId = await served.farm.create({ kind: 'probe', count: 5 } as never, {})
+  jobId = await served.farm.create({ kind: 'probe', count: 5 }, {})
   await until(() => served.farm.summary(jobId).state === 'completed', 'the probe job')
 })
 afterAll(() => served.close())

@@ -19,7 +19,7 @@ const desktop: DesktopHandlers = {
 
 beforeAll(async () => {
   farm = openTestFarm({}, dir).farm
-  jobId = await farm.create({ kind: 'probe', count: 3 } as never, {})
+  jobId = await farm.create({ kind: 'probe', count: 3 }, {})
   await until(() => farm.summary(jobId).state === 'completed', 'the probe job')
   dispatch = createIpcDispatch({ api: createApiHandlers(farm), desktop })
 })

@@ -59,7 +59,7 @@ export class TestRedis {
     this.child = child
     await new Promise<void>((resolve, reject) => {
       let out = ''
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString()
         if (out.includes('Ready to accept connections')) resolve()
       })

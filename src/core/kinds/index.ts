@@ -15,5 +15,5 @@ export const kindHooks: { [K in JobSpec['kind']]: KindHooks<Extract<JobSpec, { k
 }
 
 export function hooksFor(spec: JobSpec): KindHooks {
-  return kindHooks[spec.kind] as KindHooks
+  return kindHooks[spec.kind]
 }

@@ -25,7 +25,7 @@ describe('the IPC bridge, as main registers it', () => {
     registerIpcBridge({
       api,
       desktop: {} as DesktopHandlers,
-      isTrustedSender: (event) => isTrustedSender(window as never, event as never),
+      isTrustedSender: (event) => isTrustedSender(window as never, event),
       afterCall,
     })
   })

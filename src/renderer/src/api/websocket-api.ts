@@ -78,7 +78,7 @@ export function createWebSocketApi(location: Location): UiApi {
       const id = nextId++
       const text = JSON.stringify({ id, channel, request })
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+        pending.set(id, { resolve, reject })
         if (socket.readyState === WebSocket.OPEN) socket.send(text)
         else waiting.push(text)
       })
@@ -86,8 +86,8 @@ export function createWebSocketApi(location: Location): UiApi {
     on<E extends ApiEvent>(event: E, listener: (payload: ApiEventPayload<E>) => void): () => void {
       const set = listeners.get(event) ?? new Set()
       listeners.set(event, set)
-      set.add(listener as (payload: never) => void)
-      return () => set.delete(listener as (payload: never) => void)
+      set.add(listener)
+      return () => set.delete(listener)
     },
     exportUrl(jobId, format) {
       return `${wireExportPath}?jobId=${jobId}&format=${format}&${wireTokenParam}=${encodeURIComponent(token)}`

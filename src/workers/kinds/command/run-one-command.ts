@@ -96,7 +96,7 @@ function runOnce(
       signal.removeEventListener('abort', onAbort)
       void Promise.all([stdout.close(), stderr.close()]).then(() => {
         if (cancelled) return resolve(null)
-        const error = spawnError as NodeJS.ErrnoException | null
+        const error = spawnError
         if (error) stderr.write(Buffer.from(spawnMessage(spec, error)))
         resolve({
           exitCode: error ? 127 : code,

@@ -26,6 +26,7 @@ export function classifyError(error: unknown): ClassifiedError {
     return { errorClass: error.errorClass, message: error.message, retryable: error.retryable }
   }
   const err = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- codes are strings or numbers (Node, undici); String() only guards the odd object
   const code = String(err?.code ?? err?.cause?.code ?? '')
   const message = String(err?.cause?.message ?? err?.message ?? error)
   const is = (errorClass: UrlErrorClass, retryable: boolean): ClassifiedError => ({

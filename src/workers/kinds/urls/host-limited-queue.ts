@@ -16,7 +16,7 @@ export class HostLimitedQueue {
       this.waiting.push({
         key,
         start: () =>
-          work().then(
+          void work().then(
             () => this.finish(key, resolve),
             (error: unknown) => {
               this.finish(key, () => reject(error))
