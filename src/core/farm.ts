@@ -16,6 +16,7 @@ import type { WorkerLauncher } from './worker-handle'
 import type { WorkerPool, PoolConfig } from './worker-pool'
 import { FarmPools } from './farm-pools'
 import { parseSpec } from './parse-spec'
+import { resolve } from 'node:path'
 
 export { defaultPoolConfig } from './farm-pools'
 
@@ -28,6 +29,11 @@ export interface FarmOptions {
   cancelGraceMs?: number
   /** How often progress is published: 100 ms keeps every job at ≤ 10 UI events per second. */
   tickMs?: number
+  /**
+   * Send every unit in the run messages, for workers that cannot read the history file (on other
+   * hosts). By default workers read an item's units from the history themselves.
+   */
+  inlineUnits?: boolean
 }
 
 /** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
@@ -64,6 +70,7 @@ export class Farm {
       jobChanged: (job) => this.dirtyJobs.add(job.id),
       jobFinished: (job) => this.events.emit('job.ended', this.summary(job.id)),
       cancelGraceMs: options.cancelGraceMs ?? 3000,
+      history: options.inlineUnits ? null : resolve(options.dbPath),
     })
     this.results = new TaskResults({ scheduler: this.scheduler, store: this.store, writer: this.writer, log: (...a) => this.log(...a) })
     this.recover()

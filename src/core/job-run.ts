@@ -244,7 +244,7 @@ export class JobRun {
       const last = rows.at(-1)
       if (last) this.cursor = last.id
       for (const row of rows) {
-        const item = new ItemRun(row)
+        const item = new ItemRun(row, (id) => this.store.itemUnits(id))
         if (item.free === 0) continue
         this.items.set(item.id, item)
         item.queued = true
