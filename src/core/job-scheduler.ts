@@ -168,7 +168,7 @@ export class JobScheduler {
         task.sentBytes += unit.size
       }
       task.alone = batch.alone
-      const { history } = this.d
+      const history = pool.config.inlineUnits ? null : this.d.history
       const run = { ...base, type: 'run' as const, batches: [], units: [...batch.units], ...(history ? { history } : {}) }
       for (const { item, indexes } of batch.items) item.addTo(run, indexes, history === null)
       message = run

@@ -118,7 +118,7 @@ describe('units in batches, in the history', () => {
   })
 
   it('sends the units in the messages to workers that cannot read the history', async () => {
-    const { farm, dir } = openTestFarm({ inlineUnits: true })
+    const { farm, dir } = openTestFarm({ pools: { cpu: { size: 2, inlineUnits: true } } })
     dirs.push(dir)
     try {
       const end = await farm.waitForEnd(await farm.create({ kind: 'probe', count: 3000, failOn: [5] }))
