@@ -20,6 +20,7 @@ import { FarmPools } from './farm-pools'
 import { parseSpec } from './parse-spec'
 import { FarmRemote } from './farm-remote'
 import type { RemoteLink } from './remote-link'
+import { resolve } from 'node:path'
 
 export { defaultPoolConfig } from './farm-pools'
 
@@ -38,6 +39,11 @@ export interface FarmOptions {
   remote?: RemoteLink
   /** Opens remote capacity for a Redis URL chosen in Settings (the hosts that can offer it pass this). */
   connectRemote?: (url: string) => RemoteLink
+  /**
+   * Send every unit in the run messages, for workers that cannot read the history file (on other
+   * hosts). By default workers read an item's units from the history themselves.
+   */
+  inlineUnits?: boolean
 }
 
 /** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
@@ -77,6 +83,7 @@ export class Farm {
       jobChanged: (job) => this.dirtyJobs.add(job.id),
       jobFinished: (job) => this.events.emit('job.ended', this.summary(job.id)),
       cancelGraceMs: options.cancelGraceMs ?? 3000,
+      history: options.inlineUnits ? null : resolve(options.dbPath),
     })
     this.results = new TaskResults({ scheduler: this.scheduler, store: this.store, writer: this.writer, log: (...a) => this.log(...a) })
     this.recover()

@@ -14,7 +14,6 @@ const CLAIMED = 'c'.charCodeAt(0)
  */
 export class ItemRun {
   readonly id: number
-  readonly units: string
   readonly count: number
   readonly size: number
   private readonly marks: Buffer
@@ -26,13 +25,16 @@ export class ItemRun {
   queued = false
   private scan = 0
   private parsed: PackedUnit[] | null = null
+  private packed: string | null = null
   /** Units' results as JSON text, by index; read from the history only when a new one comes. */
   private results: (string | undefined)[] | null = null
   private storedResults: string | null
 
-  constructor(row: PendingItem) {
+  constructor(
+    row: PendingItem,
+    private readonly readUnits: (id: number) => string,
+  ) {
     this.id = row.id
-    this.units = row.units
     this.count = row.count
     this.size = row.size
     this.marks = Buffer.from(row.marks, 'latin1')
@@ -89,7 +91,7 @@ export class ItemRun {
 
   /** The unit as a handler sees it; parses the item's units on first need only. */
   unit(index: number, attempt: number): WorkItem {
-    this.parsed ??= JSON.parse(this.units) as PackedUnit[]
+    this.parsed ??= JSON.parse(this.units()) as PackedUnit[]
     const [key, size, payload] = this.parsed[index]!
     return { id: unitId(this.id, index), key, payload, size, attempt }
   }
@@ -98,9 +100,14 @@ export class ItemRun {
    * Puts the given units into a run message: the whole item as stored when all of it goes (nothing
    * parsed, nothing re-encoded), else just those units (a slice, or what a dead worker left).
    */
-  addTo(message: { batches: RunBatch[]; units: WorkItem[] }, indexes: number[]): void {
-    if (indexes.length === this.count) message.batches.push({ item: this.id, units: this.units })
-    else for (const i of indexes) message.units.push(this.unit(i, 1))
+  addTo(message: { batches: RunBatch[]; units: WorkItem[] }, indexes: number[], inline: boolean): void {
+    if (indexes.length !== this.count) for (const i of indexes) message.units.push(this.unit(i, 1))
+    else message.batches.push(inline ? { item: this.id, units: this.units() } : { item: this.id })
+  }
+
+  private units(): string {
+    this.packed ??= this.readUnits(this.id)
+    return this.packed
   }
 
   /** The marks as stored: claimed units are pending there. */

@@ -143,13 +143,13 @@ export class JobRun {
     }
     const left = this.itemsTotal - this.itemsDone - this.itemsFailed - this.inFlightUnits
     const fair = Math.max(1, Math.ceil(left / (poolSize * 2)))
-    // Until the job's pace is known, a fair share keeps a few slow units from landing on one worker.
+    // A fair share of what is left keeps the end of a job (or a few slow units) spread over the workers.
     const byTime = this.traits.sequential !== false
     const paced = byTime && this.msPerUnit > 0
     const unitBudget = !byTime
       ? Math.min(fair, this.traits.batchItems)
       : this.msPerUnit > 0
-        ? Math.max(1, TASK_MS / this.msPerUnit)
+        ? Math.min(fair, Math.max(1, TASK_MS / this.msPerUnit))
         : Math.min(fair, FIRST_UNITS)
     const byteBudget = this.msPerByte > 0 ? TASK_MS / this.msPerByte : this.traits.batchBytes || Infinity
     const batch: Batch = { items: [], units: [], alone: false }
@@ -244,7 +244,7 @@ export class JobRun {
       const last = rows.at(-1)
       if (last) this.cursor = last.id
       for (const row of rows) {
-        const item = new ItemRun(row)
+        const item = new ItemRun(row, (id) => this.store.itemUnits(id))
         if (item.free === 0) continue
         this.items.set(item.id, item)
         item.queued = true

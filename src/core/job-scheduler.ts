@@ -16,6 +16,8 @@ export interface SchedulerDeps {
   jobChanged(job: JobRun): void
   jobFinished(job: JobRun, state: JobState, error: string | null): void
   cancelGraceMs: number
+  /** The history file workers read items from; null when units must travel in the messages. */
+  history: string | null
 }
 
 /**
@@ -166,8 +168,10 @@ export class JobScheduler {
         task.sentBytes += unit.size
       }
       task.alone = batch.alone
-      const run = { ...base, type: 'run' as const, batches: [], units: [...batch.units] }
-      for (const { item, indexes } of batch.items) item.addTo(run, indexes)
+      // A remote host cannot read this machine's history: its units travel in the message.
+      const history = pool.config.inlineUnits || worker.remote ? null : this.d.history
+      const run = { ...base, type: 'run' as const, batches: [], units: [...batch.units], ...(history ? { history } : {}) }
+      for (const { item, indexes } of batch.items) item.addTo(run, indexes, history === null)
       message = run
       const first = batch.items[0]
       label = batch.units[0]?.key ?? (first ? () => first.item.unit(first.indexes[0]!, 1).key : '')

@@ -16,6 +16,8 @@ export interface PoolConfig {
   stopGraceMs: number
   /** Tasks a worker holds at once: 1 for CPU and disk work; more for network work, which mostly waits. */
   tasksPerWorker: number
+  /** Its workers cannot read the history file (they run on other hosts): send units in the messages. */
+  inlineUnits?: boolean
 }
 
 export interface PoolHooks {

@@ -51,10 +51,14 @@ export interface PlannedBatch {
   size: number
 }
 
-/** A whole item to run, its units as stored (a part of an item goes as single `WorkItem`s). */
+/**
+ * A whole item to run (a part of an item goes as single `WorkItem`s). Without `units`, the worker
+ * reads them from the history itself (`history` in the run message): the farmer then never moves
+ * a unit's bytes. Workers that cannot see the history file are sent the units.
+ */
 export interface RunBatch {
   item: number
-  units: PackedUnits
+  units?: PackedUnits
 }
 
 export interface ItemSuccess {
@@ -85,6 +89,8 @@ export type ToWorker =
       spec: JobSpec
       /** Whole items, then single units (a slice of an item, units sent again with their attempt). */
       batches: RunBatch[]
+      /** The history database, read-only, for batches sent without their units. */
+      history?: string
       units: WorkItem[]
     }
   | { type: 'cleanup'; taskId: number; jobId: number; spec: JobSpec; reason: 'cancel' | 'resume' }

@@ -3,6 +3,7 @@ import { toErrorInfo } from '../shared/user-error'
 import type { FromWorker, ItemFailure, ItemSuccess, PackedUnit, PlannedItem, ToWorker, WorkItem } from '../shared/worker-protocol'
 import { unitId } from '../shared/worker-protocol'
 import type { KindHandler } from './kind-handler'
+import { readItemUnits } from './history-reader'
 
 /**
  * How often a busy task reports finished units, planned items and progress: often enough that a
@@ -41,7 +42,14 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
     const { taskId, jobId, spec } = message
     const controller = new AbortController()
     aborts.set(taskId, controller)
-    const units = message.type === 'run' ? unpackUnits(message) : []
+    let units: WorkItem[] = []
+    try {
+      if (message.type === 'run') units = await unpackUnits(message)
+    } catch (error) {
+      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: process.memoryUsage.rss() })
+      aborts.delete(taskId)
+      return
+    }
     const out = new TaskOutbox(taskId, transport.send, units, message.type === 'plan' ? message.batch : { units: 1, bytes: 0 })
     const base = {
       jobId,
@@ -75,10 +83,11 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
 }
 
 /** The units of a run task, in the order sent: every unit of each whole item, then single units. */
-export function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): WorkItem[] {
+export async function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): Promise<WorkItem[]> {
   const units: WorkItem[] = []
   for (const batch of message.batches) {
-    const packed = JSON.parse(batch.units) as PackedUnit[]
+    const text = batch.units ?? (await readItemUnits(message.history, batch.item))
+    const packed = JSON.parse(text) as PackedUnit[]
     for (let i = 0; i < packed.length; i++) {
       const [key, size, payload] = packed[i]!
       units.push({ id: unitId(batch.item, i), key, payload, size, attempt: 1 })

@@ -116,4 +116,15 @@ describe('units in batches, in the history', () => {
       await farm.shutdown()
     }
   })
+
+  it('sends the units in the messages to workers that cannot read the history', async () => {
+    const { farm, dir } = openTestFarm({ pools: { cpu: { size: 2, inlineUnits: true } } })
+    dirs.push(dir)
+    try {
+      const end = await farm.waitForEnd(await farm.create({ kind: 'probe', count: 3000, failOn: [5] }))
+      expect([end.state, end.itemsDone, end.itemsFailed]).toEqual(['completed-with-errors', 2999, 1])
+    } finally {
+      await farm.shutdown()
+    }
+  })
 })

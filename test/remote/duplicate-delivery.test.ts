@@ -23,8 +23,13 @@ class EchoTwiceSlot extends WorkerHandleBase {
   post(message: ToWorker): void {
     if (message.type === 'shutdown') return this.finish({ reason: 'clean-exit', code: null, signal: null })
     if (message.type === 'cancel') return
+    // The reply is async (units are unpacked); a failure here fails the job, which the test sees.
+    setImmediate(() => void this.reply(message))
+  }
+
+  private async reply(message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' }>): Promise<void> {
     const { taskId } = message
-    setImmediate(() => {
+    {
       if (message.type === 'plan' && message.spec.kind === 'probe') {
         // One planned item of `count` units, packed as workers pack them.
         const units = Array.from({ length: message.spec.count }, (_, n) => [`#${n}`, 0, { n, first: n, count: 1 }])
@@ -35,7 +40,7 @@ class EchoTwiceSlot extends WorkerHandleBase {
         })
       }
       if (message.type === 'run') {
-        const results = unpackUnits(message).map((unit) => ({ id: unit.id, result: { square: 0, pid: 0 } }))
+        const results = (await unpackUnits(message)).map((unit) => ({ id: unit.id, result: { square: 0, pid: 0 } }))
         const done = { type: 'unitsDone' as const, taskId, ids: [], results, bytes: 0 }
         this.emitMessage(done)
         this.emitMessage(done)
@@ -49,7 +54,7 @@ class EchoTwiceSlot extends WorkerHandleBase {
         return
       }
       this.emitMessage({ type: 'done', taskId, rss: 0 })
-    })
+    }
   }
 }
 

@@ -39,10 +39,9 @@ export interface JobCounts {
   bytes: number
 }
 
-/** An item read back to be run: its units stay packed until a worker unpacks them. */
+/** An item read back to be run: its units stay in the history until someone needs them. */
 export interface PendingItem {
   id: number
-  units: string
   count: number
   size: number
   marks: string
@@ -81,8 +80,9 @@ export class JobStore extends JobQueries {
       setPlanned: db.prepare('UPDATE jobs SET planned = 1, notes = ?, facts = ? WHERE id = ?'),
       insertItem: db.prepare('INSERT INTO items (job_id, units, count, size, marks) VALUES (?, ?, ?, ?, ?)'),
       pending: db.prepare(
-        `SELECT id, units, count, size, marks, results FROM items WHERE job_id = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT ?`,
+        `SELECT id, count, size, marks, results FROM items WHERE job_id = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT ?`,
       ),
+      unitsOf: db.prepare('SELECT units FROM items WHERE id = ?').pluck(),
       setMarks: db.prepare('UPDATE items SET marks = ?, results = coalesce(?, results), state = ? WHERE id = ?'),
       withFailed: db.prepare(`SELECT id, marks FROM items WHERE job_id = ? AND instr(marks, '${MARK.failed}') > 0`),
       dropErrors: db.prepare('DELETE FROM unit_outcomes WHERE item_id = ? AND error IS NOT NULL'),
@@ -189,6 +189,11 @@ export class JobStore extends JobQueries {
 
   pendingItems(jobId: number, afterId: number, limit: number): PendingItem[] {
     return this.s.pending.all(jobId, afterId, limit) as PendingItem[]
+  }
+
+  /** An item's packed units. */
+  itemUnits(id: number): string {
+    return this.s.unitsOf.get(id) as string
   }
 
   /** Writes changed marks, unit outcomes, counters and logs in one transaction; returns the logs' ids. */
