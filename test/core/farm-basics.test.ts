@@ -28,7 +28,10 @@ describe('a farm running probe jobs on real worker processes', () => {
     expect(total).toBe(2500)
     expect(items.map((i) => (i.result as { square: number }).square)).toEqual([2497 ** 2, 2498 ** 2, 2499 ** 2])
     const pids = new Set(farm.store.items(id, { limit: 2500, offset: 0 }).items.map((i) => (i.result as { pid: number }).pid))
-    expect(pids.size).toBe(2)
+    // Run in worker processes, never in the farmer. How the items spread over the two workers depends
+    // on how fast the second one starts, so it is not asserted here (fairness tests cover spreading).
+    expect(pids.has(process.pid)).toBe(false)
+    expect(pids.size).toBeGreaterThanOrEqual(1)
   })
 
   it('fails items that keep failing and ends completed-with-errors', async () => {
