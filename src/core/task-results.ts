@@ -205,14 +205,15 @@ export class TaskResults {
       return
     }
     if (job.stopping) return // Cancelled mid-unit: it stays pending, not failed.
-    this.finalFailure(job, unit, failure.error, failure.code)
+    this.finalFailure(job, unit, failure.error, failure.code, failure.result)
   }
 
-  private finalFailure(job: JobRun, unit: WorkItem, error: string, code?: string): void {
+  private finalFailure(job: JobRun, unit: WorkItem, error: string, code?: string, result?: unknown): void {
     const item = job.items.get(itemOfUnit(unit.id))
     if (!item || !item.settle(indexOfUnit(unit.id), 'failed')) return
     job.itemsFailed++
     this.d.writer.changed(item)
+    if (result !== null && result !== undefined) item.setResult(indexOfUnit(unit.id), JSON.stringify(result))
     this.d.writer.count(job.id, 0, 1, 0)
     this.d.writer.outcome({ itemId: item.id, unit: indexOfUnit(unit.id), attempts: unit.attempt, error, code: code ?? null })
     this.d.log(job.id, 'error', 'core', `${unit.key}: ${error}`)

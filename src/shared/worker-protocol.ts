@@ -71,6 +71,8 @@ export interface ItemFailure {
   code?: string
   /** False when trying again cannot help (e.g. the source file is gone). */
   retryable: boolean
+  /** What the unit produced before it failed (a command's exit code, time and output), kept with it. */
+  result?: unknown
 }
 
 export type ToWorker =

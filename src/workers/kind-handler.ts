@@ -21,7 +21,7 @@ export interface PlanContext extends TaskContext {
 export interface RunContext extends TaskContext {
   done(id: number, result?: unknown): void
   /** `retryable: false` when trying again cannot help; the default is true. */
-  failed(id: number, error: string, options?: { code?: string; retryable?: boolean }): void
+  failed(id: number, error: string, options?: { code?: string; retryable?: boolean; result?: unknown }): void
   /** Bytes moved so far within an unfinished item (shows in-file progress and the current item). */
   progress(id: number, bytesSoFar: number): void
 }

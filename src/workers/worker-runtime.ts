@@ -66,7 +66,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
           ...base,
           done: (id, result) => out.done(id, result),
           failed: (id, error, options) =>
-            out.failed({ id, error, code: options?.code, retryable: options?.retryable ?? true }),
+            out.failed({ id, error, code: options?.code, retryable: options?.retryable ?? true, result: options?.result }),
           progress: (id, bytes) => out.progress(id, bytes),
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })

@@ -101,7 +101,9 @@ describe('task-farm run', () => {
     expect(again.code).toBe(1)
     const rows = JSON.parse(readFileSync(join(dir, 'fail.json'), 'utf8')) as Record<string, unknown>[]
     expect(rows[0]).toMatchObject({ input: '0', state: 'done', exit_code: 0, stderr: 'bad 0\n' })
-    expect(rows[1]).toMatchObject({ input: '3', state: 'failed', exit_code: 3 })
+    // A failed run keeps what it produced, like a successful one: its stderr, duration and worker.
+    expect(rows[1]).toMatchObject({ input: '3', state: 'failed', exit_code: 3, stderr: 'bad 3\n' })
+    expect(typeof rows[1]!.duration_ms).toBe('number')
     expect(rows[1]!.error).toMatch(/^exit code 3\nbad 3$/)
   })
 

@@ -40,6 +40,7 @@ export const commandHandler: KindHandler<CommandSpec> = {
       ctx.failed(item.id, `${failureLine(result)}${stderr.trim() ? `\n${stderr.trimEnd()}` : ''}`, {
         code,
         retryable: false,
+        result,
       })
     })
   },
