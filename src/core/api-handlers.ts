@@ -7,6 +7,7 @@ import { poolNames, type PoolName } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
 import { exportJob } from './export-job'
 import type { Farm } from './farm'
+import { JobStatsQueries } from './store/job-stats'
 
 type Handlers = { [C in ApiChannel]: (request: ApiRequest<C> & ApiResponseInput<C>) => Promise<ApiResponse<C>> | ApiResponse<C> }
 // Requests arrive parsed (defaults applied), so handlers see the schema's output type.
@@ -27,6 +28,7 @@ export const defaultSettings = (farm: Pick<Farm, 'pools'>): Settings => ({
  */
 export function createApiHandlers(farm: Farm): { handle(channel: ApiChannel, raw: unknown): Promise<unknown> } {
   const settings = (): Settings => ({ ...defaultSettings(farm), ...(farm.store.setting('settings') as Partial<Settings> | undefined) })
+  const stats = new JobStatsQueries(farm.store.db)
   const handlers: Handlers = {
     'jobs.create': async ({ spec, options }) => ({ jobId: await farm.create(spec, options ?? {}) }),
     'jobs.check': async ({ spec }) => ({ problems: await farm.check(spec) }),
@@ -41,6 +43,8 @@ export function createApiHandlers(farm: Farm): { handle(channel: ApiChannel, raw
     'jobs.remove': ({ jobId }) => (farm.remove(jobId), ok),
     'jobs.rerun': async ({ jobId }) => ({ jobId: await farm.rerun(jobId) }),
     'jobs.export': ({ jobId, format, path }) => exportJob(farm.store, jobId, format, path),
+    'stats.job': ({ jobId }) => (farm.summary(jobId), stats.job(jobId)!),
+    'stats.history': ({ days }) => stats.history(days),
     'pools.list': () => farm.poolInfo(),
     'pools.resize': ({ pool, size }) => (farm.resizePool(pool, size), saveSizes(), ok),
     'pools.pause': ({ pool }) => (farm.pausePool(pool), ok),
