@@ -1,17 +1,23 @@
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startUrlFixtureServer, type UrlFixtureServer } from '../fixtures/url-fixture-server'
-import { buildRenderer, callFromPage, launchChromium, screenshot, startServe, type ServeProcess } from './e2e-support'
+import {
+  accessibilityProblems,
+  buildRenderer,
+  callFromPage,
+  launchChromium,
+  screenshot,
+  startServe,
+  type ServeProcess,
+} from './e2e-support'
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const token = 'e2e-token-0123456789abcdef'
 const finished = ':is([data-state=completed], [data-state=completed-with-errors], [data-state=failed])'
 
-describe.skipIf(!existsSync(chromiumPath))(
+describe(
   'the window in a real browser, against task-farm serve',
   { timeout: 90_000 },
   () => {
@@ -25,13 +31,12 @@ describe.skipIf(!existsSync(chromiumPath))(
 
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'tf-e2e-'))
+      // The browser first: without one the suite fails at once, with nothing else started.
+      browser = await launchChromium()
       await buildRenderer()
-      ;[serve, fixtures, browser] = await Promise.all([
-        startServe(join(dir, 'history.sqlite'), token),
-        startUrlFixtureServer(),
-        launchChromium(),
-      ])
-      page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
+      ;[serve, fixtures] = await Promise.all([startServe(join(dir, 'history.sqlite'), token), startUrlFixtureServer()])
+      // A context of its own: axe-core opens a page beside it to run its checks.
+      page = await (await browser.newContext({ viewport: { width: 1360, height: 860 } })).newPage()
       page.on('pageerror', (error) => pageErrors.push(error.message))
       await page.goto(`${serve.url}#/jobs`)
       await page.getByText('Connected to farm').waitFor()
@@ -80,6 +85,12 @@ describe.skipIf(!existsSync(chromiumPath))(
       expect(await page.locator('.head [data-state]').getAttribute('data-state')).toBe('completed')
       expect(await page.locator('[data-testid=items-percent]').first().textContent()).toBe('100 %')
       expect((await readdir(join(destination, 'photos', 'album-0'))).length).toBe(10)
+      // The page watched the job run: its throughput is drawn, and its outcomes counted from the history.
+      await page.locator('[data-testid=throughput-chart] canvas').waitFor()
+      expect(await page.locator('[data-testid=throughput-chart] [role=img]').getAttribute('aria-label')).toMatch(
+        /^Throughput over the last/,
+      )
+      await expect.poll(() => page.locator('[data-testid=breakdown] [data-group=copied] strong').textContent()).toBe('45')
     })
 
     it("reads the job's logs", async () => {
@@ -103,6 +114,18 @@ describe.skipIf(!existsSync(chromiumPath))(
       expect(await table.textContent()).toContain('Tom & <b>Jerry</b><script>alert(1)</script>')
       expect(await table.locator('b, script').count()).toBe(0)
 
+      // A status class picked on the breakdown (by keyboard) shows only its rows.
+      await page.getByRole('tab', { name: 'Overview' }).click()
+      await page.locator('[data-testid=response-times] canvas').waitFor()
+      const fourXX = page.locator('.charts [data-testid=breakdown] button[data-group="4xx"]')
+      await fourXX.focus()
+      await page.keyboard.press('Enter')
+      await page.locator('[data-testid=items-table] tbody tr').first().waitFor()
+      await expect.poll(() => table.locator('tbody tr').count()).toBe(1)
+      expect(await table.textContent()).toContain('/404')
+      await page.getByRole('list', { name: 'Show only the rows of one group' }).locator('[data-group="4xx"]').click()
+      await expect.poll(() => table.locator('tbody tr').count()).toBe(5)
+
       const csv = await page.request.get(`${serve.origin}/export?jobId=${jobIds.urls}&format=csv&token=${token}`)
       expect(csv.status()).toBe(200)
       expect(await csv.text()).toContain('/title-markup')
@@ -116,6 +139,8 @@ describe.skipIf(!existsSync(chromiumPath))(
       await page.click('[data-testid=nav-jobs]')
       const card = page.locator(`[data-testid=job-card][data-job-id="${jobId}"]`)
       await card.locator('[data-state=running]').waitFor({ timeout: 30_000 })
+      await card.locator('[data-testid=sparkline]').waitFor({ timeout: 30_000 })
+      expect(await card.locator('[data-testid=sparkline]').getAttribute('aria-label')).toMatch(/^Items per second/)
       await card.locator('[data-testid=cancel-job]').click()
       await card.locator('[data-state=cancelled]').waitFor({ timeout: 30_000 })
     })
@@ -132,48 +157,88 @@ describe.skipIf(!existsSync(chromiumPath))(
       const text = await table.textContent()
       expect(text).toContain(`Copy ${join(dir, 'photos')}`)
       expect(text).toContain('Probe ×5000')
+      await page.locator('[data-testid=jobs-per-day] canvas').waitFor()
+      expect(await page.locator('[data-testid=history-totals]').textContent()).toMatch(/Files copied\s*45/)
     })
 
-    it('saves screenshots of every main view, light and dark', async () => {
+    it('is operable by keyboard: the menu, the dialogs, a pool chart', async () => {
+      await page.locator('[data-testid=nav-jobs]').focus()
+      await page.keyboard.press('Tab')
+      await page.keyboard.press('Enter')
+      await page.waitForURL((url) => url.hash === '#/pools')
+      await page.locator('[data-testid=usage-cpu-cpu]').waitFor()
+      await page.locator('[data-testid=usage-cpu-cpu]').focus()
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(/^CPU of the cpu pool/)
+      await page.locator('[data-testid=new-urls]').focus()
+      await page.keyboard.press('Enter')
+      await page.locator('[data-testid=urls-text] textarea').waitFor()
+      await page.keyboard.press('Escape')
+      await page.locator('[data-testid=urls-text]').waitFor({ state: 'detached' })
+    })
+
+    it('shows every view and dialog, light and dark, with no serious accessibility problem', async () => {
+      const problems: string[] = []
+      const audit = async (what: string): Promise<void> => {
+        problems.push(...(await accessibilityProblems(page)).map((p) => `${what}: ${p}`))
+      }
       // A long job keeps workers busy and a progress bar moving in the pictures.
       const { jobId } = (await callFromPage(page, token, 'jobs.create', {
-        spec: { kind: 'probe', count: 20_000, sleepMs: 5 },
+        spec: { kind: 'probe', count: 500_000, sleepMs: 5 },
       })) as { jobId: number }
       for (const theme of ['light', 'dark'] as const) {
         await page.click('[data-testid=nav-settings]')
         await page.click(`[data-testid=theme-${theme}]`)
         await page.locator(`[data-testid=theme-${theme}].n-radio-button--checked`).waitFor()
         await screenshot(page, 'settings', theme)
+        await audit(`settings, ${theme}`)
         await page.click('[data-testid=nav-history]')
         await page.locator('[data-testid=history-table] tbody tr').first().waitFor()
         await screenshot(page, 'history', theme)
+        await audit(`history, ${theme}`)
         await page.click('[data-testid=nav-pools]')
         await page.locator('[data-testid=workers-cpu] tbody tr:not(.n-data-table-empty)').first().waitFor()
         await screenshot(page, 'pools', theme)
+        await audit(`pools, ${theme}`)
         await page.click('[data-testid=nav-jobs]')
         await page.locator('[data-testid=job-card]').first().waitFor()
         await screenshot(page, 'jobs', theme)
+        await audit(`jobs, ${theme}`)
         await page.click(`[data-job-id="${jobIds.urls}"] .title`)
         await page.getByRole('tab', { name: 'Results' }).click()
         await page.locator('[data-testid=items-table] tbody tr').first().waitFor()
         await screenshot(page, 'url-results', theme)
+        await audit(`url-results, ${theme}`)
         await page.click('[data-testid=nav-jobs]')
         await page.click(`[data-job-id="${jobIds.copy}"] .title`)
         await page.locator('[data-testid=job-title]').waitFor()
         await screenshot(page, 'job-detail', theme)
+        await audit(`job-detail, ${theme}`)
         await page.getByRole('tab', { name: 'Logs' }).click()
         await page.locator('[data-testid=job-log] .line').first().waitFor()
         await screenshot(page, 'job-logs', theme)
+        await audit(`job-logs, ${theme}`)
         await page.click('[data-testid=new-copy]')
         await page.fill('[data-testid=copy-source-0] input', join(dir, 'photos'))
         await page.fill('[data-testid=copy-destination] input', join(dir, 'photos', 'inside'))
         await page.locator('[data-testid=check-problems]').waitFor()
         await screenshot(page, 'new-copy', theme)
+        await audit(`new-copy, ${theme}`)
+        await page.getByRole('button', { name: 'Browse…' }).first().click()
+        await page.locator('[data-testid=folder-browser]').waitFor()
+        await audit(`folder browser, ${theme}`)
+        await page.keyboard.press('Escape')
+        await page.locator('[data-testid=folder-browser]').waitFor({ state: 'detached' })
         await page.keyboard.press('Escape')
         await page.locator('[data-testid=check-problems]').waitFor({ state: 'detached' })
+        await page.click('[data-testid=new-urls]')
+        await page.locator('[data-testid=urls-text] textarea').waitFor()
+        await audit(`new URL job, ${theme}`)
+        await page.keyboard.press('Escape')
+        await page.locator('[data-testid=urls-text]').waitFor({ state: 'detached' })
       }
       await callFromPage(page, token, 'jobs.cancel', { jobId })
       expect(pageErrors).toEqual([])
+      expect(problems).toEqual([])
     }, 120_000)
   },
 )
