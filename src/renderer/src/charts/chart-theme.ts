@@ -61,3 +61,15 @@ export function themedAxis(colors: ChartColors, axis: uPlot.Axis = {}): uPlot.Ax
     ...axis,
   }
 }
+
+/** A time axis (ms) labelled with the clock, a label every ~90 px; no date line under it. */
+export function timeAxis(colors: ChartColors): uPlot.Axis {
+  return themedAxis(colors, {
+    space: 90,
+    values: (_u, ticks) =>
+      ticks.map((t) => new Date(t).toLocaleTimeString(undefined, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' })),
+  })
+}
+
+/** Whole-number ticks for counts (jobs, URLs): never 2.5 of anything. */
+export const countIncrements = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000]
