@@ -33,7 +33,13 @@ async function buildRevision(rev) {
   execFileSync('tar', ['-x', '-C', sources], { input: archive })
   const vue = (await import('@vitejs/plugin-vue')).default
   const outDir = join(dir, 'baseline-renderer')
-  await build({ root: join(sources, 'src/renderer'), base: './', plugins: [vue()], logLevel: 'warn', build: { outDir } })
+  await build({
+    root: join(sources, 'src/renderer'),
+    base: './',
+    plugins: [vue()],
+    logLevel: 'warn',
+    build: { outDir },
+  })
   await rm(sources, { recursive: true, force: true })
   return outDir
 }
@@ -58,7 +64,7 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'],
 })
-/* global window, performance, PerformanceObserver */
+/* global window */
 async function measure(w) {
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 } })
   const page = await context.newPage()

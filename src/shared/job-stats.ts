@@ -34,7 +34,19 @@ export const historyStatsSchema = z.object({
 export type HistoryStats = z.infer<typeof historyStatsSchema>
 
 /** The order slices are drawn in; groups not listed (error classes) come after, by count. */
-export const groupOrder = ['2xx', '3xx', '4xx', '5xx', 'other', 'copied', 'renamed', 'skipped', 'done', 'failed', 'pending']
+export const groupOrder = [
+  '2xx',
+  '3xx',
+  '4xx',
+  '5xx',
+  'other',
+  'copied',
+  'renamed',
+  'skipped',
+  'done',
+  'failed',
+  'pending',
+]
 
 interface RowLike {
   state: string

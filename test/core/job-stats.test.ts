@@ -11,7 +11,12 @@ beforeEach(() => {
 })
 afterEach(() => db.close())
 
-function addJob(kind: string, state: string, createdAt: number, extra: { facts?: object; done?: number; bytes?: number } = {}) {
+function addJob(
+  kind: string,
+  state: string,
+  createdAt: number,
+  extra: { facts?: object; done?: number; bytes?: number } = {},
+) {
   const { lastInsertRowid } = db
     .prepare(
       `INSERT INTO jobs (kind, title, spec, state, pool, created_at, items_done, bytes_done, facts)
@@ -53,7 +58,13 @@ describe('the chart aggregates of the history', () => {
   it.each([
     ['urls', urlRows],
     ['copy', copyRows],
-    ['probe', [{ state: 'done', result: { n: 1 } }, { state: 'failed', result: null }]],
+    [
+      'probe',
+      [
+        { state: 'done', result: { n: 1 } },
+        { state: 'failed', result: null },
+      ],
+    ],
   ])('groups %s items as the window does', (kind, rows) => {
     const jobId = addJob(kind, 'completed', Date.now())
     for (const row of rows) addItem(jobId, row.state, row.result)
@@ -68,7 +79,7 @@ describe('the chart aggregates of the history', () => {
     for (const row of urlRows) addItem(urls, row.state, row.result)
     const { responseTimes } = new JobStatsQueries(db).job(urls)!
     const expected = new Array<number>(responseTimes.length).fill(0)
-    for (const row of urlRows.filter((r) => r.state === 'done')) expected[responseTimeBucket(row.result!.totalMs)]!++
+    for (const row of urlRows.filter((r) => r.state === 'done')) expected[responseTimeBucket(row.result!.totalMs!)]!++
     expect(responseTimes).toEqual(expected)
 
     const copy = addJob('copy', 'completed', Date.now(), { facts: { skipped: 7 } })

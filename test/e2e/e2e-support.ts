@@ -103,7 +103,8 @@ export async function callFromPage(page: Page, token: string, channel: string, r
  * Where screenshots go: an ignored folder on every test run, the README's pictures only when asked
  * (`npm run screenshots`), so a test run never changes tracked files.
  */
-export const screenshotDir = process.env.TF_SCREENSHOTS_TO_DOCS === '1' ? `${root}docs/screenshots` : `${root}test-results/screenshots`
+export const screenshotDir =
+  process.env.TF_SCREENSHOTS_TO_DOCS === '1' ? `${root}docs/screenshots` : `${root}test-results/screenshots`
 
 /** Saves a screenshot of the window, light or dark. */
 export async function screenshot(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
@@ -119,5 +120,11 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze()
   return violations
     .filter((v) => v.impact === 'critical' || v.impact === 'serious')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 6).join(' | ')}`)
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 6)
+          .join(' | ')}`,
+    )
 }

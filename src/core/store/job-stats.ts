@@ -45,8 +45,7 @@ export class JobStatsQueries {
   /** What a job's items came to, for its breakdown bar and (URL jobs) its response-time histogram. */
   job(jobId: number): JobStats | undefined {
     const job = this.db.prepare('SELECT kind, facts FROM jobs WHERE id = ?').get(jobId) as
-      | { kind: string; facts: string }
-      | undefined
+      { kind: string; facts: string } | undefined
     if (!job) return undefined
     const rows = this.db
       .prepare(

@@ -39,8 +39,7 @@ function fixOne(element: HTMLElement): void {
 export function addMissingAria(root: HTMLElement): () => void {
   fixWithin(root)
   const observer = new MutationObserver((changes) => {
-    for (const change of changes)
-      for (const node of change.addedNodes) if (node instanceof Element) fixWithin(node)
+    for (const change of changes) for (const node of change.addedNodes) if (node instanceof Element) fixWithin(node)
   })
   observer.observe(root, { childList: true, subtree: true })
   return () => observer.disconnect()

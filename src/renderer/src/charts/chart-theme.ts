@@ -67,7 +67,14 @@ export function timeAxis(colors: ChartColors): uPlot.Axis {
   return themedAxis(colors, {
     space: 90,
     values: (_u, ticks) =>
-      ticks.map((t) => new Date(t).toLocaleTimeString(undefined, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' })),
+      ticks.map((t) =>
+        new Date(t).toLocaleTimeString(undefined, {
+          hour12: false,
+          hour: '2-digit',
+          minute: '2-digit',
+          second: '2-digit',
+        }),
+      ),
   })
 }
 

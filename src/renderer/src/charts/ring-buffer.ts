@@ -18,10 +18,14 @@ export class RingBuffer<T> {
   }
 
   last(): T | undefined {
-    return this.values.length === 0 ? undefined : this.values[(this.start + this.values.length - 1) % this.values.length]
+    return this.values.length === 0
+      ? undefined
+      : this.values[(this.start + this.values.length - 1) % this.values.length]
   }
 
   toArray(): T[] {
-    return this.start === 0 ? this.values.slice() : [...this.values.slice(this.start), ...this.values.slice(0, this.start)]
+    return this.start === 0
+      ? this.values.slice()
+      : [...this.values.slice(this.start), ...this.values.slice(0, this.start)]
   }
 }
