@@ -6,43 +6,22 @@
 // asserts nothing.
 //
 //   node scripts/build-node.mjs && node bench/ui/first-paint.mjs [runs=7] [--baseline main]
-import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { build } from 'vite'
+import { buildRendererAt, takeBaselineArg } from './baseline-renderer.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const args = process.argv.slice(2)
-const baselineAt = args.indexOf('--baseline')
-const baseline = baselineAt === -1 ? null : args.splice(baselineAt, 2)[1]
+const baseline = takeBaselineArg(args)
 const runs = Number(args[0] ?? 7)
 
 await build({ configFile: join(root, 'vite.renderer.config.ts'), logLevel: 'warn' })
 const { serveFarm } = await import(join(root, 'out/node/host.js'))
 const dir = await mkdtemp(join(tmpdir(), 'tf-paint-bench-'))
-
-/** The renderer as it was at `rev`, built from its sources beside this checkout's node_modules. */
-async function buildRevision(rev) {
-  const sources = join(root, 'bench/.work/baseline-src')
-  await rm(sources, { recursive: true, force: true })
-  await mkdir(sources, { recursive: true })
-  const archive = execFileSync('git', ['-C', root, 'archive', rev, 'src/renderer', 'src/shared'])
-  execFileSync('tar', ['-x', '-C', sources], { input: archive })
-  const vue = (await import('@vitejs/plugin-vue')).default
-  const outDir = join(dir, 'baseline-renderer')
-  await build({
-    root: join(sources, 'src/renderer'),
-    base: './',
-    plugins: [vue()],
-    logLevel: 'warn',
-    build: { outDir },
-  })
-  await rm(sources, { recursive: true, force: true })
-  return outDir
-}
 
 const source = join(dir, 'source')
 for (let folder = 0; folder < 8; folder++) {
@@ -50,7 +29,8 @@ for (let folder = 0; folder < 8; folder++) {
   for (let i = 0; i < 250; i++) await writeFile(join(source, `f${folder}`, `file-${i}.txt`), `file ${i}\n`)
 }
 const windows = [{ name: 'this tree', rendererDir: undefined }]
-if (baseline) windows.push({ name: baseline, rendererDir: await buildRevision(baseline) })
+if (baseline)
+  windows.push({ name: baseline, rendererDir: await buildRendererAt(root, baseline, join(dir, 'baseline-renderer')) })
 for (const [i, w] of windows.entries()) {
   w.served = await serveFarm({ dbPath: join(dir, `history-${i}.sqlite`), token: 'bench', rendererDir: w.rendererDir })
   w.jobId = await w.served.farm.create({ kind: 'copy', sources: [source], destination: join(dir, `destination-${i}`) })
