@@ -66,6 +66,8 @@ export function themedAxis(colors: ChartColors, axis: uPlot.Axis = {}): uPlot.Ax
 export function timeAxis(colors: ChartColors): uPlot.Axis {
   return themedAxis(colors, {
     space: 90,
+    // Never finer than a second: the labels name seconds.
+    incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].map((s) => s * 1000),
     values: (_u, ticks) =>
       ticks.map((t) =>
         new Date(t).toLocaleTimeString(undefined, {

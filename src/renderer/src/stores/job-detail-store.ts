@@ -61,8 +61,12 @@ export const useJobDetailStore = defineStore('job-detail', () => {
   async function loadStats(): Promise<void> {
     const id = jobId.value
     if (id === null) return
-    const next = await farmApi().call('stats.job', { jobId: id })
-    if (jobId.value === id) stats.value = next
+    try {
+      const next = await farmApi().call('stats.job', { jobId: id })
+      if (jobId.value === id) stats.value = next
+    } catch {
+      // The charts keep what they showed (the link may be down, the job removed): the page says why.
+    }
   }
   function showGroup(next: string | null): void {
     group.value = next
