@@ -117,7 +117,8 @@ describe('task-farm copy', () => {
     },
   )
 
-  it('survives kill -9 of a worker mid-copy: the tree ends identical with no temporary files', async () => {
+  // 4,000 real files copied by real processes: on a loaded machine this takes more than the default 30 s.
+  it('survives kill -9 of a worker mid-copy: the tree ends identical with no temporary files', { timeout: 120_000 }, async () => {
     const { src, dst, db } = workspace()
     makeManyFiles(src, 40, 100)
     const child = startCli(db, ['copy', src, dst, '--workers', '2'])
@@ -135,7 +136,8 @@ describe('task-farm copy', () => {
     expect(listFiles(dst).filter((p) => p.includes('taskfarm'))).toEqual([])
   })
 
-  it('survives kill -9 of the whole CLI mid-copy: resume finishes without recopying finished files', async () => {
+  // 4,000 real files copied by real processes: on a loaded machine this takes more than the default 30 s.
+  it('survives kill -9 of the whole CLI mid-copy: resume finishes without recopying finished files', { timeout: 120_000 }, async () => {
     const { src, dst, db } = workspace()
     makeManyFiles(src, 40, 100)
     const child = startCli(db, ['copy', src, dst, '--workers', '2'])
