@@ -2,7 +2,10 @@
 // main-thread task in the page, and the host's event-loop lag. Then the cost of showing the job's
 // 50,000-row file table. Prints figures; asserts nothing.
 //
-//   node scripts/build-node.mjs && node bench/ui/measure-ui.mjs [files=50000]
+// With `--baseline REV`, the window of that git revision watches the same copy on a farm of its
+// own at the same time, so both pages' long tasks are measured under the same load.
+//
+//   node scripts/build-node.mjs && node bench/ui/measure-ui.mjs [files=50000] [--baseline main]
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,9 +13,12 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { build } from 'vite'
+import { buildRendererAt, takeBaselineArg } from './baseline-renderer.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const fileCount = Number(process.argv[2] ?? 50_000)
+const args = process.argv.slice(2)
+const baseline = takeBaselineArg(args)
+const fileCount = Number(args[0] ?? 50_000)
 const perFolder = 250
 
 await build({ configFile: join(root, 'vite.renderer.config.ts'), logLevel: 'warn' })
@@ -44,7 +50,7 @@ const browser = await chromium.launch({
 })
 const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
 /* global window */
-await page.addInitScript(() => {
+const watchLongTasks = () => {
   const w = /** @type {any} */ (window)
   w.__longTasks = []
   new PerformanceObserver((list) =>
@@ -53,7 +59,8 @@ await page.addInitScript(() => {
     type: 'longtask',
     buffered: true,
   })
-})
+}
+await page.addInitScript(watchLongTasks)
 const frames = { all: 0, updated: new Map(), log: 0 }
 page.on('websocket', (ws) =>
   ws.on('framereceived', ({ payload }) => {
@@ -67,6 +74,27 @@ page.on('websocket', (ws) =>
 await page.goto(served.host.url + '#/jobs')
 await page.getByText('Connected to farm').waitFor()
 
+/** A farm serving the baseline's window, whose page watches its own copy of the same tree. */
+async function watchBaseline() {
+  const rendererDir = await buildRendererAt(root, baseline, join(dir, 'baseline-renderer'))
+  const other = await serveFarm({ dbPath: join(dir, 'baseline.sqlite'), token: 'bench', rendererDir })
+  const otherPage = await browser.newPage({ viewport: { width: 1360, height: 860 } })
+  await otherPage.addInitScript(watchLongTasks)
+  await otherPage.goto(other.host.url + '#/jobs')
+  await otherPage.getByText('Connected to farm').waitFor()
+  return {
+    served: other,
+    async run() {
+      await otherPage.evaluate(() => window.__longTasks.splice(0))
+      const id = await other.farm.create({ kind: 'copy', sources: [source], destination: join(dir, 'baseline-copy') })
+      await otherPage.goto(other.host.url + `#/jobs/${id}`)
+      const since = await otherPage.evaluate(() => performance.now())
+      await other.farm.waitForEnd(id)
+      return { tasks: await otherPage.evaluate(() => window.__longTasks.splice(0)), since }
+    },
+  }
+}
+
 const takeLongTasks = () => page.evaluate(() => (window.__longTasks ?? []).splice(0))
 const summarise = (tasks, since = 0) =>
   `${tasks.length} over 50 ms, longest ${tasks.length ? Math.max(...tasks.map((t) => t.ms)).toFixed(0) : 0} ms` +
@@ -77,11 +105,14 @@ await takeLongTasks()
 
 const lag = monitorEventLoopDelay({ resolution: 10 })
 lag.enable()
+const other = baseline ? await watchBaseline() : null
 const jobId = await served.farm.create({ kind: 'copy', sources: [source], destination: join(dir, 'destination') })
 await page.goto(served.host.url + `#/jobs/${jobId}`)
 const pageStart = await page.evaluate(() => performance.now())
 const started = Date.now()
+const otherEnd = other?.run()
 const end = await served.farm.waitForEnd(jobId)
+const otherTasks = other ? await otherEnd : null
 const seconds = (Date.now() - started) / 1000
 lag.disable()
 const copyTasks = await takeLongTasks()
@@ -96,6 +127,7 @@ console.log(
 )
 console.log(`  job.log batches:                ${(frames.log / seconds).toFixed(1)}/s`)
 console.log(`  page main thread:               ${summarise(copyTasks, pageStart)} (goal: none over 50 ms)`)
+if (otherTasks) console.log(`  ${baseline}'s page, same copy at once: ${summarise(otherTasks.tasks, otherTasks.since)}`)
 console.log(
   `  host event-loop lag:            p50 ${ms(lag.percentile(50))} ms, p99 ${ms(lag.percentile(99))} ms, max ${ms(lag.max)} ms (goal p99 < 50 ms)`,
 )
@@ -125,4 +157,5 @@ console.log(
 
 await browser.close()
 await served.close()
+await other?.served.close()
 await rm(dir, { recursive: true, force: true })

@@ -8,6 +8,7 @@ import { poolNames, type PoolName } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
 import { exportJob } from './export-job'
 import type { Farm } from './farm'
+import { JobStatsQueries } from './store/job-stats'
 
 /** A request as handlers see it: parsed by the contract's schema, defaults applied. */
 type ParsedRequest<C extends ApiChannel> = z.output<(typeof apiChannels)[C]['request']>
@@ -48,6 +49,7 @@ export const defaultSettings = (farm: Pick<Farm, 'pools'>): Settings => ({
  */
 export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): ApiHandlers {
   const settings = (): Settings => ({ ...defaultSettings(farm), ...(farm.store.setting('settings') as Partial<Settings> | undefined) })
+  const stats = new JobStatsQueries(farm.store.db)
   const handlers: Handlers = {
     'jobs.create': async ({ spec, options }) => ({ jobId: await farm.create(spec, options ?? {}) }),
     'jobs.check': async ({ spec }) => ({ problems: await farm.check(spec) }),
@@ -64,6 +66,8 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'jobs.remove': ({ jobId }) => (farm.remove(jobId), ok),
     'jobs.rerun': async ({ jobId }) => ({ jobId: await farm.rerun(jobId) }),
     'jobs.export': ({ jobId, format, path, overwrite }) => exportJob(farm.store, jobId, format, path, { overwrite }),
+    'stats.job': ({ jobId }) => (farm.summary(jobId), stats.job(jobId)!),
+    'stats.history': ({ days }) => stats.history(days),
     'pools.list': () => (options.decoratePool ? farm.poolInfo().map(options.decoratePool) : farm.poolInfo()),
     'pools.resize': ({ pool, size }) => (farm.resizePool(pool, size), saveSizes(), ok),
     'pools.pause': ({ pool }) => (farm.pausePool(pool), ok),

@@ -7,6 +7,7 @@ import {
   poolInfoSchema,
   settingsSchema,
 } from './api-types'
+import { historyStatsSchema, jobStatsSchema } from './job-stats'
 import { jobOptionsSchema, jobSpecSchema, poolNameSchema } from './job-spec'
 import { itemStateSchema, jobStateSchema, logLevelSchema } from './job-state'
 import type { ErrorInfo } from './user-error'
@@ -89,6 +90,13 @@ export const apiChannels = {
       overwrite: z.boolean().default(false),
     }),
     response: z.object({ path: z.string(), rows: z.number().int() }),
+  },
+  /** What a job's items came to (status classes, outcomes, response times), for its charts. */
+  'stats.job': { request: jobRef, response: jobStatsSchema },
+  /** Jobs per day by state over the last days, and totals, for History's chart. */
+  'stats.history': {
+    request: z.object({ days: z.number().int().min(1).max(366).default(30) }),
+    response: historyStatsSchema,
   },
   'pools.list': { request: z.object({}), response: z.array(poolInfoSchema) },
   'pools.resize': { request: poolRef.extend({ size: z.number().int().min(1).max(64) }), response: ok },

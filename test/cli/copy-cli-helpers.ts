@@ -10,13 +10,10 @@ export interface CliRun {
   stderr: string
 }
 
-/** Runs `task-farm` to its end on its own history file. */
-export function runCli(db: string, args: string[], options: { uid?: number; gid?: number } = {}): CliRun {
-  const result = spawnSync(process.execPath, [cliEntry, '--db', db, ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    ...options,
-  })
+/** Runs `task-farm` to its end on its own history file; `through` is a command that runs it (setpriv). */
+export function runCli(db: string, args: string[], options: { through?: string[] } = {}): CliRun {
+  const [command, ...rest] = [...(options.through ?? []), process.execPath, cliEntry, '--db', db, ...args]
+  const result = spawnSync(command!, rest, { encoding: 'utf8', timeout: 60_000 })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 

@@ -1,4 +1,6 @@
+import AxeBuilder from '@axe-core/playwright'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { build } from 'vite'
@@ -51,9 +53,16 @@ export function startServe(dbPath: string, token: string, port = 0, globals: str
   })
 }
 
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** The real-browser tests fail, never skip, without a browser, saying in one line how to get one. */
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(chromiumPath))
+    throw new Error(
+      `No Chromium at ${chromiumPath}: install it (\`apt-get install chromium\` on Debian/Ubuntu) or point CHROMIUM_PATH at one.`,
+    )
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     args: [
       '--no-sandbox',
       '--disable-background-networking',
@@ -90,8 +99,32 @@ export async function callFromPage(page: Page, token: string, channel: string, r
   )
 }
 
-/** Saves a screenshot for the README, light or dark. */
+/**
+ * Where screenshots go: an ignored folder on every test run, the README's pictures only when asked
+ * (`npm run screenshots`), so a test run never changes tracked files.
+ */
+export const screenshotDir =
+  process.env.TF_SCREENSHOTS_TO_DOCS === '1' ? `${root}docs/screenshots` : `${root}test-results/screenshots`
+
+/** Saves a screenshot of the window, light or dark. */
 export async function screenshot(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
   await page.waitForTimeout(350) // let transitions settle so the picture is not mid-fade
-  await page.screenshot({ path: `${root}docs/screenshots/${name}-${theme}.png` })
+  await page.screenshot({ path: `${screenshotDir}/${name}-${theme}.png` })
+}
+
+/**
+ * axe-core (the engine of the browsers' accessibility audits) on what the page shows now: any
+ * critical or serious violation fails, listed one per line with the elements it found.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze()
+  return violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 6)
+          .join(' | ')}`,
+    )
 }

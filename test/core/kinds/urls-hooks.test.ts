@@ -1,7 +1,7 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { urlsHooks } from '../../../src/core/kinds/urls'
 import type { ItemRow } from '../../../src/shared/api-types'
 import { urlsSpecSchema, type UrlResult, type UrlsSpec } from '../../../src/shared/kinds/urls'
@@ -11,6 +11,7 @@ const spec = (input: UrlsSpec['input']): UrlsSpec => urlsSpecSchema.parse({ kind
 describe('urls hooks', () => {
   it('checks that the list is a readable file, or that pasted text is not blank', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tf-urls-check-'))
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
     const list = join(dir, 'list.txt')
     writeFileSync(list, 'https://example.com/\n')
     expect(await urlsHooks.check(spec({ type: 'file', path: list }))).toEqual([])

@@ -4,6 +4,7 @@ import type { UiApi } from '../api/ui-api'
 import { useJobDetailStore } from './job-detail-store'
 import { useJobsStore } from './jobs-store'
 import { usePoolsStore } from './pools-store'
+import { useSamplesStore } from './samples-store'
 import { useUiStore } from './ui-store'
 
 /**
@@ -20,6 +21,7 @@ export function connectFarmEvents(
   const pools = usePoolsStore()
   const detail = useJobDetailStore()
   const ui = useUiStore()
+  const samples = useSamplesStore()
 
   const refreshAll = async (): Promise<void> => {
     await Promise.all([jobs.refresh(), pools.refresh(), detail.jobId === null ? null : detail.reload()])
@@ -28,16 +30,27 @@ export function connectFarmEvents(
     api.on('job.updated', (job) => {
       jobs.apply(job)
       detail.applySummary(job)
+      samples.recordJob(job)
     }),
     api.on('job.ended', (job) => {
       jobs.apply(job)
-      if (detail.jobId === job.id) void detail.reload()
+      samples.recordJob(job)
+      if (detail.jobId === job.id) void detail.reload().then(detail.loadStats)
       onJobEnded?.(job.title, job.state)
     }),
-    api.on('job.removed', ({ jobId }) => jobs.forget(jobId)),
+    api.on('job.removed', ({ jobId }) => {
+      jobs.forget(jobId)
+      samples.forgetJob(jobId)
+    }),
     api.on('job.log', ({ entries }) => detail.appendLogs(entries)),
-    api.on('pool.updated', (pool) => pools.apply(pool)),
+    api.on('pool.updated', (pool) => {
+      pools.apply(pool)
+      samples.recordPool(pool)
+    }),
   ]
+  // A pool says nothing while nothing changes: its last word still holds, and the charts move on.
+  const carryOn = setInterval(() => pools.pools.forEach((pool) => samples.recordPool(pool)), 2000)
+  stops.push(() => clearInterval(carryOn))
   if (api.getPathForFile) {
     // The desktop app also says which paths a second launch was given and which job a
     // notification was about.

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { JobDetail, JobSummary, LogEntry } from '../../../shared/api-types'
+import type { JobStats } from '../../../shared/job-stats'
 import type { LogLevel } from '../../../shared/job-state'
 import { logLevels } from '../../../shared/job-state'
 import { farmApi } from '../api/ui-api'
@@ -17,6 +18,10 @@ export const useJobDetailStore = defineStore('job-detail', () => {
   const logs = shallowRef<LogEntry[]>([])
   const minLevel = ref<LogLevel>('debug')
   const search = ref('')
+  /** The tab shown, and the breakdown group its rows are filtered to (a click on a chart sets both). */
+  const tab = ref<'overview' | 'logs' | 'items'>('overview')
+  const group = ref<string | null>(null)
+  const stats = ref<JobStats | null>(null)
 
   const visibleLogs = computed(() => {
     const floor = logLevels.indexOf(minLevel.value)
@@ -31,6 +36,9 @@ export const useJobDetailStore = defineStore('job-detail', () => {
     detail.value = null
     error.value = null
     logs.value = []
+    stats.value = null
+    group.value = null
+    tab.value = 'overview'
     try {
       const [job, { logs: first }] = await Promise.all([
         farmApi().call('jobs.get', { jobId: id }),
@@ -48,6 +56,21 @@ export const useJobDetailStore = defineStore('job-detail', () => {
     if (jobId.value === null) return
     const job = await farmApi().call('jobs.get', { jobId: jobId.value })
     if (job.id === jobId.value) detail.value = job
+  }
+  /** The job's chart aggregates, read anew while it runs and when it ends. */
+  async function loadStats(): Promise<void> {
+    const id = jobId.value
+    if (id === null) return
+    try {
+      const next = await farmApi().call('stats.job', { jobId: id })
+      if (jobId.value === id) stats.value = next
+    } catch {
+      // The charts keep what they showed (the link may be down, the job removed): the page says why.
+    }
+  }
+  function showGroup(next: string | null): void {
+    group.value = next
+    tab.value = 'items'
   }
   function close(): void {
     jobId.value = null
@@ -71,5 +94,23 @@ export const useJobDetailStore = defineStore('job-detail', () => {
     if (detail.value && job.id === detail.value.id) detail.value = { ...detail.value, ...job }
   }
 
-  return { jobId, detail, error, logs, minLevel, search, visibleLogs, open, reload, close, appendLogs, applySummary }
+  return {
+    jobId,
+    detail,
+    error,
+    logs,
+    minLevel,
+    search,
+    tab,
+    group,
+    stats,
+    visibleLogs,
+    open,
+    reload,
+    loadStats,
+    showGroup,
+    close,
+    appendLogs,
+    applySummary,
+  }
 })

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { copySpecSchema, type CopySpec } from '../../../../src/shared/kinds/copy'
 import type { PlanSummary, WorkItem } from '../../../../src/shared/worker-protocol'
 import { copyHandler } from '../../../../src/workers/kinds/copy'
+import { afterAll } from 'vitest'
 
 export interface Outcome {
   summary: PlanSummary | undefined
@@ -12,8 +13,15 @@ export interface Outcome {
   failed: Map<string, { error: string; code?: string; retryable: boolean }>
 }
 
+// Every folder made here is removed after the test file, also when a test only removed a folder
+// inside it (`join(tempDir(), 'src')` is the usual shape).
+const made: string[] = []
+afterAll(() => removeAll(...made.splice(0)))
+
 export function tempDir(prefix = 'tf-copy-'): string {
-  return mkdtempSync(join(tmpdir(), prefix))
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  made.push(dir)
+  return dir
 }
 
 export function copySpec(input: Partial<Omit<CopySpec, 'kind'>> & Pick<CopySpec, 'sources' | 'destination'>): CopySpec {

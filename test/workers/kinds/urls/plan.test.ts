@@ -1,14 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { urlsSpecSchema, type UrlsSpec } from '../../../../src/shared/kinds/urls'
 import { urlsHandler } from '../../../../src/workers/kinds/urls'
 import { fakePlanContext } from './fake-contexts'
 
 const spec = (input: UrlsSpec['input']): UrlsSpec => urlsSpecSchema.parse({ kind: 'urls', input })
+const dirs: string[] = []
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
 const tempFile = (name: string, text: string): string => {
-  const path = join(mkdtempSync(join(tmpdir(), 'tf-urls-')), name)
+  const dir = mkdtempSync(join(tmpdir(), 'tf-urls-'))
+  dirs.push(dir)
+  const path = join(dir, name)
   writeFileSync(path, text)
   return path
 }
