@@ -25,12 +25,20 @@ function addJob(
     .run(kind, state, createdAt, extra.done ?? 0, extra.bytes ?? 0, JSON.stringify(extra.facts ?? {}))
   return Number(lastInsertRowid)
 }
+/** One unit in an item of its own, stored as the farm stores it: a mark, a result, a failure's code. */
 function addItem(jobId: number, state: string, result: unknown) {
-  db.prepare(`INSERT INTO items (job_id, key, payload, state, result) VALUES (?, 'k', '{}', ?, ?)`).run(
-    jobId,
-    state,
-    result === null ? null : JSON.stringify(result),
-  )
+  const mark = state === 'done' ? 'd' : state === 'failed' ? 'f' : '-'
+  const code = state === 'failed' ? (result as { code?: string } | null)?.code : undefined
+  const results = result === null || code ? null : JSON.stringify([result])
+  const { lastInsertRowid } = db
+    .prepare(`INSERT INTO items (job_id, units, count, size, marks, state, results) VALUES (?, '[["k",0,{}]]', 1, 0, ?, ?, ?)`)
+    .run(jobId, mark, state === 'pending' ? 'pending' : 'settled', results)
+  if (code) {
+    db.prepare(`INSERT INTO unit_outcomes (item_id, unit, attempts, error, code) VALUES (?, 0, 1, 'it failed', ?)`).run(
+      lastInsertRowid,
+      code,
+    )
+  }
 }
 
 describe('the chart aggregates of the history', () => {

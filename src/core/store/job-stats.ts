@@ -7,6 +7,7 @@ import {
   type HistoryStats,
   type JobStats,
 } from '../../shared/job-stats'
+import { unitStatesAndResultsSql } from './unit-rows'
 
 /**
  * Every read the window's charts make of the history, in one place and read-only, so that a change
@@ -15,7 +16,7 @@ import {
  * `itemGroup` in `src/shared/job-stats.ts` (a test holds them together).
  */
 
-// The group of an item row, as `itemGroup` says it, per kind.
+// The group of a unit, as `itemGroup` says it, per kind (units come packed in items: see unit-rows.ts).
 const groupSql: Record<string, string> = {
   urls: `CASE
       WHEN state IN ('pending', 'failed') THEN state
@@ -51,7 +52,7 @@ export class JobStatsQueries {
       .prepare(
         `SELECT grp, bucket, count(*) AS n FROM (
            SELECT ${groupSql[job.kind] ?? otherKinds} AS grp, ${job.kind === 'urls' ? bucketSql : 'NULL'} AS bucket
-           FROM items WHERE job_id = ?
+           FROM (${unitStatesAndResultsSql})
          ) GROUP BY grp, bucket`,
       )
       .all(jobId) as { grp: string; bucket: number | null; n: number }[]

@@ -7,7 +7,7 @@ import { UNIT_SPAN, type PackedUnit } from '../../shared/worker-protocol'
 export const MARK = { pending: '-', done: 'd', failed: 'f' } as const satisfies Record<ItemState, string>
 
 /** The SQL expression that turns a unit's mark into its state. */
-const stateOf = (mark: string): string =>
+export const stateOf = (mark: string): string =>
   `CASE ${mark} WHEN '${MARK.done}' THEN 'done' WHEN '${MARK.failed}' THEN 'failed' ELSE 'pending' END`
 
 export interface OutcomeRow {
@@ -30,6 +30,15 @@ export function unitRow(itemId: number, index: number, unit: PackedUnit, mark: s
     result: result ?? (outcome?.code ? { code: outcome.code } : null),
   }
 }
+
+/**
+ * Every unit of a job as SQL rows `(state, result)`, unpacked from its items in SQLite (`json_each`):
+ * what aggregate queries read instead of the items table. One `?` parameter: the job's id.
+ */
+export const unitStatesAndResultsSql = `SELECT ${stateOf('substr(i.marks, je.key + 1, 1)')} AS state,
+    coalesce(i.results -> je.key, CASE WHEN o.code IS NOT NULL THEN json_object('code', o.code) END) AS result
+  FROM items i JOIN json_each(i.units) je LEFT JOIN unit_outcomes o ON o.item_id = i.id AND o.unit = je.key
+  WHERE i.job_id = ?`
 
 /**
  * Unit rows for the UI's tables: every unit of a job, filtered by state and text, in id order.
