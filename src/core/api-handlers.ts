@@ -49,7 +49,9 @@ export const defaultSettings = (farm: Pick<Farm, 'pools'>): Settings => ({
  */
 export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): ApiHandlers {
   const settings = (): Settings => ({ ...defaultSettings(farm), ...(farm.store.setting('settings') as Partial<Settings> | undefined) })
-  const stats = new JobStatsQueries(farm.store.db)
+  // Prepared on the first chart's call, not for every client of the contract.
+  let stats: JobStatsQueries | undefined
+  const statsQueries = (): JobStatsQueries => (stats ??= new JobStatsQueries(farm.store.db))
   const handlers: Handlers = {
     'jobs.create': async ({ spec, options }) => ({ jobId: await farm.create(spec, options ?? {}) }),
     'jobs.check': async ({ spec }) => ({ problems: await farm.check(spec) }),
@@ -66,8 +68,8 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'jobs.remove': ({ jobId }) => (farm.remove(jobId), ok),
     'jobs.rerun': async ({ jobId }) => ({ jobId: await farm.rerun(jobId) }),
     'jobs.export': ({ jobId, format, path, overwrite }) => exportJob(farm.store, jobId, format, path, { overwrite }),
-    'stats.job': ({ jobId }) => (farm.summary(jobId), stats.job(jobId)!),
-    'stats.history': ({ days }) => stats.history(days),
+    'stats.job': ({ jobId }) => (farm.summary(jobId), statsQueries().job(jobId)!),
+    'stats.history': ({ days }) => statsQueries().history(days),
     'pools.list': () => (options.decoratePool ? farm.poolInfo().map(options.decoratePool) : farm.poolInfo()),
     'pools.resize': ({ pool, size }) => (farm.resizePool(pool, size), saveSizes(), ok),
     'pools.pause': ({ pool }) => (farm.pausePool(pool), ok),
