@@ -117,6 +117,19 @@ export async function screenshot(page: Page, name: string, theme: 'light' | 'dar
  * critical or serious violation fails, listed one per line with the elements it found.
  */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
+  // Colours halfway through a fade (a dialog opening, a theme switching) are not what a person reads:
+  // let every finite animation and transition end first (looping ones, like a progress bar, never do).
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 2000)),
+    ]),
+  )
   const { violations } = await new AxeBuilder({ page }).analyze()
   return violations
     .filter((v) => v.impact === 'critical' || v.impact === 'serious')

@@ -11,6 +11,9 @@ import { openTestFarm } from '../support/test-farm'
 
 // A hostile or broken client on the control endpoint: whatever it sends, it gets an answer or a closed
 // connection, and the owner (a real farm on a real history) goes on unharmed.
+// A fixed seed, like the contract fuzz: a failure here is the same failure on the next run.
+fc.configureGlobal({ seed: 20261122 })
+
 let farm: Farm
 let server: ControlServer
 let dbPath: string
@@ -99,7 +102,7 @@ describe('fuzz of the control endpoint', () => {
   })
 
   it('JSON that is not a call gets `refused`, then the connection closes', async () => {
-    const notCall = fc.oneof(fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)), fc.record({ id: fc.oneof(fc.string(), fc.integer({ max: -1 }), fc.double()) }))
+    const notCall = fc.oneof(fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)), fc.record({ id: fc.oneof(fc.string(), fc.integer({ max: -1 }), fc.double().filter((d) => !Number.isSafeInteger(d) || d < 0)) }))
     await fc.assert(
       fc.asyncProperty(notCall, async (value) => {
         const result = await exchange([`${JSON.stringify(value)}\n`])
