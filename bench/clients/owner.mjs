@@ -18,7 +18,8 @@ console.log(JSON.stringify({ port: served.host.port, token: served.host.token })
 const ms = (ns) => Math.round(ns / 1e4) / 100
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'reset') lag.reset()
-  if (line === 'report') console.log(JSON.stringify({ p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max) }))
+  if (line === 'report')
+    console.log(JSON.stringify({ p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max) }))
   if (line === 'stop') break
 }
 await served.close()

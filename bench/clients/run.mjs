@@ -18,7 +18,9 @@ const dir = mkdtempSync(join(tmpdir(), 'tf-bench-clients-'))
 const db = join(dir, 'history.sqlite')
 const { findOwner } = await import(join(root, 'out/node/host.js'))
 
-const owner = spawn(process.execPath, [join(root, 'bench/clients/owner.mjs'), db], { stdio: ['pipe', 'pipe', 'inherit'] })
+const owner = spawn(process.execPath, [join(root, 'bench/clients/owner.mjs'), db], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+})
 const ownerLines = createInterface({ input: owner.stdout })[Symbol.asyncIterator]()
 const nextLine = async () => JSON.parse((await ownerLines.next()).value)
 const { port, token } = await nextLine()
@@ -33,7 +35,9 @@ const lag = async (command) => (owner.stdin.write(`${command}\n`), command === '
 
 function cli(...args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'out/node/cli.js'), '--db', db, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [join(root, 'out/node/cli.js'), '--db', db, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     let err = ''
     child.stdout.on('data', (d) => (out += d))
@@ -67,21 +71,32 @@ try {
   const history = JSON.parse((await cli('jobs', '--json', '--limit', '1000')).out)
   const stored = history.jobs.map((j) => j.id)
   const unique = new Set(ids)
-  console.log(`${clients} task-farm commands at once against one served farm (2-core machine, shared with other work: rough figures)`)
+  console.log(
+    `${clients} task-farm commands at once against one served farm (2-core machine, shared with other work: rough figures)`,
+  )
   console.log(`  submit --detach: ${submitTime.toFixed(1)} s for all, ${failedSubmits.length} failed`)
   console.log(`  jobs --json:     ${listTime.toFixed(1)} s for all, ${lists.filter((r) => r.code !== 0).length} failed`)
-  console.log(`  cancel:          ${cancelTime.toFixed(1)} s for ${cancelled.length}, ${cancels.filter((r) => r.code !== 0).length} refused (the job had ended)`)
-  console.log(`  jobs in the history: ${history.total}; ids returned: ${ids.length}, distinct: ${unique.size}; lost: ${ids.filter((id) => !stored.includes(id)).length}, unasked: ${stored.filter((id) => !unique.has(id)).length}`)
+  console.log(
+    `  cancel:          ${cancelTime.toFixed(1)} s for ${cancelled.length}, ${cancels.filter((r) => r.code !== 0).length} refused (the job had ended)`,
+  )
+  console.log(
+    `  jobs in the history: ${history.total}; ids returned: ${ids.length}, distinct: ${unique.size}; lost: ${ids.filter((id) => !stored.includes(id)).length}, unasked: ${stored.filter((id) => !unique.has(id)).length}`,
+  )
   const states = history.jobs.reduce((n, j) => ((n[j.state] = (n[j.state] ?? 0) + 1), n), {})
   console.log(`  states at the end: ${JSON.stringify(states)}`)
-  console.log(`  owner event-loop delay: p50 ${cliLag.p50} ms, p99 ${cliLag.p99} ms, max ${cliLag.max} ms (idle, before: p99 ${idleLag.p99} ms)`)
+  console.log(
+    `  owner event-loop delay: p50 ${cliLag.p50} ms, p99 ${cliLag.p99} ms, max ${cliLag.max} ms (idle, before: p99 ${idleLag.p99} ms)`,
+  )
 
   // The transports side by side: the same calls from 50 clients over each.
   const control = await all(clients, () => findOwner(db))
   const viaControl = (i) => (channel, request) => control[i].call(channel, request)
   const sockets = await all(clients, () => openSocket(port, token))
   const results = []
-  for (const [name, calls] of [['control endpoint', viaControl], ['WebSocket', (i) => sockets[i].call]]) {
+  for (const [name, calls] of [
+    ['control endpoint', viaControl],
+    ['WebSocket', (i) => sockets[i].call],
+  ]) {
     await lag('reset')
     started = process.hrtime.bigint()
     await all(clients, async (i) => {
@@ -91,7 +106,10 @@ try {
     results.push({ name, rate: (clients * callsEach) / time, lag: await lag('report') })
   }
   console.log(`\n${clients} clients × ${callsEach} jobs.list calls each, over each transport`)
-  for (const r of results) console.log(`  ${r.name.padEnd(17)} ${Math.round(r.rate).toLocaleString().padStart(8)} calls/s   owner delay p99 ${r.lag.p99} ms`)
+  for (const r of results)
+    console.log(
+      `  ${r.name.padEnd(17)} ${Math.round(r.rate).toLocaleString().padStart(8)} calls/s   owner delay p99 ${r.lag.p99} ms`,
+    )
   console.log(`  control endpoint / WebSocket: ${(results[0].rate / results[1].rate).toFixed(2)}×`)
   control.forEach((c) => c.close())
   sockets.forEach((s) => s.close())

@@ -30,7 +30,11 @@ try {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
   const base = median(times[0])
   console.log(`Start-up, ${rounds} alternating rounds, medians (2-core machine shared with other work: rough)`)
-  cases.forEach(([name], i) => console.log(`  ${name.padEnd(18)} ${median(times[i]).toFixed(0).padStart(5)} ms   ${(median(times[i]) / base).toFixed(2)}× node -e 0`))
+  cases.forEach(([name], i) =>
+    console.log(
+      `  ${name.padEnd(18)} ${median(times[i]).toFixed(0).padStart(5)} ms   ${(median(times[i]) / base).toFixed(2)}× node -e 0`,
+    ),
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

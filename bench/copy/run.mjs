@@ -170,8 +170,11 @@ for (const placeName of PLACES) {
         `  task-farm / cp -a: ${ratio('task-farm', 'cp -a')}   task-farm / rsync -a: ${ratio('task-farm', 'rsync -a')}   task-farm / node bare: ${ratio('task-farm', 'node bare')}   task-farm / node limit: ${ratio('task-farm', 'node limit')}   python / task-farm: ${ratio('python Pool', 'task-farm')}`,
       )
       const files = Number(made.split(' ')[0])
-      const farmer = (m) => `${((m.cpuMs / files) * 10_000).toFixed(1)} ms CPU per 10,000 files, peak RSS ${(m.maxRss / 2 ** 20).toFixed(0)} MiB`
-      console.log(`  task-farm farmer: ${farmer(marks)}${baseline ? `; baseline build: ${farmer(baseline)} (${(baseline.cpuMs / marks.cpuMs).toFixed(1)}× as much)` : ''}`)
+      const farmer = (m) =>
+        `${((m.cpuMs / files) * 10_000).toFixed(1)} ms CPU per 10,000 files, peak RSS ${(m.maxRss / 2 ** 20).toFixed(0)} MiB`
+      console.log(
+        `  task-farm farmer: ${farmer(marks)}${baseline ? `; baseline build: ${farmer(baseline)} (${(baseline.cpuMs / marks.cpuMs).toFixed(1)}× as much)` : ''}`,
+      )
       console.log(
         `  task-farm phases (one run with --json): started ${marks.created?.toFixed(2)} s, first done ${marks.firstDone?.toFixed(2)} s, planned ${marks.planned?.toFixed(2)} s, ended ${marks.end?.toFixed(2)} s`,
       )

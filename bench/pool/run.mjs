@@ -24,9 +24,22 @@ function timed(command, args) {
 function taskFarm(chunkSize) {
   const dir = mkdtempSync(join(tmpdir(), 'tf-bench-'))
   try {
-    const { wall, out } = timed(process.execPath, [join(root, 'out/node/cli.js'), '--db', join(dir, 'h.sqlite'), 'probe', '--count', String(count), '--chunk', String(chunkSize), '--workers', String(workers), '--json'])
+    const { wall, out } = timed(process.execPath, [
+      join(root, 'out/node/cli.js'),
+      '--db',
+      join(dir, 'h.sqlite'),
+      'probe',
+      '--count',
+      String(count),
+      '--chunk',
+      String(chunkSize),
+      '--workers',
+      String(workers),
+      '--json',
+    ])
     const end = JSON.parse(out.trim().split('\n').at(-1))
-    if (end.state !== 'completed' || end.itemsDone !== Math.ceil(count / chunkSize)) throw new Error(`probe job ended ${end.state}`)
+    if (end.state !== 'completed' || end.itemsDone !== Math.ceil(count / chunkSize))
+      throw new Error(`probe job ended ${end.state}`)
     return { inside: (end.finishedAt - end.startedAt) / 1000, wall }
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -34,15 +47,33 @@ function taskFarm(chunkSize) {
 }
 
 function python(mode) {
-  const { wall, out } = timed('python3', [join(root, 'bench/pool/python_pool.py'), mode, String(count), String(workers), String(chunk)])
+  const { wall, out } = timed('python3', [
+    join(root, 'bench/pool/python_pool.py'),
+    mode,
+    String(count),
+    String(workers),
+    String(chunk),
+  ])
   return { inside: JSON.parse(out).seconds, wall }
 }
 
 // Two fair pairs: chunks of the same size as Pool.map's, and one message per task as apply_async
 // (for Task Farm that is one durable item per task: its own row, result, retries and crash isolation).
 const pairs = [
-  ['map, chunks of ' + chunk, 'task-farm probe --chunk ' + chunk, () => taskFarm(chunk), 'python Pool.map', () => python('map')],
-  ['one task per message', 'task-farm probe --chunk 1', () => taskFarm(1), 'python apply_async', () => python('apply_async')],
+  [
+    'map, chunks of ' + chunk,
+    'task-farm probe --chunk ' + chunk,
+    () => taskFarm(chunk),
+    'python Pool.map',
+    () => python('map'),
+  ],
+  [
+    'one task per message',
+    'task-farm probe --chunk 1',
+    () => taskFarm(1),
+    'python apply_async',
+    () => python('apply_async'),
+  ],
 ]
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const rate = (runs, key) => count / median(runs.map((r) => r[key]))
@@ -56,9 +87,16 @@ for (const [title, oursName, ours, peerName, peer] of pairs) {
     b.push(peer())
   }
   console.log(`\n${title}`)
-  for (const [name, runs] of [[oursName, a], [peerName, b]]) {
-    console.log(`  ${name.padEnd(30)} ${Math.round(rate(runs, 'inside')).toLocaleString().padStart(12)} tasks/s work ${Math.round(rate(runs, 'wall')).toLocaleString().padStart(10)} tasks/s whole`)
+  for (const [name, runs] of [
+    [oursName, a],
+    [peerName, b],
+  ]) {
+    console.log(
+      `  ${name.padEnd(30)} ${Math.round(rate(runs, 'inside')).toLocaleString().padStart(12)} tasks/s work ${Math.round(rate(runs, 'wall')).toLocaleString().padStart(10)} tasks/s whole`,
+    )
   }
-  console.log(`  task-farm ÷ ${peerName}: ${(rate(a, 'inside') / rate(b, 'inside')).toFixed(2)}× (work), ${(rate(a, 'wall') / rate(b, 'wall')).toFixed(2)}× (whole command)`)
+  console.log(
+    `  task-farm ÷ ${peerName}: ${(rate(a, 'inside') / rate(b, 'inside')).toFixed(2)}× (work), ${(rate(a, 'wall') / rate(b, 'wall')).toFixed(2)}× (whole command)`,
+  )
 }
 console.log('\n(above 1× means Task Farm does more tasks per second than the peer)')

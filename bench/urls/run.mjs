@@ -23,10 +23,14 @@ const work = mkdtempSync(join(tmpdir(), 'tf-bench-urls-'))
 
 const servers = []
 function startServer(delayMs, pageKb) {
-  const child = spawn(process.execPath, [join(here, 'server.mjs'), String(delayMs), String(pageKb)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [join(here, 'server.mjs'), String(delayMs), String(pageKb)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   return new Promise((resolve) => {
     servers.push(child)
-    createInterface({ input: child.stdout }).once('line', (port) => resolve({ port: Number(port), stop: () => child.kill() }))
+    createInterface({ input: child.stdout }).once('line', (port) =>
+      resolve({ port: Number(port), stop: () => child.kill() }),
+    )
   })
 }
 
@@ -39,14 +43,23 @@ function writeList(port, name) {
 /** Runs a command to its end; returns wall seconds (and its standard output). */
 function timed(command, args, options = {}) {
   const started = process.hrtime.bigint()
-  const out = execFileSync(command, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26, encoding: 'utf8', ...options })
+  const out = execFileSync(command, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+    encoding: 'utf8',
+    ...options,
+  })
   timed.out = out
   return Number(process.hrtime.bigint() - started) / 1e9
 }
 
 /** Seconds from the end of the plan to the end of the job, read from `--json` events: the fetching alone. */
 function fetchSeconds(jsonLines) {
-  const events = jsonLines.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line))
+  const events = jsonLines
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
   const planned = events.find((e) => e.event === 'log' && /URLs to analyse/.test(e.message))
   const end = events.find((e) => e.event === 'end')
   return (end.finishedAt - planned.at) / 1000
@@ -56,14 +69,27 @@ let dbCount = 0
 function ours(list, { workers, concurrency }) {
   const db = join(work, `history-${dbCount++}.db`)
   return timed(process.execPath, [
-    join(root, 'out/node/cli.js'), '--db', db, 'urls', list,
-    '--concurrency', String(concurrency), '--per-host', String(Math.min(256, concurrency)), '--retries', '0', '--workers', String(workers), '--json',
+    join(root, 'out/node/cli.js'),
+    '--db',
+    db,
+    'urls',
+    list,
+    '--concurrency',
+    String(concurrency),
+    '--per-host',
+    String(Math.min(256, concurrency)),
+    '--retries',
+    '0',
+    '--workers',
+    String(workers),
+    '--json',
   ])
 }
 
 const rate = (seconds) => URLS / seconds
 const fmt = (n) => n.toFixed(0).padStart(6)
-const line = (label, seconds, extra = '') => console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s ${fmt(rate(seconds))} URLs/s ${extra}`)
+const line = (label, seconds, extra = '') =>
+  console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s ${fmt(rate(seconds))} URLs/s ${extra}`)
 
 try {
   console.log(`URL analysis, ${URLS} URLs on 127.0.0.1, each answered after ${LATENCY_MS} ms with a 20 KB page`)
@@ -77,14 +103,28 @@ try {
   const tCurl = timed('sh', ['-c', `xargs -P 10 -n 1 curl -s -o /dev/null < "${list}"`])
   const tBare = timed(process.execPath, [join(here, 'bare-fetch.mjs'), list, String(CONCURRENCY)])
   slow.stop()
-  line(`task-farm urls (concurrency ${CONCURRENCY}, ${workers} workers)`, tOurs, `= ${(rate(tOurs) / bound * 100).toFixed(0)}% of the bound`)
-  line('  of which fetching (plan end → job end)', tFetch, `= ${(rate(tFetch) / bound * 100).toFixed(0)}% of the bound`)
+  line(
+    `task-farm urls (concurrency ${CONCURRENCY}, ${workers} workers)`,
+    tOurs,
+    `= ${((rate(tOurs) / bound) * 100).toFixed(0)}% of the bound`,
+  )
+  line(
+    '  of which fetching (plan end → job end)',
+    tFetch,
+    `= ${((rate(tFetch) / bound) * 100).toFixed(0)}% of the bound`,
+  )
   line('python Pool(10) + urllib + html.parser', tPython)
   line('xargs -P 10 curl', tCurl)
   line(`bare Node fetch loop (${CONCURRENCY} in flight, bodies read)`, tBare)
-  console.log(`bound: concurrency ÷ latency = ${CONCURRENCY} ÷ ${LATENCY_MS / 1000} s = ${bound.toFixed(0)} URLs/s (bound ÷ ours = ${(bound / rate(tOurs)).toFixed(2)}× whole run, ${(bound / rate(tFetch)).toFixed(2)}× fetching)`)
-  console.log(`ratios: ours ÷ python Pool = ${(tPython / tOurs).toFixed(1)}× (${(tPython / tFetch).toFixed(1)}× fetching), ours ÷ xargs curl = ${(tCurl / tOurs).toFixed(1)}×`)
-  console.log(`time ÷ bare fetch loop: ${(tOurs / tBare).toFixed(2)}× whole run, ${(tFetch / tBare).toFixed(2)}× fetching (the goal: ≤ 1.5×)`)
+  console.log(
+    `bound: concurrency ÷ latency = ${CONCURRENCY} ÷ ${LATENCY_MS / 1000} s = ${bound.toFixed(0)} URLs/s (bound ÷ ours = ${(bound / rate(tOurs)).toFixed(2)}× whole run, ${(bound / rate(tFetch)).toFixed(2)}× fetching)`,
+  )
+  console.log(
+    `ratios: ours ÷ python Pool = ${(tPython / tOurs).toFixed(1)}× (${(tPython / tFetch).toFixed(1)}× fetching), ours ÷ xargs curl = ${(tCurl / tOurs).toFixed(1)}×`,
+  )
+  console.log(
+    `time ÷ bare fetch loop: ${(tOurs / tBare).toFixed(2)}× whole run, ${(tFetch / tBare).toFixed(2)}× fetching (the goal: ≤ 1.5×)`,
+  )
   console.log('(our times are whole CLI runs: start, plan, workers, SQLite history, shutdown)')
 
   console.log(`\nCPU-bound: ${URLS} URLs, no latency, 100 KB pages`)
@@ -97,7 +137,11 @@ try {
   fast.stop()
   line('task-farm urls, 1 worker (fetching)', one)
   line('task-farm urls, 2 workers (fetching)', two, `= ${(one / two).toFixed(2)}× the 1-worker rate`)
-  console.log(`\n(load average at the end: ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${availableParallelism()} cores; other work on the machine skews every figure)`)
+  console.log(
+    `\n(load average at the end: ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores; other work on the machine skews every figure)`,
+  )
 } finally {
   for (const server of servers) server.kill()
   rmSync(work, { recursive: true, force: true })

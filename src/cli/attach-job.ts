@@ -45,11 +45,14 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
     signals++
     if (signals > 1 || !options.interruptOnSignal) return settle({ stopped: 'signal' })
     view.note('Stopping: the job will be resumable (Ctrl-C again to stop waiting; the job keeps its state).')
-    owner.call('jobs.interrupt', { jobId }).catch((error: Error) => view.note(`Could not interrupt job ${jobId}: ${error.message}`))
+    owner
+      .call('jobs.interrupt', { jobId })
+      .catch((error: Error) => view.note(`Could not interrupt job ${jobId}: ${error.message}`))
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  const timer = options.timeoutMs === undefined ? null : setTimeout(() => settle({ stopped: 'timeout' }), options.timeoutMs)
+  const timer =
+    options.timeoutMs === undefined ? null : setTimeout(() => settle({ stopped: 'timeout' }), options.timeoutMs)
   // The job may have ended before we listened.
   owner.call('jobs.get', { jobId }).then(seen, () => {})
   try {
@@ -59,7 +62,9 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
       return options.codeFor?.(result.end) ?? exitCodeFor(result.end.state, result.end.errorCode)
     }
     if ('gone' in result) {
-      process.stderr.write(`task-farm: the farm running job ${jobId} went away; \`task-farm resume ${jobId}\` goes on from where it stopped.\n`)
+      process.stderr.write(
+        `task-farm: the farm running job ${jobId} went away; \`task-farm resume ${jobId}\` goes on from where it stopped.\n`,
+      )
       return exitCodes.failed
     }
     if (result.stopped === 'timeout') {

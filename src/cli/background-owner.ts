@@ -25,5 +25,8 @@ export async function startBackgroundOwner(cli: CliContext): Promise<ControlClie
     if (owner) return owner
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  throw new UserError('Could not start a farm in the background; run the command without --detach to see why.', 'owner-failed')
+  throw new UserError(
+    'Could not start a farm in the background; run the command without --detach to see why.',
+    'owner-failed',
+  )
 }

@@ -50,7 +50,12 @@ export class CliContext {
       import('../core/bundle-paths'),
     ])
     const pools = Object.fromEntries(Object.entries(poolSizes).map(([name, size]) => [name, { size }]))
-    return new Farm({ dbPath: this.dbPath, launcher: childProcessLauncher(bundledWorkerEntry()), pools, remote: this.remoteLink() })
+    return new Farm({
+      dbPath: this.dbPath,
+      launcher: childProcessLauncher(bundledWorkerEntry()),
+      pools,
+      remote: this.remoteLink(),
+    })
   }
 
   /** The Redis of remote worker hosts, when one was given (--redis or $TASK_FARM_REDIS). */
@@ -83,7 +88,10 @@ export class CliContext {
 
   /** Read-only access, closed when `use` is done: works while another farm is running jobs on the file. */
   async withHistory<T>(use: (store: JobStore) => T | Promise<T>): Promise<T> {
-    const [{ JobStore }, { openDatabase }] = await Promise.all([import('../core/store/job-store'), import('../core/store/open-database')])
+    const [{ JobStore }, { openDatabase }] = await Promise.all([
+      import('../core/store/job-store'),
+      import('../core/store/open-database'),
+    ])
     const store = new JobStore(openDatabase(this.dbPath, { readonly: true }))
     try {
       return await use(store)

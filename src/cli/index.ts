@@ -7,8 +7,11 @@ import { commandExitCode, exitCodes } from './exit-codes'
 /** `task-farm`: the farm without a window. Exit codes: 0 done, 1 failed or with errors, 2 bad input, 124 wait timed out, 130 interrupted. */
 const program = new Command('task-farm')
   .description('Run copy and URL-analysis jobs on pools of worker processes, with a crash-safe history.')
-  .option('--db <path>', 'history database (default: the app\'s own, or $TASK_FARM_DB)')
-  .option('--redis <url>', 'add remote worker hosts through this Redis (default: $TASK_FARM_REDIS); see docs/scale-out.md')
+  .option('--db <path>', "history database (default: the app's own, or $TASK_FARM_DB)")
+  .option(
+    '--redis <url>',
+    'add remote worker hosts through this Redis (default: $TASK_FARM_REDIS); see docs/scale-out.md',
+  )
   .showSuggestionAfterError(true)
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'task-farm: ')) })
@@ -48,7 +51,9 @@ try {
     process.stderr.write(`task-farm: ${error.message}\n`)
     exitCode = (error as { code?: string }).code === 'farm-gone' ? exitCodes.failed : exitCodes.badInput
   } else {
-    process.stderr.write(`task-farm: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    process.stderr.write(
+      `task-farm: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
     exitCode = exitCodes.failed
   }
 }

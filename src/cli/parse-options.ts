@@ -4,7 +4,8 @@ import { InvalidArgumentError } from 'commander'
 export function positiveInt(name: string, max = 1_000_000): (value: string) => number {
   return (value) => {
     const n = Number(value)
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`)
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`)
     return n
   }
 }
@@ -12,14 +13,16 @@ export function positiveInt(name: string, max = 1_000_000): (value: string) => n
 export function nonNegativeInt(name: string, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
     const n = Number(value)
-    if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${max}.`)
+    if (!Number.isInteger(n) || n < 0 || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${max}.`)
     return n
   }
 }
 
 export function jobId(value: string): number {
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a job id (a whole number such as 12).`)
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`"${value}" is not a job id (a whole number such as 12).`)
   return n
 }
 
@@ -42,7 +45,8 @@ export function oneOf<T extends string>(name: string, values: readonly T[]): (va
 export function integer(name: string, min: number, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value)
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`)
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`)
     return n
   }
 }

@@ -9,7 +9,11 @@ export interface ProgressView {
   end(job: JobSummary): void
 }
 
-export function createProgressView(options: { json: boolean; out?: NodeJS.WriteStream; err?: NodeJS.WriteStream }): ProgressView {
+export function createProgressView(options: {
+  json: boolean
+  out?: NodeJS.WriteStream
+  err?: NodeJS.WriteStream
+}): ProgressView {
   const out = options.out ?? process.stdout
   const err = options.err ?? process.stderr
   if (options.json) return jsonView(out)
@@ -95,7 +99,9 @@ export function endLine(job: JobSummary): string {
   const counts = `${formatCount(job.itemsDone)} of ${formatCount(job.itemsTotal)} items done${bytes}`
   switch (job.state) {
     case 'completed':
-      return job.planOnly ? `Planned job ${job.id}: ${formatCount(job.itemsTotal)} items${job.bytesTotal ? `, ${formatBytes(job.bytesTotal)}` : ''}; nothing was changed.` : `Completed job ${job.id}: ${counts}${took}.`
+      return job.planOnly
+        ? `Planned job ${job.id}: ${formatCount(job.itemsTotal)} items${job.bytesTotal ? `, ${formatBytes(job.bytesTotal)}` : ''}; nothing was changed.`
+        : `Completed job ${job.id}: ${counts}${took}.`
     case 'completed-with-errors':
       return `Job ${job.id} completed with errors: ${counts}, ${formatCount(job.itemsFailed)} failed${took}. See \`task-farm show ${job.id}\`; \`task-farm retry ${job.id}\` re-runs the failed ones.`
     case 'failed':

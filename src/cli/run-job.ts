@@ -23,7 +23,12 @@ export interface ForegroundOptions {
  * history the job is submitted there; otherwise this command runs the farm itself (and serves other
  * commands while it does).
  */
-export async function runNewJob(cli: CliContext, spec: JobSpec, options: Partial<JobOptions>, run: ForegroundOptions): Promise<number> {
+export async function runNewJob(
+  cli: CliContext,
+  spec: JobSpec,
+  options: Partial<JobOptions>,
+  run: ForegroundOptions,
+): Promise<number> {
   const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
   if (owner) {
     const { jobId } = await owner.call('jobs.create', { spec, options })
@@ -43,7 +48,12 @@ export async function runNewJob(cli: CliContext, spec: JobSpec, options: Partial
 }
 
 /** Resumes or retries a job from the history, in the owner's farm or in one this command runs. */
-export async function runExistingJob(cli: CliContext, jobId: number, action: 'resume' | 'retry', run: ForegroundOptions): Promise<number> {
+export async function runExistingJob(
+  cli: CliContext,
+  jobId: number,
+  action: 'resume' | 'retry',
+  run: ForegroundOptions,
+): Promise<number> {
   const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
   if (owner) {
     await owner.call(action === 'resume' ? 'jobs.resume' : 'jobs.retry', { jobId })
@@ -69,7 +79,8 @@ function follow(owner: ControlClient, jobId: number, run: ForegroundOptions): Pr
 
 function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions): Promise<Farm> {
   // No local workers at all only makes sense when remote hosts do the work.
-  if (run.workers === 0 && !cli.redisUrl) throw new UserError('--workers 0 needs remote worker hosts: give --redis too.', 'bad-workers')
+  if (run.workers === 0 && !cli.redisUrl)
+    throw new UserError('--workers 0 needs remote worker hosts: give --redis too.', 'bad-workers')
   return cli.openFarm(run.workers !== undefined ? { [pool]: run.workers } : {})
 }
 
@@ -86,7 +97,9 @@ async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promi
   })
   const view = createProgressView({ json: run.json ?? false })
   const offUpdate = farm.events.on('job.updated', (job) => job.id === jobId && view.update(job))
-  const offLog = farm.events.on('job.log', ({ entries }) => entries.filter((e) => e.jobId === jobId).forEach((e) => view.log(e)))
+  const offLog = farm.events.on('job.log', ({ entries }) =>
+    entries.filter((e) => e.jobId === jobId).forEach((e) => view.log(e)),
+  )
   let interrupts = 0
   const onSignal = (): void => {
     interrupts++

@@ -48,7 +48,10 @@ export const defaultSettings = (farm: Pick<Farm, 'pools'>): Settings => ({
  * schema here, once for all, after the door is checked.
  */
 export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): ApiHandlers {
-  const settings = (): Settings => ({ ...defaultSettings(farm), ...(farm.store.setting('settings') as Partial<Settings> | undefined) })
+  const settings = (): Settings => ({
+    ...defaultSettings(farm),
+    ...(farm.store.setting('settings') as Partial<Settings> | undefined),
+  })
   // Prepared on the first chart's call, not for every client of the contract.
   let stats: JobStatsQueries | undefined
   const statsQueries = (): JobStatsQueries => (stats ??= new JobStatsQueries(farm.store.db))
@@ -80,8 +83,10 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'settings.get': () => settings(),
     'settings.set': async (patch) => {
       const next = { ...settings(), ...patch }
-      if (patch.redisUrl !== undefined && patch.redisUrl !== settings().redisUrl) await farm.remote.setUrl(patch.redisUrl.trim())
-      for (const name of poolNames) if (next.poolSizes[name] !== farm.pools[name].size) farm.resizePool(name, next.poolSizes[name])
+      if (patch.redisUrl !== undefined && patch.redisUrl !== settings().redisUrl)
+        await farm.remote.setUrl(patch.redisUrl.trim())
+      for (const name of poolNames)
+        if (next.poolSizes[name] !== farm.pools[name].size) farm.resizePool(name, next.poolSizes[name])
       farm.store.setSetting('settings', next)
       saveSizes()
       return next
@@ -99,7 +104,8 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
   return {
     async handle(channel, raw, door = 'page') {
       // Channel names come off the wire: only the contract's own keys, never Object.prototype's.
-      if (!Object.hasOwn(apiChannels, channel)) throw new UserError(`Unknown request "${String(channel)}".`, 'unknown-channel')
+      if (!Object.hasOwn(apiChannels, channel))
+        throw new UserError(`Unknown request "${String(channel)}".`, 'unknown-channel')
       if (door === 'page' && localOnlyChannels.has(channel)) {
         throw new UserError(
           'The window cannot choose where the farm writes files: export through the Export buttons (a download or the save dialog).',
@@ -109,7 +115,10 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
       const parsed = apiChannels[channel].request.safeParse(raw ?? {})
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!
-        throw new UserError(`${issue.message}${issue.path.length ? ` (${issue.path.join('.')})` : ''}`, 'invalid-request')
+        throw new UserError(
+          `${issue.message}${issue.path.length ? ` (${issue.path.join('.')})` : ''}`,
+          'invalid-request',
+        )
       }
       return run(channel, parsed.data as ParsedRequest<typeof channel>)
     },
@@ -122,7 +131,10 @@ async function listFolder(path: string | undefined) {
   try {
     entries = await readdir(folder, { withFileTypes: true })
   } catch (error) {
-    throw new UserError(`Cannot list ${folder}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}.`, 'cannot-list')
+    throw new UserError(
+      `Cannot list ${folder}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}.`,
+      'cannot-list',
+    )
   }
   const parent = dirname(folder)
   return {

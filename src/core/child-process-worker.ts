@@ -29,7 +29,11 @@ class ChildProcessWorker extends WorkerHandleBase {
     let child: ChildProcess
     try {
       // Advanced serialization keeps large batches cheap and carries typed values intact.
-      child = fork(this.entry, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced', execArgv: this.execArgv })
+      child = fork(this.entry, [], {
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        serialization: 'advanced',
+        execArgv: this.execArgv,
+      })
     } catch (error) {
       ready.settle(error as Error)
       this.finish({ reason: 'launch-failed', code: null, signal: null })
@@ -67,7 +71,12 @@ class ChildProcessWorker extends WorkerHandleBase {
 }
 
 /** Maps how a child process ended to the farm's crash reasons. */
-export function exitReason(code: number | null, signal: string | null, killedByUs: boolean, stderrTail: string): ExitReason {
+export function exitReason(
+  code: number | null,
+  signal: string | null,
+  killedByUs: boolean,
+  stderrTail: string,
+): ExitReason {
   if (/heap out of memory|Allocation failed - JavaScript heap/i.test(stderrTail)) return 'oom'
   if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') return 'killed'
   if (signal) return 'crashed'

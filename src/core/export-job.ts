@@ -42,7 +42,9 @@ export async function exportJob(
   const path = checkExportTarget(file, format, jobId, ledger, options.overwrite ?? false)
   const hooks = hooksFor(jobSpecSchema.parse(JSON.parse(job.spec)))
   const columns = hooks.exportRows?.columns ?? ['key', 'state', 'error', 'result']
-  const toRow = hooks.exportRows?.row ?? ((item: ItemRow) => ({ key: item.key, state: item.state, error: item.error, result: JSON.stringify(item.result) }))
+  const toRow =
+    hooks.exportRows?.row ??
+    ((item: ItemRow) => ({ key: item.key, state: item.state, error: item.error, result: JSON.stringify(item.result) }))
   const temp = join(dirname(path), `.${basename(path)}.taskfarm-export-${process.pid}.part`)
   const out = createWriteStream(temp)
   try {
@@ -51,7 +53,8 @@ export async function exportJob(
     throw unwritable(path, error)
   }
   try {
-    const csv = format === 'csv' ? stringify({ header: true, columns: [...columns], cast: { boolean: (b) => String(b) } }) : null
+    const csv =
+      format === 'csv' ? stringify({ header: true, columns: [...columns], cast: { boolean: (b) => String(b) } }) : null
     csv?.pipe(out)
     const write = async (chunk: string | Record<string, unknown>): Promise<void> => {
       const target = csv ?? out
@@ -59,7 +62,7 @@ export async function exportJob(
     }
     if (!csv) await write('[')
     let rows = 0
-    for (let afterId = 0; ; ) {
+    for (let afterId = 0; ;) {
       const items = store.itemsAfter(jobId, afterId, PAGE)
       for (const item of items) {
         const row = toRow(item)

@@ -41,10 +41,15 @@ export class FarmPools {
   constructor(private readonly d: FarmPoolsDeps) {
     this.pools = d.pools
     for (const name of poolNames) this.pools[name] = this.make(name)
-    this.usage = !d.measureWorkers ? null : new WorkerUsage(
-      () => Object.values(this.pools).flatMap((pool) => pool.workers.map((w) => w.handle.pid).filter((pid) => pid !== null)),
-      () => Object.values(this.pools).forEach((pool) => pool.workers.length && this.dirty.add(pool.name)),
-    )
+    this.usage = !d.measureWorkers
+      ? null
+      : new WorkerUsage(
+          () =>
+            Object.values(this.pools).flatMap((pool) =>
+              pool.workers.map((w) => w.handle.pid).filter((pid) => pid !== null),
+            ),
+          () => Object.values(this.pools).forEach((pool) => pool.workers.length && this.dirty.add(pool.name)),
+        )
   }
 
   /** Stops measuring workers (the farm is closing). */
@@ -116,7 +121,12 @@ export class FarmPools {
     const saved = this.d.savedSizes[name]
     // Network workers mostly wait on sockets: a few tasks each keep one slow URL from idling the rest.
     const kindDefaults = name === 'network' ? { tasksPerWorker: 4 } : {}
-    const config = { ...defaultPoolConfig(), ...kindDefaults, ...(saved ? { size: saved } : {}), ...this.d.overrides[name] }
+    const config = {
+      ...defaultPoolConfig(),
+      ...kindDefaults,
+      ...(saved ? { size: saved } : {}),
+      ...this.d.overrides[name],
+    }
     const { scheduler, results, log } = this.d
     const hooks = {
       onIdle: (pool: WorkerPool) => scheduler.dispatch(pool.name),

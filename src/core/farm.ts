@@ -1,5 +1,12 @@
 import type { JobDetail, JobSummary, PoolInfo } from '../shared/api-types'
-import { jobOptionsSchema, jobTitle, kindTraits, type JobOptions, type JobSpec, type PoolName } from '../shared/job-spec'
+import {
+  jobOptionsSchema,
+  jobTitle,
+  kindTraits,
+  type JobOptions,
+  type JobSpec,
+  type PoolName,
+} from '../shared/job-spec'
 import { isFinished, type LogLevel } from '../shared/job-state'
 import { UserError } from '../shared/user-error'
 import { FarmEvents } from './farm-events'
@@ -85,7 +92,12 @@ export class Farm {
       cancelGraceMs: options.cancelGraceMs ?? 3000,
       history: options.inlineUnits ? null : resolve(options.dbPath),
     })
-    this.results = new TaskResults({ scheduler: this.scheduler, store: this.store, writer: this.writer, log: (...a) => this.log(...a) })
+    this.results = new TaskResults({
+      scheduler: this.scheduler,
+      store: this.store,
+      writer: this.writer,
+      log: (...a) => this.log(...a),
+    })
     this.recover()
     this.poolSet = new FarmPools({
       pools: this.pools,
@@ -125,7 +137,10 @@ export class Farm {
     const problems = await hooksFor(spec).check(spec)
     if (problems.length) throw new UserError(problems.join('\n'), 'check-failed')
     const pool = kindTraits[spec.kind].pool
-    const id = this.store.createJob({ kind: spec.kind, title: jobTitle(spec), spec, priority: options.priority, pool, planOnly: options.planOnly }, Date.now())
+    const id = this.store.createJob(
+      { kind: spec.kind, title: jobTitle(spec), spec, priority: options.priority, pool, planOnly: options.planOnly },
+      Date.now(),
+    )
     this.log(id, 'info', 'core', `created: ${jobTitle(spec)}${options.planOnly ? ' (plan only)' : ''}`)
     this.createdAt.set(id, Date.now())
     this.scheduler.enqueue(id, pool, options.priority)
@@ -161,18 +176,23 @@ export class Farm {
     }
     const row = this.row(jobId)
     if (isFinished(row.state)) {
-      throw new UserError(`Job ${jobId} has ended (${row.state}); use retry to re-run its failed items, or run it again.`, 'bad-state')
+      throw new UserError(
+        `Job ${jobId} has ended (${row.state}); use retry to re-run its failed items, or run it again.`,
+        'bad-state',
+      )
     }
     this.restartFromHistory(jobId, 'resumed')
   }
 
   /** Re-runs only the failed items of an ended job (and whatever a cancel or a stop left undone). */
   retry(jobId: number): void {
-    if (this.scheduler.runs.has(jobId)) throw new UserError(`Job ${jobId} is still active; retry it once it has ended.`, 'bad-state')
+    if (this.scheduler.runs.has(jobId))
+      throw new UserError(`Job ${jobId} is still active; retry it once it has ended.`, 'bad-state')
     const row = this.row(jobId)
     if (row.state === 'queued') throw new UserError(`Job ${jobId} has not run yet.`, 'bad-state')
     const reset = this.store.resetFailedItems(jobId)
-    if (row.state === 'completed' && reset === 0) throw new UserError(`Job ${jobId} has no failed items to retry.`, 'nothing-to-retry')
+    if (row.state === 'completed' && reset === 0)
+      throw new UserError(`Job ${jobId} has no failed items to retry.`, 'nothing-to-retry')
     this.log(jobId, 'info', 'core', `retrying ${reset} failed item${reset === 1 ? '' : 's'}`)
     this.restartFromHistory(jobId, 'retry')
   }
@@ -223,12 +243,14 @@ export class Farm {
   setPriority(jobId: number, priority: number): void {
     const row = this.row(jobId)
     this.store.setPriority(jobId, priority)
-    if (this.scheduler.dequeue(jobId)) this.scheduler.enqueue(jobId, kindTraits[row.kind as JobSpec['kind']].pool, priority)
+    if (this.scheduler.dequeue(jobId))
+      this.scheduler.enqueue(jobId, kindTraits[row.kind as JobSpec['kind']].pool, priority)
     this.dirtyJobs.add(jobId)
   }
 
   remove(jobId: number): void {
-    if (this.scheduler.runs.has(jobId)) throw new UserError(`Job ${jobId} is active: cancel it before removing it.`, 'bad-state')
+    if (this.scheduler.runs.has(jobId))
+      throw new UserError(`Job ${jobId} is active: cancel it before removing it.`, 'bad-state')
     this.row(jobId)
     this.scheduler.dequeue(jobId)
     this.writer.flush()
@@ -362,7 +384,10 @@ export class Farm {
       const rule = hooksFor(run.spec).stopRule
       if (rule && run.state === 'running' && !run.stopping) {
         const created = this.createdAt.get(run.id)
-        const verdict = rule(run.spec, { itemsFailed: run.itemsFailed, elapsedMs: created === undefined ? null : now - created })
+        const verdict = rule(run.spec, {
+          itemsFailed: run.itemsFailed,
+          elapsedMs: created === undefined ? null : now - created,
+        })
         if (verdict) this.endEarly(run, verdict)
       }
       if (run.state === 'running') {
@@ -379,12 +404,15 @@ export class Farm {
     if (this.poolSet.dirty.size) {
       this.poolSet.stopClosed()
       const infos = this.poolInfo()
-      for (const name of this.poolSet.dirty) this.events.emit('pool.updated', infos.find((p) => p.name === name)!)
+      for (const name of this.poolSet.dirty)
+        this.events.emit(
+          'pool.updated',
+          infos.find((p) => p.name === name)!,
+        )
       this.poolSet.dirty.clear()
     }
   }
 }
-
 
 /** Resolves once a job has no task in flight. */
 function tasksEnded(run: JobRun): Promise<void> {

@@ -113,7 +113,8 @@ export class JobRun {
 
   /** Whether this job can hand a worker something now. */
   hasWork(): boolean {
-    if (this.state !== 'running' || this.stopping) return this.stopping === 'cancel' && this.special === 'cleanup-cancel' && this.tasks.size === 0
+    if (this.state !== 'running' || this.stopping)
+      return this.stopping === 'cancel' && this.special === 'cleanup-cancel' && this.tasks.size === 0
     if (this.special) return this.special !== 'plan' || this.tasks.size === 0
     if (this.planOnly) return false
     return this.retryQueue.length > 0 || this.peek() !== undefined
@@ -167,7 +168,10 @@ export class JobRun {
       const item = this.peek()
       if (!item) break
       const perUnit = item.size / item.count
-      const room = Math.max(1, Math.min(unitBudget - units, perUnit > 0 ? Math.ceil((byteBudget - bytes) / perUnit) : Infinity))
+      const room = Math.max(
+        1,
+        Math.min(unitBudget - units, perUnit > 0 ? Math.ceil((byteBudget - bytes) / perUnit) : Infinity),
+      )
       // Once the pace is known, an item up to twice the room goes whole: it is sent as stored, a
       // slice has to be unpacked. Before, the fair share holds, so slow units spread.
       const indexes = item.claim(paced && item.free <= 2 * room ? item.free : room)
@@ -212,7 +216,22 @@ export class JobRun {
     this.exhausted = false
   }
 
-  summary(base: Omit<JobSummary, 'itemsTotal' | 'itemsDone' | 'itemsFailed' | 'bytesTotal' | 'bytesDone' | 'itemRate' | 'byteRate' | 'etaMs' | 'current' | 'state' | 'planned'>): JobSummary {
+  summary(
+    base: Omit<
+      JobSummary,
+      | 'itemsTotal'
+      | 'itemsDone'
+      | 'itemsFailed'
+      | 'bytesTotal'
+      | 'bytesDone'
+      | 'itemRate'
+      | 'byteRate'
+      | 'etaMs'
+      | 'current'
+      | 'state'
+      | 'planned'
+    >,
+  ): JobSummary {
     let partial = 0
     const current: string[] = []
     for (const task of this.tasks.values()) {
@@ -232,7 +251,14 @@ export class JobRun {
       bytesDone,
       itemRate: running ? this.meter.itemRate : 0,
       byteRate: running ? this.meter.byteRate : 0,
-      etaMs: running && this.planned ? this.meter.eta(this.itemsTotal - this.itemsDone - this.itemsFailed, this.bytesTotal - bytesDone, this.bytesTotal) : null,
+      etaMs:
+        running && this.planned
+          ? this.meter.eta(
+              this.itemsTotal - this.itemsDone - this.itemsFailed,
+              this.bytesTotal - bytesDone,
+              this.bytesTotal,
+            )
+          : null,
       current: current.slice(0, 8),
     }
   }

@@ -170,7 +170,13 @@ export class JobScheduler {
       task.alone = batch.alone
       // A remote host cannot read this machine's history: its units travel in the message.
       const history = pool.config.inlineUnits || worker.remote ? null : this.d.history
-      const run = { ...base, type: 'run' as const, batches: [], units: [...batch.units], ...(history ? { history } : {}) }
+      const run = {
+        ...base,
+        type: 'run' as const,
+        batches: [],
+        units: [...batch.units],
+        ...(history ? { history } : {}),
+      }
       for (const { item, indexes } of batch.items) item.addTo(run, indexes, history === null)
       message = run
       const first = batch.items[0]
@@ -194,7 +200,9 @@ export class JobScheduler {
     this.d.jobChanged(job)
     if (job.stopping === 'cancel' && job.tasks.size === 0) {
       if (job.special !== 'cleanup-cancel') {
-        return job.endAs ? this.finish(job, 'failed', job.endAs.error, job.endAs.code) : this.finish(job, 'cancelled', null)
+        return job.endAs
+          ? this.finish(job, 'failed', job.endAs.error, job.endAs.code)
+          : this.finish(job, 'cancelled', null)
       }
       const pool = this.d.pools[job.pool]
       // No worker can ever take the clean-up: cancel without it rather than hang.
@@ -205,7 +213,11 @@ export class JobScheduler {
     }
     if (job.state === 'running' && !job.stopping && job.isDrained()) {
       const state = job.itemsFailed > 0 ? 'completed-with-errors' : 'completed'
-      return this.finish(job, state, job.itemsFailed > 0 ? `${job.itemsFailed} of ${job.itemsTotal} items failed` : null)
+      return this.finish(
+        job,
+        state,
+        job.itemsFailed > 0 ? `${job.itemsFailed} of ${job.itemsTotal} items failed` : null,
+      )
     }
     this.dispatch(job.pool)
   }
@@ -259,6 +271,4 @@ export class JobScheduler {
       }, 20)
     })
   }
-
-
 }

@@ -36,7 +36,11 @@ export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
   }
 }
 
-export function jobDetail(row: JobRow, run: JobRun | undefined, timeline: { at: number; state: JobState; note: string }[]): JobDetail {
+export function jobDetail(
+  row: JobRow,
+  run: JobRun | undefined,
+  timeline: { at: number; state: JobState; note: string }[],
+): JobDetail {
   return {
     ...jobSummary(row, run),
     spec: JSON.parse(row.spec) as JobDetail['spec'],

@@ -7,7 +7,11 @@ export const appName = 'Task Farm'
  * The per-user folder the desktop app keeps its data in, computed the way Electron's
  * `app.getPath('userData')` does, so the CLI, the web host and the app share one history.
  */
-export function userDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+export function userDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home = homedir(),
+): string {
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), appName)
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', appName)
   return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), appName)

@@ -1,5 +1,12 @@
 import type { LogLevel } from '../shared/job-state'
-import { UNIT_SPAN, indexOfUnit, itemOfUnit, type FromWorker, type ItemFailure, type WorkItem } from '../shared/worker-protocol'
+import {
+  UNIT_SPAN,
+  indexOfUnit,
+  itemOfUnit,
+  type FromWorker,
+  type ItemFailure,
+  type WorkItem,
+} from '../shared/worker-protocol'
 import type { HistoryWriter } from './history-writer'
 import type { ItemRun } from './item-run'
 import type { JobRun, Task } from './job-run'
@@ -87,7 +94,12 @@ export class TaskResults {
       job.special = 'plan'
     } else if (task.type === 'run' && !job.stopping) {
       const left = this.unsettledOf(task)
-      this.d.log(job.id, 'warn', 'core', `worker ${worker.handle.pid} died (${how}) with ${left.length} units in hand; they go back to the queue`)
+      this.d.log(
+        job.id,
+        'warn',
+        'core',
+        `worker ${worker.handle.pid} died (${how}) with ${left.length} units in hand; they go back to the queue`,
+      )
       // The unit in hand is the one after the furthest reported (units run in the order sent); it
       // goes alone, so a unit that kills its worker costs only itself. The rest go again together.
       const suspect = left.find((u) => u.position > task.furthest) ?? left[0]
@@ -103,7 +115,12 @@ export class TaskResults {
         const crashes = (job.crashes.get(unit.id) ?? 0) + 1
         job.crashes.set(unit.id, crashes)
         if (crashes >= job.traits.maxCrashes) {
-          this.finalFailure(job, unit, `its worker died ${crashes} times while on this unit (last: ${how})`, 'worker-crash')
+          this.finalFailure(
+            job,
+            unit,
+            `its worker died ${crashes} times while on this unit (last: ${how})`,
+            'worker-crash',
+          )
         } else job.retryQueue.push({ unit: { ...unit, attempt: unit.attempt + 1 }, alone: true })
       }
     } else if (task.type === 'cleanup') {
@@ -123,13 +140,15 @@ export class TaskResults {
       if (task.type === 'plan') {
         const code = message.error.user ? (message.error.code ?? 'invalid-input') : null
         // Work may already run on what the plan streamed: stop it cleanly, then end as failed.
-        if (job.tasks.size > 1 || job.itemsDone + job.itemsFailed > 0) return this.d.scheduler.cancel(job, { error: text, code })
+        if (job.tasks.size > 1 || job.itemsDone + job.itemsFailed > 0)
+          return this.d.scheduler.cancel(job, { error: text, code })
         return this.d.scheduler.finish(job, 'failed', text, code)
       }
       // A task that failed whole hides which unit did it: each goes again alone, so only that one fails.
       for (const { unit } of this.unsettledOf(task)) {
         if (job.stopping) continue
-        if (message.error.user || unit.attempt >= job.traits.maxAttempts) this.finalFailure(job, unit, text, message.error.code)
+        if (message.error.user || unit.attempt >= job.traits.maxAttempts)
+          this.finalFailure(job, unit, text, message.error.code)
         else job.retryQueue.push({ unit: { ...unit, attempt: unit.attempt + 1 }, alone: true })
       }
       task.items.clear()
@@ -148,7 +167,11 @@ export class TaskResults {
     // Units the handler never reported on: go again, unless the job is stopping (they stay pending).
     if (!job.stopping) {
       for (const { unit } of this.unsettledOf(task)) {
-        this.unitFailed(job, unit, { id: unit.id, error: 'the worker ended the task without a result for this unit', retryable: true })
+        this.unitFailed(job, unit, {
+          id: unit.id,
+          error: 'the worker ended the task without a result for this unit',
+          retryable: true,
+        })
       }
     }
     task.items.clear()
@@ -191,7 +214,8 @@ export class TaskResults {
   private unsettledOf(task: Task): { unit: WorkItem; position: number }[] {
     const out: { unit: WorkItem; position: number }[] = []
     for (const { item, order, owned } of task.items.values()) {
-      for (const index of [...owned].sort((a, b) => a - b)) out.push({ unit: item.unit(index, 1), position: order * UNIT_SPAN + index })
+      for (const index of [...owned].sort((a, b) => a - b))
+        out.push({ unit: item.unit(index, 1), position: order * UNIT_SPAN + index })
     }
     let order = task.items.size
     for (const unit of task.units.values()) out.push({ unit, position: order++ * UNIT_SPAN })
@@ -215,7 +239,13 @@ export class TaskResults {
     this.d.writer.changed(item)
     if (result !== null && result !== undefined) item.setResult(indexOfUnit(unit.id), JSON.stringify(result))
     this.d.writer.count(job.id, 0, 1, 0)
-    this.d.writer.outcome({ itemId: item.id, unit: indexOfUnit(unit.id), attempts: unit.attempt, error, code: code ?? null })
+    this.d.writer.outcome({
+      itemId: item.id,
+      unit: indexOfUnit(unit.id),
+      attempts: unit.attempt,
+      error,
+      code: code ?? null,
+    })
     this.d.log(job.id, 'error', 'core', `${unit.key}: ${error}`)
     this.afterSettle(job, item)
   }

@@ -67,7 +67,11 @@ export abstract class WorkerHandleBase implements WorkerHandle {
     for (const listener of this.messageListeners) listener(message)
   }
 
-  protected pipeLines(input: NodeJS.ReadableStream | null | undefined, stream: 'stdout' | 'stderr', also?: (line: string) => void): void {
+  protected pipeLines(
+    input: NodeJS.ReadableStream | null | undefined,
+    stream: 'stdout' | 'stderr',
+    also?: (line: string) => void,
+  ): void {
     if (!input) return
     createInterface({ input, crlfDelay: Infinity }).on('line', (line) => {
       also?.(line)

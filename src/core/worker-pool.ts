@@ -67,8 +67,10 @@ const MAX_LAUNCH_FAILURES = 5
 
 /** Decides whether a worker is replaced after a task; the one place that knows the recycling rules. */
 export function recycleReason(worker: Pick<PoolWorker, 'tasksDone' | 'rss'>, config: PoolConfig): string | null {
-  if (config.maxTasksPerWorker > 0 && worker.tasksDone >= config.maxTasksPerWorker) return `after ${worker.tasksDone} tasks`
-  if (config.maxWorkerMemoryBytes > 0 && (worker.rss ?? 0) > config.maxWorkerMemoryBytes) return 'its memory grew past the limit'
+  if (config.maxTasksPerWorker > 0 && worker.tasksDone >= config.maxTasksPerWorker)
+    return `after ${worker.tasksDone} tasks`
+  if (config.maxWorkerMemoryBytes > 0 && (worker.rss ?? 0) > config.maxWorkerMemoryBytes)
+    return 'its memory grew past the limit'
   return null
 }
 
@@ -106,7 +108,10 @@ export class WorkerPool {
   availableWorkers(): PoolWorker[] {
     return this.workers.filter(
       // A remote slot is one queued batch at a time: the remote host decides how many it runs at once.
-      (w) => (w.state === 'idle' || w.state === 'busy') && !w.retire && w.tasks.size < (w.remote ? 1 : this.config.tasksPerWorker),
+      (w) =>
+        (w.state === 'idle' || w.state === 'busy') &&
+        !w.retire &&
+        w.tasks.size < (w.remote ? 1 : this.config.tasksPerWorker),
     )
   }
 
@@ -140,7 +145,11 @@ export class WorkerPool {
     for (let i = live; i < this.config.size; i++) this.spawn(this.nextSlot++, 0)
   }
 
-  assign(worker: PoolWorker, message: Extract<ToWorker, { taskId: number; jobId: number }>, label: string | (() => string)): void {
+  assign(
+    worker: PoolWorker,
+    message: Extract<ToWorker, { taskId: number; jobId: number }>,
+    label: string | (() => string),
+  ): void {
     worker.state = 'busy'
     worker.tasks.set(message.taskId, { jobId: message.jobId, label })
     worker.handle.post(message)
@@ -215,17 +224,19 @@ export class WorkerPool {
   }
 
   workerInfo(): WorkerInfo[] {
-    return this.workers.filter((w) => !w.remote).map((w) => ({
-      id: w.slot,
-      pid: w.handle.pid,
-      state: w.state,
-      jobId: w.jobId,
-      current: w.current,
-      tasksDone: w.tasksDone,
-      restarts: w.restarts,
-      cpuPercent: null,
-      memoryBytes: w.rss,
-    }))
+    return this.workers
+      .filter((w) => !w.remote)
+      .map((w) => ({
+        id: w.slot,
+        pid: w.handle.pid,
+        state: w.state,
+        jobId: w.jobId,
+        current: w.current,
+        tasksDone: w.tasksDone,
+        restarts: w.restarts,
+        cpuPercent: null,
+        memoryBytes: w.rss,
+      }))
   }
 
   private spawn(slot: number, restarts: number): void {
@@ -267,8 +278,12 @@ export class WorkerPool {
     worker.tasks.clear()
     if (worker.remote) return this.hooks.onChange(this)
     if (!expected && !this.stopped) {
-      this.hooks.log(this, 'warn', `worker ${worker.handle.pid ?? '?'} of pool ${this.name} ended: ${exit.reason}` +
-        (exit.signal ? ` (${exit.signal})` : exit.code !== null ? ` (code ${exit.code})` : ''))
+      this.hooks.log(
+        this,
+        'warn',
+        `worker ${worker.handle.pid ?? '?'} of pool ${this.name} ended: ${exit.reason}` +
+          (exit.signal ? ` (${exit.signal})` : exit.code !== null ? ` (code ${exit.code})` : ''),
+      )
     }
     this.hooks.onChange(this)
     if (this.stopped) return

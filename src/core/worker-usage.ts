@@ -41,7 +41,8 @@ export class WorkerUsage {
       const results = await Promise.allSettled(pids.map((pid) => pidusage(pid)))
       const next = new Map<number, Usage>()
       results.forEach((r, i) => {
-        if (r.status === 'fulfilled') next.set(pids[i]!, { cpuPercent: Math.round(r.value.cpu * 10) / 10, memoryBytes: r.value.memory })
+        if (r.status === 'fulfilled')
+          next.set(pids[i]!, { cpuPercent: Math.round(r.value.cpu * 10) / 10, memoryBytes: r.value.memory })
       })
       this.latest = next
       this.onSample()

@@ -80,7 +80,12 @@ export function runControlSession(socket: Socket, api: ApiHandlers, events: Farm
     } catch {
       return refuse('a message is not JSON')
     }
-    const { id, channel, request, door } = (message ?? {}) as { id?: unknown; channel?: unknown; request?: unknown; door?: unknown }
+    const { id, channel, request, door } = (message ?? {}) as {
+      id?: unknown
+      channel?: unknown
+      request?: unknown
+      door?: unknown
+    }
     if (typeof message !== 'object' || Array.isArray(message) || !Number.isSafeInteger(id) || (id as number) < 0) {
       return refuse('a message is not a call { id, channel, request }')
     }
@@ -95,10 +100,14 @@ export function runControlSession(socket: Socket, api: ApiHandlers, events: Farm
       )
     // An unknown channel is answered (the id is readable), like a handler's own refusal.
     if (typeof channel !== 'string' || !channels.has(channel)) {
-      return answer(Promise.reject(new UserError(`Unknown request "${String(channel).slice(0, 100)}".`, 'unknown-channel')))
+      return answer(
+        Promise.reject(new UserError(`Unknown request "${String(channel).slice(0, 100)}".`, 'unknown-channel')),
+      )
     }
     // Only the owner's user can reach this endpoint; a host forwarding a window's calls says `page`.
-    answer(Promise.resolve().then(() => api.handle(channel as ApiChannel, request, door === 'local' ? 'local' : 'page')))
+    answer(
+      Promise.resolve().then(() => api.handle(channel as ApiChannel, request, door === 'local' ? 'local' : 'page')),
+    )
   }
 
   return {

@@ -18,7 +18,10 @@ export interface FarmEventFeed {
  * Forwards every farm event to one connection: the latest progress per job and pool at most every
  * 100 ms, logs and endings at once, after it.
  */
-export function feedFarmEvents(events: FarmEventSource, send: (event: ApiEvent, payload: unknown) => void): FarmEventFeed {
+export function feedFarmEvents(
+  events: FarmEventSource,
+  send: (event: ApiEvent, payload: unknown) => void,
+): FarmEventFeed {
   const throttle = new EventThrottle<ApiEvent>({ send, stateKey: farmStateKey, schedule: timerSchedule })
   const unsubscribers = apiEventNames.map((event) => {
     const listener = (payload: unknown): void => throttle.push(event, payload)

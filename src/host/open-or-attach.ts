@@ -7,8 +7,7 @@ import { findOwner } from './find-owner'
 import type { ApiHandlers } from '../core/api-handlers'
 
 export type OwnedOrAttached =
-  | { owner: true; farm: Farm; endpoint: ControlServer }
-  | { owner: false; client: ControlClient }
+  { owner: true; farm: Farm; endpoint: ControlServer } | { owner: false; client: ControlClient }
 
 /**
  * For the desktop app, and anything else that wants "the farm of this history": attach to the

@@ -31,7 +31,13 @@ export interface ServedFarm {
 /** The whole browser host: the real farm on a history database, behind the token-guarded web host. */
 export async function serveFarm(options: ServeFarmOptions): Promise<ServedFarm> {
   const workerEntry = options.workerEntry ?? bundledWorkerEntry()
-  const farm = new Farm({ dbPath: options.dbPath, launcher: childProcessLauncher(workerEntry), autoStart: true, remote: options.remote, connectRemote: options.remote ? undefined : options.connectRemote })
+  const farm = new Farm({
+    dbPath: options.dbPath,
+    launcher: childProcessLauncher(workerEntry),
+    autoStart: true,
+    remote: options.remote,
+    connectRemote: options.remote ? undefined : options.connectRemote,
+  })
   // Pool sizes the person chose last time (Settings, or resizing a pool) outlive the host.
   const saved = (farm.store.setting('poolSizes') ?? {}) as Partial<Record<PoolName, number>>
   for (const name of poolNames) {
@@ -40,7 +46,11 @@ export async function serveFarm(options: ServeFarmOptions): Promise<ServedFarm> 
   }
   const savedRedis = (farm.store.setting('settings') as { redisUrl?: string } | undefined)?.redisUrl
   if (!options.remote && options.connectRemote && savedRedis) {
-    await farm.remote.setUrl(savedRedis).catch((error: Error) => farm.log(null, 'error', 'remote', `the Redis URL in Settings cannot be used: ${error.message}`))
+    await farm.remote
+      .setUrl(savedRedis)
+      .catch((error: Error) =>
+        farm.log(null, 'error', 'remote', `the Redis URL in Settings cannot be used: ${error.message}`),
+      )
   }
   let host: WebHost
   let endpoint: ControlServer | undefined

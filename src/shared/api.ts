@@ -107,7 +107,10 @@ export const apiChannels = {
   /** Kill the pool's workers now; their jobs' in-flight items go back to the queue. */
   'pools.terminate': { request: poolRef, response: ok },
   /** A remote worker host: drain (finish its batches, then leave) or stop (leave now; others take its batches). */
-  'pools.remoteHost': { request: z.object({ hostId: z.string().min(1), action: z.enum(['drain', 'stop']) }), response: ok },
+  'pools.remoteHost': {
+    request: z.object({ hostId: z.string().min(1), action: z.enum(['drain', 'stop']) }),
+    response: ok,
+  },
   'settings.get': { request: z.object({}), response: settingsSchema },
   'settings.set': { request: settingsSchema.partial(), response: settingsSchema },
   /** A folder listing, for picking paths where there is no native dialog (the browser host). */

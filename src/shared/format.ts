@@ -28,7 +28,9 @@ export function formatCount(n: number): string {
 
 export function formatRate(perSecond: number, unit: 'items' | 'bytes'): string {
   if (!Number.isFinite(perSecond) || perSecond <= 0) return '–'
-  return unit === 'bytes' ? `${formatBytes(perSecond)}/s` : `${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)}/s`
+  return unit === 'bytes'
+    ? `${formatBytes(perSecond)}/s`
+    : `${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)}/s`
 }
 
 export function percent(done: number, total: number): number {

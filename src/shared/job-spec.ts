@@ -48,8 +48,23 @@ export interface KindTraits {
 }
 
 export const kindTraits: Record<JobKind, KindTraits> = {
-  copy: { label: 'Copy folder', pool: 'disk', batchItems: 2048, batchBytes: 64 * 1024 * 1024, maxAttempts: 3, maxCrashes: 3 },
-  urls: { label: 'Analyse URLs', pool: 'network', batchItems: 64, batchBytes: 0, maxAttempts: 1, maxCrashes: 3, sequential: false },
+  copy: {
+    label: 'Copy folder',
+    pool: 'disk',
+    batchItems: 2048,
+    batchBytes: 64 * 1024 * 1024,
+    maxAttempts: 3,
+    maxCrashes: 3,
+  },
+  urls: {
+    label: 'Analyse URLs',
+    pool: 'network',
+    batchItems: 64,
+    batchBytes: 0,
+    maxAttempts: 1,
+    maxCrashes: 3,
+    sequential: false,
+  },
   probe: { label: 'Probe', pool: 'cpu', batchItems: 8192, batchBytes: 0, maxAttempts: 3, maxCrashes: 3 },
   // Small batches: `--halt soon` lets the batches in hand finish. Retries are the job's own (`--retries`).
   command: { label: 'Run a command', pool: 'cpu', batchItems: 8, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },

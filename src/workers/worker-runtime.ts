@@ -1,6 +1,14 @@
 import type { JobSpec } from '../shared/job-spec'
 import { toErrorInfo } from '../shared/user-error'
-import type { FromWorker, ItemFailure, ItemSuccess, PackedUnit, PlannedItem, ToWorker, WorkItem } from '../shared/worker-protocol'
+import type {
+  FromWorker,
+  ItemFailure,
+  ItemSuccess,
+  PackedUnit,
+  PlannedItem,
+  ToWorker,
+  WorkItem,
+} from '../shared/worker-protocol'
 import { unitId } from '../shared/worker-protocol'
 import type { KindHandler } from './kind-handler'
 import { readItemUnits } from './history-reader'
@@ -50,7 +58,12 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       aborts.delete(taskId)
       return
     }
-    const out = new TaskOutbox(taskId, transport.send, units, message.type === 'plan' ? message.batch : { units: 1, bytes: 0 })
+    const out = new TaskOutbox(
+      taskId,
+      transport.send,
+      units,
+      message.type === 'plan' ? message.batch : { units: 1, bytes: 0 },
+    )
     const base = {
       jobId,
       signal: controller.signal,
@@ -60,13 +73,20 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
     try {
       const handler = (await handlers[spec.kind]()) as KindHandler
       let summary
-      if (message.type === 'plan') summary = (await handler.plan(spec, { ...base, emit: (item) => out.planned(item) })) ?? undefined
+      if (message.type === 'plan')
+        summary = (await handler.plan(spec, { ...base, emit: (item) => out.planned(item) })) ?? undefined
       else if (message.type === 'run') {
         await handler.run(spec, units, {
           ...base,
           done: (id, result) => out.done(id, result),
           failed: (id, error, options) =>
-            out.failed({ id, error, code: options?.code, retryable: options?.retryable ?? true, result: options?.result }),
+            out.failed({
+              id,
+              error,
+              code: options?.code,
+              retryable: options?.retryable ?? true,
+              result: options?.result,
+            }),
           progress: (id, bytes) => out.progress(id, bytes),
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
@@ -124,7 +144,8 @@ class TaskOutbox {
   planned(item: PlannedItem): void {
     this.open.push([item.key, item.size, item.payload ?? null])
     this.openBytes += item.size
-    if (this.open.length >= this.bounds.units || (this.bounds.bytes > 0 && this.openBytes >= this.bounds.bytes)) this.closeBatch()
+    if (this.open.length >= this.bounds.units || (this.bounds.bytes > 0 && this.openBytes >= this.bounds.bytes))
+      this.closeBatch()
     if (this.batches.length >= 8) this.flush()
   }
   done(id: number, result: unknown): void {

@@ -43,7 +43,15 @@ describe('task-farm exit codes', () => {
     const withErrors = run(db, 'probe', '--count', '10', '--fail-on', '2')
     expect(withErrors.code).toBe(1)
     expect(withErrors.out).toMatch(/completed with errors: 9 of 10 items done, 1 failed/)
-    for (const args of [['frobnicate'], ['probe', '--count', '3', '--bogus'], ['show'], ['show', 'x'], ['show', '99'], ['jobs', '--status', 'nope'], ['probe']]) {
+    for (const args of [
+      ['frobnicate'],
+      ['probe', '--count', '3', '--bogus'],
+      ['show'],
+      ['show', 'x'],
+      ['show', '99'],
+      ['jobs', '--status', 'nope'],
+      ['probe'],
+    ]) {
       const r = run(db, ...args)
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.err.trim().split('\n').length, r.err).toBeLessThanOrEqual(2)
@@ -64,7 +72,10 @@ describe('task-farm exit codes', () => {
     const jobs = JSON.parse(run(db, 'jobs', '--json').out)
     expect(jobs.total).toBe(1)
     expect(jobs.jobs[0]).toMatchObject({ id: 1, state: 'completed', itemsDone: 3 })
-    const lines = run(db, 'probe', '--count', '3', '--json').out.trim().split('\n').map((l) => JSON.parse(l))
+    const lines = run(db, 'probe', '--count', '3', '--json')
+      .out.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines.at(-1)).toMatchObject({ event: 'end', state: 'completed', itemsDone: 3 })
   })
 })
@@ -72,7 +83,9 @@ describe('task-farm exit codes', () => {
 describe('stopping the CLI', () => {
   it('Ctrl-C stops the job as interrupted (exit 130), and resume finishes it', async () => {
     const db = newDb()
-    const child = spawn(process.execPath, [cliEntry, '--db', db, 'probe', '--count', '400', '--sleep-ms', '10'], { stdio: 'pipe' })
+    const child = spawn(process.execPath, [cliEntry, '--db', db, 'probe', '--count', '400', '--sleep-ms', '10'], {
+      stdio: 'pipe',
+    })
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     await until(() => progress(db, 1).done > 20, 'progress in the history', 30_000)
@@ -88,9 +101,17 @@ describe('stopping the CLI', () => {
 
   it('kill -9 of the whole CLI leaves a resumable job and no orphaned workers', async () => {
     const db = newDb()
-    const child = spawn(process.execPath, [cliEntry, '--db', db, 'probe', '--count', '400', '--sleep-ms', '10', '--print-on', '0'], { stdio: 'ignore' })
+    const child = spawn(
+      process.execPath,
+      [cliEntry, '--db', db, 'probe', '--count', '400', '--sleep-ms', '10', '--print-on', '0'],
+      { stdio: 'ignore' },
+    )
     await until(() => progress(db, 1).done > 20, 'progress in the history', 30_000)
-    const workerPids = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number)
+    const workerPids = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
     expect(workerPids.length).toBeGreaterThan(0)
     child.kill('SIGKILL')
     await new Promise((r) => child.on('exit', r))

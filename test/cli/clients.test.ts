@@ -46,7 +46,10 @@ describe('the CLI as a client of a served farm', () => {
     expect(copy.out).toMatch(/Completed job 1: (\d+) of \1 items done/)
     expect(listFiles(join(dir, 'dst', 'src'))).toHaveLength(60)
     // The serve process ran it: the window was told, and the lock never changed hands.
-    await until(() => window.events.some((e) => e.event === 'job.ended' && e.payload.id === 1), 'the window to see the job end')
+    await until(
+      () => window.events.some((e) => e.event === 'job.ended' && e.payload.id === 1),
+      'the window to see the job end',
+    )
     expect(JSON.parse(readFileSync(`${db}.lock`, 'utf8')).pid).toBe(served.child.pid)
 
     const resize = await cli(db, ['pools', 'resize', 'disk', '3'])
@@ -55,7 +58,10 @@ describe('the CLI as a client of a served farm', () => {
     expect(pools.running).toBe(true)
     expect(pools.pools.find((p: { name: string }) => p.name === 'disk')).toMatchObject({ size: 3, tasksPerWorker: 1 })
     expect(pools.pools.find((p: { name: string }) => p.name === 'network').tasksPerWorker).toBeGreaterThan(1)
-    await until(() => window.events.some((e) => e.event === 'pool.updated' && e.payload.name === 'disk' && e.payload.size === 3), 'the window to see the resize')
+    await until(
+      () => window.events.some((e) => e.event === 'pool.updated' && e.payload.name === 'disk' && e.payload.size === 3),
+      'the window to see the resize',
+    )
   }, 90_000)
 
   it('--detach returns the id; wait --timeout exits 124 while it runs, then wait exits 0', async () => {
@@ -120,7 +126,9 @@ describe('the CLI as a client of a served farm', () => {
     await served.stop('SIGKILL')
     const result = await attached.result
     expect(result.code).toBe(1)
-    expect(result.err.trim().split('\n')).toEqual([expect.stringMatching(/^task-farm: the farm running job 1 went away/)])
+    expect(result.err.trim().split('\n')).toEqual([
+      expect.stringMatching(/^task-farm: the farm running job 1 went away/),
+    ])
     const resumed = await cli(db, ['resume', '1'])
     expect(resumed.code, resumed.err).toBe(0)
     expect(job(db, 1)).toEqual({ state: 'completed', done: 1500 })
@@ -136,7 +144,10 @@ describe('the CLI as a client of a served farm', () => {
     const window = await watchWindow(second)
     cleanups.push(() => window.close())
     expect((await cli(db, ['probe', '--count', '20'])).code).toBe(0)
-    await until(() => window.events.some((e) => e.event === 'job.ended' && e.payload.id === 1), 'the second window to see the job')
+    await until(
+      () => window.events.some((e) => e.event === 'job.ended' && e.payload.id === 1),
+      'the second window to see the job',
+    )
     expect(JSON.parse(readFileSync(`${db}.lock`, 'utf8')).pid).toBe(first.child.pid)
     expect(await second.stop()).toBe(0)
     expect(await first.stop()).toBe(0)

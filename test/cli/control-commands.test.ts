@@ -37,9 +37,14 @@ describe('control commands with no farm running: straight on the history', () =>
     expect(pools.running).toBe(false)
     expect(pools.pools.map((p: { name: string }) => p.name)).toEqual(['disk', 'network', 'cpu'])
     expect((await cli(db, ['pools', 'resize', 'cpu', '3'])).code).toBe(0)
-    expect(JSON.parse((await cli(db, ['pools', '--json'])).out).pools.find((p: { name: string }) => p.name === 'cpu').size).toBe(3)
+    expect(
+      JSON.parse((await cli(db, ['pools', '--json'])).out).pools.find((p: { name: string }) => p.name === 'cpu').size,
+    ).toBe(3)
     const refused = await cli(db, ['pools', 'pause', 'cpu'])
-    expect([refused.code, refused.err]).toEqual([2, expect.stringMatching(/^task-farm: No farm is running on .* no workers to pause\.\n$/)])
+    expect([refused.code, refused.err]).toEqual([
+      2,
+      expect.stringMatching(/^task-farm: No farm is running on .* no workers to pause\.\n$/),
+    ])
     const badPool = await cli(db, ['pools', 'resize', 'gpu', '3'])
     expect(badPool.code).toBe(2)
     expect((await cli(db, ['remove', '1'])).code).toBe(0)

@@ -49,7 +49,7 @@ export function makeManyFiles(root: string, folders: number, files: number): voi
 /** Every file path below `root` (relative), for counting progress and finding leftovers. */
 export function listFiles(root: string): string[] {
   try {
-    return (readdirSync(root, { recursive: true, withFileTypes: true }))
+    return readdirSync(root, { recursive: true, withFileTypes: true })
       .filter((e) => !e.isDirectory())
       .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
   } catch {

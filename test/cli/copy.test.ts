@@ -62,23 +62,30 @@ describe('task-farm copy', () => {
   // capabilities that let it, so a mode-000 file is unreadable to it too. No other user is involved,
   // so where the checkout (and its Node) lies does not matter.
   const asRoot = process.getuid?.() === 0
-  const withoutReadAnything = ['setpriv', ...['--bounding-set', '--inh-caps'].flatMap((o) => [o, '-dac_override,-dac_read_search'])]
-  const canMakeUnreadable = process.platform !== 'win32' && (!asRoot || spawnSync('setpriv', ['--version']).status === 0)
-  it.skipIf(!canMakeUnreadable)('lists a file it cannot read and copies the rest (skipped as root without setpriv)', () => {
-    const { src, dst, db } = workspace()
-    makeManyFiles(src, 2, 3)
-    writeFileSync(join(src, 'secret.txt'), 'no')
-    chmodSync(join(src, 'secret.txt'), 0o000)
-    const run = runCli(db, ['copy', src, dst], { through: asRoot ? withoutReadAnything : [] })
-    expect(run.code).toBe(1)
-    expect(run.stdout).toMatch(/completed with errors/)
-    expect(run.stdout).toContain('source/secret.txt: Permission denied reading the source.')
-    expect(listFiles(join(dst, 'source')).sort()).toEqual(
-      listFiles(src)
-        .filter((p) => p !== 'secret.txt')
-        .sort(),
-    )
-  })
+  const withoutReadAnything = [
+    'setpriv',
+    ...['--bounding-set', '--inh-caps'].flatMap((o) => [o, '-dac_override,-dac_read_search']),
+  ]
+  const canMakeUnreadable =
+    process.platform !== 'win32' && (!asRoot || spawnSync('setpriv', ['--version']).status === 0)
+  it.skipIf(!canMakeUnreadable)(
+    'lists a file it cannot read and copies the rest (skipped as root without setpriv)',
+    () => {
+      const { src, dst, db } = workspace()
+      makeManyFiles(src, 2, 3)
+      writeFileSync(join(src, 'secret.txt'), 'no')
+      chmodSync(join(src, 'secret.txt'), 0o000)
+      const run = runCli(db, ['copy', src, dst], { through: asRoot ? withoutReadAnything : [] })
+      expect(run.code).toBe(1)
+      expect(run.stdout).toMatch(/completed with errors/)
+      expect(run.stdout).toContain('source/secret.txt: Permission denied reading the source.')
+      expect(listFiles(join(dst, 'source')).sort()).toEqual(
+        listFiles(src)
+          .filter((p) => p !== 'secret.txt')
+          .sort(),
+      )
+    },
+  )
 
   it.skipIf(process.getuid?.() !== 0)(
     'on a 2 MiB tmpfs: refuses at plan time, and told to go on, lists what did not fit, keeps the history consistent',
@@ -118,48 +125,56 @@ describe('task-farm copy', () => {
   )
 
   // 4,000 real files copied by real processes: on a loaded machine this takes more than the default 30 s.
-  it('survives kill -9 of a worker mid-copy: the tree ends identical with no temporary files', { timeout: 120_000 }, async () => {
-    const { src, dst, db } = workspace()
-    makeManyFiles(src, 40, 100)
-    const child = startCli(db, ['copy', src, dst, '--workers', '2'])
-    let output = ''
-    child.stdout!.on('data', (chunk) => (output += chunk))
-    child.stderr!.on('data', (chunk) => (output += chunk))
-    await until(() => listFiles(dst).length > 300, 'the copy to get going')
-    const [victim] = childPids(child.pid!)
-    expect(victim).toBeDefined()
-    process.kill(victim!, 'SIGKILL')
-    expect(listFiles(dst).length).toBeLessThan(4000) // killed mid-copy indeed
-    const code = await new Promise((done) => child.on('exit', done))
-    expect(code, output).toBe(0)
-    expect(describeTree(join(dst, 'source'))).toEqual(describeTree(src))
-    expect(listFiles(dst).filter((p) => p.includes('taskfarm'))).toEqual([])
-  })
+  it(
+    'survives kill -9 of a worker mid-copy: the tree ends identical with no temporary files',
+    { timeout: 120_000 },
+    async () => {
+      const { src, dst, db } = workspace()
+      makeManyFiles(src, 40, 100)
+      const child = startCli(db, ['copy', src, dst, '--workers', '2'])
+      let output = ''
+      child.stdout!.on('data', (chunk) => (output += chunk))
+      child.stderr!.on('data', (chunk) => (output += chunk))
+      await until(() => listFiles(dst).length > 300, 'the copy to get going')
+      const [victim] = childPids(child.pid!)
+      expect(victim).toBeDefined()
+      process.kill(victim!, 'SIGKILL')
+      expect(listFiles(dst).length).toBeLessThan(4000) // killed mid-copy indeed
+      const code = await new Promise((done) => child.on('exit', done))
+      expect(code, output).toBe(0)
+      expect(describeTree(join(dst, 'source'))).toEqual(describeTree(src))
+      expect(listFiles(dst).filter((p) => p.includes('taskfarm'))).toEqual([])
+    },
+  )
 
   // 4,000 real files copied by real processes: on a loaded machine this takes more than the default 30 s.
-  it('survives kill -9 of the whole CLI mid-copy: resume finishes without recopying finished files', { timeout: 120_000 }, async () => {
-    const { src, dst, db } = workspace()
-    makeManyFiles(src, 40, 100)
-    const child = startCli(db, ['copy', src, dst, '--workers', '2'])
-    await until(() => listFiles(dst).length > 300, 'the copy to get going')
-    const workers = childPids(child.pid!)
-    process.kill(child.pid!, 'SIGKILL')
-    await new Promise((done) => child.on('exit', done))
-    await until(() => workers.every((pid) => !isAlive(pid)), 'the orphaned workers to exit')
-    const finished = new Map(
-      listFiles(dst)
-        .filter((p) => !p.includes('taskfarm'))
-        .map((p) => [p, statSync(join(dst, p)).ino]),
-    )
-    expect(finished.size).toBeGreaterThan(0)
-    expect(finished.size).toBeLessThan(4000) // killed mid-copy indeed
-    const resumed = runCli(db, ['resume', '1', '--workers', '2'])
-    expect(resumed.stderr).toBe('')
-    expect(resumed.code).toBe(0)
-    expect(describeTree(join(dst, 'source'))).toEqual(describeTree(src))
-    expect(listFiles(dst).filter((p) => p.includes('taskfarm'))).toEqual([])
-    for (const [path, ino] of finished) expect(statSync(join(dst, path)).ino, path).toBe(ino)
-  })
+  it(
+    'survives kill -9 of the whole CLI mid-copy: resume finishes without recopying finished files',
+    { timeout: 120_000 },
+    async () => {
+      const { src, dst, db } = workspace()
+      makeManyFiles(src, 40, 100)
+      const child = startCli(db, ['copy', src, dst, '--workers', '2'])
+      await until(() => listFiles(dst).length > 300, 'the copy to get going')
+      const workers = childPids(child.pid!)
+      process.kill(child.pid!, 'SIGKILL')
+      await new Promise((done) => child.on('exit', done))
+      await until(() => workers.every((pid) => !isAlive(pid)), 'the orphaned workers to exit')
+      const finished = new Map(
+        listFiles(dst)
+          .filter((p) => !p.includes('taskfarm'))
+          .map((p) => [p, statSync(join(dst, p)).ino]),
+      )
+      expect(finished.size).toBeGreaterThan(0)
+      expect(finished.size).toBeLessThan(4000) // killed mid-copy indeed
+      const resumed = runCli(db, ['resume', '1', '--workers', '2'])
+      expect(resumed.stderr).toBe('')
+      expect(resumed.code).toBe(0)
+      expect(describeTree(join(dst, 'source'))).toEqual(describeTree(src))
+      expect(listFiles(dst).filter((p) => p.includes('taskfarm'))).toEqual([])
+      for (const [path, ino] of finished) expect(statSync(join(dst, path)).ino, path).toBe(ino)
+    },
+  )
 })
 
 function isAlive(pid: number): boolean {

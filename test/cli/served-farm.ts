@@ -16,7 +16,10 @@ export function cli(db: string, args: string[], timeoutMs = 60_000): Promise<Cli
   return finished(child, timeoutMs)
 }
 
-export function startCli(db: string, args: string[]): ChildProcess & { result: Promise<CliResult>; stdoutText(): string } {
+export function startCli(
+  db: string,
+  args: string[],
+): ChildProcess & { result: Promise<CliResult>; stdoutText(): string } {
   const child = spawn(process.execPath, [cliEntry, '--db', db, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let text = ''
   child.stdout.on('data', (d) => (text += d))
@@ -45,7 +48,9 @@ export async function startServe(db: string, dir: string): Promise<Served> {
   const page = join(dir, 'page')
   mkdirSync(page, { recursive: true })
   writeFileSync(join(page, 'index.html'), '<!doctype html><title>Task Farm</title>')
-  const child = spawn(process.execPath, [cliEntry, '--db', db, 'serve', '--renderer-dir', page], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [cliEntry, '--db', db, 'serve', '--renderer-dir', page], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stdout.on('data', (d) => (output += d))
   child.stderr.on('data', (d) => (output += d))

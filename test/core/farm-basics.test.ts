@@ -27,7 +27,9 @@ describe('a farm running probe jobs on real worker processes', () => {
     const { items, total } = farm.store.items(id, { limit: 3, offset: 2497 })
     expect(total).toBe(2500)
     expect(items.map((i) => (i.result as { square: number }).square)).toEqual([2497 ** 2, 2498 ** 2, 2499 ** 2])
-    const pids = new Set(farm.store.items(id, { limit: 2500, offset: 0 }).items.map((i) => (i.result as { pid: number }).pid))
+    const pids = new Set(
+      farm.store.items(id, { limit: 2500, offset: 0 }).items.map((i) => (i.result as { pid: number }).pid),
+    )
     // Run in worker processes, never in the farmer. How the items spread over the two workers depends
     // on how fast the second one starts, so it is not asserted here (fairness tests cover spreading).
     expect(pids.has(process.pid)).toBe(false)
@@ -41,7 +43,10 @@ describe('a farm running probe jobs on real worker processes', () => {
     expect(end.state).toBe('completed-with-errors')
     expect(end.itemsFailed).toBe(2)
     const failed = farm.store.items(id, { state: 'failed', limit: 10, offset: 0 }).items
-    expect(failed.map((i) => [i.key, i.attempts])).toEqual([['#7', 3], ['#9', 3]])
+    expect(failed.map((i) => [i.key, i.attempts])).toEqual([
+      ['#7', 3],
+      ['#9', 3],
+    ])
     expect(failed[0]!.error).toContain('told to fail')
   })
 

@@ -121,7 +121,10 @@ describe('pools under load', () => {
   it('reports CPU and memory of busy workers where the host can read them', async () => {
     const farm = farmForTest({ pools: { cpu: { size: 1 } } })
     const id = await farm.create({ kind: 'probe', count: 40, sleepMs: 100 })
-    await until(() => (cpuWorkers(farm)[0]?.memoryBytes ?? 0) > 10_000_000 && cpuWorkers(farm)[0]?.cpuPercent !== null, 'a usage sample')
+    await until(
+      () => (cpuWorkers(farm)[0]?.memoryBytes ?? 0) > 10_000_000 && cpuWorkers(farm)[0]?.cpuPercent !== null,
+      'a usage sample',
+    )
     farm.cancel(id)
     await farm.waitForEnd(id)
   })

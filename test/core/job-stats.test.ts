@@ -31,7 +31,9 @@ function addItem(jobId: number, state: string, result: unknown) {
   const code = state === 'failed' ? (result as { code?: string } | null)?.code : undefined
   const results = result === null || code ? null : JSON.stringify([result])
   const { lastInsertRowid } = db
-    .prepare(`INSERT INTO items (job_id, units, count, size, marks, state, results) VALUES (?, '[["k",0,{}]]', 1, 0, ?, ?, ?)`)
+    .prepare(
+      `INSERT INTO items (job_id, units, count, size, marks, state, results) VALUES (?, '[["k",0,{}]]', 1, 0, ?, ?, ?)`,
+    )
     .run(jobId, mark, state === 'pending' ? 'pending' : 'settled', results)
   if (code) {
     db.prepare(`INSERT INTO unit_outcomes (item_id, unit, attempts, error, code) VALUES (?, 0, 1, 'it failed', ?)`).run(

@@ -44,7 +44,9 @@ describe('where the history lives', () => {
     expect(userDataDir('linux', {}, '/home/ana')).toBe('/home/ana/.config/Task Farm')
     expect(userDataDir('linux', { XDG_CONFIG_HOME: '/x' }, '/home/ana')).toBe('/x/Task Farm')
     expect(userDataDir('darwin', {}, '/Users/ana')).toBe('/Users/ana/Library/Application Support/Task Farm')
-    expect(userDataDir('win32', { APPDATA: 'C:\\Users\\ana\\AppData\\Roaming' }, 'C:\\Users\\ana')).toMatch(/Roaming.Task Farm$/)
+    expect(userDataDir('win32', { APPDATA: 'C:\\Users\\ana\\AppData\\Roaming' }, 'C:\\Users\\ana')).toMatch(
+      /Roaming.Task Farm$/,
+    )
     expect(historyPath('/tmp/a.sqlite', { TASK_FARM_DB: '/tmp/b.sqlite' })).toBe('/tmp/a.sqlite')
     expect(historyPath(undefined, { TASK_FARM_DB: '/tmp/b.sqlite' })).toBe('/tmp/b.sqlite')
   })

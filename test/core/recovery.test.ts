@@ -8,10 +8,17 @@ const dirs: ReturnType<typeof tempDir>[] = []
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
 
 function open(dbPath: string): Farm {
-  return new Farm({ dbPath, launcher: childProcessLauncher(workerEntry), cancelGraceMs: 1000, pools: { cpu: { size: 2, stopGraceMs: 1000 } } })
+  return new Farm({
+    dbPath,
+    launcher: childProcessLauncher(workerEntry),
+    cancelGraceMs: 1000,
+    pools: { cpu: { size: 2, stopGraceMs: 1000 } },
+  })
 }
 const pidsOf = (farm: Farm, jobId: number) =>
-  farm.store.items(jobId, { state: 'done', limit: 10_000, offset: 0 }).items.map((i) => (i.result as { pid: number }).pid)
+  farm.store
+    .items(jobId, { state: 'done', limit: 10_000, offset: 0 })
+    .items.map((i) => (i.result as { pid: number }).pid)
 
 describe('recovery', () => {
   it('reopens a farm closed mid-job with the job interrupted, and resume runs only what was left', async () => {
@@ -36,7 +43,13 @@ describe('recovery', () => {
       // Items finished before the stop kept their results: only the rest ran on the new workers.
       const ranAgain = pidsOf(second, id).filter((pid) => !firstPids.has(pid))
       expect(ranAgain.length).toBe(120 - before.itemsDone)
-      expect(second.store.timeline(id).map((t) => t.state)).toEqual(['queued', 'running', 'interrupted', 'running', 'completed'])
+      expect(second.store.timeline(id).map((t) => t.state)).toEqual([
+        'queued',
+        'running',
+        'interrupted',
+        'running',
+        'completed',
+      ])
     } finally {
       await second.shutdown()
     }
@@ -69,7 +82,10 @@ describe('recovery', () => {
       const id = await farm.create({ kind: 'probe', count: 200, sleepMs: 5 })
       await until(() => farm.summary(id).itemsDone > 5, 'progress')
       farm.pause(id)
-      await until(() => farm.summary(id).current.length === 0 && farm.poolInfo()[2]!.workers.every((w) => w.state !== 'busy'), 'in-flight work to finish')
+      await until(
+        () => farm.summary(id).current.length === 0 && farm.poolInfo()[2]!.workers.every((w) => w.state !== 'busy'),
+        'in-flight work to finish',
+      )
       const paused = farm.summary(id).itemsDone
       await new Promise((r) => setTimeout(r, 150))
       expect(farm.summary(id).itemsDone).toBe(paused)

@@ -39,7 +39,11 @@ describe('the history database', () => {
     const old = new Database(path)
     migrations[0]!.up(old)
     old.pragma('user_version = 1')
-    old.prepare("INSERT INTO jobs (kind, title, spec, state, pool, created_at) VALUES ('probe', 'old job', '{}', 'completed', 'cpu', 1)").run()
+    old
+      .prepare(
+        "INSERT INTO jobs (kind, title, spec, state, pool, created_at) VALUES ('probe', 'old job', '{}', 'completed', 'cpu', 1)",
+      )
+      .run()
     old.close()
     const db = openDatabase(path, { readonly: false })
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version)
@@ -81,8 +85,14 @@ describe('log queries', () => {
   it('reads a job log from the start, after a line, or its newest lines in order', () => {
     const store = new JobStore(openDatabase(fresh(), { readonly: false }))
     const jobId = store.createJob({ kind: 'probe', title: 't', spec: {}, priority: 0, pool: 'cpu', planOnly: false }, 1)
-    const line = (i: number) => ({ jobId, at: i, level: i % 2 ? 'warn' : 'info', source: 'core', message: `line ${i}` }) as const
-    store.writeBatch([], [], new Map(), Array.from({ length: 10 }, (_, i) => line(i)))
+    const line = (i: number) =>
+      ({ jobId, at: i, level: i % 2 ? 'warn' : 'info', source: 'core', message: `line ${i}` }) as const
+    store.writeBatch(
+      [],
+      [],
+      new Map(),
+      Array.from({ length: 10 }, (_, i) => line(i)),
+    )
     const read = (q: Partial<Parameters<JobStore['logs']>[0]>) =>
       store.logs({ jobId, afterId: 0, minLevel: 'debug', limit: 3, ...q }).map((l) => l.message)
     expect(read({})).toEqual(['line 0', 'line 1', 'line 2'])

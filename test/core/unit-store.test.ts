@@ -18,11 +18,22 @@ const fresh = () => {
 /** A job whose units are spread over items of `perItem` units: unit n is `u<n>`, sized n. */
 function storeWithUnits(units: number, perItem: number): { store: JobStore; jobId: number } {
   const store = new JobStore(openDatabase(fresh(), { readonly: false }))
-  const jobId = store.createJob({ kind: 'probe', title: 't', spec: { kind: 'probe', count: units }, priority: 0, pool: 'cpu', planOnly: false }, 1)
+  const jobId = store.createJob(
+    { kind: 'probe', title: 't', spec: { kind: 'probe', count: units }, priority: 0, pool: 'cpu', planOnly: false },
+    1,
+  )
   const batches = []
   for (let first = 0; first < units; first += perItem) {
-    const packed = Array.from({ length: Math.min(perItem, units - first) }, (_, i) => [`u${first + i}`, first + i, { n: first + i }])
-    batches.push({ units: JSON.stringify(packed), count: packed.length, size: packed.reduce((a, u) => a + (u[1] as number), 0) })
+    const packed = Array.from({ length: Math.min(perItem, units - first) }, (_, i) => [
+      `u${first + i}`,
+      first + i,
+      { n: first + i },
+    ])
+    batches.push({
+      units: JSON.stringify(packed),
+      count: packed.length,
+      size: packed.reduce((a, u) => a + (u[1] as number), 0),
+    })
   }
   store.insertBatches(jobId, batches)
   return { store, jobId }
@@ -34,8 +45,14 @@ describe('units in batches, in the history', () => {
     const old = new Database(path)
     for (const m of migrations.filter((m) => m.version <= 2)) m.up(old)
     old.pragma('user_version = 2')
-    old.prepare("INSERT INTO jobs (id, kind, title, spec, state, pool, created_at) VALUES (1, 'probe', 'old', '{}', 'completed-with-errors', 'cpu', 1)").run()
-    const item = old.prepare('INSERT INTO items (job_id, key, payload, size, state, attempts, error, result) VALUES (1, ?, ?, ?, ?, ?, ?, ?)')
+    old
+      .prepare(
+        "INSERT INTO jobs (id, kind, title, spec, state, pool, created_at) VALUES (1, 'probe', 'old', '{}', 'completed-with-errors', 'cpu', 1)",
+      )
+      .run()
+    const item = old.prepare(
+      'INSERT INTO items (job_id, key, payload, size, state, attempts, error, result) VALUES (1, ?, ?, ?, ?, ?, ?, ?)',
+    )
     item.run('#0', '{"n":0}', 10, 'done', 1, null, '{"square":0}')
     item.run('#1', '{"n":1}', 20, 'failed', 3, 'it broke', '{"code":"probe-fail"}')
     item.run('#2', '{"n":2}', 30, 'pending', 0, null, null)
@@ -44,13 +61,21 @@ describe('units in batches, in the history', () => {
     expect(store.db.pragma('user_version', { simple: true })).toBe(3)
     const { items, total } = store.items(1, { limit: 10, offset: 0 })
     expect(total).toBe(3)
-    expect(items.map(({ key, state, size, attempts, error, result }) => ({ key, state, size, attempts, error, result }))).toEqual([
+    expect(
+      items.map(({ key, state, size, attempts, error, result }) => ({ key, state, size, attempts, error, result })),
+    ).toEqual([
       { key: '#0', state: 'done', size: 10, attempts: 1, error: null, result: { square: 0 } },
       { key: '#1', state: 'failed', size: 20, attempts: 3, error: 'it broke', result: { code: 'probe-fail' } },
       { key: '#2', state: 'pending', size: 30, attempts: 0, error: null, result: null },
     ])
     store.recount(1)
-    expect(store.job(1)).toMatchObject({ items_total: 3, items_done: 1, items_failed: 1, bytes_total: 60, bytes_done: 10 })
+    expect(store.job(1)).toMatchObject({
+      items_total: 3,
+      items_done: 1,
+      items_failed: 1,
+      bytes_total: 60,
+      bytes_done: 10,
+    })
     expect(store.resetFailedItems(1)).toBe(1)
     expect(store.items(1, { state: 'failed', limit: 10, offset: 0 }).total).toBe(0)
     expect(store.pendingItems(1, 0, 10).map((i) => i.marks)).toEqual(['-', '-'])
@@ -74,19 +99,38 @@ describe('units in batches, in the history', () => {
     )
     expect(store.items(jobId, { limit: 3, offset: 0 })).toMatchObject({
       total: 5000,
-      items: [{ key: 'u0', state: 'done', result: { r: 0 } }, { key: 'u1', result: null }, { key: 'u2', result: { r: 2 } }],
+      items: [
+        { key: 'u0', state: 'done', result: { r: 0 } },
+        { key: 'u1', result: null },
+        { key: 'u2', result: { r: 2 } },
+      ],
     })
     expect(store.itemsAfter(jobId, 0, 3).map((u) => u.result)).toEqual([{ r: 0 }, null, { r: 2 }])
     expect(store.items(jobId, { state: 'failed', limit: 10, offset: 0 })).toEqual({
       total: 1,
-      items: [{ id: first.id * UNIT_SPAN + 3, key: 'u3', state: 'failed', size: 3, attempts: 3, error: 'no luck', result: { code: 'probe-fail' } }],
+      items: [
+        {
+          id: first.id * UNIT_SPAN + 3,
+          key: 'u3',
+          state: 'failed',
+          size: 3,
+          attempts: 3,
+          error: 'no luck',
+          result: { code: 'probe-fail' },
+        },
+      ],
     })
-    expect(store.items(jobId, { state: 'done', limit: 4, offset: 2 }).items.map((u) => u.key)).toEqual(['u2', 'u700', 'u701', 'u702'])
+    expect(store.items(jobId, { state: 'done', limit: 4, offset: 2 }).items.map((u) => u.key)).toEqual([
+      'u2',
+      'u700',
+      'u701',
+      'u702',
+    ])
     expect(store.items(jobId, { state: 'done', limit: 1, offset: 0 }).total).toBe(703)
     expect(store.items(jobId, { state: 'pending', text: 'u49', limit: 100, offset: 0 }).total).toBe(111)
     expect(store.items(jobId, { text: 'no luck', limit: 10, offset: 0 }).items.map((u) => u.key)).toEqual(['u3'])
     const all: string[] = []
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = store.itemsAfter(jobId, after, 999)
       all.push(...page.map((u) => u.key))
       if (page.length < 999) break
@@ -94,7 +138,12 @@ describe('units in batches, in the history', () => {
     }
     expect(all).toEqual(Array.from({ length: 5000 }, (_, i) => `u${i}`))
     store.recount(jobId)
-    expect(store.job(jobId)).toMatchObject({ items_total: 5000, items_done: 703, items_failed: 1, bytes_done: 1 + 2 + (700 * (700 + 1399)) / 2 })
+    expect(store.job(jobId)).toMatchObject({
+      items_total: 5000,
+      items_done: 703,
+      items_failed: 1,
+      bytes_done: 1 + 2 + (700 * (700 + 1399)) / 2,
+    })
     store.db.close()
   })
 
@@ -105,10 +154,18 @@ describe('units in batches, in the history', () => {
       const id = await farm.create({ kind: 'probe', count: 20_000, failOn: [7, 19_999] })
       const end = await farm.waitForEnd(id)
       expect([end.state, end.itemsDone, end.itemsFailed]).toEqual(['completed-with-errors', 19_998, 2])
-      const rows = (farm.store.db.prepare('SELECT count(*) AS n FROM items WHERE job_id = ?').get(id) as { n: number }).n
+      const rows = (farm.store.db.prepare('SELECT count(*) AS n FROM items WHERE job_id = ?').get(id) as { n: number })
+        .n
       expect(rows).toBeLessThan(100)
-      expect(farm.store.items(id, { state: 'failed', limit: 10, offset: 0 }).items.map((u) => u.key)).toEqual(['#7', '#19999'])
-      expect(farm.store.items(id, { limit: 1, offset: 12_345 }).items[0]).toMatchObject({ key: '#12345', state: 'done', result: { square: 12_345 ** 2 } })
+      expect(farm.store.items(id, { state: 'failed', limit: 10, offset: 0 }).items.map((u) => u.key)).toEqual([
+        '#7',
+        '#19999',
+      ])
+      expect(farm.store.items(id, { limit: 1, offset: 12_345 }).items[0]).toMatchObject({
+        key: '#12345',
+        state: 'done',
+        result: { square: 12_345 ** 2 },
+      })
       farm.retry(id)
       const again = await farm.waitForEnd(id)
       expect([again.itemsDone, again.itemsFailed]).toEqual([19_998, 2])

@@ -190,7 +190,7 @@ describe('the desktop app', () => {
     await eventually(async () => (await shell.jobIn(jobId, ['running'])).itemsDone > 0, 'the job under way')
     // The person answers "Pause and quit" (button 0) to the quit question.
     await shell.app.evaluate(({ dialog }) => {
-      dialog.showMessageBox = (async () => ({ response: 0, checkboxChecked: false }))
+      dialog.showMessageBox = async () => ({ response: 0, checkboxChecked: false })
     })
     const closed = shell.app.waitForEvent('close')
     await shell.app.evaluate(({ app }) => app.quit())

@@ -33,16 +33,27 @@ async function serve(): Promise<{ server: ControlServer; events: EventEmitter; d
   const db = join(dir.path, 'history.sqlite')
   const events = new EventEmitter()
   const server = await startControlServer({ endpoint: controlEndpointFor(db), api, events })
-  cleanups.push(() => dir.remove(), () => server.close())
+  cleanups.push(
+    () => dir.remove(),
+    () => server.close(),
+  )
   return { server, events, db }
 }
 
 /** Sends raw bytes; resolves once the owner closes the connection, or once `lines` lines have come back. */
-function rawExchange(endpoint: string, bytes: string, lines = Infinity): Promise<{ lines: unknown[]; closed: boolean }> {
+function rawExchange(
+  endpoint: string,
+  bytes: string,
+  lines = Infinity,
+): Promise<{ lines: unknown[]; closed: boolean }> {
   return new Promise((resolve) => {
     const socket = connect(endpoint)
     let data = ''
-    const parsed = (): unknown[] => data.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    const parsed = (): unknown[] =>
+      data
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
     socket.on('data', (d) => {
       data += d
       if (parsed().length >= lines) {
@@ -69,7 +80,9 @@ describe('the control endpoint', () => {
   it('falls back to a private folder under the temporary directory when the path is too long for a socket', () => {
     const long = join('/tmp', 'x'.repeat(120), 'history.sqlite')
     expect(controlEndpointFor(long)).toMatch(/^\/tmp\/task-farm-\d+-[0-9a-f]{24}\/owner\.sock$/)
-    expect(controlEndpointFor('C:\\Users\\me\\history.sqlite', 'win32')).toMatch(/^\\\\\.\\pipe\\task-farm-[0-9a-f]{24}$/)
+    expect(controlEndpointFor('C:\\Users\\me\\history.sqlite', 'win32')).toMatch(
+      /^\\\\\.\\pipe\\task-farm-[0-9a-f]{24}$/,
+    )
   })
 
   it('answers calls through the handlers, errors as errors, and forwards the farm events', async () => {
@@ -79,7 +92,10 @@ describe('the control endpoint', () => {
     await expect(client.call('jobs.cancel', { jobId: 3 })).resolves.toEqual({ ok: true })
     // The CLI's own calls come through the local door (its user typed them).
     expect(calls.at(-1)).toEqual({ channel: 'jobs.cancel', request: { jobId: 3 }, door: 'local' })
-    await expect(client.call('jobs.get', { jobId: 9 })).rejects.toMatchObject({ name: 'UserError', code: 'no-such-job' })
+    await expect(client.call('jobs.get', { jobId: 9 })).rejects.toMatchObject({
+      name: 'UserError',
+      code: 'no-such-job',
+    })
     const seen: unknown[] = []
     client.on('job.removed', (p) => seen.push(p))
     events.emit('job.removed', { jobId: 4 })
@@ -115,7 +131,10 @@ describe('the control endpoint', () => {
     const endpoint = controlEndpointFor(db)
     mkdirSync(join(`${db}.control`), { recursive: true })
     writeFileSync(endpoint, '')
-    writeFileSync(`${db}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), since: 0, endpoint }))
+    writeFileSync(
+      `${db}.lock`,
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), since: 0, endpoint }),
+    )
     expect(await findOwner(db)).toBeNull()
     // The next owner removes what the dead one left and listens there.
     const server = await startControlServer({ endpoint, api, events: new EventEmitter() })
@@ -130,8 +149,14 @@ describe('the control endpoint', () => {
     const db = join(dir.path, 'history.sqlite')
     const opened = await openOrAttachFarm(db, () => openTestFarm({}, dir).farm)
     if (!opened.owner) throw new Error('expected to own the history')
-    cleanups.push(() => opened.endpoint.close(), () => opened.farm.shutdown('now'))
-    expect(JSON.parse(readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({ pid: process.pid, endpoint: opened.endpoint.endpoint })
+    cleanups.push(
+      () => opened.endpoint.close(),
+      () => opened.farm.shutdown('now'),
+    )
+    expect(JSON.parse(readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({
+      pid: process.pid,
+      endpoint: opened.endpoint.endpoint,
+    })
     const client = await ControlClient.connect(opened.endpoint.endpoint)
     cleanups.push(() => client.close())
     await expect(client.call('jobs.list', {})).resolves.toEqual({ jobs: [], total: 0 })

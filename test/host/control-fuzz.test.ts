@@ -92,17 +92,31 @@ describe('fuzz of the control endpoint', () => {
 
   it('calls with unknown channels and wrong types: each answered by its id, never a crash', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: 100_000 }), someChannel, fc.anything({ maxDepth: 3 }), async (id, channel, request) => {
-        const result = await exchange([`${JSON.stringify({ id, channel, request })}\n`], [id])
-        expect(result.answered).toBe(true)
-        expect(result.lines.find((l) => l.type === 'result' && l.id === id)).toBeDefined()
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: 100_000 }),
+        someChannel,
+        fc.anything({ maxDepth: 3 }),
+        async (id, channel, request) => {
+          const result = await exchange([`${JSON.stringify({ id, channel, request })}\n`], [id])
+          expect(result.answered).toBe(true)
+          expect(result.lines.find((l) => l.type === 'result' && l.id === id)).toBeDefined()
+        },
+      ),
       { numRuns: 200 },
     )
   })
 
   it('JSON that is not a call gets `refused`, then the connection closes', async () => {
-    const notCall = fc.oneof(fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)), fc.record({ id: fc.oneof(fc.string(), fc.integer({ max: -1 }), fc.double().filter((d) => !Number.isSafeInteger(d) || d < 0)) }))
+    const notCall = fc.oneof(
+      fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
+      fc.record({
+        id: fc.oneof(
+          fc.string(),
+          fc.integer({ max: -1 }),
+          fc.double().filter((d) => !Number.isSafeInteger(d) || d < 0),
+        ),
+      }),
+    )
     await fc.assert(
       fc.asyncProperty(notCall, async (value) => {
         const result = await exchange([`${JSON.stringify(value)}\n`])
@@ -118,7 +132,10 @@ describe('fuzz of the control endpoint', () => {
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: call.length - 1 }), { maxLength: 8 }), async (cuts) => {
         const at = [0, ...cuts.sort((a, b) => a - b), call.length]
-        const result = await exchange(at.slice(1).map((end, i) => call.slice(at[i], end)), [1])
+        const result = await exchange(
+          at.slice(1).map((end, i) => call.slice(at[i], end)),
+          [1],
+        )
         expect(result.lines.find((l) => l.id === 1)).toMatchObject({ type: 'result', ok: true })
       }),
       { numRuns: 50 },

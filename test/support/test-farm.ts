@@ -14,7 +14,10 @@ export function tempDir(prefix = 'task-farm-test-'): { path: string; remove(): v
 }
 
 /** A farm on a fresh database in a temp folder, with small pools so tests stay light on two cores. */
-export function openTestFarm(options: Partial<FarmOptions> = {}, dir = tempDir()): { farm: Farm; dbPath: string; dir: typeof dir } {
+export function openTestFarm(
+  options: Partial<FarmOptions> = {},
+  dir = tempDir(),
+): { farm: Farm; dbPath: string; dir: typeof dir } {
   const dbPath = join(dir.path, 'history.sqlite')
   const small = { size: 2, stopGraceMs: 1000 }
   const farm = new Farm({

@@ -31,28 +31,35 @@ export function configureCopy(command: Command, cli: CliContext): void {
     .option('--workers <n>', 'worker processes of the disk pool', positiveInt('--workers', 64))
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON event per line')
-    .action(commandAction(async (paths: string[], o) => {
-      if (paths.length < 2) {
-        command.error('task-farm: copy needs at least one source folder and a destination folder.', { exitCode: 2 })
-      }
-      const spec: CopySpec = copySpecSchema.parse({
-        kind: 'copy',
-        sources: paths.slice(0, -1).map((p) => resolve(p)),
-        destination: resolve(paths[paths.length - 1]!),
-        onConflict: o.onConflict,
-        verify: o.verify ?? false,
-        preserve: o.preserve,
-        symlinks: o.symlinks,
-        include: o.include,
-        exclude: o.exclude,
-        ignoreFreeSpace: o.ignoreFreeSpace ?? false,
-      })
-      let jobId = 0
-      const onCreated = (id: number): void => void (jobId = id)
-      const code = await runNewJob(cli, spec, { planOnly: o.dryRun ?? false }, { json: o.json, workers: o.workers, detach: o.detach, onCreated })
-      if (jobId && !o.json && !o.detach) await reportJob(cli, jobId, o.dryRun ?? false)
-      return code
-    }))
+    .action(
+      commandAction(async (paths: string[], o) => {
+        if (paths.length < 2) {
+          command.error('task-farm: copy needs at least one source folder and a destination folder.', { exitCode: 2 })
+        }
+        const spec: CopySpec = copySpecSchema.parse({
+          kind: 'copy',
+          sources: paths.slice(0, -1).map((p) => resolve(p)),
+          destination: resolve(paths[paths.length - 1]!),
+          onConflict: o.onConflict,
+          verify: o.verify ?? false,
+          preserve: o.preserve,
+          symlinks: o.symlinks,
+          include: o.include,
+          exclude: o.exclude,
+          ignoreFreeSpace: o.ignoreFreeSpace ?? false,
+        })
+        let jobId = 0
+        const onCreated = (id: number): void => void (jobId = id)
+        const code = await runNewJob(
+          cli,
+          spec,
+          { planOnly: o.dryRun ?? false },
+          { json: o.json, workers: o.workers, detach: o.detach, onCreated },
+        )
+        if (jobId && !o.json && !o.detach) await reportJob(cli, jobId, o.dryRun ?? false)
+        return code
+      }),
+    )
 }
 
 /** After the progress line: the plan's notes for a dry run, the failed files for a copy with errors. */

@@ -20,7 +20,9 @@ export async function exportResults(
   json: boolean | undefined,
   force?: boolean,
 ): Promise<void> {
-  const written = await cli.withHistory((store) => exportJob(store, jobId, exportFormat(out), out, { overwrite: force }))
+  const written = await cli.withHistory((store) =>
+    exportJob(store, jobId, exportFormat(out), out, { overwrite: force }),
+  )
   const message = `Wrote ${written.rows} rows to ${written.path}`
   process.stdout.write(json ? `${JSON.stringify({ event: 'export', jobId, ...written })}\n` : `${message}\n`)
 }

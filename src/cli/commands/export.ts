@@ -13,7 +13,9 @@ export function configureExport(command: Command, cli: CliContext): void {
     .option('--force', 'replace the file even when it is not an earlier export of this job')
     .action(
       commandAction(async (id: number, o) => {
-        const { path, rows } = await cli.withHistory((store) => exportJob(store, id, exportFormat(o.out), o.out, { overwrite: o.force }))
+        const { path, rows } = await cli.withHistory((store) =>
+          exportJob(store, id, exportFormat(o.out), o.out, { overwrite: o.force }),
+        )
         print(`Wrote ${rows} rows to ${path}`)
       }),
     )

@@ -18,53 +18,72 @@ export function configureJobs(command: Command, cli: CliContext): void {
     .option('--search <text>', 'only jobs whose title or spec contains this text')
     .option('--limit <n>', 'at most this many', positiveInt('--limit', 10_000), 50)
     .option('--json', 'print JSON')
-    .action(commandAction(async (o) => {
-      const { rows, total } = await cli.withHistory((store) => store.listJobs({ states: o.status ? [o.status as JobState] : undefined, kind: o.kind, text: o.search, limit: o.limit, offset: 0 }))
-      const jobs = rows.map((row) => jobSummary({ ...row, state: cli.shownState(row.state) }, undefined))
-      if (o.json) return print(JSON.stringify({ jobs, total }, null, 2))
-      if (jobs.length === 0) return print('No jobs yet.')
-      print(table([
-        ['ID', 'STATE', 'KIND', 'PROGRESS', 'CREATED', 'TITLE'],
-        ...jobs.map((j) => [
-          String(j.id),
-          j.state,
-          j.kind,
-          `${percent(j.itemsDone + j.itemsFailed, j.itemsTotal).toFixed(0)}% ${formatCount(j.itemsDone)}/${formatCount(j.itemsTotal)}${j.itemsFailed ? ` (${j.itemsFailed} failed)` : ''}`,
-          new Date(j.createdAt).toLocaleString(),
-          j.title,
-        ]),
-      ]))
-      if (total > jobs.length) print(`… ${total - jobs.length} more (use --limit).`)
-    }))
+    .action(
+      commandAction(async (o) => {
+        const { rows, total } = await cli.withHistory((store) =>
+          store.listJobs({
+            states: o.status ? [o.status as JobState] : undefined,
+            kind: o.kind,
+            text: o.search,
+            limit: o.limit,
+            offset: 0,
+          }),
+        )
+        const jobs = rows.map((row) => jobSummary({ ...row, state: cli.shownState(row.state) }, undefined))
+        if (o.json) return print(JSON.stringify({ jobs, total }, null, 2))
+        if (jobs.length === 0) return print('No jobs yet.')
+        print(
+          table([
+            ['ID', 'STATE', 'KIND', 'PROGRESS', 'CREATED', 'TITLE'],
+            ...jobs.map((j) => [
+              String(j.id),
+              j.state,
+              j.kind,
+              `${percent(j.itemsDone + j.itemsFailed, j.itemsTotal).toFixed(0)}% ${formatCount(j.itemsDone)}/${formatCount(j.itemsTotal)}${j.itemsFailed ? ` (${j.itemsFailed} failed)` : ''}`,
+              new Date(j.createdAt).toLocaleString(),
+              j.title,
+            ]),
+          ]),
+        )
+        if (total > jobs.length) print(`… ${total - jobs.length} more (use --limit).`)
+      }),
+    )
 }
 
 export function configureShow(command: Command, cli: CliContext): void {
   command
     .argument('<id>', 'job id', jobId)
     .option('--json', 'print JSON')
-    .action(commandAction(async (id: number, o) => {
-      const { detail, failed } = await cli.withHistory((store) => {
-        const row = store.job(id)
-        if (!row) throw new UserError(`There is no job ${id}.`, 'no-such-job')
-        return {
-          detail: jobDetail({ ...row, state: cli.shownState(row.state) }, undefined, store.timeline(id)),
-          failed: store.items(id, { state: 'failed', limit: 50, offset: 0 }),
+    .action(
+      commandAction(async (id: number, o) => {
+        const { detail, failed } = await cli.withHistory((store) => {
+          const row = store.job(id)
+          if (!row) throw new UserError(`There is no job ${id}.`, 'no-such-job')
+          return {
+            detail: jobDetail({ ...row, state: cli.shownState(row.state) }, undefined, store.timeline(id)),
+            failed: store.items(id, { state: 'failed', limit: 50, offset: 0 }),
+          }
+        })
+        if (o.json)
+          return print(JSON.stringify({ ...detail, failedItems: failed.items, failedTotal: failed.total }, null, 2))
+        print(`Job ${detail.id}: ${detail.title}`)
+        print(`State:    ${detail.state}${detail.error ? ` — ${detail.error}` : ''}`)
+        print(
+          `Items:    ${formatCount(detail.itemsDone)} done, ${formatCount(detail.itemsFailed)} failed, ${formatCount(detail.itemsTotal)} in all`,
+        )
+        if (detail.bytesTotal) print(`Bytes:    ${formatBytes(detail.bytesDone)} of ${formatBytes(detail.bytesTotal)}`)
+        print(`Spec:     ${JSON.stringify(detail.spec)}`)
+        for (const note of detail.notes) print(`Plan:     ${note}`)
+        print('Timeline:')
+        for (const t of detail.timeline)
+          print(`  ${new Date(t.at).toLocaleString()}  ${t.state}${t.note ? `  ${t.note}` : ''}`)
+        if (failed.total) {
+          print(`Failed items (${failed.total}):`)
+          for (const item of failed.items) print(`  ${item.key}: ${item.error}`)
+          if (failed.total > failed.items.length)
+            print(`  … ${failed.total - failed.items.length} more (--json, or the app)`)
         }
-      })
-      if (o.json) return print(JSON.stringify({ ...detail, failedItems: failed.items, failedTotal: failed.total }, null, 2))
-      print(`Job ${detail.id}: ${detail.title}`)
-      print(`State:    ${detail.state}${detail.error ? ` — ${detail.error}` : ''}`)
-      print(`Items:    ${formatCount(detail.itemsDone)} done, ${formatCount(detail.itemsFailed)} failed, ${formatCount(detail.itemsTotal)} in all`)
-      if (detail.bytesTotal) print(`Bytes:    ${formatBytes(detail.bytesDone)} of ${formatBytes(detail.bytesTotal)}`)
-      print(`Spec:     ${JSON.stringify(detail.spec)}`)
-      for (const note of detail.notes) print(`Plan:     ${note}`)
-      print('Timeline:')
-      for (const t of detail.timeline) print(`  ${new Date(t.at).toLocaleString()}  ${t.state}${t.note ? `  ${t.note}` : ''}`)
-      if (failed.total) {
-        print(`Failed items (${failed.total}):`)
-        for (const item of failed.items) print(`  ${item.key}: ${item.error}`)
-        if (failed.total > failed.items.length) print(`  … ${failed.total - failed.items.length} more (--json, or the app)`)
-      }
-      print(endLine(detail))
-    }))
+        print(endLine(detail))
+      }),
+    )
 }

@@ -37,7 +37,10 @@ export function configureLogs(command: Command, cli: CliContext): void {
           if (!o.follow) return
           // The farm writing this job may be another process: poll the history, which WAL lets us read freely.
           // It ends with the job, or when no farm is left to run it.
-          const goesOn = (): boolean => !isFinished(store.job(id)?.state ?? 'completed') && store.job(id)?.state !== 'interrupted' && FarmLock.isHeld(cli.dbPath)
+          const goesOn = (): boolean =>
+            !isFinished(store.job(id)?.state ?? 'completed') &&
+            store.job(id)?.state !== 'interrupted' &&
+            FarmLock.isHeld(cli.dbPath)
           while (goesOn()) {
             await new Promise((r) => setTimeout(r, 300))
             drain()

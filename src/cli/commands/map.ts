@@ -40,45 +40,47 @@ export function configureMap(command: Command, cli: CliContext): void {
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON line per finished input (and the job events)')
     .addHelpText('after', help)
-    .action(commandAction(async (module: string, words: string[], o) => {
-      if (words.length > 0 && words[0] !== ':::')
-        command.error(`task-farm: unexpected "${words[0]}"; list inputs after :::.`, { exitCode: 2 })
-      const spec: ModuleSpec = moduleSpecSchema.parse({
-        kind: 'module',
-        module: resolve(module),
-        input: await jobInputFrom(o, words.length ? words.slice(1) : null, cli.dbPath),
-        concurrency: o.concurrency,
-      })
-      const units = followUnits(cli, true, (item) => {
-        if (o.json)
-          process.stdout.write(
-            `${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, result: item.result, error: item.error })}\n`,
-          )
-      })
-      let jobId = 0
-      try {
-        const workers = o.workers ?? availableParallelism()
-        const code = await runNewJob(
-          cli,
-          spec,
-          {},
-          {
-            json: o.json,
-            detach: o.detach,
-            workers,
-            onCreated: (id) => {
-              // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
-              if (o.detach) return
-              jobId = id
-              if (o.json) units.start(id)
+    .action(
+      commandAction(async (module: string, words: string[], o) => {
+        if (words.length > 0 && words[0] !== ':::')
+          command.error(`task-farm: unexpected "${words[0]}"; list inputs after :::.`, { exitCode: 2 })
+        const spec: ModuleSpec = moduleSpecSchema.parse({
+          kind: 'module',
+          module: resolve(module),
+          input: await jobInputFrom(o, words.length ? words.slice(1) : null, cli.dbPath),
+          concurrency: o.concurrency,
+        })
+        const units = followUnits(cli, true, (item) => {
+          if (o.json)
+            process.stdout.write(
+              `${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, result: item.result, error: item.error })}\n`,
+            )
+        })
+        let jobId = 0
+        try {
+          const workers = o.workers ?? availableParallelism()
+          const code = await runNewJob(
+            cli,
+            spec,
+            {},
+            {
+              json: o.json,
+              detach: o.detach,
+              workers,
+              onCreated: (id) => {
+                // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
+                if (o.detach) return
+                jobId = id
+                if (o.json) units.start(id)
+              },
             },
-          },
-        )
-        units.stop()
-        if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
-        return code
-      } finally {
-        units.stop()
-      }
-    }))
+          )
+          units.stop()
+          if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
+          return code
+        } finally {
+          units.stop()
+        }
+      }),
+    )
 }

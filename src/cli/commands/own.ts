@@ -18,7 +18,11 @@ export function configureOwn(command: Command, cli: CliContext): void {
         import('../../core/bundle-paths'),
         import('../../host/farm-endpoint'),
       ])
-      const farm = new Farm({ dbPath: cli.dbPath, launcher: childProcessLauncher(bundledWorkerEntry()), autoStart: true })
+      const farm = new Farm({
+        dbPath: cli.dbPath,
+        launcher: childProcessLauncher(bundledWorkerEntry()),
+        autoStart: true,
+      })
       const endpoint = await listenForClients(farm)
       await new Promise<void>((resolve) => {
         let idleSince = Date.now()

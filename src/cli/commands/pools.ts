@@ -32,7 +32,11 @@ export function configurePools(command: Command, cli: CliContext): void {
           return report(o.json, `The ${pool} pool now has ${size} worker${size === 1 ? '' : 's'}.`, { pool, size })
         }
         // Without a running farm a pool has no workers to pause or stop: saying "done" would be a lie.
-        if (!(await cli.owner())) throw new UserError(`No farm is running on ${cli.dbPath}, so the ${pool} pool has no workers to ${action}.`, 'no-farm')
+        if (!(await cli.owner()))
+          throw new UserError(
+            `No farm is running on ${cli.dbPath}, so the ${pool} pool has no workers to ${action}.`,
+            'no-farm',
+          )
         await cli.call(`pools.${action}`, { pool })
         report(o.json, `The ${pool} pool: ${action} done.`, { pool, action, ok: true })
       }),
@@ -47,7 +51,15 @@ async function showPools(cli: CliContext, json: boolean | undefined): Promise<vo
   print(
     table([
       ['POOL', 'WORKERS', 'TASKS/WORKER', 'JOBS AT ONCE', 'RUNNING', 'QUEUED', 'STATE'],
-      ...pools.map((p) => [p.name, String(p.size), String(p.tasksPerWorker), String(p.maxRunningJobs), String(p.runningJobs), String(p.queuedJobs), poolState(p)]),
+      ...pools.map((p) => [
+        p.name,
+        String(p.size),
+        String(p.tasksPerWorker),
+        String(p.maxRunningJobs),
+        String(p.runningJobs),
+        String(p.queuedJobs),
+        poolState(p),
+      ]),
     ]),
   )
   const workers = pools.flatMap((p) => p.workers.map((w) => ({ pool: p.name, ...w })))

@@ -18,8 +18,20 @@ export function configureProbe(command: Command, cli: CliContext): void {
     .option('--workers <n>', 'worker processes (0 with --redis: remote hosts only)', nonNegativeInt('--workers', 64))
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON event per line')
-    .action(commandAction(async (o) => {
-      const spec = { kind: 'probe' as const, count: o.count, chunk: o.chunk, sleepMs: o.sleepMs, failOn: o.failOn, crashOn: o.crashOn, hangOn: o.hangOn, throwOn: o.throwOn, printOn: o.printOn }
-      return runNewJob(cli, spec, {}, { json: o.json, workers: o.workers, detach: o.detach })
-    }))
+    .action(
+      commandAction(async (o) => {
+        const spec = {
+          kind: 'probe' as const,
+          count: o.count,
+          chunk: o.chunk,
+          sleepMs: o.sleepMs,
+          failOn: o.failOn,
+          crashOn: o.crashOn,
+          hangOn: o.hangOn,
+          throwOn: o.throwOn,
+          printOn: o.printOn,
+        }
+        return runNewJob(cli, spec, {}, { json: o.json, workers: o.workers, detach: o.detach })
+      }),
+    )
 }

@@ -9,10 +9,18 @@ function configureRunAgain(action: 'resume' | 'retry'): (command: Command, cli: 
   return (command, cli) =>
     command
       .argument('<id>', 'job id', jobId)
-      .option('--workers <n>', 'worker processes (when this command runs the farm itself)', positiveInt('--workers', 64))
+      .option(
+        '--workers <n>',
+        'worker processes (when this command runs the farm itself)',
+        positiveInt('--workers', 64),
+      )
       .option('--detach', 'return at once; the farm runs the job (`task-farm wait ID` waits for it)')
       .option('--json', 'one JSON event per line')
-      .action(commandAction((id: number, o) => runExistingJob(cli, id, action, { json: o.json, workers: o.workers, detach: o.detach })))
+      .action(
+        commandAction((id: number, o) =>
+          runExistingJob(cli, id, action, { json: o.json, workers: o.workers, detach: o.detach }),
+        ),
+      )
 }
 
 export const configureResume = configureRunAgain('resume')

@@ -60,41 +60,43 @@ export function configureRun(program: Command, cli: CliContext): void {
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON line per finished unit (and the job events)')
     .addHelpText('after', help)
-    .action(commandAction(async (words: string[], o) => {
-      const { command, listed } = splitListedInputs(words)
-      if (command.length === 0) program.error('task-farm: give the command to run after --.', { exitCode: 2 })
-      const spec: CommandSpec = commandSpecSchema.parse({
-        kind: 'command',
-        command,
-        input: await jobInputFrom(o, listed, cli.dbPath),
-        jobs: o.jobs,
-        timeoutS: o.timeout ?? 0,
-        retries: o.retries,
-        deadlineS: o.deadline ?? 0,
-        shell: o.shell ?? false,
-        env: envPairs(o.env as string[]),
-        cwd: o.cwd ? resolve(o.cwd) : undefined,
-        halt: o.halt,
-        outputDir: o.outputDir ? resolve(o.outputDir) : undefined,
-      })
-      const units = followUnits(cli, o.keepOrder ?? false, o.json ? (item) => printJson(item) : printOutput)
-      let jobId = 0
-      const workers = Math.min(spec.jobs, availableParallelism())
-      try {
-        const code = await runNewJob(
-          cli,
-          spec,
-          {},
-          // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
-          { json: o.json, workers, detach: o.detach, onCreated: (id) => o.detach || units.start((jobId = id)) },
-        )
-        units.stop()
-        if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
-        return code
-      } finally {
-        units.stop()
-      }
-    }))
+    .action(
+      commandAction(async (words: string[], o) => {
+        const { command, listed } = splitListedInputs(words)
+        if (command.length === 0) program.error('task-farm: give the command to run after --.', { exitCode: 2 })
+        const spec: CommandSpec = commandSpecSchema.parse({
+          kind: 'command',
+          command,
+          input: await jobInputFrom(o, listed, cli.dbPath),
+          jobs: o.jobs,
+          timeoutS: o.timeout ?? 0,
+          retries: o.retries,
+          deadlineS: o.deadline ?? 0,
+          shell: o.shell ?? false,
+          env: envPairs(o.env as string[]),
+          cwd: o.cwd ? resolve(o.cwd) : undefined,
+          halt: o.halt,
+          outputDir: o.outputDir ? resolve(o.outputDir) : undefined,
+        })
+        const units = followUnits(cli, o.keepOrder ?? false, o.json ? (item) => printJson(item) : printOutput)
+        let jobId = 0
+        const workers = Math.min(spec.jobs, availableParallelism())
+        try {
+          const code = await runNewJob(
+            cli,
+            spec,
+            {},
+            // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
+            { json: o.json, workers, detach: o.detach, onCreated: (id) => o.detach || units.start((jobId = id)) },
+          )
+          units.stop()
+          if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
+          return code
+        } finally {
+          units.stop()
+        }
+      }),
+    )
 }
 
 function seconds(name: string): (value: string) => number {

@@ -54,11 +54,17 @@ export function configureServe(command: Command, cli: CliContext): void {
           }
           const signal = await Promise.race([stop, served.gone.then(() => null)])
           if (signal === null) {
-            process.stdout.write('The farm this window was attached to went away: this process runs it now, at the same address.\n')
+            process.stdout.write(
+              'The farm this window was attached to went away: this process runs it now, at the same address.\n',
+            )
             await served.close()
             continue
           }
-          process.stdout.write(owner ? `Stopping (${signal}); the farm goes on in its own process.\n` : `Stopping (${signal}): running jobs will resume next time.\n`)
+          process.stdout.write(
+            owner
+              ? `Stopping (${signal}); the farm goes on in its own process.\n`
+              : `Stopping (${signal}): running jobs will resume next time.\n`,
+          )
           await served.close()
           return
         }
@@ -71,10 +77,12 @@ type Address = { port: number; token?: string; rendererDir?: string }
 /** Null when another process took the history first while this one was taking over: attach to it. */
 async function serveOwned(cli: CliContext, address: Address, takingOver: boolean): Promise<Served | null> {
   const remote = cli.remoteLink()
-  const served = await serveFarm({ dbPath: cli.dbPath, ...address, remote, connectRemote }).catch((error: NodeJS.ErrnoException) => {
-    if (takingOver && isUserError(error) && error.code === 'farm-busy') return null
-    return portInUse(address.port)(error)
-  })
+  const served = await serveFarm({ dbPath: cli.dbPath, ...address, remote, connectRemote }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (takingOver && isUserError(error) && error.code === 'farm-busy') return null
+      return portInUse(address.port)(error)
+    },
+  )
   if (!served) return null
   return { host: served.host, close: () => served.close(), gone: new Promise(() => {}) }
 }
@@ -96,7 +104,8 @@ async function serveAttached(owner: ControlClient, address: Address): Promise<Se
 
 function portInUse(port: number): (error: NodeJS.ErrnoException) => never {
   return (error) => {
-    if (error.code === 'EADDRINUSE') throw new UserError(`Port ${port} is already in use; pick another with --port.`, 'port-in-use')
+    if (error.code === 'EADDRINUSE')
+      throw new UserError(`Port ${port} is already in use; pick another with --port.`, 'port-in-use')
     throw error
   }
 }

@@ -14,35 +14,77 @@ export function configureUrls(command: Command, cli: CliContext): void {
   const defaults = urlsSpecSchema.parse({ kind: 'urls', input: { type: 'text', text: '' } })
   command
     .argument('<file>', 'the URL list, or - for standard input')
-    .option('--concurrency <n>', 'requests in flight for the whole job', positiveInt('--concurrency', 1000), defaults.concurrency)
-    .option('--per-host <n>', 'requests in flight to one host, per worker', positiveInt('--per-host', 256), defaults.perHost)
-    .option('--timeout-ms <ms>', 'budget of one request (connect, headers, body)', positiveInt('--timeout-ms', 600_000), defaults.timeoutMs)
-    .option('--max-bytes <n>', 'stop reading a body after this many bytes', positiveInt('--max-bytes', 1024 ** 3), defaults.maxBytes)
-    .option('--retries <n>', 'extra tries after 429, 503 or a network error', nonNegativeInt('--retries', 10), defaults.retries)
-    .option('--max-redirects <n>', 'redirects followed at most', nonNegativeInt('--max-redirects', 50), defaults.maxRedirects)
+    .option(
+      '--concurrency <n>',
+      'requests in flight for the whole job',
+      positiveInt('--concurrency', 1000),
+      defaults.concurrency,
+    )
+    .option(
+      '--per-host <n>',
+      'requests in flight to one host, per worker',
+      positiveInt('--per-host', 256),
+      defaults.perHost,
+    )
+    .option(
+      '--timeout-ms <ms>',
+      'budget of one request (connect, headers, body)',
+      positiveInt('--timeout-ms', 600_000),
+      defaults.timeoutMs,
+    )
+    .option(
+      '--max-bytes <n>',
+      'stop reading a body after this many bytes',
+      positiveInt('--max-bytes', 1024 ** 3),
+      defaults.maxBytes,
+    )
+    .option(
+      '--retries <n>',
+      'extra tries after 429, 503 or a network error',
+      nonNegativeInt('--retries', 10),
+      defaults.retries,
+    )
+    .option(
+      '--max-redirects <n>',
+      'redirects followed at most',
+      nonNegativeInt('--max-redirects', 50),
+      defaults.maxRedirects,
+    )
     .option('--robots', 'skip URLs that robots.txt disallows')
     .option('--user-agent <s>', 'the User-Agent header', defaults.userAgent)
     .option('--out <file>', 'write the result rows to results.csv or results.json when the job ends', exportOption)
     .option('--force', 'let --out replace a file that is not an earlier export')
-    .option('--workers <n>', 'worker processes of the network pool (0 with --redis: remote hosts only)', nonNegativeInt('--workers', 64))
+    .option(
+      '--workers <n>',
+      'worker processes of the network pool (0 with --redis: remote hosts only)',
+      nonNegativeInt('--workers', 64),
+    )
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON event per line')
-    .action(commandAction(async (file: string, o) => {
-      const spec: UrlsSpec = urlsSpecSchema.parse({
-        kind: 'urls',
-        input: file === '-' ? { type: 'text', text: await text(process.stdin) } : { type: 'file', path: resolve(file) },
-        concurrency: o.concurrency,
-        perHost: o.perHost,
-        timeoutMs: o.timeoutMs,
-        maxBytes: o.maxBytes,
-        retries: o.retries,
-        maxRedirects: o.maxRedirects,
-        robots: o.robots ?? false,
-        userAgent: o.userAgent,
-      })
-      let jobId = 0
-      const code = await runNewJob(cli, spec, {}, { json: o.json, workers: o.workers, detach: o.detach, onCreated: (id) => (jobId = id) })
-      if (o.out && jobId && !o.detach) await exportResults(cli, jobId, o.out, o.json, o.force)
-      return code
-    }))
+    .action(
+      commandAction(async (file: string, o) => {
+        const spec: UrlsSpec = urlsSpecSchema.parse({
+          kind: 'urls',
+          input:
+            file === '-' ? { type: 'text', text: await text(process.stdin) } : { type: 'file', path: resolve(file) },
+          concurrency: o.concurrency,
+          perHost: o.perHost,
+          timeoutMs: o.timeoutMs,
+          maxBytes: o.maxBytes,
+          retries: o.retries,
+          maxRedirects: o.maxRedirects,
+          robots: o.robots ?? false,
+          userAgent: o.userAgent,
+        })
+        let jobId = 0
+        const code = await runNewJob(
+          cli,
+          spec,
+          {},
+          { json: o.json, workers: o.workers, detach: o.detach, onCreated: (id) => (jobId = id) },
+        )
+        if (o.out && jobId && !o.detach) await exportResults(cli, jobId, o.out, o.json, o.force)
+        return code
+      }),
+    )
 }

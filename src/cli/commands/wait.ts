@@ -19,7 +19,12 @@ export function configureWait(command: Command, cli: CliContext): void {
     .action(
       commandAction(async (id: number, o: { timeout?: number; json?: boolean }) => {
         const owner = await cli.owner()
-        if (owner) return attachToJob(owner, id, { quiet: true, json: o.json, timeoutMs: o.timeout === undefined ? undefined : o.timeout * 1000 })
+        if (owner)
+          return attachToJob(owner, id, {
+            quiet: true,
+            json: o.json,
+            timeoutMs: o.timeout === undefined ? undefined : o.timeout * 1000,
+          })
         const { jobSummary } = await import('../../core/job-views')
         const job = await cli.withHistory((store) => {
           const row = store.job(id)
@@ -34,6 +39,7 @@ export function configureWait(command: Command, cli: CliContext): void {
 
 function seconds(value: string): number {
   const n = Number(value)
-  if (!Number.isFinite(n) || n < 0 || n > 31_536_000) throw new InvalidArgumentError('--timeout must be a number of seconds from 0 to 31536000.')
+  if (!Number.isFinite(n) || n < 0 || n > 31_536_000)
+    throw new InvalidArgumentError('--timeout must be a number of seconds from 0 to 31536000.')
   return n
 }

@@ -93,7 +93,10 @@ export class JobQueries {
   }
 
   /** Every unit of a job with its state, filtered and paged (the UI's files and results tables). */
-  items(jobId: number, q: { state?: ItemState; text?: string; limit: number; offset: number }): { items: ItemRow[]; total: number } {
+  items(
+    jobId: number,
+    q: { state?: ItemState; text?: string; limit: number; offset: number },
+  ): { items: ItemRow[]; total: number } {
     return this.units.page(jobId, q)
   }
 
@@ -103,7 +106,14 @@ export class JobQueries {
   }
 
   /** Log lines in order; with `tail`, the last `limit` of them (what a log view opens on). */
-  logs(q: { jobId: number | null; afterId: number; minLevel: LogLevel; text?: string; limit: number; tail?: boolean }): LogEntry[] {
+  logs(q: {
+    jobId: number | null
+    afterId: number
+    minLevel: LogLevel
+    text?: string
+    limit: number
+    tail?: boolean
+  }): LogEntry[] {
     const levels = logLevels.slice(logLevels.indexOf(q.minLevel))
     const where = [
       q.jobId === null ? '1 = 1' : 'job_id = @jobId',
@@ -125,4 +135,3 @@ export class JobQueries {
     return rows as LogEntry[]
   }
 }
-

@@ -169,7 +169,9 @@ export class JobStore extends JobQueries {
     let statement = this.insertStatements.get(count)
     if (!statement) {
       const rows = Array.from({ length: count }, () => '(?, ?, ?, ?, ?)').join(', ')
-      statement = this.db.prepare(`INSERT OR REPLACE INTO unit_outcomes (item_id, unit, attempts, error, code) VALUES ${rows}`)
+      statement = this.db.prepare(
+        `INSERT OR REPLACE INTO unit_outcomes (item_id, unit, attempts, error, code) VALUES ${rows}`,
+      )
       this.insertStatements.set(count, statement)
     }
     return statement

@@ -129,7 +129,9 @@ export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number
   const latest = migrations.at(-1)?.version ?? 0
   if (current > latest) {
-    throw new Error(`This history database was written by a newer Task Farm (schema v${current}, this build knows v${latest}).`)
+    throw new Error(
+      `This history database was written by a newer Task Farm (schema v${current}, this build knows v${latest}).`,
+    )
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue

@@ -7,7 +7,10 @@ import { migrate } from './migrations'
 /** Opens the history database: WAL so readers (CLI `jobs`, `logs --follow`) never block the farm. */
 export function openDatabase(path: string, options: { readonly: boolean }): Database.Database {
   if (options.readonly && !existsSync(path)) {
-    throw new UserError(`No history database at ${path} yet: run a job first, or point --db at another file.`, 'no-database')
+    throw new UserError(
+      `No history database at ${path} yet: run a job first, or point --db at another file.`,
+      'no-database',
+    )
   }
   if (!options.readonly) mkdirSync(dirname(path), { recursive: true })
   let db: Database.Database

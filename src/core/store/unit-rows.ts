@@ -18,7 +18,14 @@ export interface OutcomeRow {
 }
 
 /** The one place a unit's row is put together from its item, its result and its outcome (if any). */
-export function unitRow(itemId: number, index: number, unit: PackedUnit, mark: string, result: unknown, outcome: OutcomeRow | undefined): ItemRow {
+export function unitRow(
+  itemId: number,
+  index: number,
+  unit: PackedUnit,
+  mark: string,
+  result: unknown,
+  outcome: OutcomeRow | undefined,
+): ItemRow {
   const state: ItemState = mark === MARK.done ? 'done' : mark === MARK.failed ? 'failed' : 'pending'
   return {
     id: itemId * UNIT_SPAN + index,
@@ -49,11 +56,16 @@ export class UnitRows {
   private readonly outcomesOf
 
   constructor(private readonly db: Database.Database) {
-    this.itemsFrom = db.prepare('SELECT id, units, marks, results FROM items WHERE job_id = ? AND id >= ? ORDER BY id LIMIT ?')
+    this.itemsFrom = db.prepare(
+      'SELECT id, units, marks, results FROM items WHERE job_id = ? AND id >= ? ORDER BY id LIMIT ?',
+    )
     this.outcomesOf = db.prepare('SELECT unit, attempts, error, code FROM unit_outcomes WHERE item_id = ?')
   }
 
-  page(jobId: number, q: { state?: ItemState; text?: string; limit: number; offset: number }): { items: ItemRow[]; total: number } {
+  page(
+    jobId: number,
+    q: { state?: ItemState; text?: string; limit: number; offset: number },
+  ): { items: ItemRow[]; total: number } {
     const mark = 'substr(i.marks, je.key + 1, 1)'
     const where = ['i.job_id = @jobId']
     const params: Record<string, unknown> = { jobId, limit: q.limit, offset: q.offset }
@@ -76,9 +88,14 @@ export class UnitRows {
          ${from} ORDER BY i.id, je.key LIMIT @limit OFFSET @offset`,
       )
       .all(params) as (Omit<ItemRow, 'result'> & { code: string | null; result: string | null })[]
-    const total = q.state || q.text
-      ? (this.db.prepare(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n
-      : (this.db.prepare('SELECT coalesce(sum(count), 0) AS n FROM items WHERE job_id = ?').get(jobId) as { n: number }).n
+    const total =
+      q.state || q.text
+        ? (this.db.prepare(`SELECT count(*) AS n ${from}`).get(params) as { n: number }).n
+        : (
+            this.db.prepare('SELECT coalesce(sum(count), 0) AS n FROM items WHERE job_id = ?').get(jobId) as {
+              n: number
+            }
+          ).n
     const decode = (code: string | null, result: string | null): unknown =>
       result && result !== 'null' ? JSON.parse(result) : code ? { code } : null
     return { items: rows.map(({ code, result, ...row }) => ({ ...row, result: decode(code, result) })), total }
@@ -89,7 +106,12 @@ export class UnitRows {
     const rows: ItemRow[] = []
     let fromItem = Math.floor(afterId / UNIT_SPAN)
     while (rows.length < limit) {
-      const items = this.itemsFrom.all(jobId, fromItem, 16) as { id: number; units: string; marks: string; results: string | null }[]
+      const items = this.itemsFrom.all(jobId, fromItem, 16) as {
+        id: number
+        units: string
+        marks: string
+        results: string | null
+      }[]
       for (const item of items) {
         const units = JSON.parse(item.units) as PackedUnit[]
         const results = item.results ? (JSON.parse(item.results) as unknown[]) : []

@@ -25,7 +25,12 @@ export const urlsSpecSchema = z.object({
   /** Budget of one request (connect, headers, whole body); redirects and retries each get a new one. */
   timeoutMs: z.number().int().min(100).max(600_000).default(15_000),
   /** Decoded body bytes read at most; the rest is left unread and the row is marked truncated. */
-  maxBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(5 * 1024 * 1024),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
   /** Extra tries after a 429, a 503 or a network error. */
   retries: z.number().int().min(0).max(10).default(2),
   maxRedirects: z.number().int().min(0).max(50).default(10),

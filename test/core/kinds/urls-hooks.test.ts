@@ -15,7 +15,9 @@ describe('urls hooks', () => {
     const list = join(dir, 'list.txt')
     writeFileSync(list, 'https://example.com/\n')
     expect(await urlsHooks.check(spec({ type: 'file', path: list }))).toEqual([])
-    expect(await urlsHooks.check(spec({ type: 'file', path: join(dir, 'missing.txt') }))).toEqual([`The URL list ${join(dir, 'missing.txt')} does not exist.`])
+    expect(await urlsHooks.check(spec({ type: 'file', path: join(dir, 'missing.txt') }))).toEqual([
+      `The URL list ${join(dir, 'missing.txt')} does not exist.`,
+    ])
     expect(await urlsHooks.check(spec({ type: 'file', path: dir }))).toEqual([`The URL list ${dir} is not a file.`])
     expect(await urlsHooks.check(spec({ type: 'text', text: '  \n' }))).toEqual(['The pasted text has no URLs.'])
     if (process.getuid?.() !== 0) {
@@ -26,17 +28,55 @@ describe('urls hooks', () => {
 
   it('maps a result row to every export column, and an engine failure to its error', () => {
     const result: UrlResult = {
-      url: 'https://a.example/', finalUrl: 'https://a.example/home', status: 200,
-      redirects: [{ status: 301, location: 'https://a.example/home' }], contentType: 'text/html', charset: 'utf-8',
-      bodyBytes: 10, truncated: false, ttfbMs: 5, totalMs: 9, attempts: 1, errorClass: null, errorMessage: null,
-      title: 'T', metaDescription: 'D', h1: 'H', h1Count: 1, canonical: null, metaRobots: null, lang: 'en',
-      wordCount: 3, internalLinks: 1, externalLinks: 0, images: 0,
+      url: 'https://a.example/',
+      finalUrl: 'https://a.example/home',
+      status: 200,
+      redirects: [{ status: 301, location: 'https://a.example/home' }],
+      contentType: 'text/html',
+      charset: 'utf-8',
+      bodyBytes: 10,
+      truncated: false,
+      ttfbMs: 5,
+      totalMs: 9,
+      attempts: 1,
+      errorClass: null,
+      errorMessage: null,
+      title: 'T',
+      metaDescription: 'D',
+      h1: 'H',
+      h1Count: 1,
+      canonical: null,
+      metaRobots: null,
+      lang: 'en',
+      wordCount: 3,
+      internalLinks: 1,
+      externalLinks: 0,
+      images: 0,
     }
-    const item = (over: Partial<ItemRow>): ItemRow => ({ id: 1, key: 'https://a.example/', state: 'done', attempts: 1, size: 0, error: null, result, ...over })
+    const item = (over: Partial<ItemRow>): ItemRow => ({
+      id: 1,
+      key: 'https://a.example/',
+      state: 'done',
+      attempts: 1,
+      size: 0,
+      error: null,
+      result,
+      ...over,
+    })
     const { columns, row } = urlsHooks.exportRows!
     const done = row(item({}))
     expect(Object.keys(done)).toEqual([...columns])
-    expect(done).toMatchObject({ status: 200, redirects: 1, redirect_chain: '301 https://a.example/home', title: 'T', word_count: 3 })
-    expect(row(item({ state: 'failed', error: 'worker crashed', result: null }))).toMatchObject({ error_class: 'failed', error_message: 'worker crashed', status: null })
+    expect(done).toMatchObject({
+      status: 200,
+      redirects: 1,
+      redirect_chain: '301 https://a.example/home',
+      title: 'T',
+      word_count: 3,
+    })
+    expect(row(item({ state: 'failed', error: 'worker crashed', result: null }))).toMatchObject({
+      error_class: 'failed',
+      error_message: 'worker crashed',
+      status: null,
+    })
   })
 })

@@ -17,7 +17,8 @@ describe('quitting with jobs under way', () => {
   const api = {
     handle: vi.fn(async (channel: string) => (channel === 'jobs.list' ? { jobs, total: 2 } : { ok: true })),
   }
-  const settle = () => settleJobsBeforeQuit({ api: api as never, window: window as never, resumeFile: join(dir, 'resume.json') })
+  const settle = () =>
+    settleJobsBeforeQuit({ api: api as never, window: window as never, resumeFile: join(dir, 'resume.json') })
 
   beforeEach(() => {
     resetElectronMock()

@@ -29,6 +29,7 @@ export const usePoolsStore = defineStore('pools', () => {
     resume: act('pools.resume'),
     close: act('pools.close'),
     terminate: act('pools.terminate'),
-    controlRemoteHost: (hostId: string, action: 'drain' | 'stop') => farmApi().call('pools.remoteHost', { hostId, action }),
+    controlRemoteHost: (hostId: string, action: 'drain' | 'stop') =>
+      farmApi().call('pools.remoteHost', { hostId, action }),
   }
 })

@@ -9,7 +9,10 @@ import { emptyPageFacts } from './page-facts'
 import { parseRetryAfter, retryableStatuses, retryDelayMs, sleep } from './retry-policy'
 import { robotsRefusal } from './robots'
 
-export type AnalyseSettings = Pick<UrlsSpec, 'userAgent' | 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'retries' | 'robots'>
+export type AnalyseSettings = Pick<
+  UrlsSpec,
+  'userAgent' | 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'retries' | 'robots'
+>
 
 export interface AnalyseContext {
   dispatcher: Dispatcher
@@ -44,11 +47,18 @@ export async function analyseUrl(url: string, settings: AnalyseSettings, context
     let answer: ChainAnswer | null = null
     let failure: ClassifiedError | null = null
     try {
-      answer = await fetchChain(url, {
-        ...chain,
-        maxBytes: settings.maxBytes,
-        use: (pageUrl, contentType) => (isHtml(contentType) ? { as: 'html', pageUrl, headerCharset: charsetFromContentType(contentType) } : { as: 'count' }),
-      }, redirects)
+      answer = await fetchChain(
+        url,
+        {
+          ...chain,
+          maxBytes: settings.maxBytes,
+          use: (pageUrl, contentType) =>
+            isHtml(contentType)
+              ? { as: 'html', pageUrl, headerCharset: charsetFromContentType(contentType) }
+              : { as: 'count' },
+        },
+        redirects,
+      )
     } catch (error) {
       failure = classifyError(error)
     }
@@ -77,11 +87,23 @@ function describeAnswer(row: UrlResult, answer: ChainAnswer): void {
   row.charset = answer.body.charset
   if (answer.body.facts) Object.assign(row, answer.body.facts)
   if (answer.status >= 400) {
-    setError(row, { errorClass: 'http-error', message: `HTTP ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`.trim(), retryable: false })
+    setError(row, {
+      errorClass: 'http-error',
+      message: `HTTP ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`.trim(),
+      retryable: false,
+    })
   } else if (answer.body.truncated) {
-    setError(row, { errorClass: 'too-large', message: `stopped reading after ${answer.body.bytes} bytes`, retryable: false })
+    setError(row, {
+      errorClass: 'too-large',
+      message: `stopped reading after ${answer.body.bytes} bytes`,
+      retryable: false,
+    })
   } else if (!answer.body.facts && answer.status < 300) {
-    setError(row, { errorClass: 'not-html', message: `not parsed: ${answer.contentType ?? 'no content type'}`, retryable: false })
+    setError(row, {
+      errorClass: 'not-html',
+      message: `not parsed: ${answer.contentType ?? 'no content type'}`,
+      retryable: false,
+    })
   }
 }
 
@@ -109,7 +131,9 @@ function isHtml(contentType: string | null): boolean {
  */
 function reservedHostProblem(url: string): string | null {
   const host = new URL(url).hostname.toLowerCase().replace(/\.$/, '')
-  return host === 'invalid' || host.endsWith('.invalid') ? `${host} is a reserved name that never resolves (RFC 6761)` : null
+  return host === 'invalid' || host.endsWith('.invalid')
+    ? `${host} is a reserved name that never resolves (RFC 6761)`
+    : null
 }
 
 function emptyRow(url: string): UrlResult {

@@ -18,7 +18,8 @@ export class UrlFetchError extends Error {
   }
 }
 
-const tlsCodes = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|HOSTNAME_MISMATCH|ERR_OSSL_)/
+const tlsCodes =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|HOSTNAME_MISMATCH|ERR_OSSL_)/
 
 /** Turns whatever undici, Node's sockets, DNS or zlib threw into a result-row error class. */
 export function classifyError(error: unknown): ClassifiedError {

@@ -38,7 +38,11 @@ export interface ChainAnswer {
  * is an answer, not an exception. The `redirects` array is filled as hops happen, so a caller still
  * sees them when a later hop throws.
  */
-export async function fetchChain(url: string, options: ChainOptions, redirects: RedirectHop[] = []): Promise<ChainAnswer> {
+export async function fetchChain(
+  url: string,
+  options: ChainOptions,
+  redirects: RedirectHop[] = [],
+): Promise<ChainAnswer> {
   const { request } = await loadUndici()
   const started = performance.now()
   const visited = new Set([url])
@@ -75,8 +79,22 @@ export async function fetchChain(url: string, options: ChainOptions, redirects: 
       }
       const contentType = header(response.headers, 'content-type')
       const use = options.use?.(current, contentType) ?? { as: 'count' }
-      const body = await readBody(response.body, header(response.headers, 'content-encoding'), options.maxBytes, use, options.onBytes)
-      return { finalUrl: current, status: response.statusCode, headers: response.headers, contentType, redirects, ttfbMs, body }
+      const body = await readBody(
+        response.body,
+        header(response.headers, 'content-encoding'),
+        options.maxBytes,
+        use,
+        options.onBytes,
+      )
+      return {
+        finalUrl: current,
+        status: response.statusCode,
+        headers: response.headers,
+        contentType,
+        redirects,
+        ttfbMs,
+        body,
+      }
     } catch (error) {
       throw deadline.explain(error)
     } finally {

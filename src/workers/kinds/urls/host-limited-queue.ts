@@ -41,7 +41,7 @@ export class HostLimitedQueue {
   }
 
   private pump(): void {
-    for (let i = 0; i < this.waiting.length && this.active < this.limits.total; ) {
+    for (let i = 0; i < this.waiting.length && this.active < this.limits.total;) {
       const { key, start } = this.waiting[i]!
       const busy = this.activePerKey.get(key) ?? 0
       if (busy >= this.limits.perKey) {

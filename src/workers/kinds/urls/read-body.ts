@@ -89,7 +89,10 @@ function createSink(use: BodyUse): Sink {
   if (use.as === 'text') {
     const decoder = createTextDecoder('utf-8')
     let text = ''
-    return { write: (bytes) => (text += decoder.write(bytes)), end: () => ({ charset: 'utf-8', facts: null, text: text + decoder.end() }) }
+    return {
+      write: (bytes) => (text += decoder.write(bytes)),
+      end: () => ({ charset: 'utf-8', facts: null, text: text + decoder.end() }),
+    }
   }
   return createHtmlSink(use.pageUrl, use.headerCharset)
 }

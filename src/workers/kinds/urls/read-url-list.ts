@@ -77,7 +77,10 @@ async function* readCsv(stream: Readable, delimiter: string): AsyncGenerator<Url
   )
   let sawUrlColumn = false
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>
+      info: { lines: number }
+    }>) {
       if (!sawUrlColumn) {
         if (!('url' in record)) throw new UserError('The CSV has no "url" column.', 'input-no-url-column')
         sawUrlColumn = true

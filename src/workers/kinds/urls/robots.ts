@@ -14,7 +14,10 @@ type Verdict = { rules: Rules } | { allowAll: string } | { disallowAll: string }
 const cache = new Map<string, { at: number; verdict: Promise<Verdict> }>()
 
 /** Whether robots.txt lets `userAgent` fetch `url`; null when allowed, else the reason. */
-export async function robotsRefusal(url: string, options: Omit<ChainOptions, 'use' | 'maxBytes'>): Promise<string | null> {
+export async function robotsRefusal(
+  url: string,
+  options: Omit<ChainOptions, 'use' | 'maxBytes'>,
+): Promise<string | null> {
   const origin = new URL(url).origin
   let entry = cache.get(origin)
   if (!entry || Date.now() - entry.at > ROBOTS_TTL_MS) {
@@ -40,7 +43,8 @@ async function readRobots(origin: string, options: Omit<ChainOptions, 'use' | 'm
       maxBytes: ROBOTS_MAX_BYTES,
       use: () => ({ as: 'text' }),
     })
-    if (answer.status >= 500) return { disallowAll: `robots.txt answered ${answer.status}: treated as disallowing everything` }
+    if (answer.status >= 500)
+      return { disallowAll: `robots.txt answered ${answer.status}: treated as disallowing everything` }
     if (answer.status >= 400) return { allowAll: 'no robots.txt' }
     return { rules: robotsParser(robotsUrl, answer.body.text ?? '') }
   } catch (error) {

@@ -24,12 +24,20 @@ describe('classifyError', () => {
   })
 
   it('reads the code of a wrapped cause, and passes our own errors through', () => {
-    expect(classifyError(Object.assign(new Error('fetch failed'), { cause: errno('ENOTFOUND', 'getaddrinfo ENOTFOUND x.example') }))).toEqual({
+    expect(
+      classifyError(
+        Object.assign(new Error('fetch failed'), { cause: errno('ENOTFOUND', 'getaddrinfo ENOTFOUND x.example') }),
+      ),
+    ).toEqual({
       errorClass: 'dns',
       message: 'getaddrinfo ENOTFOUND x.example',
       retryable: false,
     })
-    expect(classifyError(new UrlFetchError('too-large', 'big'))).toEqual({ errorClass: 'too-large', message: 'big', retryable: false })
+    expect(classifyError(new UrlFetchError('too-large', 'big'))).toEqual({
+      errorClass: 'too-large',
+      message: 'big',
+      retryable: false,
+    })
   })
 })
 

@@ -9,16 +9,21 @@ describe('runHostLimited', () => {
     let maxTotal = 0
     const maxPerKey = new Map<string, number>()
     const order: string[] = []
-    await runHostLimited(tasks, (t) => t[0]!, { total: 3, perKey: 2 }, async (t) => {
-      const key = t[0]!
-      order.push(t)
-      active.set(key, (active.get(key) ?? 0) + 1)
-      maxPerKey.set(key, Math.max(maxPerKey.get(key) ?? 0, active.get(key)!))
-      maxTotal = Math.max(maxTotal, ++total)
-      await new Promise((resolve) => setTimeout(resolve, 5))
-      active.set(key, active.get(key)! - 1)
-      total--
-    })
+    await runHostLimited(
+      tasks,
+      (t) => t[0]!,
+      { total: 3, perKey: 2 },
+      async (t) => {
+        const key = t[0]!
+        order.push(t)
+        active.set(key, (active.get(key) ?? 0) + 1)
+        maxPerKey.set(key, Math.max(maxPerKey.get(key) ?? 0, active.get(key)!))
+        maxTotal = Math.max(maxTotal, ++total)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        active.set(key, active.get(key)! - 1)
+        total--
+      },
+    )
     expect([...order].sort()).toEqual([...tasks].sort())
     expect(maxTotal).toBe(3)
     expect(Math.max(...maxPerKey.values())).toBe(2)
@@ -26,6 +31,11 @@ describe('runHostLimited', () => {
   })
 
   it('finishes at once with no tasks', async () => {
-    await runHostLimited([], () => 'x', { total: 1, perKey: 1 }, async () => {})
+    await runHostLimited(
+      [],
+      () => 'x',
+      { total: 1, perKey: 1 },
+      async () => {},
+    )
   })
 })

@@ -9,17 +9,25 @@ const factsOf = (html: string, url = 'https://www.example.com/dir/page', chunk =
 
 describe('page facts', () => {
   it('counts words once when a chunk boundary splits them, and skips hidden text', () => {
-    const facts = factsOf('<html><head><title>Not counted</title><style>p{}</style></head><body>alpha beta&amp;gamma <b>delta</b><noscript>hidden words</noscript>\u00a0epsilon</body></html>', 'https://example.com/', 3)
+    const facts = factsOf(
+      '<html><head><title>Not counted</title><style>p{}</style></head><body>alpha beta&amp;gamma <b>delta</b><noscript>hidden words</noscript>\u00a0epsilon</body></html>',
+      'https://example.com/',
+      3,
+    )
     expect(facts.wordCount).toBe(4)
   })
 
   it('resolves links against <base href> and tells internal from external by host', () => {
-    const facts = factsOf('<base href="https://cdn.example.net/"><a href="/x">1</a><a href="https://www.example.com/y">2</a><a href="javascript:void(0)">3</a>')
+    const facts = factsOf(
+      '<base href="https://cdn.example.net/"><a href="/x">1</a><a href="https://www.example.com/y">2</a><a href="javascript:void(0)">3</a>',
+    )
     expect(facts).toMatchObject({ internalLinks: 1, externalLinks: 1 })
   })
 
   it('keeps the first title, description and h1, ignoring an svg title', () => {
-    const facts = factsOf('<svg><title>icon</title></svg><title>Real</title><title>Second</title><meta name="DESCRIPTION" content=" first "><meta name="description" content="second"><h1> A <em>b</em> </h1><h1>c</h1>')
+    const facts = factsOf(
+      '<svg><title>icon</title></svg><title>Real</title><title>Second</title><meta name="DESCRIPTION" content=" first "><meta name="description" content="second"><h1> A <em>b</em> </h1><h1>c</h1>',
+    )
     expect(facts).toMatchObject({ title: 'Real', metaDescription: 'first', h1: 'A b', h1Count: 2 })
   })
 })

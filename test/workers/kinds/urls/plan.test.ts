@@ -32,7 +32,11 @@ describe('urls plan', () => {
     ].join('\r\n')
     const { ctx, items, logs } = fakePlanContext()
     const summary = await urlsHandler.plan(spec({ type: 'file', path: tempFile('list.txt', list) }), ctx)
-    expect(items.map((i) => i.key)).toEqual(['https://example.com/a', 'http://example.com/b', 'https://example.com/d?q=1'])
+    expect(items.map((i) => i.key)).toEqual([
+      'https://example.com/a',
+      'http://example.com/b',
+      'https://example.com/d?q=1',
+    ])
     expect(items.map((i) => i.payload)).toEqual([{ line: 2 }, { line: 4 }, { line: 9 }])
     expect(logs.map((l) => l.message.split(':')[0])).toEqual(['line 5', 'line 6', 'line 8'])
     expect(logs.every((l) => l.level === 'warn')).toBe(true)
@@ -40,7 +44,8 @@ describe('urls plan', () => {
   })
 
   it('reads the url column of a CSV file, whatever its position', async () => {
-    const csv = 'name,URL,notes\nhome,https://example.com/,"first, of all"\nbad,not a url,x\n"quoted","https://example.com/q?a=1,2",y\n'
+    const csv =
+      'name,URL,notes\nhome,https://example.com/,"first, of all"\nbad,not a url,x\n"quoted","https://example.com/q?a=1,2",y\n'
     const { ctx, items, logs } = fakePlanContext()
     await urlsHandler.plan(spec({ type: 'file', path: tempFile('sites.csv', csv) }), ctx)
     expect(items.map((i) => i.key)).toEqual(['https://example.com/', 'https://example.com/q?a=1,2'])
@@ -55,12 +60,18 @@ describe('urls plan', () => {
   })
 
   it('refuses a CSV without a url column, an empty list and a missing file with a clear message', async () => {
-    await expect(urlsHandler.plan(spec({ type: 'file', path: tempFile('x.csv', 'name,link\na,b\n') }), fakePlanContext().ctx)).rejects.toThrow(
-      'The CSV has no "url" column.',
+    await expect(
+      urlsHandler.plan(spec({ type: 'file', path: tempFile('x.csv', 'name,link\na,b\n') }), fakePlanContext().ctx),
+    ).rejects.toThrow('The CSV has no "url" column.')
+    await expect(
+      urlsHandler.plan(spec({ type: 'text', text: '# nothing\n\n' }), fakePlanContext().ctx),
+    ).rejects.toThrow('The list has no URLs.')
+    await expect(urlsHandler.plan(spec({ type: 'text', text: 'nope\nnada' }), fakePlanContext().ctx)).rejects.toThrow(
+      /no valid http\(s\) URL/,
     )
-    await expect(urlsHandler.plan(spec({ type: 'text', text: '# nothing\n\n' }), fakePlanContext().ctx)).rejects.toThrow('The list has no URLs.')
-    await expect(urlsHandler.plan(spec({ type: 'text', text: 'nope\nnada' }), fakePlanContext().ctx)).rejects.toThrow(/no valid http\(s\) URL/)
-    await expect(urlsHandler.plan(spec({ type: 'file', path: '/nonexistent/list.txt' }), fakePlanContext().ctx)).rejects.toMatchObject({
+    await expect(
+      urlsHandler.plan(spec({ type: 'file', path: '/nonexistent/list.txt' }), fakePlanContext().ctx),
+    ).rejects.toMatchObject({
       name: 'UserError',
       code: 'input-unreadable',
     })

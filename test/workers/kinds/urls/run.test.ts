@@ -11,7 +11,14 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 const spec = (options: Partial<UrlsSpec> = {}): UrlsSpec =>
-  urlsSpecSchema.parse({ kind: 'urls', input: { type: 'text', text: '' }, timeoutMs: 2000, maxBytes: 256 * 1024, retries: 0, ...options })
+  urlsSpecSchema.parse({
+    kind: 'urls',
+    input: { type: 'text', text: '' },
+    timeoutMs: 2000,
+    maxBytes: 256 * 1024,
+    retries: 0,
+    ...options,
+  })
 
 async function analyse(paths: string[], options: Partial<UrlsSpec> = {}): Promise<Map<string, UrlResult>> {
   const { ctx, rows, failures, itemsFor } = fakeRunContext()
@@ -19,7 +26,9 @@ async function analyse(paths: string[], options: Partial<UrlsSpec> = {}): Promis
   await urlsHandler.run(spec(options), itemsFor(urls), ctx)
   expect(failures).toEqual([])
   expect(rows.size).toBe(urls.length)
-  return new Map([...rows].map(([url, row]) => [url.startsWith(server.baseUrl) ? url.slice(server.baseUrl.length) : url, row]))
+  return new Map(
+    [...rows].map(([url, row]) => [url.startsWith(server.baseUrl) ? url.slice(server.baseUrl.length) : url, row]),
+  )
 }
 
 describe('urls run on known pages', () => {
@@ -67,7 +76,13 @@ describe('urls run on known pages', () => {
   it('keeps markup and script inside a title as text, and copes with malformed HTML and empty bodies', async () => {
     const rows = await analyse(['/title-markup', '/malformed', '/empty'])
     expect(rows.get('/title-markup')!.title).toBe('Tom & <b>Jerry</b><script>alert(1)</script>')
-    expect(rows.get('/malformed')).toMatchObject({ status: 200, h1Count: 2, internalLinks: 1, images: 1, errorClass: null })
+    expect(rows.get('/malformed')).toMatchObject({
+      status: 200,
+      h1Count: 2,
+      internalLinks: 1,
+      images: 1,
+      errorClass: null,
+    })
     expect(rows.get('/empty')).toMatchObject({ status: 200, bodyBytes: 0, title: null, wordCount: 0, errorClass: null })
   })
 })
@@ -143,7 +158,11 @@ describe('urls run on hostile servers', () => {
   it('stops at once when the job is cancelled, leaving unfinished items unreported', async () => {
     const controller = new AbortController()
     const { ctx, rows, itemsFor } = fakeRunContext(controller.signal)
-    const run = urlsHandler.run(spec({ timeoutMs: 20_000 }), itemsFor([`${server.baseUrl}/no-headers`, `${server.baseUrl}/trickle`]), ctx)
+    const run = urlsHandler.run(
+      spec({ timeoutMs: 20_000 }),
+      itemsFor([`${server.baseUrl}/no-headers`, `${server.baseUrl}/trickle`]),
+      ctx,
+    )
     setTimeout(() => controller.abort(), 200)
     await run
     expect(rows.size).toBe(0)
