@@ -25,13 +25,17 @@ describe('the window in a real browser, against task-farm serve', { timeout: 90_
   let page: Page
   const pageErrors: string[] = []
   const jobIds: Record<string, number> = {}
+  let renderer: string
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tf-e2e-'))
     // The browser first: without one the suite fails at once, with nothing else started.
     browser = await launchChromium()
-    await buildRenderer()
-    ;[serve, fixtures] = await Promise.all([startServe(join(dir, 'history.sqlite'), token), startUrlFixtureServer()])
+    renderer = await buildRenderer(join(dir, 'renderer'))
+    ;[serve, fixtures] = await Promise.all([
+      startServe(join(dir, 'history.sqlite'), token, renderer),
+      startUrlFixtureServer(),
+    ])
     // A context of its own: axe-core opens a page beside it to run its checks.
     page = await (await browser.newContext({ viewport: { width: 1360, height: 860 } })).newPage()
     page.on('pageerror', (error) => pageErrors.push(error.message))
@@ -146,7 +150,7 @@ describe('the window in a real browser, against task-farm serve', { timeout: 90_
     const port = Number(new URL(serve.origin).port)
     await serve.stop()
     await page.getByText('Reconnecting…').waitFor()
-    serve = await startServe(join(dir, 'history.sqlite'), token, port)
+    serve = await startServe(join(dir, 'history.sqlite'), token, renderer, port)
     await page.getByText('Connected to farm').waitFor()
     await page.click('[data-testid=nav-history]')
     const table = page.locator('[data-testid=history-table]')

@@ -19,8 +19,8 @@ describe.skipIf(!existsSync(chromiumPath))('a command job made in the window', {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tf-e2e-command-'))
-    await buildRenderer()
-    ;[serve, browser] = await Promise.all([startServe(join(dir, 'history.sqlite'), token), launchChromium()])
+    const renderer = await buildRenderer(join(dir, 'renderer'))
+    ;[serve, browser] = await Promise.all([startServe(join(dir, 'history.sqlite'), token, renderer), launchChromium()])
     page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
     page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message))
     await page.goto(`${serve.url}#/jobs`)

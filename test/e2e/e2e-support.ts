@@ -7,9 +7,13 @@ import { build } from 'vite'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-/** The renderer the host serves, built the way the app builds it (into out/renderer). */
-export async function buildRenderer(): Promise<void> {
-  await build({ configFile: `${root}vite.renderer.config.ts`, logLevel: 'warn' })
+/**
+ * The renderer the host serves, built the way the app builds it, into a folder of the test's own:
+ * test files run side by side, and one rebuilding out/renderer would pull the page from under another.
+ */
+export async function buildRenderer(outDir: string): Promise<string> {
+  await build({ configFile: `${root}vite.renderer.config.ts`, logLevel: 'warn', build: { outDir, emptyOutDir: true } })
+  return outDir
 }
 
 export interface ServeProcess {
@@ -19,10 +23,28 @@ export interface ServeProcess {
 }
 
 /** `task-farm serve` as a person runs it, reading the address it prints. `globals` go before `serve` (`--redis URL`). */
-export function startServe(dbPath: string, token: string, port = 0, globals: string[] = []): Promise<ServeProcess> {
+export function startServe(
+  dbPath: string,
+  token: string,
+  rendererDir: string,
+  port = 0,
+  globals: string[] = [],
+): Promise<ServeProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [`${root}out/node/cli.js`, '--db', dbPath, ...globals, 'serve', '--token', token, '--port', String(port)],
+    [
+      `${root}out/node/cli.js`,
+      '--db',
+      dbPath,
+      ...globals,
+      'serve',
+      '--token',
+      token,
+      '--port',
+      String(port),
+      '--renderer-dir',
+      rendererDir,
+    ],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],

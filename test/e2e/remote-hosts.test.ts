@@ -25,9 +25,9 @@ describe.skipIf(!existsSync(chromiumPath) || !existsSync('/usr/bin/redis-server'
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'tf-e2e-remote-'))
       redis = await TestRedis.start()
-      await buildRenderer()
+      const renderer = await buildRenderer(join(dir, 'renderer'))
       ;[serve, browser] = await Promise.all([
-        startServe(join(dir, 'history.sqlite'), token, 0, ['--redis', redis.url]),
+        startServe(join(dir, 'history.sqlite'), token, renderer, 0, ['--redis', redis.url]),
         launchChromium(),
       ])
       host = new TestHost(redis.url, 'e2e-host')
