@@ -64,6 +64,16 @@ export class TestRedis {
         if (out.includes('Ready to accept connections')) resolve()
       })
       child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`)))
+      // Like the browser tests without Chromium: fail in one line that says how to get it.
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          new Error(
+            error.code === 'ENOENT'
+              ? 'The remote-worker tests need redis-server: apt-get install redis-server (Debian/Ubuntu).'
+              : `redis-server could not start: ${error.message}`,
+          ),
+        ),
+      )
     })
   }
 
