@@ -4,11 +4,14 @@ import type { ItemRow } from '../../../shared/api-types'
 import type { CommandResult } from '../../../shared/kinds/command'
 
 /**
- * Results table columns of command and module jobs. A failed run keeps its story in the error
- * ("exit code 3" and its stderr), so the exit column reads it from there too.
+ * Results table columns of command and module jobs. A failed run keeps what it produced (exit code,
+ * time, output) as its result, like a successful one; older histories have only the error text,
+ * so the exit column reads it from there too.
  */
 const result = (row: ItemRow): CommandResult | null =>
-  row.state === 'done' ? (row.result as CommandResult | null) : null
+  row.result !== null && typeof row.result === 'object' && 'exitCode' in row.result
+    ? (row.result as CommandResult)
+    : null
 const text = (value: string) => h('span', { class: 'cell', title: value }, value)
 const firstLine = (value: string | null | undefined): string => (value ?? '').split('\n').find((l) => l.trim()) ?? ''
 
@@ -28,13 +31,13 @@ export function stderrOf(row: ItemRow): string {
 
 const byNumber = (f: (row: ItemRow) => number | undefined) => (a: ItemRow, b: ItemRow) => (f(a) ?? -1) - (f(b) ?? -1)
 
-/** The input and its state, first in both kinds' tables. */
-function inputAndState(): DataTableColumns<ItemRow> {
+/** A unit's key (titled by its kind) and its state: the first columns of every kind's table. */
+export function keyAndState(title = 'Input', width = 260): DataTableColumns<ItemRow> {
   return [
     {
-      title: 'Input',
+      title,
       key: 'key',
-      width: 260,
+      width,
       fixed: 'left',
       ellipsis: true,
       sorter: 'default',
@@ -53,7 +56,7 @@ function inputAndState(): DataTableColumns<ItemRow> {
 
 export function commandColumns(): DataTableColumns<ItemRow> {
   return [
-    ...inputAndState(),
+    ...keyAndState(),
     {
       title: 'Exit',
       key: 'exit',
@@ -95,7 +98,7 @@ export function commandColumns(): DataTableColumns<ItemRow> {
 
 export function moduleColumns(): DataTableColumns<ItemRow> {
   return [
-    ...inputAndState(),
+    ...keyAndState(),
     {
       title: 'Result',
       key: 'result',

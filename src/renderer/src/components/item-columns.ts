@@ -2,7 +2,7 @@ import type { DataTableColumns } from 'naive-ui'
 import { h } from 'vue'
 import type { ItemRow } from '../../../shared/api-types'
 import { formatBytes } from '../../../shared/format'
-import { commandColumns, moduleColumns } from './command-columns'
+import { commandColumns, keyAndState, moduleColumns } from './command-columns'
 
 type Cell = string | number | boolean | null
 
@@ -74,25 +74,10 @@ const compare = (a: Cell, b: Cell): number =>
 export function itemColumns(kind: string, fields: readonly string[]): DataTableColumns<ItemRow> {
   if (kind === 'command') return commandColumns()
   if (kind === 'module') return moduleColumns()
-  const columns: DataTableColumns<ItemRow> = [
-    {
-      title: kind === 'urls' ? 'URL' : kind === 'copy' ? 'File' : 'Item',
-      key: 'key',
-      width: 280,
-      fixed: 'left',
-      ellipsis: true,
-      sorter: 'default',
-      resizable: true,
-      render: (row) => text(row.key),
-    },
-    {
-      title: 'State',
-      key: 'state',
-      width: 90,
-      sorter: 'default',
-      render: (row) => h('span', { class: `item-state ${row.state}` }, row.state),
-    },
-  ]
+  const columns: DataTableColumns<ItemRow> = keyAndState(
+    kind === 'urls' ? 'URL' : kind === 'copy' ? 'File' : 'Item',
+    280,
+  )
   if (kind === 'copy')
     columns.push({
       title: 'Size',
