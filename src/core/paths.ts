@@ -1,5 +1,5 @@
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 
 export const appName = 'Task Farm'
 
@@ -14,7 +14,10 @@ export function userDataDir(
 ): string {
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), appName)
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', appName)
-  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), appName)
+  // The XDG spec says an empty or relative XDG_CONFIG_HOME is to be ignored, as Electron does: otherwise
+  // the CLI would keep a second history in whatever folder it was started from.
+  const xdg = env.XDG_CONFIG_HOME
+  return join(xdg && isAbsolute(xdg) ? xdg : join(home, '.config'), appName)
 }
 
 /** The history database: `--db PATH`, else `TASK_FARM_DB`, else the app's own. */

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { UserError } from '../../shared/user-error'
+import { ensureHistoryFolder } from './history-folder'
 
 export interface LockOwner {
   pid: number
@@ -19,6 +20,7 @@ export class FarmLock {
 
   static acquire(dbPath: string): FarmLock {
     const path = `${dbPath}.lock`
+    ensureHistoryFolder(dbPath)
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = openSync(path, 'wx')

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
-import { existsSync, mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync } from 'node:fs'
 import { UserError } from '../../shared/user-error'
+import { ensureHistoryFolder } from './history-folder'
 import { migrate } from './migrations'
 
 /** Opens the history database: WAL so readers (CLI `jobs`, `logs --follow`) never block the farm. */
@@ -12,7 +12,7 @@ export function openDatabase(path: string, options: { readonly: boolean }): Data
       'no-database',
     )
   }
-  if (!options.readonly) mkdirSync(dirname(path), { recursive: true })
+  if (!options.readonly) ensureHistoryFolder(path)
   let db: Database.Database
   try {
     db = new Database(path, { readonly: options.readonly, fileMustExist: options.readonly })
