@@ -70,7 +70,11 @@ export class FarmTicker {
     if (pools.dirty.size) {
       pools.stopClosed()
       const infos = this.d.poolInfo()
-      for (const name of pools.dirty) this.d.events.emit('pool.updated', infos.find((p) => p.name === name)!)
+      for (const name of pools.dirty)
+        this.d.events.emit(
+          'pool.updated',
+          infos.find((p) => p.name === name)!,
+        )
       pools.dirty.clear()
     }
   }

@@ -48,7 +48,7 @@ const notes: Partial<Record<JobEvent, string>> = {
   pause: 'paused by the user',
   resume: 'resumed',
   retry: 'retry',
-  cancel: 'cancelled',
+  cancel: 'cancelled by the user',
   interrupt: 'interrupted by the user',
   'farm-stopped': 'the farm stopped',
   recovered: 'the farm stopped while this job ran (crash or kill)',
@@ -70,7 +70,8 @@ export class JobLifecycle {
     const from: LifeState = run?.life ?? row.state
     const rule = transition(from, event)
     if (!rule) throw new UserError(refusal(jobId, from, event, run?.state ?? row.state), 'bad-state')
-    const note = detail.note ?? (row.state === 'queued' && event === 'pause' ? 'paused before it started' : notes[event])
+    const note =
+      detail.note ?? (row.state === 'queued' && event === 'pause' ? 'paused before it started' : notes[event])
     for (const effect of rule.effects) {
       if (effect === 'reset-failed') this.resetFailed(jobId, row.state)
       else if (effect === 'dequeue') this.d.scheduler.dequeue(jobId)
@@ -101,7 +102,12 @@ export class JobLifecycle {
           : hasEnded(state)
             ? { finished: true, error, errorCode: detail.code ?? ending?.code ?? null }
             : {}
-      this.d.store.setState(jobId, state, this.d.now(), (ending ? ending.note : note) ?? '', extra)
+      const said = ending
+        ? ending.note
+        : state === 'running' && isStopping(rule.to)
+          ? 'cleaning up before the cancel'
+          : note
+      this.d.store.setState(jobId, state, this.d.now(), said ?? '', extra)
     }
     if (run && rule.effects.includes('abort')) void this.d.scheduler.abortTasks(run) // never rejects
     if (ends) return this.end(jobId, run)

@@ -1,4 +1,4 @@
-import type { JobState } from '../shared/job-state'
+import { hasEnded, type JobState } from '../shared/job-state'
 
 /**
  * A job's life as a table: (state, event) → (state, effects). Pure data, so it is tested pair by pair
@@ -125,9 +125,14 @@ export function transition(from: LifeState, event: JobEvent): Transition | null 
   return transitions[from][event] ?? null
 }
 
-/** The state a job shows (and the history keeps) while in `life`; `before` is what it showed until now. */
+/**
+ * The state a job shows (and the history keeps) while in `life`; `before` is what it showed until now.
+ * A stop keeps the state it found, except that a job that had ended and is active again for its
+ * clean-up shows `running`: waiters wait for its real end, and a farm that dies meanwhile finds it so.
+ */
 export function shownState(life: LifeState, before: JobState): JobState {
-  return isStopping(life) ? before : life
+  if (!isStopping(life)) return life
+  return hasEnded(before) ? 'running' : before
 }
 
 const verbs: Partial<Record<JobEvent, string>> = {

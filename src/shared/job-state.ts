@@ -20,7 +20,8 @@ export type JobState = z.infer<typeof jobStateSchema>
 
 /**
  * Finished: the job's work is over and `resume` has nothing to go on with; only `retry` (its failed or
- * undone units) or running it again starts it anew.
+ * undone units) or running it again starts it anew. What the controls ask (retry, run again, which
+ * list the window shows a job in); waiters ask `hasEnded`.
  */
 export const finishedStates: readonly JobState[] = ['completed', 'completed-with-errors', 'failed', 'cancelled']
 export const isFinished = (s: JobState): boolean => finishedStates.includes(s)

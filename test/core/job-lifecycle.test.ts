@@ -96,7 +96,14 @@ describe("a job's transition table", () => {
   })
 
   it('says what "ended" and "finished" mean', () => {
-    expect(endedStates).toEqual(['completed', 'completed-with-errors', 'failed', 'cancelled', 'interrupted', 'timed-out'])
+    expect(endedStates).toEqual([
+      'completed',
+      'completed-with-errors',
+      'failed',
+      'cancelled',
+      'interrupted',
+      'timed-out',
+    ])
     expect(hasEnded('timed-out')).toBe(true)
     expect(isFinished('timed-out')).toBe(false)
     expect(hasEnded('paused')).toBe(false)
