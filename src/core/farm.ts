@@ -21,37 +21,15 @@ import { JobStore } from './store/job-store'
 import { storedSpec } from './store/job-queries'
 import { openDatabase } from './store/open-database'
 import { TaskResults } from './task-results'
-import type { WorkerLauncher } from './worker-handle'
-import type { WorkerPool, PoolConfig } from './worker-pool'
+import type { WorkerPool } from './worker-pool'
 import { FarmPools } from './farm-pools'
 import { parseSpec } from './parse-spec'
 import { FarmRemote } from './farm-remote'
-import type { RemoteLink } from './remote-link'
 import { resolve } from 'node:path'
+import type { FarmOptions } from './farm-options'
 
 export { defaultPoolConfig } from './farm-pools'
-
-export interface FarmOptions {
-  dbPath: string
-  launcher: WorkerLauncher
-  pools?: Partial<Record<PoolName, Partial<PoolConfig>>>
-  /** Start the queued jobs found in the history (the app and the web host); the CLI runs only its own. */
-  autoStart?: boolean
-  cancelGraceMs?: number
-  /** Read workers' CPU and memory with pidusage (default); the desktop app measures its own. */
-  measureWorkers?: boolean
-  /** How often progress is published: 100 ms keeps every job at ≤ 10 UI events per second. */
-  tickMs?: number
-  /** Remote worker hosts (src/remote, on BullMQ) that add capacity to the pools that can use them. */
-  remote?: RemoteLink
-  /** Opens remote capacity for a Redis URL chosen in Settings (the hosts that can offer it pass this). */
-  connectRemote?: (url: string) => RemoteLink
-  /**
-   * Send every unit in the run messages, for workers that cannot read the history file (on other
-   * hosts). By default workers read an item's units from the history themselves.
-   */
-  inlineUnits?: boolean
-}
+export type { FarmOptions } from './farm-options'
 
 /** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
 export class Farm {
@@ -179,20 +157,12 @@ export class Farm {
     return hooksFor(spec).check(spec)
   }
 
-  /** Every control below is an event of the job's lifecycle; the table in job-transitions.ts decides. */
-  pause(jobId: number): void {
-    this.lifecycle.apply(jobId, 'pause')
-  }
-
+  // Every control is an event of the job's lifecycle: the table in job-transitions.ts decides.
+  pause = (jobId: number): void => this.lifecycle.apply(jobId, 'pause')
   /** Resumes a paused, interrupted or timed-out job: only its unfinished units run. */
-  resume(jobId: number): void {
-    this.lifecycle.apply(jobId, 'resume')
-  }
-
+  resume = (jobId: number): void => this.lifecycle.apply(jobId, 'resume')
   /** Re-runs only the failed units of an ended job (and whatever a cancel or a stop left undone). */
-  retry(jobId: number): void {
-    this.lifecycle.apply(jobId, 'retry')
-  }
+  retry = (jobId: number): void => this.lifecycle.apply(jobId, 'retry')
 
   /** Stops a job for good; a job that ever ran gets its clean-up (temporary files) first. */
   cancel(jobId: number): void {
