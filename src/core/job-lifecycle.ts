@@ -1,9 +1,7 @@
-import type { PoolName } from '../shared/job-spec'
-import { hasEnded, type JobState, type LogLevel } from '../shared/job-state'
+import { hasEnded, type JobState } from '../shared/job-state'
 import { UserError } from '../shared/user-error'
-import type { HistoryWriter } from './history-writer'
 import type { JobRun } from './job-run'
-import type { JobScheduler } from './job-scheduler'
+import type { JobScheduler, SchedulerDeps } from './job-scheduler'
 import {
   isStopping,
   nextPhase,
@@ -15,18 +13,11 @@ import {
   type Phase,
   type PhaseEvent,
 } from './job-transitions'
-import type { JobStore } from './store/job-store'
-import type { WorkerPool } from './worker-pool'
 
 export { transitions, jobEvents, type JobEvent, type LifeState } from './job-transitions'
 
-export interface LifecycleDeps {
-  store: JobStore
-  writer: HistoryWriter
+export interface LifecycleDeps extends Pick<SchedulerDeps, 'store' | 'writer' | 'pools' | 'now' | 'log'> {
   scheduler: JobScheduler
-  pools: Readonly<Record<PoolName, WorkerPool>>
-  now(): number
-  log(jobId: number | null, level: LogLevel, source: string, message: string): void
   /** The job's summary changed (the next tick publishes it). */
   changed(jobId: number): void
   /** The job has ended (`hasEnded`): waiters, the window and the tray are told. */
