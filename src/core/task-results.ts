@@ -10,7 +10,7 @@ import {
 import type { HistoryWriter } from './history-writer'
 import type { ItemRun } from './item-run'
 import type { JobRun, Task } from './job-run'
-import type { JobLifecycle } from './job-lifecycle'
+import type { EventDetail, JobEvent, JobLifecycle } from './job-lifecycle'
 import type { JobScheduler } from './job-scheduler'
 import type { JobStore } from './store/job-store'
 import type { WorkerExit } from './worker-handle'
@@ -90,7 +90,7 @@ export class TaskResults {
       job.planFailures++
       if (job.planFailures >= job.traits.maxCrashes) {
         const error = `planning crashed its worker ${job.planFailures} times (${how})`
-        this.d.lifecycle.apply(job.id, 'fail', { note: error, error })
+        this.tell(job, 'fail', { note: error, error })
         return this.d.scheduler.endTask(task)
       }
       this.d.log(job.id, 'warn', 'core', `the worker planning this job died (${how}); planning again`)
@@ -145,8 +145,8 @@ export class TaskResults {
         // Work may already run on what the plan streamed: stop it cleanly, then end as failed.
         if (job.stopping) return
         if (job.tasks.size > 1 || job.itemsDone + job.itemsFailed > 0)
-          return this.d.lifecycle.apply(job.id, 'refuse', { error: text, code })
-        return this.d.lifecycle.apply(job.id, 'fail', { note: text, error: text, code })
+          return this.tell(job, 'refuse', { error: text, code })
+        return this.tell(job, 'fail', { note: text, error: text, code })
       }
       // A task that failed whole hides which unit did it: each goes again alone, so only that one fails.
       for (const { unit } of this.unsettledOf(task)) {
@@ -165,7 +165,7 @@ export class TaskResults {
       this.d.store.setPlanned(job.id, summary)
       for (const note of summary.notes) this.d.log(job.id, 'info', 'core', note)
       const row = this.d.store.job(job.id)
-      if (row?.plan_only) return this.d.lifecycle.apply(job.id, 'done', { error: null })
+      if (row?.plan_only) return this.tell(job, 'done', { error: null })
     }
     if (task.type === 'cleanup') this.d.lifecycle.phase(job, 'cleanup-ended')
     // Units the handler never reported on: go again, unless the job is stopping (they stay pending).
@@ -180,6 +180,11 @@ export class TaskResults {
     }
     task.items.clear()
     task.units.clear()
+  }
+
+  /** A job's event from what its task reported; a job that has ended meanwhile (its run is gone) has moved on. */
+  private tell(job: JobRun, ...[event, detail]: [JobEvent, EventDetail]): void {
+    if (this.d.scheduler.runs.get(job.id) === job) this.d.lifecycle.apply(job.id, event, detail)
   }
 
   private unitDone(task: Task, id: number, result: unknown): boolean {
