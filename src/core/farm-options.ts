@@ -1,4 +1,5 @@
 import type { PoolName } from '../shared/job-spec'
+import type { LifecycleDeps } from './job-lifecycle'
 import type { RemoteLink } from './remote-link'
 import type { WorkerLauncher } from './worker-handle'
 import type { PoolConfig } from './worker-pool'
@@ -23,4 +24,6 @@ export interface FarmOptions {
    * hosts). By default workers read an item's units from the history themselves.
    */
   inlineUnits?: boolean
+  /** Sees every transition of every job's life as it is applied (the model-based test checks them). */
+  onTransition?: LifecycleDeps['transitioned']
 }

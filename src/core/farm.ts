@@ -79,6 +79,7 @@ export class Farm {
       log: (...a) => this.log(...a),
       changed: (jobId) => this.dirtyJobs.add(jobId),
       ended: (jobId) => this.events.emit('job.ended', this.summary(jobId)),
+      transitioned: options.onTransition,
     })
     this.results = new TaskResults({
       scheduler: this.scheduler,

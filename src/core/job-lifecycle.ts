@@ -22,6 +22,8 @@ export interface LifecycleDeps extends Pick<SchedulerDeps, 'store' | 'writer' | 
   changed(jobId: number): void
   /** The job has ended (`hasEnded`): waiters, the window and the tray are told. */
   ended(jobId: number): void
+  /** Sees every applied transition, stopping states included (tests check each against the table). */
+  transitioned?(jobId: number, from: LifeState, event: JobEvent, to: LifeState): void
 }
 
 /** What an event may carry: the timeline's note, and the error the job ends with. */
@@ -68,6 +70,7 @@ export class JobLifecycle {
       else if (effect === 'dequeue') this.d.scheduler.dequeue(jobId)
       else if (effect === 'activate') run ??= this.activate(jobId)
     }
+    this.d.transitioned?.(jobId, from, event, rule.to)
     const ends = rule.effects.includes('end')
     if (ends && run) this.d.writer.flush()
     const before = run?.state ?? row.state

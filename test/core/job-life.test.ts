@@ -11,8 +11,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-function farmForTest(): Farm {
-  const t = openTestFarm()
+/** Every transition the farm applied, as `from event→to`. */
+type Seen = string[]
+
+function farmForTest(seen: Seen = []): Farm {
+  const t = openTestFarm({ onTransition: (_id, from, event, to) => seen.push(`${from} ${event}→${to}`) })
   cleanups.push(() => t.dir.remove())
   cleanups.push(() => t.farm.shutdown('now'))
   return t.farm
@@ -45,7 +48,8 @@ function recordTasks(pool: WorkerPool): { type: string; jobId?: number; taskId: 
 
 describe("a job's life on a real farm", () => {
   it('a pause that lands after every unit went out, then a resume, ends the job', async () => {
-    const farm = farmForTest()
+    const seen: Seen = []
+    const farm = farmForTest(seen)
     const tasks = recordTasks(farm.pool('cpu'))
     const id = await farm.create({ kind: 'probe', count: 1, sleepMs: 2500 })
     await until(() => tasks.some((t) => t.type === 'run' && t.jobId === id), 'the only unit to go out')
@@ -57,10 +61,17 @@ describe("a job's life on a real farm", () => {
     expect([end.state, end.itemsDone]).toEqual(['completed', 1])
     // It no longer holds a running-job place of its pool.
     expect(farm.poolInfo().find((p) => p.name === 'cpu')!.runningJobs).toBe(0)
+    expect(seen).toEqual([
+      'queued start→running',
+      'running pause→paused',
+      'paused resume→running',
+      'running done→completed',
+    ])
   }, 60_000)
 
   it('cancel of an interrupted copy runs its clean-up: no temporary file stays', async () => {
-    const farm = farmForTest()
+    const seen: Seen = []
+    const farm = farmForTest(seen)
     const dir = tempDir()
     cleanups.push(() => dir.remove())
     const src = join(dir.path, 'src')
@@ -77,6 +88,11 @@ describe("a job's life on a real farm", () => {
     farm.cancel(id)
     expect((await endOf(farm, id)).state).toBe('cancelled')
     expect(existsSync(part)).toBe(false)
+    expect(seen.slice(-3)).toEqual([
+      'interrupting stopped→interrupted',
+      'interrupted cancel→cancelling',
+      'cancelling stopped→cancelled',
+    ])
   }, 60_000)
 
   it('resume on a warm pool sends one clean-up, and no run task before it has ended', async () => {
