@@ -106,8 +106,8 @@ describe('the CLI as a client of a served farm', () => {
     const { dir, db } = workspace()
     await serve(db, dir)
     // A hung item keeps the interrupt waiting for the grace period, so the second Ctrl-C comes first.
-    // It is the second unit (probe numbers start at 0), so it hangs its worker before the others make progress: whatever order
-    // the tasks go out in, the hang has begun by the time 20 units are done.
+    // It is the second unit (probe numbers start at 0): its worker hangs before the others make
+    // progress, so whatever order the tasks go out in, the hang has begun once 20 units are done.
     const attached = startCli(db, ['probe', '--count', '1000', '--sleep-ms', '5', '--hang-on', '1'])
     await until(() => existsSync(db) && job(db, 1).done > 20, 'progress in the history', 30_000)
     attached.kill('SIGINT')
