@@ -36,4 +36,17 @@ describe('a client of a served farm sees every end', () => {
     const waited = await cli(db, ['wait', detached.out.trim(), '--timeout', '30'], 60_000)
     expect(waited.code, waited.out + waited.err).toBe(1)
   }, 90_000)
+
+  it('pause after the only unit went out, then resume: the job completes (the chaos finding, as shrunk)', async () => {
+    const db = await servedFarm()
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+    const run = await cli(db, ['run', '--detach', '--', 'sh', '-c', 'sleep 3', 'sh', '{}', ':::', 'x'])
+    expect(run.code, run.err).toBe(0)
+    await pause(1000)
+    expect((await cli(db, ['pause', '1'])).code).toBe(0)
+    await pause(4000)
+    expect((await cli(db, ['resume', '1', '--detach'])).code).toBe(0)
+    const waited = await cli(db, ['wait', '1', '--timeout', '20'], 60_000)
+    expect(waited.code, waited.out + waited.err).toBe(0)
+  }, 90_000)
 })
