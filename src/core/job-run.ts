@@ -1,10 +1,12 @@
 import type { JobSummary } from '../shared/api-types'
 import type { JobSpec, KindTraits, PoolName } from '../shared/job-spec'
-import { kindTraits } from '../shared/job-spec'
+import { jobSlots, kindTraits } from '../shared/job-spec'
 import type { JobState } from '../shared/job-state'
 import type { WorkItem } from '../shared/worker-protocol'
 import { ItemRun } from './item-run'
 import { ProgressMeter } from './progress-meter'
+import { retryPolicyFor, type RetryPolicy } from './retry-policy'
+import { taskUnits } from './task-choice'
 import type { JobRow, JobStore } from './store/job-store'
 
 /** Items read from SQLite at a time: each may hold thousands of units, so a few are plenty. */
@@ -31,6 +33,8 @@ export interface Task {
   sentBytes: number
   partialBytes: number
   current: string[]
+  /** Process groups its units lead (commands), by unit id, until each unit settles. */
+  groups: Map<number, number>
 }
 
 /** What one task carries, chosen by `takeBatch`. */
@@ -47,6 +51,9 @@ export type Special = 'plan' | 'cleanup-cancel' | 'cleanup-resume' | null
 export class JobRun {
   readonly traits: KindTraits
   readonly pool: PoolName
+  /** Its units running at once across the farm at most (GNU parallel's job slots; Infinity: no bound). */
+  readonly slots: number
+  readonly retry: RetryPolicy
   state: JobState
   planned: boolean
   /** A dry run: plan, run nothing. */
@@ -70,6 +77,8 @@ export class JobRun {
   private readonly open: ItemRun[] = []
   /** Units that failed or were in hand when their worker died, to try again; the latter go out alone. */
   readonly retryQueue: { unit: WorkItem; alone: boolean }[] = []
+  /** Units waiting out their retry backoff: they hold no slot and no worker; a timer queues them. */
+  readonly backoffs = new Set<NodeJS.Timeout>()
   /** Crashes per unit id, for failing a poison unit alone after a bounded number. */
   readonly crashes = new Map<number, number>()
   /** Learnt cost of a unit and of a byte, so tasks are sized by time. */
@@ -86,6 +95,8 @@ export class JobRun {
   ) {
     this.traits = kindTraits[spec.kind]
     this.pool = this.traits.pool
+    this.slots = jobSlots(spec)
+    this.retry = retryPolicyFor(spec)
     this.state = row.state
     this.planned = row.planned === 1
     this.planOnly = row.plan_only === 1
@@ -104,6 +115,34 @@ export class JobRun {
       for (const { owned } of task.items.values()) n += owned.size
     }
     return n
+  }
+
+  /** Slots its running units do not hold. */
+  get freeSlots(): number {
+    return Number.isFinite(this.slots) ? Math.max(0, this.slots - this.inFlightUnits) : Infinity
+  }
+
+  /** Puts a failed unit back in the queue after `delayMs`; `then` runs once it is there (to dispatch). */
+  retryLater(unit: WorkItem, delayMs: number, then: () => void): void {
+    if (delayMs <= 0) {
+      this.retryQueue.push({ unit, alone: false })
+      return
+    }
+    const timer = setTimeout(() => {
+      this.backoffs.delete(timer)
+      // A stopped job's unit stays pending in the history; a paused one's waits in the queue.
+      if (this.stopping) return
+      this.retryQueue.push({ unit, alone: false })
+      then()
+    }, delayMs)
+    this.backoffs.add(timer)
+  }
+
+  /** Stops every backoff timer (the job stops); their units stay pending in the history. */
+  dropRetries(): void {
+    for (const timer of this.backoffs) clearTimeout(timer)
+    this.backoffs.clear()
+    this.retryQueue.length = 0
   }
 
   get planning(): boolean {
@@ -136,22 +175,27 @@ export class JobRun {
    * The next task's work: a crashed unit alone; else units to try again and items (whole, or a slice),
    * up to about TASK_MS of work by what earlier tasks of the job took.
    */
-  takeBatch(poolSize: number): Batch {
+  takeBatch(poolSize: number, workersWithRoom = poolSize): Batch {
     const first = this.retryQueue[0]
     if (first?.alone) {
       this.retryQueue.shift()
       return { items: [], units: [first.unit], alone: true }
     }
-    const left = this.itemsTotal - this.itemsDone - this.itemsFailed - this.inFlightUnits
-    const fair = Math.max(1, Math.ceil(left / (poolSize * 2)))
-    // A fair share of what is left keeps the end of a job (or a few slow units) spread over the workers.
+    const inFlight = this.inFlightUnits
     const byTime = this.traits.sequential !== false
     const paced = byTime && this.msPerUnit > 0
-    const unitBudget = !byTime
-      ? Math.min(fair, this.traits.batchItems)
-      : this.msPerUnit > 0
-        ? Math.min(fair, Math.max(1, TASK_MS / this.msPerUnit))
-        : Math.min(fair, FIRST_UNITS)
+    const unitBudget = taskUnits({
+      left: this.itemsTotal - this.itemsDone - this.itemsFailed - inFlight,
+      freeSlots: Number.isFinite(this.slots) ? Math.max(0, this.slots - inFlight) : Infinity,
+      workersWithRoom,
+      poolSize,
+      sequential: byTime,
+      durable: this.traits.durable,
+      batchItems: this.traits.batchItems,
+      msPerUnit: this.msPerUnit,
+      taskMs: TASK_MS,
+      firstUnits: FIRST_UNITS,
+    })
     const byteBudget = this.msPerByte > 0 ? TASK_MS / this.msPerByte : this.traits.batchBytes || Infinity
     const batch: Batch = { items: [], units: [], alone: false }
     let units = 0
@@ -203,6 +247,7 @@ export class JobRun {
       this.special === null &&
       this.tasks.size === 0 &&
       this.retryQueue.length === 0 &&
+      this.backoffs.size === 0 &&
       this.peek() === undefined
     )
   }
@@ -210,7 +255,7 @@ export class JobRun {
   /** Forgets every item (a plan starts again from nothing). */
   forgetItems(): void {
     this.items.clear()
-    this.retryQueue.length = 0
+    this.dropRetries()
     this.open.length = 0
     this.cursor = 0
     this.exhausted = false

@@ -8,6 +8,7 @@ import {
   type WorkItem,
 } from '../shared/worker-protocol'
 import type { HistoryWriter } from './history-writer'
+import { retryDelay } from './retry-policy'
 import type { ItemRun } from './item-run'
 import type { JobRun, Task } from './job-run'
 import type { JobScheduler } from './job-scheduler'
@@ -51,7 +52,14 @@ export class TaskResults {
       case 'progress':
         task.partialBytes = message.bytes
         task.current = message.current ?? []
-        if (task.current[0]) worker.tasks.set(task.id, { jobId: job.id, label: task.current[0] })
+        if (task.current[0]) {
+          const held = worker.tasks.get(task.id)
+          if (held) held.label = task.current[0]
+        }
+        return
+      case 'spawned':
+        // Only this machine's process groups are the farmer's to end; a remote host ends its own.
+        if (!worker.remote) task.groups.set(message.unit, message.group)
         return
       case 'unitsDone': {
         let done = 0
@@ -60,6 +68,7 @@ export class TaskResults {
         job.itemsDone += done
         job.bytesDone += message.bytes
         this.d.writer.count(job.id, done, 0, message.bytes)
+        this.settled(task, message.ids, message.results)
         return
       }
       case 'unitsFailed':
@@ -67,6 +76,7 @@ export class TaskResults {
           const unit = this.take(task, failure.id)
           if (unit) this.unitFailed(job, unit, failure)
         }
+        this.settled(task, [], message.items)
         return
       case 'done':
       case 'failed':
@@ -78,11 +88,25 @@ export class TaskResults {
     }
   }
 
+  /**
+   * Units settled. A durable kind's outcomes are written now, before their slots take more units, so
+   * after kill -9 of everything only the units that were running run again.
+   */
+  private settled(task: Task, ids: readonly number[], more: readonly { id: number }[]): void {
+    for (const id of ids) task.groups.delete(id)
+    for (const { id } of more) task.groups.delete(id)
+    if (task.job.traits.durable && ids.length + more.length > 0) this.d.writer.flush()
+  }
+
   /** The worker died with the task in hand. */
   onTaskLost(worker: PoolWorker, taskId: number, exit: WorkerExit): void {
     const task = this.d.scheduler.tasks.get(taskId)
     if (!task) return
     const job = task.job
+    // A SIGKILLed worker never ran its exit handler: its runs' process groups live on. End them
+    // before their units go again, so a unit never runs twice at once or past its timeout.
+    for (const group of task.groups.values()) killGroup(group)
+    task.groups.clear()
     const how = `${exit.reason}${exit.signal ? `, ${exit.signal}` : exit.code !== null ? `, code ${exit.code}` : ''}`
     if (task.type === 'plan') {
       job.planFailures++
@@ -147,7 +171,7 @@ export class TaskResults {
       // A task that failed whole hides which unit did it: each goes again alone, so only that one fails.
       for (const { unit } of this.unsettledOf(task)) {
         if (job.stopping) continue
-        if (message.error.user || unit.attempt >= job.traits.maxAttempts)
+        if (message.error.user || retryDelay(job.retry, unit.attempt) === null)
           this.finalFailure(job, unit, text, message.error.code)
         else job.retryQueue.push({ unit: { ...unit, attempt: unit.attempt + 1 }, alone: true })
       }
@@ -222,10 +246,13 @@ export class TaskResults {
     return out
   }
 
+  /** A unit failed: it goes again after its backoff (the job's retry policy), or fails for good. */
   private unitFailed(job: JobRun, unit: WorkItem, failure: ItemFailure): void {
-    if (failure.retryable && unit.attempt < job.traits.maxAttempts && !job.stopping) {
-      this.d.log(job.id, 'debug', 'core', `${unit.key}: ${failure.error} (attempt ${unit.attempt}, trying again)`)
-      job.retryQueue.push({ unit: { ...unit, attempt: unit.attempt + 1 }, alone: false })
+    const delay = failure.retryable && !job.stopping ? retryDelay(job.retry, unit.attempt, failure.retryAfterMs) : null
+    if (delay !== null) {
+      const wait = delay > 0 ? ` in ${(delay / 1000).toFixed(1)} s` : ''
+      this.d.log(job.id, 'debug', 'core', `${unit.key}: ${failure.error} (attempt ${unit.attempt}, trying again${wait})`)
+      job.retryLater({ ...unit, attempt: unit.attempt + 1 }, delay, () => this.d.scheduler.dispatch(job.pool))
       return
     }
     if (job.stopping) return // Cancelled mid-unit: it stays pending, not failed.
@@ -252,5 +279,15 @@ export class TaskResults {
 
   private afterSettle(job: JobRun, item: ItemRun): void {
     if (item.unsettled === 0) job.items.delete(item.id)
+  }
+}
+
+function killGroup(group: number): void {
+  // Windows has no process groups: there a killed worker's runs are left to end on their own.
+  if (process.platform === 'win32') return
+  try {
+    process.kill(-group, 'SIGKILL')
+  } catch {
+    // ESRCH: the group has ended already.
   }
 }

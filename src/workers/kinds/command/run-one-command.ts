@@ -12,25 +12,23 @@ export interface RunTarget {
   seq: number
   /** The job's output folder (`<outputDir>/job-<id>`), made already, or null. */
   outputFolder: string | null
+  /** Which try of the input this is (1 for the first). */
+  attempt?: number
 }
 
 /**
- * Runs one input's command to its end, with `--retries` more tries after a failure or a timeout.
- * Resolves to the last run's record, or null when the job was cancelled mid-run (the input stays
- * pending for a resume).
+ * Runs one input's command to its end. Resolves to the run's record, or null when the job was
+ * cancelled mid-run (the input stays pending for a resume). Retries are the farm's (its retry
+ * policy); `onGroup` hears the run's process group as soon as it exists.
  */
-export async function runOneCommand(
+export function runOneCommand(
   spec: CommandSpec,
   target: RunTarget,
   signal: AbortSignal,
+  onGroup: (group: number) => void = () => {},
 ): Promise<CommandResult | null> {
-  let result: CommandResult | null = null
-  for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
-    if (signal.aborted) return null
-    result = await runOnce(spec, target, attempt, signal)
-    if (result === null || succeeded(result)) return result
-  }
-  return result
+  if (signal.aborted) return Promise.resolve(null)
+  return runOnce(spec, target, signal, onGroup)
 }
 
 export const succeeded = (r: CommandResult): boolean => r.exitCode === 0 && !r.timedOut
@@ -49,8 +47,8 @@ export function failureLine(r: CommandResult): string {
 function runOnce(
   spec: CommandSpec,
   target: RunTarget,
-  attempt: number,
   signal: AbortSignal,
+  onGroup: (group: number) => void,
 ): Promise<CommandResult | null> {
   const started = performance.now()
   const base = target.outputFolder ? join(target.outputFolder, String(target.seq)) : null
@@ -73,6 +71,8 @@ function runOnce(
         return spawn(file!, args, options)
       })()
   track(child)
+  // On POSIX the run leads its own group (`detached`): its pid is the group's id.
+  if (child.pid !== undefined && !windows) onGroup(child.pid)
   let timedOut = false
   let cancelled = false
   const kill = (): void => {
@@ -104,7 +104,7 @@ function runOnce(
           timedOut,
           durationMs: Math.round(performance.now() - started),
           worker: process.pid,
-          attempts: attempt,
+          attempts: target.attempt ?? 1,
           stdout: stdout.text(),
           stderr: stderr.text(),
           stdoutBytes: stdout.total,
