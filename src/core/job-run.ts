@@ -289,6 +289,8 @@ export class JobRun {
       ...base,
       state: this.state,
       planned: this.planned,
+      slots: Number.isFinite(this.slots) ? this.slots : null,
+      slotsInUse: this.inFlightUnits,
       itemsTotal: this.itemsTotal,
       itemsDone: this.itemsDone,
       itemsFailed: this.itemsFailed,

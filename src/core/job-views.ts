@@ -1,5 +1,5 @@
 import type { JobDetail, JobSummary } from '../shared/api-types'
-import type { PoolName } from '../shared/job-spec'
+import { jobSlots, type PoolName } from '../shared/job-spec'
 import type { JobState } from '../shared/job-state'
 import type { JobRun } from './job-run'
 import type { JobRow } from './store/job-store'
@@ -41,9 +41,12 @@ export function jobDetail(
   run: JobRun | undefined,
   timeline: { at: number; state: JobState; note: string }[],
 ): JobDetail {
+  const spec = JSON.parse(row.spec) as JobDetail['spec']
+  const slots = jobSlots(spec)
   return {
+    slots: Number.isFinite(slots) ? slots : null,
     ...jobSummary(row, run),
-    spec: JSON.parse(row.spec) as JobDetail['spec'],
+    spec,
     notes: JSON.parse(row.notes) as JobDetail['notes'],
     facts: JSON.parse(row.facts) as JobDetail['facts'],
     timeline,
