@@ -61,9 +61,24 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
         queue.run(new URL(item.key).host, async () => {
           if (ctx.signal.aborted) return
           ctx.progress(item.id, 0)
-          const row = await analyseUrl(item.key, spec, { dispatcher, signal: ctx.signal })
+          const { row, retryable, retryAfterMs } = await analyseUrl(
+            item.key,
+            spec,
+            { dispatcher, signal: ctx.signal },
+            item.attempt,
+          )
           // A cancelled item stays pending, so a resumed job analyses it again.
-          if (!ctx.signal.aborted) ctx.done(item.id, row)
+          if (ctx.signal.aborted) return
+          // Tries left (`retries`): the farm's retry policy sends it again after its backoff. The last
+          // try's row is the result, error class and all: a URL that answers is never a failed unit.
+          if (retryable && item.attempt <= spec.retries)
+            ctx.failed(item.id, row.errorMessage ?? `HTTP ${row.status}`, {
+              code: row.errorClass ?? 'http-error',
+              retryable: true,
+              result: row,
+              ...(retryAfterMs !== null ? { retryAfterMs } : {}),
+            })
+          else ctx.done(item.id, row)
         }),
       ),
     )
