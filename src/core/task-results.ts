@@ -95,7 +95,10 @@ export class TaskResults {
   private settled(task: Task, ids: readonly number[], more: readonly { id: number }[]): void {
     for (const id of ids) task.groups.delete(id)
     for (const { id } of more) task.groups.delete(id)
-    if (task.job.traits.durable && ids.length + more.length > 0) this.d.writer.flush()
+    if (ids.length + more.length === 0) return
+    if (task.job.traits.durable) this.d.writer.flush()
+    // Their slots are free: a job bounded by slots takes more units now, not when the task ends.
+    if (Number.isFinite(task.job.slots)) this.d.scheduler.dispatch(task.job.pool)
   }
 
   /** The worker died with the task in hand. */

@@ -125,6 +125,24 @@ describe("a killed worker's commands die with it", () => {
   }, 60_000)
 })
 
+describe('pools terminate', () => {
+  it('ends the process groups of the commands its workers were running', async () => {
+    const { farm, dir } = farmForTest(1)
+    const pids = join(dir, 'pids')
+    writeFileSync(pids, '')
+    await farm.create({
+      kind: 'command',
+      command: ['sh', '-c', `sleep 300 & echo $! >> ${pids}; echo $$ >> ${pids}; wait`],
+      input: { type: 'list', values: ['a', 'b'] },
+      jobs: 2,
+    })
+    const started = (): number[] => readFileSync(pids, 'utf8').split('\n').filter(Boolean).map(Number)
+    await until(() => started().length >= 4, 'both runs to start', 30_000)
+    farm.terminatePool('cpu')
+    await until(() => started().every(gone), 'every run and its child to be gone', 10_000)
+  }, 60_000)
+})
+
 describe('the retry policy on a real command', () => {
   it('tries a failing command --retries 2 more times, with --retry-delay between', async () => {
     const { farm, dir } = farmForTest(2)
