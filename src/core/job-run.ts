@@ -135,6 +135,7 @@ export class JobRun {
       this.retryQueue.push({ unit, alone: false })
       then()
     }, delayMs)
+    timer.unref() // A closing farm does not wait for it: the unit is pending in the history.
     this.backoffs.add(timer)
   }
 

@@ -34,6 +34,12 @@ function processesMentioning(text: string): number[] {
     .map(Number)
 }
 
+/** `run --jobs 2` of `n` commands that each sleep, then append their input to `counter`. */
+function startCounting(db: string, counter: string, sleepS: number, n: number): ReturnType<typeof startCli> {
+  const command = ['sh', '-c', `sleep ${sleepS}; echo "$1" >> ${counter}`, 'sh', '{}']
+  return startCli(['--db', db, 'run', '--jobs', '2', '--', ...command, ':::', ...numbers(1, n)])
+}
+
 /** Pids of the live children of a process (Linux /proc). */
 function childrenOf(parent: number): number[] {
   return readdirSync('/proc')
@@ -142,19 +148,7 @@ describe('task-farm run', () => {
   it('after kill -9 of the CLI, resume runs only the unfinished inputs', async () => {
     const { dir, db } = workspace()
     const counter = join(dir, 'counter')
-    const { child, done } = startCli([
-      '--db',
-      db,
-      'run',
-      '--jobs',
-      '2',
-      '--',
-      'sh',
-      '-c',
-      `sleep 0.1; echo {} >> ${counter}`,
-      ':::',
-      ...numbers(1, 40),
-    ])
+    const { child, done } = startCounting(db, counter, 0.1, 40)
     await until(() => lines(counter).length >= 8, 'some inputs to run')
     child.kill('SIGKILL')
     await done
@@ -172,21 +166,7 @@ describe('task-farm run', () => {
   it('after kill -9 of the farm and every worker, resume runs again at most the --jobs inputs that were running', async () => {
     const { dir, db } = workspace()
     const counter = join(dir, 'counter')
-    const { child, done } = startCli([
-      '--db',
-      db,
-      'run',
-      '--jobs',
-      '2',
-      '--',
-      'sh',
-      '-c',
-      `sleep 0.02; echo "$1" >> ${counter}`,
-      'sh',
-      '{}',
-      ':::',
-      ...numbers(1, 400),
-    ])
+    const { child, done } = startCounting(db, counter, 0.02, 400)
     await until(() => lines(counter).length >= 100, 'a hundred inputs to run', 60_000)
     // Everything at once: the farm and its workers (their commands run on to their end, as orphans).
     const workers = childrenOf(child.pid!)
