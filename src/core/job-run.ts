@@ -1,6 +1,6 @@
 import type { JobSummary } from '../shared/api-types'
 import type { JobSpec, KindTraits, PoolName } from '../shared/job-spec'
-import { jobSlots, kindTraits } from '../shared/job-spec'
+import { CHEAP_UNIT_MS, jobSlots, kindTraits } from '../shared/job-spec'
 import type { JobState } from '../shared/job-state'
 import type { WorkItem } from '../shared/worker-protocol'
 import { ItemRun } from './item-run'
@@ -117,6 +117,17 @@ export class JobRun {
     return n
   }
 
+  /** A task's units run at once (bounded by the job's slots), not one after another. */
+  get unitsAtOnce(): boolean {
+    return this.traits.sequential === false && Number.isFinite(this.slots)
+  }
+
+  /** Each outcome is stored before its slot takes the next unit (see `KindTraits.durable`). */
+  get durable(): boolean {
+    const rule = this.traits.durable
+    return rule === 'by-cost' ? this.msPerUnit === 0 || this.msPerUnit >= CHEAP_UNIT_MS : rule
+  }
+
   /** Slots its running units do not hold. */
   get freeSlots(): number {
     return Number.isFinite(this.slots) ? Math.max(0, this.slots - this.inFlightUnits) : Infinity
@@ -183,7 +194,7 @@ export class JobRun {
       return { items: [], units: [first.unit], alone: true }
     }
     const inFlight = this.inFlightUnits
-    const byTime = this.traits.sequential !== false
+    const byTime = !this.unitsAtOnce
     const paced = byTime && this.msPerUnit > 0
     const unitBudget = taskUnits({
       left: this.itemsTotal - this.itemsDone - this.itemsFailed - inFlight,
@@ -191,7 +202,7 @@ export class JobRun {
       workersWithRoom,
       poolSize,
       sequential: byTime,
-      durable: this.traits.durable,
+      durable: this.durable,
       batchItems: this.traits.batchItems,
       msPerUnit: this.msPerUnit,
       taskMs: TASK_MS,

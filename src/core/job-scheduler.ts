@@ -142,7 +142,7 @@ export class JobScheduler {
           cleanup: run.special?.startsWith('cleanup') ?? false,
           // Plans and clean-ups hold no units, so no slots.
           freeSlots: special ? Infinity : run.freeSlots,
-          waits: run.traits.sequential === false && !special,
+          waits: run.unitsAtOnce && !special,
         },
       })
     }

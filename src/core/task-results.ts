@@ -96,7 +96,7 @@ export class TaskResults {
     for (const id of ids) task.groups.delete(id)
     for (const { id } of more) task.groups.delete(id)
     if (ids.length + more.length === 0) return
-    if (task.job.traits.durable) this.d.writer.flush()
+    if (task.job.durable) this.d.writer.flush()
     // Their slots are free: a job bounded by slots takes more units now, not when the task ends.
     if (Number.isFinite(task.job.slots)) this.d.scheduler.dispatch(task.job.pool)
   }

@@ -53,16 +53,21 @@ export interface KindTraits {
   /**
    * Units of a task run one after another, so a task's time grows with its units and tasks can be
    * sized by time (the default). False for kinds that run a task's units at once (URLs, commands,
-   * modules): a task of k units takes k of the job's slots.
+   * modules) when the job has slots: a task of k units takes k of them. Without slots (a module
+   * job without `concurrency`) they run in turn.
    */
   sequential?: boolean
   /**
    * A unit costs enough (or has side effects: a command) that its outcome is written to SQLite
    * before its slot takes the next unit; after kill -9 of everything only running units run again.
    * Cheap idempotent units (a file copy, a probe, a URL) ride in the writer's 250 ms batches.
+   * `by-cost`: durable until the job's units are seen to take less than `CHEAP_UNIT_MS` each.
    */
-  durable: boolean
+  durable: boolean | 'by-cost'
 }
+
+/** A unit that takes less than this is cheap: its outcome may ride in a batch of writes. */
+export const CHEAP_UNIT_MS = 5
 
 export const kindTraits: Record<JobKind, KindTraits> = {
   copy: {
@@ -113,7 +118,8 @@ export const kindTraits: Record<JobKind, KindTraits> = {
     retry: { attempts: 1, backoff: 'fixed', delayMs: 0, maxDelayMs: 60_000 },
     maxCrashes: 3,
     sequential: false,
-    durable: true,
+    // A call of a few milliseconds or more is durable; Pool.map of a pure function is not slowed down.
+    durable: 'by-cost',
   },
 }
 

@@ -25,8 +25,9 @@ export const moduleHandler: KindHandler<ModuleSpec> = {
 
   async run(spec, items, ctx) {
     const fn = await loadTaskModule(await moduleUrlFor(spec.module), spec.module)
-    // The farm sends as many units as the job has free slots: they all run at once.
-    await runLimited(items, items.length, ctx.signal, async (item) => {
+    // With `concurrency` the farm sends as many units as the job has free slots: they run at once.
+    // Without, they run in turn, as one call at a time per worker always did.
+    await runLimited(items, spec.concurrency === undefined ? 1 : items.length, ctx.signal, async (item) => {
       const outcome = await callModule(fn, parseInputLine(item.key), {
         signal: ctx.signal,
         log: (...values) =>
