@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Farm } from '../../../../src/core/farm'
+import { intervals, mostAtOnce, stampedCommand } from '../../../support/run-intervals'
 import { openTestFarm, until } from '../../../support/test-farm'
 
 const farms: { farm: Farm; remove(): void }[] = []
@@ -15,32 +16,6 @@ function farmForTest(cpu: number): { farm: Farm; dir: string } {
   const t = openTestFarm({ pools: { cpu: { size: cpu, stopGraceMs: 1000 } } })
   farms.push({ farm: t.farm, remove: t.dir.remove })
   return { farm: t.farm, dir: t.dir.path }
-}
-
-/** `<dir>/<input>.start` and `.end` hold nanosecond stamps each run wrote: its interval. */
-function intervals(dir: string): { input: string; start: bigint; end: bigint }[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.start'))
-    .map((name) => name.slice(0, -'.start'.length))
-    .filter((input) => existsSync(join(dir, `${input}.end`)))
-    .map((input) => ({
-      input,
-      start: BigInt(readFileSync(join(dir, `${input}.start`), 'utf8').trim()),
-      end: BigInt(readFileSync(join(dir, `${input}.end`), 'utf8').trim()),
-    }))
-}
-
-/** The most intervals open at one instant. */
-function mostAtOnce(runs: { start: bigint; end: bigint }[]): number {
-  const edges = runs.flatMap((r) => [
-    { at: r.start, d: 1 },
-    { at: r.end, d: -1 },
-  ])
-  edges.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.d - b.d))
-  let open = 0
-  let most = 0
-  for (const e of edges) most = Math.max(most, (open += e.d))
-  return most
 }
 
 /** A process's state from /proc (Linux): 'Z' is a zombie, null is gone. */
@@ -61,7 +36,7 @@ describe('job slots: --jobs bounds a job across the farm', () => {
     const inputs = Array.from({ length: 12 }, (_, i) => String(i + 1))
     const id = await farm.create({
       kind: 'command',
-      command: [`date +%s%N > ${stamp}/{}.start; sleep 0.3; date +%s%N > ${stamp}/{}.end`],
+      command: [stampedCommand(stamp, 0.3)],
       shell: true,
       input: { type: 'list', values: inputs },
       jobs: 2,
@@ -80,7 +55,7 @@ describe('job slots: --jobs bounds a job across the farm', () => {
     mkdirSync(stamp)
     const id = await farm.create({
       kind: 'command',
-      command: [`date +%s%N > ${stamp}/{}.start; sleep 1; date +%s%N > ${stamp}/{}.end`],
+      command: [stampedCommand(stamp, 1)],
       shell: true,
       input: { type: 'list', values: ['a', 'b', 'c', 'd'] },
       jobs: 4,
