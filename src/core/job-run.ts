@@ -1,4 +1,3 @@
-import type { JobSummary } from '../shared/api-types'
 import type { JobSpec, KindTraits, PoolName } from '../shared/job-spec'
 import { CHEAP_UNIT_MS, jobSlots, kindTraits } from '../shared/job-spec'
 import type { JobState } from '../shared/job-state'
@@ -271,55 +270,6 @@ export class JobRun {
     this.open.length = 0
     this.cursor = 0
     this.exhausted = false
-  }
-
-  summary(
-    base: Omit<
-      JobSummary,
-      | 'itemsTotal'
-      | 'itemsDone'
-      | 'itemsFailed'
-      | 'bytesTotal'
-      | 'bytesDone'
-      | 'itemRate'
-      | 'byteRate'
-      | 'etaMs'
-      | 'current'
-      | 'state'
-      | 'planned'
-    >,
-  ): JobSummary {
-    let partial = 0
-    const current: string[] = []
-    for (const task of this.tasks.values()) {
-      partial += task.partialBytes
-      current.push(...task.current)
-    }
-    const bytesDone = this.bytesDone + partial
-    const running = this.state === 'running'
-    return {
-      ...base,
-      state: this.state,
-      planned: this.planned,
-      slots: Number.isFinite(this.slots) ? this.slots : null,
-      slotsInUse: this.inFlightUnits,
-      itemsTotal: this.itemsTotal,
-      itemsDone: this.itemsDone,
-      itemsFailed: this.itemsFailed,
-      bytesTotal: this.bytesTotal,
-      bytesDone,
-      itemRate: running ? this.meter.itemRate : 0,
-      byteRate: running ? this.meter.byteRate : 0,
-      etaMs:
-        running && this.planned
-          ? this.meter.eta(
-              this.itemsTotal - this.itemsDone - this.itemsFailed,
-              this.bytesTotal - bytesDone,
-              this.bytesTotal,
-            )
-          : null,
-      current: current.slice(0, 8),
-    }
   }
 
   private peek(): ItemRun | undefined {

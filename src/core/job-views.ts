@@ -19,7 +19,7 @@ export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
     error: row.error,
     errorCode: row.error_code ?? null,
   }
-  if (run) return run.summary(base)
+  if (run) return liveSummary(run, base)
   return {
     ...base,
     state: row.state,
@@ -35,6 +35,48 @@ export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
     current: [],
   }
 }
+
+/** An active job's figures, from the run in memory (bytes of units under way included). */
+function liveSummary(run: JobRun, base: Omit<JobSummary, LiveFields>): JobSummary {
+  let partial = 0
+  const current: string[] = []
+  for (const task of run.tasks.values()) {
+    partial += task.partialBytes
+    current.push(...task.current)
+  }
+  const bytesDone = run.bytesDone + partial
+  const running = run.state === 'running'
+  const left = run.itemsTotal - run.itemsDone - run.itemsFailed
+  return {
+    ...base,
+    state: run.state,
+    planned: run.planned,
+    slots: Number.isFinite(run.slots) ? run.slots : null,
+    slotsInUse: run.inFlightUnits,
+    itemsTotal: run.itemsTotal,
+    itemsDone: run.itemsDone,
+    itemsFailed: run.itemsFailed,
+    bytesTotal: run.bytesTotal,
+    bytesDone,
+    itemRate: running ? run.meter.itemRate : 0,
+    byteRate: running ? run.meter.byteRate : 0,
+    etaMs: running && run.planned ? run.meter.eta(left, run.bytesTotal - bytesDone, run.bytesTotal) : null,
+    current: current.slice(0, 8),
+  }
+}
+
+type LiveFields =
+  | 'itemsTotal'
+  | 'itemsDone'
+  | 'itemsFailed'
+  | 'bytesTotal'
+  | 'bytesDone'
+  | 'itemRate'
+  | 'byteRate'
+  | 'etaMs'
+  | 'current'
+  | 'state'
+  | 'planned'
 
 export function jobDetail(
   row: JobRow,
