@@ -268,7 +268,7 @@ export class JobScheduler {
     job.stopping = 'cancel'
     job.endAs = endAs
     job.special = 'cleanup-cancel'
-    job.retryQueue.length = 0
+    job.dropRetries()
     void this.abortTasks(job) // never rejects: the tasks wind down while the job moves on
     this.afterChange(job)
   }
