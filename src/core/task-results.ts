@@ -8,6 +8,7 @@ import {
   type WorkItem,
 } from '../shared/worker-protocol'
 import type { HistoryWriter } from './history-writer'
+import { orphanGroupsOf } from './orphan-runs'
 import { retryDelay } from './retry-policy'
 import type { ItemRun } from './item-run'
 import type { JobRun, Task } from './job-run'
@@ -88,6 +89,13 @@ export class TaskResults {
     }
   }
 
+  /** The dead worker's runs by their environment, looked up once per worker (it may hold many tasks). */
+  private orphansOf(workerPid: number): number[] {
+    if (this.lastScan?.pid !== workerPid) this.lastScan = { pid: workerPid, groups: orphanGroupsOf(workerPid) }
+    return this.lastScan.groups
+  }
+  private lastScan: { pid: number; groups: number[] } | null = null
+
   /**
    * Units settled. A durable kind's outcomes are written now, before their slots take more units, so
    * after kill -9 of everything only the units that were running run again.
@@ -110,6 +118,8 @@ export class TaskResults {
     // before their units go again, so a unit never runs twice at once or past its timeout.
     for (const group of task.groups.values()) killGroup(group)
     task.groups.clear()
+    if (task.type === 'run' && job.spec.kind === 'command' && !worker.remote && worker.handle.pid !== null)
+      for (const group of this.orphansOf(worker.handle.pid)) killGroup(group)
     const how = `${exit.reason}${exit.signal ? `, ${exit.signal}` : exit.code !== null ? `, code ${exit.code}` : ''}`
     if (task.type === 'plan') {
       job.planFailures++

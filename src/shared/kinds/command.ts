@@ -87,6 +87,9 @@ export const commandSpecSchema = z.object({
 })
 export type CommandSpec = z.infer<typeof commandSpecSchema>
 
+/** Every command run carries its worker's pid in this variable, so the farm finds the runs of a killed worker. */
+export const WORKER_PID_VARIABLE = 'TASK_FARM_WORKER_PID'
+
 /** An input's payload: its number in input order, from 1 (`{#}`). */
 export interface InputPayload {
   seq: number

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import type { CommandResult, CommandSpec } from '../../../shared/kinds/command'
 import { argvFor, shellLineFor } from '../../../shared/kinds/command-line'
+import { WORKER_PID_VARIABLE } from '../../../shared/kinds/command'
 import { OutputCapture } from './output-capture'
 import { killTree, track, treeSpawnOptions } from './process-tree'
 
@@ -57,7 +58,8 @@ function runOnce(
   const options = {
     ...treeSpawnOptions,
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    // The farmer finds a killed worker's runs by it, even one it was not yet told about.
+    env: { ...process.env, ...spec.env, [WORKER_PID_VARIABLE]: String(process.pid) },
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
   }
   // No shell unless asked: the input is one argument whatever it holds (spaces, quotes, `;`, `$(…)`).

@@ -72,9 +72,7 @@ describe("a killed worker's commands die with it", () => {
     writeFileSync(log, '')
     // Each run logs "<input> <pid> start", and "overlap" when an earlier run is still alive (a zombie
     // counts as gone), then sleeps in a child of its group and logs "end".
-    // The first sleep gives the worker's "spawned" report time to arrive before the test kills it.
     const script = [
-      'sleep 0.5',
       `echo "$1 $$ start" >> ${log}`,
       `for p in $(cut -d' ' -f2 ${log}); do [ "$p" != "$$" ] && s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null) && [ -n "$s" ] && [ "$s" != Z ] && echo "$1 $$ overlap" >> ${log}; done`,
       'sleep 3',
