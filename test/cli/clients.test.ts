@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { JobStore } from '../../src/core/store/job-store'
 import { openDatabase } from '../../src/core/store/open-database'
+import { intervals, mostAtOnce, stampedCommand } from '../support/run-intervals'
 import { tempDir, until } from '../support/test-farm'
 import { listFiles, makeManyFiles } from './copy-cli-helpers'
 import { cli, startCli, startServe, watchWindow, type Served } from './served-farm'
@@ -154,4 +155,28 @@ describe('the CLI as a client of a served farm', () => {
     expect(await second.stop()).toBe(0)
     expect(await first.stop()).toBe(0)
   }, 90_000)
+
+  it('after pools resize cpu 6, run --jobs 2 never runs more than 2 at once; pools and show say the slots', async () => {
+    const { dir, db } = workspace()
+    await serve(db, dir)
+    expect((await cli(db, ['pools', 'resize', 'cpu', '6'])).code).toBe(0)
+    const stamps = join(dir, 'stamps')
+    mkdirSync(stamps)
+    const inputs = Array.from({ length: 12 }, (_, i) => String(i + 1))
+    const run = startCli(db, ['run', '--jobs', '2', '--shell', '--', stampedCommand(stamps, 1), ':::', ...inputs])
+    cleanups.push(() => run.kill('SIGKILL'))
+    await until(() => readdirSync(stamps).length > 0, 'the first command to start', 60_000)
+    const cpu = JSON.parse((await cli(db, ['pools', '--json'])).out).pools.find((p: { name: string }) => p.name === 'cpu')
+    expect(cpu.size).toBe(6)
+    const slots = cpu.jobSlots.find((j: { jobId: number }) => j.jobId === 1)
+    expect(slots).toMatchObject({ jobId: 1, slots: 2 })
+    expect(slots.inUse).toBeLessThanOrEqual(2)
+    const show = await cli(db, ['show', '1'])
+    expect(show.out).toMatch(/Slots: +(\d\/2 in use|2) \(units at once across the farm\); the cpu pool has 6 workers/)
+    const ended = await run.result
+    expect(ended.code, ended.err).toBe(0)
+    const runs = intervals(stamps)
+    expect(runs).toHaveLength(12)
+    expect(mostAtOnce(runs)).toBeLessThanOrEqual(2)
+  }, 120_000)
 })

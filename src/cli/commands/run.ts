@@ -7,7 +7,7 @@ import { commandSpecSchema, parseHalt, type CommandResult, type CommandSpec } fr
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { jobInputFrom, splitListedInputs } from '../job-input-options'
-import { collect, nonNegativeInt, positiveInt } from '../parse-options'
+import { collect, nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
@@ -37,9 +37,15 @@ export function configureRun(program: Command, cli: CliContext): void {
     .option('--input <file>', 'one input per line; - reads standard input')
     .option('--files <dir>', 'every file under a folder is an input')
     .option('--glob <pattern>', 'with --files: only paths matching (a pattern without / matches names)')
-    .option('-j, --jobs <n>', 'processes at once for the whole job', positiveInt('--jobs', 1024), defaults.jobs)
+    .option(
+      '-j, --jobs <n>',
+      'processes at once for the whole job, on every worker and host together',
+      positiveInt('--jobs', 1024),
+      defaults.jobs,
+    )
     .option('--timeout <s>', 'kill a run (its whole process tree) after this many seconds', seconds('--timeout'))
     .option('--retries <n>', 'run a failed input again up to n times', nonNegativeInt('--retries', 100), 0)
+    .option('--retry-delay <s>', 'wait this long before each retry (±25 %)', nonNegativeSeconds('--retry-delay'))
     .option(
       '--deadline <s>',
       'stop the job as timed-out after this many seconds (resume runs the rest)',
@@ -71,6 +77,7 @@ export function configureRun(program: Command, cli: CliContext): void {
           jobs: o.jobs,
           timeoutS: o.timeout ?? 0,
           retries: o.retries,
+          retryDelayS: o.retryDelay,
           deadlineS: o.deadline ?? 0,
           shell: o.shell ?? false,
           env: envPairs(o.env as string[]),

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import type { CommandResult, CommandSpec } from '../../../shared/kinds/command'
 import { argvFor, shellLineFor } from '../../../shared/kinds/command-line'
+import { WORKER_PID_VARIABLE } from '../../../shared/kinds/command'
 import { OutputCapture } from './output-capture'
 import { killTree, track, treeSpawnOptions } from './process-tree'
 
@@ -12,25 +13,23 @@ export interface RunTarget {
   seq: number
   /** The job's output folder (`<outputDir>/job-<id>`), made already, or null. */
   outputFolder: string | null
+  /** Which try of the input this is (1 for the first). */
+  attempt?: number
 }
 
 /**
- * Runs one input's command to its end, with `--retries` more tries after a failure or a timeout.
- * Resolves to the last run's record, or null when the job was cancelled mid-run (the input stays
- * pending for a resume).
+ * Runs one input's command to its end. Resolves to the run's record, or null when the job was
+ * cancelled mid-run (the input stays pending for a resume). Retries are the farm's (its retry
+ * policy); `onGroup` hears the run's process group as soon as it exists.
  */
-export async function runOneCommand(
+export function runOneCommand(
   spec: CommandSpec,
   target: RunTarget,
   signal: AbortSignal,
+  onGroup: (group: number) => void = () => {},
 ): Promise<CommandResult | null> {
-  let result: CommandResult | null = null
-  for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
-    if (signal.aborted) return null
-    result = await runOnce(spec, target, attempt, signal)
-    if (result === null || succeeded(result)) return result
-  }
-  return result
+  if (signal.aborted) return Promise.resolve(null)
+  return runOnce(spec, target, signal, onGroup)
 }
 
 export const succeeded = (r: CommandResult): boolean => r.exitCode === 0 && !r.timedOut
@@ -49,8 +48,8 @@ export function failureLine(r: CommandResult): string {
 function runOnce(
   spec: CommandSpec,
   target: RunTarget,
-  attempt: number,
   signal: AbortSignal,
+  onGroup: (group: number) => void,
 ): Promise<CommandResult | null> {
   const started = performance.now()
   const base = target.outputFolder ? join(target.outputFolder, String(target.seq)) : null
@@ -59,7 +58,8 @@ function runOnce(
   const options = {
     ...treeSpawnOptions,
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    // The farmer finds a killed worker's runs by it, even one it was not yet told about.
+    env: { ...process.env, ...spec.env, [WORKER_PID_VARIABLE]: String(process.pid) },
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
   }
   // No shell unless asked: the input is one argument whatever it holds (spaces, quotes, `;`, `$(…)`).
@@ -73,6 +73,8 @@ function runOnce(
         return spawn(file!, args, options)
       })()
   track(child)
+  // On POSIX the run leads its own group (`detached`): its pid is the group's id.
+  if (child.pid !== undefined && !windows) onGroup(child.pid)
   let timedOut = false
   let cancelled = false
   const kill = (): void => {
@@ -104,7 +106,7 @@ function runOnce(
           timedOut,
           durationMs: Math.round(performance.now() - started),
           worker: process.pid,
-          attempts: attempt,
+          attempts: target.attempt ?? 1,
           stdout: stdout.text(),
           stderr: stderr.text(),
           stdoutBytes: stdout.total,

@@ -98,15 +98,19 @@ describe('runOneCommand', () => {
     await until(() => !alive(child), 'the grandchild to be gone', 5000)
   })
 
-  it('tries a failed input again with --retries', async () => {
+  it('runs once, whatever --retries says (the farm retries), and names the process group it leads', async () => {
     const dir = workspace()
     const counter = join(dir, 'tries')
     writeFileSync(counter, '')
-    const r = await run(
-      spec(['sh', '-c', `echo . >> ${counter}; [ $(wc -l < ${counter}) -ge 3 ]`], { retries: 5 }),
-      'x',
+    const groups: number[] = []
+    const r = await runOneCommand(
+      spec(['sh', '-c', `echo $$ >> ${counter}; exit 1`], { retries: 5 }),
+      { input: 'x', seq: 1, outputFolder: null, attempt: 2 },
+      new AbortController().signal,
+      (group) => groups.push(group),
     )
-    expect(r).toMatchObject({ exitCode: 0, attempts: 3 })
+    expect(r).toMatchObject({ exitCode: 1, attempts: 2 })
+    expect(readFileSync(counter, 'utf8').trim().split('\n').map(Number)).toEqual(groups)
   })
 
   it('says so when the command does not exist', async () => {
