@@ -31,7 +31,7 @@ export const haltSchema = z.object({
 })
 export type Halt = z.infer<typeof haltSchema>
 
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/
+export const envName = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /** A command job: run one command per input, GNU parallel-style, on the cpu pool's workers. */
 export const commandSpecSchema = z.object({

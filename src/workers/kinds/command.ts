@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { CommandSpec, InputPayload } from '../../shared/kinds/command'
 import type { KindHandler } from '../kind-handler'
+import { withLoginPath } from '../login-shell-path'
 import { readInputs } from './command/read-inputs'
 import { runLimited } from './command/run-limited'
 import { failureLine, runOneCommand, succeeded } from './command/run-one-command'
@@ -25,7 +26,9 @@ export const commandHandler: KindHandler<CommandSpec> = {
     return { notes: [`${count} input${count === 1 ? '' : 's'} to run`], facts: { inputs: count } }
   },
 
-  async run(spec, items, ctx) {
+  async run(submitted, items, ctx) {
+    // Jobs from the window carry no environment of their own: give them the one a terminal would have.
+    const spec = await withLoginPath(submitted)
     const outputFolder = spec.outputDir ? join(resolve(spec.outputDir), `job-${ctx.jobId}`) : null
     if (outputFolder) mkdirSync(outputFolder, { recursive: true })
     await runLimited(items, workerConcurrency(spec.jobs), ctx.signal, async (item) => {
