@@ -39,6 +39,8 @@ export interface FileTask {
   madeDirs: Set<string>
   /** Folders this task created itself: nothing of an earlier run can be in them, so no need to look. */
   createdDirs: Set<string>
+  /** How far apart kept times may be at the destination (its time precision). */
+  timeSlackMs?: number
   signal: AbortSignal
   progress(bytes: number): void
 }
@@ -98,7 +100,7 @@ function isFinished(task: FileTask, source: Stats, existing: Stats): boolean {
     return existing.isSymbolicLink() && readlinkSync(task.destPath) === readlinkSync(task.srcPath)
   }
   if (!existing.isFile() || existing.size !== source.size) return false
-  if (task.spec.preserve) return looksCopied(source, existing)
+  if (task.spec.preserve) return looksCopied(source, existing, task.timeSlackMs)
   // Without kept times, a replaced file is known by its new inode; a new file by being there at all.
   return task.payload.replaces === undefined || existing.ino !== task.payload.replaces
 }
