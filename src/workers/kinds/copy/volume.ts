@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, lstatSync, realpathSync, rmSync, statfsSync, utimesSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { darwinTypeNamer } from '../../../shared/mount-table'
 import { childPath } from './names'
 
 /** How a destination volume compares names and keeps times: learned from the volume, guessed only when it cannot be asked. */
@@ -121,37 +122,11 @@ function fileSystemName(dir: string, type: number): string {
   return linuxTypes.get(type) ?? `type 0x${type.toString(16)}`
 }
 
-let darwinMounts: { point: string; type: string }[] | undefined
-
-/** Darwin's `statfs` numbers are handed out as file systems load; `mount` names them (`apfs`, `msdos`, `smbfs`…). */
-function darwinTypeName(dir: string): string | undefined {
-  try {
-    darwinMounts ??= parseDarwinMounts(execFileSync('/sbin/mount', { encoding: 'utf8', timeout: 5000 }))
-    return mountTypeFor(realpathSync(dir), darwinMounts)
-  } catch {
-    return undefined
-  }
-}
-
-/** `/dev/disk3s5 on /System/Volumes/Data (apfs, local, journaled, nobrowse)` → mount point and type. */
-export function parseDarwinMounts(text: string): { point: string; type: string }[] {
-  const mounts: { point: string; type: string }[] = []
-  for (const line of text.split('\n')) {
-    const match = / on (.+) \(([^,)]+)/.exec(line)
-    if (match) mounts.push({ point: match[1]!, type: match[2]!.trim() })
-  }
-  return mounts
-}
-
-/** The type of the deepest mount point that holds `path`. */
-export function mountTypeFor(path: string, mounts: { point: string; type: string }[]): string | undefined {
-  let best: { point: string; type: string } | undefined
-  for (const m of mounts) {
-    const holds = m.point === '/' || path === m.point || path.startsWith(`${m.point}/`)
-    if (holds && (!best || m.point.length > best.point.length)) best = m
-  }
-  return best?.type
-}
+/** Darwin's `statfs` numbers are handed out as file systems load; `mount` names them. */
+const darwinTypeName = darwinTypeNamer(
+  () => execFileSync('/sbin/mount', { encoding: 'utf8', timeout: 5000 }),
+  realpathSync,
+)
 
 /** One probe per folder per worker process: a job's plan and each of its batches ask again. */
 function remembered(probe: (dir: string) => NameRules | null): (dir: string) => NameRules | null {

@@ -2,10 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { mountTypeFor, parseDarwinMounts } from '../../../../src/shared/mount-table'
 import {
   guessedRules,
-  mountTypeFor,
-  parseDarwinMounts,
   precisionOf,
   probeRules,
   volumeProbe,
