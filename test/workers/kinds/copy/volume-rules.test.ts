@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { mountTypeFor, parseDarwinMounts } from '../../../../src/shared/mount-table'
 import {
+  destinationVolume,
   guessedRules,
   precisionOf,
   probeRules,
@@ -26,12 +27,15 @@ const composed = 'Caf\u00e9.txt'
 const decomposed = 'Cafe\u0301.txt'
 
 describe('the destination volume, asked rather than guessed', () => {
-  it('the real probe finds this Linux file system sensitive to case and Unicode form, with fine times, and leaves nothing', () => {
-    const dir = tempDir()
-    expect(probeRules(dir)).toEqual({ foldsCase: false, foldsForm: false, timePrecisionMs: 1 })
-    expect(readdirSync(dir)).toEqual([])
-    expect(probeRules(join(dir, 'missing'))).toBeNull()
-  })
+  it.runIf(process.platform === 'linux')(
+    'the real probe finds this Linux file system sensitive to case and Unicode form, with fine times, and leaves nothing',
+    () => {
+      const dir = tempDir()
+      expect(probeRules(dir)).toEqual({ foldsCase: false, foldsForm: false, timePrecisionMs: 1 })
+      expect(readdirSync(dir)).toEqual([])
+      expect(probeRules(join(dir, 'missing'))).toBeNull()
+    },
+  )
 
   it('reads a time precision from what the volume kept of an odd second with a fraction', () => {
     expect(precisionOf(1_500_000_000_000)).toBe(2000) // FAT: even seconds
@@ -96,16 +100,19 @@ describe('names compared as the destination compares them', () => {
     expect(readdirSync(join(dst, 'src'))).toHaveLength(1)
   })
 
-  it('on a volume that tells forms apart (this one, asked for real), both forms are copied as they are', async () => {
-    const src = join(tempDir(), 'src')
-    const dst = tempDir()
-    mkdirSync(src)
-    writeFileSync(join(src, composed), 'composed')
-    writeFileSync(join(src, decomposed), 'decomposed')
-    const outcome = await planAndRun(copySpec({ sources: [src], destination: dst }))
-    expect(outcome.failed.size).toBe(0)
-    expect(readdirSync(join(dst, 'src')).sort()).toEqual([composed, decomposed].sort())
-  })
+  it.runIf(process.platform === 'linux')(
+    'on a volume that tells forms apart (this one, asked for real), both forms are copied as they are',
+    async () => {
+      const src = join(tempDir(), 'src')
+      const dst = tempDir()
+      mkdirSync(src)
+      writeFileSync(join(src, composed), 'composed')
+      writeFileSync(join(src, decomposed), 'decomposed')
+      const outcome = await planAndRun(copySpec({ sources: [src], destination: dst }))
+      expect(outcome.failed.size).toBe(0)
+      expect(readdirSync(join(dst, 'src')).sort()).toEqual([composed, decomposed].sort())
+    },
+  )
 })
 
 describe('times compared at the destination’s precision', () => {
@@ -149,28 +156,53 @@ describe('times compared at the destination’s precision', () => {
     expect(files.map(([, result]) => result)).toEqual(files.map(() => ({ outcome: 'complete' })))
   })
 
-  it('a real vfat image: a second run with `different` replaces nothing', async (ctx) => {
-    const dir = tempDir()
-    const image = join(dir, 'fat.img')
-    const mountPoint = join(dir, 'mnt')
-    mkdirSync(mountPoint)
-    const made = spawnSync('sh', ['-c', `truncate -s 8M '${image}' && mkfs.vfat '${image}'`], { encoding: 'utf8' })
-    const mounted = made.status === 0 && spawnSync('mount', ['-o', 'loop', image, mountPoint]).status === 0
-    if (!mounted) return ctx.skip('no vfat loop mount here (mkfs.vfat missing, or mount not permitted)')
-    try {
-      const src = join(tempDir(), 'src')
-      mkdirSync(src)
-      for (let i = 0; i < 5; i++) {
-        writeFileSync(join(src, `f${i}.txt`), `file ${i}`)
-        utimesSync(join(src, `f${i}.txt`), 1_600_000_001.37 + 2 * i, 1_600_000_001.37 + 2 * i)
+  it.runIf(process.platform === 'linux')(
+    'a real vfat image: a second run with `different` replaces nothing',
+    async (ctx) => {
+      const dir = tempDir()
+      const image = join(dir, 'fat.img')
+      const mountPoint = join(dir, 'mnt')
+      mkdirSync(mountPoint)
+      const made = spawnSync('sh', ['-c', `truncate -s 8M '${image}' && mkfs.vfat '${image}'`], { encoding: 'utf8' })
+      const mounted = made.status === 0 && spawnSync('mount', ['-o', 'loop', image, mountPoint]).status === 0
+      if (!mounted) return ctx.skip('no vfat loop mount here (mkfs.vfat missing, or mount not permitted)')
+      try {
+        const src = join(tempDir(), 'src')
+        mkdirSync(src)
+        for (let i = 0; i < 5; i++) {
+          writeFileSync(join(src, `f${i}.txt`), `file ${i}`)
+          utimesSync(join(src, `f${i}.txt`), 1_600_000_001.37 + 2 * i, 1_600_000_001.37 + 2 * i)
+        }
+        const first = await planAndRun(copySpec({ sources: [src], destination: mountPoint }))
+        expect(first.failed.size).toBe(0)
+        const again = await plan(copySpec({ sources: [src], destination: mountPoint, onConflict: 'different' }))
+        expect(again.summary?.facts).toMatchObject({ conflicts: 5, skipped: 5, overwrite: 0 })
+      } finally {
+        execFileSync('umount', [mountPoint])
+        rmSync(image, { force: true })
       }
-      const first = await planAndRun(copySpec({ sources: [src], destination: mountPoint }))
-      expect(first.failed.size).toBe(0)
-      const again = await plan(copySpec({ sources: [src], destination: mountPoint, onConflict: 'different' }))
-      expect(again.summary?.facts).toMatchObject({ conflicts: 5, skipped: 5, overwrite: 0 })
-    } finally {
-      execFileSync('umount', [mountPoint])
-      rmSync(image, { force: true })
-    }
+    },
+  )
+})
+
+// Only the workflow's macOS job runs these: APFS as it really is (case- and form-insensitive by default).
+describe.runIf(process.platform === 'darwin')('on macOS, for real', () => {
+  it('the probe finds APFS folding case and Unicode form, and the volume is named apfs, not a statfs number', () => {
+    const dir = tempDir()
+    expect(probeRules(dir)).toMatchObject({ foldsForm: true })
+    expect(destinationVolume(dir).typeName).toBe('apfs')
+  })
+
+  it('under skip, a decomposed Café at the destination is left untouched by a composed one', async () => {
+    const src = join(tempDir(), 'src')
+    const dst = tempDir()
+    mkdirSync(src)
+    mkdirSync(join(dst, 'src'))
+    writeFileSync(join(src, composed), 'from the source')
+    writeFileSync(join(dst, 'src', decomposed), 'already there')
+    const outcome = await planAndRun(copySpec({ sources: [src], destination: dst }))
+    expect(readdirSync(join(dst, 'src'))).toHaveLength(1)
+    expect(readFileSync(join(dst, 'src', decomposed), 'utf8')).toBe('already there')
+    expect(outcome.summary?.facts).toMatchObject({ conflicts: 1, skipped: 1 })
   })
 })
