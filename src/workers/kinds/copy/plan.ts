@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
-import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
+import { systemFilePatterns, type CopyPayload, type CopySpec } from '../../../shared/kinds/copy'
 import { UserError } from '../../../shared/user-error'
 import { formatBytes } from '../../../shared/format'
 import type { PlannedItem, PlanSummary } from '../../../shared/worker-protocol'
@@ -106,7 +106,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
       {
         symlinks: spec.symlinks,
         include: spec.include,
-        exclude: spec.exclude,
+        exclude: spec.skipSystemFiles ? [...spec.exclude, ...systemFilePatterns] : spec.exclude,
         skip: (name, path) => isAnyTempName(name) || path === destination,
       },
       () => ({ destDir: '', destNames: null, expect: 0, hasContent: false, seen: null }),

@@ -206,3 +206,23 @@ describe.runIf(process.platform === 'darwin')('on macOS, for real', () => {
     expect(outcome.summary?.facts).toMatchObject({ conflicts: 1, skipped: 1 })
   })
 })
+
+describe('files systems leave behind', () => {
+  it('.DS_Store, ._* and Thumbs.db are left out by default, and copied when asked', async () => {
+    const src = join(tempDir(), 'src')
+    mkdirSync(join(src, 'photos'), { recursive: true })
+    for (const name of ['.DS_Store', 'photos/._IMG_1.jpg', 'photos/Thumbs.db', 'photos/IMG_1.jpg', '.env'])
+      writeFileSync(join(src, name), name)
+    const skipping = tempDir()
+    const outcome = await planAndRun(copySpec({ sources: [src], destination: skipping }))
+    expect(readdirSync(join(skipping, 'src'), { recursive: true }).sort()).toEqual([
+      '.env',
+      'photos',
+      'photos/IMG_1.jpg',
+    ])
+    expect(outcome.summary?.facts).toMatchObject({ excluded: 3 })
+    const keeping = tempDir()
+    await planAndRun(copySpec({ sources: [src], destination: keeping, skipSystemFiles: false }))
+    expect(readdirSync(join(keeping, 'src'), { recursive: true })).toHaveLength(6)
+  })
+})
