@@ -17,6 +17,7 @@ import {
 import { copyFile, open } from 'node:fs/promises'
 import type { CopyPayload, CopyResult, CopySpec } from '../../../shared/kinds/copy'
 import { looksCopied } from './conflict'
+import { copyOnMac } from './copy-on-mac'
 import { onSide, onSideAsync, SideError, VerifyMismatch } from './errors'
 import { fileDigest } from './verify'
 
@@ -76,7 +77,8 @@ export async function copyEntry(task: FileTask): Promise<CopyResult | undefined>
   try {
     if (payload.type === 'link') copyLink(task, source)
     else {
-      if (source.size >= LARGE_FILE) await copyLarge(task, source)
+      if (process.platform === 'darwin' && spec.metadata) await copyOnMac(task, source)
+      else if (source.size >= LARGE_FILE) await copyLarge(task, source)
       else copySmall(task)
       onSide('destination', () =>
         spec.preserve
@@ -118,7 +120,10 @@ function copySmall(task: FileTask): void {
   }
 }
 
-/** Tries a copy-on-write clone first, then copies in chunks, reporting progress and heeding a cancel. */
+/**
+ * Tries a copy-on-write clone first (Linux: FICLONE on btrfs, XFS; macOS without metadata gets
+ * ENOSYS and copies), then copies in chunks, reporting progress and heeding a cancel.
+ */
 async function copyLarge(task: FileTask, source: Stats): Promise<void> {
   try {
     await copyFile(task.srcPath, task.tempPath, constants.COPYFILE_FICLONE_FORCE)

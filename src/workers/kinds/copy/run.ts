@@ -28,6 +28,8 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
   const timeSlackMs = spec.preserve ? timeSlack(destinationVolume(destination).timePrecisionMs) : undefined
   const lateFiles = new LateFileGuard(spec.preserve, timeSlackMs)
   let sliceStart = performance.now()
+  // macOS copies with metadata wait on a clone or on `cp`: several at once, as large files are.
+  const viaMac = process.platform === 'darwin' && spec.metadata
 
   const runItem = async (item: WorkItem): Promise<void> => {
     const payload = item.payload as CopyPayload
@@ -88,7 +90,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
       folders.push(item)
       continue
     }
-    if (payload.type === 'file' && !payload.problem && (item.size >= LARGE_FILE || spec.verify)) {
+    if (payload.type === 'file' && !payload.problem && (item.size >= LARGE_FILE || spec.verify || viaMac)) {
       while (inFlight.size >= CONCURRENT_LARGE) await Promise.race(inFlight)
       const running: Promise<void> = runItem(item).finally(() => inFlight.delete(running))
       inFlight.add(running)
