@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process'
-import { constants, lstatSync, type Stats } from 'node:fs'
-import { copyFile } from 'node:fs/promises'
+import { lstatSync, type Stats } from 'node:fs'
 import { SideError } from './errors'
 
 /** What a copy on macOS needs of its task. */
@@ -14,24 +13,22 @@ export interface MacCopy {
 
 /**
  * A copy that keeps what macOS keeps (extended attributes, ACLs, `com.apple.quarantine`, so a copied
- * download is still checked by Gatekeeper). On the source's own volume, `COPYFILE_FICLONE`: libuv
- * answers it with clonefile(2) on macOS, an APFS clone that takes no time and carries the metadata
- * (`COPYFILE_FICLONE_FORCE` only ever gives ENOSYS there). On another volume, the system's `cp`,
- * which goes through copyfile(3) and keeps the metadata the destination can hold.
+ * download is still checked by Gatekeeper), through the system's `cp`: Node cannot, as libuv's
+ * copyfile on macOS is a plain byte copy (`COPYFILE_FICLONE` copies, `COPYFILE_FICLONE_FORCE` gives
+ * ENOSYS; its clonefile use was reverted). On the source's own volume `cp -c` makes an APFS clone,
+ * which takes no time and falls back to copyfile(3) where the volume cannot clone; on another volume
+ * `cp` is copyfile(3), keeping the metadata the destination can hold. One process per file: the
+ * price of the metadata, which `metadata: false` does without.
  */
-export async function copyOnMac(task: MacCopy, source: Stats): Promise<void> {
+export async function copyOnMac(task: MacCopy, source: Stats, clone = process.platform === 'darwin'): Promise<void> {
   const sameVolume = lstatSync(task.destDir).dev === source.dev
-  if (sameVolume) {
-    await copyFile(task.srcPath, task.tempPath, constants.COPYFILE_FICLONE).catch((error: unknown) => {
-      throw new SideError('destination', error)
-    })
-  } else await systemCopy(task)
+  await systemCopy(task, sameVolume && clone ? ['-c', '-p'] : ['-p'])
   task.progress(source.size)
 }
 
-function systemCopy(task: MacCopy): Promise<void> {
+function systemCopy(task: MacCopy, flags: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('/bin/cp', ['-p', task.srcPath, task.tempPath], { signal: task.signal }, (error, _stdout, stderr) => {
+    execFile('/bin/cp', [...flags, task.srcPath, task.tempPath], { signal: task.signal }, (error, _stdout, stderr) => {
       if (!error) return resolve()
       if (task.signal.aborted) return reject(new Error('The copy was cancelled.'))
       reject(cpError(String(stderr), task))
