@@ -19,9 +19,19 @@ function workspace(): { dir: string; db: string } {
 }
 
 function jobState(db: string, id: number): string {
-  const store = new JobStore(openDatabase(db, { readonly: true }))
+  return jobRow(db, id).state
+}
+
+function jobRow(db: string, id: number): { state: string; done: number } {
+  let store: JobStore
   try {
-    return store.job(id)?.state ?? 'none'
+    store = new JobStore(openDatabase(db, { readonly: true }))
+  } catch {
+    return { state: 'none', done: 0 } // Not made, or not yet migrated, by the CLI.
+  }
+  try {
+    const row = store.job(id)
+    return { state: row?.state ?? 'none', done: row?.items_done ?? 0 }
   } finally {
     store.db.close()
   }
@@ -94,7 +104,25 @@ describe('the CLI in a terminal', () => {
   })
 })
 
-describe('serve when its terminal or the system stops it', () => {
+describe('serve and an owning CLI stopped by their terminal or the system', () => {
+  it('a CLI that runs the farm itself stops its job as interrupted on a hang-up, even one that comes twice', async () => {
+    const { dir, db } = workspace()
+    const child = spawn(process.execPath, [cliEntry, '--db', db, 'probe', '--count', '400', '--sleep-ms', '10'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
+    cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    // Some units done: the command is past its start and listens for signals.
+    await until(() => jobRow(db, 1).done > 20, 'progress in the history', 30_000)
+    // The terminal hangs up the whole group, then the shell passes the hang-up on.
+    process.kill(-child.pid!, 'SIGHUP')
+    setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGHUP'), 50)
+    expect(await exited).toBe(130)
+    expect(jobState(db, 1)).toBe('interrupted')
+  }, 120_000)
+
   for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
     it(`${signal} leaves a running copy interrupted and resumable, with no temporary files`, async () => {
       const { dir, db } = workspace()
