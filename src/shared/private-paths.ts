@@ -4,7 +4,7 @@
  */
 
 export interface UserPlace {
-  platform: NodeJS.Platform
+  platform: string
   /** `$XDG_RUNTIME_DIR` and the like: the environment to read. */
   env: Record<string, string | undefined>
   /** The temporary directory (os.tmpdir()). */
@@ -47,7 +47,7 @@ export function privateFolderProblem(folder: string, facts: FolderFacts, uid: nu
 }
 
 /** Longest socket path `listen` takes: sun_path is 104 bytes on macOS and the BSDs, 108 on Linux, with its NUL. */
-export const maxSocketPathBytes = (platform: NodeJS.Platform): number => (platform === 'linux' ? 107 : 103)
+export const maxSocketPathBytes = (platform: string): number => (platform === 'linux' ? 107 : 103)
 
 /** File systems (Linux statfs magic numbers) that cannot hold a Unix socket, or not one other processes reach. */
 export const linuxNoSocketTypes = new Set([
