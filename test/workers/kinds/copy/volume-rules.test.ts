@@ -67,16 +67,21 @@ describe('the destination volume, asked rather than guessed', () => {
   })
 })
 
+/** A composed `Café.txt` copied under skip into a destination that holds a decomposed one. */
+async function copyComposedOntoDecomposed() {
+  const src = join(tempDir(), 'src')
+  const dst = tempDir()
+  mkdirSync(src)
+  mkdirSync(join(dst, 'src'))
+  writeFileSync(join(src, composed), 'from the source')
+  writeFileSync(join(dst, 'src', decomposed), 'already there')
+  return { dst, outcome: await planAndRun(copySpec({ sources: [src], destination: dst })) }
+}
+
 describe('names compared as the destination compares them', () => {
   it('under skip, a decomposed Café at the destination stays untouched by a composed one, and the plan names the clash', async () => {
     volumeThat({ foldsForm: true, foldsCase: true })
-    const src = join(tempDir(), 'src')
-    const dst = tempDir()
-    mkdirSync(src)
-    mkdirSync(join(dst, 'src'))
-    writeFileSync(join(src, composed), 'from the source')
-    writeFileSync(join(dst, 'src', decomposed), 'already there')
-    const outcome = await planAndRun(copySpec({ sources: [src], destination: dst }))
+    const { dst, outcome } = await copyComposedOntoDecomposed()
     expect(readdirSync(join(dst, 'src'))).toEqual([decomposed])
     expect(readFileSync(join(dst, 'src', decomposed), 'utf8')).toBe('already there')
     expect(outcome.summary?.facts).toMatchObject({ conflicts: 1, skipped: 1, files: 0 })
@@ -194,13 +199,7 @@ describe.runIf(process.platform === 'darwin')('on macOS, for real', () => {
   })
 
   it('under skip, a decomposed Café at the destination is left untouched by a composed one', async () => {
-    const src = join(tempDir(), 'src')
-    const dst = tempDir()
-    mkdirSync(src)
-    mkdirSync(join(dst, 'src'))
-    writeFileSync(join(src, composed), 'from the source')
-    writeFileSync(join(dst, 'src', decomposed), 'already there')
-    const outcome = await planAndRun(copySpec({ sources: [src], destination: dst }))
+    const { dst, outcome } = await copyComposedOntoDecomposed()
     expect(readdirSync(join(dst, 'src'))).toHaveLength(1)
     expect(readFileSync(join(dst, 'src', decomposed), 'utf8')).toBe('already there')
     expect(outcome.summary?.facts).toMatchObject({ conflicts: 1, skipped: 1 })
