@@ -78,6 +78,16 @@ async function copyComposedOntoDecomposed() {
   return { dst, outcome: await planAndRun(copySpec({ sources: [src], destination: dst })) }
 }
 
+/** A source holding `Café.txt` in both forms, copied. */
+async function copyBothForms() {
+  const src = join(tempDir(), 'src')
+  const dst = tempDir()
+  mkdirSync(src)
+  writeFileSync(join(src, composed), 'composed')
+  writeFileSync(join(src, decomposed), 'decomposed')
+  return { dst, outcome: await planAndRun(copySpec({ sources: [src], destination: dst })) }
+}
+
 describe('names compared as the destination compares them', () => {
   it('under skip, a decomposed Café at the destination stays untouched by a composed one, and the plan names the clash', async () => {
     volumeThat({ foldsForm: true, foldsCase: true })
@@ -91,12 +101,7 @@ describe('names compared as the destination compares them', () => {
 
   it('two source names that differ only in Unicode form are refused at plan time on such a volume', async () => {
     volumeThat({ foldsForm: true })
-    const src = join(tempDir(), 'src')
-    const dst = tempDir()
-    mkdirSync(src)
-    writeFileSync(join(src, composed), 'composed')
-    writeFileSync(join(src, decomposed), 'decomposed')
-    const outcome = await planAndRun(copySpec({ sources: [src], destination: dst }))
+    const { dst, outcome } = await copyBothForms()
     expect(outcome.failed.size).toBe(1)
     const [key, failure] = [...outcome.failed][0]!
     expect([`src/${composed}`, `src/${decomposed}`]).toContain(key)
@@ -108,12 +113,7 @@ describe('names compared as the destination compares them', () => {
   it.runIf(process.platform === 'linux')(
     'on a volume that tells forms apart (this one, asked for real), both forms are copied as they are',
     async () => {
-      const src = join(tempDir(), 'src')
-      const dst = tempDir()
-      mkdirSync(src)
-      writeFileSync(join(src, composed), 'composed')
-      writeFileSync(join(src, decomposed), 'decomposed')
-      const outcome = await planAndRun(copySpec({ sources: [src], destination: dst }))
+      const { dst, outcome } = await copyBothForms()
       expect(outcome.failed.size).toBe(0)
       expect(readdirSync(join(dst, 'src')).sort()).toEqual([composed, decomposed].sort())
     },
