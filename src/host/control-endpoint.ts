@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { chmodSync, lstatSync, mkdirSync, realpathSync, rmdirSync, rmSync, statfsSync } from 'node:fs'
+import { chmodSync, lstatSync, mkdirSync, realpathSync, rmdirSync, rmSync, statfsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { darwinTypeNamer } from '../shared/mount-table'
@@ -54,7 +54,7 @@ const darwinTypeName = darwinTypeNamer(
 /** Whether the file system of `dir` can hold a Unix socket; yes when it cannot be told (the folder is made later). */
 function holdsSockets(dir: string): boolean {
   try {
-    if (process.platform === 'darwin') return !darwinNoSocketTypes.has(darwinTypeName(dir) ?? '')
+    if (process.platform === 'darwin') return !darwinNoSocketTypes.has(darwinTypeName(dir, statSync(dir).dev) ?? '')
     return !linuxNoSocketTypes.has(statfsSync(dir).type)
   } catch {
     return true

@@ -25,17 +25,20 @@ export function mountTypeFor(path: string, mounts: { point: string; type: string
 }
 
 /**
- * A memoized "type name of the volume holding this folder": the table is read once per process
- * (volumes mounted later are not seen; a guess then follows). Undefined when it cannot be read.
+ * A memoized "type name of the volume holding this folder", given the folder's device number: the
+ * table is read again only for a device not seen before (a USB stick plugged in while the worker
+ * lives). Undefined when it cannot be read.
  */
 export function darwinTypeNamer(
   readTable: () => string,
   realpath: (path: string) => string,
-): (dir: string) => string | undefined {
+): (dir: string, device: number) => string | undefined {
   let mounts: { point: string; type: string }[] | undefined
-  return (dir) => {
+  const devices = new Set<number>()
+  return (dir, device) => {
     try {
-      mounts ??= parseDarwinMounts(readTable())
+      if (!mounts || !devices.has(device)) mounts = parseDarwinMounts(readTable())
+      devices.add(device)
       return mountTypeFor(realpath(dir), mounts)
     } catch {
       return undefined

@@ -116,7 +116,7 @@ export function destinationVolume(destination: string): Volume {
 
 function fileSystemName(dir: string, type: number): string {
   if (process.platform === 'darwin') {
-    const name = darwinTypeName(dir)
+    const name = darwinTypeName(dir, lstatSync(dir).dev)
     if (name) return name
   }
   return linuxTypes.get(type) ?? `type 0x${type.toString(16)}`
@@ -128,11 +128,15 @@ const darwinTypeName = darwinTypeNamer(
   realpathSync,
 )
 
-/** One probe per folder per worker process: a job's plan and each of its batches ask again. */
+/**
+ * One probe per folder and volume per worker process (a job's plan and each of its batches ask
+ * again; another stick mounted at the same place is asked anew).
+ */
 function remembered(probe: (dir: string) => NameRules | null): (dir: string) => NameRules | null {
   const known = new Map<string, NameRules | null>()
   return (dir) => {
-    if (!known.has(dir)) known.set(dir, probe(dir))
-    return known.get(dir)!
+    const key = `${lstatSync(dir, { throwIfNoEntry: false })?.dev}:${dir}`
+    if (!known.has(key)) known.set(key, probe(dir))
+    return known.get(key)!
   }
 }

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { mountTypeFor, parseDarwinMounts } from '../../../../src/shared/mount-table'
+import { darwinTypeNamer, mountTypeFor, parseDarwinMounts } from '../../../../src/shared/mount-table'
 import {
   destinationVolume,
   guessedRules,
@@ -223,5 +223,22 @@ describe('files systems leave behind', () => {
     const keeping = tempDir()
     await planAndRun(copySpec({ sources: [src], destination: keeping, skipSystemFiles: false }))
     expect(readdirSync(join(keeping, 'src'), { recursive: true })).toHaveLength(6)
+  })
+})
+
+describe('the mount table, read again for a volume it has not seen', () => {
+  it('reads the table once per new device, so a stick plugged in later is named', () => {
+    let reads = 0
+    let table = '/dev/disk3s5 on / (apfs, local, journaled)'
+    const typeOf = darwinTypeNamer(
+      () => (reads++, table),
+      (p) => p,
+    )
+    expect(typeOf('/Users/me', 1)).toBe('apfs')
+    expect(typeOf('/Users/me/Desktop', 1)).toBe('apfs')
+    expect(reads).toBe(1)
+    table += '\n/dev/disk5s1 on /Volumes/STICK (msdos, local, nodev, nosuid, noowners)'
+    expect(typeOf('/Volumes/STICK', 2)).toBe('msdos')
+    expect(reads).toBe(2)
   })
 })
