@@ -24,7 +24,8 @@ describe("the login shell's PATH for jobs from the window", () => {
 
   it('fills in PATH only for a job that brought none, and is asked on macOS only', async () => {
     const login = async (): Promise<string> => '/opt/homebrew/bin:/usr/bin:/bin'
-    expect((await withLoginPath({ env: {} as Record<string, string> }, login)).env.PATH).toBe('/opt/homebrew/bin:/usr/bin:/bin')
+    const noEnv: Record<string, string> = {}
+    expect((await withLoginPath({ env: noEnv }, login)).env.PATH).toBe('/opt/homebrew/bin:/usr/bin:/bin')
     expect((await withLoginPath({ env: { PATH: '/mine' } }, login)).env.PATH).toBe('/mine')
     expect(await loginShellPath('linux', '/bin/sh')).toBe(undefined)
   })
