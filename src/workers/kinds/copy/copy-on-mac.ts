@@ -22,7 +22,15 @@ export interface MacCopy {
  */
 export async function copyOnMac(task: MacCopy, source: Stats, clone = process.platform === 'darwin'): Promise<void> {
   const sameVolume = lstatSync(task.destDir).dev === source.dev
-  await systemCopy(task, sameVolume && clone ? ['-c', '-p'] : ['-p'])
+  if (sameVolume && clone) {
+    // A volume that cannot clone (HFS+): older `cp -c` fails there instead of copying; copy then.
+    const cloned = await systemCopy(task, ['-c', '-p']).then(
+      () => true,
+      () => false,
+    )
+    task.signal.throwIfAborted()
+    if (!cloned) await systemCopy(task, ['-p'])
+  } else await systemCopy(task, ['-p'])
   task.progress(source.size)
 }
 
