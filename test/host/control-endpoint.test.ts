@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events'
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { chownSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { controlEndpointFor } from '../../src/host/control-endpoint'
+import { controlEndpointFor, prepareControlEndpoint } from '../../src/host/control-endpoint'
 import { ControlClient, FarmGoneError } from '../../src/host/control-client'
 import { startControlServer, type ControlServer } from '../../src/host/control-server'
 import { findOwner } from '../../src/host/find-owner'
@@ -79,10 +79,58 @@ describe('the control endpoint', () => {
 
   it('falls back to a private folder under the temporary directory when the path is too long for a socket', () => {
     const long = join('/tmp', 'x'.repeat(120), 'history.sqlite')
-    expect(controlEndpointFor(long)).toMatch(/^\/tmp\/task-farm-\d+-[0-9a-f]{24}\/owner\.sock$/)
+    expect(controlEndpointFor(long, 'linux', { env: {}, tmp: '/tmp' })).toMatch(
+      /^\/tmp\/task-farm-\d+-[0-9a-f]{24}\/owner\.sock$/,
+    )
     expect(controlEndpointFor('C:\\Users\\me\\history.sqlite', 'win32')).toMatch(
       /^\\\\\.\\pipe\\task-farm-[0-9a-f]{24}$/,
     )
+  })
+
+  it('keeps the socket path within what listen takes, for a long uid and $TMPDIR, on macOS and Linux', () => {
+    const longTmp = `/var/folders/${'z'.repeat(40)}/${'y'.repeat(30)}/T`
+    const uid = 4_294_967_294
+    for (const platform of ['darwin', 'linux'] as const) {
+      const endpoint = controlEndpointFor(join('/Users', 'x'.repeat(120), 'history.sqlite'), platform, {
+        env: {},
+        tmp: longTmp,
+        uid,
+      })
+      expect(Buffer.byteLength(endpoint), endpoint).toBeLessThanOrEqual(103)
+      expect(endpoint).toMatch(new RegExp(`^/tmp/tf-${uid}-[0-9a-f]{16}/owner\\.sock$`))
+    }
+    // A short enough $TMPDIR is used as it is.
+    expect(
+      controlEndpointFor(join('/Users', 'x'.repeat(120), 'h.sqlite'), 'darwin', { env: {}, tmp: '/var/T/', uid }),
+    ).toMatch(new RegExp(`^/var/T/task-farm-${uid}-[0-9a-f]{24}/owner\\.sock$`))
+  })
+
+  it('on Linux falls back to $XDG_RUNTIME_DIR, and leaves a history whose file system cannot hold a socket', () => {
+    const place = { env: { XDG_RUNTIME_DIR: '/run/user/1000' }, tmp: '/tmp', uid: 1000 }
+    const long = join('/home/me', 'x'.repeat(120), 'history.sqlite')
+    expect(controlEndpointFor(long, 'linux', place)).toMatch(
+      /^\/run\/user\/1000\/task-farm-1000-[0-9a-f]{24}\/owner\.sock$/,
+    )
+    // macOS has no XDG runtime folder: its own $TMPDIR is per user already.
+    expect(controlEndpointFor(long, 'darwin', place)).toMatch(/^\/tmp\/task-farm-1000-/)
+    // A history on a USB stick (FAT, exFAT) or an SMB share: the socket goes to the runtime folder.
+    const onStick = '/media/me/STICK/history.sqlite'
+    expect(controlEndpointFor(onStick, 'linux', { ...place, holdsSockets: () => false })).toMatch(
+      /^\/run\/user\/1000\//,
+    )
+    expect(controlEndpointFor(onStick, 'linux', { ...place, holdsSockets: () => true })).toBe(
+      '/media/me/STICK/history.sqlite.control/owner.sock',
+    )
+  })
+
+  it('refuses to listen in a folder another user made first', (ctx) => {
+    if (process.getuid?.() !== 0) return ctx.skip('only root can give a folder to another user here')
+    const dir = tempDir('tf-control-')
+    cleanups.push(() => dir.remove())
+    const folder = join(dir.path, 'theirs')
+    mkdirSync(folder)
+    chownSync(folder, 54_321, 54_321)
+    expect(() => prepareControlEndpoint(join(folder, 'owner.sock'))).toThrow(/belongs to another user \(uid 54321\)/)
   })
 
   it('answers calls through the handlers, errors as errors, and forwards the farm events', async () => {

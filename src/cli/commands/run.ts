@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import type { ItemRow } from '../../shared/api-types'
-import { commandSpecSchema, parseHalt, type CommandResult, type CommandSpec } from '../../shared/kinds/command'
+import { commandSpecSchema, envName, parseHalt, type CommandResult, type CommandSpec } from '../../shared/kinds/command'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { jobInputFrom, splitListedInputs } from '../job-input-options'
@@ -80,8 +80,10 @@ export function configureRun(program: Command, cli: CliContext): void {
           retryDelayS: o.retryDelay,
           deadlineS: o.deadline ?? 0,
           shell: o.shell ?? false,
-          env: envPairs(o.env as string[]),
-          cwd: o.cwd ? resolve(o.cwd) : undefined,
+          // The job carries this terminal's folder and environment: it then runs the same whether this
+          // command runs the farm or hands the job to a farm another process (serve, the app) owns.
+          env: { ...clientEnvironment(), ...envPairs(o.env as string[]) },
+          cwd: resolve(o.cwd ?? '.'),
           halt: o.halt,
           outputDir: o.outputDir ? resolve(o.outputDir) : undefined,
         })
@@ -118,6 +120,14 @@ function halt(value: string): ReturnType<typeof parseHalt> {
   const rule = parseHalt(value)
   if (!rule) throw new InvalidArgumentError('--halt takes soon,fail=N or now,fail=N (N from 1).')
   return rule
+}
+
+/** This process's environment, without what a job spec cannot carry (exported shell functions, odd names). */
+function clientEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(process.env))
+    if (value !== undefined && envName.test(name)) env[name] = value
+  return env
 }
 
 function envPairs(pairs: string[]): Record<string, string> {

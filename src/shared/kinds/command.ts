@@ -38,7 +38,7 @@ export const retryDelaySchema = z
   .max(24 * 3600)
   .optional()
 
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/
+export const envName = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /** A command job: run one command per input, GNU parallel-style, on the cpu pool's workers. */
 export const commandSpecSchema = z.object({

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { CommandSpec, InputPayload } from '../../shared/kinds/command'
 import type { KindHandler } from '../kind-handler'
+import { withLoginPath } from '../login-shell-path'
 import { readInputs } from './command/read-inputs'
 import { runLimited } from './command/run-limited'
 import { failureLine, runOneCommand, succeeded } from './command/run-one-command'
@@ -24,7 +25,9 @@ export const commandHandler: KindHandler<CommandSpec> = {
     return { notes: [`${count} input${count === 1 ? '' : 's'} to run`], facts: { inputs: count } }
   },
 
-  async run(spec, items, ctx) {
+  async run(submitted, items, ctx) {
+    // Jobs from the window carry no environment of their own: give them the one a terminal would have.
+    const spec = await withLoginPath(submitted)
     const outputFolder = spec.outputDir ? join(resolve(spec.outputDir), `job-${ctx.jobId}`) : null
     if (outputFolder) mkdirSync(outputFolder, { recursive: true })
     // The farm sends as many units as the job has free slots: they all run at once.

@@ -17,6 +17,7 @@ import {
 import { copyFile, open } from 'node:fs/promises'
 import type { CopyPayload, CopyResult, CopySpec } from '../../../shared/kinds/copy'
 import { looksCopied } from './conflict'
+import { copyOnMac } from './copy-on-mac'
 import { onSide, onSideAsync, SideError, VerifyMismatch } from './errors'
 import { fileDigest } from './verify'
 
@@ -39,6 +40,8 @@ export interface FileTask {
   madeDirs: Set<string>
   /** Folders this task created itself: nothing of an earlier run can be in them, so no need to look. */
   createdDirs: Set<string>
+  /** How far apart kept times may be at the destination (its time precision). */
+  timeSlackMs?: number
   signal: AbortSignal
   progress(bytes: number): void
 }
@@ -74,7 +77,8 @@ export async function copyEntry(task: FileTask): Promise<CopyResult | undefined>
   try {
     if (payload.type === 'link') copyLink(task, source)
     else {
-      if (source.size >= LARGE_FILE) await copyLarge(task, source)
+      if (process.platform === 'darwin' && spec.metadata) await copyOnMac(task, source)
+      else if (source.size >= LARGE_FILE) await copyLarge(task, source)
       else copySmall(task)
       onSide('destination', () =>
         spec.preserve
@@ -98,7 +102,7 @@ function isFinished(task: FileTask, source: Stats, existing: Stats): boolean {
     return existing.isSymbolicLink() && readlinkSync(task.destPath) === readlinkSync(task.srcPath)
   }
   if (!existing.isFile() || existing.size !== source.size) return false
-  if (task.spec.preserve) return looksCopied(source, existing)
+  if (task.spec.preserve) return looksCopied(source, existing, task.timeSlackMs)
   // Without kept times, a replaced file is known by its new inode; a new file by being there at all.
   return task.payload.replaces === undefined || existing.ino !== task.payload.replaces
 }
@@ -116,7 +120,10 @@ function copySmall(task: FileTask): void {
   }
 }
 
-/** Tries a copy-on-write clone first, then copies in chunks, reporting progress and heeding a cancel. */
+/**
+ * Tries a copy-on-write clone first (Linux: FICLONE on btrfs, XFS; macOS without metadata gets
+ * ENOSYS and copies), then copies in chunks, reporting progress and heeding a cancel.
+ */
 async function copyLarge(task: FileTask, source: Stats): Promise<void> {
   try {
     await copyFile(task.srcPath, task.tempPath, constants.COPYFILE_FICLONE_FORCE)

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os'
+
 /** A per-file failure as the person reads it, with a stable code and whether trying again may help. */
 export interface CopyFailure {
   message: string
@@ -9,9 +11,11 @@ export interface CopyFailure {
 export type Side = 'source' | 'destination'
 
 /** Turns a thrown error into a sentence; unknown errors keep their own message. */
-export function describeError(error: unknown, side: Side): CopyFailure {
+export function describeError(error: unknown, side: Side, platform = process.platform, home = homedir()): CopyFailure {
   const errno = (error as NodeJS.ErrnoException | undefined)?.code
   const reading = side === 'source'
+  const privacy = platform === 'darwin' ? privacyRefusal(error, home) : undefined
+  if (privacy) return privacy
   switch (errno) {
     case 'ENOENT':
       return reading
@@ -56,6 +60,28 @@ export function describeError(error: unknown, side: Side): CopyFailure {
         retryable: true,
       }
     }
+  }
+}
+
+/** Folders macOS guards per app (TCC): a refusal there is EPERM, where plain permissions give EACCES. */
+const privacyGuarded = ['Desktop', 'Documents', 'Downloads', 'Library/Mobile Documents', 'Pictures', 'Movies', 'Music']
+
+/**
+ * A refusal by macOS's privacy protection (TCC): retrying cannot help until the person allows the
+ * app, so it says where to do that. Only EPERM in the guarded folders and on other volumes (USB
+ * sticks, network shares) is taken for one.
+ */
+export function privacyRefusal(error: unknown, home: string): CopyFailure | undefined {
+  const { code, path } = (error ?? {}) as NodeJS.ErrnoException
+  if (code !== 'EPERM' || !path) return undefined
+  const inside = (folder: string): boolean => path === folder || path.startsWith(`${folder}/`)
+  if (!privacyGuarded.some((name) => inside(`${home}/${name}`)) && !path.startsWith('/Volumes/')) return undefined
+  return {
+    message:
+      `macOS's privacy protection refused access to ${path}. Allow Task Farm (for the command line: your terminal app) ` +
+      'in System Settings › Privacy & Security › Files and Folders, or Full Disk Access, then retry the job.',
+    code: 'privacy-refused',
+    retryable: false,
   }
 }
 

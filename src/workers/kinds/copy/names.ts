@@ -40,27 +40,6 @@ export function nameProblem(name: string, destPath: string, windowsRules: boolea
   return undefined
 }
 
-/** File systems (statfs magic numbers) that follow Windows naming rules and ignore case. */
-const windowsLikeFileSystems = new Set([
-  0x4d44, // msdos / vfat
-  0x2011bab0, // exfat
-  0x5346544e, // ntfs (kernel)
-  0x7366746e, // ntfs3
-  0x65735546, // fuseblk (ntfs-3g, exfat-fuse)
-  0xff534d42, // cifs
-  0xfe534d42, // smb2
-])
-
-/** Whether names at a destination must follow Windows rules and may clash by case alone. */
-export function windowsNaming(fsType: number): boolean {
-  return process.platform === 'win32' || windowsLikeFileSystems.has(fsType)
-}
-
-/** Whether names differing only in case name the same file at the destination. */
-export function caseInsensitive(fsType: number): boolean {
-  return process.platform === 'win32' || process.platform === 'darwin' || windowsLikeFileSystems.has(fsType)
-}
-
 /** Splits an item key (`root/a/b.txt`, folders end with `/`) into the source folder's name and the path below it. */
 export function splitKey(key: string): { root: string; rel: string } {
   const trimmed = key.endsWith('/') ? key.slice(0, -1) : key
