@@ -20,14 +20,15 @@ describe('the desktop app', () => {
     userData = join(dir, 'user-data')
     server = await startUrlFixtureServer()
     shell = await launchApp(userData)
-    // Record every notification main asks the OS for, and every one it hands to the window instead.
+    // Record every notification the OS says it showed (its `show` event: a `show()` call proves
+    // nothing, the OS may drop it), and every one handed to the window instead (after `failed`).
     await shell.app.evaluate(({ Notification }) => {
       const seen: string[] = []
       ;(globalThis as unknown as { notificationsShown: string[] }).notificationsShown = seen
       const show = Notification.prototype.show
-      Notification.prototype.show = function (this: { title: string }) {
-        seen.push(this.title)
-        return show.call(this as never)
+      Notification.prototype.show = function (this: Electron.Notification) {
+        this.once('show', () => seen.push(this.title))
+        return show.call(this)
       }
     })
     await shell.page.evaluate(() => {

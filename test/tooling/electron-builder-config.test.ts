@@ -105,10 +105,10 @@ describe('electron-builder.yml', () => {
     expect(magic(config.linux.icon, 8)).toBe('89504e470d0a1a0a')
     expect(magic(config.win.icon, 4)).toBe('00000100')
     expect(magic(config.mac.icon, 4)).toBe(Buffer.from('icns').toString('hex'))
-    for (const tray of ['tray.png', 'trayTemplate.png', 'trayTemplate@2x.png']) {
+    for (const tray of ['tray-on-light.png', 'tray-on-dark.png', 'trayTemplate.png', 'trayTemplate@2x.png']) {
       expect(magic(`resources/${tray}`, 8)).toBe('89504e470d0a1a0a')
     }
-    expect(magic('resources/tray.ico', 4)).toBe('00000100')
+    for (const tray of ['tray-on-light.ico', 'tray-on-dark.ico']) expect(magic(`resources/${tray}`, 4)).toBe('00000100')
   })
 
   it('gives Linux a .desktop entry (electron-builder’s own, from this config) that opens folders and URL lists', async () => {
