@@ -1,10 +1,14 @@
 import { dialog, shell, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron'
 import { UserError } from '../shared/user-error'
+import type { UpdateFlow } from './decisions/update-flow'
 import type { DesktopHandlers } from './ipc-bridge'
 import { openExternalSafely } from './main-window'
 
-/** What the page may ask of the OS: native pickers and the shell, nothing more. */
-export function createDesktopHandlers(window: () => BrowserWindow | null): DesktopHandlers {
+/** What the page may ask of the OS: native pickers, the shell, and the app's own updates, nothing more. */
+export function createDesktopHandlers(
+  window: () => BrowserWindow | null,
+  app: { trayAvailable: () => boolean; updates: () => UpdateFlow },
+): DesktopHandlers {
   return {
     async 'desktop.pickPaths'(request) {
       const parent = window()
@@ -38,6 +42,12 @@ export function createDesktopHandlers(window: () => BrowserWindow | null): Deskt
     async 'desktop.showItem'({ path }) {
       shell.showItemInFolder(path)
       return { ok: true }
+    },
+    async 'desktop.shellInfo'() {
+      return { tray: app.trayAvailable(), updates: app.updates().current }
+    },
+    async 'desktop.checkForUpdates'() {
+      return app.updates().check()
     },
   }
 }

@@ -177,6 +177,7 @@ export const app = Object.assign(new EventEmitter(), {
   exit: vi.fn(),
   focus: vi.fn(),
   getAppMetrics: vi.fn((): unknown[] => []),
+  getVersion: vi.fn(() => '0.1.0'),
   getPath: vi.fn((name: string) => `/tmp/task-farm-mock/${name}`),
   requestSingleInstanceLock: vi.fn(() => true),
   setAppUserModelId: vi.fn(),
