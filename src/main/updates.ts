@@ -31,9 +31,10 @@ export async function createUpdateFlow(options: {
         noLink: true,
       }
       const parent = options.window()
-      const answer = parent && !parent.isDestroyed() && parent.isVisible()
-        ? await dialog.showMessageBox(parent, question)
-        : await dialog.showMessageBox(question)
+      const answer =
+        parent && !parent.isDestroyed() && parent.isVisible()
+          ? await dialog.showMessageBox(parent, question)
+          : await dialog.showMessageBox(question)
       return answer.response === 0
     },
     ready: options.ready,

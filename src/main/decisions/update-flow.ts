@@ -54,7 +54,8 @@ export class UpdateFlow {
       const updater = await this.load()
       this.set('checking', 'Checking for updates…')
       const result = await updater.checkForUpdates()
-      if (!result?.isUpdateAvailable) return this.set('latest', `Task Farm ${this.options.currentVersion} is the latest version.`)
+      if (!result?.isUpdateAvailable)
+        return this.set('latest', `Task Farm ${this.options.currentVersion} is the latest version.`)
       const version = result.updateInfo.version
       if (!(await this.options.ask(version)))
         return this.set('declined', `Task Farm ${version} is available; nothing was downloaded.`)
@@ -88,9 +89,18 @@ export class UpdateFlow {
 export function updateFailure(error: unknown): string {
   const code = (error as { code?: unknown })?.code
   const detail = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 160) : String(error)
-  if (code === 'ERR_UPDATER_INVALID_SIGNATURE' || code === 'ERR_CHECKSUM_MISMATCH' || /sha512 checksum mismatch/i.test(detail))
+  if (
+    code === 'ERR_UPDATER_INVALID_SIGNATURE' ||
+    code === 'ERR_CHECKSUM_MISMATCH' ||
+    /sha512 checksum mismatch/i.test(detail)
+  )
     return 'The update was refused: it is not signed by Task Farm’s publisher, or it was altered on the way; nothing was installed.'
-  if (typeof code === 'string' && /CHANNEL_FILE_NOT_FOUND|INVALID_UPDATE_INFO|LATEST_VERSION_NOT_FOUND|INVALID_RELEASE_FEED|NO_PUBLISHED_VERSIONS|RELEASE_NOT_FOUND|ASSET_NOT_FOUND/.test(code))
+  if (
+    typeof code === 'string' &&
+    /CHANNEL_FILE_NOT_FOUND|INVALID_UPDATE_INFO|INVALID_VERSION|NO_FILES_PROVIDED|NO_CHECKSUM|LATEST_VERSION_NOT_FOUND|INVALID_RELEASE_FEED|NO_PUBLISHED_VERSIONS|RELEASE_NOT_FOUND|ASSET_NOT_FOUND/.test(
+      code,
+    )
+  )
     return 'The update feed could not be read (a missing or malformed release); try again later.'
   if (typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN)$/.test(code))
     return 'The update server could not be reached; check the connection and try again.'

@@ -91,18 +91,21 @@ describe('the desktop app and the desktop session', () => {
     ['SIGHUP (a closed terminal)', () => process.emit('SIGHUP', 'SIGHUP')],
     ['a Windows log-off (session-end)', () => BrowserWindow.created[0]!.emit('session-end', { reasons: ['logoff'] })],
   ]
-  it.each(endings)('%s pauses running jobs into the resume list without asking, stops the farm, and quits', async (_name, end) => {
-    await start()
-    const jobId = await runningJob()
-    end()
-    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1), waitLong)
-    expect(dialog.showMessageBox).not.toHaveBeenCalled()
-    expect(resumeList()).toEqual({ jobIds: [jobId] })
-    expect(stateOf(jobId)).toBe('interrupted')
-    expect(desktop.isQuitting).toBe(true)
-    // Its signal handlers went with it: a later signal is not handled by a closed app.
-    expect(process.listenerCount('SIGTERM')).toBe(0)
-  })
+  it.each(endings)(
+    '%s pauses running jobs into the resume list without asking, stops the farm, and quits',
+    async (_name, end) => {
+      await start()
+      const jobId = await runningJob()
+      end()
+      await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1), waitLong)
+      expect(dialog.showMessageBox).not.toHaveBeenCalled()
+      expect(resumeList()).toEqual({ jobIds: [jobId] })
+      expect(stateOf(jobId)).toBe('interrupted')
+      expect(desktop.isQuitting).toBe(true)
+      // Its signal handlers went with it: a later signal is not handled by a closed app.
+      expect(process.listenerCount('SIGTERM')).toBe(0)
+    },
+  )
 
   it('a shutdown (powerMonitor) is delayed while the jobs pause, then the app quits', async () => {
     await start()
