@@ -12,15 +12,16 @@ import { taskbarProgress } from './decisions/taskbar-progress'
 import { farmCounts, type TrayAction } from './decisions/tray-label'
 import { ProcessMetricsSampler } from './decisions/worker-metrics'
 import { QuitGate } from './decisions/quit-gate'
+import { ShutdownPhases, type ShutdownPhase } from './decisions/shutdown-phases'
 import { trayHostPresent } from './decisions/tray-host'
 import type { UpdateFlow } from './decisions/update-flow'
-import { createDesktopHandlers } from './desktop-actions'
+import { createDesktopHandlers, setAllPools } from './desktop-actions'
 import { registerIpcBridge, sendToPage, type ApiHandlers } from './ipc-bridge'
 import { FarmConnection, type FarmSide } from './farm-connection'
 import { createKeepAwake } from './keep-awake'
 import { createMainWindow, isTrustedSender } from './main-window'
 import { createJobNotifier } from './notifications'
-import { settleJobsBeforeQuit } from './quit-flow'
+import { pauseRunningJobs, settleJobsBeforeQuit } from './quit-flow'
 import { onSessionEnd } from './session-end'
 import { createFarmTray, type FarmTray } from './tray'
 import { createUpdateFlow } from './updates'
@@ -35,10 +36,15 @@ export class DesktopApp {
   private window: BrowserWindow | null = null
   private tray: FarmTray | null = null
   private settings: Pick<Settings, 'notifications' | 'closeToTray'> = { notifications: true, closeToTray: false }
-  /** open → closing (the farm stops: a second Quit waits) → closed (Electron may quit). */
-  private phase: 'open' | 'closing' | 'closed' = 'open'
-  private closing: Promise<void> | null = null
+  private readonly shutdown = new ShutdownPhases({
+    teardown: () => this.teardown(),
+    closed: () => app.quit(),
+    failed: (what, error) => console.error(`${what} failed:`, error),
+  })
   private refreshPending = false
+  private get phase(): ShutdownPhase {
+    return this.shutdown.current
+  }
   private trayAvailable = true
   /** The running jobs as last seen: written to the resume list at once when the session ends. */
   private runningJobIds: number[] = []
@@ -108,7 +114,8 @@ export class DesktopApp {
     desktop.trayAvailable = await trayHost
     desktop.updates = await createUpdateFlow({
       window: () => desktop.window,
-      ready: (status) => desktop.sendWhenLoaded('desktop.notice', { title: 'Update ready', body: status.message, jobId: null }),
+      ready: (status) =>
+        desktop.sendWhenLoaded('desktop.notice', { title: 'Update ready', body: status.message, jobId: null }),
     })
     desktop.wire()
     return desktop
@@ -147,14 +154,14 @@ export class DesktopApp {
   }
 
   private async askAndQuit(): Promise<void> {
-    if (this.phase !== 'open') return this.closing ?? undefined
+    if (this.phase !== 'open') return this.shutdown.settled
     await this.connection.settled()
     // An attached app's jobs run in the owner's process and go on without this window.
     if (this.connection.current.owner) {
       const choice = await settleJobsBeforeQuit({ api: this.api, window: this.window, resumeFile: resumeFile() })
-      if (!choice || this.phase !== 'open') return this.closing ?? undefined
+      if (!choice || this.phase !== 'open') return this.shutdown.settled
     }
-    await this.close()
+    await this.shutdown.close()
   }
 
   /**
@@ -162,48 +169,36 @@ export class DesktopApp {
    * resume list (the next start resumes them), the farm stops and cleans up, and the app exits.
    */
   endSession(reason: string): Promise<void> {
-    if (this.phase !== 'open') return this.closing ?? Promise.resolve()
+    if (this.phase !== 'open') return this.shutdown.settled
     console.info(`Task Farm: ${reason}; pausing running jobs until the next start.`)
     const owner = this.connection.current.owner
     // At once, from what was last seen: Windows may end the process any moment after session-end.
     if (owner) rememberJobsToResume(resumeFile(), this.runningJobIds)
-    return this.close(async () => {
-      if (!owner) return
-      const { jobs } = await this.api.handle('jobs.list', { states: ['running'], limit: 1000, offset: 0 })
-      rememberJobsToResume(resumeFile(), [...this.runningJobIds, ...jobs.map((job) => job.id)])
+    return this.shutdown.close(async () => {
+      if (owner) await pauseRunningJobs({ api: this.api, resumeFile: resumeFile(), seen: this.runningJobIds })
     })
   }
 
-  /**
-   * Stops everything, then really quits. `closed` only comes after the farm's workers and the CLI's
-   * endpoint are gone: until then a second Quit (before-quit) is held, not let through to exit.
-   */
-  private close(first: () => Promise<void> = async () => undefined): Promise<void> {
-    this.closing ??= (async () => {
-      this.phase = 'closing'
-      this.stopWatchingSession()
-      await first().catch((error: unknown) => console.error('Pausing jobs for the next start failed:', error))
-      this.keepAwake.set(false)
-      this.metrics.stop()
-      this.toPage.close()
-      this.notifier.flush()
-      await this.connection.close()
-      this.tray?.destroy()
-      this.phase = 'closed'
-      app.quit()
-    })()
-    return this.closing
+  /** Everything the app runs, stopped; the farm last but the tray (a graceful shutdown takes a while). */
+  private async teardown(): Promise<void> {
+    this.stopWatchingSession()
+    this.keepAwake.set(false)
+    this.metrics.stop()
+    this.toPage.close()
+    this.notifier.flush()
+    await this.connection.close()
+    this.tray?.destroy()
   }
 
   /** Electron's `before-quit`: held (and the quit flow run) until the farm is closed. */
   beforeQuit(event: { preventDefault(): void }): void {
-    if (this.phase === 'closed') return
+    if (this.shutdown.mayQuit()) return
     event.preventDefault()
     void this.quit()
   }
 
   get isQuitting(): boolean {
-    return this.phase === 'closed'
+    return this.shutdown.mayQuit()
   }
 
   /** For the launch test and the wiring tests: what they cannot see from outside. */
@@ -292,13 +287,7 @@ export class DesktopApp {
   private onTrayAction(action: TrayAction): void {
     if (action === 'show') this.showWindow()
     else if (action === 'quit') void this.quit()
-    else {
-      const channel = action === 'pause-all' ? 'pools.pause' : 'pools.resume'
-      void this.api
-        .handle('pools.list', {})
-        .then((pools) => Promise.all(pools.map((pool) => this.api.handle(channel, { pool: pool.name }))))
-        .catch((error: unknown) => console.error(`${channel} from the tray failed:`, error))
-    }
+    else setAllPools(this.api, action)
   }
 
   /** Tray and taskbar follow the farm, at most twice a second. */
