@@ -31,8 +31,14 @@ export function encodePng({ width, height, data }) {
   header.writeUInt32BE(height, 4)
   header.set([8, 6, 0, 0, 0], 8) // 8-bit RGBA, no interlace
   const rows = Buffer.alloc((width * 4 + 1) * height)
-  for (let y = 0; y < height; y++) Buffer.from(data.buffer, data.byteOffset + y * width * 4, width * 4).copy(rows, y * (width * 4 + 1) + 1)
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))])
+  for (let y = 0; y < height; y++)
+    Buffer.from(data.buffer, data.byteOffset + y * width * 4, width * 4).copy(rows, y * (width * 4 + 1) + 1)
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
 }
 
 /** An 8-bit RGBA or RGB, non-interlaced PNG (what any icon tool writes) to `{ width, height, data }` RGBA. */

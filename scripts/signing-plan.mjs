@@ -22,7 +22,8 @@ export function signingPlan(env, platform) {
       ? { args: [], notice: 'Signed build: Developer ID from CSC_LINK, notarized with Apple.' }
       : {
           args: ['-c.mac.notarize=false'],
-          notice: 'Signed build, not notarized (no APPLE_ID/APPLE_APP_SPECIFIC_PASSWORD/APPLE_TEAM_ID): Gatekeeper still warns.',
+          notice:
+            'Signed build, not notarized (no APPLE_ID/APPLE_APP_SPECIFIC_PASSWORD/APPLE_TEAM_ID): Gatekeeper still warns.',
         }
   }
   if (platform === 'win32') {

@@ -39,7 +39,7 @@ describe('Settings in the desktop app', () => {
 
   it('offers "Close to tray" only where a tray exists, and checks for updates on request', async () => {
     const { api, check } = desktopApi({ tray: false, updates: { state: 'latest', message: 'Not checked yet.' } })
-    setFarmApi(api as never)
+    setFarmApi(api)
     const wrapper = mountWithProviders(SettingsView)
     await useSettingsStore().load()
     await flushPromises()
@@ -59,7 +59,7 @@ describe('Settings in the desktop app', () => {
       tray: true,
       updates: { state: 'off', message: 'Updates are off in development builds.' },
     })
-    setFarmApi(api as never)
+    setFarmApi(api)
     const wrapper = mountWithProviders(SettingsView)
     await useSettingsStore().load()
     await flushPromises()

@@ -34,7 +34,7 @@ describe('.github/workflows/ci.yml', () => {
     expect(job).toContain('image: ubuntu:24.04')
     expect(job).toMatch(/Xvfb :99/)
     expect(job).toMatch(/xdotool search --sync --onlyvisible --name 'Task Farm'/)
-    expect(job).toContain("libfuse2 is installed: the check would prove nothing")
+    expect(job).toContain('libfuse2 is installed: the check would prove nothing')
     expect(job).toMatch(/apt-get install -y -qq "\.\/\$deb"/)
   })
 

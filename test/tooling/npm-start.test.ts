@@ -25,7 +25,7 @@ describe('npm start', () => {
     const page = join(dir, 'page')
     mkdirSync(page)
     writeFileSync(join(page, 'index.html'), '<!doctype html><title>Task Farm</title>')
-    const env = { ...process.env, TASK_FARM_DB: join(dir, 'history.sqlite') }
+    const env: NodeJS.ProcessEnv = { ...process.env, TASK_FARM_DB: join(dir, 'history.sqlite') }
     delete env.DISPLAY
     delete env.WAYLAND_DISPLAY
     const child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--renderer-dir', page], {

@@ -11,7 +11,10 @@ describe('npm run dist: signing from the environment', () => {
   it('leaves identity to CSC_LINK and notarizes when the Apple credentials are there', () => {
     const keys = { CSC_LINK: 'cert.p12', CSC_KEY_PASSWORD: 'x' }
     const apple = { APPLE_ID: 'a@b.c', APPLE_APP_SPECIFIC_PASSWORD: 'p', APPLE_TEAM_ID: 'T' }
-    expect(signingPlan({ ...keys, ...apple }, 'darwin')).toEqual({ args: [], notice: expect.stringMatching(/notarized/) })
+    expect(signingPlan({ ...keys, ...apple }, 'darwin')).toEqual({
+      args: [],
+      notice: expect.stringMatching(/notarized/),
+    })
     expect(signingPlan(keys, 'darwin').args).toEqual(['-c.mac.notarize=false'])
   })
 

@@ -33,6 +33,8 @@ function askSessionBus(): Promise<string> {
     'string:org.kde.StatusNotifierWatcher',
   ]
   return new Promise((resolve, reject) =>
-    execFile('dbus-send', args, { timeout: 2000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    execFile('dbus-send', args, { timeout: 2000 }, (error, stdout) =>
+      error ? reject(new Error(error.message)) : resolve(stdout),
+    ),
   )
 }

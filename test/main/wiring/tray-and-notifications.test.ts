@@ -34,24 +34,27 @@ describe('the tray', () => {
     expect(tray.present()).toBe(false)
   })
 
-  it.runIf(process.platform === 'linux')('draws a light icon on a dark panel, and follows the theme when it changes', () => {
-    vi.stubEnv('XDG_CURRENT_DESKTOP', 'KDE')
-    nativeTheme.shouldUseDarkColors = true
-    const tray = createFarmTray('/app/resources', vi.fn())
-    const native = TrayMock.created[0]!
-    expect(native.image.path).toBe('/app/resources/tray-on-dark.png')
-    nativeTheme.shouldUseDarkColors = false
-    nativeTheme.emit('updated')
-    expect(native.image.path).toBe('/app/resources/tray-on-light.png')
-    // GNOME's top bar is dark under its light theme too.
-    vi.stubEnv('XDG_CURRENT_DESKTOP', 'ubuntu:GNOME')
-    nativeTheme.emit('updated')
-    expect(native.image.path).toBe('/app/resources/tray-on-dark.png')
-    tray.destroy()
-    nativeTheme.emit('updated')
-    expect(native.setImage).toHaveBeenCalledTimes(2)
-    vi.unstubAllEnvs()
-  })
+  it.runIf(process.platform === 'linux')(
+    'draws a light icon on a dark panel, and follows the theme when it changes',
+    () => {
+      vi.stubEnv('XDG_CURRENT_DESKTOP', 'KDE')
+      nativeTheme.shouldUseDarkColors = true
+      const tray = createFarmTray('/app/resources', vi.fn())
+      const native = TrayMock.created[0]!
+      expect(native.image.path).toBe('/app/resources/tray-on-dark.png')
+      nativeTheme.shouldUseDarkColors = false
+      nativeTheme.emit('updated')
+      expect(native.image.path).toBe('/app/resources/tray-on-light.png')
+      // GNOME's top bar is dark under its light theme too.
+      vi.stubEnv('XDG_CURRENT_DESKTOP', 'ubuntu:GNOME')
+      nativeTheme.emit('updated')
+      expect(native.image.path).toBe('/app/resources/tray-on-dark.png')
+      tray.destroy()
+      nativeTheme.emit('updated')
+      expect(native.setImage).toHaveBeenCalledTimes(2)
+      vi.unstubAllEnvs()
+    },
+  )
 })
 
 describe('job notifications', () => {
