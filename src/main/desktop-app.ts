@@ -114,8 +114,8 @@ export class DesktopApp {
     desktop.trayAvailable = await trayHost
     desktop.updates = await createUpdateFlow({
       window: () => desktop.window,
-      ready: (status) =>
-        desktop.sendWhenLoaded('desktop.notice', { title: 'Update ready', body: status.message, jobId: null }),
+      announce: (title, status) =>
+        desktop.sendWhenLoaded('desktop.notice', { title, body: status.message, jobId: null }),
     })
     desktop.wire()
     return desktop

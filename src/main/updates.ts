@@ -11,12 +11,15 @@ import { macSignatureKind, updatesOffReason, type MacSignature } from './decisio
  */
 export async function createUpdateFlow(options: {
   window: () => BrowserWindow | null
-  ready: (status: UpdateStatus) => void
+  /** News for the window: an update found by the quiet look at startup, or one downloaded and ready. */
+  announce: (title: string, status: UpdateStatus) => void
   updater?: () => Promise<Updater>
+  /** When to look quietly for a newer release after start (null: never, as in most tests). */
+  quietLookAfterMs?: number | null
 }): Promise<UpdateFlow> {
   const macSignature = process.platform === 'darwin' && app.isPackaged ? await appSignature() : null
   const offReason = updatesOffReason({ isPackaged: app.isPackaged, platform: process.platform, macSignature })
-  return new UpdateFlow({
+  const flow = new UpdateFlow({
     updater: offReason ? null : (options.updater ?? electronUpdater),
     offReason: offReason ?? '',
     currentVersion: app.getVersion(),
@@ -37,8 +40,15 @@ export async function createUpdateFlow(options: {
           : await dialog.showMessageBox(question)
       return answer.response === 0
     },
-    ready: options.ready,
+    ready: (status) => options.announce('Update ready', status),
   })
+  const lookAfterMs = options.quietLookAfterMs === undefined ? 15_000 : options.quietLookAfterMs
+  if (!offReason && lookAfterMs !== null) {
+    const look = (): void =>
+      void flow.lookQuietly().then((found) => found && options.announce('Update available', found))
+    setTimeout(look, lookAfterMs).unref()
+  }
+  return flow
 }
 
 /** Loaded only when updates are on: electron-updater's autoUpdater needs Electron itself. */

@@ -8,7 +8,7 @@ import { z } from 'zod'
  */
 /** Where the app's updates stand (src/main/decisions/update-flow.ts); `message` is one sentence. */
 const updateStatus = z.object({
-  state: z.enum(['off', 'checking', 'latest', 'declined', 'downloading', 'ready', 'failed']),
+  state: z.enum(['off', 'checking', 'latest', 'available', 'declined', 'downloading', 'ready', 'failed']),
   message: z.string(),
 })
 

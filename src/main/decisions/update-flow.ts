@@ -10,7 +10,7 @@ export interface Updater {
   downloadUpdate(): Promise<string[]>
 }
 
-export type UpdateState = 'off' | 'checking' | 'latest' | 'declined' | 'downloading' | 'ready' | 'failed'
+export type UpdateState = 'off' | 'checking' | 'latest' | 'available' | 'declined' | 'downloading' | 'ready' | 'failed'
 export interface UpdateStatus {
   state: UpdateState
   message: string
@@ -47,6 +47,22 @@ export class UpdateFlow {
     if (this.status.state === 'off' || this.status.state === 'ready') return Promise.resolve(this.status)
     this.running ??= this.checkAndAsk().finally(() => (this.running = null))
     return this.running
+  }
+
+  /**
+   * A quiet look (at startup): a newer release is news, said in the window; nothing is asked and
+   * nothing downloaded until the person chooses "Check for updates". Failures stay quiet too.
+   */
+  async lookQuietly(): Promise<UpdateStatus | null> {
+    if (this.status.state !== 'latest' || this.running) return null
+    try {
+      const result = await (await this.load()).checkForUpdates()
+      if (!result?.isUpdateAvailable || this.status.state !== 'latest') return null
+      const version = result.updateInfo.version
+      return this.set('available', `Task Farm ${version} is available: "Check for updates" in Settings downloads it.`)
+    } catch {
+      return null
+    }
   }
 
   private async checkAndAsk(): Promise<UpdateStatus> {

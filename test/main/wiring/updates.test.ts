@@ -75,10 +75,11 @@ describe('updates with consent, against a release feed on a local server', () =>
     rmSync(dir, { recursive: true, force: true })
   })
 
-  const flow = () =>
+  const flow = (quietLookAfterMs: number | null = null) =>
     createUpdateFlow({
       window: () => null,
-      ready,
+      announce: (title, status) => ready(title, status),
+      quietLookAfterMs,
       updater: async () => {
         const updater = new NsisUpdater(null, {
           version: '0.1.0',
@@ -126,7 +127,7 @@ describe('updates with consent, against a release feed on a local server', () =>
     const status = await updates.check()
     expect(status).toEqual({ state: 'ready', message: 'Task Farm 0.2.0 is ready: it installs when you quit the app.' })
     expect(downloads()).toEqual(['/Task-Farm-Setup-0.2.0.exe'])
-    expect(ready).toHaveBeenCalledWith(status)
+    expect(ready).toHaveBeenCalledWith('Update ready', status)
     // Asked again, it says what is ready instead of asking twice.
     expect(await updates.check()).toBe(status)
     expect(dialog.showMessageBox).toHaveBeenCalledTimes(1)
@@ -158,6 +159,21 @@ describe('updates with consent, against a release feed on a local server', () =>
     server.on('request', (_req, res) => res.writeHead(404).end('Not Found'))
     expect((await updates.check()).message).toBe(broken.message)
     expect(dialog.showMessageBox).not.toHaveBeenCalled()
+  })
+
+  it('looks quietly after start: a newer release is news in the window, nothing asked or downloaded', async () => {
+    const updates = await flow(0)
+    await vi.waitFor(() => expect(ready).toHaveBeenCalledTimes(1), { timeout: 10_000 })
+    expect(ready).toHaveBeenCalledWith('Update available', {
+      state: 'available',
+      message: 'Task Farm 0.2.0 is available: "Check for updates" in Settings downloads it.',
+    })
+    expect(dialog.showMessageBox).not.toHaveBeenCalled()
+    expect(downloads()).toEqual([])
+    // The person's own check then asks.
+    answer(1)
+    expect((await updates.check()).state).toBe('declined')
+    expect(dialog.showMessageBox).toHaveBeenCalledTimes(1)
   })
 
   it('is the latest version when the feed has nothing newer', async () => {
