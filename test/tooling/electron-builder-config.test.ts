@@ -59,7 +59,11 @@ describe('electron-builder.yml', () => {
   })
 
   it('builds a DMG for Intel Macs too, not only for the runner’s own arm64', () => {
-    expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }])
+    expect(config.mac.target).toEqual([
+      { target: 'dmg', arch: ['x64', 'arm64'] },
+      // electron-updater's macOS update is the zip.
+      { target: 'zip', arch: ['x64', 'arm64'] },
+    ])
   })
 
   it('builds the AppImage on the current (static, FUSE-3-free) runtime, not the legacy FUSE 2 one', () => {
