@@ -137,4 +137,29 @@ describe('electron-builder.yml', () => {
     expect(entry).toMatch(/^Exec=AppRun %U$/m)
     expect(entry).toMatch(/^StartupWMClass=task-farm$/m)
   })
+
+  it('writes the folder and URL-list document types into the app’s Info.plist (electron-builder’s own merge)', async () => {
+    // MacPackager.applyCommonInfo is what fills Info.plist; run on a stand-in for the packager, it
+    // needs no Electron.app. The result is serialised as the .app's Info.plist is.
+    const { MacPackager } = require('app-builder-lib/out/macPackager') as {
+      MacPackager: { prototype: { applyCommonInfo(plist: object, contents: string): Promise<void> } }
+    }
+    const plist = require('plist') as { build(value: object): string; parse(xml: string): unknown }
+    const appPlist: Record<string, unknown> = { CFBundleExecutable: 'Electron', CFBundleName: 'Electron' }
+    const packager = {
+      appInfo: { productFilename: 'Task Farm', productName: 'Task Farm', version: '0.1.0', buildVersion: '0.1.0' },
+      platformSpecificBuildOptions: config.mac,
+      config,
+      getIconPath: async () => null,
+    }
+    await MacPackager.prototype.applyCommonInfo.call(packager, appPlist, '/nonexistent/Contents')
+    const infoPlist = plist.parse(plist.build(appPlist)) as {
+      CFBundleName: string
+      CFBundleDocumentTypes: { CFBundleTypeRole: string; LSItemContentTypes: string[] }[]
+    }
+    expect(infoPlist.CFBundleName).toBe('Task Farm')
+    const folder = infoPlist.CFBundleDocumentTypes.find((type) => type.LSItemContentTypes.includes('public.folder'))
+    expect(folder?.CFBundleTypeRole).toBe('Viewer')
+    expect(infoPlist.CFBundleDocumentTypes.flatMap((type) => type.LSItemContentTypes)).toContain('public.plain-text')
+  })
 })
