@@ -138,7 +138,7 @@ export async function screenshot(page: Page, name: string, theme: 'light' | 'dar
  * axe-core (the engine of the browsers' accessibility audits) on what the page shows now: any
  * critical or serious violation fails, listed one per line with the elements it found.
  */
-export async function accessibilityProblems(page: Page): Promise<string[]> {
+export async function accessibilityProblems(page: Page, options: { legacyMode?: boolean } = {}): Promise<string[]> {
   // Colours halfway through a fade (a dialog opening, a theme switching) are not what a person reads:
   // let every finite animation and transition end first (looping ones, like a progress bar, never do).
   await page.evaluate(() =>
@@ -152,7 +152,8 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
       new Promise((resolve) => setTimeout(resolve, 2000)),
     ]),
   )
-  const { violations } = await new AxeBuilder({ page }).analyze()
+  // Legacy mode runs wholly in the page: Electron's windows cannot open the blank page axe uses otherwise.
+  const { violations } = await new AxeBuilder({ page }).setLegacyMode(options.legacyMode ?? false).analyze()
   return violations
     .filter((v) => v.impact === 'critical' || v.impact === 'serious')
     .map(

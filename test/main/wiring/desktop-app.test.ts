@@ -45,7 +45,7 @@ describe('the desktop app, wired', () => {
 
   it('opens one window and a tray, and answers the page through the bridge', async () => {
     expect(BrowserWindow.created).toHaveLength(1)
-    expect(desktop.inspect()).toEqual({ trayPresent: true, ownsFarm: true })
+    expect(desktop.inspect()).toMatchObject({ trayPresent: true, ownsFarm: true, phase: 'open' })
     expect(await call('jobs.list', {})).toMatchObject({ ok: true, value: { jobs: [], total: 0 } })
   })
 
