@@ -10,6 +10,7 @@ import {
   app,
   BrowserWindow,
   dialog,
+  forked,
   ipcMain,
   powerMonitor,
   powerSaveBlocker,
@@ -82,6 +83,15 @@ describe('the desktop app and the desktop session', () => {
     await vi.waitFor(() => expect(powerSaveBlocker.start).toHaveBeenCalledWith('prevent-app-suspension'), waitLong)
     expect(powerSaveBlocker.active.size).toBe(1)
     await call('jobs.cancel', { jobId })
+    // The idle workers never finish a task: play the one that gets the cancel's clean-up, which a
+    // cancel always runs before the job ends.
+    const cleanup = await vi.waitFor(() => {
+      for (const child of forked)
+        for (const message of child.posted as { type?: string; taskId?: number }[])
+          if (message.type === 'cleanup') return { child, taskId: message.taskId! }
+      throw new Error('no clean-up task yet')
+    }, waitLong)
+    cleanup.child.emit('message', { type: 'done', taskId: cleanup.taskId, rss: 0 })
     await vi.waitFor(() => expect(powerSaveBlocker.active.size).toBe(0), waitLong)
     expect(powerSaveBlocker.start).toHaveBeenCalledTimes(1)
   })
