@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import type { CommandResult, CommandSpec } from '../../../shared/kinds/command'
-import { argvFor, shellLineFor } from '../../../shared/kinds/command-line'
 import { OutputCapture } from './output-capture'
 import { killTree, track, treeSpawnOptions } from './process-tree'
-
-const windows = process.platform === 'win32'
+import { startCommand } from './start-command'
 
 export interface RunTarget {
   input: string
@@ -62,16 +59,11 @@ function runOnce(
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
   }
-  // No shell unless asked: the input is one argument whatever it holds (spaces, quotes, `;`, `$(…)`).
-  const child = spec.shell
-    ? spawn(shellLineFor(spec.command, target.input, target.seq, windows ? 'cmd' : 'posix'), {
-        ...options,
-        shell: true,
-      })
-    : (() => {
-        const [file, ...args] = argvFor(spec.command, target.input, target.seq, windows)
-        return spawn(file!, args, options)
-      })()
+  const child = startCommand(spec, target.input, target.seq, options)
+  if (child instanceof Error) {
+    void stdout.close()
+    return Promise.resolve(notStarted(spec, child, attempt, started, stderr))
+  }
   track(child)
   let timedOut = false
   let cancelled = false
@@ -113,6 +105,30 @@ function runOnce(
       })
     })
   })
+}
+
+/** A run that `spawn` refused outright (a NUL byte, EINVAL): failed like a command not found. */
+function notStarted(
+  spec: CommandSpec,
+  error: Error,
+  attempt: number,
+  started: number,
+  stderr: OutputCapture,
+): CommandResult {
+  stderr.write(Buffer.from(spawnMessage(spec, error)))
+  void stderr.close()
+  return {
+    exitCode: 127,
+    signal: null,
+    timedOut: false,
+    durationMs: Math.round(performance.now() - started),
+    worker: process.pid,
+    attempts: attempt,
+    stdout: '',
+    stderr: stderr.text(),
+    stdoutBytes: 0,
+    stderrBytes: stderr.total,
+  }
 }
 
 /** A command that cannot start (not found, not executable) is that unit's failure, said plainly. */
