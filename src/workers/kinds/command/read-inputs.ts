@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs'
 import { open, readFile, stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
@@ -6,6 +5,7 @@ import { glob } from 'tinyglobby'
 import type { JobInput } from '../../../shared/kinds/command'
 import { UserError } from '../../../shared/user-error'
 import { sleep } from '../../abortable-sleep'
+import { openTextFile } from './text-encodings'
 
 /**
  * A command or module job's inputs in order, read here in the worker (a list file may be large).
@@ -22,7 +22,11 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
         yield* followLines(input.path, signal)
         return
       }
-      const lines = createInterface({ input: createReadStream(input.path), crlfDelay: Infinity })
+      // PowerShell 5's `>` writes UTF-16LE, Notepad a UTF-8 BOM: decoded by the BOM, which is no input.
+      const text = await openTextFile(input.path).catch((error: Error) => {
+        throw new UserError(`The input file ${input.path} cannot be read: ${error.message}`, 'input-unreadable')
+      })
+      const lines = createInterface({ input: text, crlfDelay: Infinity })
       try {
         for await (const line of lines) {
           if (signal.aborted) return
