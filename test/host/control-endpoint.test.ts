@@ -12,12 +12,15 @@ import { UserError } from '../../src/shared/user-error'
 import { openTestFarm, tempDir } from '../support/test-farm'
 import type { ApiDoor, ApiHandlers } from '../../src/core/api-handlers'
 import { readFileSync } from 'node:fs'
+import { FarmLock } from '../../src/core/store/farm-lock'
+import { helloLine, newNonce, newOwnerToken } from '../../src/core/store/owner-proof'
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
+const token = newOwnerToken()
 const calls: { channel: string; request: unknown; door?: ApiDoor }[] = []
 /** Records what reaches the owner; answers like a farm that has no job 9. */
 const api = {
@@ -32,7 +35,7 @@ async function serve(): Promise<{ server: ControlServer; events: EventEmitter; d
   const dir = tempDir('tf-control-')
   const db = join(dir.path, 'history.sqlite')
   const events = new EventEmitter()
-  const server = await startControlServer({ endpoint: controlEndpointFor(db), api, events })
+  const server = await startControlServer({ endpoint: controlEndpointFor(db), api, events, token })
   cleanups.push(
     () => dir.remove(),
     () => server.close(),
@@ -40,30 +43,36 @@ async function serve(): Promise<{ server: ControlServer; events: EventEmitter; d
   return { server, events, db }
 }
 
-/** Sends raw bytes; resolves once the owner closes the connection, or once `lines` lines have come back. */
+/**
+ * Sends raw bytes (after a hello that proves the token, unless `hello` says otherwise); resolves once
+ * the owner closes the connection, or once `lines` lines have come back (the welcome not counted).
+ */
 function rawExchange(
   endpoint: string,
   bytes: string,
   lines = Infinity,
-): Promise<{ lines: unknown[]; closed: boolean }> {
+  hello = helloLine(token, newNonce()),
+): Promise<{ lines: unknown[]; closed: boolean; welcomed: boolean }> {
   return new Promise((resolve) => {
     const socket = connect(endpoint)
     let data = ''
-    const parsed = (): unknown[] =>
+    const all = (): { type?: string }[] =>
       data
         .split('\n')
         .filter(Boolean)
-        .map((l) => JSON.parse(l))
+        .map((l) => JSON.parse(l) as { type?: string })
+    const welcomed = (): boolean => all()[0]?.type === 'welcome'
+    const parsed = (): unknown[] => all().slice(welcomed() ? 1 : 0)
     socket.on('data', (d) => {
       data += d
       if (parsed().length >= lines) {
-        resolve({ lines: parsed(), closed: false })
+        resolve({ lines: parsed(), closed: false, welcomed: welcomed() })
         socket.destroy()
       }
     })
     socket.on('error', () => {})
-    socket.on('close', () => resolve({ lines: parsed(), closed: true }))
-    socket.write(bytes)
+    socket.on('close', () => resolve({ lines: parsed(), closed: true, welcomed: welcomed() }))
+    socket.write(hello + bytes)
   })
 }
 
@@ -87,7 +96,7 @@ describe('the control endpoint', () => {
 
   it('answers calls through the handlers, errors as errors, and forwards the farm events', async () => {
     const { server, events } = await serve()
-    const client = await ControlClient.connect(server.endpoint)
+    const client = await ControlClient.connect(server.endpoint, token)
     cleanups.push(() => client.close())
     await expect(client.call('jobs.cancel', { jobId: 3 })).resolves.toEqual({ ok: true })
     // The CLI's own calls come through the local door (its user typed them).
@@ -116,7 +125,7 @@ describe('the control endpoint', () => {
 
   it('tells a client whose owner goes away, and fails its pending calls', async () => {
     const { server } = await serve()
-    const client = await ControlClient.connect(server.endpoint)
+    const client = await ControlClient.connect(server.endpoint, token)
     let gone = false
     client.onGone(() => (gone = true))
     await server.close()
@@ -137,9 +146,9 @@ describe('the control endpoint', () => {
     )
     expect(await findOwner(db)).toBeNull()
     // The next owner removes what the dead one left and listens there.
-    const server = await startControlServer({ endpoint, api, events: new EventEmitter() })
+    const server = await startControlServer({ endpoint, api, events: new EventEmitter(), token })
     cleanups.push(() => server.close())
-    const client = await ControlClient.connect(endpoint)
+    const client = await ControlClient.connect(endpoint, token)
     client.close()
   })
 
@@ -157,7 +166,7 @@ describe('the control endpoint', () => {
       pid: process.pid,
       endpoint: opened.endpoint.endpoint,
     })
-    const client = await ControlClient.connect(opened.endpoint.endpoint)
+    const client = await ControlClient.connect(opened.endpoint.endpoint, FarmLock.owner(db)!.token!)
     cleanups.push(() => client.close())
     await expect(client.call('jobs.list', {})).resolves.toEqual({ jobs: [], total: 0 })
   })
