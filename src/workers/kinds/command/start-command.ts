@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import { spawn, type ChildProcessByStdio, type SpawnOptions } from 'node:child_process'
+import type { Readable } from 'node:stream'
 import type { CommandSpec } from '../../../shared/kinds/command'
 import { argvFor, shellLineFor } from '../../../shared/kinds/command-line'
 import { windowsSpawnPlan } from './windows-spawn'
@@ -14,16 +15,25 @@ export function startCommand(
   spec: CommandSpec,
   input: string,
   seq: number,
-  options: SpawnOptions & { env: Record<string, string | undefined>; cwd?: string },
-): ChildProcess | Error {
+  spawnOptions: SpawnOptions & { env: Record<string, string | undefined>; cwd?: string },
+): ChildProcessByStdio<null, Readable, Readable> | Error {
+  const options = { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] }
   try {
     // No shell unless asked: the input is one argument whatever it holds (spaces, quotes, `;`, `$(…)`).
     if (spec.shell)
-      return spawn(shellLineFor(spec.command, input, seq, windows ? 'cmd' : 'posix'), { ...options, shell: true })
+      return spawn(shellLineFor(spec.command, input, seq, windows ? 'cmd' : 'posix'), {
+        ...options,
+        shell: true,
+        windowsHide: true,
+      })
     const argv = argvFor(spec.command, input, seq, windows)
-    if (!windows) return spawn(argv[0]!, argv.slice(1), options)
+    if (!windows) return spawn(argv[0]!, argv.slice(1), { ...options, windowsHide: true })
     const plan = windowsSpawnPlan(argv, options.env, options.cwd ?? process.cwd())
-    return spawn(plan.file, plan.args, { ...options, windowsVerbatimArguments: plan.windowsVerbatimArguments })
+    return spawn(plan.file, plan.args, {
+      ...options,
+      windowsVerbatimArguments: plan.windowsVerbatimArguments,
+      windowsHide: true,
+    })
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error))
   }

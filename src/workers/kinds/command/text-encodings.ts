@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
-import type { Readable } from 'node:stream'
 import iconv from 'iconv-lite'
 
 /**
@@ -20,7 +19,7 @@ export function bomOf(head: Uint8Array): { encoding: BomEncoding; bytes: number 
 }
 
 /** A text file as a stream of strings, decoded by its BOM, the BOM itself left out. */
-export async function openTextFile(path: string): Promise<Readable> {
+export async function openTextFile(path: string): Promise<NodeJS.ReadableStream> {
   const file = await open(path, 'r')
   const head = Buffer.alloc(3)
   try {
