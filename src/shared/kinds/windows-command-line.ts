@@ -86,3 +86,13 @@ export function parseWindowsCommandLine(line: string): string[] {
 
 /** Words as one Windows command line a person can read and paste into a console. */
 export const quoteWindowsWords = (words: readonly string[]): string => words.map(quoteWindowsArg).join(' ')
+
+/** Whether a line holds what only cmd.exe acts on (`| & < >` outside quotes): it needs "Run through the shell". */
+export function needsCmd(line: string): boolean {
+  let quoted = false
+  for (const c of line) {
+    if (c === '"') quoted = !quoted
+    else if (!quoted && '|&<>'.includes(c)) return true
+  }
+  return false
+}
