@@ -1,8 +1,9 @@
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { hostname, uptime } from 'node:os'
 import { UserError } from '../../shared/user-error'
 import { ensureHistoryFolder } from './history-folder'
 import { newOwnerToken, probeOwnerSync } from './owner-proof'
+import { renameRetrying } from '../rename-retrying'
 
 export interface LockOwner {
   pid: number
@@ -100,23 +101,6 @@ export class FarmLock {
       unlinkSync(this.path)
     } catch {
       // Already gone: nothing to release.
-    }
-  }
-}
-
-/**
- * On Windows a rename fails with EPERM/EBUSY while another process (a client reading the lock, the
- * indexer, an antivirus) has the file open: tried again for about a second, as graceful-fs does.
- */
-export function renameRetrying(from: string, to: string, rename: (a: string, b: string) => void = renameSync): void {
-  const pause = new Int32Array(new SharedArrayBuffer(4))
-  for (let waitMs = 10; ; waitMs *= 2) {
-    try {
-      return rename(from, to)
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if ((code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES') || waitMs > 640) throw error
-      Atomics.wait(pause, 0, 0, waitMs)
     }
   }
 }
