@@ -159,3 +159,21 @@ describe("a lock's liveness is its endpoint's answer, not its pid", () => {
     }
   })
 })
+
+// Only the workflow's windows-latest job has named pipes.
+describe.runIf(process.platform === 'win32')('the owner on Windows', () => {
+  it('listens on a pipe whose name ends unguessably (another user cannot create it first)', async () => {
+    const { openTestFarm } = await import('../support/test-farm')
+    const { listenForClients } = await import('../../src/host/farm-endpoint')
+    const { farm, dbPath, dir } = openTestFarm()
+    const server = await listenForClients(farm)
+    try {
+      expect(server.endpoint).toMatch(/^\\\\\.\\pipe\\task-farm-[0-9a-f]{24}-[0-9a-f]{16}$/)
+      expect(FarmLock.owner(dbPath)?.endpoint).toBe(server.endpoint)
+    } finally {
+      await server.close()
+      await farm.shutdown('now')
+      dir.remove()
+    }
+  })
+})
