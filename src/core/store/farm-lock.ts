@@ -128,6 +128,12 @@ function isAlive(owner: LockOwner): boolean {
   }
   // Starting (no endpoint yet), or written by an older version (no token): its pid is all there is.
   if (owner.endpoint === undefined || owner.token === undefined) return true
+  // A pid that once proved the token stays the owner while it lives (`logs --follow` asks every 300 ms).
+  const key = `${owner.pid}:${owner.endpoint}:${owner.token}`
+  if (provenOwners.has(key)) return true
   const found = probeOwnerSync(owner.endpoint, owner.token)
+  if (found === 'answered') provenOwners.add(key)
   return found === 'answered' || found === 'silent'
 }
+
+const provenOwners = new Set<string>()
