@@ -120,14 +120,16 @@ const bootedAt = (): number => Date.now() - uptime() * 1000
 function isAlive(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true // Cannot tell for another machine (shared drive): be safe.
   if (owner.token !== undefined && heldTokens.has(owner.token)) return true
-  if (typeof owner.since === 'number' && owner.since < bootedAt() - 60_000) return false
   try {
     process.kill(owner.pid, 0)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
   }
-  // Starting (no endpoint yet), or written by an older version (no token): its pid is all there is.
-  if (owner.endpoint === undefined || owner.token === undefined) return true
+  // Starting (no endpoint yet), or written by an older version (no token): its pid is all there is,
+  // unless the lock is older than the machine's last start. (Only here: a wall clock set forward after
+  // the boot must not make a live owner that can answer look stale.)
+  if (owner.endpoint === undefined || owner.token === undefined)
+    return !(typeof owner.since === 'number' && owner.since < bootedAt() - 60_000)
   // A pid that once proved the token stays the owner while it lives (`logs --follow` asks every 300 ms).
   const key = `${owner.pid}:${owner.endpoint}:${owner.token}`
   if (provenOwners.has(key)) return true
