@@ -107,14 +107,35 @@ export function attribFlags(output: string, path: string): Set<string> {
   return new Set(line.slice(0, Math.max(0, at)).replace(/\s/g, '').toUpperCase().split(''))
 }
 
+/** The names Windows gives its compatibility junctions (in a profile, in Documents, at the drive's root). */
+const compatibilityNames = new Set([
+  'application data',
+  'cookies',
+  'documents and settings',
+  'history',
+  'local settings',
+  'my documents',
+  'my music',
+  'my pictures',
+  'my videos',
+  'nethood',
+  'printhood',
+  'recent',
+  'sendto',
+  'start menu',
+  'templates',
+  'temporary internet files',
+])
+
 /**
- * Whether a link is one of Windows' compatibility junctions (hidden and system). Node's `Stats` has no
- * attributes, so `attrib` is asked, for links only (a few in a tree). Never on other systems.
+ * Whether a link is one of Windows' compatibility junctions: one of their names, hidden and system.
+ * Node's `Stats` has no attributes, so `attrib` is asked, for links of those names only (a pnpm tree
+ * holds thousands of junctions of its own). Never on other systems.
  */
 export function isCompatibilityJunction(path: string): boolean {
-  if (!windows) return false
+  if (!windows || !compatibilityNames.has(win32.basename(path).toLowerCase())) return false
   try {
-    const output = execFileSync('attrib', [path], { encoding: 'utf8', windowsHide: true, timeout: 5000 })
+    const output = execFileSync('attrib', [path, '/L'], { encoding: 'utf8', windowsHide: true, timeout: 5000 })
     const flags = attribFlags(output, path)
     return flags.has('H') && flags.has('S')
   } catch {

@@ -152,6 +152,16 @@ describe.runIf(process.platform === 'win32')('on a real Windows disk', () => {
     expect(statSync(join(dest, 'src', 'link')).isDirectory()).toBe(true)
   })
 
+  it('skips a compatibility junction (hidden and system), as in Documents', async () => {
+    const src = join(tempDir(), 'src')
+    mkdirSync(join(src, 'music'), { recursive: true })
+    const link = join(src, 'My Music')
+    execFileSync('cmd.exe', ['/d', '/c', 'mklink', '/J', link, join(src, 'music')], { windowsHide: true })
+    execFileSync('attrib', ['+H', '+S', link, '/L'], { windowsHide: true })
+    const { items } = await plan(copySpec({ sources: [src], destination: tempDir() }))
+    expect(items.map((i) => i.key)).not.toContain('src/My Music')
+  })
+
   it('names a destination file another process holds open', async () => {
     const src = join(tempDir(), 'src')
     mkdirSync(src)
