@@ -26,9 +26,9 @@ const isFileOnDisk: IsFile = (path) => {
   }
 }
 
-/** Environment names are case-insensitive on Windows (`Path` is common). */
+/** Environment names are case-insensitive on Windows (`Path` is common); a job's own `PATH` comes last and wins. */
 export function envValue(env: Record<string, string | undefined>, name: string): string | undefined {
-  const key = Object.keys(env).find((k) => k.toUpperCase() === name.toUpperCase())
+  const key = Object.keys(env).findLast((k) => k.toUpperCase() === name.toUpperCase())
   return key === undefined ? undefined : env[key]
 }
 

@@ -21,6 +21,11 @@ describe('commands the Windows way', () => {
     expect(resolveWindowsCommand('missing', env, 'C:\\work', isFile)).toBeNull()
   })
 
+  it("takes a job's own PATH over the worker's Path (names differ only by case on Windows)", () => {
+    const isFile = disk('C:\\job\\tool.exe', 'C:\\tools\\tool.exe')
+    expect(resolveWindowsCommand('tool', { ...env, PATH: 'C:\\job' }, 'C:\\work', isFile)).toBe('C:\\job\\tool.exe')
+  })
+
   it("tries PATHEXT's extensions in its order, and a typed extension only when PATHEXT lists it", () => {
     const isFile = disk('C:\\tools\\x.com', 'C:\\tools\\x.exe', 'C:\\tools\\notes.txt', 'C:\\tools\\y.CMD')
     expect(resolveWindowsCommand('x', env, 'C:\\work', isFile)).toBe('C:\\tools\\x.com')
