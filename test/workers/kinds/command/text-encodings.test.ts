@@ -9,14 +9,13 @@ import { tempDir } from '../../../support/test-farm'
 const dirs: ReturnType<typeof tempDir>[] = []
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
 
-async function inputsOf(bytes: Buffer): Promise<string[]> {
+async function inputsOf(bytes: Buffer, growing = false): Promise<string[]> {
   const dir = tempDir('tf-bom-')
   dirs.push(dir)
   const path = join(dir.path, 'inputs.txt')
   writeFileSync(path, bytes)
   const out: string[] = []
-  for await (const line of readInputs({ type: 'file', path, growing: false }, new AbortController().signal))
-    out.push(line)
+  for await (const line of readInputs({ type: 'file', path, growing }, new AbortController().signal)) out.push(line)
   return out
 }
 
@@ -37,6 +36,15 @@ describe('text in the encodings Windows writes', () => {
     expect(await inputsOf(bom('fffe', Buffer.from(lines, 'utf16le')))).toEqual(want)
     expect(await inputsOf(bom('feff', iconv.encode(lines, 'utf16be')))).toEqual(want)
     expect(await inputsOf(Buffer.from(lines))).toEqual(want)
+  })
+
+  it('reads a followed file (--growing) by its BOM too, a character cut between reads kept whole', async () => {
+    const want = ['C:\\Users\\zoë\\a.txt', '字 b.txt']
+    expect(await inputsOf(bom('fffe', Buffer.from(lines, 'utf16le')), true)).toEqual(want)
+    expect(await inputsOf(bom('efbbbf', Buffer.from(lines)), true)).toEqual(want)
+    // 64 KiB reads: a three-byte character across the first boundary.
+    const long = `${'a'.repeat(64 * 1024 - 1)}字\nb\n`
+    expect(await inputsOf(Buffer.from(long), true)).toEqual([`${'a'.repeat(64 * 1024 - 1)}字`, 'b'])
   })
 
   it("decodes output in the console's code page when it is not UTF-8, and leaves UTF-8 alone", () => {
