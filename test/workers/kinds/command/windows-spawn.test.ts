@@ -97,4 +97,22 @@ describe('commands the Windows way', () => {
       }
     },
   )
+
+  it.runIf(process.platform === 'win32')(
+    'with --shell, cmd.exe hands each hard input to the program whole',
+    async () => {
+      const print = '"console.log(JSON.stringify(process.argv.slice(1)))"'
+      for (const input of ['D:\\d\\', 'a"b', '%PATH%', 'x&y^z', 'C:\\Tools\\x.exe', 'a b']) {
+        const spec = commandSpecSchema.parse({
+          kind: 'command',
+          command: [`"${process.execPath}"`, '-e', print, '{}', 'after'],
+          shell: true,
+          input: { type: 'list', values: ['x'] },
+        })
+        const result = await runOneCommand(spec, { input, seq: 1, outputFolder: null }, new AbortController().signal)
+        expect(result!.exitCode, result!.stderr).toBe(0)
+        expect(JSON.parse(result!.stdout)).toEqual([input, 'after'])
+      }
+    },
+  )
 })
