@@ -46,7 +46,8 @@ export function checkWelcome(token: string, nonce: string, message: unknown): bo
  * is still an owner).
  */
 export type ProbeResult = 'answered' | 'absent' | 'wrong' | 'silent'
-const results: ProbeResult[] = ['silent', 'answered', 'absent', 'wrong']
+// 0 is "no word from the probe's thread yet", which counts as silent too.
+const results: ProbeResult[] = ['silent', 'answered', 'absent', 'wrong', 'silent']
 
 // The probe's own thread: plain CommonJS, so it runs the same from the bundle, Electron and the tests.
 const probeSource = `
@@ -60,7 +61,7 @@ const done = (code) => {
   socket.destroy()
   clearTimeout(timer)
 }
-const timer = setTimeout(() => done(0), timeoutMs)
+const timer = setTimeout(() => done(4), timeoutMs)
 let data = ''
 socket.on('connect', () => socket.write(hello))
 socket.on('data', (chunk) => {
@@ -69,7 +70,8 @@ socket.on('data', (chunk) => {
   if (end >= 0) done(data.slice(0, end) === expect ? 1 : 3)
   else if (data.length > 4096) done(3)
 })
-socket.on('error', (error) => done(error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? 2 : 3))
+// Nothing there: absent. Any other error (EAGAIN on a full backlog, a timeout) says nothing: a busy owner.
+socket.on('error', (error) => done(error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? 2 : 4))
 socket.on('close', () => done(3))
 `
 
