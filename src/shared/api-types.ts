@@ -133,3 +133,6 @@ export const settingsSchema = z.object({
   redisUrl: z.string().max(2000).default(''),
 })
 export type Settings = z.infer<typeof settingsSchema>
+/** Settings as the farm answers them, with the system it runs on (the Run dialog splits command lines by its rules). */
+export const settingsViewSchema = settingsSchema.extend({ platform: z.string().max(20).optional() })
+export type SettingsView = z.infer<typeof settingsViewSchema>

@@ -13,6 +13,11 @@ interface ParentPort {
 }
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
 
+// A console's Ctrl-C reaches every process on it (on Windows the whole console, on POSIX the
+// terminal's process group): the farm alone decides how its workers stop (gracefully, then killed),
+// so a worker does not die under the graceful stop the farm has just begun.
+process.on('SIGINT', () => {})
+
 if (parentPort) {
   startWorkerRuntime(
     {

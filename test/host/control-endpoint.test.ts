@@ -12,12 +12,15 @@ import { UserError } from '../../src/shared/user-error'
 import { openTestFarm, tempDir } from '../support/test-farm'
 import type { ApiDoor, ApiHandlers } from '../../src/core/api-handlers'
 import { readFileSync } from 'node:fs'
+import { FarmLock } from '../../src/core/store/farm-lock'
+import { helloLine, newNonce, newOwnerToken } from '../../src/core/store/owner-proof'
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
+const token = newOwnerToken()
 const calls: { channel: string; request: unknown; door?: ApiDoor }[] = []
 /** Records what reaches the owner; answers like a farm that has no job 9. */
 const api = {
@@ -32,7 +35,7 @@ async function serve(): Promise<{ server: ControlServer; events: EventEmitter; d
   const dir = tempDir('tf-control-')
   const db = join(dir.path, 'history.sqlite')
   const events = new EventEmitter()
-  const server = await startControlServer({ endpoint: controlEndpointFor(db), api, events })
+  const server = await startControlServer({ endpoint: controlEndpointFor(db), api, events, token })
   cleanups.push(
     () => dir.remove(),
     () => server.close(),
@@ -40,42 +43,52 @@ async function serve(): Promise<{ server: ControlServer; events: EventEmitter; d
   return { server, events, db }
 }
 
-/** Sends raw bytes; resolves once the owner closes the connection, or once `lines` lines have come back. */
+/**
+ * Sends raw bytes (after a hello that proves the token, unless `hello` says otherwise); resolves once
+ * the owner closes the connection, or once `lines` lines have come back (the welcome not counted).
+ */
 function rawExchange(
   endpoint: string,
   bytes: string,
   lines = Infinity,
-): Promise<{ lines: unknown[]; closed: boolean }> {
+  hello = helloLine(token, newNonce()),
+): Promise<{ lines: unknown[]; closed: boolean; welcomed: boolean }> {
   return new Promise((resolve) => {
     const socket = connect(endpoint)
     let data = ''
-    const parsed = (): unknown[] =>
+    const all = (): { type?: string }[] =>
       data
         .split('\n')
         .filter(Boolean)
-        .map((l) => JSON.parse(l))
+        .map((l) => JSON.parse(l) as { type?: string })
+    const welcomed = (): boolean => all()[0]?.type === 'welcome'
+    const parsed = (): unknown[] => all().slice(welcomed() ? 1 : 0)
     socket.on('data', (d) => {
       data += d
       if (parsed().length >= lines) {
-        resolve({ lines: parsed(), closed: false })
+        resolve({ lines: parsed(), closed: false, welcomed: welcomed() })
         socket.destroy()
       }
     })
     socket.on('error', () => {})
-    socket.on('close', () => resolve({ lines: parsed(), closed: true }))
-    socket.write(bytes)
+    socket.on('close', () => resolve({ lines: parsed(), closed: true, welcomed: welcomed() }))
+    socket.write(hello + bytes)
   })
 }
 
 describe('the control endpoint', () => {
-  it('lives beside the history, in a folder and a socket only this user can open', async () => {
-    const { server, db } = await serve()
-    expect(server.endpoint).toBe(join(`${db}.control`, 'owner.sock'))
-    expect(statSync(`${db}.control`).mode & 0o777).toBe(0o700)
-    expect(statSync(server.endpoint).mode & 0o777).toBe(0o600)
-    await server.close()
-    expect(existsSync(`${db}.control`)).toBe(false)
-  })
+  // POSIX only: a Unix socket and its modes; on Windows the endpoint is a named pipe.
+  it.skipIf(process.platform === 'win32')(
+    'lives beside the history, in a folder and a socket only this user can open',
+    async () => {
+      const { server, db } = await serve()
+      expect(server.endpoint).toBe(join(`${db}.control`, 'owner.sock'))
+      expect(statSync(`${db}.control`).mode & 0o777).toBe(0o700)
+      expect(statSync(server.endpoint).mode & 0o777).toBe(0o600)
+      await server.close()
+      expect(existsSync(`${db}.control`)).toBe(false)
+    },
+  )
 
   it('falls back to a private folder under the temporary directory when the path is too long for a socket', () => {
     const long = join('/tmp', 'x'.repeat(120), 'history.sqlite')
@@ -135,7 +148,7 @@ describe('the control endpoint', () => {
 
   it('answers calls through the handlers, errors as errors, and forwards the farm events', async () => {
     const { server, events } = await serve()
-    const client = await ControlClient.connect(server.endpoint)
+    const client = await ControlClient.connect(server.endpoint, token)
     cleanups.push(() => client.close())
     await expect(client.call('jobs.cancel', { jobId: 3 })).resolves.toEqual({ ok: true })
     // The CLI's own calls come through the local door (its user typed them).
@@ -164,7 +177,7 @@ describe('the control endpoint', () => {
 
   it('tells a client whose owner goes away, and fails its pending calls', async () => {
     const { server } = await serve()
-    const client = await ControlClient.connect(server.endpoint)
+    const client = await ControlClient.connect(server.endpoint, token)
     let gone = false
     client.onGone(() => (gone = true))
     await server.close()
@@ -172,24 +185,28 @@ describe('the control endpoint', () => {
     await expect(client.call('pools.list', {})).rejects.toBeInstanceOf(FarmGoneError)
   })
 
-  it('finds no owner, at once, behind a lock whose process is dead and a socket left behind', async () => {
-    const dir = tempDir('tf-control-')
-    cleanups.push(() => dir.remove())
-    const db = join(dir.path, 'history.sqlite')
-    const endpoint = controlEndpointFor(db)
-    mkdirSync(join(`${db}.control`), { recursive: true })
-    writeFileSync(endpoint, '')
-    writeFileSync(
-      `${db}.lock`,
-      JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), since: 0, endpoint }),
-    )
-    expect(await findOwner(db)).toBeNull()
-    // The next owner removes what the dead one left and listens there.
-    const server = await startControlServer({ endpoint, api, events: new EventEmitter() })
-    cleanups.push(() => server.close())
-    const client = await ControlClient.connect(endpoint)
-    client.close()
-  })
+  // POSIX only: a socket file left behind; a Windows pipe leaves nothing behind.
+  it.skipIf(process.platform === 'win32')(
+    'finds no owner, at once, behind a lock whose process is dead and a socket left behind',
+    async () => {
+      const dir = tempDir('tf-control-')
+      cleanups.push(() => dir.remove())
+      const db = join(dir.path, 'history.sqlite')
+      const endpoint = controlEndpointFor(db)
+      mkdirSync(join(`${db}.control`), { recursive: true })
+      writeFileSync(endpoint, '')
+      writeFileSync(
+        `${db}.lock`,
+        JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), since: 0, endpoint }),
+      )
+      expect(await findOwner(db)).toBeNull()
+      // The next owner removes what the dead one left and listens there.
+      const server = await startControlServer({ endpoint, api, events: new EventEmitter(), token })
+      cleanups.push(() => server.close())
+      const client = await ControlClient.connect(endpoint, token)
+      client.close()
+    },
+  )
 
   it('openOrAttachFarm owns a history no one runs, and records its endpoint with the lock', async () => {
     const dir = tempDir('tf-control-')
@@ -205,7 +222,7 @@ describe('the control endpoint', () => {
       pid: process.pid,
       endpoint: opened.endpoint.endpoint,
     })
-    const client = await ControlClient.connect(opened.endpoint.endpoint)
+    const client = await ControlClient.connect(opened.endpoint.endpoint, FarmLock.owner(db)!.token!)
     cleanups.push(() => client.close())
     await expect(client.call('jobs.list', {})).resolves.toEqual({ jobs: [], total: 0 })
   })

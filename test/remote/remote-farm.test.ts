@@ -6,7 +6,8 @@ import { RemoteBed, TestRedis, duplicates, exportedRows } from './remote-support
  * The farm with no local workers in its network and cpu pools and two `task-farm worker` processes
  * (their own folders, no access to the history) on a loopback Redis: every unit lands once.
  */
-describe('remote worker hosts through BullMQ', () => {
+// POSIX only: redis-server has no Windows build (the macOS job installs it with brew).
+describe.skipIf(process.platform === 'win32')('remote worker hosts through BullMQ', () => {
   let bed: RemoteBed
   let server: UrlFixtureServer
 

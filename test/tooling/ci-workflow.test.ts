@@ -38,6 +38,14 @@ describe('.github/workflows/ci.yml', () => {
     expect(job).toMatch(/apt-get install -y -qq "\.\/\$deb"/)
   })
 
+  it('runs the test suite on Windows and macOS, in a job of its own', () => {
+    const job = source.slice(source.indexOf('\n  tests:'), source.indexOf('\n  desktop:'))
+    expect(job).toContain('- os: windows-latest')
+    expect(job).toContain('- os: macos-latest')
+    expect(job).toContain('run: npx vitest run')
+    expect(job).toContain('core.autocrlf false')
+  })
+
   it('still finds mistakes (the linter is not a no-op)', async () => {
     const lint = await createLinter()
     const broken = source.replace('runs-on: ${{ matrix.os }}', 'runs-on: ${{ matrix.system }}')

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import type { CommandResult, CommandSpec } from '../../../shared/kinds/command'
-import { argvFor, shellLineFor } from '../../../shared/kinds/command-line'
 import { WORKER_PID_VARIABLE } from '../../../shared/kinds/command'
 import { OutputCapture } from './output-capture'
 import { killTree, track, treeSpawnOptions } from './process-tree'
+import { startCommand } from './start-command'
 
 const windows = process.platform === 'win32'
 
@@ -62,16 +61,11 @@ function runOnce(
     env: { ...process.env, ...spec.env, [WORKER_PID_VARIABLE]: String(process.pid) },
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
   }
-  // No shell unless asked: the input is one argument whatever it holds (spaces, quotes, `;`, `$(…)`).
-  const child = spec.shell
-    ? spawn(shellLineFor(spec.command, target.input, target.seq, windows ? 'cmd' : 'posix'), {
-        ...options,
-        shell: true,
-      })
-    : (() => {
-        const [file, ...args] = argvFor(spec.command, target.input, target.seq, windows)
-        return spawn(file!, args, options)
-      })()
+  const child = startCommand(spec, target.input, target.seq, options)
+  if (child instanceof Error) {
+    void stdout.close()
+    return Promise.resolve(notStarted(spec, child, target.attempt ?? 1, started, stderr))
+  }
   track(child)
   // On POSIX the run leads its own group (`detached`): its pid is the group's id.
   if (child.pid !== undefined && !windows) onGroup(child.pid)
@@ -115,6 +109,30 @@ function runOnce(
       })
     })
   })
+}
+
+/** A run that `spawn` refused outright (a NUL byte, EINVAL): failed like a command not found. */
+function notStarted(
+  spec: CommandSpec,
+  error: Error,
+  attempt: number,
+  started: number,
+  stderr: OutputCapture,
+): CommandResult {
+  stderr.write(Buffer.from(spawnMessage(spec, error)))
+  void stderr.close()
+  return {
+    exitCode: 127,
+    signal: null,
+    timedOut: false,
+    durationMs: Math.round(performance.now() - started),
+    worker: process.pid,
+    attempts: attempt,
+    stdout: '',
+    stderr: stderr.text(),
+    stdoutBytes: 0,
+    stderrBytes: stderr.total,
+  }
 }
 
 /** A command that cannot start (not found, not executable) is that unit's failure, said plainly. */

@@ -7,7 +7,6 @@ import {
   lutimesSync,
   mkdirSync,
   readlinkSync,
-  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -20,11 +19,13 @@ import { looksCopied } from './conflict'
 import { copyOnMac } from './copy-on-mac'
 import { onSide, onSideAsync, SideError, VerifyMismatch } from './errors'
 import { fileDigest } from './verify'
+import { linkTypeFor, renameIntoPlace, SymlinkNotPermitted } from './windows-fs'
 
 /** Files from this size on are copied in chunks: in-file progress, and a cancel does not wait for the end. */
 export const LARGE_FILE = 8 * 1024 * 1024
 const CHUNK = 4 * 1024 * 1024
 const umask = process.umask()
+const windows = process.platform === 'win32'
 
 export interface FileTask {
   spec: CopySpec
@@ -87,7 +88,7 @@ export async function copyEntry(task: FileTask): Promise<CopyResult | undefined>
       )
       if (spec.verify) digest = await verify(task)
     }
-    onSide('destination', () => renameSync(tempPath, destPath))
+    await onSideAsync('destination', () => renameIntoPlace(tempPath, destPath))
   } catch (error) {
     rmSync(tempPath, { force: true })
     throw error
@@ -165,9 +166,18 @@ async function copyLarge(task: FileTask, source: Stats): Promise<void> {
 
 function copyLink(task: FileTask, source: Stats): void {
   const target = onSide('source', () => readlinkSync(task.srcPath))
+  // Windows needs to know a folder link is one, from its source (the target may not be copied yet).
+  const type = windows
+    ? linkTypeFor(target, statSync(task.srcPath, { throwIfNoEntry: false })?.isDirectory() ?? false)
+    : null
   onSide('destination', () => {
     rmSync(task.tempPath, { force: true })
-    symlinkSync(target, task.tempPath)
+    try {
+      symlinkSync(target, task.tempPath, type)
+    } catch (error) {
+      if (windows && (error as NodeJS.ErrnoException).code === 'EPERM') throw new SymlinkNotPermitted()
+      throw error
+    }
     if (task.spec.preserve) lutimesSync(task.tempPath, source.atimeMs / 1000, source.mtimeMs / 1000)
   })
 }

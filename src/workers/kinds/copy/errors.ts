@@ -1,4 +1,5 @@
 import { homedir } from 'node:os'
+import { FileInUse, SymlinkNotPermitted } from './windows-fs'
 
 /** A per-file failure as the person reads it, with a stable code and whether trying again may help. */
 export interface CopyFailure {
@@ -115,6 +116,11 @@ export async function onSideAsync<R>(side: Side, action: () => Promise<R>): Prom
 /** Describes an error from a copy step; errors not tagged with a side are blamed on the destination. */
 export function describeCopyError(error: unknown): CopyFailure {
   if (error instanceof VerifyMismatch) return { message: error.message, code: 'verify-mismatch', retryable: true }
+  const cause = error instanceof SideError ? error.cause : error
+  // Windows' own refusals, said with what to do; a link Windows will not make fails once, not three times.
+  if (cause instanceof FileInUse) return { message: cause.message, code: 'in-use', retryable: true }
+  if (cause instanceof SymlinkNotPermitted)
+    return { message: cause.message, code: 'symlink-not-permitted', retryable: false }
   if (error instanceof SideError) return describeError(error.cause, error.side)
   return describeError(error, 'destination')
 }

@@ -27,10 +27,14 @@ const windowsReserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?
 // eslint-disable-next-line no-control-regex
 const windowsForbidden = /[<>:"\\|?*\u0000-\u001f]/
 
-/** Why `name` cannot be created at the destination, or undefined when it can. */
+/**
+ * Why `name` (of a file or a folder) cannot be created at the destination, or undefined when it can.
+ * Names are limited to 255 bytes on POSIX file systems, and to 255 UTF-16 units on NTFS, FAT and
+ * exFAT: a name of 100 CJK characters is 300 bytes but 100 units, and Windows takes it.
+ */
 export function nameProblem(name: string, destPath: string, windowsRules: boolean): string | undefined {
-  if (Buffer.byteLength(name) > NAME_MAX)
-    return `The name "${name}" is longer than the destination file system allows (255 bytes).`
+  if (windowsRules ? name.length > NAME_MAX : Buffer.byteLength(name) > NAME_MAX)
+    return `The name "${name}" is longer than the destination file system allows (255 ${windowsRules ? 'characters' : 'bytes'}).`
   if (Buffer.byteLength(destPath) > PATH_MAX) return `The destination path is too long (over ${PATH_MAX} bytes).`
   if (!windowsRules) return undefined
   if (windowsReserved.test(name)) return `The name "${name}" is reserved on Windows file systems.`

@@ -122,7 +122,12 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
         case 'folder-start': {
           const data = event.frame.data
           data.destDir = event.frame.rel ? belowPath(destRoot, event.frame.rel) : destRoot
-          const inherited = event.parent?.data.blocked
+          // A folder's name follows the destination's rules as a file's does (`aux`, `x.`, `Docs` beside `docs`).
+          const name = event.frame.rel ? basename(event.frame.rel) : rootName
+          const inherited =
+            event.parent?.data.blocked ??
+            nameProblem(name, data.destDir, windowsRules) ??
+            (event.parent ? nameClash(event.parent.data, name, norm) : undefined)
           const names = inherited ? null : readNames(data.destDir, norm)
           if (typeof names === 'string' || inherited) data.blocked = inherited ?? (names as string)
           else data.destNames = names

@@ -27,7 +27,8 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('runOneCommand', () => {
+// POSIX only: its commands are sh scripts, and its process trees are POSIX process groups. test/workers/kinds/command/windows-spawn.test.ts is the Windows counterpart.
+describe.skipIf(process.platform === 'win32')('runOneCommand', () => {
   it('records exit code, output, duration and worker of a run', async () => {
     const r = await run(spec(['sh', '-c', 'echo "out $1"; echo err >&2; exit 3', 'sh', '{}']), 'a b')
     expect(r).toMatchObject({
