@@ -15,11 +15,17 @@ import {
 import { copySpec, plan, planAndRun, tempDir } from './helpers'
 
 // The planner is told its destination follows Windows rules, as an NTFS or FAT destination does.
-vi.mock('../../../../src/workers/kinds/copy/names', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../../../src/workers/kinds/copy/names')>()),
-  windowsNaming: () => true,
-  caseInsensitive: () => true,
-}))
+vi.mock('../../../../src/workers/kinds/copy/volume', async (importOriginal) => {
+  const volume = await importOriginal<typeof import('../../../../src/workers/kinds/copy/volume')>()
+  return {
+    ...volume,
+    destinationVolume: (destination: string) => ({
+      ...volume.destinationVolume(destination),
+      windowsNaming: true,
+      foldsCase: true,
+    }),
+  }
+})
 
 const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(code), { code })
 
