@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testBrowser } from '../support/suite-requirements'
 import { startUrlFixtureServer, type UrlFixtureServer } from '../fixtures/url-fixture-server'
 import {
   accessibilityProblems,
@@ -17,7 +18,7 @@ import {
 const token = 'e2e-token-0123456789abcdef'
 const finished = ':is([data-state=completed], [data-state=completed-with-errors], [data-state=failed])'
 
-describe('the window in a real browser, against task-farm serve', { timeout: 90_000 }, () => {
+describe.skipIf(!testBrowser())('the window in a real browser, against task-farm serve', { timeout: 90_000 }, () => {
   let dir: string
   let serve: ServeProcess
   let fixtures: UrlFixtureServer
@@ -29,7 +30,6 @@ describe('the window in a real browser, against task-farm serve', { timeout: 90_
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tf-e2e-'))
-    // The browser first: without one the suite fails at once, with nothing else started.
     browser = await launchChromium()
     renderer = await buildRenderer(join(dir, 'renderer'))
     ;[serve, fixtures] = await Promise.all([

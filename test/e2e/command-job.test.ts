@@ -1,16 +1,15 @@
-import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testBrowser } from '../support/suite-requirements'
 import { buildRenderer, launchChromium, screenshot, startServe, type ServeProcess } from './e2e-support'
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const token = 'e2e-command-token-0123456789'
 const finished = ':is([data-state=completed], [data-state=completed-with-errors], [data-state=failed])'
 
-describe.skipIf(!existsSync(chromiumPath))('a command job made in the window', { timeout: 90_000 }, () => {
+describe.skipIf(!testBrowser())('a command job made in the window', { timeout: 90_000 }, () => {
   let dir: string
   let serve: ServeProcess
   let browser: Browser

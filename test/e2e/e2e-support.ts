@@ -1,9 +1,9 @@
 import AxeBuilder from '@axe-core/playwright'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { build } from 'vite'
+import { testBrowser } from '../support/suite-requirements'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -75,16 +75,13 @@ export function startServe(
   })
 }
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-
-/** The real-browser tests fail, never skip, without a browser, saying in one line how to get one. */
+/** The browser test/global-setup.ts found (the suites that call this are skipped without one). */
 export function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath))
-    throw new Error(
-      `No Chromium at ${chromiumPath}: install it (\`apt-get install chromium\` on Debian/Ubuntu) or point CHROMIUM_PATH at one.`,
-    )
+  const browser = testBrowser()
+  if (!browser) throw new Error('No browser for the tests: test/global-setup.ts found none (see its "Skipped" line).')
   return chromium.launch({
-    executablePath: chromiumPath,
+    executablePath: browser.executablePath,
+    env: { ...process.env, ...browser.env },
     args: [
       '--no-sandbox',
       '--disable-background-networking',

@@ -1,17 +1,16 @@
-import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TestHost, TestRedis } from '../remote/remote-support'
+import { testBrowser, testRedisServer } from '../support/suite-requirements'
 import { buildRenderer, launchChromium, screenshot, startServe, type ServeProcess } from './e2e-support'
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const token = 'e2e-remote-token-0123456789abcdef'
 
 /** The Pools view of `task-farm --redis URL serve` lists a remote host live, and drains it. */
-describe.skipIf(!existsSync(chromiumPath) || !existsSync('/usr/bin/redis-server'))(
+describe.skipIf(!testBrowser() || !testRedisServer())(
   'remote hosts in the Pools view',
   { timeout: 90_000 },
   () => {
