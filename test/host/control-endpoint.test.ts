@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
-import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { controlEndpointFor } from '../../src/host/control-endpoint'
 import { ControlClient, FarmGoneError } from '../../src/host/control-client'
@@ -78,8 +79,11 @@ describe('the control endpoint', () => {
   })
 
   it('falls back to a private folder under the temporary directory when the path is too long for a socket', () => {
-    const long = join('/tmp', 'x'.repeat(120), 'history.sqlite')
-    expect(controlEndpointFor(long)).toMatch(/^\/tmp\/task-farm-\d+-[0-9a-f]{24}\/owner\.sock$/)
+    const long = join(tmpdir(), 'x'.repeat(120), 'history.sqlite')
+    const endpoint = controlEndpointFor(long)
+    // Wherever TMPDIR points: the folder is the temporary directory's, named for this user and history.
+    expect(dirname(dirname(endpoint))).toBe(tmpdir())
+    expect(endpoint.slice(tmpdir().length)).toMatch(/^\/task-farm-\d+-[0-9a-f]{24}\/owner\.sock$/)
     expect(controlEndpointFor('C:\\Users\\me\\history.sqlite', 'win32')).toMatch(
       /^\\\\\.\\pipe\\task-farm-[0-9a-f]{24}$/,
     )

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { commandSpecSchema, type CommandSpec } from '../../../../src/shared/kinds/command'
 import { runOneCommand } from '../../../../src/workers/kinds/command/run-one-command'
 import { tempDir, until } from '../../../support/test-farm'
+import { isProcessGone } from '../../../support/process-state'
 
 const dirs: ReturnType<typeof tempDir>[] = []
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
@@ -17,15 +18,6 @@ const spec = (command: string[], extra: Partial<CommandSpec> = {}): CommandSpec 
   commandSpecSchema.parse({ kind: 'command', command, input: { type: 'list', values: ['x'] }, ...extra })
 const run = (s: CommandSpec, input: string, signal = new AbortController().signal) =>
   runOneCommand(s, { input, seq: 1, outputFolder: null }, signal)
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('runOneCommand', () => {
   it('records exit code, output, duration and worker of a run', async () => {
@@ -83,7 +75,7 @@ describe('runOneCommand', () => {
     expect(r).toMatchObject({ timedOut: true, exitCode: null })
     const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number)
     expect(started).toHaveLength(2)
-    await until(() => started.every((pid) => !alive(pid)), 'the tree to be gone', 5000)
+    await until(() => started.every((pid) => isProcessGone(pid)), 'the tree to be gone', 5000)
   })
 
   it('kills the tree and reports nothing when the job is cancelled', async () => {
@@ -95,7 +87,7 @@ describe('runOneCommand', () => {
     controller.abort()
     expect(await running).toBeNull()
     const child = Number(readFileSync(pids, 'utf8'))
-    await until(() => !alive(child), 'the grandchild to be gone', 5000)
+    await until(() => isProcessGone(child), 'the grandchild to be gone', 5000)
   })
 
   it('tries a failed input again with --retries', async () => {
