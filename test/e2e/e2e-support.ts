@@ -92,6 +92,25 @@ export function launchChromium(): Promise<Browser> {
   })
 }
 
+/**
+ * Everything the page reports as wrong: console errors (a CSP violation is logged as one, and is also
+ * reported through `securitypolicyviolation`, which the page is made to log) and uncaught exceptions.
+ * The suites expect this to stay empty.
+ */
+export async function watchConsole(page: Page): Promise<string[]> {
+  const problems: string[] = []
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`),
+    ),
+  )
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
+  })
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.stack ?? error.message}`))
+  return problems
+}
+
 /** A call through the page's own host connection, for setup the dialogs do not cover (probe jobs). */
 export async function callFromPage(page: Page, token: string, channel: string, request: unknown): Promise<unknown> {
   const host = new URL(page.url()).host
@@ -133,7 +152,7 @@ export async function screenshot(page: Page, name: string, theme: 'light' | 'dar
 
 /**
  * axe-core (the engine of the browsers' accessibility audits) on what the page shows now: any
- * critical or serious violation fails, listed one per line with the elements it found.
+ * critical or serious violation, or a `region` or `heading-order` one, fails, listed one per line with the elements it found.
  */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
   // Colours halfway through a fade (a dialog opening, a theme switching) are not what a person reads:
@@ -150,8 +169,9 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     ]),
   )
   const { violations } = await new AxeBuilder({ page }).analyze()
+  // Also two moderate ones that every view had: content outside landmarks, and skipped heading levels.
   return violations
-    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious' || v.id === 'region' || v.id === 'heading-order')
     .map(
       (v) =>
         `${v.impact} ${v.id}: ${v.help} — ${v.nodes

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TestHost, TestRedis } from '../remote/remote-support'
 import { testBrowser, testRedisServer } from '../support/suite-requirements'
-import { buildRenderer, launchChromium, screenshot, startServe, type ServeProcess } from './e2e-support'
+import { buildRenderer, launchChromium, screenshot, startServe, watchConsole, type ServeProcess } from './e2e-support'
 
 const token = 'e2e-remote-token-0123456789abcdef'
 
@@ -20,6 +20,7 @@ describe.skipIf(!testBrowser() || !testRedisServer())(
     let serve: ServeProcess
     let browser: Browser
     let page: Page
+    let pageProblems: string[] = []
 
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'tf-e2e-remote-'))
@@ -31,6 +32,7 @@ describe.skipIf(!testBrowser() || !testRedisServer())(
       ])
       host = new TestHost(redis.url, 'e2e-host')
       page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
+      pageProblems = await watchConsole(page)
       await page.goto(`${serve.url}#/pools`)
       await page.getByText('Connected to farm').waitFor()
     }, 120_000)
@@ -54,6 +56,7 @@ describe.skipIf(!testBrowser() || !testRedisServer())(
       await row.getByRole('button', { name: 'Drain' }).click()
       expect(await host.exited).toBe(0)
       await page.locator('[data-testid=remote-hosts-cpu]').getByText('No remote host serves this pool').waitFor()
+      expect(pageProblems).toEqual([])
     })
   },
 )

@@ -10,11 +10,14 @@ describe('isProcessGone', () => {
   })
 
   it.runIf(process.platform === 'linux')('counts a zombie (dead, not reaped) as gone', async () => {
-    // sh starts `true` in the background and becomes `sleep`, which never reaps it: a zombie until sleep ends.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    // sh starts a short sleep in the background and becomes a long one, which never reaps the short one:
+    // a zombie once it ends, until the long sleep does. (A background `true` could end, and be reaped by
+    // sh, before the exec.)
+    const parent = spawn('sh', ['-c', 'sleep 2 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
     try {
       const zombie = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(d))))
-      await until(() => isProcessGone(zombie), 'the background `true` to end', 10_000)
+      expect(isProcessGone(zombie)).toBe(false)
+      await until(() => isProcessGone(zombie), 'the short sleep to end', 10_000)
       expect(() => process.kill(zombie, 0)).not.toThrow() // what the tests used to ask: "still there"
     } finally {
       parent.kill('SIGKILL')
