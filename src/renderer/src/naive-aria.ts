@@ -17,6 +17,14 @@ const fixes: [selector: string, fix: (element: HTMLElement) => void][] = [
     },
   ],
   ['.n-tabs-wrapper:not([role])', (e) => e.setAttribute('role', 'tablist')],
+  // Toasts sit at the end of <body>, outside every landmark: a named region is one.
+  [
+    '.n-notification-container:not([role])',
+    (e) => {
+      e.setAttribute('role', 'region')
+      e.setAttribute('aria-label', 'Notifications')
+    },
+  ],
   // Long tables and the log scroll by themselves: a keyboard reaches them to scroll them.
   ['.n-data-table .v-vl:not([tabindex]), .log .v-vl:not([tabindex])', (e) => e.setAttribute('tabindex', '0')],
   [
