@@ -124,4 +124,3 @@ describe('stopping the CLI', () => {
     expect(run(db, 'show', '1').out).toMatch(/interrupted +the farm stopped while this job ran/)
   })
 })
-

@@ -177,4 +177,3 @@ describe('task-farm copy', () => {
     },
   )
 })
-

@@ -101,7 +101,9 @@ export async function watchConsole(page: Page): Promise<string[]> {
   const problems: string[] = []
   await page.addInitScript(() =>
     document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`),
+      console.error(
+        `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`,
+      ),
     ),
   )
   page.on('console', (message) => {

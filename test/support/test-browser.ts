@@ -55,7 +55,11 @@ async function unpackNpmChromium(cacheDir: string): Promise<TestBrowser | string
     mkdirSync(partial, { recursive: true })
     // tar-fs comes with @sparticuz/chromium, which unpacks its own archives with it.
     const { extract } = createRequire(packageJson)('tar-fs') as { extract(folder: string): NodeJS.WritableStream }
-    await pipeline(createReadStream(join(bin, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(partial, 'chromium'), { mode: 0o755 }))
+    await pipeline(
+      createReadStream(join(bin, 'chromium.br')),
+      createBrotliDecompress(),
+      createWriteStream(join(partial, 'chromium'), { mode: 0o755 }),
+    )
     for (const archive of ['al2023.tar.br', 'fonts.tar.br', 'swiftshader.tar.br'])
       await pipeline(createReadStream(join(bin, archive)), createBrotliDecompress(), extract(partial))
     // Its own fonts.conf names Lambda's folders: this one names the unpacked fonts, then the system's.

@@ -15,7 +15,9 @@ describe('isProcessGone', () => {
     // sh, before the exec.)
     const parent = spawn('sh', ['-c', 'sleep 2 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
     try {
-      const zombie = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(d))))
+      const zombie = await new Promise<number>((resolve) =>
+        parent.stdout.once('data', (d: Buffer) => resolve(Number(d))),
+      )
       expect(isProcessGone(zombie)).toBe(false)
       await until(() => isProcessGone(zombie), 'the short sleep to end', 10_000)
       expect(() => process.kill(zombie, 0)).not.toThrow() // what the tests used to ask: "still there"

@@ -37,34 +37,30 @@ describe('the programs the browser and remote suites need', () => {
     expect(found.path).toMatch(/redis-server$/)
   })
 
-  it(
-    "renders a page with the Chromium that npm installs, on its own libraries and fonts",
-    async () => {
-      const found = await findTestBrowser(cacheDir, { CHROMIUM_PATH: 'npm' })
-      if (typeof found === 'string') throw new Error(found)
-      expect(found.label).toMatch(/from @sparticuz\/chromium \(npm\)/)
-      // Only the libraries and fonts it brings: what a machine without browser packages has.
-      const browser = await chromium.launch({
-        executablePath: found.executablePath,
-        env: { ...process.env, ...found.env },
-        args: ['--no-sandbox', '--disable-gpu'],
-      })
-      try {
-        const page = await browser.newPage()
-        await page.setContent('<h1>Task Farm</h1><canvas width="200" height="40"></canvas>')
-        const inked = await page.evaluate(() => {
-          const canvas = document.querySelector('canvas')!
-          const context = canvas.getContext('2d')!
+  it('renders a page with the Chromium that npm installs, on its own libraries and fonts', async () => {
+    const found = await findTestBrowser(cacheDir, { CHROMIUM_PATH: 'npm' })
+    if (typeof found === 'string') throw new Error(found)
+    expect(found.label).toMatch(/from @sparticuz\/chromium \(npm\)/)
+    // Only the libraries and fonts it brings: what a machine without browser packages has.
+    const browser = await chromium.launch({
+      executablePath: found.executablePath,
+      env: { ...process.env, ...found.env },
+      args: ['--no-sandbox', '--disable-gpu'],
+    })
+    try {
+      const page = await browser.newPage()
+      await page.setContent('<h1>Task Farm</h1><canvas width="200" height="40"></canvas>')
+      // (A string: this file is type-checked without the DOM's types.)
+      const inked = await page.evaluate(`(() => {
+          const context = document.querySelector('canvas').getContext('2d')
           context.font = '24px sans-serif'
           context.fillText('Task Farm', 4, 30)
           return context.getImageData(0, 0, 200, 40).data.filter((value, i) => i % 4 === 3 && value > 0).length
-        })
-        expect(inked).toBeGreaterThan(100) // glyphs drawn: a browser without fonts draws none
-        expect(await page.locator('h1').textContent()).toBe('Task Farm')
-      } finally {
-        await browser.close()
-      }
-    },
-    120_000,
-  )
+        })()`)
+      expect(inked).toBeGreaterThan(100) // glyphs drawn: a browser without fonts draws none
+      expect(await page.locator('h1').textContent()).toBe('Task Farm')
+    } finally {
+      await browser.close()
+    }
+  }, 120_000)
 })
