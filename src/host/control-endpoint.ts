@@ -10,7 +10,7 @@ const maxSocketPath = 100
 /**
  * Where the owner of a history listens for clients: a socket in a private folder beside the history
  * (`history.sqlite.control/owner.sock`), or, when that path is too long for a socket, in a private
- * folder under the temporary directory; on Windows a named pipe named after the history.
+ * folder under the temporary directory (or /tmp, when that is too long too); on Windows a named pipe named after the history.
  */
 export function controlEndpointFor(dbPath: string, platform: NodeJS.Platform = process.platform): string {
   const full = resolve(dbPath)
@@ -18,7 +18,10 @@ export function controlEndpointFor(dbPath: string, platform: NodeJS.Platform = p
   if (platform === 'win32') return `\\\\.\\pipe\\task-farm-${digest}`
   const beside = join(`${full}.control`, 'owner.sock')
   if (Buffer.byteLength(beside) <= maxSocketPath) return beside
-  return join(tmpdir(), `task-farm-${process.getuid?.() ?? 'user'}-${digest}`, 'owner.sock')
+  const folder = `task-farm-${process.getuid?.() ?? 'user'}-${digest}`
+  const underTemp = join(tmpdir(), folder, 'owner.sock')
+  // A TMPDIR deep in a long path is too long as well: then /tmp, which every Unix has.
+  return Buffer.byteLength(underTemp) <= maxSocketPath ? underTemp : join('/tmp', folder, 'owner.sock')
 }
 
 const isPipe = (endpoint: string): boolean => endpoint.startsWith('\\\\')

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { controlEndpointFor } from '../../src/host/control-endpoint'
 import { ControlClient, FarmGoneError } from '../../src/host/control-client'
@@ -78,12 +78,21 @@ describe('the control endpoint', () => {
     expect(existsSync(`${db}.control`)).toBe(false)
   })
 
-  it('falls back to a private folder under the temporary directory when the path is too long for a socket', () => {
+  it('falls back to a private folder under the temporary directory (or /tmp) when the path is too long for a socket', () => {
     const long = join(tmpdir(), 'x'.repeat(120), 'history.sqlite')
-    const endpoint = controlEndpointFor(long)
-    // Wherever TMPDIR points: the folder is the temporary directory's, named for this user and history.
-    expect(dirname(dirname(endpoint))).toBe(tmpdir())
-    expect(endpoint.slice(tmpdir().length)).toMatch(/^\/task-farm-\d+-[0-9a-f]{24}\/owner\.sock$/)
+    // TMPDIR is read at each call: set here, so the test holds wherever the run's own TMPDIR lies.
+    const fallback = (tmp: string): string => {
+      const saved = process.env.TMPDIR
+      process.env.TMPDIR = tmp
+      try {
+        return controlEndpointFor(long)
+      } finally {
+        if (saved === undefined) delete process.env.TMPDIR
+        else process.env.TMPDIR = saved
+      }
+    }
+    expect(fallback('/var/tmp/short')).toMatch(/^\/var\/tmp\/short\/task-farm-\d+-[0-9a-f]{24}\/owner\.sock$/)
+    expect(fallback(`/var/tmp/${'y'.repeat(90)}`)).toMatch(/^\/tmp\/task-farm-\d+-[0-9a-f]{24}\/owner\.sock$/)
     expect(controlEndpointFor('C:\\Users\\me\\history.sqlite', 'win32')).toMatch(
       /^\\\\\.\\pipe\\task-farm-[0-9a-f]{24}$/,
     )
