@@ -77,6 +77,6 @@ async function unpackNpmChromium(cacheDir: string): Promise<TestBrowser | string
   return {
     executablePath: join(home, 'chromium'),
     env: { LD_LIBRARY_PATH: join(home, 'lib'), FONTCONFIG_FILE: join(home, 'fonts.conf') },
-    label: `Chromium ${version} from @sparticuz/chromium (npm), unpacked in ${home}`,
+    label: `the Chromium of @sparticuz/chromium ${version} (npm), unpacked in ${home}`,
   }
 }

@@ -40,7 +40,7 @@ describe('the programs the browser and remote suites need', () => {
   it('renders a page with the Chromium that npm installs, on its own libraries and fonts', async () => {
     const found = await findTestBrowser(cacheDir, { CHROMIUM_PATH: 'npm' })
     if (typeof found === 'string') throw new Error(found)
-    expect(found.label).toMatch(/from @sparticuz\/chromium \(npm\)/)
+    expect(found.label).toMatch(/^the Chromium of @sparticuz\/chromium [\d.]+ \(npm\)/)
     // Only the libraries and fonts it brings: what a machine without browser packages has.
     const browser = await chromium.launch({
       executablePath: found.executablePath,
