@@ -76,7 +76,14 @@ async function unpackNpmChromium(cacheDir: string): Promise<TestBrowser | string
   }
   return {
     executablePath: join(home, 'chromium'),
-    env: { LD_LIBRARY_PATH: join(home, 'lib'), FONTCONFIG_FILE: join(home, 'fonts.conf') },
+    env: {
+      LD_LIBRARY_PATH: join(home, 'lib'),
+      FONTCONFIG_FILE: join(home, 'fonts.conf'),
+      // Under LANG=C.UTF-8 (many containers) this headless shell says its language is 'en-US@posix',
+      // which Intl rejects (uPlot's axis labels throw): give it a language a person's machine has.
+      LANG: 'en_US.UTF-8',
+      LC_ALL: 'en_US.UTF-8',
+    },
     label: `the Chromium of @sparticuz/chromium ${version} (npm), unpacked in ${home}`,
   }
 }
