@@ -215,6 +215,10 @@ describe.skipIf(!testBrowser())('the window in a real browser, against task-farm
   })
 
   it('is operable by keyboard: the menu, the dialogs, a pool chart', async () => {
+    // The host restarted (above), so the cpu pool has no workers, and its charts say so: a job gives it some.
+    const { jobId } = (await callFromPage(page, token, 'jobs.create', {
+      spec: { kind: 'probe', count: 500_000, sleepMs: 5 },
+    })) as { jobId: number }
     await page.locator('[data-testid=nav-jobs]').focus()
     await page.keyboard.press('Tab')
     await page.keyboard.press('Enter')
@@ -229,6 +233,7 @@ describe.skipIf(!testBrowser())('the window in a real browser, against task-farm
     await page.locator('[data-testid=urls-text] textarea').waitFor()
     await page.keyboard.press('Escape')
     await page.locator('[data-testid=urls-text]').waitFor({ state: 'detached' })
+    await callFromPage(page, token, 'jobs.cancel', { jobId })
   })
 
   // One test per theme: each is a long walk through every view and dialog on a loaded machine.
