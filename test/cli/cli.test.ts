@@ -6,6 +6,7 @@ import { JobStore } from '../../src/core/store/job-store'
 import { openDatabase } from '../../src/core/store/open-database'
 import { findOwner } from '../../src/host/find-owner'
 import { cliEntry, tempDir, until } from '../support/test-farm'
+import { isProcessGone } from '../support/process-state'
 
 const dirs: ReturnType<typeof tempDir>[] = []
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
@@ -148,7 +149,7 @@ describe('stopping the CLI', () => {
       expect(workerPids.length).toBeGreaterThan(0)
       child.kill('SIGKILL')
       await new Promise((r) => child.on('exit', r))
-      await until(() => workerPids.every((pid) => !alive(pid)), 'the workers to notice and exit')
+      await until(() => workerPids.every((pid) => isProcessGone(pid)), 'the workers to notice and exit')
       expect(JSON.parse(run(db, 'jobs', '--json').out).jobs[0].state).toBe('interrupted')
       const resumed = run(db, 'resume', '1')
       expect(resumed.code, resumed.err).toBe(0)
@@ -157,12 +158,3 @@ describe('stopping the CLI', () => {
     },
   )
 })
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}

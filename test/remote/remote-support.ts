@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { testRedisServer } from '../support/suite-requirements'
 import { cliEntry, tempDir } from '../support/test-farm'
 
 /** A free TCP port on 127.0.0.1 (asked of the system, then released). */
@@ -22,7 +23,7 @@ export interface TestRedisOptions {
   tls?: boolean
 }
 
-/** Debian's redis-server on a loopback port, with no persistence: a restart loses every key, as a worst case does. */
+/** redis-server (the one global setup found) on a loopback port, with no persistence: a restart loses every key, as a worst case does. */
 export class TestRedis {
   private child: ChildProcess | null = null
   private readonly dir = tempDir('task-farm-redis-')
@@ -53,7 +54,7 @@ export class TestRedis {
     if (this.options.tls)
       args.push('--port', '0', '--tls-port', String(this.port), ...this.makeCertificates(), '--tls-auth-clients', 'no')
     else args.push('--port', String(this.port))
-    const child = spawn('redis-server', args, {
+    const child = spawn(testRedisServer() ?? 'redis-server', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.child = child

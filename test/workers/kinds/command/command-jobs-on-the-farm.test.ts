@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Farm } from '../../../../src/core/farm'
 import { openTestFarm, until } from '../../../support/test-farm'
+import { isProcessGone } from '../../../support/process-state'
 
 const farms: { farm: Farm; remove(): void }[] = []
 afterEach(async () => {
@@ -17,14 +18,6 @@ function farmForTest(): { farm: Farm; dir: string } {
   return { farm: t.farm, dir: t.dir.path }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 const stoppedLate = (farm: Farm, id: number): boolean =>
   farm.store
     .logs({ jobId: id, afterId: 0, minLevel: 'warn', limit: 100 })
@@ -66,7 +59,7 @@ describe('command and module jobs on the farm', () => {
       const end = await farm.waitForEnd(id)
       expect(end.state).toBe('cancelled')
       expect(stoppedLate(farm, id)).toBe(false)
-      await until(() => started().every((pid) => !alive(pid)), 'every run and its children to be gone', 5000)
+      await until(() => started().every((pid) => isProcessGone(pid)), 'every run and its children to be gone', 5000)
       expect(farm.store.items(id, { state: 'pending', limit: 10, offset: 0 }).total).toBe(4)
     },
   )
