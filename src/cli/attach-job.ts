@@ -84,5 +84,10 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     process.off('SIGHUP', onSignal)
+    // The shell often passes a hang-up on after the terminal's: one landing while this command flushes
+    // its output and exits must not kill it half-way.
+    process.on('SIGHUP', ignoreHangUp)
   }
 }
+
+const ignoreHangUp = (): void => undefined

@@ -130,6 +130,9 @@ async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promi
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     process.off('SIGHUP', onSignal)
+    // The shell often passes a hang-up on after the terminal's: one landing while this command flushes
+    // its output and exits must not kill it half-way.
+    process.on('SIGHUP', ignoreHangUp)
   }
 }
 
@@ -149,3 +152,5 @@ async function waitForOthers(farm: Farm, note: (text: string) => void): Promise<
     const offStop = farm.events.on('job.updated', check)
   })
 }
+
+const ignoreHangUp = (): void => undefined

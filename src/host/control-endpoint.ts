@@ -47,7 +47,7 @@ export function controlEndpointFor(
 }
 
 const darwinTypeName = darwinTypeNamer(
-  () => execFileSync('/sbin/mount', { encoding: 'utf8', timeout: 5000 }),
+  () => execFileSync('/sbin/mount', { encoding: 'utf8', timeout: 5000, windowsHide: true }),
   realpathSync,
 )
 

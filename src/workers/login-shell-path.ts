@@ -32,6 +32,7 @@ export function readLoginPath(
         encoding: 'utf8',
         maxBuffer: 1024 * 1024,
         env: options.env ?? process.env,
+        windowsHide: true,
       },
       (error, stdout) => {
         if (error) return resolve(undefined)

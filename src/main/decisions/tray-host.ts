@@ -33,7 +33,7 @@ function askSessionBus(): Promise<string> {
     'string:org.kde.StatusNotifierWatcher',
   ]
   return new Promise((resolve, reject) =>
-    execFile('dbus-send', args, { timeout: 2000 }, (error, stdout) =>
+    execFile('dbus-send', args, { timeout: 2000, windowsHide: true }, (error, stdout) =>
       error ? reject(new Error(error.message)) : resolve(stdout),
     ),
   )

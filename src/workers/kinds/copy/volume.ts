@@ -124,7 +124,7 @@ function fileSystemName(dir: string, type: number): string {
 
 /** Darwin's `statfs` numbers are handed out as file systems load; `mount` names them. */
 const darwinTypeName = darwinTypeNamer(
-  () => execFileSync('/sbin/mount', { encoding: 'utf8', timeout: 5000 }),
+  () => execFileSync('/sbin/mount', { encoding: 'utf8', timeout: 5000, windowsHide: true }),
   realpathSync,
 )
 
