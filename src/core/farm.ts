@@ -27,7 +27,7 @@ import { FarmPools } from './farm-pools'
 import { parseSpec } from './parse-spec'
 import { FarmRemote } from './farm-remote'
 import type { RemoteLink } from './remote-link'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 
 export { defaultPoolConfig } from './farm-pools'
 
@@ -115,6 +115,8 @@ export class Farm {
         dispatch: (pool) => this.scheduler.dispatch(pool),
         changed: (pool) => this.poolSet.dirty.add(pool),
         log: (level, message) => this.log(null, level, 'remote', message),
+        historyFolder: dirname(resolve(options.dbPath)),
+        cancelled: (jobId) => this.store.job(jobId)?.state === 'cancelled',
       },
       () => Object.keys(this.pools) as PoolName[],
       options.remote,

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq'
 import type { FromWorker, ItemFailure, ItemSuccess } from '../shared/worker-protocol'
 import type { HostProcesses } from './host-processes'
-import type { RemoteJobData, RemoteMessage, RemoteOutcome, RemoteProgress } from './remote-protocol'
+import type { RemoteMessage, RemoteOutcome, RemoteProgress, RemoteTask } from './remote-protocol'
 
 /** How often a running batch sends what its worker said: as often as a local worker reports. */
 const PROGRESS_MS = 100
@@ -12,12 +12,12 @@ const PROGRESS_MS = 100
  * A process that dies under the batch fails the job: BullMQ reports it, the farm re-queues the units.
  */
 export async function runRemoteBatch(
-  job: Job<RemoteJobData>,
+  job: Job,
+  message: RemoteTask,
   processes: HostProcesses,
   hostName: string,
   signal?: AbortSignal,
 ): Promise<RemoteOutcome> {
-  const { message } = job.data
   const farmTaskId = message.taskId
   const doneIds: number[] = []
   const doneResults: ItemSuccess[] = []
@@ -65,11 +65,11 @@ export async function runRemoteBatch(
               for (const failure of asFarm.items) unitsFailed.push(failure)
               return
             case 'planned':
-              pending.push({ ...asFarm, from: planned })
+              pending.push({ ...asFarm, from: planned } as RemoteMessage)
               planned += asFarm.batches.length
               return
           }
-          pending.push(asFarm)
+          pending.push(asFarm as RemoteMessage)
         },
         lost(exit: { reason: string; signal: string | null; code: number | null }) {
           reject(

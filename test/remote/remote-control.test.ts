@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApiHandlers } from '../../src/core/api-handlers'
-import { BullmqRemoteLink } from '../../src/remote'
+import { BullmqRemoteLink, REMOTE_PROTOCOL } from '../../src/remote'
 import { openTestFarm, until } from '../support/test-farm'
 import { RemoteBed, TestHost, TestRedis } from './remote-support'
 
@@ -83,7 +83,9 @@ describe('controlling remote work', () => {
     const host = new TestHost(bed.redis.url, 'new')
     bed.hosts = [host]
     expect(await host.exited).toBe(2)
-    expect(host.output.join('')).toMatch(/speaks protocol 99 and this worker 1: run the same Task Farm version on both/)
+    expect(host.output.join('')).toContain(
+      `speaks protocol 99 and this worker ${REMOTE_PROTOCOL}: run the same Task Farm version on both`,
+    )
   })
 
   it('Settings switch remote workers on and off while the farm runs', async () => {

@@ -4,6 +4,13 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { cliEntry, tempDir } from '../support/test-farm'
 
+/**
+ * The key farms and hosts of these tests sign with (farm and hosts read it from the environment; the
+ * key file in the history's folder has its own test).
+ */
+export const TEST_REMOTE_KEY = 'task-farm-test-key-0123456789abcdef0123456789abcdef'
+process.env.TASK_FARM_REMOTE_KEY = TEST_REMOTE_KEY
+
 /** A free TCP port on 127.0.0.1 (asked of the system, then released). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
