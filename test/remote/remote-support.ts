@@ -220,6 +220,8 @@ export function duplicates(values: unknown[]): unknown[] {
  */
 export class RemoteBed {
   hosts: TestHost[] = []
+  /** The farm's side of the link, for its session. */
+  link: import('../../src/remote').BullmqRemoteLink | null = null
   private opened: { farm: import('../../src/core/farm').Farm; dir: ReturnType<typeof tempDir> } | null = null
 
   constructor(public redis: TestRedis) {}
@@ -234,17 +236,21 @@ export class RemoteBed {
   async openFarm(): Promise<import('../../src/core/farm').Farm> {
     const { openTestFarm } = await import('../support/test-farm')
     const { BullmqRemoteLink } = await import('../../src/remote')
-    const { farm, dir } = openTestFarm({
-      pools: { network: { size: 0 }, cpu: { size: 0 } },
-      remote: new BullmqRemoteLink(this.redis.url),
-    })
+    this.link = new BullmqRemoteLink(this.redis.url)
+    const { farm, dir } = openTestFarm({ pools: { network: { size: 0 }, cpu: { size: 0 } }, remote: this.link })
     this.opened = { farm, dir }
     return farm
   }
 
   startHosts(...names: string[]): TestHost[] {
-    this.hosts = names.map((name) => new TestHost(this.redis.url, name))
-    return this.hosts
+    return this.startHostsWith([], ...names)
+  }
+
+  /** Hosts started with more arguments (`--allow-commands`…). */
+  startHostsWith(extra: string[], ...names: string[]): TestHost[] {
+    const started = names.map((name) => new TestHost(this.redis.url, name, extra))
+    this.hosts.push(...started)
+    return started
   }
 
   hostsOf(pool: 'network' | 'cpu') {
@@ -266,6 +272,7 @@ export class RemoteBed {
     await this.opened?.farm.shutdown('now')
     this.opened?.dir.remove()
     this.opened = null
+    this.link = null
     await Promise.all(this.hosts.map((h) => h.stop()))
     this.hosts = []
   }
