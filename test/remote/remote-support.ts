@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { connect, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { cliEntry, tempDir } from '../support/test-farm'
 
@@ -148,6 +148,59 @@ export class TestRedis {
   async stop(): Promise<void> {
     await this.kill()
     this.dir.remove()
+  }
+}
+
+/** A loopback TCP proxy to Redis that a test can cut and restore: a host behind it is disconnected, not dead. */
+export class CuttableProxy {
+  private readonly sockets = new Set<Socket>()
+  private cut = false
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(targetPort: number): Promise<CuttableProxy> {
+    let proxy: CuttableProxy | null = null
+    const server = createServer((client) => {
+      if (proxy!.cut) return client.destroy()
+      const upstream = connect(targetPort, '127.0.0.1')
+      for (const socket of [client, upstream]) {
+        proxy!.sockets.add(socket)
+        socket.on('error', () => {})
+        socket.on('close', () => {
+          proxy!.sockets.delete(socket)
+          client.destroy()
+          upstream.destroy()
+        })
+      }
+      client.pipe(upstream).pipe(client)
+    })
+    const port = await new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+    )
+    proxy = new CuttableProxy(server, port)
+    return proxy
+  }
+
+  url(password?: string): string {
+    return `redis://${password ? `:${password}@` : ''}127.0.0.1:${this.port}`
+  }
+
+  /** Every connection through it drops, and new ones are refused until `restore`. */
+  cutOff(): void {
+    this.cut = true
+    for (const socket of this.sockets) socket.destroy()
+  }
+
+  restore(): void {
+    this.cut = false
+  }
+
+  async close(): Promise<void> {
+    this.cutOff()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
 }
 

@@ -1,0 +1,72 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir, until } from '../support/test-farm'
+import { CuttableProxy, RemoteBed, TestHost, TestRedis } from './remote-support'
+
+const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [])
+
+/**
+ * A cancel that sticks: the farm keeps what it cancelled in its signed state, which hosts read again
+ * when they reconnect and before every batch. A host that was cut off from Redis while its job was
+ * cancelled stops the batch in hand and refuses the batch redelivered after its stall.
+ */
+describe('a cancel while a host is disconnected', () => {
+  let bed: RemoteBed
+  let proxy: CuttableProxy
+  const work = tempDir()
+
+  beforeAll(async () => {
+    bed = new RemoteBed(await TestRedis.start())
+    proxy = await CuttableProxy.start(bed.redis.port)
+  })
+  afterEach(() => bed.clear())
+  afterAll(async () => {
+    await proxy?.close()
+    await bed?.redis.stop()
+    work.remove()
+  })
+
+  it('runs no command of the job once the host is back', async () => {
+    const gate = join(work.path, 'gate')
+    const counter = join(work.path, 'counter')
+    const farm = await bed.openFarm()
+    const host = new TestHost(proxy.url(), 'flaky', ['--allow-commands'])
+    bed.hosts.push(host)
+    await until(() => bed.hostsOf('cpu').some((h) => h.state === 'running'), 'the host', 60_000)
+    // Each command waits for the gate, then counts itself: none may count once the job is cancelled.
+    const cancelled = await farm.create({
+      kind: 'command',
+      command: ['sh', '-c', `while [ ! -e ${gate} ]; do sleep 0.05; done; echo "cancelled $1" >> ${counter}`, 'sh', '{}'],
+      input: { type: 'list', values: ['a', 'b', 'c', 'd'] },
+    })
+    await until(
+      () => bed.hostsOf('cpu')[0]?.workers.some((w) => w.state === 'busy' && w.jobId === cancelled) ?? false,
+      'the batch running on the host',
+      60_000,
+    )
+
+    proxy.cutOff()
+    await until(() => bed.hostsOf('cpu')[0]?.state === 'stale', 'the host seen as gone', 60_000)
+    farm.cancel(cancelled)
+    expect((await farm.waitForEnd(cancelled)).state).toBe('cancelled')
+    proxy.restore()
+    await until(() => bed.hostsOf('cpu')[0]?.state === 'running', 'the host back', 60_000)
+    // Give the host its chance to stop the batch; without the fix it never does, and the gate shows it.
+    await until(() => host.output.join('').includes('stopping batch'), 'the host stopping the batch', 20_000).catch(
+      () => {},
+    )
+    writeFileSync(gate, '')
+
+    // A job after it on the same (single) slot ends only once the cancelled batch has let go.
+    const after = await farm.create({
+      kind: 'command',
+      command: ['sh', '-c', `echo "after $1" >> ${counter}`, 'sh', '{}'],
+      input: { type: 'list', values: ['z'] },
+    })
+    expect(await farm.waitForEnd(after)).toMatchObject({ state: 'completed', itemsDone: 1 })
+    expect(lines(counter)).toEqual(['after z'])
+    // By the job or by the batch, whichever the host read first.
+    expect(host.output.join('')).toMatch(/stopping batch \S+: (job \d+ was cancelled|the farm took it back)/)
+  }, 180_000)
+})
