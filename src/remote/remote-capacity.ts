@@ -1,4 +1,3 @@
-import type { PoolName } from '../shared/job-spec'
 import type { RemoteFarmSide } from '../core/remote-link'
 import { remotePools, type RemotePool } from './remote-protocol'
 import { RemoteSlot, type SlotOwner } from './remote-slot'
@@ -41,7 +40,7 @@ export class RemoteCapacity {
       if (slot.taskId === null) slot.post({ type: 'shutdown' })
     }
     if (added) {
-      farm.changed(pool as PoolName)
+      farm.changed(pool)
       setImmediate(() => farm.dispatch(pool))
     }
   }

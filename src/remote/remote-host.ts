@@ -82,21 +82,17 @@ export class RemoteHost {
     this.processes.start()
     const kinds = remoteKinds()
     for (const pool of this.o.pools) {
-      const worker = new Worker(
-        queueName(pool),
-        (job, _token, signal) => this.process(job, kinds, signal),
-        {
-          connection: this.redis,
-          prefix: KEY_PREFIX,
-          name: this.o.name,
-          concurrency: this.slots()[pool],
-          lockDuration: this.o.lockDurationMs ?? 10_000,
-          stalledInterval: this.o.stalledIntervalMs ?? 5_000,
-          // A batch whose host died is handed to another host this many times before the farm counts it a crash.
-          maxStalledCount: 2,
-          drainDelay: 1,
-        },
-      )
+      const worker = new Worker(queueName(pool), (job, _token, signal) => this.process(job, kinds, signal), {
+        connection: this.redis,
+        prefix: KEY_PREFIX,
+        name: this.o.name,
+        concurrency: this.slots()[pool],
+        lockDuration: this.o.lockDurationMs ?? 10_000,
+        stalledInterval: this.o.stalledIntervalMs ?? 5_000,
+        // A batch whose host died is handed to another host this many times before the farm counts it a crash.
+        maxStalledCount: 2,
+        drainDelay: 1,
+      })
       worker.on('error', () => {}) // Reconnects after a Redis restart are routine.
       this.workers.push(worker)
     }

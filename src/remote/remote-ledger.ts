@@ -2,14 +2,7 @@ import type { Queue } from 'bullmq'
 import type { LogLevel } from '../shared/job-state'
 import { toErrorInfo } from '../shared/user-error'
 import { FarmRevocations } from './farm-revocations'
-import {
-  batchIdOf,
-  sealBatch,
-  shipSpec,
-  type BatchEnvelope,
-  type RemotePool,
-  type RemoteTask,
-} from './remote-protocol'
+import { batchIdOf, sealBatch, shipSpec, type BatchEnvelope, type RemotePool, type RemoteTask } from './remote-protocol'
 import { remoteOutcomeSchema, remoteProgressSchema, type RemoteOutcome } from './remote-schemas'
 import type { RemoteSigner } from './remote-signing'
 import type { RemoteSlot } from './remote-slot'
@@ -58,7 +51,7 @@ export class RemoteLedger {
     this.revocations.sent(message.jobId)
     void shipSpec(message.spec, message.type).then(
       (spec) => {
-        const task = { ...message, spec } as RemoteTask
+        const task = { ...message, spec }
         const data = sealBatch(this.o.signer(), batchId, this.o.session, task)
         const batch: SentBatch = { slot, pool, task, data, sentAt: Date.now(), plannedForwarded: 0, resending: false }
         this.batches.set(batchId, batch)
@@ -107,7 +100,8 @@ export class RemoteLedger {
     const batch = this.batches.get(batchId)
     if (!batch) return
     const progress = remoteProgressSchema.safeParse(data)
-    if (!progress.success) return this.o.log('warn', `batch ${batchId}: a host sent progress that does not fit the protocol`)
+    if (!progress.success)
+      return this.o.log('warn', `batch ${batchId}: a host sent progress that does not fit the protocol`)
     for (const message of progress.data.messages) {
       if (message.type === 'planned') {
         const skip = batch.plannedForwarded - (message.from ?? 0)

@@ -119,7 +119,9 @@ export function openFarmState(signer: RemoteSigner, text: string): Opened<FarmSt
   if (!signer.verify(['farm', REMOTE_PROTOCOL, record.data.body], record.data.mac))
     return { ...refuse("the farm's key is not this worker's"), protocol }
   const state = farmStateSchema.safeParse(parseJson(record.data.body))
-  return state.success ? { ok: true, value: state.data, protocol } : { ...refuse('the farm state does not fit'), protocol }
+  return state.success
+    ? { ok: true, value: state.data, protocol }
+    : { ...refuse('the farm state does not fit'), protocol }
 }
 
 function parseJson(text: string): unknown {

@@ -126,7 +126,10 @@ export const remoteOutcomeSchema = z.object({
       type: z.literal('done'),
       taskId: id,
       summary: z
-        .object({ notes: z.array(z.string()), facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) })
+        .object({
+          notes: z.array(z.string()),
+          facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+        })
         .optional(),
       rss: z.number(),
     }),

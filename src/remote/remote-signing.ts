@@ -25,7 +25,10 @@ export class RemoteSigner {
         'bad-remote-key',
       )
     this.key = Buffer.from(text, 'utf8')
-    this.keyId = createHash('sha256').update(this.mac(['key-id'])).digest('hex').slice(0, 12)
+    this.keyId = createHash('sha256')
+      .update(this.mac(['key-id']))
+      .digest('hex')
+      .slice(0, 12)
   }
 
   mac(parts: (string | number)[]): string {

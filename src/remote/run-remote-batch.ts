@@ -65,7 +65,7 @@ export async function runRemoteBatch(
               for (const failure of asFarm.items) unitsFailed.push(failure)
               return
             case 'planned':
-              pending.push({ ...asFarm, from: planned } as RemoteMessage)
+              pending.push({ ...asFarm, from: planned })
               planned += asFarm.batches.length
               return
           }

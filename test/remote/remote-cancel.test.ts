@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir, until } from '../support/test-farm'
 import { CuttableProxy, RemoteBed, TestHost, TestRedis } from './remote-support'
 
-const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [])
+const lines = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
 
 /**
  * A cancel that sticks: the farm keeps what it cancelled in its signed state, which hosts read again
@@ -37,7 +38,13 @@ describe('a cancel while a host is disconnected', () => {
     // Each command waits for the gate, then counts itself: none may count once the job is cancelled.
     const cancelled = await farm.create({
       kind: 'command',
-      command: ['sh', '-c', `while [ ! -e ${gate} ]; do sleep 0.05; done; echo "cancelled $1" >> ${counter}`, 'sh', '{}'],
+      command: [
+        'sh',
+        '-c',
+        `while [ ! -e ${gate} ]; do sleep 0.05; done; echo "cancelled $1" >> ${counter}`,
+        'sh',
+        '{}',
+      ],
       input: { type: 'list', values: ['a', 'b', 'c', 'd'] },
     })
     await until(

@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir, until } from '../support/test-farm'
 import { RemoteBed, TestRedis, duplicates } from './remote-support'
 
-const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [])
+const lines = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
 
 /**
  * A plan replayed on another host after its first host died yields the same items (their bounds

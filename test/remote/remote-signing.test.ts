@@ -14,7 +14,8 @@ const countingSpec = (counter: string, values: string[]) => ({
   command: ['sh', '-c', `echo "$1" >> ${counter}`, 'sh', '{}'],
   input: { type: 'list' as const, values },
 })
-const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [])
+const lines = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
 
 /**
  * Write access to Redis alone must not make a host run anything: batches are signed with the farm's
@@ -68,7 +69,7 @@ describe('signed remote batches', () => {
     await until(() => bed.hostsOf('cpu').some((h) => h.state === 'running'), 'the host', 60_000)
     const counter = join(work.path, 'counter-forged')
     const session = bed.link!.session
-    const task = (taskId: number): RemoteTask => ({
+    const task = (taskId: number): Extract<RemoteTask, { type: 'run' }> => ({
       type: 'run',
       taskId,
       jobId: 1,
@@ -95,14 +96,23 @@ describe('signed remote batches', () => {
     ]
     for (const [label, data] of forged) {
       const taskId = 900 + forged.findIndex(([l]) => l === label) + 1
-      await queue.add('batch', data, { jobId: label === 'moved' ? batchIdOf(session, 999) : batchIdOf(session, taskId) })
+      await queue.add('batch', data, {
+        jobId: label === 'moved' ? batchIdOf(session, 999) : batchIdOf(session, taskId),
+      })
     }
     await until(
-      () => host!.output.join('').split('\n').filter((line) => line.startsWith('refused batch')).length >= 5,
+      () =>
+        host!.output
+          .join('')
+          .split('\n')
+          .filter((line) => line.startsWith('refused batch')).length >= 5,
       'the host refusing all five',
       60_000,
     )
-    const refusals = host!.output.join('').split('\n').filter((line) => line.startsWith('refused batch'))
+    const refusals = host!.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('refused batch'))
     expect(refusals.join('\n')).toMatch(/not a signed batch of this protocol/)
     expect(refusals.join('\n')).toMatch(/signature does not match/)
     expect(refusals.every((line) => line.endsWith('nothing ran'))).toBe(true)
