@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { remoteHostInfoSchema } from '../shared/api-types'
 import { jobSpecSchema } from '../shared/job-spec'
 import type { FromWorker, ToWorker } from '../shared/worker-protocol'
 import { remotePools } from './remote-pools'
@@ -160,15 +161,8 @@ export const hostHeartbeatSchema = z.object({
   slots: z.partialRecord(z.enum(remotePools), z.number().int()),
   state: z.enum(['running', 'draining']),
   at: z.number(),
-  workers: z.array(
-    z.object({
-      pid: z.number().int().nullable(),
-      state: z.enum(['idle', 'busy']),
-      jobId: z.number().int().nullable(),
-      batch: z.string().nullable(),
-      unitsDone: z.number().int(),
-    }),
-  ),
+  /** As the Pools view lists them. */
+  workers: remoteHostInfoSchema.shape.workers,
 })
 export type HostHeartbeat = z.infer<typeof hostHeartbeatSchema>
 

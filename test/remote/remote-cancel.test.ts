@@ -1,11 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir, until } from '../support/test-farm'
-import { CuttableProxy, RemoteBed, TestHost, TestRedis } from './remote-support'
-
-const lines = (file: string): string[] =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
+import { CuttableProxy, RemoteBed, TestHost, TestRedis, counterLines } from './remote-support'
 
 /**
  * A cancel that sticks: the farm keeps what it cancelled in its signed state, which hosts read again
@@ -72,7 +69,7 @@ describe('a cancel while a host is disconnected', () => {
       input: { type: 'list', values: ['z'] },
     })
     expect(await farm.waitForEnd(after)).toMatchObject({ state: 'completed', itemsDone: 1 })
-    expect(lines(counter)).toEqual(['after z'])
+    expect(counterLines(counter)).toEqual(['after z'])
     // By the job or by the batch, whichever the host read first.
     expect(host.output.join('')).toMatch(/stopping batch \S+: (job \d+ was cancelled|the farm took it back)/)
   }, 180_000)

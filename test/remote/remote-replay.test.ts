@@ -1,11 +1,8 @@
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir, until } from '../support/test-farm'
-import { RemoteBed, TestRedis, duplicates } from './remote-support'
-
-const lines = (file: string): string[] =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
+import { RemoteBed, TestRedis, duplicates, counterLines } from './remote-support'
 
 /**
  * A plan replayed on another host after its first host died yields the same items (their bounds
@@ -63,7 +60,7 @@ describe('a remote host killed mid-plan', () => {
     expect(duplicates(keys)).toEqual([])
     expect(new Set(keys)).toEqual(new Set(Array.from({ length: total }, (_, n) => `line-${n}`)))
     // Each command ran once: the units the dead host only planned ran on the other one.
-    const ran = lines(counter)
+    const ran = counterLines(counter)
     expect(duplicates(ran)).toEqual([])
     expect(ran).toHaveLength(total)
     const log = farm.store.db.prepare("SELECT message FROM logs WHERE source = 'remote'").pluck().all() as string[]

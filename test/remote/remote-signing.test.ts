@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Queue } from 'bullmq'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -6,7 +6,7 @@ import { KEY_PREFIX, batchIdOf, queueName, sealBatch, type RemoteTask } from '..
 import { RemoteSigner } from '../../src/remote/remote-signing'
 import { parseSpec } from '../../src/core/parse-spec'
 import { tempDir, until } from '../support/test-farm'
-import { RemoteBed, TEST_REMOTE_KEY, TestHost, TestRedis } from './remote-support'
+import { RemoteBed, TEST_REMOTE_KEY, TestHost, TestRedis, counterLines } from './remote-support'
 
 /** A command job whose every unit appends its input to `counter`: what ran, and how often. */
 const countingSpec = (counter: string, values: string[]) => ({
@@ -14,8 +14,6 @@ const countingSpec = (counter: string, values: string[]) => ({
   command: ['sh', '-c', `echo "$1" >> ${counter}`, 'sh', '{}'],
   input: { type: 'list' as const, values },
 })
-const lines = (file: string): string[] =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
 
 /**
  * Write access to Redis alone must not make a host run anything: batches are signed with the farm's
@@ -60,7 +58,7 @@ describe('signed remote batches', () => {
     await until(() => bed.hostsOf('cpu').some((h) => h.state === 'running'), 'the keyed host', 60_000)
     const jobId = await farm.create(countingSpec(counter, ['a', 'b', 'c']))
     expect(await farm.waitForEnd(jobId)).toMatchObject({ state: 'completed', itemsDone: 3 })
-    expect(lines(counter).sort()).toEqual(['a', 'b', 'c'])
+    expect(counterLines(counter).sort()).toEqual(['a', 'b', 'c'])
   }, 120_000)
 
   it('a batch pushed into Redis without the key, with a wrong MAC or a changed body is refused and runs nothing', async () => {
@@ -116,7 +114,7 @@ describe('signed remote batches', () => {
     expect(refusals.join('\n')).toMatch(/not a signed batch of this protocol/)
     expect(refusals.join('\n')).toMatch(/signature does not match/)
     expect(refusals.every((line) => line.endsWith('nothing ran'))).toBe(true)
-    expect(lines(counter)).toEqual([])
+    expect(counterLines(counter)).toEqual([])
   }, 120_000)
 
   it('a host without --allow-commands refuses a signed command batch in one sentence', async () => {
@@ -139,6 +137,6 @@ describe('signed remote batches', () => {
     })
     await until(() => host!.output.join('').includes('refused batch'), 'the refusal', 60_000)
     expect(host!.output.join('')).toContain('this host runs command jobs only when started with --allow-commands')
-    expect(lines(counter)).toEqual([])
+    expect(counterLines(counter)).toEqual([])
   }, 120_000)
 })

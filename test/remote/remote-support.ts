@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { cliEntry, tempDir } from '../support/test-farm'
@@ -330,3 +330,7 @@ export class RemoteBed {
     this.hosts = []
   }
 }
+
+/** The lines a job's commands appended to a counter file: what ran, and how often. */
+export const counterLines = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
