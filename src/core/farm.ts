@@ -116,7 +116,9 @@ export class Farm {
         changed: (pool) => this.poolSet.dirty.add(pool),
         log: (level, message) => this.log(null, level, 'remote', message),
         historyFolder: dirname(resolve(options.dbPath)),
-        cancelled: (jobId) => this.store.job(jobId)?.state === 'cancelled',
+        // Being cancelled counts: the history's row follows a moment later.
+        cancelled: (jobId) =>
+          this.scheduler.runs.get(jobId)?.stopping === 'cancel' || this.store.job(jobId)?.state === 'cancelled',
       },
       () => Object.keys(this.pools) as PoolName[],
       options.remote,

@@ -45,6 +45,7 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
   private signer: RemoteSigner | null = null
   private farm: RemoteFarmSide | null = null
   private timer: NodeJS.Timeout | null = null
+  private stateTimer: NodeJS.Timeout | null = null
   private syncing = false
   private closed = false
   /** Redis is unreachable (said once per outage in the log). */
@@ -59,7 +60,7 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
       signer: () => this.signer!,
       log: (level, message) => this.farm?.log(level, message),
       publishCancel: (batch) => this.publish({ action: 'cancel', batch }),
-      revoked: () => void this.writeState().catch(() => {}),
+      revoked: () => this.writeStateSoon(),
     })
     for (const pool of remotePools) {
       const queue = new Queue(queueName(pool), { connection, prefix: KEY_PREFIX })
@@ -137,6 +138,7 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     this.closed = true
     if (this.timer) clearInterval(this.timer)
     this.capacity.killAll()
+    if (this.stateTimer) clearTimeout(this.stateTimer)
     await this.writeState().catch(() => {})
     await Promise.allSettled([
       ...this.events.map((e) => e.close()),
@@ -156,6 +158,19 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     if (!this.signer || !this.farm) return
     const state = this.ledger.revocations.state(this.session, this.farm.cancelled)
     await this.redis.set(farmKey, sealFarmState(this.signer, state), 'EX', 10)
+  }
+
+  /**
+   * Now, and once more when the farm has taken in what just happened (a job whose last batch was
+   * taken back ends cancelled after this turn): hosts need not wait for the next sync.
+   */
+  private writeStateSoon(): void {
+    void this.writeState().catch(() => {})
+    if (this.stateTimer) return
+    this.stateTimer = setTimeout(() => {
+      this.stateTimer = null
+      void this.writeState().catch(() => {})
+    }, 100)
   }
 
   /** Heartbeats, capacity, and batches that Redis lost (a restart without persistence). */

@@ -20,6 +20,8 @@ interface SentBatch {
   plannedForwarded: number
   /** Set while a lost batch is being added again. */
   resending: boolean
+  /** Taken back: when it settles, its job has likely ended cancelled, which the hosts should hear at once. */
+  revoked: boolean
 }
 
 export interface LedgerOptions {
@@ -29,7 +31,7 @@ export interface LedgerOptions {
   log(level: LogLevel, message: string): void
   /** Tell the hosts now (a control event): a batch running there stops. */
   publishCancel(batchId: string): Promise<void>
-  /** The cancelled set changed: write the farm's signed state now, not at the next sync. */
+  /** The cancelled set changed, or a job may just have ended cancelled: write the farm's signed state soon. */
   revoked(): void
 }
 
@@ -53,7 +55,7 @@ export class RemoteLedger {
       (spec) => {
         const task = { ...message, spec }
         const data = sealBatch(this.o.signer(), batchId, this.o.session, task)
-        const batch: SentBatch = { slot, pool, task, data, sentAt: Date.now(), plannedForwarded: 0, resending: false }
+        const batch: SentBatch = { slot, pool, task, data, sentAt: Date.now(), plannedForwarded: 0, resending: false, revoked: false }
         this.batches.set(batchId, batch)
         return this.add(batchId, batch)
       },
@@ -66,6 +68,7 @@ export class RemoteLedger {
     const batchId = batchIdOf(this.o.session, taskId)
     const batch = this.batches.get(batchId)
     if (!batch) return
+    batch.revoked = true
     this.revoke(batchId)
     void this.o
       .queue(batch.pool)
@@ -75,6 +78,7 @@ export class RemoteLedger {
           if (removed !== 1) return this.o.publishCancel(batchId)
           this.batches.delete(batchId)
           batch.slot.deliver({ type: 'done', taskId, rss: 0 })
+          this.o.revoked()
         },
         () => this.o.publishCancel(batchId),
       )
@@ -135,6 +139,7 @@ export class RemoteLedger {
     this.batches.delete(batchId)
     this.o.log('warn', `batch ${batchId} was lost on its remote host: ${reason}`)
     batch.slot.lose()
+    if (batch.revoked) this.o.revoked()
   }
 
   /** Batches that Redis lost (a restart without persistence) go again; missed outcomes are read back. */
@@ -185,6 +190,7 @@ export class RemoteLedger {
     }
     // Remote memory is the host's business: the farm never recycles a slot for it.
     batch.slot.deliver({ ...outcome.final, taskId, rss: 0 })
+    if (batch.revoked) this.o.revoked()
   }
 
   private async add(batchId: string, batch: SentBatch): Promise<void> {

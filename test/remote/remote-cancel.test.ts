@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Queue } from 'bullmq'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { KEY_PREFIX, queueName } from '../../src/remote/remote-protocol'
 import { tempDir, until } from '../support/test-farm'
 import { CuttableProxy, RemoteBed, TestHost, TestRedis, counterLines } from './remote-support'
 
@@ -72,5 +74,57 @@ describe('a cancel while a host is disconnected', () => {
     expect(counterLines(counter)).toEqual(['after z'])
     // By the job or by the batch, whichever the host read first.
     expect(host.output.join('')).toMatch(/stopping batch \S+: (job \d+ was cancelled|the farm took it back)/)
+  }, 180_000)
+})
+
+describe('a batch of a cancelled job put back into Redis', () => {
+  let bed: RemoteBed
+  const work = tempDir()
+
+  beforeAll(async () => {
+    bed = new RemoteBed(await TestRedis.start())
+  })
+  afterEach(() => bed.clear())
+  afterAll(async () => {
+    await bed?.redis.stop()
+    work.remove()
+  })
+
+  it('is refused, though signed by the farm: a replay runs nothing', async () => {
+    const gate = join(work.path, 'gate')
+    const counter = join(work.path, 'counter')
+    const farm = await bed.openFarm()
+    const [host] = bed.startHostsWith(['--allow-commands', '--concurrency', '2'], 'replayed')
+    await until(() => farm.pool('cpu').workers.length === 2, 'two remote slots', 60_000)
+    // "first" counts itself at once; "second" waits for a gate that never opens, so the job is still running.
+    const jobId = await farm.create({
+      kind: 'command',
+      command: [
+        'sh',
+        '-c',
+        `[ "$1" = first ] || while [ ! -e ${gate} ]; do sleep 0.05; done; echo "$1" >> ${counter}`,
+        'sh',
+        '{}',
+      ],
+      input: { type: 'list', values: ['first', 'second'] },
+      jobs: 2,
+    })
+    await until(() => farm.summary(jobId).itemsDone === 1, 'the first unit done', 60_000)
+    const queue = new Queue(queueName('cpu'), { connection: { url: bed.redis.url }, prefix: KEY_PREFIX })
+    try {
+      const done = (await queue.getJobs(['completed'])).find((job) => (job.data as { jobId: number }).jobId === jobId)
+      expect(done).toBeDefined()
+      farm.cancel(jobId)
+      expect((await farm.waitForEnd(jobId)).state).toBe('cancelled')
+      // Someone with write access to Redis sends the farm's own signed batch again.
+      const { id, data } = done!
+      expect(await queue.remove(id!)).toBe(1)
+      await queue.add('batch', data, { jobId: id })
+      await until(() => host!.output.join('').includes(`refused batch ${id}`), 'the refusal', 60_000)
+      expect(host!.output.join('')).toContain(`refused batch ${id}: job ${jobId} was cancelled; nothing ran`)
+      expect(counterLines(counter)).toEqual(['first'])
+    } finally {
+      await queue.close()
+    }
   }, 180_000)
 })
