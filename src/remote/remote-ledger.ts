@@ -55,7 +55,16 @@ export class RemoteLedger {
       (spec) => {
         const task = { ...message, spec }
         const data = sealBatch(this.o.signer(), batchId, this.o.session, task)
-        const batch: SentBatch = { slot, pool, task, data, sentAt: Date.now(), plannedForwarded: 0, resending: false, revoked: false }
+        const batch: SentBatch = {
+          slot,
+          pool,
+          task,
+          data,
+          sentAt: Date.now(),
+          plannedForwarded: 0,
+          resending: false,
+          revoked: false,
+        }
         this.batches.set(batchId, batch)
         return this.add(batchId, batch)
       },
