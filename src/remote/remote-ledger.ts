@@ -146,9 +146,13 @@ export class RemoteLedger {
     const batch = this.batches.get(batchId)
     if (!batch) return
     this.batches.delete(batchId)
+    if (batch.revoked) {
+      // Taken back, then refused or stopped by a host: what the farm asked for, not a crash of its units.
+      batch.slot.deliver({ type: 'done', taskId: batch.task.taskId, rss: 0 })
+      return this.o.revoked()
+    }
     this.o.log('warn', `batch ${batchId} was lost on its remote host: ${reason}`)
     batch.slot.lose()
-    if (batch.revoked) this.o.revoked()
   }
 
   /** Batches that Redis lost (a restart without persistence) go again; missed outcomes are read back. */
