@@ -83,8 +83,11 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
   }
 
   attach(farm: RemoteFarmSide): void {
+    let keyFrom: string
     try {
-      this.signer = new RemoteSigner(loadFarmKey(farm.historyFolder))
+      const { key, from } = loadFarmKey(farm.historyFolder)
+      this.signer = new RemoteSigner(key)
+      keyFrom = from
     } catch (error) {
       // No key, no remote work: nothing is sent unsigned.
       farm.log('error', `remote workers are off: ${(error as Error).message}`)
@@ -92,7 +95,10 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     }
     this.farm = farm
     this.directory.keyId = this.signer.keyId
-    farm.log('info', `remote workers through Redis at ${redactRedisUrl(this.url)} (protocol ${REMOTE_PROTOCOL})`)
+    farm.log(
+      'info',
+      `remote workers through Redis at ${redactRedisUrl(this.url)} (protocol ${REMOTE_PROTOCOL}); hosts need the key in ${keyFrom} (docs/scale-out.md)`,
+    )
     this.redis.on('error', (error: Error) => {
       if (this.down || this.closed) return
       this.down = true

@@ -45,11 +45,11 @@ export class RemoteSigner {
 }
 
 /**
- * The farm's key: `TASK_FARM_REMOTE_KEY` when set, else `remote.key` in the history's folder, made on
- * first use (32 random bytes, hex; 0600).
+ * The farm's key and where it came from: `TASK_FARM_REMOTE_KEY` when set, else `remote.key` in the
+ * history's folder, made on first use (32 random bytes, hex; 0600).
  */
-export function farmKey(historyFolder: string): string {
-  if (process.env.TASK_FARM_REMOTE_KEY) return process.env.TASK_FARM_REMOTE_KEY
+export function farmKey(historyFolder: string): { key: string; from: string } {
+  if (process.env.TASK_FARM_REMOTE_KEY) return { key: process.env.TASK_FARM_REMOTE_KEY, from: 'TASK_FARM_REMOTE_KEY' }
   const file = join(historyFolder, KEY_FILE_NAME)
   try {
     writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { flag: 'wx', mode: 0o600 })
@@ -58,7 +58,7 @@ export function farmKey(historyFolder: string): string {
   }
   // Kept private even if someone loosened it.
   chmodSync(file, 0o600)
-  return readFileSync(file, 'utf8')
+  return { key: readFileSync(file, 'utf8'), from: file }
 }
 
 /** A host's key: `--key-file PATH`, else `TASK_FARM_REMOTE_KEY`; a host without one refuses to start. */

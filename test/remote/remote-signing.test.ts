@@ -44,6 +44,13 @@ describe('signed remote batches', () => {
     const keyFile = join(bed.dir, 'remote.key')
     await until(() => existsSync(keyFile), 'the key file')
     expect(statSync(keyFile).mode & 0o777).toBe(0o600)
+    // The farm says where the key is, for whoever sets up its hosts.
+    const log = () =>
+      farm.store.db.prepare("SELECT message FROM logs WHERE source = 'remote'").pluck().all() as string[]
+    await until(
+      () => log().some((line) => line.includes(`hosts need the key in ${keyFile}`)),
+      'the key named in the log',
+    )
 
     const keyless = new TestHost(bed.redis.url, 'keyless', [], { TASK_FARM_REMOTE_KEY: '' })
     bed.hosts.push(keyless)
