@@ -104,6 +104,8 @@ export class RemoteHost {
     this.o.log(
       `worker ${this.o.name} (${this.id}) serving ${this.o.pools.join(', ')} with ${this.o.processes} processes through ${redactRedisUrl(this.o.url)}`,
     )
+    const off = Object.entries(gatedKinds).filter(([, gate]) => !gate.allowed(this.o))
+    if (off.length) this.o.log(`not running ${off.map(([kind, gate]) => `${kind} jobs (${gate.flag})`).join(' or ')}`)
   }
 
   /** Finish the batches in hand, take no more, leave. */

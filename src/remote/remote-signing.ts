@@ -39,8 +39,7 @@ export class RemoteSigner {
   verify(parts: (string | number)[], mac: unknown): boolean {
     const expected = Buffer.from(this.mac(parts))
     const given = Buffer.from(typeof mac === 'string' ? mac : '')
-    const same = given.length === expected.length && timingSafeEqual(given, expected)
-    return same
+    return given.length === expected.length && timingSafeEqual(given, expected)
   }
 }
 
