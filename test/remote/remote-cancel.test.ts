@@ -4,7 +4,7 @@ import { Queue } from 'bullmq'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { KEY_PREFIX, queueName } from '../../src/remote/remote-protocol'
 import { tempDir, until } from '../support/test-farm'
-import { CuttableProxy, RemoteBed, TestHost, TestRedis, counterLines } from './remote-support'
+import { CuttableProxy, RemoteBed, TestHost, TestRedis, counterLines, useRemoteBed } from './remote-support'
 
 /**
  * A cancel that sticks: the farm keeps what it cancelled in its signed state, which hosts read again
@@ -78,21 +78,12 @@ describe('a cancel while a host is disconnected', () => {
 })
 
 describe('a batch of a cancelled job put back into Redis', () => {
-  let bed: RemoteBed
-  const work = tempDir()
-
-  beforeAll(async () => {
-    bed = new RemoteBed(await TestRedis.start())
-  })
-  afterEach(() => bed.clear())
-  afterAll(async () => {
-    await bed?.redis.stop()
-    work.remove()
-  })
+  const remote = useRemoteBed()
 
   it('is refused, though signed by the farm: a replay runs nothing', async () => {
-    const gate = join(work.path, 'gate')
-    const counter = join(work.path, 'counter')
+    const { bed, work } = remote
+    const gate = join(work, 'gate')
+    const counter = join(work, 'counter')
     const farm = await bed.openFarm()
     const [host] = bed.startHostsWith(['--allow-commands', '--concurrency', '2'], 'replayed')
     await until(() => farm.pool('cpu').workers.length === 2, 'two remote slots', 60_000)

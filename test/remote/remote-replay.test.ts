@@ -1,8 +1,8 @@
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { tempDir, until } from '../support/test-farm'
-import { RemoteBed, TestRedis, duplicates, counterLines } from './remote-support'
+import { describe, expect, it } from 'vitest'
+import { until } from '../support/test-farm'
+import { counterLines, duplicates, useRemoteBed } from './remote-support'
 
 /**
  * A plan replayed on another host after its first host died yields the same items (their bounds
@@ -10,21 +10,12 @@ import { RemoteBed, TestRedis, duplicates, counterLines } from './remote-support
  * neither skips nor doubles a unit.
  */
 describe('a remote host killed mid-plan', () => {
-  let bed: RemoteBed
-  const work = tempDir()
-
-  beforeAll(async () => {
-    bed = new RemoteBed(await TestRedis.start())
-  })
-  afterEach(() => bed.clear())
-  afterAll(async () => {
-    await bed?.redis.stop()
-    work.remove()
-  })
+  const remote = useRemoteBed()
 
   it('leaves every unit done exactly once', async () => {
-    const input = join(work.path, 'inputs.txt')
-    const counter = join(work.path, 'counter')
+    const { bed, work } = remote
+    const input = join(work, 'inputs.txt')
+    const counter = join(work, 'counter')
     const total = 60
     // A followed input: the plan reads it while this test writes it, so it is still planning when its host dies.
     writeFileSync(input, '')

@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { cliEntry, tempDir } from '../support/test-farm'
 
 /**
@@ -334,3 +335,26 @@ export class RemoteBed {
 /** The lines a job's commands appended to a counter file: what ran, and how often. */
 export const counterLines = (file: string): string[] =>
   existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
+
+/**
+ * For one describe block: a Redis and a bed on it (cleared after each test), and a work folder; all
+ * gone after the block.
+ */
+export function useRemoteBed(): { readonly bed: RemoteBed; readonly work: string } {
+  const work = tempDir()
+  let bed: RemoteBed | null = null
+  beforeAll(async () => {
+    bed = new RemoteBed(await TestRedis.start())
+  })
+  afterEach(() => bed?.clear())
+  afterAll(async () => {
+    await bed?.redis.stop()
+    work.remove()
+  })
+  return {
+    get bed() {
+      return bed!
+    },
+    work: work.path,
+  }
+}
