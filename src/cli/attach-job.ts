@@ -1,5 +1,5 @@
 import type { JobSummary } from '../shared/api-types'
-import { isFinished } from '../shared/job-state'
+import { hasEnded } from '../shared/job-state'
 import type { ControlClient } from '../host/control-client'
 import { exitCodeFor, exitCodes } from './exit-codes'
 import { createProgressView, type ProgressView } from './progress-view'
@@ -16,8 +16,6 @@ export interface AttachOptions {
   codeFor?: (job: JobSummary) => number
 }
 
-const isOver = (job: JobSummary): boolean => isFinished(job.state) || job.state === 'interrupted'
-
 /**
  * Follows a job the owner runs, with the same bar, exit codes and Ctrl-C as a job run here: once,
  * the job is interrupted (resumable); twice, this command stops waiting and the job keeps its state.
@@ -30,7 +28,7 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
   const outcome = new Promise<Outcome>((resolve) => (settle = resolve))
   const seen = (job: JobSummary): void => {
     if (job.id !== jobId) return
-    if (isOver(job)) settle({ end: job })
+    if (hasEnded(job.state)) settle({ end: job })
     else shown.update(job)
   }
   const offs = [

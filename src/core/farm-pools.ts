@@ -25,6 +25,8 @@ export interface FarmPoolsDeps {
   savedSizes: Partial<Record<PoolName, number>>
   scheduler: JobScheduler
   results: TaskResults
+  /** Ends an active job as failed (through the job's lifecycle). */
+  fail(jobId: number, error: string): void
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
   /** False where the host measures workers itself (Electron's `app.getAppMetrics()`). */
   measureWorkers: boolean
@@ -138,7 +140,7 @@ export class FarmPools {
       // Workers cannot start at all: fail the pool's jobs with the reason rather than leave them waiting.
       onBroken: (pool: WorkerPool, reason: string) => {
         for (const run of [...scheduler.runs.values()].filter((r) => r.pool === pool.name)) {
-          scheduler.finish(run, 'failed', `The ${pool.name} pool cannot run: ${reason}.`)
+          this.d.fail(run.id, `The ${pool.name} pool cannot run: ${reason}.`)
         }
       },
       log: (pool: WorkerPool, level: LogLevel, message: string) => log(null, level, `pool ${pool.name}`, message),

@@ -7,51 +7,29 @@ import {
   type JobSpec,
   type PoolName,
 } from '../shared/job-spec'
-import { isFinished, type LogLevel } from '../shared/job-state'
+import { hasEnded, type LogLevel } from '../shared/job-state'
 import { UserError } from '../shared/user-error'
 import { FarmEvents } from './farm-events'
 import { HistoryWriter } from './history-writer'
 import { JobScheduler } from './job-scheduler'
 import { hooksFor } from './kinds'
-import type { StopVerdict } from './kinds/kind-hooks'
-import type { JobRun } from './job-run'
+import { JobLifecycle } from './job-lifecycle'
 import { jobDetail, jobSummary } from './job-views'
+import { FarmTicker } from './farm-ticker'
 import { FarmLock } from './store/farm-lock'
 import { JobStore } from './store/job-store'
 import { storedSpec } from './store/job-queries'
 import { openDatabase } from './store/open-database'
 import { TaskResults } from './task-results'
-import type { WorkerLauncher } from './worker-handle'
-import type { WorkerPool, PoolConfig } from './worker-pool'
+import type { WorkerPool } from './worker-pool'
 import { FarmPools } from './farm-pools'
 import { parseSpec } from './parse-spec'
 import { FarmRemote } from './farm-remote'
-import type { RemoteLink } from './remote-link'
 import { dirname, resolve } from 'node:path'
+import type { FarmOptions } from './farm-options'
 
 export { defaultPoolConfig } from './farm-pools'
-
-export interface FarmOptions {
-  dbPath: string
-  launcher: WorkerLauncher
-  pools?: Partial<Record<PoolName, Partial<PoolConfig>>>
-  /** Start the queued jobs found in the history (the app and the web host); the CLI runs only its own. */
-  autoStart?: boolean
-  cancelGraceMs?: number
-  /** Read workers' CPU and memory with pidusage (default); the desktop app measures its own. */
-  measureWorkers?: boolean
-  /** How often progress is published: 100 ms keeps every job at ≤ 10 UI events per second. */
-  tickMs?: number
-  /** Remote worker hosts (src/remote, on BullMQ) that add capacity to the pools that can use them. */
-  remote?: RemoteLink
-  /** Opens remote capacity for a Redis URL chosen in Settings (the hosts that can offer it pass this). */
-  connectRemote?: (url: string) => RemoteLink
-  /**
-   * Send every unit in the run messages, for workers that cannot read the history file (on other
-   * hosts). By default workers read an item's units from the history themselves.
-   */
-  inlineUnits?: boolean
-}
+export type { FarmOptions } from './farm-options'
 
 /** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
 export class Farm {
@@ -64,13 +42,13 @@ export class Farm {
   private readonly writer: HistoryWriter
   private readonly scheduler: JobScheduler
   private readonly results: TaskResults
+  /** The one writer of every job's state and phase. */
+  private readonly lifecycle: JobLifecycle
   readonly remote: FarmRemote
   private readonly dirtyJobs = new Set<number>()
-  private readonly ticker: NodeJS.Timeout
+  private readonly ticker: FarmTicker
   private closed = false
   private stopping: Promise<void> | null = null
-  /** When jobs created by this farm were created: the clock of their kind's deadline. */
-  private readonly createdAt = new Map<number, number>()
 
   constructor(readonly options: FarmOptions) {
     this.lock = FarmLock.acquire(options.dbPath)
@@ -88,12 +66,24 @@ export class Farm {
       now: Date.now,
       log: (jobId, level, source, message) => this.log(jobId, level, source, message),
       jobChanged: (job) => this.dirtyJobs.add(job.id),
-      jobFinished: (job) => this.events.emit('job.ended', this.summary(job.id)),
+      lifecycle: () => this.lifecycle,
       cancelGraceMs: options.cancelGraceMs ?? 3000,
       history: options.inlineUnits ? null : resolve(options.dbPath),
     })
+    this.lifecycle = new JobLifecycle({
+      store: this.store,
+      writer: this.writer,
+      scheduler: this.scheduler,
+      pools: this.pools,
+      now: Date.now,
+      log: (...a) => this.log(...a),
+      changed: (jobId) => this.dirtyJobs.add(jobId),
+      ended: (jobId) => this.events.emit('job.ended', this.summary(jobId)),
+      transitioned: options.onTransition,
+    })
     this.results = new TaskResults({
       scheduler: this.scheduler,
+      lifecycle: this.lifecycle,
       store: this.store,
       writer: this.writer,
       log: (...a) => this.log(...a),
@@ -106,6 +96,7 @@ export class Farm {
       savedSizes: (this.store.setting('poolSizes') as Partial<Record<PoolName, number>> | undefined) ?? {},
       scheduler: this.scheduler,
       results: this.results,
+      fail: (jobId, error) => this.lifecycle.apply(jobId, 'fail', { note: error, error }),
       log: (...a) => this.log(...a),
       measureWorkers: options.measureWorkers ?? true,
     })
@@ -131,7 +122,20 @@ export class Farm {
       }
       this.scheduler.admit()
     }
-    this.ticker = setInterval(() => this.tick(), options.tickMs ?? 100)
+    this.ticker = new FarmTicker(
+      {
+        scheduler: this.scheduler,
+        lifecycle: this.lifecycle,
+        writer: this.writer,
+        store: this.store,
+        events: this.events,
+        pools: this.poolSet,
+        poolInfo: () => this.poolInfo(),
+        log: (...a) => this.log(...a),
+        dirtyJobs: this.dirtyJobs,
+      },
+      options.tickMs ?? 100,
+    )
   }
 
   /** Validates a spec and the kind's cheap checks; the job waits in the queue until its pool has room. */
@@ -146,7 +150,7 @@ export class Farm {
       Date.now(),
     )
     this.log(id, 'info', 'core', `created: ${jobTitle(spec)}${options.planOnly ? ' (plan only)' : ''}`)
-    this.createdAt.set(id, Date.now())
+    this.ticker.createdAt.set(id, Date.now())
     this.scheduler.enqueue(id, pool, options.priority)
     this.scheduler.admit()
     this.dirtyJobs.add(id)
@@ -158,89 +162,26 @@ export class Farm {
     return hooksFor(spec).check(spec)
   }
 
-  pause(jobId: number): void {
-    const run = this.scheduler.runs.get(jobId)
-    if (run?.state === 'running' && !run.stopping) return this.scheduler.setState(run, 'paused', 'paused by the user')
-    const row = this.row(jobId)
-    if (row.state === 'queued') {
-      this.scheduler.dequeue(jobId)
-      this.store.setState(jobId, 'paused', Date.now(), 'paused before it started')
-      this.dirtyJobs.add(jobId)
-      return
-    }
-    throw new UserError(`Job ${jobId} is ${row.state}: only a running or queued job can be paused.`, 'bad-state')
-  }
+  // Every control is an event of the job's lifecycle: the table in job-transitions.ts decides.
+  pause = (jobId: number): void => this.lifecycle.apply(jobId, 'pause')
+  /** Resumes a paused, interrupted or timed-out job: only its unfinished units run. */
+  resume = (jobId: number): void => this.lifecycle.apply(jobId, 'resume')
+  /** Re-runs only the failed units of an ended job (and whatever a cancel or a stop left undone). */
+  retry = (jobId: number): void => this.lifecycle.apply(jobId, 'retry')
 
-  /** Resumes a paused or interrupted job: only its unfinished items run. */
-  resume(jobId: number): void {
-    const run = this.scheduler.runs.get(jobId)
-    if (run) {
-      if (run.state === 'paused' && !run.stopping) return this.scheduler.setState(run, 'running', 'resumed')
-      throw new UserError(`Job ${jobId} is already ${run.stopping ? 'stopping' : run.state}.`, 'bad-state')
-    }
-    const row = this.row(jobId)
-    if (isFinished(row.state)) {
-      throw new UserError(
-        `Job ${jobId} has ended (${row.state}); use retry to re-run its failed items, or run it again.`,
-        'bad-state',
-      )
-    }
-    this.restartFromHistory(jobId, 'resumed')
-  }
-
-  /** Re-runs only the failed items of an ended job (and whatever a cancel or a stop left undone). */
-  retry(jobId: number): void {
-    if (this.scheduler.runs.has(jobId))
-      throw new UserError(`Job ${jobId} is still active; retry it once it has ended.`, 'bad-state')
-    const row = this.row(jobId)
-    if (row.state === 'queued') throw new UserError(`Job ${jobId} has not run yet.`, 'bad-state')
-    const reset = this.store.resetFailedItems(jobId)
-    if (row.state === 'completed' && reset === 0)
-      throw new UserError(`Job ${jobId} has no failed items to retry.`, 'nothing-to-retry')
-    this.log(jobId, 'info', 'core', `retrying ${reset} failed item${reset === 1 ? '' : 's'}`)
-    this.restartFromHistory(jobId, 'retry')
-  }
-
+  /** Stops a job for good; a job that ever ran gets its clean-up (temporary files) first. */
   cancel(jobId: number): void {
-    const run = this.scheduler.runs.get(jobId)
-    if (run) {
-      if (run.stopping === 'cancel') return
-      this.log(jobId, 'info', 'core', 'cancelling')
-      return this.scheduler.cancel(run)
-    }
-    const row = this.row(jobId)
-    if (isFinished(row.state)) throw new UserError(`Job ${jobId} has already ended (${row.state}).`, 'bad-state')
-    this.scheduler.dequeue(jobId)
-    this.store.setState(jobId, 'cancelled', Date.now(), 'cancelled before it ran again', { finished: true })
-    this.dirtyJobs.add(jobId)
+    this.lifecycle.apply(jobId, 'cancel')
+    if (this.scheduler.runs.has(jobId)) this.log(jobId, 'info', 'core', 'cancelling')
   }
 
   /**
    * Stops one job as `interrupted`, as a stopping farm does to all of them (a client's Ctrl-C):
-   * its workers abort their items, which stay pending; `resume` goes on from there.
+   * its workers abort their units, which stay pending; `resume` goes on from there.
    */
   async interrupt(jobId: number): Promise<void> {
-    const run = this.scheduler.runs.get(jobId)
-    if (!run) {
-      const row = this.row(jobId)
-      if (row.state === 'queued') {
-        this.scheduler.dequeue(jobId)
-        this.store.setState(jobId, 'interrupted', Date.now(), 'interrupted before it started')
-        this.dirtyJobs.add(jobId)
-        return
-      }
-      throw new UserError(`Job ${jobId} is ${row.state}: only an active job can be interrupted.`, 'bad-state')
-    }
-    if (run.stopping) return
-    run.stopping = 'interrupt'
-    await this.scheduler.abortTasks(run)
-    this.writer.flush()
-    this.scheduler.runs.delete(jobId)
-    this.store.recount(jobId)
-    this.store.setState(jobId, 'interrupted', Date.now(), 'interrupted by the user')
-    this.dirtyJobs.add(jobId)
-    this.scheduler.admit()
-    this.scheduler.dispatch(run.pool)
+    this.lifecycle.apply(jobId, 'interrupt')
+    await this.waitForEnd(jobId)
   }
 
   /** A new priority; a queued job moves in its pool's queue at once. */
@@ -280,12 +221,12 @@ export class Farm {
     return { jobs: rows.map((row) => jobSummary(row, this.scheduler.runs.get(row.id))), total }
   }
 
-  /** Resolves when the job has ended (or the farm stopped under it). */
+  /** Resolves when the job has ended (`hasEnded`), the farm stopping under it included. */
   waitForEnd(jobId: number): Promise<JobSummary> {
     return new Promise((resolve) => {
       const check = (): boolean => {
         const summary = this.summary(jobId)
-        if (!isFinished(summary.state) && summary.state !== 'interrupted' && summary.state !== 'timed-out') return false
+        if (!hasEnded(summary.state)) return false
         off()
         offUpdate()
         resolve(summary)
@@ -325,17 +266,13 @@ export class Farm {
   }
 
   private async stop(): Promise<void> {
+    this.scheduler.closing = true
     const active = [...this.scheduler.runs.values()]
-    for (const run of active) run.stopping ??= 'interrupt'
+    for (const run of active) this.lifecycle.apply(run.id, 'farm-stopped')
     await Promise.all(active.map((run) => this.scheduler.abortTasks(run)))
-    for (const run of active) {
-      if (run.state === 'running') this.store.setState(run.id, 'interrupted', Date.now(), 'the farm stopped')
-      run.state = run.state === 'running' ? 'interrupted' : run.state
-      this.dirtyJobs.add(run.id)
-    }
-    this.tick()
+    this.ticker.tick()
     this.closed = true
-    clearInterval(this.ticker)
+    this.ticker.stop()
     this.poolSet.stopMeasuring()
     await Promise.all(Object.values(this.pools).map((pool) => pool.shutdown()))
     await this.remote.close()
@@ -344,22 +281,11 @@ export class Farm {
     this.lock.release()
   }
 
-  private restartFromHistory(jobId: number, note: string): void {
-    const wasInterrupted = this.row(jobId).state !== 'paused'
-    this.scheduler.dequeue(jobId)
-    this.writer.flush()
-    this.store.recount(jobId)
-    const run = this.scheduler.start(jobId, note)
-    // Whatever a crash or a cancel left half-done (temporary files…) is tidied before items run again.
-    if (run.planned && wasInterrupted) run.special = 'cleanup-resume'
-    this.scheduler.dispatch(run.pool)
-  }
-
   /** Jobs that were running when the farm last stopped without warning become `interrupted`. */
   private recover(): void {
     for (const id of this.store.jobIdsInState('running')) {
       this.store.recount(id)
-      this.store.setState(id, 'interrupted', Date.now(), 'the farm stopped while this job ran (crash or kill)')
+      this.lifecycle.apply(id, 'recovered')
     }
   }
 
@@ -368,61 +294,6 @@ export class Farm {
     if (!row) throw new UserError(`There is no job ${jobId}.`, 'no-such-job')
     return row
   }
-
-  /** A kind's stop rule said this job must end now (deadline, `--halt`): its unfinished items stay pending. */
-  private endEarly(run: JobRun, verdict: StopVerdict): void {
-    run.stopping = 'interrupt'
-    run.retryQueue.length = 0
-    this.log(run.id, 'warn', 'core', verdict.reason)
-    const settled = verdict.kill ? this.scheduler.abortTasks(run) : tasksEnded(run)
-    void settled.then(() => {
-      if (this.stopping || this.scheduler.runs.get(run.id) !== run) return
-      this.createdAt.delete(run.id)
-      this.scheduler.finish(run, verdict.state, verdict.reason)
-    })
-  }
-
-  private tick(): void {
-    const now = Date.now()
-    for (const run of this.scheduler.runs.values()) {
-      const rule = hooksFor(run.spec).stopRule
-      if (rule && run.state === 'running' && !run.stopping) {
-        const created = this.createdAt.get(run.id)
-        const verdict = rule(run.spec, {
-          itemsFailed: run.itemsFailed,
-          elapsedMs: created === undefined ? null : now - created,
-        })
-        if (verdict) this.endEarly(run, verdict)
-      }
-      if (run.state === 'running') {
-        run.meter.sample(now, run.itemsDone + run.itemsFailed, run.bytesDone)
-        this.dirtyJobs.add(run.id)
-      }
-    }
-    this.writer.maybeFlush(now)
-    for (const id of this.dirtyJobs) {
-      const row = this.store.job(id)
-      if (row) this.events.emit('job.updated', jobSummary(row, this.scheduler.runs.get(id)))
-    }
-    this.dirtyJobs.clear()
-    if (this.poolSet.dirty.size) {
-      this.poolSet.stopClosed()
-      const infos = this.poolInfo()
-      for (const name of this.poolSet.dirty)
-        this.events.emit(
-          'pool.updated',
-          infos.find((p) => p.name === name)!,
-        )
-      this.poolSet.dirty.clear()
-    }
-  }
-}
-
-/** Resolves once a job has no task in flight. */
-function tasksEnded(run: JobRun): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setInterval(() => run.tasks.size === 0 && (clearInterval(timer), resolve()), 20)
-  })
 }
 
 /** Opens the farm on a history database: takes its lock, recovers interrupted jobs, starts the pools. */

@@ -2,6 +2,7 @@ import type { JobSummary } from '../shared/api-types'
 import type { JobSpec, KindTraits, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
 import type { JobState } from '../shared/job-state'
+import type { LifeState, Phase } from './job-transitions'
 import type { WorkItem } from '../shared/worker-protocol'
 import { ItemRun } from './item-run'
 import { ProgressMeter } from './progress-meter'
@@ -40,23 +41,27 @@ export interface Batch {
   alone: boolean
 }
 
-/** What the farm must do next for a job that has no work in flight. */
-export type Special = 'plan' | 'cleanup-cancel' | 'cleanup-resume' | null
+/** What the farm must do next for a job before its run tasks go out (job-transitions.ts). */
+export type Special = Phase
 
 /** A job the farm is running or holding (running, paused, being cancelled): its queue, tasks and progress. */
 export class JobRun {
   readonly traits: KindTraits
   readonly pool: PoolName
-  state: JobState
+  /** Where the job is in its life, and the state it shows; only JobLifecycle writes them. */
+  readonly life: LifeState
+  readonly state: JobState
+  /** What the job must do before its run tasks go out; only JobLifecycle writes it. */
+  readonly special: Special = null
+  /** How the job ends once the stop under way is through (its reason, and the user's error code). */
+  readonly ending: { note: string; error: string | null; code: string | null } | null = null
   planned: boolean
   /** A dry run: plan, run nothing. */
   readonly planOnly: boolean
-  /** Set while a cancel or a stop is under way: no new work goes out. */
-  stopping: 'cancel' | 'interrupt' | null = null
-  /** How the job ends once a stop for a refusal (a plan that found it cannot fit) is through. */
-  endAs: { error: string; code: string | null } | null = null
-  special: Special = null
   readonly tasks = new Map<number, Task>()
+  /** The abort under way, shared by whoever asks for it while it lasts. */
+  aborting: Promise<void> | null = null
+  private idleWaiters: (() => void)[] = []
   readonly meter = new ProgressMeter()
   itemsTotal: number
   itemsDone: number
@@ -87,6 +92,7 @@ export class JobRun {
     this.traits = kindTraits[spec.kind]
     this.pool = this.traits.pool
     this.state = row.state
+    this.life = row.state
     this.planned = row.planned === 1
     this.planOnly = row.plan_only === 1
     this.itemsTotal = row.items_total
@@ -95,6 +101,25 @@ export class JobRun {
     this.bytesTotal = row.bytes_total
     this.bytesDone = row.bytes_done
     if (!this.planned) this.special = 'plan'
+  }
+
+  /** Set while a cancel or a stop is under way: no new work goes out. */
+  get stopping(): 'cancel' | 'interrupt' | null {
+    if (this.life === 'cancelling' || this.life === 'refusing') return 'cancel'
+    if (this.life === 'interrupting' || this.life === 'timing-out' || this.life === 'halting') return 'interrupt'
+    return null
+  }
+
+  /** Resolves once the job has no task in flight. */
+  untilIdle(): Promise<void> {
+    if (this.tasks.size === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  /** A task of the job is over. */
+  dropTask(taskId: number): void {
+    this.tasks.delete(taskId)
+    if (this.tasks.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve())
   }
 
   get inFlightUnits(): number {
@@ -115,7 +140,8 @@ export class JobRun {
   hasWork(): boolean {
     if (this.state !== 'running' || this.stopping)
       return this.stopping === 'cancel' && this.special === 'cleanup-cancel' && this.tasks.size === 0
-    if (this.special) return this.special !== 'plan' || this.tasks.size === 0
+    // A plan or a clean-up goes out once, alone: nothing else of the job runs beside it.
+    if (this.special) return this.tasks.size === 0
     if (this.planOnly) return false
     return this.retryQueue.length > 0 || this.peek() !== undefined
   }

@@ -1,8 +1,9 @@
 import type { PoolName } from '../shared/job-spec'
-import type { JobState, LogLevel } from '../shared/job-state'
+import type { LogLevel } from '../shared/job-state'
 import type { ToWorker } from '../shared/worker-protocol'
 import { JobRun, type Task } from './job-run'
 import type { HistoryWriter } from './history-writer'
+import type { JobLifecycle } from './job-lifecycle'
 import { storedSpec } from './store/job-queries'
 import type { JobStore } from './store/job-store'
 import type { PoolWorker, WorkerPool } from './worker-pool'
@@ -14,7 +15,8 @@ export interface SchedulerDeps {
   now(): number
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
   jobChanged(job: JobRun): void
-  jobFinished(job: JobRun, state: JobState, error: string | null): void
+  /** The one writer of a job's state and phase (made after the scheduler, which it drives). */
+  lifecycle(): JobLifecycle
   cancelGraceMs: number
   /** The history file workers read items from; null when units must travel in the messages. */
   history: string | null
@@ -32,6 +34,8 @@ export class JobScheduler {
   private readonly queue = new Map<PoolName, { id: number; priority: number }[]>()
   private readonly turn = new Map<PoolName, number>()
   private nextTaskId = 1
+  /** The farm is stopping: no queued job starts any more. */
+  closing = false
 
   constructor(private readonly d: SchedulerDeps) {}
 
@@ -63,33 +67,23 @@ export class JobScheduler {
 
   /** Starts queued jobs where their pool has room. */
   admit(): void {
+    if (this.closing) return
     for (const pool of Object.values(this.d.pools)) {
       const name = pool.name
       const list = this.queue.get(name) ?? []
       while (list.length && !pool.closed && !pool.stopped && this.runningCount(name) < pool.config.maxRunningJobs) {
-        this.start(list.shift()!.id)
+        this.d.lifecycle().apply(list.shift()!.id, 'start')
       }
     }
   }
 
-  /** Makes a job from the history active and running. */
-  start(id: number, note = 'started'): JobRun {
+  /** A job from the history, made active (its state is the lifecycle's to set). */
+  newRun(id: number): JobRun {
     const row = this.d.store.job(id)
     if (!row) throw new Error(`job ${id} vanished from the history`)
     const run = new JobRun(id, storedSpec(row), row, this.d.store)
     this.runs.set(id, run)
-    this.setState(run, 'running', note, { started: true, finished: false, error: null })
-    const broken = this.d.pools[run.pool].brokenReason
-    if (broken) this.finish(run, 'failed', `The ${run.pool} pool cannot run: ${broken}.`)
     return run
-  }
-
-  setState(run: JobRun, state: JobState, note: string, extra: Parameters<JobStore['setState']>[4] = {}): void {
-    run.state = state
-    if (state !== 'running') run.meter.reset()
-    this.d.store.setState(run.id, state, this.d.now(), note, extra)
-    this.d.jobChanged(run)
-    if (state === 'running') this.dispatch(run.pool)
   }
 
   /** Gives every idle worker of the pool something to do, fairly across its running jobs. */
@@ -152,7 +146,7 @@ export class JobScheduler {
       }
       job.forgetItems()
       job.itemsTotal = job.bytesTotal = job.itemsDone = job.itemsFailed = job.bytesDone = 0
-      job.special = null
+      this.d.lifecycle().phase(job, 'plan-sent')
       message = { ...base, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
       label = 'planning'
     } else {
@@ -191,84 +185,67 @@ export class JobScheduler {
   /** The task is over (done, failed, or its worker died): account for it and look for what comes next. */
   endTask(task: Task): void {
     this.tasks.delete(task.id)
-    task.job.tasks.delete(task.id)
+    task.job.dropTask(task.id)
     this.afterChange(task.job)
   }
 
-  /** Finishes the job when nothing is left, and keeps the pool busy. */
+  /**
+   * Looks at an active job after any change: it ends when a stop's last task (and a cancel's clean-up)
+   * has ended, or when every unit has settled; otherwise its pool gets work.
+   */
   afterChange(job: JobRun): void {
     this.d.jobChanged(job)
-    if (job.stopping === 'cancel' && job.tasks.size === 0) {
-      if (job.special !== 'cleanup-cancel') {
-        return job.endAs
-          ? this.finish(job, 'failed', job.endAs.error, job.endAs.code)
-          : this.finish(job, 'cancelled', null)
-      }
-      const pool = this.d.pools[job.pool]
+    if (this.runs.get(job.id) !== job) return this.dispatch(job.pool)
+    const life = this.d.lifecycle()
+    if (job.stopping && job.tasks.size === 0) {
+      if (job.special !== 'cleanup-cancel') return life.apply(job.id, 'stopped')
       // No worker can ever take the clean-up: cancel without it rather than hang.
-      if (pool.stopped) {
+      if (this.d.pools[job.pool].stopped) {
         this.d.log(job.id, 'warn', 'core', 'the pool is stopped, so the clean-up after the cancel was skipped')
-        return this.finish(job, 'cancelled', null)
+        return life.apply(job.id, 'stopped')
       }
     }
     if (job.state === 'running' && !job.stopping && job.isDrained()) {
-      const state = job.itemsFailed > 0 ? 'completed-with-errors' : 'completed'
-      return this.finish(
-        job,
-        state,
-        job.itemsFailed > 0 ? `${job.itemsFailed} of ${job.itemsTotal} items failed` : null,
-      )
+      if (job.itemsFailed === 0) return life.apply(job.id, 'done', { error: null })
+      const error = `${job.itemsFailed} of ${job.itemsTotal} items failed`
+      return life.apply(job.id, 'done-with-errors', { note: error, error })
     }
-    this.dispatch(job.pool)
-  }
-
-  /** `errorCode` is set when the user's input made the job fail (a plan that refused it). */
-  finish(job: JobRun, state: JobState, error: string | null, errorCode: string | null = null): void {
-    this.d.writer.flush()
-    this.runs.delete(job.id)
-    this.setState(job, state, error ?? '', { finished: true, error, errorCode })
-    this.d.jobFinished(job, state, error)
-    this.admit()
     this.dispatch(job.pool)
   }
 
   /**
-   * Cancel: stop sending work, ask workers to abort, kill those still busy after the grace period,
-   * then tidy up. With `endAs` the job ends failed with that reason (a refusal found mid-run).
+   * Asks the workers of a job's tasks to stop, kills the ones that do not within the grace period, and
+   * resolves once the job has no task left. Asked again while it lasts, it is the same abort.
    */
-  cancel(job: JobRun, endAs: JobRun['endAs'] = null): void {
-    job.stopping = 'cancel'
-    job.endAs = endAs
-    job.special = 'cleanup-cancel'
-    job.retryQueue.length = 0
-    void this.abortTasks(job) // never rejects: the tasks wind down while the job moves on
-    this.afterChange(job)
+  abortTasks(job: JobRun, graceMs = this.d.cancelGraceMs): Promise<void> {
+    job.aborting ??= this.abort(job, graceMs).finally(() => (job.aborting = null))
+    return job.aborting
   }
 
-  /** Asks the workers of a job's tasks to stop, and kills the ones that do not within the grace period. */
-  abortTasks(job: JobRun, graceMs = this.d.cancelGraceMs): Promise<void> {
+  private async abort(job: JobRun, graceMs: number): Promise<void> {
     const pool = this.d.pools[job.pool]
-    const holders = () => pool.workers.filter((w) => [...w.tasks.keys()].some((id) => job.tasks.has(id)))
     for (const taskId of job.tasks.keys()) pool.holderOf(taskId)?.handle.post({ type: 'cancel', taskId })
-    if (job.tasks.size === 0) return Promise.resolve()
-    return new Promise((resolve) => {
-      const started = this.d.now()
-      let killed = false
-      const timer = setInterval(() => {
-        const waited = this.d.now() - started
-        // Done when the tasks are gone; after a kill, give the exits a moment to arrive, but never hang.
-        if (job.tasks.size === 0 || waited >= graceMs + 5000) {
-          clearInterval(timer)
-          return resolve()
-        }
-        if (!killed && waited >= graceMs) {
-          killed = true
-          for (const worker of holders()) {
-            this.d.log(job.id, 'warn', 'core', `worker ${worker.handle.pid} did not stop within ${graceMs} ms: killed`)
-            pool.killWorker(worker)
-          }
-        }
-      }, 20)
-    })
+    if (job.tasks.size === 0) return
+    const idle = job.untilIdle().then(() => true)
+    let timer: NodeJS.Timeout | undefined
+    const after = (ms: number): Promise<boolean> =>
+      new Promise((resolve) => (timer = setTimeout(() => resolve(false), ms)))
+    try {
+      if (await Promise.race([idle, after(graceMs)])) return
+      clearTimeout(timer)
+      for (const worker of pool.workers.filter((w) => [...w.tasks.keys()].some((id) => job.tasks.has(id)))) {
+        this.d.log(job.id, 'warn', 'core', `worker ${worker.handle.pid} did not stop within ${graceMs} ms: killed`)
+        pool.killWorker(worker)
+      }
+      // The exits end the tasks; should they never come, the tasks are given up so the job can end.
+      if (await Promise.race([idle, after(5000)])) return
+      for (const task of [...job.tasks.values()]) {
+        task.items.clear()
+        task.units.clear()
+        this.endTask(task)
+      }
+    } finally {
+      clearTimeout(timer)
+    }
   }
 }

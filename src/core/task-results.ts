@@ -10,6 +10,7 @@ import {
 import type { HistoryWriter } from './history-writer'
 import type { ItemRun } from './item-run'
 import type { JobRun, Task } from './job-run'
+import type { EventDetail, JobEvent, JobLifecycle } from './job-lifecycle'
 import type { JobScheduler } from './job-scheduler'
 import type { JobStore } from './store/job-store'
 import type { WorkerExit } from './worker-handle'
@@ -17,6 +18,7 @@ import type { PoolWorker, WorkerPool } from './worker-pool'
 
 export interface TaskResultDeps {
   scheduler: JobScheduler
+  lifecycle: JobLifecycle
   store: JobStore
   writer: HistoryWriter
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
@@ -87,11 +89,12 @@ export class TaskResults {
     if (task.type === 'plan') {
       job.planFailures++
       if (job.planFailures >= job.traits.maxCrashes) {
-        this.d.scheduler.finish(job, 'failed', `planning crashed its worker ${job.planFailures} times (${how})`)
-        return
+        const error = `planning crashed its worker ${job.planFailures} times (${how})`
+        this.tell(job, 'fail', { note: error, error })
+        return this.d.scheduler.endTask(task)
       }
       this.d.log(job.id, 'warn', 'core', `the worker planning this job died (${how}); planning again`)
-      job.special = 'plan'
+      if (!job.stopping) this.d.lifecycle.phase(job, 'plan-lost')
     } else if (task.type === 'run' && !job.stopping) {
       const left = this.unsettledOf(task)
       this.d.log(
@@ -125,7 +128,7 @@ export class TaskResults {
       }
     } else if (task.type === 'cleanup') {
       this.d.log(job.id, 'warn', 'core', `the clean-up died (${how})`)
-      if (job.special?.startsWith('cleanup')) job.special = null
+      this.d.lifecycle.phase(job, 'cleanup-ended')
     }
     task.items.clear()
     task.units.clear()
@@ -140,9 +143,10 @@ export class TaskResults {
       if (task.type === 'plan') {
         const code = message.error.user ? (message.error.code ?? 'invalid-input') : null
         // Work may already run on what the plan streamed: stop it cleanly, then end as failed.
+        if (job.stopping) return
         if (job.tasks.size > 1 || job.itemsDone + job.itemsFailed > 0)
-          return this.d.scheduler.cancel(job, { error: text, code })
-        return this.d.scheduler.finish(job, 'failed', text, code)
+          return this.tell(job, 'refuse', { error: text, code })
+        return this.tell(job, 'fail', { note: text, error: text, code })
       }
       // A task that failed whole hides which unit did it: each goes again alone, so only that one fails.
       for (const { unit } of this.unsettledOf(task)) {
@@ -161,9 +165,9 @@ export class TaskResults {
       this.d.store.setPlanned(job.id, summary)
       for (const note of summary.notes) this.d.log(job.id, 'info', 'core', note)
       const row = this.d.store.job(job.id)
-      if (row?.plan_only) return this.d.scheduler.finish(job, 'completed', null)
+      if (row?.plan_only) return this.tell(job, 'done', { error: null })
     }
-    if (task.type === 'cleanup') job.special = null
+    if (task.type === 'cleanup') this.d.lifecycle.phase(job, 'cleanup-ended')
     // Units the handler never reported on: go again, unless the job is stopping (they stay pending).
     if (!job.stopping) {
       for (const { unit } of this.unsettledOf(task)) {
@@ -176,6 +180,11 @@ export class TaskResults {
     }
     task.items.clear()
     task.units.clear()
+  }
+
+  /** A job's event from what its task reported; a job that has ended meanwhile (its run is gone) has moved on. */
+  private tell(job: JobRun, ...[event, detail]: [JobEvent, EventDetail]): void {
+    if (this.d.scheduler.runs.get(job.id) === job) this.d.lifecycle.apply(job.id, event, detail)
   }
 
   private unitDone(task: Task, id: number, result: unknown): boolean {

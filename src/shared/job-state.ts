@@ -18,12 +18,25 @@ export const jobStates = [
 export const jobStateSchema = z.enum(jobStates)
 export type JobState = z.infer<typeof jobStateSchema>
 
-/** States a job never leaves by itself; resume/retry/run-again start it anew. */
+/**
+ * Finished: the job's work is over and `resume` has nothing to go on with; only `retry` (its failed or
+ * undone units) or running it again starts it anew. What the controls ask (retry, run again, which
+ * list the window shows a job in); waiters ask `hasEnded`.
+ */
 export const finishedStates: readonly JobState[] = ['completed', 'completed-with-errors', 'failed', 'cancelled']
 export const isFinished = (s: JobState): boolean => finishedStates.includes(s)
 
+/**
+ * Ended: the job holds no worker and nothing will move it by itself (finished, or stopped as
+ * `interrupted` / `timed-out` with units left for a `resume`). What every waiter asks: the farm's
+ * `waitForEnd`, an attached CLI, `wait`, the window and the tray. `queued` and `paused` have not
+ * ended: the first starts when its pool has room, the second when someone resumes it.
+ */
+export const endedStates: readonly JobState[] = [...finishedStates, 'interrupted', 'timed-out']
+export const hasEnded = (s: JobState): boolean => endedStates.includes(s)
+
 /** States that can be resumed: the job still has unfinished items. */
-export const resumableStates: readonly JobState[] = ['paused', 'interrupted', 'timed-out', 'queued']
+export const resumableStates: readonly JobState[] = ['paused', 'interrupted', 'timed-out']
 
 export const itemStates = ['pending', 'done', 'failed'] as const
 export const itemStateSchema = z.enum(itemStates)

@@ -106,7 +106,9 @@ describe('the CLI as a client of a served farm', () => {
     const { dir, db } = workspace()
     await serve(db, dir)
     // A hung item keeps the interrupt waiting for the grace period, so the second Ctrl-C comes first.
-    const attached = startCli(db, ['probe', '--count', '1000', '--sleep-ms', '5', '--hang-on', '20'])
+    // It is the second unit (probe numbers start at 0): its worker hangs before the others make
+    // progress, so whatever order the tasks go out in, the hang has begun once 20 units are done.
+    const attached = startCli(db, ['probe', '--count', '1000', '--sleep-ms', '5', '--hang-on', '1'])
     await until(() => existsSync(db) && job(db, 1).done > 20, 'progress in the history', 30_000)
     attached.kill('SIGINT')
     await until(() => /Stopping/.test(attached.stdoutText()), 'the first Ctrl-C to be taken')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { isFinished, logLevels } from '../../shared/job-state'
+import { hasEnded, logLevels } from '../../shared/job-state'
 import { UserError } from '../../shared/user-error'
 import { FarmLock } from '../../core/store/farm-lock'
 import type { LogEntry } from '../../shared/api-types'
@@ -37,10 +37,7 @@ export function configureLogs(command: Command, cli: CliContext): void {
           if (!o.follow) return
           // The farm writing this job may be another process: poll the history, which WAL lets us read freely.
           // It ends with the job, or when no farm is left to run it.
-          const goesOn = (): boolean =>
-            !isFinished(store.job(id)?.state ?? 'completed') &&
-            store.job(id)?.state !== 'interrupted' &&
-            FarmLock.isHeld(cli.dbPath)
+          const goesOn = (): boolean => !hasEnded(store.job(id)?.state ?? 'completed') && FarmLock.isHeld(cli.dbPath)
           while (goesOn()) {
             await new Promise((r) => setTimeout(r, 300))
             drain()

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { markRaw, shallowReactive } from 'vue'
 import type { JobSummary, PoolInfo } from '../../../shared/api-types'
-import { isFinished } from '../../../shared/job-state'
+import { hasEnded } from '../../../shared/job-state'
 import { RingBuffer } from '../charts/ring-buffer'
 
 /** One second per sample, five minutes kept: enough for a trend, cheap to draw. */
@@ -37,7 +37,7 @@ export const useSamplesStore = defineStore('samples', () => {
     jobs.set(job.id, ring)
     const last = ring.last()
     // A job's end always lands, so the line drops to where it stopped.
-    if (last && now - last.at < sampleEveryMs && !isFinished(job.state)) return
+    if (last && now - last.at < sampleEveryMs && !hasEnded(job.state)) return
     const live = job.state === 'running'
     ring.push({
       at: now,

@@ -1,0 +1,90 @@
+import type { PoolInfo } from '../shared/api-types'
+import type { LogLevel } from '../shared/job-state'
+import type { FarmEvents } from './farm-events'
+import type { FarmPools } from './farm-pools'
+import type { HistoryWriter } from './history-writer'
+import type { JobLifecycle } from './job-lifecycle'
+import type { JobScheduler } from './job-scheduler'
+import { jobSummary } from './job-views'
+import { hooksFor } from './kinds'
+import type { StopVerdict } from './kinds/kind-hooks'
+import type { JobStore } from './store/job-store'
+
+export interface TickerDeps {
+  scheduler: JobScheduler
+  lifecycle: JobLifecycle
+  writer: HistoryWriter
+  store: JobStore
+  events: FarmEvents
+  pools: FarmPools
+  poolInfo(): PoolInfo[]
+  log(jobId: number | null, level: LogLevel, source: string, message: string): void
+  /** Jobs whose summary changed since the last tick: the farm's and the lifecycle's notes. */
+  dirtyJobs: Set<number>
+}
+
+/**
+ * The farm's clock, every `tickMs`: asks each running job's stop rule (deadline, `--halt`), samples
+ * rates, flushes the history when due, and publishes what changed (at most one event per job or pool).
+ */
+export class FarmTicker {
+  /** When jobs created by this farm were created: the clock of their kind's deadline. */
+  readonly createdAt = new Map<number, number>()
+  private readonly timer: NodeJS.Timeout
+
+  constructor(
+    private readonly d: TickerDeps,
+    everyMs: number,
+  ) {
+    this.timer = setInterval(() => this.tick(), everyMs)
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+  }
+
+  tick(): void {
+    const now = Date.now()
+    for (const run of this.d.scheduler.runs.values()) {
+      const rule = hooksFor(run.spec).stopRule
+      if (rule && run.life === 'running') {
+        const created = this.createdAt.get(run.id)
+        const verdict = rule(run.spec, {
+          itemsFailed: run.itemsFailed,
+          elapsedMs: created === undefined ? null : now - created,
+        })
+        if (verdict) this.endEarly(run.id, verdict)
+      }
+      if (run.state === 'running') {
+        run.meter.sample(now, run.itemsDone + run.itemsFailed, run.bytesDone)
+        this.d.dirtyJobs.add(run.id)
+      }
+    }
+    this.d.writer.maybeFlush(now)
+    for (const id of this.d.dirtyJobs) {
+      const row = this.d.store.job(id)
+      if (row) this.d.events.emit('job.updated', jobSummary(row, this.d.scheduler.runs.get(id)))
+    }
+    this.d.dirtyJobs.clear()
+    const pools = this.d.pools
+    if (pools.dirty.size) {
+      pools.stopClosed()
+      const infos = this.d.poolInfo()
+      for (const name of pools.dirty)
+        this.d.events.emit(
+          'pool.updated',
+          infos.find((p) => p.name === name)!,
+        )
+      pools.dirty.clear()
+    }
+  }
+
+  /** A kind's stop rule said this job must end now: its unfinished units stay pending for a resume. */
+  private endEarly(jobId: number, verdict: StopVerdict): void {
+    // A resumed job has no deadline left to keep: its clock was this farm's first run of it.
+    this.createdAt.delete(jobId)
+    this.d.log(jobId, 'warn', 'core', verdict.reason)
+    const event = verdict.state === 'timed-out' ? 'deadline' : verdict.kill ? 'halt-now' : 'halt'
+    this.d.lifecycle.apply(jobId, event, { error: verdict.reason })
+  }
+}
