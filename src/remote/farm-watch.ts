@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { UserError } from '../shared/user-error'
-import { REMOTE_PROTOCOL, farmKey, openFarmState, type FarmState } from './remote-protocol'
+import { REMOTE_PROTOCOL, farmKey, openFarmState, type FarmState, type RemoteTask } from './remote-protocol'
 import type { RemoteSigner } from './remote-signing'
 
 /** What a host knows of the farm: its signed state, read again on every (re)connect, every second and before every batch. */
@@ -33,12 +33,29 @@ export class FarmWatch {
     return (this.state = opened.value)
   }
 
-  /** Why a batch must not run, or null: sent by an earlier run of the farm, or cancelled since. */
-  refusal(batchId: string, session: string, jobId: number): string | null {
+  /**
+   * The farm's state, waiting a while when there is none: after a Redis restart the farm writes it
+   * again within a second, and a batch that arrives first must not be refused for that.
+   */
+  async readWaiting(timeoutMs = 10_000): Promise<FarmState | null> {
+    const until = Date.now() + timeoutMs
+    let state = await this.read()
+    while (!state && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      state = await this.read()
+    }
+    return state
+  }
+
+  /**
+   * Why a batch must not run, or null: sent by an earlier run of the farm, or cancelled since. A
+   * clean-up is the cancel's own work (it removes what the job left behind): a cancelled job's runs.
+   */
+  refusal(batchId: string, session: string, jobId: number, type: RemoteTask['type']): string | null {
     const state = this.state
     if (!state) return 'no farm is live on this Redis'
     if (session !== state.session) return 'an earlier run of the farm sent it'
-    if (state.revokedJobs.includes(jobId)) return `job ${jobId} was cancelled`
+    if (type !== 'cleanup' && state.revokedJobs.includes(jobId)) return `job ${jobId} was cancelled`
     if (state.revokedBatches.includes(batchId)) return 'the farm took it back'
     return null
   }

@@ -18,6 +18,7 @@ import {
   remoteKinds,
   type HostHeartbeat,
   type RemotePool,
+  type RemoteTask,
 } from './remote-protocol'
 import type { RemoteSigner } from './remote-signing'
 import { runRemoteBatch } from './run-remote-batch'
@@ -62,7 +63,7 @@ export class RemoteHost {
   private readonly workers: Worker[] = []
   private readonly farm: FarmWatch
   /** Batches in hand, by BullMQ job id: a revoked one is stopped here. */
-  private readonly running = new Map<string, { session: string; jobId: number; stop: AbortController }>()
+  private readonly running = new Map<string, { session: string; task: RemoteTask; stop: AbortController }>()
   private control: QueueEvents | null = null
   private beat: NodeJS.Timeout | null = null
   private state: 'running' | 'draining' = 'running'
@@ -136,12 +137,12 @@ export class RemoteHost {
     if (!kinds.includes(kind)) return refuse(`this host does not run ${kind} jobs`)
     const gate = gatedKinds[kind]
     if (gate && !gate.allowed(this.o)) return refuse(`this host runs ${kind} jobs only when started with ${gate.flag}`)
-    await this.readFarm()
-    const why = this.farm.refusal(batchId, session, task.jobId)
+    await this.readFarm(true)
+    const why = this.farm.refusal(batchId, session, task.jobId, task.type)
     if (why) return refuse(why)
     const stop = new AbortController()
     signal?.addEventListener('abort', () => stop.abort(), { once: true })
-    this.running.set(batchId, { session, jobId: task.jobId, stop })
+    this.running.set(batchId, { session, task, stop })
     try {
       return await runRemoteBatch(job, task, this.processes, this.o.name, stop.signal)
     } finally {
@@ -150,9 +151,9 @@ export class RemoteHost {
   }
 
   /** The farm's state; batches it has revoked since they started stop now (a cancel this host missed). */
-  private async readFarm(): Promise<void> {
+  private async readFarm(waiting = false): Promise<void> {
     try {
-      await this.farm.read()
+      await (waiting ? this.farm.readWaiting() : this.farm.read())
     } catch (error) {
       if (!(error instanceof UserError)) return // Redis is away: the next beat reads again.
       this.o.log(error.message)
@@ -160,7 +161,7 @@ export class RemoteHost {
       return
     }
     for (const [batchId, batch] of this.running) {
-      const why = this.farm.refusal(batchId, batch.session, batch.jobId)
+      const why = this.farm.refusal(batchId, batch.session, batch.task.jobId, batch.task.type)
       if (!why || batch.stop.signal.aborted) continue
       this.o.log(`stopping batch ${batchId}: ${why}`)
       batch.stop.abort()

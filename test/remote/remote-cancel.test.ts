@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Queue } from 'bullmq'
+import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { KEY_PREFIX, queueName } from '../../src/remote/remote-protocol'
 import { tempDir, until } from '../support/test-farm'
@@ -55,9 +56,21 @@ describe('a cancel while a host is disconnected', () => {
     proxy.cutOff()
     await until(() => bed.hostsOf('cpu')[0]?.state === 'stale', 'the host seen as gone', 60_000)
     farm.cancel(cancelled)
-    expect((await farm.waitForEnd(cancelled)).state).toBe('cancelled')
+    // The farm has the cancel in its signed state, which the host will read when it is back.
+    const redis = new Redis(bed.redis.url)
+    try {
+      const revoked = async () => JSON.parse(JSON.parse((await redis.get('taskfarm:farm')) ?? '{}').body ?? '{}')
+      for (const started = Date.now(); !((await revoked()).revokedJobs ?? []).includes(cancelled);) {
+        if (Date.now() - started > 60_000) throw new Error('timed out waiting for the cancel recorded')
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    } finally {
+      redis.disconnect()
+    }
     proxy.restore()
     await until(() => bed.hostsOf('cpu')[0]?.state === 'running', 'the host back', 60_000)
+    // Its clean-up (the cancel's own work) runs on the host once it is back.
+    expect((await farm.waitForEnd(cancelled)).state).toBe('cancelled')
     // Give the host its chance to stop the batch; without the fix it never does, and the gate shows it.
     await until(() => host.output.join('').includes('stopping batch'), 'the host stopping the batch', 20_000).catch(
       () => {},
