@@ -100,6 +100,8 @@ export class RemoteHost {
     this.control = new QueueEvents(controlQueueName(), { connection: this.redis, prefix: KEY_PREFIX, lastEventId: '$' })
     this.control.on('error', () => {})
     this.control.on('control' as never, ((event: unknown) => this.onControl(event)) as never)
+    // Listening before the first heartbeat shows this host to the farm: a drain sent at once is heard.
+    await this.control.waitUntilReady()
     this.beat = setInterval(() => void this.heartbeat().then(() => this.readFarm()), HEARTBEAT_MS)
     await this.heartbeat()
     this.o.log(

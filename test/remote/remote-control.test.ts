@@ -55,7 +55,7 @@ describe('controlling remote work', () => {
     expect(await hosts[1]!.exited).toBe(0)
     await until(() => bed.hostsOf('cpu').length === 0, 'both hosts gone from the Pools view', 60_000)
     expect(farm.pool('cpu').workers).toHaveLength(0)
-  })
+  }, 180_000)
 
   it('a host of another protocol version is listed as refused and given nothing; a host refuses a farm of another', async () => {
     const farm = await bed.openFarm()
