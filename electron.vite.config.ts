@@ -3,6 +3,7 @@ import { defineConfig } from 'electron-vite'
 import { resolve } from 'node:path'
 import type { Plugin } from 'vite'
 import { contentSecurityPolicy } from './src/main/decisions/app-page'
+import { rendererAliases } from './vite.renderer.config'
 
 const root = import.meta.dirname
 
@@ -54,5 +55,6 @@ export default defineConfig({
       rolldownOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },
     },
     plugins: [cspMeta, vue()],
+    resolve: { alias: rendererAliases },
   },
 })

@@ -1,5 +1,5 @@
-// Renders the app and tray icons from icon.svg and tray.svg into each OS's format:
-// icon.png (Linux), icon.ico (Windows), icon.icns (macOS), tray.png / tray.ico / trayTemplate(@2x).png.
+// Renders the app icon from icon.svg into each OS's format:
+// icon.png (Linux), icon.ico (Windows), icon.icns (macOS). The tray icons: make-tray-icons.mjs.
 // Needs rsvg-convert and ImageMagick (Debian: apt-get install -y librsvg2-bin imagemagick).
 // Run: node resources/make-icons.mjs — the results are committed, so builds need neither tool.
 import { execFileSync } from 'node:child_process'
@@ -33,9 +33,4 @@ header.write('icns', 0, 'ascii')
 header.writeUInt32BE(body.length + 8, 4)
 writeFileSync(join(here, 'icon.icns'), Buffer.concat([header, body]))
 
-// Light panels are the common case on Linux and Windows; a white variant would need theme detection.
-png('tray.svg', 32, join(here, 'tray.png'))
-execFileSync('convert', [16, 24, 32].map((s) => sized('tray.svg', s)).concat(join(here, 'tray.ico')))
-png('tray.svg', 16, join(here, 'trayTemplate.png'))
-png('tray.svg', 32, join(here, 'trayTemplate@2x.png'))
 rmSync(work, { recursive: true, force: true })

@@ -39,7 +39,9 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
     owner.onGone(() => settle({ gone: true })),
   ]
   let signals = 0
-  const onSignal = (): void => {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // A hang-up often comes twice (the terminal, then the shell passing it on): it never escalates.
+    if (signal === 'SIGHUP' && signals > 0) return
     signals++
     if (signals > 1 || !options.interruptOnSignal) return settle({ stopped: 'signal' })
     view.note('Stopping: the job will be resumable (Ctrl-C again to stop waiting; the job keeps its state).')
@@ -49,6 +51,7 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  process.on('SIGHUP', onSignal)
   const timer =
     options.timeoutMs === undefined ? null : setTimeout(() => settle({ stopped: 'timeout' }), options.timeoutMs)
   // The job may have ended before we listened.
@@ -80,5 +83,6 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
     if (timer) clearTimeout(timer)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    process.off('SIGHUP', onSignal)
   }
 }

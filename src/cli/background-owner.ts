@@ -15,6 +15,8 @@ export async function startBackgroundOwner(cli: CliContext): Promise<ControlClie
   const child = spawn(process.execPath, [...process.execArgv, script, '--db', cli.dbPath, 'own'], {
     detached: true,
     stdio: 'ignore',
+    // Without it Windows gives the detached owner a console window of its own, and closing it kills the farm.
+    windowsHide: true,
   })
   child.unref()
   const { findOwner } = await import('../host/find-owner')

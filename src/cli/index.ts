@@ -16,11 +16,27 @@ const program = new Command('task-farm')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'task-farm: ')) })
 
-// `task-farm jobs | head` closes our stdout early: that is the reader's choice, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-  throw error
-})
+// `task-farm jobs | head` closes our stdout early: that is the reader's choice, not an error. EIO is a
+// terminal that went away (a closed tab, a dropped ssh): the command still stops its jobs cleanly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    if (error.code === 'EIO') return
+    throw error
+  })
+}
+
+/**
+ * Resolves once everything written so far has left the process: writes to a pipe are asynchronous
+ * on POSIX, and exiting before they drain cuts what a slow reader (`| (sleep 1; wc -c)`) gets.
+ */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || !stream.writable) return Promise.resolve()
+  return new Promise((resolve) => {
+    stream.once('error', () => resolve())
+    stream.write('', () => resolve())
+  })
+}
 
 /** The command named on the command line (the first word that is not a global option or its value). */
 const globalOptionsWithValue = new Set(['--db', '--redis'])
@@ -59,5 +75,6 @@ try {
 }
 await cli.close()
 process.exitCode = exitCode
+await Promise.all([flushed(process.stdout), flushed(process.stderr)])
 // Workers and timers are shut down by the commands; make sure nothing left holds the process open.
 setTimeout(() => process.exit(exitCode), 50).unref()

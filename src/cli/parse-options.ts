@@ -50,3 +50,13 @@ export function integer(name: string, min: number, max: number): (value: string)
     return n
   }
 }
+
+/** Seconds from 0 (a wait), up to `max`. */
+export function nonNegativeSeconds(name: string, max = 24 * 3600): (value: string) => number {
+  return (value) => {
+    const n = Number(value)
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > max)
+      throw new InvalidArgumentError(`${name} must be a number of seconds from 0 to ${max}.`)
+    return n
+  }
+}

@@ -101,7 +101,9 @@ async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promi
     entries.filter((e) => e.jobId === jobId).forEach((e) => view.log(e)),
   )
   let interrupts = 0
-  const onSignal = (): void => {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // A hang-up often comes twice (the terminal, then the shell passing it on): it never escalates.
+    if (signal === 'SIGHUP' && interrupts > 0) return
     interrupts++
     if (interrupts === 1) {
       view.note('Stopping: the job will be resumable (Ctrl-C again to kill the workers now).')
@@ -112,6 +114,7 @@ async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promi
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  process.on('SIGHUP', onSignal)
   try {
     const end = await farm.waitForEnd(jobId)
     offUpdate()
@@ -126,6 +129,7 @@ async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promi
     offLog()
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    process.off('SIGHUP', onSignal)
   }
 }
 

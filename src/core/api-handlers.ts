@@ -80,7 +80,7 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'pools.close': ({ pool }) => (farm.closePool(pool), ok),
     'pools.terminate': ({ pool }) => (farm.terminatePool(pool), ok),
     'pools.remoteHost': async ({ hostId, action }) => (await farm.remote.control(hostId, action), ok),
-    'settings.get': () => settings(),
+    'settings.get': () => ({ ...settings(), platform: process.platform }),
     'settings.set': async (patch) => {
       const next = { ...settings(), ...patch }
       if (patch.redisUrl !== undefined && patch.redisUrl !== settings().redisUrl)
@@ -89,7 +89,7 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
         if (next.poolSizes[name] !== farm.pools[name].size) farm.resizePool(name, next.poolSizes[name])
       farm.store.setSetting('settings', next)
       saveSizes()
-      return next
+      return { ...next, platform: process.platform }
     },
     'fs.list': ({ path }) => listFolder(path),
   }

@@ -33,6 +33,8 @@ class ChildProcessWorker extends WorkerHandleBase {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         serialization: 'advanced',
         execArgv: this.execArgv,
+        // A worker of a detached farm has no console to share: Windows would open one per worker.
+        windowsHide: true,
       })
     } catch (error) {
       ready.settle(error as Error)

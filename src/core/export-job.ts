@@ -1,12 +1,13 @@
 import { stringify } from 'csv-stringify'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
-import { rename, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
 import type { ItemRow } from '../shared/api-types'
 import { jobSpecSchema } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
 import { checkExportTarget, ExportLedger, unwritable } from './export-target'
+import { renameRetrying } from './rename-retrying'
 import { hooksFor } from './kinds'
 import type { JobStore } from './store/job-store'
 
@@ -75,9 +76,11 @@ export async function exportJob(
     if (csv) csv.end()
     else out.end(rows ? '\n]\n' : ']\n')
     await once(out, 'finish')
-    await rename(temp, path).catch((error: unknown) => {
+    try {
+      renameRetrying(temp, path)
+    } catch (error) {
       throw unwritable(path, error)
-    })
+    }
     ledger?.record(path, jobId)
     return { path, rows }
   } catch (error) {

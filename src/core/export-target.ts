@@ -53,6 +53,7 @@ export function unwritable(path: string, error: unknown): UserError {
     EDQUOT: 'the disk quota is used up',
     ENAMETOOLONG: 'the name is too long',
     ELOOP: 'it has too many symbolic links',
+    EBUSY: 'another program holds it open (close it there and export again)',
   }
   const reason = why[code] ?? (error as Error).message
   return new UserError(`Cannot write ${path}: ${reason}.`, 'export-unwritable')

@@ -74,6 +74,13 @@ export class FarmPools {
       tasksPerWorker: pool.config.tasksPerWorker,
       runningJobs: this.d.scheduler.runningCount(pool.name),
       queuedJobs: this.d.scheduler.queuedCount(pool.name),
+      jobSlots: [...this.d.scheduler.runs.values()]
+        .filter((run) => run.pool === pool.name)
+        .map((run) => ({
+          jobId: run.id,
+          inUse: run.inFlightUnits,
+          slots: Number.isFinite(run.slots) ? run.slots : null,
+        })),
       workers: pool.workerInfo().map((w) => {
         const usage = this.usage?.of(w.pid)
         return usage ? { ...w, ...usage } : w

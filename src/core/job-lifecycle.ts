@@ -84,7 +84,7 @@ export class JobLifecycle {
       if (state !== 'running') run.meter.reset()
       if (rule.effects.includes('cleanup')) {
         fields.special = 'cleanup-cancel'
-        run.retryQueue.length = 0
+        run.dropRetries()
       }
     }
     if (state !== before) {

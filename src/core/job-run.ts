@@ -1,11 +1,12 @@
-import type { JobSummary } from '../shared/api-types'
 import type { JobSpec, KindTraits, PoolName } from '../shared/job-spec'
-import { kindTraits } from '../shared/job-spec'
+import { CHEAP_UNIT_MS, jobSlots, kindTraits } from '../shared/job-spec'
 import type { JobState } from '../shared/job-state'
 import type { LifeState, Phase } from './job-transitions'
 import type { WorkItem } from '../shared/worker-protocol'
 import { ItemRun } from './item-run'
 import { ProgressMeter } from './progress-meter'
+import { retryPolicyFor, type RetryPolicy } from './retry-policy'
+import { taskUnits } from './task-choice'
 import type { JobRow, JobStore } from './store/job-store'
 
 /** Items read from SQLite at a time: each may hold thousands of units, so a few are plenty. */
@@ -32,6 +33,8 @@ export interface Task {
   sentBytes: number
   partialBytes: number
   current: string[]
+  /** Process groups its units lead (commands), by unit id, until each unit settles. */
+  groups: Map<number, number>
 }
 
 /** What one task carries, chosen by `takeBatch`. */
@@ -55,6 +58,9 @@ export class JobRun {
   readonly special: Special = null
   /** How the job ends once the stop under way is through (its reason, and the user's error code). */
   readonly ending: { note: string; error: string | null; code: string | null } | null = null
+  /** Its units running at once across the farm at most (GNU parallel's job slots; Infinity: no bound). */
+  readonly slots: number
+  readonly retry: RetryPolicy
   planned: boolean
   /** A dry run: plan, run nothing. */
   readonly planOnly: boolean
@@ -75,6 +81,8 @@ export class JobRun {
   private readonly open: ItemRun[] = []
   /** Units that failed or were in hand when their worker died, to try again; the latter go out alone. */
   readonly retryQueue: { unit: WorkItem; alone: boolean }[] = []
+  /** Units waiting out their retry backoff: they hold no slot and no worker; a timer queues them. */
+  readonly backoffs = new Set<NodeJS.Timeout>()
   /** Crashes per unit id, for failing a poison unit alone after a bounded number. */
   readonly crashes = new Map<number, number>()
   /** Learnt cost of a unit and of a byte, so tasks are sized by time. */
@@ -91,6 +99,8 @@ export class JobRun {
   ) {
     this.traits = kindTraits[spec.kind]
     this.pool = this.traits.pool
+    this.slots = jobSlots(spec)
+    this.retry = retryPolicyFor(spec)
     this.state = row.state
     this.life = row.state
     this.planned = row.planned === 1
@@ -131,6 +141,46 @@ export class JobRun {
     return n
   }
 
+  /** A task's units run at once (bounded by the job's slots), not one after another. */
+  get unitsAtOnce(): boolean {
+    return this.traits.sequential === false && Number.isFinite(this.slots)
+  }
+
+  /** Each outcome is stored before its slot takes the next unit (see `KindTraits.durable`). */
+  get durable(): boolean {
+    const rule = this.traits.durable
+    return rule === 'by-cost' ? this.msPerUnit === 0 || this.msPerUnit >= CHEAP_UNIT_MS : rule
+  }
+
+  /** Slots its running units do not hold. */
+  get freeSlots(): number {
+    return Number.isFinite(this.slots) ? Math.max(0, this.slots - this.inFlightUnits) : Infinity
+  }
+
+  /** Puts a failed unit back in the queue after `delayMs`; `then` runs once it is there (to dispatch). */
+  retryLater(unit: WorkItem, delayMs: number, then: () => void): void {
+    if (delayMs <= 0) {
+      this.retryQueue.push({ unit, alone: false })
+      return
+    }
+    const timer = setTimeout(() => {
+      this.backoffs.delete(timer)
+      // A stopped job's unit stays pending in the history; a paused one's waits in the queue.
+      if (this.stopping) return
+      this.retryQueue.push({ unit, alone: false })
+      then()
+    }, delayMs)
+    timer.unref() // A closing farm does not wait for it: the unit is pending in the history.
+    this.backoffs.add(timer)
+  }
+
+  /** Stops every backoff timer (the job stops); their units stay pending in the history. */
+  dropRetries(): void {
+    for (const timer of this.backoffs) clearTimeout(timer)
+    this.backoffs.clear()
+    this.retryQueue.length = 0
+  }
+
   get planning(): boolean {
     for (const task of this.tasks.values()) if (task.type === 'plan') return true
     return false
@@ -162,22 +212,27 @@ export class JobRun {
    * The next task's work: a crashed unit alone; else units to try again and items (whole, or a slice),
    * up to about TASK_MS of work by what earlier tasks of the job took.
    */
-  takeBatch(poolSize: number): Batch {
+  takeBatch(poolSize: number, workersWithRoom = poolSize): Batch {
     const first = this.retryQueue[0]
     if (first?.alone) {
       this.retryQueue.shift()
       return { items: [], units: [first.unit], alone: true }
     }
-    const left = this.itemsTotal - this.itemsDone - this.itemsFailed - this.inFlightUnits
-    const fair = Math.max(1, Math.ceil(left / (poolSize * 2)))
-    // A fair share of what is left keeps the end of a job (or a few slow units) spread over the workers.
-    const byTime = this.traits.sequential !== false
+    const inFlight = this.inFlightUnits
+    const byTime = !this.unitsAtOnce
     const paced = byTime && this.msPerUnit > 0
-    const unitBudget = !byTime
-      ? Math.min(fair, this.traits.batchItems)
-      : this.msPerUnit > 0
-        ? Math.min(fair, Math.max(1, TASK_MS / this.msPerUnit))
-        : Math.min(fair, FIRST_UNITS)
+    const unitBudget = taskUnits({
+      left: this.itemsTotal - this.itemsDone - this.itemsFailed - inFlight,
+      freeSlots: Number.isFinite(this.slots) ? Math.max(0, this.slots - inFlight) : Infinity,
+      workersWithRoom,
+      poolSize,
+      sequential: byTime,
+      durable: this.durable,
+      batchItems: this.traits.batchItems,
+      msPerUnit: this.msPerUnit,
+      taskMs: TASK_MS,
+      firstUnits: FIRST_UNITS,
+    })
     const byteBudget = this.msPerByte > 0 ? TASK_MS / this.msPerByte : this.traits.batchBytes || Infinity
     const batch: Batch = { items: [], units: [], alone: false }
     let units = 0
@@ -229,6 +284,7 @@ export class JobRun {
       this.special === null &&
       this.tasks.size === 0 &&
       this.retryQueue.length === 0 &&
+      this.backoffs.size === 0 &&
       this.peek() === undefined
     )
   }
@@ -236,57 +292,10 @@ export class JobRun {
   /** Forgets every item (a plan starts again from nothing). */
   forgetItems(): void {
     this.items.clear()
-    this.retryQueue.length = 0
+    this.dropRetries()
     this.open.length = 0
     this.cursor = 0
     this.exhausted = false
-  }
-
-  summary(
-    base: Omit<
-      JobSummary,
-      | 'itemsTotal'
-      | 'itemsDone'
-      | 'itemsFailed'
-      | 'bytesTotal'
-      | 'bytesDone'
-      | 'itemRate'
-      | 'byteRate'
-      | 'etaMs'
-      | 'current'
-      | 'state'
-      | 'planned'
-    >,
-  ): JobSummary {
-    let partial = 0
-    const current: string[] = []
-    for (const task of this.tasks.values()) {
-      partial += task.partialBytes
-      current.push(...task.current)
-    }
-    const bytesDone = this.bytesDone + partial
-    const running = this.state === 'running'
-    return {
-      ...base,
-      state: this.state,
-      planned: this.planned,
-      itemsTotal: this.itemsTotal,
-      itemsDone: this.itemsDone,
-      itemsFailed: this.itemsFailed,
-      bytesTotal: this.bytesTotal,
-      bytesDone,
-      itemRate: running ? this.meter.itemRate : 0,
-      byteRate: running ? this.meter.byteRate : 0,
-      etaMs:
-        running && this.planned
-          ? this.meter.eta(
-              this.itemsTotal - this.itemsDone - this.itemsFailed,
-              this.bytesTotal - bytesDone,
-              this.bytesTotal,
-            )
-          : null,
-      current: current.slice(0, 8),
-    }
   }
 
   private peek(): ItemRun | undefined {

@@ -6,6 +6,7 @@ import type { HistoryWriter } from './history-writer'
 import type { JobLifecycle } from './job-lifecycle'
 import { storedSpec } from './store/job-queries'
 import type { JobStore } from './store/job-store'
+import { hasRoomFor, nextAssignment, type JobForChoice } from './task-choice'
 import type { PoolWorker, WorkerPool } from './worker-pool'
 
 export interface SchedulerDeps {
@@ -86,37 +87,63 @@ export class JobScheduler {
     return run
   }
 
-  /** Gives every idle worker of the pool something to do, fairly across its running jobs. */
+  /**
+   * Gives the pool's workers something to do, fairly across its running jobs, until no job has work,
+   * a free slot and a worker with room (`task-choice.ts` decides which job, which worker, how much).
+   */
   dispatch(poolName: PoolName): void {
     const pool = this.d.pools[poolName]
     if (pool.stopped) return
     // Workers start when a job first needs the pool, not when the farm opens: a CLI copy should not
     // pay for starting the network pool's processes.
     if (!pool.started && [...this.runs.values()].some((r) => r.pool === poolName)) pool.fill()
-    // Round after round, one task per worker, so a job's tasks spread over the workers first.
-    for (let round = 0; round < pool.config.tasksPerWorker; round++) {
-      for (const worker of pool.availableWorkers()) {
-        const job = this.pickJob(poolName, pool.paused)
-        if (!job) return
-        this.sendTask(pool, worker, job)
-      }
+    const workers = pool.liveWorkers()
+    if (workers.length === 0) return
+    const rooms = workers.map((w) => ({ tasks: w.tasks.size, heavyTasks: heavyTasks(w), remote: w.remote }))
+    for (;;) {
+      const jobs = this.candidates(poolName, pool.paused)
+      const choice = nextAssignment(
+        jobs.map((j) => j.choice),
+        rooms,
+        pool.config.tasksPerWorker,
+        this.turn.get(poolName) ?? 0,
+      )
+      if (!choice) return
+      const { run, choice: job } = jobs.find((j) => j.run.id === choice.job)!
+      if (!job.cleanup) this.turn.set(poolName, run.id)
+      const withRoom = rooms.filter((r) => hasRoomFor(r, job, pool.config.tasksPerWorker)).length
+      const heavy = !job.waits || !Number.isFinite(job.freeSlots)
+      this.sendTask(pool, workers[choice.worker]!, run, withRoom, heavy)
+      const room = rooms[choice.worker]!
+      room.tasks++
+      if (heavy) room.heavyTasks++
     }
   }
 
-  private pickJob(pool: PoolName, poolPaused: boolean): JobRun | undefined {
-    const candidates = [...this.runs.values()].filter((r) => r.pool === pool && r.hasWork())
-    // A paused pool still runs the clean-up of a cancelled job, so a cancel always completes.
-    const eligible = poolPaused ? candidates.filter((r) => r.stopping === 'cancel') : candidates
-    if (eligible.length === 0) return undefined
-    const cleanup = eligible.find((r) => r.special?.startsWith('cleanup'))
-    if (cleanup) return cleanup
-    const turn = this.turn.get(pool) ?? 0
-    const job = eligible.find((r) => r.id > turn) ?? eligible[0]!
-    this.turn.set(pool, job.id)
-    return job
+  /** The pool's running jobs as the balancer sees them. */
+  private candidates(pool: PoolName, poolPaused: boolean): { run: JobRun; choice: JobForChoice }[] {
+    const out: { run: JobRun; choice: JobForChoice }[] = []
+    for (const run of this.runs.values()) {
+      if (run.pool !== pool) continue
+      // A paused pool still runs the clean-up of a cancelled job, so a cancel always completes.
+      const hasWork = run.hasWork() && (!poolPaused || run.stopping === 'cancel')
+      const special = run.special !== null
+      out.push({
+        run,
+        choice: {
+          id: run.id,
+          hasWork,
+          cleanup: run.special?.startsWith('cleanup') ?? false,
+          // Plans and clean-ups hold no units, so no slots.
+          freeSlots: special ? Infinity : run.freeSlots,
+          waits: run.unitsAtOnce && !special,
+        },
+      })
+    }
+    return out
   }
 
-  private sendTask(pool: WorkerPool, worker: PoolWorker, job: JobRun): void {
+  private sendTask(pool: WorkerPool, worker: PoolWorker, job: JobRun, withRoom: number, heavy: boolean): void {
     const taskId = this.nextTaskId++
     const base = { taskId, jobId: job.id, spec: job.spec }
     const task: Task = {
@@ -132,6 +159,7 @@ export class JobScheduler {
       sentBytes: 0,
       partialBytes: 0,
       current: [],
+      groups: new Map(),
     }
     let message: Extract<ToWorker, { taskId: number; jobId: number }>
     let label: string | (() => string)
@@ -150,7 +178,7 @@ export class JobScheduler {
       message = { ...base, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
       label = 'planning'
     } else {
-      const batch = job.takeBatch(pool.capacity)
+      const batch = job.takeBatch(pool.capacity, withRoom)
       batch.items.forEach(({ item, indexes }, order) => {
         task.items.set(item.id, { item, order, owned: new Set(indexes) })
         task.sentUnits += indexes.length
@@ -179,7 +207,7 @@ export class JobScheduler {
     task.type = message.type
     this.tasks.set(taskId, task)
     job.tasks.set(taskId, task)
-    pool.assign(worker, message, label)
+    pool.assign(worker, message, label, heavy)
   }
 
   /** The task is over (done, failed, or its worker died): account for it and look for what comes next. */
@@ -248,4 +276,10 @@ export class JobScheduler {
       clearTimeout(timer)
     }
   }
+}
+
+const heavyTasks = (worker: PoolWorker): number => {
+  let n = 0
+  for (const task of worker.tasks.values()) if (task.heavy !== false) n++
+  return n
 }

@@ -1,5 +1,5 @@
 import type { JobDetail, JobSummary } from '../shared/api-types'
-import type { PoolName } from '../shared/job-spec'
+import { jobSlots, type PoolName } from '../shared/job-spec'
 import type { JobState } from '../shared/job-state'
 import type { JobRun } from './job-run'
 import type { JobRow } from './store/job-store'
@@ -19,7 +19,7 @@ export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
     error: row.error,
     errorCode: row.error_code ?? null,
   }
-  if (run) return run.summary(base)
+  if (run) return liveSummary(run, base)
   return {
     ...base,
     state: row.state,
@@ -36,14 +36,59 @@ export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
   }
 }
 
+/** An active job's figures, from the run in memory (bytes of units under way included). */
+function liveSummary(run: JobRun, base: Omit<JobSummary, LiveFields>): JobSummary {
+  let partial = 0
+  const current: string[] = []
+  for (const task of run.tasks.values()) {
+    partial += task.partialBytes
+    current.push(...task.current)
+  }
+  const bytesDone = run.bytesDone + partial
+  const running = run.state === 'running'
+  const left = run.itemsTotal - run.itemsDone - run.itemsFailed
+  return {
+    ...base,
+    state: run.state,
+    planned: run.planned,
+    slots: Number.isFinite(run.slots) ? run.slots : null,
+    slotsInUse: run.inFlightUnits,
+    itemsTotal: run.itemsTotal,
+    itemsDone: run.itemsDone,
+    itemsFailed: run.itemsFailed,
+    bytesTotal: run.bytesTotal,
+    bytesDone,
+    itemRate: running ? run.meter.itemRate : 0,
+    byteRate: running ? run.meter.byteRate : 0,
+    etaMs: running && run.planned ? run.meter.eta(left, run.bytesTotal - bytesDone, run.bytesTotal) : null,
+    current: current.slice(0, 8),
+  }
+}
+
+type LiveFields =
+  | 'itemsTotal'
+  | 'itemsDone'
+  | 'itemsFailed'
+  | 'bytesTotal'
+  | 'bytesDone'
+  | 'itemRate'
+  | 'byteRate'
+  | 'etaMs'
+  | 'current'
+  | 'state'
+  | 'planned'
+
 export function jobDetail(
   row: JobRow,
   run: JobRun | undefined,
   timeline: { at: number; state: JobState; note: string }[],
 ): JobDetail {
+  const spec = JSON.parse(row.spec) as JobDetail['spec']
+  const slots = jobSlots(spec)
   return {
+    slots: Number.isFinite(slots) ? slots : null,
     ...jobSummary(row, run),
-    spec: JSON.parse(row.spec) as JobDetail['spec'],
+    spec,
     notes: JSON.parse(row.notes) as JobDetail['notes'],
     facts: JSON.parse(row.facts) as JobDetail['facts'],
     timeline,

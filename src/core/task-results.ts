@@ -8,6 +8,8 @@ import {
   type WorkItem,
 } from '../shared/worker-protocol'
 import type { HistoryWriter } from './history-writer'
+import { orphanGroupsOf } from './orphan-runs'
+import { retryDelay } from './retry-policy'
 import type { ItemRun } from './item-run'
 import type { JobRun, Task } from './job-run'
 import type { EventDetail, JobEvent, JobLifecycle } from './job-lifecycle'
@@ -53,7 +55,14 @@ export class TaskResults {
       case 'progress':
         task.partialBytes = message.bytes
         task.current = message.current ?? []
-        if (task.current[0]) worker.tasks.set(task.id, { jobId: job.id, label: task.current[0] })
+        if (task.current[0]) {
+          const held = worker.tasks.get(task.id)
+          if (held) held.label = task.current[0]
+        }
+        return
+      case 'spawned':
+        // Only this machine's process groups are the farmer's to end; a remote host ends its own.
+        if (!worker.remote) task.groups.set(message.unit, message.group)
         return
       case 'unitsDone': {
         let done = 0
@@ -62,6 +71,7 @@ export class TaskResults {
         job.itemsDone += done
         job.bytesDone += message.bytes
         this.d.writer.count(job.id, done, 0, message.bytes)
+        this.settled(task, message.ids, message.results)
         return
       }
       case 'unitsFailed':
@@ -69,6 +79,7 @@ export class TaskResults {
           const unit = this.take(task, failure.id)
           if (unit) this.unitFailed(job, unit, failure)
         }
+        this.settled(task, [], message.items)
         return
       case 'done':
       case 'failed':
@@ -80,11 +91,37 @@ export class TaskResults {
     }
   }
 
+  /** The dead worker's runs by their environment, looked up once per worker (it may hold many tasks). */
+  private orphansOf(workerPid: number): number[] {
+    if (this.lastScan?.pid !== workerPid) this.lastScan = { pid: workerPid, groups: orphanGroupsOf(workerPid) }
+    return this.lastScan.groups
+  }
+  private lastScan: { pid: number; groups: number[] } | null = null
+
+  /**
+   * Units settled. A durable kind's outcomes are written now, before their slots take more units, so
+   * after kill -9 of everything only the units that were running run again.
+   */
+  private settled(task: Task, ids: readonly number[], more: readonly { id: number }[]): void {
+    for (const id of ids) task.groups.delete(id)
+    for (const { id } of more) task.groups.delete(id)
+    if (ids.length + more.length === 0) return
+    if (task.job.durable) this.d.writer.flush()
+    // Their slots are free: a job bounded by slots takes more units now, not when the task ends.
+    if (Number.isFinite(task.job.slots)) this.d.scheduler.dispatch(task.job.pool)
+  }
+
   /** The worker died with the task in hand. */
   onTaskLost(worker: PoolWorker, taskId: number, exit: WorkerExit): void {
     const task = this.d.scheduler.tasks.get(taskId)
     if (!task) return
     const job = task.job
+    // A SIGKILLed worker never ran its exit handler: its runs' process groups live on. End them
+    // before their units go again, so a unit never runs twice at once or past its timeout.
+    for (const group of task.groups.values()) killGroup(group)
+    task.groups.clear()
+    if (task.type === 'run' && job.spec.kind === 'command' && !worker.remote && worker.handle.pid !== null)
+      for (const group of this.orphansOf(worker.handle.pid)) killGroup(group)
     const how = `${exit.reason}${exit.signal ? `, ${exit.signal}` : exit.code !== null ? `, code ${exit.code}` : ''}`
     if (task.type === 'plan') {
       job.planFailures++
@@ -151,7 +188,7 @@ export class TaskResults {
       // A task that failed whole hides which unit did it: each goes again alone, so only that one fails.
       for (const { unit } of this.unsettledOf(task)) {
         if (job.stopping) continue
-        if (message.error.user || unit.attempt >= job.traits.maxAttempts)
+        if (message.error.user || retryDelay(job.retry, unit.attempt) === null)
           this.finalFailure(job, unit, text, message.error.code)
         else job.retryQueue.push({ unit: { ...unit, attempt: unit.attempt + 1 }, alone: true })
       }
@@ -231,10 +268,13 @@ export class TaskResults {
     return out
   }
 
+  /** A unit failed: it goes again after its backoff (the job's retry policy), or fails for good. */
   private unitFailed(job: JobRun, unit: WorkItem, failure: ItemFailure): void {
-    if (failure.retryable && unit.attempt < job.traits.maxAttempts && !job.stopping) {
-      this.d.log(job.id, 'debug', 'core', `${unit.key}: ${failure.error} (attempt ${unit.attempt}, trying again)`)
-      job.retryQueue.push({ unit: { ...unit, attempt: unit.attempt + 1 }, alone: false })
+    const delay = failure.retryable && !job.stopping ? retryDelay(job.retry, unit.attempt, failure.retryAfterMs) : null
+    if (delay !== null) {
+      const wait = delay > 0 ? ` in ${(delay / 1000).toFixed(1)} s` : ''
+      this.d.log(job.id, 'debug', 'core', `${unit.key}: ${failure.error} (attempt ${unit.attempt}, trying again${wait})`)
+      job.retryLater({ ...unit, attempt: unit.attempt + 1 }, delay, () => this.d.scheduler.dispatch(job.pool))
       return
     }
     if (job.stopping) return // Cancelled mid-unit: it stays pending, not failed.
@@ -261,5 +301,15 @@ export class TaskResults {
 
   private afterSettle(job: JobRun, item: ItemRun): void {
     if (item.unsettled === 0) job.items.delete(item.id)
+  }
+}
+
+function killGroup(group: number): void {
+  // Windows has no process groups: there a killed worker's runs are left to end on their own.
+  if (process.platform === 'win32') return
+  try {
+    process.kill(-group, 'SIGKILL')
+  } catch {
+    // ESRCH: the group has ended already.
   }
 }

@@ -35,9 +35,12 @@ export interface PoolHooks {
 
 export class PoolWorker {
   state: WorkerInfo['state'] = 'starting'
-  /** The tasks it holds, with the job each is for and what it is on. */
-  /** `label` may be a function: worked out only when someone looks (a key means unpacking its item). */
-  readonly tasks = new Map<number, { jobId: number; label: string | (() => string) }>()
+  /**
+   * The tasks it holds, with the job each is for and what it is on. `label` may be a function: worked
+   * out only when someone looks (a key means unpacking its item). `heavy`: the work is done in the
+   * worker itself, so the task takes one of its `tasksPerWorker` places.
+   */
+  readonly tasks = new Map<number, { jobId: number; label: string | (() => string); heavy?: boolean }>()
   tasksDone = 0
   rss: number | null = null
   /** Stop when the current task ends (the pool shrank). */
@@ -104,15 +107,9 @@ export class WorkerPool {
     return this.config.size + this.workers.filter((w) => w.remote).length
   }
 
-  /** Workers that can take one more task now. */
-  availableWorkers(): PoolWorker[] {
-    return this.workers.filter(
-      // A remote slot is one queued batch at a time: the remote host decides how many it runs at once.
-      (w) =>
-        (w.state === 'idle' || w.state === 'busy') &&
-        !w.retire &&
-        w.tasks.size < (w.remote ? 1 : this.config.tasksPerWorker),
-    )
+  /** Workers that may take tasks (which ones have room for a job is `task-choice.ts`'s rule). */
+  liveWorkers(): PoolWorker[] {
+    return this.workers.filter((w) => (w.state === 'idle' || w.state === 'busy') && !w.retire)
   }
 
   /** Local workers that count towards the pool's size. */
@@ -149,9 +146,10 @@ export class WorkerPool {
     worker: PoolWorker,
     message: Extract<ToWorker, { taskId: number; jobId: number }>,
     label: string | (() => string),
+    heavy = true,
   ): void {
     worker.state = 'busy'
-    worker.tasks.set(message.taskId, { jobId: message.jobId, label })
+    worker.tasks.set(message.taskId, { jobId: message.jobId, label, heavy })
     worker.handle.post(message)
     this.hooks.onChange(this)
   }

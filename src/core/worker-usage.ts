@@ -5,9 +5,17 @@ export interface Usage {
   memoryBytes: number
 }
 
+type Stat = { cpu: number; memory: number }
+/** Reads many processes in one go: pidusage asks the OS once for a list (one `ps`, one `wmic`). */
+export type ReadUsage = (pids: number[]) => Promise<Record<number, Stat>>
+
+const readAll: ReadUsage = (pids) => pidusage(pids)
+
 /**
  * CPU and memory of worker processes, read once a second while there are any (from /proc on Linux,
- * ps on macOS, the OS's process list on Windows). Electron measures its utility processes itself.
+ * ps on macOS, wmic on Windows), all the farm's workers in one reading: on Windows each reading
+ * starts a process, so one per worker per second was a process a second per worker.
+ * Electron measures its utility processes itself.
  */
 export class WorkerUsage {
   private latest = new Map<number, Usage>()
@@ -18,6 +26,7 @@ export class WorkerUsage {
     private readonly pids: () => number[],
     private readonly onSample: () => void,
     everyMs = 1000,
+    private readonly read: ReadUsage = readAll,
   ) {
     this.timer = setInterval(() => void this.sample(), everyMs)
     this.timer.unref()
@@ -37,17 +46,26 @@ export class WorkerUsage {
     if (this.busy || (pids.length === 0 && this.latest.size === 0)) return
     this.busy = true
     try {
-      // One process that ended between listing and reading must not hide the others.
-      const results = await Promise.allSettled(pids.map((pid) => pidusage(pid)))
+      const stats = pids.length === 0 ? {} : await this.readEach(pids)
       const next = new Map<number, Usage>()
-      results.forEach((r, i) => {
-        if (r.status === 'fulfilled')
-          next.set(pids[i]!, { cpuPercent: Math.round(r.value.cpu * 10) / 10, memoryBytes: r.value.memory })
-      })
+      for (const pid of pids) {
+        const stat = stats[pid]
+        if (stat) next.set(pid, { cpuPercent: Math.round(stat.cpu * 10) / 10, memoryBytes: stat.memory })
+      }
       this.latest = next
       this.onSample()
     } finally {
       this.busy = false
+    }
+  }
+
+  /** All at once; when that fails (a worker ended between listing and reading), one by one, this time only. */
+  private async readEach(pids: number[]): Promise<Record<number, Stat>> {
+    try {
+      return await this.read(pids)
+    } catch {
+      const results = await Promise.allSettled(pids.map((pid) => this.read([pid])))
+      return Object.assign({}, ...results.map((r) => (r.status === 'fulfilled' ? r.value : {}))) as Record<number, Stat>
     }
   }
 }

@@ -4,6 +4,7 @@ import type { ApiChannel, ApiEvent, ApiEventPayload, ApiRequest, ApiResponse, Fa
 import { controlFromOwnerSchema, controlMaxFrameBytes } from '../shared/control-wire'
 import { UserError, type ErrorInfo } from '../shared/user-error'
 import { LineFrames } from './line-frames'
+import { checkWelcome, helloLine, newNonce } from '../core/store/owner-proof'
 
 /** What a client is told when the owner's process ends (or its connection breaks) under it. */
 export class FarmGoneError extends UserError {
@@ -34,23 +35,51 @@ export class ControlClient implements FarmApi {
     socket.on('close', () => this.lost())
   }
 
-  /** Connects, or fails with the socket's error (ENOENT, ECONNREFUSED: no owner listens there). */
-  static connect(endpoint: string, timeoutMs = 3000): Promise<ControlClient> {
+  /**
+   * Connects and proves the lock's token; resolves once the owner has proven it too. Fails with the
+   * socket's error (ENOENT, ECONNREFUSED: no owner listens there), or `EPROTO` when what listens there
+   * cannot prove the token (not the owner the lock names).
+   */
+  static connect(endpoint: string, token: string, timeoutMs = 3000): Promise<ControlClient> {
     return new Promise((resolve, reject) => {
       const socket = connect(endpoint)
-      const timer = setTimeout(() => {
+      const nonce = newNonce()
+      const fail = (error: Error): void => {
+        clearTimeout(timer)
         socket.destroy()
-        reject(Object.assign(new Error(`no answer from ${endpoint}`), { code: 'ETIMEDOUT' }))
-      }, timeoutMs)
-      socket.once('error', (error) => {
-        clearTimeout(timer)
         reject(error)
-      })
-      socket.once('connect', () => {
+      }
+      const timer = setTimeout(
+        () => fail(Object.assign(new Error(`no answer from ${endpoint}`), { code: 'ETIMEDOUT' })),
+        timeoutMs,
+      )
+      const notOwner = (): void =>
+        fail(Object.assign(new Error(`${endpoint} is not the farm's owner`), { code: 'EPROTO' }))
+      let first = ''
+      const onData = (chunk: Buffer): void => {
+        first += chunk.toString('utf8')
+        const end = first.indexOf('\n')
+        if (end < 0) return void (first.length > 4096 && notOwner())
+        let welcome: unknown
+        try {
+          welcome = JSON.parse(first.slice(0, end))
+        } catch {
+          return notOwner()
+        }
+        if (!checkWelcome(token, nonce, welcome)) return notOwner()
         clearTimeout(timer)
+        socket.off('data', onData)
         socket.removeAllListeners('error')
-        resolve(new ControlClient(socket))
-      })
+        socket.removeAllListeners('close')
+        const client = new ControlClient(socket)
+        // Events the owner sent right behind its welcome.
+        if (end + 1 < first.length) socket.emit('data', Buffer.from(first.slice(end + 1)))
+        resolve(client)
+      }
+      socket.once('error', fail)
+      socket.once('close', notOwner)
+      socket.once('connect', () => socket.write(helloLine(token, nonce)))
+      socket.on('data', onData)
     })
   }
 

@@ -10,6 +10,8 @@ export interface ControlServerOptions {
   /** `createApiHandlers(farm)`: the same checks as the window's calls. */
   api: ApiHandlers
   events: FarmEventSource
+  /** The lock's token (`FarmLock.ownToken`): a client proves it knows it before it gets anything. */
+  token: string
 }
 
 export interface ControlServer {
@@ -25,7 +27,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   prepareControlEndpoint(options.endpoint)
   const sessions = new Map<Socket, ControlSession>()
   const server = createServer((socket) => {
-    sessions.set(socket, runControlSession(socket, options.api, options.events))
+    sessions.set(socket, runControlSession(socket, options.api, options.events, options.token))
     socket.on('close', () => sessions.delete(socket))
   })
   await new Promise<void>((resolve, reject) => {

@@ -4,11 +4,14 @@ import { controlMaxFrameBytes, type ControlFromOwner } from '../shared/control-w
 import { toErrorInfo, UserError } from '../shared/user-error'
 import { feedFarmEvents, type FarmEventSource, type FarmEventFeed } from './farm-event-feed'
 import { LineFrames } from './line-frames'
+import { checkHello, welcomeLine } from '../core/store/owner-proof'
 import type { ApiHandlers } from '../core/api-handlers'
 
 /** A client that reads nothing while this much waits to be sent to it is dropped, not buffered forever. */
 const maxUnsent = 64 * 1024 * 1024
 const channels = new Set<string>(apiChannelNames)
+/** A connection that has not proven the token by then is dropped (a client sends its hello at once). */
+const helloWaitMs = 10_000
 
 // Every client gets the same event object from the farm: it is turned into JSON once, not once per client.
 const encodedEvents = new Map<ApiEvent, WeakMap<object, string>>()
@@ -32,9 +35,18 @@ export interface ControlSession {
  * by the same handlers as the window's calls; the farm's events go down the same connection. A line
  * that is not a call gets `refused` and the connection is closed; nothing a client sends can throw here.
  */
-export function runControlSession(socket: Socket, api: ApiHandlers, events: FarmEventSource): ControlSession {
+export function runControlSession(
+  socket: Socket,
+  api: ApiHandlers,
+  events: FarmEventSource,
+  token: string,
+): ControlSession {
   const frames = new LineFrames(controlMaxFrameBytes)
   let open = true
+  // Nothing is sent, and no event is fed, until the client proves it read the lock's token.
+  let proven = false
+  const unproven = setTimeout(() => socket.destroy(), helloWaitMs)
+  unproven.unref()
   const send = (message: ControlFromOwner): void => {
     if (!open) return
     socket.write(`${JSON.stringify(message)}\n`)
@@ -44,15 +56,18 @@ export function runControlSession(socket: Socket, api: ApiHandlers, events: Farm
     send({ type: 'refused', message })
     close()
   }
-  const feed: FarmEventFeed = feedFarmEvents(events, (event, payload) => {
-    if (!open) return
-    socket.write(encodeEvent(event, payload))
-    if (socket.writableLength > maxUnsent) close()
-  })
+  let feed: FarmEventFeed | null = null
+  const startFeed = (): FarmEventFeed =>
+    feedFarmEvents(events, (event, payload) => {
+      if (!open) return
+      socket.write(encodeEvent(event, payload))
+      if (socket.writableLength > maxUnsent) close()
+    })
   const close = (): void => {
     if (!open) return
     open = false
-    feed.close()
+    clearTimeout(unproven)
+    feed?.close()
     socket.end()
     // A client that never reads its last bytes must not keep the connection (and the owner's exit) waiting.
     setTimeout(() => socket.destroy(), 2000).unref()
@@ -64,14 +79,34 @@ export function runControlSession(socket: Socket, api: ApiHandlers, events: Farm
     if (lines === null) return refuse(`a message is longer than ${controlMaxFrameBytes} bytes`)
     for (const line of lines) {
       if (!open) return
-      if (line.trim() !== '') handleLine(line)
+      if (!proven) greet(line)
+      else if (line.trim() !== '') handleLine(line)
     }
   })
   socket.on('error', () => close())
   socket.on('close', () => {
     open = false
-    feed.close()
+    clearTimeout(unproven)
+    feed?.close()
   })
+
+  /** The first line must be a hello that proves the token; anything else ends the connection without a word. */
+  function greet(line: string): void {
+    let nonce: string | null = null
+    try {
+      nonce = checkHello(token, JSON.parse(line))
+    } catch {
+      // Not JSON: not a client of ours.
+    }
+    if (nonce === null) {
+      open = false
+      return void socket.destroy()
+    }
+    proven = true
+    clearTimeout(unproven)
+    socket.write(welcomeLine(token, nonce))
+    feed = startFeed()
+  }
 
   function handleLine(line: string): void {
     let message: unknown
@@ -112,7 +147,7 @@ export function runControlSession(socket: Socket, api: ApiHandlers, events: Farm
 
   return {
     end() {
-      feed.flush()
+      feed?.flush()
       close()
     },
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { createApiHandlers } from '../core/api-handlers'
 import type { Farm } from '../core/farm'
 import { FarmLock } from '../core/store/farm-lock'
@@ -12,7 +13,13 @@ import type { ApiHandlers } from '../core/api-handlers'
  */
 export async function listenForClients(farm: Farm, api: ApiHandlers = createApiHandlers(farm)): Promise<ControlServer> {
   const dbPath = farm.options.dbPath
-  const server = await startControlServer({ endpoint: controlEndpointFor(dbPath), api, events: farm.events })
+  const token = FarmLock.ownToken(dbPath)
+  if (token === undefined) throw new Error(`This process does not hold the lock of ${dbPath}.`)
+  // A pipe's name can be taken by any user before the owner starts: a random ending makes it unguessable
+  // (clients read the name from the lock). A socket lives in a folder of this user's only.
+  const endpoint = controlEndpointFor(dbPath)
+  const named = endpoint.startsWith('\\\\') ? `${endpoint}-${randomBytes(8).toString('hex')}` : endpoint
+  const server = await startControlServer({ endpoint: named, api, events: farm.events, token })
   FarmLock.recordEndpoint(dbPath, server.endpoint)
   return server
 }

@@ -18,9 +18,9 @@ export async function findOwner(dbPath: string): Promise<ControlClient | null> {
   for (;;) {
     const owner = FarmLock.owner(dbPath)
     if (!owner || owner.pid === process.pid) return null
-    if (owner.endpoint) {
+    if (owner.endpoint && owner.token) {
       try {
-        return await ControlClient.connect(owner.endpoint, Math.max(500, deadline - Date.now()))
+        return await ControlClient.connect(owner.endpoint, owner.token, Math.max(500, deadline - Date.now()))
       } catch {
         // Not listening (yet, or any more): look at the lock again.
       }

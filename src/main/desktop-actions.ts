@@ -1,10 +1,15 @@
 import { dialog, shell, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron'
 import { UserError } from '../shared/user-error'
-import type { DesktopHandlers } from './ipc-bridge'
+import type { TrayAction } from './decisions/tray-label'
+import type { UpdateFlow } from './decisions/update-flow'
+import type { ApiHandlers, DesktopHandlers } from './ipc-bridge'
 import { openExternalSafely } from './main-window'
 
-/** What the page may ask of the OS: native pickers and the shell, nothing more. */
-export function createDesktopHandlers(window: () => BrowserWindow | null): DesktopHandlers {
+/** What the page may ask of the OS: native pickers, the shell, and the app's own updates, nothing more. */
+export function createDesktopHandlers(
+  window: () => BrowserWindow | null,
+  app: { trayAvailable: () => boolean; updates: () => UpdateFlow },
+): DesktopHandlers {
   return {
     async 'desktop.pickPaths'(request) {
       const parent = window()
@@ -39,5 +44,20 @@ export function createDesktopHandlers(window: () => BrowserWindow | null): Deskt
       shell.showItemInFolder(path)
       return { ok: true }
     },
+    async 'desktop.shellInfo'() {
+      return { tray: app.trayAvailable(), updates: app.updates().current }
+    },
+    async 'desktop.checkForUpdates'() {
+      return app.updates().check()
+    },
   }
+}
+
+/** The tray's "Pause all pools" / "Resume all pools", through the window's own handlers. */
+export function setAllPools(api: ApiHandlers, action: Exclude<TrayAction, 'show' | 'quit'>): void {
+  const channel = action === 'pause-all' ? 'pools.pause' : 'pools.resume'
+  void api
+    .handle('pools.list', {})
+    .then((pools) => Promise.all(pools.map((pool) => api.handle(channel, { pool: pool.name }))))
+    .catch((error: unknown) => console.error(`${channel} from the tray failed:`, error))
 }

@@ -1,4 +1,4 @@
-import { app, dialog, type BrowserWindow } from 'electron'
+import { app, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import { createApiHandlers } from '../core/api-handlers'
 import { Farm } from '../core/farm'
@@ -7,18 +7,24 @@ import type { JobSummary, PoolInfo, Settings } from '../shared/api-types'
 import type { DesktopEvent } from '../shared/desktop-api'
 import { timerSchedule as schedule } from '../core/schedule'
 import { EventThrottle, farmStateKey } from '../core/event-throttle'
-import { takeJobsToResume } from './decisions/resume-on-start'
+import { rememberJobsToResume, takeJobsToResume } from './decisions/resume-on-start'
 import { taskbarProgress } from './decisions/taskbar-progress'
 import { farmCounts, type TrayAction } from './decisions/tray-label'
 import { ProcessMetricsSampler } from './decisions/worker-metrics'
 import { QuitGate } from './decisions/quit-gate'
-import { createDesktopHandlers } from './desktop-actions'
+import { ShutdownPhases, type ShutdownPhase } from './decisions/shutdown-phases'
+import { trayHostPresent } from './decisions/tray-host'
+import type { UpdateFlow } from './decisions/update-flow'
+import { createDesktopHandlers, setAllPools } from './desktop-actions'
 import { registerIpcBridge, sendToPage, type ApiHandlers } from './ipc-bridge'
 import { FarmConnection, type FarmSide } from './farm-connection'
+import { createKeepAwake } from './keep-awake'
 import { createMainWindow, isTrustedSender } from './main-window'
 import { createJobNotifier } from './notifications'
-import { settleJobsBeforeQuit } from './quit-flow'
+import { pauseRunningJobs, settleJobsBeforeQuit } from './quit-flow'
+import { onSessionEnd } from './session-end'
 import { createFarmTray, type FarmTray } from './tray'
+import { createUpdateFlow } from './updates'
 import { utilityProcessLauncher } from './utility-process-worker'
 
 const resourcesDir = app.isPackaged ? process.resourcesPath : join(import.meta.dirname, '../../resources')
@@ -30,8 +36,21 @@ export class DesktopApp {
   private window: BrowserWindow | null = null
   private tray: FarmTray | null = null
   private settings: Pick<Settings, 'notifications' | 'closeToTray'> = { notifications: true, closeToTray: false }
-  private quitting = false
+  private readonly shutdown = new ShutdownPhases({
+    teardown: () => this.teardown(),
+    closed: () => app.quit(),
+    failed: (what, error) => console.error(`${what} failed:`, error),
+  })
   private refreshPending = false
+  private get phase(): ShutdownPhase {
+    return this.shutdown.current
+  }
+  private trayAvailable = true
+  /** The running jobs as last seen: written to the resume list at once when the session ends. */
+  private runningJobIds: number[] = []
+  private readonly keepAwake = createKeepAwake()
+  private stopWatchingSession: () => void = () => undefined
+  private updates!: UpdateFlow
   /** A second Quit while the question is open waits for the same answer instead of asking twice. */
   private readonly quitGate = new QuitGate({
     ask: () => this.askAndQuit(),
@@ -75,6 +94,7 @@ export class DesktopApp {
     const dbPath = process.env.TASK_FARM_DB ?? join(app.getPath('userData'), 'history.sqlite')
     const worker = join(import.meta.dirname, 'worker.js')
     const desktop = new DesktopApp()
+    const trayHost = trayHostPresent()
     desktop.connection = await FarmConnection.open({
       dbPath,
       open: () =>
@@ -90,6 +110,12 @@ export class DesktopApp {
       event: (event, payload) => desktop.onFarmEvent(event, payload),
       switched: (side) => desktop.becameSide(side),
       failed: (error) => desktop.takeOverFailed(error),
+    })
+    desktop.trayAvailable = await trayHost
+    desktop.updates = await createUpdateFlow({
+      window: () => desktop.window,
+      announce: (title, status) =>
+        desktop.sendWhenLoaded('desktop.notice', { title, body: status.message, jobId: null }),
     })
     desktop.wire()
     return desktop
@@ -128,41 +154,77 @@ export class DesktopApp {
   }
 
   private async askAndQuit(): Promise<void> {
-    if (this.quitting) return
+    if (this.phase !== 'open') return this.shutdown.settled
     await this.connection.settled()
     // An attached app's jobs run in the owner's process and go on without this window.
     if (this.connection.current.owner) {
       const choice = await settleJobsBeforeQuit({ api: this.api, window: this.window, resumeFile: resumeFile() })
-      if (!choice) return
+      if (!choice || this.phase !== 'open') return this.shutdown.settled
     }
-    this.quitting = true
+    await this.shutdown.close()
+  }
+
+  /**
+   * Logout, shutdown, SIGTERM, SIGHUP: nobody will answer a question, so running jobs pause into the
+   * resume list (the next start resumes them), the farm stops and cleans up, and the app exits.
+   */
+  endSession(reason: string): Promise<void> {
+    if (this.phase !== 'open') return this.shutdown.settled
+    console.info(`Task Farm: ${reason}; pausing running jobs until the next start.`)
+    const owner = this.connection.current.owner
+    // At once, from what was last seen: Windows may end the process any moment after session-end.
+    if (owner) rememberJobsToResume(resumeFile(), this.runningJobIds)
+    return this.shutdown.close(async () => {
+      if (owner) await pauseRunningJobs({ api: this.api, resumeFile: resumeFile(), seen: this.runningJobIds })
+    })
+  }
+
+  /** Everything the app runs, stopped; the farm last but the tray (a graceful shutdown takes a while). */
+  private async teardown(): Promise<void> {
+    this.stopWatchingSession()
+    this.keepAwake.set(false)
     this.metrics.stop()
     this.toPage.close()
     this.notifier.flush()
     await this.connection.close()
     this.tray?.destroy()
-    app.quit()
+  }
+
+  /** Electron's `before-quit`: held (and the quit flow run) until the farm is closed. */
+  beforeQuit(event: { preventDefault(): void }): void {
+    if (this.shutdown.mayQuit()) return
+    event.preventDefault()
+    void this.quit()
   }
 
   get isQuitting(): boolean {
-    return this.quitting
+    return this.shutdown.mayQuit()
   }
 
-  /** For the launch test: what it cannot see from outside. */
-  inspect(): { trayPresent: boolean; ownsFarm: boolean } {
-    return { trayPresent: this.tray?.present() ?? false, ownsFarm: this.connection.current.owner }
+  /** For the launch test and the wiring tests: what they cannot see from outside. */
+  inspect(): { trayPresent: boolean; ownsFarm: boolean; phase: string; trayAvailable: boolean } {
+    return {
+      trayPresent: this.tray?.present() ?? false,
+      ownsFarm: this.connection.current.owner,
+      phase: this.phase,
+      trayAvailable: this.trayAvailable,
+    }
   }
 
   private wire(): void {
     registerIpcBridge({
       api: this.api,
-      desktop: createDesktopHandlers(() => this.window),
+      desktop: createDesktopHandlers(() => this.window, {
+        trayAvailable: () => this.trayAvailable || process.platform === 'darwin',
+        updates: () => this.updates,
+      }),
       isTrustedSender: (event) => isTrustedSender(this.window, event),
       afterCall: (channel: string, response) => {
         if (channel === 'settings.set') this.applySettings(response as Settings)
       },
     })
     this.tray = createFarmTray(resourcesDir, (action) => this.onTrayAction(action))
+    this.stopWatchingSession = onSessionEnd((reason) => this.endSession(reason))
     this.openWindow()
     this.becameSide(this.connection.current)
   }
@@ -205,12 +267,16 @@ export class DesktopApp {
     const window = createMainWindow(appIcon)
     this.window = window
     window.on('close', (event) => {
-      if (this.quitting) return
+      if (this.phase === 'closed') return
       event.preventDefault()
-      // macOS apps live on in the Dock when their window closes; elsewhere it is the person's choice.
-      if (this.settings.closeToTray || process.platform === 'darwin') window.hide()
+      if (this.phase === 'closing') return
+      // macOS apps live on in the Dock when their window closes; elsewhere it is the person's
+      // choice, where a tray shows the app (stock GNOME has none: closing then quits).
+      if ((this.settings.closeToTray && this.trayAvailable) || process.platform === 'darwin') window.hide()
       else void this.quit()
     })
+    // Windows ends the session without before-quit: pause, as on a logout elsewhere.
+    window.on('session-end', () => void this.endSession('the Windows session is ending'))
     window.webContents.on('did-finish-load', () => this.refreshSoon())
   }
 
@@ -221,22 +287,16 @@ export class DesktopApp {
   private onTrayAction(action: TrayAction): void {
     if (action === 'show') this.showWindow()
     else if (action === 'quit') void this.quit()
-    else {
-      const channel = action === 'pause-all' ? 'pools.pause' : 'pools.resume'
-      void this.api
-        .handle('pools.list', {})
-        .then((pools) => Promise.all(pools.map((pool) => this.api.handle(channel, { pool: pool.name }))))
-        .catch((error: unknown) => console.error(`${channel} from the tray failed:`, error))
-    }
+    else setAllPools(this.api, action)
   }
 
   /** Tray and taskbar follow the farm, at most twice a second. */
   private refreshSoon(): void {
-    if (this.refreshPending || this.quitting) return
+    if (this.refreshPending || this.phase !== 'open') return
     this.refreshPending = true
     schedule(500, () => {
       this.refreshPending = false
-      if (!this.quitting) void this.refresh().catch(() => undefined) // a farm gone meanwhile: the takeover refreshes
+      if (this.phase === 'open') void this.refresh().catch(() => undefined) // a farm gone meanwhile: the takeover refreshes
     })
   }
 
@@ -244,7 +304,10 @@ export class DesktopApp {
   private async refresh(): Promise<void> {
     const pools = await this.api.handle('pools.list', {})
     const { jobs } = await this.api.handle('jobs.list', { states: ['running'], limit: 1000, offset: 0 })
-    if (this.quitting) return
+    if (this.phase !== 'open') return
+    this.runningJobIds = jobs.map((job) => job.id)
+    // The machine stays awake while jobs run (the owner's jobs too: they are this window's work).
+    this.keepAwake.set(jobs.length > 0)
     this.tray?.update(farmCounts(pools))
     const progress = taskbarProgress(jobs)
     if (this.window && !this.window.isDestroyed()) this.window.setProgressBar(progress.value, { mode: progress.mode })
@@ -256,10 +319,4 @@ export class DesktopApp {
     for (const pool of side.farm.poolInfo())
       if (pool.workers.length > 0) this.toPage.push('pool.updated', this.metrics.fill(pool))
   }
-}
-
-/** A farm that cannot open (another one holds the history, a broken file) is said plainly, once. */
-export function reportStartFailure(error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error)
-  dialog.showErrorBox('Task Farm cannot start', message)
 }

@@ -1,8 +1,9 @@
 import { app } from 'electron'
 import { resolve } from 'node:path'
 import { droppedPathsFromArgv } from './decisions/dropped-paths'
-import { DesktopApp, reportStartFailure } from './desktop-app'
+import { DesktopApp } from './desktop-app'
 import { lockDownContents, lockDownSessions } from './main-window'
+import { reportStartFailure } from './start-failure'
 
 /** Windows groups the taskbar button and attributes notifications by this id (electron-builder's appId). */
 const appUserModelId = 'org.taskfarm.app'
@@ -41,11 +42,8 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents))
 
-  app.on('before-quit', (event) => {
-    if (!desktop || desktop.isQuitting) return
-    event.preventDefault()
-    void desktop.quit()
-  })
+  // Held until the farm has stopped: a second Cmd+Q during that waits too (DesktopApp.beforeQuit).
+  app.on('before-quit', (event) => desktop?.beforeQuit(event))
 
   // The window's close decides between tray and quit; the app lives on in the tray meanwhile.
   app.on('window-all-closed', () => undefined)

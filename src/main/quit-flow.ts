@@ -52,3 +52,16 @@ function windowFacts(window: BrowserWindow | null): WindowFacts | null {
   if (window.isDestroyed()) return { destroyed: true, visible: false, minimized: false }
   return { destroyed: false, visible: window.isVisible(), minimized: window.isMinimized() }
 }
+
+/**
+ * Logout, shutdown, a signal: no question, every running job is paused for the next start (those
+ * `seen` running a moment ago too, already written down in case the OS does not wait for this).
+ */
+export async function pauseRunningJobs(options: {
+  api: ApiHandlers
+  resumeFile: string
+  seen: number[]
+}): Promise<void> {
+  const { jobs } = await options.api.handle('jobs.list', { states: ['running'], limit: 1000, offset: 0 })
+  rememberJobsToResume(options.resumeFile, [...options.seen, ...jobs.map((job) => job.id)])
+}

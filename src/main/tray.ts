@@ -1,12 +1,23 @@
-import { Menu, nativeImage, Tray } from 'electron'
+import { Menu, nativeImage, nativeTheme, Tray, type NativeImage } from 'electron'
 import { join } from 'node:path'
 import { trayMenu, trayTooltip, type FarmCounts, type TrayAction } from './decisions/tray-label'
 
-/** The tray icon in the format each OS wants: a template image on macOS, ICO on Windows, PNG on Linux. */
-export function trayIconPath(resourcesDir: string, platform = process.platform): string {
+/**
+ * The tray icon in the format each OS wants (a template image on macOS, ICO on Windows, PNG on
+ * Linux), drawn to stand out on the panel it sits on: light on a dark panel, dark on a light one.
+ */
+export function trayIconPath(resourcesDir: string, platform = process.platform, darkPanel = panelIsDark()): string {
   if (platform === 'darwin') return join(resourcesDir, 'trayTemplate.png')
-  if (platform === 'win32') return join(resourcesDir, 'tray.ico')
-  return join(resourcesDir, 'tray.png')
+  const variant = darkPanel ? 'tray-on-dark' : 'tray-on-light'
+  return join(resourcesDir, `${variant}.${platform === 'win32' ? 'ico' : 'png'}`)
+}
+
+/** Whether the taskbar or top bar is dark: the system UI's theme, which may differ from the apps' one. */
+function panelIsDark(platform = process.platform, desktop = process.env.XDG_CURRENT_DESKTOP ?? ''): boolean {
+  if (platform === 'win32') return nativeTheme.shouldUseDarkColorsForSystemIntegratedUI
+  // GNOME's top bar (Ubuntu's, Fedora's) stays dark under the light theme too.
+  if (/gnome|unity/i.test(desktop)) return true
+  return nativeTheme.shouldUseDarkColors
 }
 
 export interface FarmTray {
@@ -16,9 +27,17 @@ export interface FarmTray {
 }
 
 export function createFarmTray(resourcesDir: string, onAction: (action: TrayAction) => void): FarmTray {
-  const image = nativeImage.createFromPath(trayIconPath(resourcesDir))
-  if (process.platform === 'darwin') image.setTemplateImage(true)
-  const tray = new Tray(image)
+  const icon = (): NativeImage => {
+    const image = nativeImage.createFromPath(trayIconPath(resourcesDir))
+    if (process.platform === 'darwin') image.setTemplateImage(true)
+    return image
+  }
+  const tray = new Tray(icon())
+  // The person switched the system between light and dark: the icon follows the panel.
+  const followTheme = (): void => {
+    if (!tray.isDestroyed()) tray.setImage(icon())
+  }
+  nativeTheme.on('updated', followTheme)
   // Windows and Linux open the window on a click; macOS shows the menu, as its users expect.
   if (process.platform !== 'darwin') tray.on('click', () => onAction('show'))
   let shownMenu = ''
@@ -43,6 +62,9 @@ export function createFarmTray(resourcesDir: string, onAction: (action: TrayActi
       )
     },
     present: () => !tray.isDestroyed(),
-    destroy: () => tray.destroy(),
+    destroy: () => {
+      nativeTheme.off('updated', followTheme)
+      tray.destroy()
+    },
   }
 }

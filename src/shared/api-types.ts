@@ -27,6 +27,10 @@ export const jobSummarySchema = z.object({
   error: z.string().nullable(),
   /** Set when the user's input made the job fail (its plan refused it): the CLI exits 2 for these. */
   errorCode: z.string().nullable(),
+  /** Its units running at once at most across the farm (job slots); null: only the pool bounds it. */
+  slots: z.number().int().nullable().optional(),
+  /** Slots its running units hold now (an active job only). */
+  slotsInUse: z.number().int().optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 
@@ -107,6 +111,10 @@ export const poolInfoSchema = z.object({
   tasksPerWorker: z.number().int(),
   runningJobs: z.number().int(),
   queuedJobs: z.number().int(),
+  /** The running jobs' slots: in use and in all (null: only the pool bounds the job). */
+  jobSlots: z
+    .array(z.object({ jobId: z.number().int(), inUse: z.number().int(), slots: z.number().int().nullable() }))
+    .optional(),
   workers: z.array(workerInfoSchema),
   /**
    * Remote hosts serving this pool (a farm started with a Redis URL); null for a pool whose jobs never
@@ -125,3 +133,6 @@ export const settingsSchema = z.object({
   redisUrl: z.string().max(2000).default(''),
 })
 export type Settings = z.infer<typeof settingsSchema>
+/** Settings as the farm answers them, with the system it runs on (the Run dialog splits command lines by its rules). */
+export const settingsViewSchema = settingsSchema.extend({ platform: z.string().max(20).optional() })
+export type SettingsView = z.infer<typeof settingsViewSchema>

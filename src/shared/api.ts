@@ -6,6 +6,7 @@ import {
   logEntrySchema,
   poolInfoSchema,
   settingsSchema,
+  settingsViewSchema,
 } from './api-types'
 import { historyStatsSchema, jobStatsSchema } from './job-stats'
 import { jobOptionsSchema, jobSpecSchema, poolNameSchema } from './job-spec'
@@ -111,8 +112,8 @@ export const apiChannels = {
     request: z.object({ hostId: z.string().min(1), action: z.enum(['drain', 'stop']) }),
     response: ok,
   },
-  'settings.get': { request: z.object({}), response: settingsSchema },
-  'settings.set': { request: settingsSchema.partial(), response: settingsSchema },
+  'settings.get': { request: z.object({}), response: settingsViewSchema },
+  'settings.set': { request: settingsSchema.partial(), response: settingsViewSchema },
   /** A folder listing, for picking paths where there is no native dialog (the browser host). */
   'fs.list': {
     request: z.object({ path: z.string().optional() }),

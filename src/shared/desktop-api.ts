@@ -6,6 +6,12 @@ import { z } from 'zod'
  * The preload routes these through the same `call`/`on` as the contract, so `window.taskFarm`
  * stays `{ call, on, getPathForFile }`; a browser host simply has none of them.
  */
+/** Where the app's updates stand (src/main/decisions/update-flow.ts); `message` is one sentence. */
+const updateStatus = z.object({
+  state: z.enum(['off', 'checking', 'latest', 'available', 'declined', 'downloading', 'ready', 'failed']),
+  message: z.string(),
+})
+
 export const desktopChannels = {
   /** A native open/save dialog; an empty list when the person cancelled. */
   'desktop.pickPaths': {
@@ -21,6 +27,10 @@ export const desktopChannels = {
   'desktop.openExternal': { request: z.object({ url: z.string() }), response: z.object({ ok: z.literal(true) }) },
   /** Shows a file or folder in the OS file manager. */
   'desktop.showItem': { request: z.object({ path: z.string().min(1) }), response: z.object({ ok: z.literal(true) }) },
+  /** What this desktop offers: a tray to close to (not on stock GNOME), and updates (or why they are off). */
+  'desktop.shellInfo': { request: z.object({}), response: z.object({ tray: z.boolean(), updates: updateStatus }) },
+  /** Looks for a newer release; main asks the person before anything is downloaded. */
+  'desktop.checkForUpdates': { request: z.object({}), response: updateStatus },
 } as const
 
 export const desktopEvents = {

@@ -24,9 +24,20 @@ export const poolNames = ['disk', 'network', 'cpu'] as const
 export const poolNameSchema = z.enum(poolNames)
 export type PoolName = z.infer<typeof poolNameSchema>
 
+/** How a unit that failed retryably goes again: attempts in all, and the wait before each retry. */
+export interface RetryDefaults {
+  /** Tries in all (1: never again). */
+  attempts: number
+  backoff: 'fixed' | 'exponential'
+  /** The wait before the first retry (exponential: doubled for each later one). */
+  delayMs: number
+  /** No wait is longer than this. */
+  maxDelayMs: number
+}
+
 /**
- * How the farm runs a kind: which pool, how many units a planned item packs, how often to retry.
- * Tasks are sized by time (what earlier tasks of the job took), these bounds only cap an item.
+ * How the farm runs a kind: which pool, how many units a planned item packs, how units are retried,
+ * and how durable an outcome is before its slot takes the next unit. The one place for these rules.
  */
 export interface KindTraits {
   label: string
@@ -35,17 +46,28 @@ export interface KindTraits {
   batchItems: number
   /** Upper bound of unit bytes in one item (0: no bound). */
   batchBytes: number
-  /** Attempts for a unit whose run failed with a retryable error. */
-  maxAttempts: number
-  /** Attempts for a unit whose worker died under it before the unit fails alone. */
+  /** Retries of a unit whose run failed retryably (a spec's `retries`/`retryDelayS` override them). */
+  retry: RetryDefaults
+  /** Attempts for a unit whose worker died under it before the unit fails alone (apart from `retry`). */
   maxCrashes: number
   /**
    * Units of a task run one after another, so a task's time grows with its units and tasks can be
-   * sized by time (the default). False for kinds that run a task's units at once (URLs): their
-   * tasks take `batchItems` units, or a fair share of what is left.
+   * sized by time (the default). False for kinds that run a task's units at once (URLs, commands,
+   * modules) when the job has slots: a task of k units takes k of them. Without slots (a module
+   * job without `concurrency`) they run in turn.
    */
   sequential?: boolean
+  /**
+   * A unit costs enough (or has side effects: a command) that its outcome is written to SQLite
+   * before its slot takes the next unit; after kill -9 of everything only running units run again.
+   * Cheap idempotent units (a file copy, a probe, a URL) ride in the writer's 250 ms batches.
+   * `by-cost`: durable until the job's units are seen to take less than `CHEAP_UNIT_MS` each.
+   */
+  durable: boolean | 'by-cost'
 }
+
+/** A unit that takes less than this is cheap: its outcome may ride in a batch of writes. */
+export const CHEAP_UNIT_MS = 5
 
 export const kindTraits: Record<JobKind, KindTraits> = {
   copy: {
@@ -53,22 +75,69 @@ export const kindTraits: Record<JobKind, KindTraits> = {
     pool: 'disk',
     batchItems: 2048,
     batchBytes: 64 * 1024 * 1024,
-    maxAttempts: 3,
+    retry: { attempts: 3, backoff: 'fixed', delayMs: 0, maxDelayMs: 0 },
     maxCrashes: 3,
+    durable: false,
   },
   urls: {
     label: 'Analyse URLs',
     pool: 'network',
     batchItems: 64,
     batchBytes: 0,
-    maxAttempts: 1,
+    // 429, 503 and network errors: a server's Retry-After (up to 30 s) wins over the backoff.
+    retry: { attempts: 3, backoff: 'exponential', delayMs: 500, maxDelayMs: 10_000 },
     maxCrashes: 3,
     sequential: false,
+    durable: false,
   },
-  probe: { label: 'Probe', pool: 'cpu', batchItems: 8192, batchBytes: 0, maxAttempts: 3, maxCrashes: 3 },
-  // Small batches: `--halt soon` lets the batches in hand finish. Retries are the job's own (`--retries`).
-  command: { label: 'Run a command', pool: 'cpu', batchItems: 8, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
-  module: { label: 'Map a module', pool: 'cpu', batchItems: 1024, batchBytes: 0, maxAttempts: 1, maxCrashes: 3 },
+  probe: {
+    label: 'Probe',
+    pool: 'cpu',
+    batchItems: 8192,
+    batchBytes: 0,
+    retry: { attempts: 3, backoff: 'fixed', delayMs: 0, maxDelayMs: 0 },
+    maxCrashes: 3,
+    durable: false,
+  },
+  // One unit per task: a command's outcome is durable before its slot runs the next input.
+  command: {
+    label: 'Run a command',
+    pool: 'cpu',
+    batchItems: 8,
+    batchBytes: 0,
+    retry: { attempts: 1, backoff: 'fixed', delayMs: 0, maxDelayMs: 60_000 },
+    maxCrashes: 3,
+    sequential: false,
+    durable: true,
+  },
+  module: {
+    label: 'Map a module',
+    pool: 'cpu',
+    batchItems: 1024,
+    batchBytes: 0,
+    retry: { attempts: 1, backoff: 'fixed', delayMs: 0, maxDelayMs: 60_000 },
+    maxCrashes: 3,
+    sequential: false,
+    // A call of a few milliseconds or more is durable; Pool.map of a pure function is not slowed down.
+    durable: 'by-cost',
+  },
+}
+
+/**
+ * A job's slots (GNU parallel's job slots): the most of its units running at once across the whole
+ * farm, local workers and remote hosts together. Infinity: only the pool's workers bound it.
+ */
+export function jobSlots(spec: JobSpec): number {
+  switch (spec.kind) {
+    case 'command':
+      return spec.jobs
+    case 'urls':
+      return spec.concurrency
+    case 'module':
+      return spec.concurrency ?? Infinity
+    default:
+      return Infinity
+  }
 }
 
 /** Options of a job beside its spec. */

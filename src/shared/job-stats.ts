@@ -14,10 +14,22 @@ export type BreakdownSlice = z.infer<typeof breakdownSliceSchema>
 /** Upper edges (exclusive) of the response-time buckets, in ms; the last bucket is open. */
 export const responseTimeEdges = [50, 100, 200, 500, 1000, 2000, 5000] as const
 
+/**
+ * When a job ran (its spans in the running state, from its timeline; the last one open while it runs)
+ * and how many items and bytes it got through: an ended job's throughput, from the history alone.
+ */
+export const jobRunSchema = z.object({
+  spans: z.array(z.object({ from: z.number(), to: z.number().nullable() })),
+  items: z.number().int(),
+  bytes: z.number(),
+})
+export type JobRun = z.infer<typeof jobRunSchema>
+
 export const jobStatsSchema = z.object({
   breakdown: z.array(breakdownSliceSchema),
   /** Counts per response-time bucket (URL jobs; empty otherwise), one more than the edges. */
   responseTimes: z.array(z.number().int()),
+  ran: jobRunSchema,
 })
 export type JobStats = z.infer<typeof jobStatsSchema>
 

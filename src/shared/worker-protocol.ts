@@ -73,6 +73,8 @@ export interface ItemFailure {
   retryable: boolean
   /** What the unit produced before it failed (a command's exit code, time and output), kept with it. */
   result?: unknown
+  /** The wait the other side asked for (HTTP Retry-After), over the retry policy's backoff. */
+  retryAfterMs?: number
 }
 
 export type ToWorker =
@@ -118,5 +120,10 @@ export type FromWorker =
    */
   | { type: 'unitsDone'; taskId: number; ids: number[]; results: ItemSuccess[]; bytes: number }
   | { type: 'unitsFailed'; taskId: number; items: ItemFailure[] }
+  /**
+   * A unit started a process group of its own (a command's run): the farmer kills that group when
+   * the worker dies, since a SIGKILLed worker cannot, before the unit goes again. Sent at once.
+   */
+  | { type: 'spawned'; taskId: number; unit: number; group: number }
   | { type: 'done'; taskId: number; summary?: PlanSummary; rss: number }
   | { type: 'failed'; taskId: number; error: ErrorInfo; rss: number }

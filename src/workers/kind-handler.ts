@@ -21,9 +21,15 @@ export interface PlanContext extends TaskContext {
 export interface RunContext extends TaskContext {
   done(id: number, result?: unknown): void
   /** `retryable: false` when trying again cannot help; the default is true. */
-  failed(id: number, error: string, options?: { code?: string; retryable?: boolean; result?: unknown }): void
+  failed(
+    id: number,
+    error: string,
+    options?: { code?: string; retryable?: boolean; result?: unknown; retryAfterMs?: number },
+  ): void
   /** Bytes moved so far within an unfinished item (shows in-file progress and the current item). */
   progress(id: number, bytesSoFar: number): void
+  /** The unit's run leads a process group (POSIX): the farm ends it if this worker dies. */
+  spawned?(id: number, group: number): void
 }
 
 export interface CleanupContext extends TaskContext {

@@ -13,6 +13,11 @@ interface ParentPort {
 }
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
 
+// A console's Ctrl-C reaches every process on it (on Windows the whole console, on POSIX the
+// terminal's process group): the farm alone decides how its workers stop (gracefully, then killed),
+// so a worker does not die under the graceful stop the farm has just begun.
+process.on('SIGINT', () => {})
+
 if (parentPort) {
   startWorkerRuntime(
     {
@@ -26,6 +31,10 @@ if (parentPort) {
   const send = process.send.bind(process)
   // A farm that dies without saying goodbye must not leave orphaned workers behind.
   process.on('disconnect', () => process.exit(0))
+  // Ctrl-C and a closed terminal signal the whole process group: the farm decides how its workers
+  // stop (finishing or interrupting their batches), so a worker does not die under it first.
+  process.on('SIGINT', () => {})
+  process.on('SIGHUP', () => {})
   startWorkerRuntime(
     {
       send: (message: FromWorker) => void send(message),

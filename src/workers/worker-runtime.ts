@@ -88,8 +88,10 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
               code: options?.code,
               retryable: options?.retryable ?? true,
               result: options?.result,
+              ...(options?.retryAfterMs !== undefined ? { retryAfterMs: options.retryAfterMs } : {}),
             }),
           progress: (id, bytes) => out.progress(id, bytes),
+          spawned: (id, group) => transport.send({ type: 'spawned', taskId, unit: id, group }),
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
       out.flush(true)

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { JobStore } from '../../src/core/store/job-store'
 import { openDatabase } from '../../src/core/store/open-database'
+import { intervals, mostAtOnce, stampedCommand } from '../support/run-intervals'
 import { tempDir, until } from '../support/test-farm'
 import { listFiles, makeManyFiles } from './copy-cli-helpers'
 import { cli, startCli, startServe, watchWindow, type Served } from './served-farm'
@@ -88,37 +89,47 @@ describe('the CLI as a client of a served farm', () => {
     expect(listFiles(join(dir, 'dst')).filter((p) => p.includes('taskfarm'))).toEqual([])
   }, 90_000)
 
-  it('Ctrl-C on an attached CLI leaves the job interrupted in the running farm, and resume finishes it', async () => {
-    const { dir, db } = workspace()
-    await serve(db, dir)
-    const attached = startCli(db, ['probe', '--count', '1500', '--sleep-ms', '5'])
-    await until(() => existsSync(db) && job(db, 1).done > 50, 'progress in the history', 30_000)
-    attached.kill('SIGINT')
-    const result = await attached.result
-    expect(result.code, result.err).toBe(130)
-    expect(job(db, 1).state).toBe('interrupted')
-    const resumed = await cli(db, ['resume', '1'])
-    expect(resumed.code, resumed.err).toBe(0)
-    expect(job(db, 1)).toEqual({ state: 'completed', done: 1500 })
-  }, 90_000)
+  // POSIX only: Node sends no Ctrl-C on Windows (kill('SIGINT') terminates the process).
+  it.skipIf(process.platform === 'win32')(
+    'Ctrl-C on an attached CLI leaves the job interrupted in the running farm, and resume finishes it',
+    async () => {
+      const { dir, db } = workspace()
+      await serve(db, dir)
+      const attached = startCli(db, ['probe', '--count', '1500', '--sleep-ms', '5'])
+      await until(() => existsSync(db) && job(db, 1).done > 50, 'progress in the history', 30_000)
+      attached.kill('SIGINT')
+      const result = await attached.result
+      expect(result.code, result.err).toBe(130)
+      expect(job(db, 1).state).toBe('interrupted')
+      const resumed = await cli(db, ['resume', '1'])
+      expect(resumed.code, resumed.err).toBe(0)
+      expect(job(db, 1)).toEqual({ state: 'completed', done: 1500 })
+    },
+    90_000,
+  )
 
-  it('Ctrl-C twice on an attached CLI stops waiting at once; the job is left to the farm', async () => {
-    const { dir, db } = workspace()
-    await serve(db, dir)
-    // A hung item keeps the interrupt waiting for the grace period, so the second Ctrl-C comes first.
-    // It is the second unit (probe numbers start at 0): its worker hangs before the others make
-    // progress, so whatever order the tasks go out in, the hang has begun once 20 units are done.
-    const attached = startCli(db, ['probe', '--count', '1000', '--sleep-ms', '5', '--hang-on', '1'])
-    await until(() => existsSync(db) && job(db, 1).done > 20, 'progress in the history', 30_000)
-    attached.kill('SIGINT')
-    await until(() => /Stopping/.test(attached.stdoutText()), 'the first Ctrl-C to be taken')
-    attached.kill('SIGINT')
-    const result = await attached.result
-    expect([result.code, result.out]).toEqual([130, expect.stringMatching(/Stopped waiting; job 1 keeps its state/)])
-    const waited = await cli(db, ['wait', '1'])
-    expect(waited.code).toBe(130)
-    expect(job(db, 1).state).toBe('interrupted')
-  }, 90_000)
+  // POSIX only: Node sends no Ctrl-C on Windows (kill('SIGINT') terminates the process).
+  it.skipIf(process.platform === 'win32')(
+    'Ctrl-C twice on an attached CLI stops waiting at once; the job is left to the farm',
+    async () => {
+      const { dir, db } = workspace()
+      await serve(db, dir)
+      // A hung item keeps the interrupt waiting for the grace period, so the second Ctrl-C comes first.
+      // It is the second unit (probe numbers start at 0): its worker hangs before the others make
+      // progress, so whatever order the tasks go out in, the hang has begun once 20 units are done.
+      const attached = startCli(db, ['probe', '--count', '1000', '--sleep-ms', '5', '--hang-on', '1'])
+      await until(() => existsSync(db) && job(db, 1).done > 20, 'progress in the history', 30_000)
+      attached.kill('SIGINT')
+      await until(() => /Stopping/.test(attached.stdoutText()), 'the first Ctrl-C to be taken')
+      attached.kill('SIGINT')
+      const result = await attached.result
+      expect([result.code, result.out]).toEqual([130, expect.stringMatching(/Stopped waiting; job 1 keeps its state/)])
+      const waited = await cli(db, ['wait', '1'])
+      expect(waited.code).toBe(130)
+      expect(job(db, 1).state).toBe('interrupted')
+    },
+    90_000,
+  )
 
   it('kill -9 of the owner: the attached client says so in one sentence (exit 1), and the next command runs the farm itself', async () => {
     const { dir, db } = workspace()
@@ -154,4 +165,28 @@ describe('the CLI as a client of a served farm', () => {
     expect(await second.stop()).toBe(0)
     expect(await first.stop()).toBe(0)
   }, 90_000)
+
+  it('after pools resize cpu 6, run --jobs 2 never runs more than 2 at once; pools and show say the slots', async () => {
+    const { dir, db } = workspace()
+    await serve(db, dir)
+    expect((await cli(db, ['pools', 'resize', 'cpu', '6'])).code).toBe(0)
+    const stamps = join(dir, 'stamps')
+    mkdirSync(stamps)
+    const inputs = Array.from({ length: 12 }, (_, i) => String(i + 1))
+    const run = startCli(db, ['run', '--jobs', '2', '--shell', '--', stampedCommand(stamps, 1), ':::', ...inputs])
+    cleanups.push(() => run.kill('SIGKILL'))
+    await until(() => readdirSync(stamps).length > 0, 'the first command to start', 60_000)
+    const cpu = JSON.parse((await cli(db, ['pools', '--json'])).out).pools.find((p: { name: string }) => p.name === 'cpu')
+    expect(cpu.size).toBe(6)
+    const slots = cpu.jobSlots.find((j: { jobId: number }) => j.jobId === 1)
+    expect(slots).toMatchObject({ jobId: 1, slots: 2 })
+    expect(slots.inUse).toBeLessThanOrEqual(2)
+    const show = await cli(db, ['show', '1'])
+    expect(show.out).toMatch(/Slots: +(\d\/2 in use|2) \(units at once across the farm\); the cpu pool has 6 workers/)
+    const ended = await run.result
+    expect(ended.code, ended.err).toBe(0)
+    const runs = intervals(stamps)
+    expect(runs).toHaveLength(12)
+    expect(mostAtOnce(runs)).toBeLessThanOrEqual(2)
+  }, 120_000)
 })

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { describeTree, removeAll, tempDir } from '../workers/kinds/copy/helpers'
 import { childPids, listFiles, makeManyFiles, runCli, startCli } from './copy-cli-helpers'
+import { isProcessGone } from '../support/process-state'
 
 let dirs: string[] = []
 afterEach(() => {
@@ -159,7 +160,7 @@ describe('task-farm copy', () => {
       const workers = childPids(child.pid!)
       process.kill(child.pid!, 'SIGKILL')
       await new Promise((done) => child.on('exit', done))
-      await until(() => workers.every((pid) => !isAlive(pid)), 'the orphaned workers to exit')
+      await until(() => workers.every((pid) => isProcessGone(pid)), 'the orphaned workers to exit')
       const finished = new Map(
         listFiles(dst)
           .filter((p) => !p.includes('taskfarm'))
@@ -176,12 +177,3 @@ describe('task-farm copy', () => {
     },
   )
 })
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}

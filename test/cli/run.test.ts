@@ -34,6 +34,26 @@ function processesMentioning(text: string): number[] {
     .map(Number)
 }
 
+/** `run --jobs 2` of `n` commands that each sleep, then append their input to `counter`. */
+function startCounting(db: string, counter: string, sleepS: number, n: number): ReturnType<typeof startCli> {
+  const command = ['sh', '-c', `sleep ${sleepS}; echo "$1" >> ${counter}`, 'sh', '{}']
+  return startCli(['--db', db, 'run', '--jobs', '2', '--', ...command, ':::', ...numbers(1, n)])
+}
+
+/** Pids of the live children of a process (Linux /proc). */
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1] === String(parent)
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
 /** Units of a job by state, read from the history as the next farm would see them. */
 function unitsByState(db: string, jobId: number): Record<string, string[]> {
   const store = new JobStore(openDatabase(db, { readonly: true }))
@@ -46,7 +66,8 @@ function unitsByState(db: string, jobId: number): Record<string, string[]> {
   }
 }
 
-describe('task-farm run', () => {
+// POSIX only: its commands are sh scripts (`sh -c …`); commands the Windows way are in test/workers/kinds/command/windows-spawn.test.ts.
+describe.skipIf(process.platform === 'win32')('task-farm run', () => {
   // 180 s: a thousand pairs of processes on a shared two-core machine; a bound on hangs, not a timing.
   it('runs 1,000 inputs, streams and exports every stdout in input order with --keep-order', async () => {
     const { dir, db } = workspace()
@@ -128,19 +149,7 @@ describe('task-farm run', () => {
   it('after kill -9 of the CLI, resume runs only the unfinished inputs', async () => {
     const { dir, db } = workspace()
     const counter = join(dir, 'counter')
-    const { child, done } = startCli([
-      '--db',
-      db,
-      'run',
-      '--jobs',
-      '2',
-      '--',
-      'sh',
-      '-c',
-      `sleep 0.1; echo {} >> ${counter}`,
-      ':::',
-      ...numbers(1, 40),
-    ])
+    const { child, done } = startCounting(db, counter, 0.1, 40)
     await until(() => lines(counter).length >= 8, 'some inputs to run')
     child.kill('SIGKILL')
     await done
@@ -154,6 +163,23 @@ describe('task-farm run', () => {
     expect(new Set(ran)).toEqual(new Set(numbers(1, 40)))
     for (const finished of before.done ?? []) expect(ran.filter((n) => n === finished)).toHaveLength(1)
   })
+
+  it('after kill -9 of the farm and every worker, resume runs again at most the --jobs inputs that were running', async () => {
+    const { dir, db } = workspace()
+    const counter = join(dir, 'counter')
+    const { child, done } = startCounting(db, counter, 0.02, 400)
+    await until(() => lines(counter).length >= 100, 'a hundred inputs to run', 60_000)
+    // Everything at once: the farm and its workers (their commands run on to their end, as orphans).
+    const workers = childrenOf(child.pid!)
+    for (const pid of [child.pid!, ...workers]) process.kill(pid, 'SIGKILL')
+    await done
+    await until(() => processesMentioning(counter).length === 0, 'the orphaned runs to end', 10_000)
+    const resumed = await runCli(['--db', db, 'resume', '1'])
+    expect(resumed.code).toBe(0)
+    const ran = lines(counter)
+    expect(new Set(ran)).toEqual(new Set(numbers(1, 400)))
+    expect(ran.length - 400).toBeLessThanOrEqual(2)
+  }, 120_000)
 
   it('starts work on standard input before it ends', async () => {
     const { dir, db } = workspace()

@@ -43,13 +43,21 @@ export interface Served {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
+/** Where and how `serve` starts: its own folder and environment; `detached` gives it its own process group. */
+export interface ServeStart {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  detached?: boolean
+}
+
 /** `task-farm serve --db DB`, with a stand-in page instead of the built window. */
-export async function startServe(db: string, dir: string): Promise<Served> {
+export async function startServe(db: string, dir: string, start: ServeStart = {}): Promise<Served> {
   const page = join(dir, 'page')
   mkdirSync(page, { recursive: true })
   writeFileSync(join(page, 'index.html'), '<!doctype html><title>Task Farm</title>')
   const child = spawn(process.execPath, [cliEntry, '--db', db, 'serve', '--renderer-dir', page], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...start,
   })
   let output = ''
   child.stdout.on('data', (d) => (output += d))

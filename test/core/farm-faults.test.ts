@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Farm } from '../../src/core/farm'
 import { childProcessLauncher } from '../../src/core/child-process-worker'
 import { openTestFarm, tempDir, until } from '../support/test-farm'
+import { isProcessGone } from '../support/process-state'
 
 const farms: { farm: Farm; remove(): void }[] = []
 afterEach(async () => {
@@ -68,7 +69,7 @@ describe('the farm survives its workers', () => {
     farm.cancel(id)
     const end = await farm.waitForEnd(id)
     expect(end.state).toBe('cancelled')
-    expect(() => process.kill(hungPid!, 0)).toThrow()
+    await until(() => isProcessGone(hungPid!), 'the hung worker to be gone', 10_000)
     const logs = farm.store.logs({ jobId: id, afterId: 0, minLevel: 'warn', limit: 100 })
     expect(logs.some((l) => l.message.includes('did not stop within'))).toBe(true)
   })

@@ -101,6 +101,32 @@ describe('the chart aggregates of the history', () => {
     expect(new JobStatsQueries(db).job(999)).toBeUndefined()
   })
 
+  it("reads when a job ran from its timeline, and what it did, for an ended job's throughput", () => {
+    const jobId = addJob('copy', 'completed', 1000, { done: 30, bytes: 3000 })
+    db.prepare('UPDATE jobs SET items_failed = 2 WHERE id = ?').run(jobId)
+    const timeline = db.prepare('INSERT INTO job_timeline (job_id, at, state) VALUES (?, ?, ?)')
+    for (const [at, state] of [
+      [1000, 'queued'],
+      [1100, 'running'],
+      [2100, 'paused'],
+      [5000, 'running'],
+      [5000, 'running'], // said twice: one span
+      [6000, 'completed'],
+    ] as const)
+      timeline.run(jobId, at, state)
+    expect(new JobStatsQueries(db).job(jobId)!.ran).toEqual({
+      spans: [
+        { from: 1100, to: 2100 },
+        { from: 5000, to: 6000 },
+      ],
+      items: 32,
+      bytes: 3000,
+    })
+    const running = addJob('probe', 'running', 1000)
+    timeline.run(running, 1200, 'running')
+    expect(new JobStatsQueries(db).job(running)!.ran.spans).toEqual([{ from: 1200, to: null }])
+  })
+
   it('counts jobs per day by state, every day of the range, and totals', () => {
     const now = new Date(2026, 10, 20, 15, 0).getTime()
     const day = 86_400_000

@@ -1,28 +1,27 @@
-import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildRenderer, launchChromium, screenshot, startServe, type ServeProcess } from './e2e-support'
+import { testBrowser } from '../support/suite-requirements'
+import { buildRenderer, launchChromium, screenshot, startServe, watchConsole, type ServeProcess } from './e2e-support'
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const token = 'e2e-command-token-0123456789'
 const finished = ':is([data-state=completed], [data-state=completed-with-errors], [data-state=failed])'
 
-describe.skipIf(!existsSync(chromiumPath))('a command job made in the window', { timeout: 90_000 }, () => {
+describe.skipIf(!testBrowser())('a command job made in the window', { timeout: 90_000 }, () => {
   let dir: string
   let serve: ServeProcess
   let browser: Browser
   let page: Page
-  const pageErrors: string[] = []
+  let pageProblems: string[] = []
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tf-e2e-command-'))
     const renderer = await buildRenderer(join(dir, 'renderer'))
     ;[serve, browser] = await Promise.all([startServe(join(dir, 'history.sqlite'), token, renderer), launchChromium()])
     page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
-    page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message))
+    pageProblems = await watchConsole(page)
     await page.goto(`${serve.url}#/jobs`)
     await page.getByText('Connected to farm').waitFor()
   }, 120_000)
@@ -69,6 +68,6 @@ describe.skipIf(!existsSync(chromiumPath))('a command job made in the window', {
     expect(await panel.locator('[data-testid=unit-stdout]').textContent()).toBe('hello b b\n')
     expect(await panel.locator('[data-testid=unit-stderr]').textContent()).toBe('note b b\n')
     await screenshot(page, 'command-unit', 'light')
-    expect(pageErrors).toEqual([])
+    expect(pageProblems).toEqual([])
   })
 })

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { accessibilityProblems } from '../e2e/e2e-support'
 import { startUrlFixtureServer, type UrlFixtureServer } from '../fixtures/url-fixture-server'
 import { eventually, launchApp, type LaunchedApp } from './launched-app'
 
@@ -20,14 +21,15 @@ describe('the desktop app', () => {
     userData = join(dir, 'user-data')
     server = await startUrlFixtureServer()
     shell = await launchApp(userData)
-    // Record every notification main asks the OS for, and every one it hands to the window instead.
+    // Record every notification the OS says it showed (its `show` event: a `show()` call proves
+    // nothing, the OS may drop it), and every one handed to the window instead (after `failed`).
     await shell.app.evaluate(({ Notification }) => {
       const seen: string[] = []
       ;(globalThis as unknown as { notificationsShown: string[] }).notificationsShown = seen
       const show = Notification.prototype.show
-      Notification.prototype.show = function (this: { title: string }) {
-        seen.push(this.title)
-        return show.call(this as never)
+      Notification.prototype.show = function (this: Electron.Notification) {
+        this.once('show', () => seen.push(this.title))
+        return show.call(this)
       }
     })
     await shell.page.evaluate(() => {
@@ -90,6 +92,16 @@ describe('the desktop app', () => {
       const metrics = await shell.app.evaluate(({ app }) => app.getAppMetrics())
       expect(metrics.find((m) => m.pid === renderer)?.sandboxed).toBe(true)
     }
+  })
+
+  it('passes the accessibility audit the browser tests run (axe-core), in every view of the window', async () => {
+    const problems: string[] = []
+    for (const view of ['jobs', 'pools', 'history', 'settings']) {
+      await shell.page.getByTestId(`nav-${view}`).click()
+      problems.push(...(await accessibilityProblems(shell.page, { legacyMode: true })).map((p) => `${view}: ${p}`))
+    }
+    expect(problems).toEqual([])
+    await shell.page.getByTestId('nav-jobs').click()
   })
 
   it('copies a folder and analyses URLs through the IPC bridge, in utility-process workers', async () => {

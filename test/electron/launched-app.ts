@@ -37,6 +37,9 @@ export async function launchApp(userData: string): Promise<LaunchedApp> {
     args: [root, `--user-data-dir=${userData}`],
     cwd: root,
     env,
+    // Playwright adds --no-sandbox on Linux unless told otherwise: the renderer would then run
+    // without its seccomp filter, and the sandbox check below could never pass.
+    chromiumSandbox: true,
   })
   const page = await app.firstWindow()
   const errors: string[] = []

@@ -3,7 +3,7 @@
 // and exits 0 without claiming anything.
 import { spawnSync } from 'node:child_process'
 import { join, resolve } from 'node:path'
-import { electronBinary } from './electron-binary.mjs'
+import { electronBinary } from '../../scripts/electron-binary.mjs'
 
 const root = resolve(import.meta.dirname, '../..')
 const binary = electronBinary(root)

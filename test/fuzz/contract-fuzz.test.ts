@@ -1,3 +1,4 @@
+import { newOwnerToken } from '../../src/core/store/owner-proof'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve, isAbsolute } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -33,6 +34,7 @@ const outside: string[] = []
 /** Exports the local door wrote (inside the sandbox). */
 let localExports = 0
 
+const controlToken = newOwnerToken()
 beforeAll(async () => {
   farm = openTestFarm({ autoStart: true }, dir).farm
   sandbox = createSandbox(join(dir.path, 'sandbox'), () => farm.list({ limit: 1, offset: 0 }).jobs[0]?.id ?? 0)
@@ -44,6 +46,7 @@ beforeAll(async () => {
     endpoint: join(dir.path, 'control', 'owner.sock'),
     api: sandboxedExports(createApiHandlers(farm), sandbox.root),
     events: farm.events,
+    token: controlToken,
   })
 })
 afterAll(async () => {
@@ -57,7 +60,7 @@ afterAll(async () => {
 const transports: Record<(typeof transportNames)[number], () => FuzzTransport> = {
   ipc: () => ipcTransport(createApiHandlers(farm), sandbox.pickedSavePath),
   websocket: () => webSocketTransport(host, `http://127.0.0.1:${host.port}`),
-  control: () => controlTransport(control.endpoint),
+  control: () => controlTransport(control.endpoint, controlToken),
 }
 
 describe(`the contract under fuzz (seed ${settings.seed})`, () => {

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net'
 import { apiChannels, type ApiResult } from '../../src/shared/api'
 import { controlFromOwnerSchema, controlMaxFrameBytes } from '../../src/shared/control-wire'
+import { helloLine, newNonce } from '../../src/core/store/owner-proof'
 import type { FuzzInput } from './fuzz-inputs'
 import type { FuzzTransport, Outcome } from './transports'
 
@@ -27,7 +28,7 @@ interface Connection {
  * the 16 MiB limit. A frame is followed by a call of our own, so it ends in that call's reply (the
  * connection survived the frame) or in the owner closing the connection after `refused`.
  */
-export function controlTransport(endpoint: string): ControlFuzzTransport {
+export function controlTransport(endpoint: string, token: string): ControlFuzzTransport {
   let connection: Connection | null = null
   let nextId = 1
   let written = 0
@@ -48,6 +49,8 @@ export function controlTransport(endpoint: string): ControlFuzzTransport {
         let message: unknown
         try {
           message = JSON.parse(line)
+          // The owner's answer to our hello comes before anything else.
+          if ((message as { type?: unknown }).type === 'welcome') continue
         } catch {
           malformed.push(`not JSON: ${line.slice(0, 200)}`)
           continue
@@ -78,6 +81,7 @@ export function controlTransport(endpoint: string): ControlFuzzTransport {
       socket.once('connect', resolve)
       socket.once('error', reject)
     })
+    socket.write(helloLine(token, newNonce()))
     connection = mine
     return mine
   }

@@ -33,6 +33,8 @@ const readOnly = new Set<string>([
   'desktop.pickPaths',
   'desktop.openExternal',
   'desktop.showItem',
+  'desktop.shellInfo',
+  'desktop.checkForUpdates',
 ])
 /** A reply must end well within this; longer is a hang. */
 const hangMs = 15_000

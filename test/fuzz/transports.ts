@@ -33,6 +33,8 @@ export function ipcTransport(api: ApiHandlers, pickedSavePath: string): FuzzTran
     'desktop.pickPaths': async ({ mode }) => ({ paths: mode === 'save' ? [pickedSavePath] : [] }),
     'desktop.openExternal': async () => ({ ok: true }),
     'desktop.showItem': async () => ({ ok: true }),
+    'desktop.shellInfo': async () => ({ tray: true, updates: { state: 'off', message: 'Off.' } }),
+    'desktop.checkForUpdates': async () => ({ state: 'off', message: 'Off.' }),
   }
   const dispatch = createIpcDispatch({ api, desktop })
   let garbageSent = 0

@@ -8,6 +8,8 @@ import { listenForClients } from '../../src/host/farm-endpoint'
 import { apiChannelNames } from '../../src/shared/api'
 import { controlMaxFrameBytes } from '../../src/shared/control-wire'
 import { openTestFarm } from '../support/test-farm'
+import { FarmLock } from '../../src/core/store/farm-lock'
+import { helloLine, newNonce } from '../../src/core/store/owner-proof'
 
 // A hostile or broken client on the control endpoint: whatever it sends, it gets an answer or a closed
 // connection, and the owner (a real farm on a real history) goes on unharmed.
@@ -61,6 +63,7 @@ function exchange(chunks: (string | Uint8Array)[], ids: number[] = []): Promise<
       rest = parts.pop()!
       for (const part of parts) {
         const line = JSON.parse(part) as Record<string, unknown>
+        if (line.type === 'welcome') continue
         lines.push(line)
         if (line.type === 'result') waiting.delete(line.id as number)
         if (waiting.size === 0) finish(false)
@@ -73,7 +76,8 @@ function exchange(chunks: (string | Uint8Array)[], ids: number[] = []): Promise<
       if (i === chunks.length) return void socket.write(probe)
       socket.write(chunks[i]!, () => setImmediate(() => send(i + 1)))
     }
-    socket.once('connect', () => send(0))
+    // The hello that proves the lock's token comes first, as every client's does.
+    socket.once('connect', () => socket.write(helloLine(FarmLock.ownToken(dbPath)!, newNonce()), () => send(0)))
   })
 }
 

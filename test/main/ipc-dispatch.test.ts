@@ -15,6 +15,8 @@ const desktop: DesktopHandlers = {
   'desktop.pickPaths': async () => ({ paths: nextPick }),
   'desktop.openExternal': async () => ({ ok: true }),
   'desktop.showItem': async () => ({ ok: true }),
+  'desktop.shellInfo': async () => ({ tray: true, updates: { state: 'off', message: 'Off.' } }),
+  'desktop.checkForUpdates': async () => ({ state: 'off', message: 'Off.' }),
 }
 
 beforeAll(async () => {

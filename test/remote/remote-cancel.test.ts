@@ -4,6 +4,7 @@ import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { KEY_PREFIX, queueName } from '../../src/remote/remote-protocol'
+import { testRedisServer } from '../support/suite-requirements'
 import { tempDir, until } from '../support/test-farm'
 import { CuttableProxy, RemoteBed, TestHost, TestRedis, counterLines, useRemoteBed } from './remote-support'
 
@@ -12,7 +13,7 @@ import { CuttableProxy, RemoteBed, TestHost, TestRedis, counterLines, useRemoteB
  * when they reconnect and before every batch. A host that was cut off from Redis while its job was
  * cancelled stops the batch in hand and refuses the batch redelivered after its stall.
  */
-describe('a cancel while a host is disconnected', () => {
+describe.skipIf(!testRedisServer())('a cancel while a host is disconnected', () => {
   let bed: RemoteBed
   let proxy: CuttableProxy
   const work = tempDir()
@@ -90,7 +91,7 @@ describe('a cancel while a host is disconnected', () => {
   }, 180_000)
 })
 
-describe('a batch of a cancelled job put back into Redis', () => {
+describe.skipIf(!testRedisServer())('a batch of a cancelled job put back into Redis', () => {
   const remote = useRemoteBed()
 
   it('is refused, though signed by the farm: a replay runs nothing', async () => {

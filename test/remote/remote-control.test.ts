@@ -4,9 +4,10 @@ import { createApiHandlers } from '../../src/core/api-handlers'
 import { BullmqRemoteLink, REMOTE_PROTOCOL } from '../../src/remote'
 import { openTestFarm, until } from '../support/test-farm'
 import { RemoteBed, TestHost, TestRedis } from './remote-support'
+import { testRedisServer } from '../support/suite-requirements'
 
 /** What a person does to remote work: cancel it, drain or stop a host; and hosts of another version. */
-describe('controlling remote work', () => {
+describe.skipIf(!testRedisServer())('controlling remote work', () => {
   let bed: RemoteBed
   let client: Redis
 

@@ -1,12 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startUrlFixtureServer, type UrlFixtureServer } from '../fixtures/url-fixture-server'
 import { RemoteBed, TestRedis, duplicates, exportedRows } from './remote-support'
+import { testRedisServer } from '../support/suite-requirements'
 
 /**
  * The farm with no local workers in its network and cpu pools and two `task-farm worker` processes
  * (their own folders, no access to the history) on a loopback Redis: every unit lands once.
  */
-describe('remote worker hosts through BullMQ', () => {
+describe.skipIf(!testRedisServer())('remote worker hosts through BullMQ', () => {
   let bed: RemoteBed
   let server: UrlFixtureServer
 

@@ -3,12 +3,13 @@ import type { Farm } from '../../src/core/farm'
 import { startUrlFixtureServer, type UrlFixtureServer } from '../fixtures/url-fixture-server'
 import { until } from '../support/test-farm'
 import { RemoteBed, TestRedis, duplicates, exportedRows } from './remote-support'
+import { testRedisServer } from '../support/suite-requirements'
 
 /**
  * Faults under remote work: a host killed with kill -9 mid-job, and Redis itself restarting (no
  * persistence: every queued batch is gone). Both jobs still complete with every unit exactly once.
  */
-describe('remote work survives faults', () => {
+describe.skipIf(!testRedisServer())('remote work survives faults', () => {
   let bed: RemoteBed | null = null
   let server: UrlFixtureServer
   let urls: string[] = []

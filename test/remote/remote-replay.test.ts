@@ -1,6 +1,7 @@
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { testRedisServer } from '../support/suite-requirements'
 import { until } from '../support/test-farm'
 import { counterLines, duplicates, useRemoteBed } from './remote-support'
 
@@ -9,7 +10,7 @@ import { counterLines, duplicates, useRemoteBed } from './remote-support'
  * follow the plan's order, not a clock), so the farm, passing on only the items it has not seen,
  * neither skips nor doubles a unit.
  */
-describe('a remote host killed mid-plan', () => {
+describe.skipIf(!testRedisServer())('a remote host killed mid-plan', () => {
   const remote = useRemoteBed()
 
   it('leaves every unit done exactly once', async () => {

@@ -3,9 +3,10 @@ import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { cliEntry, tempDir } from '../support/test-farm'
 import { TestHost, TestRedis } from './remote-support'
+import { testRedisServer } from '../support/suite-requirements'
 
 /** Redis behind a password and TLS (rediss://), as a farm across machines should use it. */
-describe('remote workers over TLS with a password', () => {
+describe.skipIf(!testRedisServer())('remote workers over TLS with a password', () => {
   let redis: TestRedis | null = null
   let hosts: TestHost[] = []
   const dir = tempDir()

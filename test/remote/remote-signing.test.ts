@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { KEY_PREFIX, batchIdOf, queueName, sealBatch, type RemoteTask } from '../../src/remote/remote-protocol'
 import { RemoteSigner } from '../../src/remote/remote-signing'
 import { parseSpec } from '../../src/core/parse-spec'
+import { testRedisServer } from '../support/suite-requirements'
 import { tempDir, until } from '../support/test-farm'
 import { RemoteBed, TEST_REMOTE_KEY, TestHost, TestRedis, counterLines } from './remote-support'
 
@@ -19,7 +20,7 @@ const countingSpec = (counter: string, values: string[]) => ({
  * Write access to Redis alone must not make a host run anything: batches are signed with the farm's
  * key, hosts check the signature, the shape and the gates before a worker process sees a batch.
  */
-describe('signed remote batches', () => {
+describe.skipIf(!testRedisServer())('signed remote batches', () => {
   let bed: RemoteBed
   let queue: Queue
   const work = tempDir()

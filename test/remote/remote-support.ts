@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll } from 'vitest'
+import { testRedisServer } from '../support/suite-requirements'
 import { cliEntry, tempDir } from '../support/test-farm'
 
 /**
@@ -30,7 +31,7 @@ export interface TestRedisOptions {
   tls?: boolean
 }
 
-/** Debian's redis-server on a loopback port, with no persistence: a restart loses every key, as a worst case does. */
+/** redis-server (the one global setup found) on a loopback port, with no persistence: a restart loses every key, as a worst case does. */
 export class TestRedis {
   private child: ChildProcess | null = null
   private readonly dir = tempDir('task-farm-redis-')
@@ -61,7 +62,7 @@ export class TestRedis {
     if (this.options.tls)
       args.push('--port', '0', '--tls-port', String(this.port), ...this.makeCertificates(), '--tls-auth-clients', 'no')
     else args.push('--port', String(this.port))
-    const child = spawn('redis-server', args, {
+    const child = spawn(testRedisServer() ?? 'redis-server', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.child = child

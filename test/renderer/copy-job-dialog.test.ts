@@ -52,7 +52,14 @@ describe('CopyJobDialog', () => {
     startButton().click()
     await vi.advanceTimersByTimeAsync(50)
     expect(fake.calls.find((c) => c.channel === 'jobs.create')?.request).toEqual({
-      spec: expect.objectContaining({ kind: 'copy', sources: ['/data'], destination: '/backup', onConflict: 'skip' }),
+      spec: expect.objectContaining({
+        kind: 'copy',
+        sources: ['/data'],
+        destination: '/backup',
+        onConflict: 'skip',
+        // Offered, and on unless the person unticks it.
+        skipSystemFiles: true,
+      }),
       options: { priority: 0, planOnly: false },
     })
     expect(useUiStore().jobId).toBe(12)

@@ -23,6 +23,29 @@ describe('.github/workflows/ci.yml', () => {
     expect(source).toContain('actions/upload-artifact')
   })
 
+  it('builds x64 and arm64 DMGs (electron-builder.yml), signs from secrets, and publishes tags only', () => {
+    for (const secret of ['CSC_LINK', 'CSC_KEY_PASSWORD', 'APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID'])
+      expect(source).toContain(`${secret}: \${{ secrets.${secret} }}`)
+    expect(source).toContain("--publish ${{ startsWith(github.ref, 'refs/tags/v') && 'always' || 'never' }}")
+  })
+
+  it('starts the AppImage on a stock Ubuntu 24.04 under Xvfb without libfuse2, and installs the deb there', () => {
+    const job = source.slice(source.indexOf('  appimage-on-ubuntu:'))
+    expect(job).toContain('image: ubuntu:24.04')
+    expect(job).toMatch(/Xvfb :99/)
+    expect(job).toMatch(/xdotool search --sync --onlyvisible --name 'Task Farm'/)
+    expect(job).toContain('libfuse2 is installed: the check would prove nothing')
+    expect(job).toMatch(/apt-get install -y -qq "\.\/\$deb"/)
+  })
+
+  it('runs the test suite on Windows and macOS, in a job of its own', () => {
+    const job = source.slice(source.indexOf('\n  tests:'), source.indexOf('\n  desktop:'))
+    expect(job).toContain('- os: windows-latest')
+    expect(job).toContain('- os: macos-latest')
+    expect(job).toContain('run: npx vitest run')
+    expect(job).toContain('core.autocrlf false')
+  })
+
   it('still finds mistakes (the linter is not a no-op)', async () => {
     const lint = await createLinter()
     const broken = source.replace('runs-on: ${{ matrix.os }}', 'runs-on: ${{ matrix.system }}')

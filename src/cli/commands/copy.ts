@@ -26,6 +26,8 @@ export function configureCopy(command: Command, cli: CliContext): void {
     .option('--symlinks <mode>', `links: ${symlinkModes.join('|')}`, oneOf('--symlinks', symlinkModes), 'copy')
     .option('--include <glob>', 'copy only files matching (repeatable; a glob without / matches names)', collect, [])
     .option('--exclude <glob>', 'leave out files and folders matching (repeatable)', collect, [])
+    .option('--no-metadata', 'macOS: bytes only, without extended attributes, ACLs or clones')
+    .option('--keep-system-files', 'copy .DS_Store, ._* and Thumbs.db too (left out by default)')
     .option('--ignore-free-space', 'go on even when the destination seems too small')
     .option('--dry-run', 'plan only: count, check and list conflicts; change nothing')
     .option('--workers <n>', 'worker processes of the disk pool', positiveInt('--workers', 64))
@@ -47,6 +49,8 @@ export function configureCopy(command: Command, cli: CliContext): void {
           include: o.include,
           exclude: o.exclude,
           ignoreFreeSpace: o.ignoreFreeSpace ?? false,
+          skipSystemFiles: !o.keepSystemFiles,
+          metadata: o.metadata,
         })
         let jobId = 0
         const onCreated = (id: number): void => void (jobId = id)

@@ -72,6 +72,7 @@ export function configureShow(command: Command, cli: CliContext): void {
           `Items:    ${formatCount(detail.itemsDone)} done, ${formatCount(detail.itemsFailed)} failed, ${formatCount(detail.itemsTotal)} in all`,
         )
         if (detail.bytesTotal) print(`Bytes:    ${formatBytes(detail.bytesDone)} of ${formatBytes(detail.bytesTotal)}`)
+        print(`Slots:    ${await slotsLine(cli, detail)}`)
         print(`Spec:     ${JSON.stringify(detail.spec)}`)
         for (const note of detail.notes) print(`Plan:     ${note}`)
         print('Timeline:')
@@ -86,4 +87,13 @@ export function configureShow(command: Command, cli: CliContext): void {
         print(endLine(detail))
       }),
     )
+}
+
+/** The job's slots (in use, when a farm runs it) beside its pool's size: each bounds something else. */
+async function slotsLine(cli: CliContext, detail: { id: number; pool: string; slots?: number | null }): Promise<string> {
+  const total = detail.slots ?? null
+  const pool = (await cli.owner()) ? (await cli.call('pools.list', {})).find((p) => p.name === detail.pool) : undefined
+  const live = pool?.jobSlots?.find((j) => j.jobId === detail.id)
+  const slots = total === null ? 'no bound but the pool' : live ? `${live.inUse}/${total} in use` : String(total)
+  return `${slots} (units at once across the farm)${pool ? `; the ${pool.name} pool has ${pool.size} workers` : ''}`
 }

@@ -5,7 +5,7 @@ import { moduleSpecSchema, type ModuleSpec } from '../../shared/kinds/module'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { jobInputFrom } from '../job-input-options'
-import { positiveInt } from '../parse-options'
+import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
@@ -30,10 +30,11 @@ export function configureMap(command: Command, cli: CliContext): void {
     .option('--input <file>', 'one input per line; - reads standard input')
     .option(
       '--concurrency <n>',
-      'calls in flight at once in each worker (for async functions)',
+      'calls in flight at once for the whole job (more than the workers suits async functions; default: one per worker)',
       positiveInt('--concurrency', 1000),
-      1,
     )
+    .option('--retries <n>', 'call again an input whose call threw, up to n times', nonNegativeInt('--retries', 100), 0)
+    .option('--retry-delay <s>', 'wait this long before each retry (±25 %)', nonNegativeSeconds('--retry-delay'))
     .option('--workers <n>', 'worker processes of the cpu pool', positiveInt('--workers', 64))
     .option('--out <file>', 'write the results to results.csv or results.json when the job ends', exportOption)
     .option('--force', 'let --out replace a file that is not an earlier export')
@@ -49,6 +50,8 @@ export function configureMap(command: Command, cli: CliContext): void {
           module: resolve(module),
           input: await jobInputFrom(o, words.length ? words.slice(1) : null, cli.dbPath),
           concurrency: o.concurrency,
+          retries: o.retries,
+          retryDelayS: o.retryDelay,
         })
         const units = followUnits(cli, true, (item) => {
           if (o.json)

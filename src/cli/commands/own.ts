@@ -37,6 +37,7 @@ export function configureOwn(command: Command, cli: CliContext): void {
         }
         process.once('SIGINT', done)
         process.once('SIGTERM', done)
+        process.once('SIGHUP', done)
       })
       await farm.shutdown('graceful')
       await endpoint.close()

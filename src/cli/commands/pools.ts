@@ -50,7 +50,7 @@ async function showPools(cli: CliContext, json: boolean | undefined): Promise<vo
   if (!live) print('No farm is running on this history: the pools as the next farm will start them.')
   print(
     table([
-      ['POOL', 'WORKERS', 'TASKS/WORKER', 'JOBS AT ONCE', 'RUNNING', 'QUEUED', 'STATE'],
+      ['POOL', 'WORKERS', 'TASKS/WORKER', 'JOBS AT ONCE', 'RUNNING', 'QUEUED', 'STATE', 'JOB SLOTS IN USE'],
       ...pools.map((p) => [
         p.name,
         String(p.size),
@@ -59,6 +59,7 @@ async function showPools(cli: CliContext, json: boolean | undefined): Promise<vo
         String(p.runningJobs),
         String(p.queuedJobs),
         poolState(p),
+        (p.jobSlots ?? []).map((j) => `#${j.jobId} ${j.inUse}/${j.slots ?? '–'}`).join(' '),
       ]),
     ]),
   )

@@ -3,11 +3,11 @@ import { InvalidArgumentError } from 'commander'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import type { ItemRow } from '../../shared/api-types'
-import { commandSpecSchema, parseHalt, type CommandResult, type CommandSpec } from '../../shared/kinds/command'
+import { commandSpecSchema, envName, parseHalt, type CommandResult, type CommandSpec } from '../../shared/kinds/command'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { jobInputFrom, splitListedInputs } from '../job-input-options'
-import { collect, nonNegativeInt, positiveInt } from '../parse-options'
+import { collect, nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
@@ -37,9 +37,15 @@ export function configureRun(program: Command, cli: CliContext): void {
     .option('--input <file>', 'one input per line; - reads standard input')
     .option('--files <dir>', 'every file under a folder is an input')
     .option('--glob <pattern>', 'with --files: only paths matching (a pattern without / matches names)')
-    .option('-j, --jobs <n>', 'processes at once for the whole job', positiveInt('--jobs', 1024), defaults.jobs)
+    .option(
+      '-j, --jobs <n>',
+      'processes at once for the whole job, on every worker and host together',
+      positiveInt('--jobs', 1024),
+      defaults.jobs,
+    )
     .option('--timeout <s>', 'kill a run (its whole process tree) after this many seconds', seconds('--timeout'))
     .option('--retries <n>', 'run a failed input again up to n times', nonNegativeInt('--retries', 100), 0)
+    .option('--retry-delay <s>', 'wait this long before each retry (±25 %)', nonNegativeSeconds('--retry-delay'))
     .option(
       '--deadline <s>',
       'stop the job as timed-out after this many seconds (resume runs the rest)',
@@ -71,10 +77,13 @@ export function configureRun(program: Command, cli: CliContext): void {
           jobs: o.jobs,
           timeoutS: o.timeout ?? 0,
           retries: o.retries,
+          retryDelayS: o.retryDelay,
           deadlineS: o.deadline ?? 0,
           shell: o.shell ?? false,
-          env: envPairs(o.env as string[]),
-          cwd: o.cwd ? resolve(o.cwd) : undefined,
+          // The job carries this terminal's folder and environment: it then runs the same whether this
+          // command runs the farm or hands the job to a farm another process (serve, the app) owns.
+          env: { ...clientEnvironment(), ...envPairs(o.env as string[]) },
+          cwd: resolve(o.cwd ?? '.'),
           halt: o.halt,
           outputDir: o.outputDir ? resolve(o.outputDir) : undefined,
         })
@@ -111,6 +120,14 @@ function halt(value: string): ReturnType<typeof parseHalt> {
   const rule = parseHalt(value)
   if (!rule) throw new InvalidArgumentError('--halt takes soon,fail=N or now,fail=N (N from 1).')
   return rule
+}
+
+/** This process's environment, without what a job spec cannot carry (exported shell functions, odd names). */
+function clientEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(process.env))
+    if (value !== undefined && envName.test(name)) env[name] = value
+  return env
 }
 
 function envPairs(pairs: string[]): Record<string, string> {

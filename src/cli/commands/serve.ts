@@ -39,6 +39,9 @@ export function configureServe(command: Command, cli: CliContext): void {
         const stop = new Promise<NodeJS.Signals>((resolve) => {
           process.once('SIGINT', () => resolve('SIGINT'))
           process.once('SIGTERM', () => resolve('SIGTERM'))
+          // A closed terminal tab or a dropped ssh: stop as cleanly as for Ctrl-C.
+          // It often comes twice (the terminal, then the shell passing it on): never the default death.
+          process.on('SIGHUP', () => resolve('SIGHUP'))
         })
         let address: Address = { port: o.port, token: o.token, rendererDir: o.rendererDir }
         for (let announced = false; ; announced = true) {
@@ -63,7 +66,8 @@ export function configureServe(command: Command, cli: CliContext): void {
           process.stdout.write(
             owner
               ? `Stopping (${signal}); the farm goes on in its own process.\n`
-              : `Stopping (${signal}): running jobs will resume next time.\n`,
+              : `Stopping (${signal}): running jobs are stopped as interrupted, their temporary files removed; ` +
+                  'they go on from where they stopped with `task-farm resume ID` or the Resume button.\n',
           )
           await served.close()
           return

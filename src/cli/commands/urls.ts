@@ -5,7 +5,7 @@ import type { UrlsSpec } from '../../shared/kinds/urls'
 import { urlsSpecSchema } from '../../shared/kinds/urls'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
-import { positiveInt, nonNegativeInt } from '../parse-options'
+import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
 import { exportOption, exportResults } from './export-results'
 
@@ -45,6 +45,11 @@ export function configureUrls(command: Command, cli: CliContext): void {
       defaults.retries,
     )
     .option(
+      '--retry-delay <s>',
+      'wait before the first retry, doubled for each later one (±25 %; a Retry-After wins)',
+      nonNegativeSeconds('--retry-delay'),
+    )
+    .option(
       '--max-redirects <n>',
       'redirects followed at most',
       nonNegativeInt('--max-redirects', 50),
@@ -72,6 +77,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
           timeoutMs: o.timeoutMs,
           maxBytes: o.maxBytes,
           retries: o.retries,
+          retryDelayS: o.retryDelay,
           maxRedirects: o.maxRedirects,
           robots: o.robots ?? false,
           userAgent: o.userAgent,

@@ -71,12 +71,13 @@ export const copyHooks: KindHooks<CopySpec> = {
     return problems
   },
   exportRows: {
-    columns: ['path', 'state', 'bytes', 'outcome', 'renamed_to', 'xxh128', 'error'],
+    columns: ['path', 'state', 'attempts', 'bytes', 'outcome', 'renamed_to', 'xxh128', 'error'],
     row: (item) => {
       const result = (item.result ?? {}) as { outcome?: string; renamedTo?: string; xxh128?: string }
       return {
         path: item.key,
         state: item.state,
+        attempts: item.attempts,
         bytes: item.size,
         outcome: result.outcome ?? (item.state === 'done' ? 'copied' : null),
         renamed_to: result.renamedTo ?? null,

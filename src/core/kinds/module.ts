@@ -20,10 +20,11 @@ export const moduleHooks: KindHooks<ModuleSpec> = {
     return problems
   },
   exportRows: {
-    columns: ['input', 'state', 'result', 'error'],
+    columns: ['input', 'state', 'attempts', 'result', 'error'],
     row: (item) => ({
       input: item.key,
       state: item.state,
+      attempts: item.attempts,
       result: item.state === 'done' ? JSON.stringify(item.result) : null,
       error: item.error,
     }),

@@ -6,10 +6,11 @@ export const probeHooks: KindHooks<ProbeSpec> = {
     return []
   },
   exportRows: {
-    columns: ['key', 'state', 'square', 'error'],
+    columns: ['key', 'state', 'attempts', 'square', 'error'],
     row: (item) => ({
       key: item.key,
       state: item.state,
+      attempts: item.attempts,
       square: (item.result as { square?: number } | null)?.square ?? null,
       error: item.error,
     }),

@@ -70,7 +70,7 @@ export const urlsHooks: KindHooks<UrlsSpec> = {
         truncated: r?.truncated ?? null,
         ttfb_ms: r?.ttfbMs ?? null,
         total_ms: r?.totalMs ?? null,
-        attempts: r?.attempts ?? null,
+        attempts: r?.attempts ?? item.attempts,
         title: r?.title ?? null,
         meta_description: r?.metaDescription ?? null,
         h1: r?.h1 ?? null,

@@ -1,7 +1,9 @@
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
-import { hostname } from 'node:os'
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { hostname, uptime } from 'node:os'
 import { UserError } from '../../shared/user-error'
 import { ensureHistoryFolder } from './history-folder'
+import { newOwnerToken, probeOwnerSync } from './owner-proof'
+import { renameRetrying } from '../rename-retrying'
 
 export interface LockOwner {
   pid: number
@@ -9,24 +11,40 @@ export interface LockOwner {
   since: number
   /** Where the owner listens for clients (a Unix socket or a Windows pipe), once it does. */
   endpoint?: string
+  /** What a client proves it knows before the owner tells it anything, and the owner its liveness by. */
+  token?: string
 }
+
+/** Tokens of the locks this process holds: it cannot answer its own endpoint while it waits for the answer. */
+const heldTokens = new Set<string>()
 
 /**
  * One farm per history database: two writers would double-run jobs. A lock file beside the database
- * names the owning process; a lock whose process is gone (crash, kill -9) is taken over.
+ * (its user's only: it holds the token) names the owning process; a lock whose owner is gone (crash,
+ * kill -9, a reboot) is taken over. An owner is alive when its endpoint answers with the lock's token
+ * (owner-proof.ts); a pid alone is not enough, since after a crash or a reboot the system soon gives it
+ * to another process.
  */
 export class FarmLock {
-  private constructor(private readonly path: string) {}
+  private constructor(
+    private readonly path: string,
+    private readonly token: string,
+  ) {}
 
   static acquire(dbPath: string): FarmLock {
     const path = `${dbPath}.lock`
     ensureHistoryFolder(dbPath)
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const fd = openSync(path, 'wx')
-        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() } satisfies LockOwner))
+        const fd = openSync(path, 'wx', 0o600)
+        const token = newOwnerToken()
+        writeSync(
+          fd,
+          JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now(), token } satisfies LockOwner),
+        )
         closeSync(fd)
-        return new FarmLock(path)
+        heldTokens.add(token)
+        return new FarmLock(path, token)
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
         const owner = readOwner(path)
@@ -67,11 +85,18 @@ export class FarmLock {
     const owner = readOwner(path)
     if (owner?.pid !== process.pid || owner.host !== hostname()) return
     const next = `${path}.${process.pid}.tmp`
-    writeFileSync(next, JSON.stringify({ ...owner, endpoint } satisfies LockOwner))
-    renameSync(next, path)
+    writeFileSync(next, JSON.stringify({ ...owner, endpoint } satisfies LockOwner), { mode: 0o600 })
+    renameRetrying(next, path)
+  }
+
+  /** The token clients of this process's farm must prove, when this process holds the history. */
+  static ownToken(dbPath: string): string | undefined {
+    const owner = readOwner(`${dbPath}.lock`)
+    return owner?.token !== undefined && heldTokens.has(owner.token) ? owner.token : undefined
   }
 
   release(): void {
+    heldTokens.delete(this.token)
     try {
       unlinkSync(this.path)
     } catch {
@@ -89,12 +114,28 @@ function readOwner(path: string): LockOwner | null {
   }
 }
 
+/** A lock written before the machine last started is stale, whatever process has its pid now. */
+const bootedAt = (): number => Date.now() - uptime() * 1000
+
 function isAlive(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true // Cannot tell for another machine (shared drive): be safe.
+  if (owner.token !== undefined && heldTokens.has(owner.token)) return true
   try {
     process.kill(owner.pid, 0)
-    return true
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
   }
+  // Starting (no endpoint yet), or written by an older version (no token): its pid is all there is,
+  // unless the lock is older than the machine's last start. (Only here: a wall clock set forward after
+  // the boot must not make a live owner that can answer look stale.)
+  if (owner.endpoint === undefined || owner.token === undefined)
+    return !(typeof owner.since === 'number' && owner.since < bootedAt() - 60_000)
+  // A pid that once proved the token stays the owner while it lives (`logs --follow` asks every 300 ms).
+  const key = `${owner.pid}:${owner.endpoint}:${owner.token}`
+  if (provenOwners.has(key)) return true
+  const found = probeOwnerSync(owner.endpoint, owner.token)
+  if (found === 'answered') provenOwners.add(key)
+  return found === 'answered' || found === 'silent'
 }
+
+const provenOwners = new Set<string>()

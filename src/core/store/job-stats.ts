@@ -5,6 +5,7 @@ import {
   responseTimeEdges,
   type BreakdownSlice,
   type HistoryStats,
+  type JobRun,
   type JobStats,
 } from '../../shared/job-stats'
 import { unitStatesAndResultsSql } from './unit-rows'
@@ -66,7 +67,24 @@ export class JobStatsQueries {
     // Files skipped at plan time never became items: the plan's facts count them.
     const skipped = job.kind === 'copy' ? Number((JSON.parse(job.facts) as { skipped?: number }).skipped ?? 0) : 0
     if (skipped > 0) breakdown.push({ group: 'skipped', count: skipped, rows: false })
-    return { breakdown: breakdown.sort(bySliceOrder), responseTimes }
+    return { breakdown: breakdown.sort(bySliceOrder), responseTimes, ran: this.ran(jobId) }
+  }
+
+  /** The job's running spans, read from its timeline, and the items (done or failed) and bytes it did. */
+  private ran(jobId: number): JobRun {
+    const timeline = this.db
+      .prepare('SELECT at, state FROM job_timeline WHERE job_id = ? ORDER BY at, rowid')
+      .all(jobId) as { at: number; state: string }[]
+    const spans: JobRun['spans'] = []
+    for (const { at, state } of timeline) {
+      const open = spans.at(-1)?.to === null ? spans.at(-1) : undefined
+      if (state === 'running' && !open) spans.push({ from: at, to: null })
+      else if (state !== 'running' && open) open.to = at
+    }
+    const done = this.db
+      .prepare('SELECT items_done + items_failed AS items, bytes_done AS bytes FROM jobs WHERE id = ?')
+      .get(jobId) as { items: number; bytes: number }
+    return { spans, ...done }
   }
 
   /** Jobs per day by state over the last `days` days (local time), and totals over the whole history. */

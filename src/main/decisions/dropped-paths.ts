@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /**
  * The paths a second launch of the app was given (files dropped on its icon, `task-farm-app ./dir`),
@@ -27,9 +28,22 @@ export function droppedPathsFromArgv(
       appFolderSkipped = true
       continue
     }
-    if (arg.trim() === '' || /^[a-z][a-z0-9+.-]+:\/\//i.test(arg)) continue
-    const path = isAbsolute(arg) ? resolve(arg) : resolve(workingDirectory, arg)
+    if (arg.trim() === '') continue
+    // Linux file managers' "Open with" passes URIs (the .desktop file's `Exec=… %U`): file:// ones
+    // are paths; any other scheme (and a file URI of another host) is nothing to open.
+    const local = /^file:\/\//i.test(arg) ? localPathOfFileUri(arg) : arg
+    if (local === null || /^[a-z][a-z0-9+.-]+:\/\//i.test(local)) continue
+    const path = isAbsolute(local) ? resolve(local) : resolve(workingDirectory, local)
     if (!paths.includes(path)) paths.push(path)
   }
   return paths
+}
+
+/** `file:///home/ann/My%20Photos` → `/home/ann/My Photos`; null for a URI that names no local path. */
+function localPathOfFileUri(uri: string): string | null {
+  try {
+    return fileURLToPath(uri)
+  } catch {
+    return null // file://other-host/… on POSIX, a malformed escape
+  }
 }

@@ -6,7 +6,8 @@
  */
 const fixes: [selector: string, fix: (element: HTMLElement) => void][] = [
   ['.n-card-header[role=heading]', (e) => e.setAttribute('role', 'none')],
-  ['.n-card-header__main[role=heading]:not([aria-level])', (e) => e.setAttribute('aria-level', '3')],
+  // Level 2: right under the view's h1 (a level 3 there skips one, which axe reports as heading-order).
+  ['.n-card-header__main[role=heading]:not([aria-level])', (e) => e.setAttribute('aria-level', '2')],
   [
     '.n-input-number .n-input__suffix .n-button:not([aria-label])',
     (e) => {
@@ -16,6 +17,14 @@ const fixes: [selector: string, fix: (element: HTMLElement) => void][] = [
     },
   ],
   ['.n-tabs-wrapper:not([role])', (e) => e.setAttribute('role', 'tablist')],
+  // Toasts sit at the end of <body>, outside every landmark: a named region is one.
+  [
+    '.n-notification-container:not([role])',
+    (e) => {
+      e.setAttribute('role', 'region')
+      e.setAttribute('aria-label', 'Notifications')
+    },
+  ],
   // Long tables and the log scroll by themselves: a keyboard reaches them to scroll them.
   ['.n-data-table .v-vl:not([tabindex]), .log .v-vl:not([tabindex])', (e) => e.setAttribute('tabindex', '0')],
   [

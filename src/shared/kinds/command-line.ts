@@ -5,6 +5,8 @@
  * input is quoted for that shell.
  */
 
+import { quoteForCmd, quoteWindowsWords } from './windows-command-line'
+
 const REPLACEMENT = /\{(\/\/|\/\.|\/|\.|#|)\}/g
 
 export type ShellFlavour = 'posix' | 'cmd'
@@ -57,9 +59,12 @@ export function shellLineFor(command: readonly string[], input: string, seq: num
     )
 }
 
-/** Quotes a word so the shell passes it on unchanged: single quotes for sh, double quotes for cmd.exe. */
+/**
+ * Quotes a word so the shell passes it on unchanged: single quotes for sh; for cmd.exe, the program's
+ * quoting (`CommandLineToArgvW`) with every character cmd acts on escaped by `^`.
+ */
 export function quoteForShell(text: string, flavour: ShellFlavour): string {
-  if (flavour === 'cmd') return `"${text.replace(/"/g, '""').replace(/%/g, '"%"')}"`
+  if (flavour === 'cmd') return quoteForCmd(text)
   return `'${text.replace(/'/g, `'\\''`)}'`
 }
 
@@ -72,7 +77,8 @@ export function displayLine(
   flavour: ShellFlavour = 'posix',
 ): string {
   if (shell) return shellLineFor(command, input, seq, flavour)
-  return quoteWords(argvFor(command, input, seq, flavour === 'cmd'))
+  const argv = argvFor(command, input, seq, flavour === 'cmd')
+  return flavour === 'cmd' ? quoteWindowsWords(argv) : quoteWords(argv)
 }
 
 /** Words as one line a person can read (and paste into sh): words with spaces or quotes are quoted. */

@@ -31,7 +31,14 @@ export const haltSchema = z.object({
 })
 export type Halt = z.infer<typeof haltSchema>
 
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** Seconds before a failed unit goes again, for kinds whose spec may set it. */
+export const retryDelaySchema = z
+  .number()
+  .min(0)
+  .max(24 * 3600)
+  .optional()
+
+export const envName = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /** A command job: run one command per input, GNU parallel-style, on the cpu pool's workers. */
 export const commandSpecSchema = z.object({
@@ -42,7 +49,7 @@ export const commandSpecSchema = z.object({
     .min(1, 'Give a command to run.')
     .refine((argv) => argv.length === 0 || argv[0]!.trim() !== '', 'The command is empty.'),
   input: jobInputSchema,
-  /** Processes running at once for the whole job. */
+  /** Processes running at once for the whole job, across every worker and host (its job slots). */
   jobs: z.number().int().min(1, 'Run at least one process at a time.').max(1024).default(2),
   /** Seconds one run may take before its process tree is killed (0: no limit). */
   timeoutS: z
@@ -50,8 +57,10 @@ export const commandSpecSchema = z.object({
     .min(0)
     .max(7 * 24 * 3600)
     .default(0),
-  /** Extra runs of an input whose run failed or timed out. */
+  /** Extra runs of an input whose run failed or timed out (the farm's retry policy runs them). */
   retries: z.number().int().min(0).max(100).default(0),
+  /** Seconds before a retry (fixed backoff); unset: at once. */
+  retryDelayS: retryDelaySchema,
   /** Seconds the whole job may run before it stops as `timed-out` (0: no limit); resume runs the rest. */
   deadlineS: z
     .number()
@@ -77,6 +86,9 @@ export const commandSpecSchema = z.object({
   outputDir: z.string().min(1).optional(),
 })
 export type CommandSpec = z.infer<typeof commandSpecSchema>
+
+/** Every command run carries its worker's pid in this variable, so the farm finds the runs of a killed worker. */
+export const WORKER_PID_VARIABLE = 'TASK_FARM_WORKER_PID'
 
 /** An input's payload: its number in input order, from 1 (`{#}`). */
 export interface InputPayload {

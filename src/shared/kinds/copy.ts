@@ -22,10 +22,21 @@ export const copySpecSchema = z.object({
   /** Globs; a pattern without `/` matches a name anywhere, one with `/` a path below the source folder. */
   include: z.array(z.string().min(1)).default([]),
   exclude: z.array(z.string().min(1)).default([]),
+  /**
+   * Keep extended attributes and ACLs (Finder tags, resource forks, `com.apple.quarantine`): on macOS
+   * a same-volume copy is an APFS clone, another volume's goes through the system's copy. False: bytes
+   * only. Linux and Windows copies keep none of these yet.
+   */
+  metadata: z.boolean().default(true),
+  /** Leave out the files systems leave behind: `.DS_Store`, `._*` (AppleDouble), `Thumbs.db`. */
+  skipSystemFiles: z.boolean().default(true),
   /** Go on even when the destination seems too small. */
   ignoreFreeSpace: z.boolean().default(false),
 })
 export type CopySpec = z.infer<typeof copySpecSchema>
+
+/** What `skipSystemFiles` leaves out (names anywhere in the tree). */
+export const systemFilePatterns = ['.DS_Store', '._*', 'Thumbs.db'] as const
 
 /**
  * One planned item of a copy job. Its key is the path below the destination folder

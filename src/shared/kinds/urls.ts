@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { retryDelaySchema } from './command'
 
 /**
  * Where the URL list comes from: a file or text. Either holds one URL per line (blank lines and
@@ -15,10 +16,7 @@ export type UrlInput = z.infer<typeof urlInputSchema>
 export const urlsSpecSchema = z.object({
   kind: z.literal('urls'),
   input: urlInputSchema,
-  /**
-   * Requests in flight across the whole job. Each worker of the network pool runs at most
-   * `ceil(concurrency / cores)` of them, since a worker does not know how many others share the job.
-   */
+  /** Requests in flight across the whole job, on every worker and host together (its job slots). */
   concurrency: z.number().int().min(1).max(1000).default(32),
   /** Requests in flight to one host, per worker. */
   perHost: z.number().int().min(1).max(256).default(8),
@@ -31,8 +29,10 @@ export const urlsSpecSchema = z.object({
     .min(1024)
     .max(1024 * 1024 * 1024)
     .default(5 * 1024 * 1024),
-  /** Extra tries after a 429, a 503 or a network error. */
+  /** Extra tries after a 429, a 503 or a network error (the farm's retry policy runs them). */
   retries: z.number().int().min(0).max(10).default(2),
+  /** Seconds before the first retry, doubled for each later one; unset: the kind's default. */
+  retryDelayS: retryDelaySchema,
   maxRedirects: z.number().int().min(0).max(50).default(10),
   /** Skip URLs that the site's robots.txt disallows for our user agent. */
   robots: z.boolean().default(false),

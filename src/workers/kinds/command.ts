@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { CommandSpec, InputPayload } from '../../shared/kinds/command'
 import type { KindHandler } from '../kind-handler'
+import { withLoginPath } from '../login-shell-path'
 import { readInputs } from './command/read-inputs'
 import { runLimited } from './command/run-limited'
 import { failureLine, runOneCommand, succeeded } from './command/run-one-command'
@@ -25,31 +25,28 @@ export const commandHandler: KindHandler<CommandSpec> = {
     return { notes: [`${count} input${count === 1 ? '' : 's'} to run`], facts: { inputs: count } }
   },
 
-  async run(spec, items, ctx) {
+  async run(submitted, items, ctx) {
+    // Jobs from the window carry no environment of their own: give them the one a terminal would have.
+    const spec = await withLoginPath(submitted)
     const outputFolder = spec.outputDir ? join(resolve(spec.outputDir), `job-${ctx.jobId}`) : null
     if (outputFolder) mkdirSync(outputFolder, { recursive: true })
-    await runLimited(items, workerConcurrency(spec.jobs), ctx.signal, async (item) => {
+    // The farm sends as many units as the job has free slots: they all run at once.
+    await runLimited(items, items.length, ctx.signal, async (item) => {
       const { seq } = item.payload as InputPayload
       ctx.progress(item.id, 0)
-      const result = await runOneCommand(spec, { input: item.key, seq, outputFolder }, ctx.signal)
+      const target = { input: item.key, seq, outputFolder, attempt: item.attempt }
+      const result = await runOneCommand(spec, target, ctx.signal, (group) => ctx.spawned?.(item.id, group))
       if (!result) return // Cancelled mid-run: the input stays pending.
       if (succeeded(result)) return ctx.done(item.id, result)
       const stderr =
         result.stderr.length > ERROR_STDERR_CHARS ? `…${result.stderr.slice(-ERROR_STDERR_CHARS)}` : result.stderr
       const code = result.timedOut ? 'timed-out' : result.signal ? 'signal' : 'exit-code'
+      // Retryable: the job's retry policy (`--retries`, `--retry-delay`) says whether it goes again.
       ctx.failed(item.id, `${failureLine(result)}${stderr.trim() ? `\n${stderr.trimEnd()}` : ''}`, {
         code,
-        retryable: false,
+        retryable: true,
         result,
       })
     })
   },
-}
-
-/**
- * A worker cannot see how many others share the job; the cpu pool is sized by cores, so each takes
- * its share of `--jobs` (the CLI sizes the pool to `min(jobs, cores)`).
- */
-export function workerConcurrency(jobs: number): number {
-  return Math.max(1, Math.ceil(jobs / availableParallelism()))
 }

@@ -25,7 +25,9 @@ export const moduleHandler: KindHandler<ModuleSpec> = {
 
   async run(spec, items, ctx) {
     const fn = await loadTaskModule(await moduleUrlFor(spec.module), spec.module)
-    await runLimited(items, spec.concurrency, ctx.signal, async (item) => {
+    // With `concurrency` the farm sends as many units as the job has free slots: they run at once.
+    // Without, they run in turn, as one call at a time per worker always did.
+    await runLimited(items, spec.concurrency === undefined ? 1 : items.length, ctx.signal, async (item) => {
       const outcome = await callModule(fn, parseInputLine(item.key), {
         signal: ctx.signal,
         log: (...values) =>
@@ -35,7 +37,8 @@ export const moduleHandler: KindHandler<ModuleSpec> = {
       })
       if (!outcome) return
       if (outcome.ok) ctx.done(item.id, outcome.result)
-      else ctx.failed(item.id, outcome.error, { code: outcome.code, retryable: false })
+      // Retryable: the job's retry policy (`--retries`) says whether it goes again.
+      else ctx.failed(item.id, outcome.error, { code: outcome.code, retryable: outcome.code === 'threw' })
     })
   },
 }

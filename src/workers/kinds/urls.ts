@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events'
-import { availableParallelism } from 'node:os'
 import type { Agent } from 'undici'
 import type { UrlsPayload, UrlsSpec } from '../../shared/kinds/urls'
 import { UserError } from '../../shared/user-error'
@@ -52,7 +51,8 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
 
   async run(spec, items, ctx) {
     const dispatcher = await dispatcherFor(spec)
-    const total = workerConcurrency(spec.concurrency)
+    // The farm bounds the job's requests in flight (its slots); this bounds what this worker holds.
+    const total = spec.concurrency
     // Every request in flight listens for the job's cancellation; that many listeners is no leak.
     setMaxListeners(total + 10, ctx.signal)
     const queue = queueFor(ctx.jobId, { total, perKey: spec.perHost })
@@ -61,9 +61,24 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
         queue.run(new URL(item.key).host, async () => {
           if (ctx.signal.aborted) return
           ctx.progress(item.id, 0)
-          const row = await analyseUrl(item.key, spec, { dispatcher, signal: ctx.signal })
+          const { row, retryable, retryAfterMs } = await analyseUrl(
+            item.key,
+            spec,
+            { dispatcher, signal: ctx.signal },
+            item.attempt,
+          )
           // A cancelled item stays pending, so a resumed job analyses it again.
-          if (!ctx.signal.aborted) ctx.done(item.id, row)
+          if (ctx.signal.aborted) return
+          // Tries left (`retries`): the farm's retry policy sends it again after its backoff. The last
+          // try's row is the result, error class and all: a URL that answers is never a failed unit.
+          if (retryable && item.attempt <= spec.retries)
+            ctx.failed(item.id, row.errorMessage ?? `HTTP ${row.status}`, {
+              code: row.errorClass ?? 'http-error',
+              retryable: true,
+              result: row,
+              ...(retryAfterMs !== null ? { retryAfterMs } : {}),
+            })
+          else ctx.done(item.id, row)
         }),
       ),
     )
@@ -77,15 +92,6 @@ function queueFor(jobId: number, limits: { total: number; perKey: number }): Hos
   let queue = queues.get(jobId)
   if (!queue) queues.set(jobId, (queue = new HostLimitedQueue(limits)))
   return queue
-}
-
-/**
- * A worker cannot see how many others share the job, so each takes the job's concurrency divided
- * by the cores: the network pool is sized by cores too, so the sum stays near the total the person
- * asked for. A farm with more network workers than cores runs proportionally more requests.
- */
-export function workerConcurrency(jobConcurrency: number): number {
-  return Math.max(1, Math.ceil(jobConcurrency / availableParallelism()))
 }
 
 /**

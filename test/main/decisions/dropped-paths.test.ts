@@ -42,4 +42,21 @@ describe('droppedPathsFromArgv', () => {
   it('finds nothing in a bare launch', () => {
     expect(droppedPathsFromArgv(['exe'], cwd, { isPackaged: true })).toEqual([])
   })
+
+  it.runIf(process.platform !== 'win32')(
+    'decodes the file:// URIs a Linux file manager passes to "Open with" (Exec=… %U)',
+    () => {
+      const argv = [
+        '/opt/Task Farm/task-farm',
+        'file:///home/ann/My%20Photos',
+        'file:///home/ann/urls%C3%A9.txt',
+        'file://other-host/share/x',
+        'smb://nas/share',
+      ]
+      expect(droppedPathsFromArgv(argv, cwd, { isPackaged: true })).toEqual([
+        '/home/ann/My Photos',
+        '/home/ann/urlsé.txt',
+      ])
+    },
+  )
 })

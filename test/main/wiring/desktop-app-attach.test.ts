@@ -57,7 +57,7 @@ describe('the desktop app, when another process owns the history', () => {
     )
 
   it('attaches: the window’s calls and events are the owner’s, and quitting leaves its jobs running', async () => {
-    expect(desktop!.inspect()).toEqual({ trayPresent: true, ownsFarm: false })
+    expect(desktop!.inspect()).toMatchObject({ trayPresent: true, ownsFarm: false })
     expect(FarmLock.owner(db)?.pid).toBe(served.child.pid)
     const created = (await call('jobs.create', { spec: { kind: 'probe', count: 1, sleepMs: 60_000 } })) as {
       ok: boolean

@@ -45,14 +45,14 @@ describe('the desktop app, wired', () => {
 
   it('opens one window and a tray, and answers the page through the bridge', async () => {
     expect(BrowserWindow.created).toHaveLength(1)
-    expect(desktop.inspect()).toEqual({ trayPresent: true, ownsFarm: true })
+    expect(desktop.inspect()).toMatchObject({ trayPresent: true, ownsFarm: true, phase: 'open' })
     expect(await call('jobs.list', {})).toMatchObject({ ok: true, value: { jobs: [], total: 0 } })
   })
 
   it('owns a history no one runs and listens for the CLI, until it quits', async () => {
-    const endpoint = FarmLock.owner(join(dir, 'history.sqlite'))?.endpoint
+    const { endpoint, token } = FarmLock.owner(join(dir, 'history.sqlite'))!
     expect(endpoint).toEqual(expect.any(String))
-    const client = await ControlClient.connect(endpoint!)
+    const client = await ControlClient.connect(endpoint!, token!)
     let gone = false
     client.onGone(() => (gone = true))
     // The CLI's job shows in the window's list: one farm.
@@ -61,7 +61,7 @@ describe('the desktop app, wired', () => {
     dialog.showMessageBox.mockResolvedValue({ response: 1, checkboxChecked: false })
     await desktop.quit()
     await expect.poll(() => gone).toBe(true)
-    await expect(ControlClient.connect(endpoint!)).rejects.toThrow()
+    await expect(ControlClient.connect(endpoint!, token!)).rejects.toThrow()
   })
 
   it('reads Electron’s metrics on its timer only, not once per request', async () => {

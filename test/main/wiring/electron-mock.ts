@@ -98,11 +98,12 @@ export class TrayMock extends EventEmitter {
   tooltip = ''
   readonly setContextMenu = vi.fn((menu: MenuMock) => void (this.menu = menu))
   readonly setToolTip = vi.fn((tooltip: string) => void (this.tooltip = tooltip))
+  readonly setImage = vi.fn((image: NativeImageMock) => void (this.image = image))
   destroyed = false
   readonly destroy = vi.fn(() => void (this.destroyed = true))
   readonly isDestroyed = vi.fn(() => this.destroyed)
 
-  constructor(readonly image: NativeImageMock) {
+  constructor(public image: NativeImageMock) {
     super()
     TrayMock.created.push(this)
   }
@@ -176,6 +177,7 @@ export const app = Object.assign(new EventEmitter(), {
   exit: vi.fn(),
   focus: vi.fn(),
   getAppMetrics: vi.fn((): unknown[] => []),
+  getVersion: vi.fn(() => '0.1.0'),
   getPath: vi.fn((name: string) => `/tmp/task-farm-mock/${name}`),
   requestSingleInstanceLock: vi.fn(() => true),
   setAppUserModelId: vi.fn(),
@@ -202,6 +204,26 @@ export const session = {
 
 export const shell = { openExternal: vi.fn(async () => undefined), showItemInFolder: vi.fn() }
 export const clipboard = { writeText: vi.fn(), readText: vi.fn(() => '') }
+/** The system's light or dark theme; emit `updated` after changing it, as Electron does. */
+export const nativeTheme = Object.assign(new EventEmitter(), {
+  shouldUseDarkColors: false,
+  shouldUseDarkColorsForSystemIntegratedUI: false,
+})
+/** Blockers started and not stopped, by id. */
+export const powerSaveBlocker = Object.assign(
+  { active: new Set<number>(), nextId: 1 },
+  {
+    start: vi.fn((_type: string) => {
+      const id = powerSaveBlocker.nextId++
+      powerSaveBlocker.active.add(id)
+      return id
+    }),
+    stop: vi.fn((id: number) => powerSaveBlocker.active.delete(id)),
+    isStarted: vi.fn((id: number) => powerSaveBlocker.active.has(id)),
+  },
+)
+/** `shutdown` (Linux, macOS) comes with an event whose preventDefault delays the OS. */
+export const powerMonitor = new EventEmitter()
 export const nativeImage = { createFromPath: vi.fn((path: string) => new NativeImageMock(path)) }
 export const utilityProcess = {
   fork: vi.fn((modulePath: string, _args: string[], options: { serviceName?: string }) => {
@@ -233,6 +255,10 @@ export function resetElectronMock(): void {
   NotificationMock.created.length = 0
   NotificationMock.supported = true
   TrayMock.created.length = 0
+  Object.assign(nativeTheme, { shouldUseDarkColors: false, shouldUseDarkColorsForSystemIntegratedUI: false })
+  nativeTheme.removeAllListeners()
+  powerSaveBlocker.active.clear()
+  powerMonitor.removeAllListeners()
   forked.length = 0
   UtilityProcessMock.idle = false
   // The person's default answer to the quit question: "Keep running".

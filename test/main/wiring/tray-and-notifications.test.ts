@@ -3,7 +3,7 @@ import { createJobNotifier } from '../../../src/main/notifications'
 import { createFarmTray } from '../../../src/main/tray'
 import type { JobSummary } from '../../../src/shared/api-types'
 import { job } from '../decisions/job-summary'
-import { Menu, NotificationMock, resetElectronMock, TrayMock } from './electron-mock'
+import { Menu, nativeTheme, NotificationMock, resetElectronMock, TrayMock } from './electron-mock'
 
 vi.mock('electron', () => import('./electron-mock'))
 
@@ -33,6 +33,28 @@ describe('the tray', () => {
     tray.destroy()
     expect(tray.present()).toBe(false)
   })
+
+  it.runIf(process.platform === 'linux')(
+    'draws a light icon on a dark panel, and follows the theme when it changes',
+    () => {
+      vi.stubEnv('XDG_CURRENT_DESKTOP', 'KDE')
+      nativeTheme.shouldUseDarkColors = true
+      const tray = createFarmTray('/app/resources', vi.fn())
+      const native = TrayMock.created[0]!
+      expect(native.image.path).toBe('/app/resources/tray-on-dark.png')
+      nativeTheme.shouldUseDarkColors = false
+      nativeTheme.emit('updated')
+      expect(native.image.path).toBe('/app/resources/tray-on-light.png')
+      // GNOME's top bar is dark under its light theme too.
+      vi.stubEnv('XDG_CURRENT_DESKTOP', 'ubuntu:GNOME')
+      nativeTheme.emit('updated')
+      expect(native.image.path).toBe('/app/resources/tray-on-dark.png')
+      tray.destroy()
+      nativeTheme.emit('updated')
+      expect(native.setImage).toHaveBeenCalledTimes(2)
+      vi.unstubAllEnvs()
+    },
+  )
 })
 
 describe('job notifications', () => {

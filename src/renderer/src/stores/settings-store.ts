@@ -1,11 +1,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { Settings } from '../../../shared/api-types'
+import type { Settings, SettingsView } from '../../../shared/api-types'
 import { farmApi } from '../api/ui-api'
 
 /** The farm's settings, and the theme the window shows (which follows the system when asked). */
 export const useSettingsStore = defineStore('settings', () => {
-  const settings = ref<Settings | null>(null)
+  const settings = ref<SettingsView | null>(null)
   const systemDark = ref(false)
 
   const dark = computed(() => {

@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { OUTPUT_EXCERPT_BYTES } from '../../../shared/kinds/command'
+import { decodeOutput } from './text-encodings'
 
 /**
  * Keeps the first and the last 64 KiB of a stream (a run may print gigabytes), and writes the whole
@@ -36,14 +37,12 @@ export class OutputCapture {
 
   /** The excerpt as text: head, then a marker and the tail when bytes were left out between them. */
   text(): string {
-    const head = Buffer.concat(this.head).toString('utf8')
+    const head = decodeOutput(Buffer.concat(this.head))
     if (this.tailBytes === 0) return head
     let tail = Buffer.concat(this.tail)
     if (tail.length > OUTPUT_EXCERPT_BYTES) tail = tail.subarray(tail.length - OUTPUT_EXCERPT_BYTES)
     const skipped = this.total - this.headBytes - tail.length
-    return skipped > 0
-      ? `${head}\n[… ${skipped} bytes left out …]\n${tail.toString('utf8')}`
-      : head + tail.toString('utf8')
+    return skipped > 0 ? `${head}\n[… ${skipped} bytes left out …]\n${decodeOutput(tail)}` : head + decodeOutput(tail)
   }
 
   close(): Promise<void> {

@@ -1,11 +1,12 @@
-import { createReadStream } from 'node:fs'
 import { open, readFile, stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
+import { TextDecoder } from 'node:util'
 import { glob } from 'tinyglobby'
 import type { JobInput } from '../../../shared/kinds/command'
 import { UserError } from '../../../shared/user-error'
 import { sleep } from '../../abortable-sleep'
+import { bomOf, openTextFile } from './text-encodings'
 
 /**
  * A command or module job's inputs in order, read here in the worker (a list file may be large).
@@ -22,7 +23,11 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
         yield* followLines(input.path, signal)
         return
       }
-      const lines = createInterface({ input: createReadStream(input.path), crlfDelay: Infinity })
+      // PowerShell 5's `>` writes UTF-16LE, Notepad a UTF-8 BOM: decoded by the BOM, which is no input.
+      const text = await openTextFile(input.path).catch((error: Error) => {
+        throw new UserError(`The input file ${input.path} cannot be read: ${error.message}`, 'input-unreadable')
+      })
+      const lines = createInterface({ input: text, crlfDelay: Infinity })
       try {
         for await (const line of lines) {
           if (signal.aborted) return
@@ -69,12 +74,15 @@ async function* followLines(path: string, signal: AbortSignal): AsyncGenerator<s
   try {
     const buffer = Buffer.alloc(64 * 1024)
     let rest = ''
+    // Chosen by the first bytes' BOM (left out of the text); it also keeps a character cut between reads whole.
+    let decoder: TextDecoder | null = null
     for (;;) {
       if (signal.aborted) return
       const writing = await writerAlive(path)
       const { bytesRead } = await file.read(buffer, 0, buffer.length, null)
       if (bytesRead > 0) {
-        const lines = (rest + buffer.toString('utf8', 0, bytesRead)).split('\n')
+        decoder ??= new TextDecoder(bomOf(buffer.subarray(0, bytesRead)).encoding.replace('utf16', 'utf-16'))
+        const lines = (rest + decoder.decode(buffer.subarray(0, bytesRead), { stream: true })).split('\n')
         rest = lines.pop()!
         for (const line of lines) if (line.replace(/\r$/, '') !== '') yield line.replace(/\r$/, '')
       } else if (writing) await sleep(FOLLOW_MS, signal)

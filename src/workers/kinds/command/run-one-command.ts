@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import type { CommandResult, CommandSpec } from '../../../shared/kinds/command'
-import { argvFor, shellLineFor } from '../../../shared/kinds/command-line'
+import { WORKER_PID_VARIABLE } from '../../../shared/kinds/command'
 import { OutputCapture } from './output-capture'
 import { killTree, track, treeSpawnOptions } from './process-tree'
+import { startCommand } from './start-command'
 
 const windows = process.platform === 'win32'
 
@@ -12,25 +12,23 @@ export interface RunTarget {
   seq: number
   /** The job's output folder (`<outputDir>/job-<id>`), made already, or null. */
   outputFolder: string | null
+  /** Which try of the input this is (1 for the first). */
+  attempt?: number
 }
 
 /**
- * Runs one input's command to its end, with `--retries` more tries after a failure or a timeout.
- * Resolves to the last run's record, or null when the job was cancelled mid-run (the input stays
- * pending for a resume).
+ * Runs one input's command to its end. Resolves to the run's record, or null when the job was
+ * cancelled mid-run (the input stays pending for a resume). Retries are the farm's (its retry
+ * policy); `onGroup` hears the run's process group as soon as it exists.
  */
-export async function runOneCommand(
+export function runOneCommand(
   spec: CommandSpec,
   target: RunTarget,
   signal: AbortSignal,
+  onGroup: (group: number) => void = () => {},
 ): Promise<CommandResult | null> {
-  let result: CommandResult | null = null
-  for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
-    if (signal.aborted) return null
-    result = await runOnce(spec, target, attempt, signal)
-    if (result === null || succeeded(result)) return result
-  }
-  return result
+  if (signal.aborted) return Promise.resolve(null)
+  return runOnce(spec, target, signal, onGroup)
 }
 
 export const succeeded = (r: CommandResult): boolean => r.exitCode === 0 && !r.timedOut
@@ -49,8 +47,8 @@ export function failureLine(r: CommandResult): string {
 function runOnce(
   spec: CommandSpec,
   target: RunTarget,
-  attempt: number,
   signal: AbortSignal,
+  onGroup: (group: number) => void,
 ): Promise<CommandResult | null> {
   const started = performance.now()
   const base = target.outputFolder ? join(target.outputFolder, String(target.seq)) : null
@@ -59,20 +57,18 @@ function runOnce(
   const options = {
     ...treeSpawnOptions,
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    // The farmer finds a killed worker's runs by it, even one it was not yet told about.
+    env: { ...process.env, ...spec.env, [WORKER_PID_VARIABLE]: String(process.pid) },
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
   }
-  // No shell unless asked: the input is one argument whatever it holds (spaces, quotes, `;`, `$(…)`).
-  const child = spec.shell
-    ? spawn(shellLineFor(spec.command, target.input, target.seq, windows ? 'cmd' : 'posix'), {
-        ...options,
-        shell: true,
-      })
-    : (() => {
-        const [file, ...args] = argvFor(spec.command, target.input, target.seq, windows)
-        return spawn(file!, args, options)
-      })()
+  const child = startCommand(spec, target.input, target.seq, options)
+  if (child instanceof Error) {
+    void stdout.close()
+    return Promise.resolve(notStarted(spec, child, target.attempt ?? 1, started, stderr))
+  }
   track(child)
+  // On POSIX the run leads its own group (`detached`): its pid is the group's id.
+  if (child.pid !== undefined && !windows) onGroup(child.pid)
   let timedOut = false
   let cancelled = false
   const kill = (): void => {
@@ -104,7 +100,7 @@ function runOnce(
           timedOut,
           durationMs: Math.round(performance.now() - started),
           worker: process.pid,
-          attempts: attempt,
+          attempts: target.attempt ?? 1,
           stdout: stdout.text(),
           stderr: stderr.text(),
           stdoutBytes: stdout.total,
@@ -113,6 +109,30 @@ function runOnce(
       })
     })
   })
+}
+
+/** A run that `spawn` refused outright (a NUL byte, EINVAL): failed like a command not found. */
+function notStarted(
+  spec: CommandSpec,
+  error: Error,
+  attempt: number,
+  started: number,
+  stderr: OutputCapture,
+): CommandResult {
+  stderr.write(Buffer.from(spawnMessage(spec, error)))
+  void stderr.close()
+  return {
+    exitCode: 127,
+    signal: null,
+    timedOut: false,
+    durationMs: Math.round(performance.now() - started),
+    worker: process.pid,
+    attempts: attempt,
+    stdout: '',
+    stderr: stderr.text(),
+    stdoutBytes: 0,
+    stderrBytes: stderr.total,
+  }
 }
 
 /** A command that cannot start (not found, not executable) is that unit's failure, said plainly. */

@@ -7,7 +7,6 @@ import {
   lutimesSync,
   mkdirSync,
   readlinkSync,
-  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -17,13 +16,16 @@ import {
 import { copyFile, open } from 'node:fs/promises'
 import type { CopyPayload, CopyResult, CopySpec } from '../../../shared/kinds/copy'
 import { looksCopied } from './conflict'
+import { copyOnMac } from './copy-on-mac'
 import { onSide, onSideAsync, SideError, VerifyMismatch } from './errors'
 import { fileDigest } from './verify'
+import { linkTypeFor, renameIntoPlace, SymlinkNotPermitted } from './windows-fs'
 
 /** Files from this size on are copied in chunks: in-file progress, and a cancel does not wait for the end. */
 export const LARGE_FILE = 8 * 1024 * 1024
 const CHUNK = 4 * 1024 * 1024
 const umask = process.umask()
+const windows = process.platform === 'win32'
 
 export interface FileTask {
   spec: CopySpec
@@ -39,6 +41,8 @@ export interface FileTask {
   madeDirs: Set<string>
   /** Folders this task created itself: nothing of an earlier run can be in them, so no need to look. */
   createdDirs: Set<string>
+  /** How far apart kept times may be at the destination (its time precision). */
+  timeSlackMs?: number
   signal: AbortSignal
   progress(bytes: number): void
 }
@@ -74,7 +78,8 @@ export async function copyEntry(task: FileTask): Promise<CopyResult | undefined>
   try {
     if (payload.type === 'link') copyLink(task, source)
     else {
-      if (source.size >= LARGE_FILE) await copyLarge(task, source)
+      if (process.platform === 'darwin' && spec.metadata) await copyOnMac(task, source)
+      else if (source.size >= LARGE_FILE) await copyLarge(task, source)
       else copySmall(task)
       onSide('destination', () =>
         spec.preserve
@@ -83,7 +88,7 @@ export async function copyEntry(task: FileTask): Promise<CopyResult | undefined>
       )
       if (spec.verify) digest = await verify(task)
     }
-    onSide('destination', () => renameSync(tempPath, destPath))
+    await onSideAsync('destination', () => renameIntoPlace(tempPath, destPath))
   } catch (error) {
     rmSync(tempPath, { force: true })
     throw error
@@ -98,7 +103,7 @@ function isFinished(task: FileTask, source: Stats, existing: Stats): boolean {
     return existing.isSymbolicLink() && readlinkSync(task.destPath) === readlinkSync(task.srcPath)
   }
   if (!existing.isFile() || existing.size !== source.size) return false
-  if (task.spec.preserve) return looksCopied(source, existing)
+  if (task.spec.preserve) return looksCopied(source, existing, task.timeSlackMs)
   // Without kept times, a replaced file is known by its new inode; a new file by being there at all.
   return task.payload.replaces === undefined || existing.ino !== task.payload.replaces
 }
@@ -116,7 +121,10 @@ function copySmall(task: FileTask): void {
   }
 }
 
-/** Tries a copy-on-write clone first, then copies in chunks, reporting progress and heeding a cancel. */
+/**
+ * Tries a copy-on-write clone first (Linux: FICLONE on btrfs, XFS; macOS without metadata gets
+ * ENOSYS and copies), then copies in chunks, reporting progress and heeding a cancel.
+ */
 async function copyLarge(task: FileTask, source: Stats): Promise<void> {
   try {
     await copyFile(task.srcPath, task.tempPath, constants.COPYFILE_FICLONE_FORCE)
@@ -158,9 +166,18 @@ async function copyLarge(task: FileTask, source: Stats): Promise<void> {
 
 function copyLink(task: FileTask, source: Stats): void {
   const target = onSide('source', () => readlinkSync(task.srcPath))
+  // Windows needs to know a folder link is one, from its source (the target may not be copied yet).
+  const type = windows
+    ? linkTypeFor(target, statSync(task.srcPath, { throwIfNoEntry: false })?.isDirectory() ?? false)
+    : null
   onSide('destination', () => {
     rmSync(task.tempPath, { force: true })
-    symlinkSync(target, task.tempPath)
+    try {
+      symlinkSync(target, task.tempPath, type)
+    } catch (error) {
+      if (windows && (error as NodeJS.ErrnoException).code === 'EPERM') throw new SymlinkNotPermitted()
+      throw error
+    }
     if (task.spec.preserve) lutimesSync(task.tempPath, source.atimeMs / 1000, source.mtimeMs / 1000)
   })
 }

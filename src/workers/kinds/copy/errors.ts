@@ -1,3 +1,6 @@
+import { homedir } from 'node:os'
+import { FileInUse, SymlinkNotPermitted } from './windows-fs'
+
 /** A per-file failure as the person reads it, with a stable code and whether trying again may help. */
 export interface CopyFailure {
   message: string
@@ -9,9 +12,11 @@ export interface CopyFailure {
 export type Side = 'source' | 'destination'
 
 /** Turns a thrown error into a sentence; unknown errors keep their own message. */
-export function describeError(error: unknown, side: Side): CopyFailure {
+export function describeError(error: unknown, side: Side, platform = process.platform, home = homedir()): CopyFailure {
   const errno = (error as NodeJS.ErrnoException | undefined)?.code
   const reading = side === 'source'
+  const privacy = platform === 'darwin' ? privacyRefusal(error, home) : undefined
+  if (privacy) return privacy
   switch (errno) {
     case 'ENOENT':
       return reading
@@ -59,6 +64,28 @@ export function describeError(error: unknown, side: Side): CopyFailure {
   }
 }
 
+/** Folders macOS guards per app (TCC): a refusal there is EPERM, where plain permissions give EACCES. */
+const privacyGuarded = ['Desktop', 'Documents', 'Downloads', 'Library/Mobile Documents', 'Pictures', 'Movies', 'Music']
+
+/**
+ * A refusal by macOS's privacy protection (TCC): retrying cannot help until the person allows the
+ * app, so it says where to do that. Only EPERM in the guarded folders and on other volumes (USB
+ * sticks, network shares) is taken for one.
+ */
+export function privacyRefusal(error: unknown, home: string): CopyFailure | undefined {
+  const { code, path } = (error ?? {}) as NodeJS.ErrnoException
+  if (code !== 'EPERM' || !path) return undefined
+  const inside = (folder: string): boolean => path === folder || path.startsWith(`${folder}/`)
+  if (!privacyGuarded.some((name) => inside(`${home}/${name}`)) && !path.startsWith('/Volumes/')) return undefined
+  return {
+    message:
+      `macOS's privacy protection refused access to ${path}. Allow Task Farm (for the command line: your terminal app) ` +
+      'in System Settings › Privacy & Security › Files and Folders, or Full Disk Access, then retry the job.',
+    code: 'privacy-refused',
+    retryable: false,
+  }
+}
+
 /** Marks an error with the side it happened on, so one catch can describe it. */
 export class SideError extends Error {
   constructor(
@@ -89,6 +116,11 @@ export async function onSideAsync<R>(side: Side, action: () => Promise<R>): Prom
 /** Describes an error from a copy step; errors not tagged with a side are blamed on the destination. */
 export function describeCopyError(error: unknown): CopyFailure {
   if (error instanceof VerifyMismatch) return { message: error.message, code: 'verify-mismatch', retryable: true }
+  const cause = error instanceof SideError ? error.cause : error
+  // Windows' own refusals, said with what to do; a link Windows will not make fails once, not three times.
+  if (cause instanceof FileInUse) return { message: cause.message, code: 'in-use', retryable: true }
+  if (cause instanceof SymlinkNotPermitted)
+    return { message: cause.message, code: 'symlink-not-permitted', retryable: false }
   if (error instanceof SideError) return describeError(error.cause, error.side)
   return describeError(error, 'destination')
 }

@@ -10,13 +10,17 @@ export class LateFileGuard {
   /** Destination folder → its source's stat when the folder was already finished, else null. */
   private readonly folders = new Map<string, Stats | null>()
 
-  constructor(private readonly enabled: boolean) {}
+  constructor(
+    private readonly enabled: boolean,
+    /** How far apart times may be on the destination and still be the same (its time precision). */
+    private readonly slackMs?: number,
+  ) {}
 
   note(destDir: string, srcDir: string): void {
     if (!this.enabled || this.folders.has(destDir)) return
     const dest = lstatSync(destDir, { throwIfNoEntry: false })
     const source = dest ? statSync(srcDir, { throwIfNoEntry: false }) : undefined
-    this.folders.set(destDir, dest && source && sameTime(dest.mtimeMs, source.mtimeMs) ? source : null)
+    this.folders.set(destDir, dest && source && sameTime(dest.mtimeMs, source.mtimeMs, this.slackMs) ? source : null)
   }
 
   /** Gives finished folders their times back; call once the batch's files are in place. */

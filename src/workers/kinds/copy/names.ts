@@ -27,10 +27,14 @@ const windowsReserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?
 // eslint-disable-next-line no-control-regex
 const windowsForbidden = /[<>:"\\|?*\u0000-\u001f]/
 
-/** Why `name` cannot be created at the destination, or undefined when it can. */
+/**
+ * Why `name` (of a file or a folder) cannot be created at the destination, or undefined when it can.
+ * Names are limited to 255 bytes on POSIX file systems, and to 255 UTF-16 units on NTFS, FAT and
+ * exFAT: a name of 100 CJK characters is 300 bytes but 100 units, and Windows takes it.
+ */
 export function nameProblem(name: string, destPath: string, windowsRules: boolean): string | undefined {
-  if (Buffer.byteLength(name) > NAME_MAX)
-    return `The name "${name}" is longer than the destination file system allows (255 bytes).`
+  if (windowsRules ? name.length > NAME_MAX : Buffer.byteLength(name) > NAME_MAX)
+    return `The name "${name}" is longer than the destination file system allows (255 ${windowsRules ? 'characters' : 'bytes'}).`
   if (Buffer.byteLength(destPath) > PATH_MAX) return `The destination path is too long (over ${PATH_MAX} bytes).`
   if (!windowsRules) return undefined
   if (windowsReserved.test(name)) return `The name "${name}" is reserved on Windows file systems.`
@@ -38,27 +42,6 @@ export function nameProblem(name: string, destPath: string, windowsRules: boolea
     return `The name "${name}" ends with a dot or a space, which Windows file systems cannot hold.`
   if (windowsForbidden.test(name)) return `The name "${name}" contains a character Windows file systems cannot hold.`
   return undefined
-}
-
-/** File systems (statfs magic numbers) that follow Windows naming rules and ignore case. */
-const windowsLikeFileSystems = new Set([
-  0x4d44, // msdos / vfat
-  0x2011bab0, // exfat
-  0x5346544e, // ntfs (kernel)
-  0x7366746e, // ntfs3
-  0x65735546, // fuseblk (ntfs-3g, exfat-fuse)
-  0xff534d42, // cifs
-  0xfe534d42, // smb2
-])
-
-/** Whether names at a destination must follow Windows rules and may clash by case alone. */
-export function windowsNaming(fsType: number): boolean {
-  return process.platform === 'win32' || windowsLikeFileSystems.has(fsType)
-}
-
-/** Whether names differing only in case name the same file at the destination. */
-export function caseInsensitive(fsType: number): boolean {
-  return process.platform === 'win32' || process.platform === 'darwin' || windowsLikeFileSystems.has(fsType)
 }
 
 /** Splits an item key (`root/a/b.txt`, folders end with `/`) into the source folder's name and the path below it. */

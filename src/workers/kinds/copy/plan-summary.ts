@@ -21,6 +21,9 @@ export interface PlanCounts {
   problems: number
   problemSamples: string[]
   skippedSamples: string[]
+  /** Conflicts with a destination name in another Unicode form (composed or decomposed), the same name there. */
+  otherForm: number
+  otherFormSamples: string[]
 }
 
 const policyWords: Record<CopySpec['onConflict'], string> = {
@@ -43,6 +46,11 @@ export function describePlan(spec: CopySpec, c: PlanCounts, freeBytes: number): 
       `${plural(c.conflicts, 'entry', 'entries')} already at the destination (${policyWords[spec.onConflict]}): ` +
         `${formatCount(c.skipped)} skipped, ${formatCount(c.replaced)} to overwrite, ${formatCount(c.renamed)} to rename.`,
     )
+    if (c.otherForm)
+      notes.push(
+        `${plural(c.otherForm, 'entry', 'entries')} already at the destination under the same name in another Unicode form ` +
+          `(composed or decomposed accents), which the destination takes as one name: ${c.otherFormSamples.join(', ')}${c.otherForm > c.otherFormSamples.length ? ', …' : ''}`,
+      )
     if (c.skippedSamples.length)
       notes.push(`Skipped: ${c.skippedSamples.join(', ')}${c.skipped > c.skippedSamples.length ? ', …' : ''}`)
   }

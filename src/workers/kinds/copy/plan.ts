@@ -1,27 +1,28 @@
-import { existsSync, lstatSync, readdirSync, statfsSync } from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
-import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
+import { lstatSync, readdirSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import { systemFilePatterns, type CopyPayload, type CopySpec } from '../../../shared/kinds/copy'
 import { UserError } from '../../../shared/user-error'
 import { formatBytes } from '../../../shared/format'
 import type { PlannedItem, PlanSummary } from '../../../shared/worker-protocol'
 import type { PlanContext } from '../../kind-handler'
-import { decideConflict, keepBothName } from './conflict'
+import { decideConflict, keepBothName, timeSlack } from './conflict'
 import { describeError } from './errors'
-import { belowPath, caseInsensitive, childPath, isAnyTempName, nameProblem, windowsNaming } from './names'
+import { belowPath, childPath, isAnyTempName, nameProblem } from './names'
 import { describePlan, type PlanCounts } from './plan-summary'
+import { destinationVolume, type NameRules } from './volume'
 import { walkSource, type FolderFrame } from './walk'
 
 /** What the planner keeps for each open folder. */
 interface FolderData {
   destDir: string
-  /** Names already at the destination (lower-cased on case-insensitive targets); null when the folder is new. */
-  destNames: Set<string> | null
+  /** Names already at the destination, as the destination compares them (→ the name itself); null when the folder is new. */
+  destNames: Map<string, string> | null
   /** Entries the destination folder will hold when the job is done. */
   expect: number
   /** Whether anything inside will be copied (with include filters, folders without content are left out). */
   hasContent: boolean
-  /** Source names seen so far, lower-cased, on case-insensitive targets (to catch case-only clashes). */
-  seen: Set<string> | null
+  /** Source names seen so far, as the destination compares them, when it folds case or form: compared name → name. */
+  seen: Map<string, string> | null
   sourceNames?: Set<string>
   /** Why nothing can go into this destination folder (a file in the way, an unreadable folder). */
   blocked?: string
@@ -44,10 +45,10 @@ const HOLD_UNITS = 256
  */
 export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSummary | void> {
   const destination = resolve(spec.destination)
-  const fs = destinationFileSystem(destination)
-  const windowsRules = windowsNaming(fs.type)
-  const foldCase = caseInsensitive(fs.type)
-  const norm = (name: string): string => (foldCase ? name.toLowerCase() : name)
+  const fs = destinationVolume(destination)
+  const windowsRules = fs.windowsNaming
+  const norm = comparedName(fs)
+  const slackMs = timeSlack(fs.timePrecisionMs)
   const blocks = (bytes: number): number => Math.ceil(bytes / fs.blockSize) * fs.blockSize
   const counts: PlanCounts = {
     files: 0,
@@ -63,6 +64,8 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
     problems: 0,
     problemSamples: [],
     skippedSamples: [],
+    otherForm: 0,
+    otherFormSamples: [],
   }
   let sliceStart = performance.now()
   const planStart = sliceStart
@@ -103,7 +106,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
       {
         symlinks: spec.symlinks,
         include: spec.include,
-        exclude: spec.exclude,
+        exclude: spec.skipSystemFiles ? [...spec.exclude, ...systemFilePatterns] : spec.exclude,
         skip: (name, path) => isAnyTempName(name) || path === destination,
       },
       () => ({ destDir: '', destNames: null, expect: 0, hasContent: false, seen: null }),
@@ -119,12 +122,17 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
         case 'folder-start': {
           const data = event.frame.data
           data.destDir = event.frame.rel ? belowPath(destRoot, event.frame.rel) : destRoot
-          const inherited = event.parent?.data.blocked
+          // A folder's name follows the destination's rules as a file's does (`aux`, `x.`, `Docs` beside `docs`).
+          const name = event.frame.rel ? basename(event.frame.rel) : rootName
+          const inherited =
+            event.parent?.data.blocked ??
+            nameProblem(name, data.destDir, windowsRules) ??
+            (event.parent ? nameClash(event.parent.data, name, norm) : undefined)
           const names = inherited ? null : readNames(data.destDir, norm)
           if (typeof names === 'string' || inherited) data.blocked = inherited ?? (names as string)
           else data.destNames = names
           data.expect = data.destNames?.size ?? 0
-          data.seen = foldCase ? new Set() : null
+          data.seen = fs.foldsCase || fs.foldsForm ? new Map() : null
           break
         }
         case 'folder-end': {
@@ -156,7 +164,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
           const key = keyOf(event.rel)
           const data = parent.data
           const destPath = childPath(data.destDir, name)
-          const bad = data.blocked ?? nameProblem(name, destPath, windowsRules) ?? caseClash(data, name)
+          const bad = data.blocked ?? nameProblem(name, destPath, windowsRules) ?? nameClash(data, name, norm)
           if (bad) {
             problem(key, event.type, bad)
             break
@@ -164,14 +172,21 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
           data.hasContent = true
           const size = event.type === 'file' ? stat.size : 0
           const payload: CopyPayload = { type: event.type, source }
-          if (data.destNames?.has(norm(name))) {
+          const there = data.destNames?.get(norm(name))
+          if (there !== undefined) {
             counts.conflicts++
-            const existing = lstatSync(destPath)
+            // The name as the destination holds it (the two are one file there, whatever their case or form).
+            const existing = lstatSync(childPath(data.destDir, there))
             if (existing.isDirectory()) {
               problem(key, event.type, 'A folder with this name is in the way at the destination.')
               break
             }
-            const decision = decideConflict(spec.onConflict, stat, existing)
+            if (there !== name && there.normalize('NFC') === name.normalize('NFC')) {
+              // Only another Unicode form of the name is there (`Café` decomposed): the same file here.
+              counts.otherForm++
+              if (counts.otherFormSamples.length < 5) counts.otherFormSamples.push(key)
+            }
+            const decision = decideConflict(spec.onConflict, stat, existing, slackMs)
             if (decision === 'skip') {
               counts.skipped++
               if (counts.skippedSamples.length < 5) counts.skippedSamples.push(key)
@@ -184,7 +199,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
             } else {
               counts.renamed++
               payload.renameTo = keepBothName(name, (n) => data.destNames!.has(norm(n)) || sourceNames(parent).has(n))
-              data.destNames.add(norm(payload.renameTo))
+              data.destNames!.set(norm(payload.renameTo), payload.renameTo)
               data.expect++
               counts.neededBytes += blocks(size)
             }
@@ -215,7 +230,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
 }
 
 /** Names in a destination folder; null when it does not exist yet; a sentence when it cannot be used. */
-function readNames(dir: string, norm: (name: string) => string): Set<string> | null | string {
+function readNames(dir: string, norm: (name: string) => string): Map<string, string> | null | string {
   let names: string[]
   try {
     names = readdirSync(dir)
@@ -226,29 +241,34 @@ function readNames(dir: string, norm: (name: string) => string): Set<string> | n
     if (code === 'ENOTDIR') return 'A file with this name is in the way at the destination.'
     return `The destination folder cannot be read: ${describeError(error, 'destination').message}`
   }
-  const set = new Set<string>()
-  for (const name of names) if (!isAnyTempName(name)) set.add(norm(name))
-  return set
+  const compared = new Map<string, string>()
+  for (const name of names) if (!isAnyTempName(name)) compared.set(norm(name), name)
+  return compared
 }
 
-function caseClash(data: FolderData, name: string): string | undefined {
+/** A name as the destination compares it: composed (NFC) where forms fold, lower-cased where case folds. */
+export function comparedName(rules: NameRules): (name: string) => string {
+  if (rules.foldsForm && rules.foldsCase) return (name) => name.normalize('NFC').toLowerCase()
+  if (rules.foldsForm) return (name) => name.normalize('NFC')
+  if (rules.foldsCase) return (name) => name.toLowerCase()
+  return (name) => name
+}
+
+/** Two source entries the destination would take for one (by case or Unicode form): the second is refused. */
+function nameClash(data: FolderData, name: string, norm: (name: string) => string): string | undefined {
   if (!data.seen) return undefined
-  const folded = name.toLowerCase()
-  if (data.seen.has(folded))
-    return `Another entry differs from "${name}" only by case, which the destination cannot tell apart.`
-  data.seen.add(folded)
-  return undefined
+  const compared = norm(name)
+  const first = data.seen.get(compared)
+  if (first === undefined) {
+    data.seen.set(compared, name)
+    return undefined
+  }
+  return first.normalize('NFC') === name.normalize('NFC')
+    ? `Another entry "${first}" differs from "${name}" only in its Unicode form (composed or decomposed accents), which the destination takes as one name.`
+    : `Another entry differs from "${name}" only by case, which the destination cannot tell apart.`
 }
 
 function sourceNames(frame: FolderFrame<FolderData>): Set<string> {
   frame.data.sourceNames ??= new Set(frame.entries.map((e) => e.name))
   return frame.data.sourceNames
-}
-
-/** Free space, block size and type of the file system the destination is (or will be) on. */
-function destinationFileSystem(destination: string): { free: number; blockSize: number; type: number } {
-  let dir = destination
-  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir)
-  const fs = statfsSync(dir)
-  return { free: fs.bavail * fs.bsize, blockSize: fs.bsize || 4096, type: fs.type }
 }

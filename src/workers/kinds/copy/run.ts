@@ -2,11 +2,13 @@ import { resolve } from 'node:path'
 import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
 import type { WorkItem } from '../../../shared/worker-protocol'
 import type { RunContext } from '../../kind-handler'
+import { timeSlack } from './conflict'
 import { copyEntry, LARGE_FILE } from './copy-file'
 import { describeCopyError } from './errors'
 import { finishFolder } from './finish-folder'
 import { LateFileGuard } from './late-files'
 import { belowPath, childPath, splitKey, tempName } from './names'
+import { destinationVolume } from './volume'
 
 /** Large or verified files copied at once by one worker; small files go one after another, synchronously. */
 const CONCURRENT_LARGE = 4
@@ -22,8 +24,12 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
   const inFlight = new Set<Promise<void>>()
   // Entries of a folder that failed here will never appear: its folder item must not wait for them.
   const failedIn = new Map<string, number>()
-  const lateFiles = new LateFileGuard(spec.preserve)
+  // Kept times are compared at the destination's own precision (a finished copy on FAT is 2 s off).
+  const timeSlackMs = spec.preserve ? timeSlack(destinationVolume(destination).timePrecisionMs) : undefined
+  const lateFiles = new LateFileGuard(spec.preserve, timeSlackMs)
   let sliceStart = performance.now()
+  // macOS copies with metadata wait on a clone or on `cp`: several at once, as large files are.
+  const viaMac = process.platform === 'darwin' && spec.metadata
 
   const runItem = async (item: WorkItem): Promise<void> => {
     const payload = item.payload as CopyPayload
@@ -60,6 +66,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
         destPath: childPath(destDir, destName),
         madeDirs,
         createdDirs,
+        timeSlackMs,
         signal: ctx.signal,
         tempPath: childPath(destDir, tempName(destName, ctx.jobId)),
         progress: (bytes) => ctx.progress(item.id, bytes),
@@ -83,7 +90,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
       folders.push(item)
       continue
     }
-    if (payload.type === 'file' && !payload.problem && (item.size >= LARGE_FILE || spec.verify)) {
+    if (payload.type === 'file' && !payload.problem && (item.size >= LARGE_FILE || spec.verify || viaMac)) {
       while (inFlight.size >= CONCURRENT_LARGE) await Promise.race(inFlight)
       const running: Promise<void> = runItem(item).finally(() => inFlight.delete(running))
       inFlight.add(running)

@@ -2,6 +2,7 @@ import { readdirSync, lstatSync, statSync, type Dirent, type Stats } from 'node:
 import picomatch from 'picomatch'
 import { describeError } from './errors'
 import { childPath } from './names'
+import { isCompatibilityJunction } from './windows-fs'
 
 /** An open folder of the walk; `data` belongs to whoever walks (the planner keeps its counts there). */
 export interface FolderFrame<T> {
@@ -89,7 +90,8 @@ export function* walkSource<T>(root: string, options: WalkOptions, init: () => T
     try {
       stat = lstatSync(srcPath)
       if (stat.isSymbolicLink()) {
-        if (options.symlinks === 'skip') {
+        // Windows' compatibility junctions (`My Music` in Documents) are not the user's files.
+        if (options.symlinks === 'skip' || isCompatibilityJunction(srcPath)) {
           yield { type: 'excluded', parent: frame, name, rel }
           continue
         }

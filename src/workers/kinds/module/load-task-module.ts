@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
-import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { chmod, lstat, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { privateFolderProblem, userRuntimeFolder } from '../../../shared/private-paths'
 import { UserError } from '../../../shared/user-error'
 
 /** What a module job calls per input. */
@@ -39,20 +40,45 @@ export async function moduleUrlFor(path: string): Promise<string> {
 /**
  * A module that arrived as source (shipped with a batch to another machine): written once under a
  * folder named by its content hash, keeping its file name (and so `.ts`), and loaded from there. Its
- * relative imports do not travel with it.
+ * relative imports do not travel with it. The folder is this user's own (0700, owner checked): in a
+ * folder another user could write, they could plant a module that this worker then imports.
  */
 export async function moduleUrlForSource(
   source: string,
   fileName: string,
-  root = join(tmpdir(), 'task-farm-modules'),
+  privateRoot = userRuntimeFolder({
+    platform: process.platform,
+    env: process.env,
+    tmp: tmpdir(),
+    uid: process.getuid?.(),
+  }),
 ): Promise<string> {
-  const folder = join(root, createHash('sha256').update(source).digest('hex').slice(0, 24))
+  await ensurePrivateFolder(privateRoot)
+  const folder = join(privateRoot, 'modules', createHash('sha256').update(source).digest('hex').slice(0, 24))
   const path = join(folder, basename(fileName))
-  await mkdir(folder, { recursive: true })
-  await writeFile(path, source, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error
-  })
+  await mkdir(folder, { recursive: true, mode: 0o700 })
+  // A file already there is used only when it holds this very source (not one cut short by a crash).
+  if ((await readFile(path, 'utf8').catch(() => null)) !== source) {
+    const temp = `${path}.${process.pid}.tmp`
+    await writeFile(temp, source, { mode: 0o600 })
+    await rename(temp, path)
+  }
   return pathToFileURL(path).href
+}
+
+/** Makes `folder` (0700) or accepts it when it is this user's own plain folder; refuses anyone else's. */
+async function ensurePrivateFolder(folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true, mode: 0o700 })
+  const info = await lstat(folder)
+  const facts = { isDirectory: info.isDirectory(), isSymbolicLink: info.isSymbolicLink(), uid: info.uid }
+  const problem = privateFolderProblem(folder, facts, process.getuid?.())
+  if (problem) {
+    throw new UserError(
+      `${problem}: shipped modules are neither written nor loaded there. Remove it, or set TMPDIR to a folder of your own.`,
+      'modules-folder-unsafe',
+    )
+  }
+  if ((info.mode & 0o077) !== 0) await chmod(folder, 0o700)
 }
 
 const loaded = new Map<string, Promise<TaskFunction>>()

@@ -6,12 +6,12 @@ import { charsetFromContentType } from './charset'
 import { classifyError, type ClassifiedError } from './classify-error'
 import { fetchChain, header, type ChainAnswer, type ChainOptions } from './fetch-chain'
 import { emptyPageFacts } from './page-facts'
-import { parseRetryAfter, retryableStatuses, retryDelayMs, sleep } from './retry-policy'
+import { parseRetryAfter, retryableStatuses } from './retry-policy'
 import { robotsRefusal } from './robots'
 
 export type AnalyseSettings = Pick<
   UrlsSpec,
-  'userAgent' | 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'retries' | 'robots'
+  'userAgent' | 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'robots'
 >
 
 export interface AnalyseContext {
@@ -20,11 +20,25 @@ export interface AnalyseContext {
   onBytes?: (bytes: number) => void
 }
 
+/** One try's row, and whether the farm's retry policy may try the URL again (after `retryAfterMs`). */
+export interface AnalysedUrl {
+  row: UrlResult
+  retryable: boolean
+  /** The server's Retry-After, when it gave one. */
+  retryAfterMs: number | null
+}
+
 /**
- * Analyses one URL into its result row. Never throws for anything the network or the server
- * does: DNS failures, resets, 404s, loops and bombs all end as a row with an error class.
+ * Analyses one URL into its result row, once: retries (429, 503, network errors) are the farm's, by
+ * its retry policy. Never throws for anything the network or the server does: DNS failures,
+ * resets, 404s, loops and bombs all end as a row with an error class.
  */
-export async function analyseUrl(url: string, settings: AnalyseSettings, context: AnalyseContext): Promise<UrlResult> {
+export async function analyseUrl(
+  url: string,
+  settings: AnalyseSettings,
+  context: AnalyseContext,
+  attempt = 1,
+): Promise<AnalysedUrl> {
   const started = performance.now()
   const chain: Omit<ChainOptions, 'use' | 'maxBytes'> = {
     dispatcher: context.dispatcher,
@@ -35,46 +49,46 @@ export async function analyseUrl(url: string, settings: AnalyseSettings, context
     onBytes: context.onBytes,
   }
   const row = emptyRow(url)
+  row.attempts = attempt
+  const final = (error: ClassifiedError): AnalysedUrl => ({
+    row: finish(row, started, error),
+    retryable: false,
+    retryAfterMs: null,
+  })
   const reserved = reservedHostProblem(url)
-  if (reserved) return finish(row, started, { errorClass: 'dns', message: reserved, retryable: false })
+  if (reserved) return final({ errorClass: 'dns', message: reserved, retryable: false })
   if (settings.robots) {
     const refusal = await robotsRefusal(url, chain)
-    if (refusal) return finish(row, started, { errorClass: 'robots-disallowed', message: refusal, retryable: false })
+    if (refusal) return final({ errorClass: 'robots-disallowed', message: refusal, retryable: false })
   }
-  for (let attempt = 1; ; attempt++) {
-    row.attempts = attempt
-    const redirects: RedirectHop[] = []
-    let answer: ChainAnswer | null = null
-    let failure: ClassifiedError | null = null
-    try {
-      answer = await fetchChain(
-        url,
-        {
-          ...chain,
-          maxBytes: settings.maxBytes,
-          use: (pageUrl, contentType) =>
-            isHtml(contentType)
-              ? { as: 'html', pageUrl, headerCharset: charsetFromContentType(contentType) }
-              : { as: 'count' },
-        },
-        redirects,
-      )
-    } catch (error) {
-      failure = classifyError(error)
-    }
-    Object.assign(row, emptyRow(url), { attempts: attempt, redirects })
-    if (answer) describeAnswer(row, answer)
-    if (failure) setError(row, failure)
-    const retryable = failure ? failure.retryable : answer !== null && retryableStatuses.has(answer.status)
-    if (!retryable || attempt > settings.retries || context.signal.aborted) break
-    const retryAfter = answer ? parseRetryAfter(header(answer.headers, 'retry-after')) : null
-    const delay = retryDelayMs(attempt + 1, retryAfter)
-    if (delay === null) break
-    await sleep(delay, context.signal)
-    if (context.signal.aborted) break
+  const redirects: RedirectHop[] = []
+  let answer: ChainAnswer | null = null
+  let failure: ClassifiedError | null = null
+  try {
+    answer = await fetchChain(
+      url,
+      {
+        ...chain,
+        maxBytes: settings.maxBytes,
+        use: (pageUrl, contentType) =>
+          isHtml(contentType)
+            ? { as: 'html', pageUrl, headerCharset: charsetFromContentType(contentType) }
+            : { as: 'count' },
+      },
+      redirects,
+    )
+  } catch (error) {
+    failure = classifyError(error)
   }
+  row.redirects = redirects
+  if (answer) describeAnswer(row, answer)
+  if (failure) setError(row, failure)
   row.totalMs = Math.round(performance.now() - started)
-  return row
+  return {
+    row,
+    retryable: failure ? failure.retryable : answer !== null && retryableStatuses.has(answer.status),
+    retryAfterMs: answer ? parseRetryAfter(header(answer.headers, 'retry-after')) : null,
+  }
 }
 
 function describeAnswer(row: UrlResult, answer: ChainAnswer): void {

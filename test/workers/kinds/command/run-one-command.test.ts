@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { commandSpecSchema, type CommandSpec } from '../../../../src/shared/kinds/command'
 import { runOneCommand } from '../../../../src/workers/kinds/command/run-one-command'
 import { tempDir, until } from '../../../support/test-farm'
+import { isProcessGone } from '../../../support/process-state'
 
 const dirs: ReturnType<typeof tempDir>[] = []
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
@@ -18,16 +19,9 @@ const spec = (command: string[], extra: Partial<CommandSpec> = {}): CommandSpec 
 const run = (s: CommandSpec, input: string, signal = new AbortController().signal) =>
   runOneCommand(s, { input, seq: 1, outputFolder: null }, signal)
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
-describe('runOneCommand', () => {
+// POSIX only: its commands are sh scripts, and its process trees are POSIX process groups. test/workers/kinds/command/windows-spawn.test.ts is the Windows counterpart.
+describe.skipIf(process.platform === 'win32')('runOneCommand', () => {
   it('records exit code, output, duration and worker of a run', async () => {
     const r = await run(spec(['sh', '-c', 'echo "out $1"; echo err >&2; exit 3', 'sh', '{}']), 'a b')
     expect(r).toMatchObject({
@@ -83,7 +77,7 @@ describe('runOneCommand', () => {
     expect(r).toMatchObject({ timedOut: true, exitCode: null })
     const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number)
     expect(started).toHaveLength(2)
-    await until(() => started.every((pid) => !alive(pid)), 'the tree to be gone', 5000)
+    await until(() => started.every((pid) => isProcessGone(pid)), 'the tree to be gone', 5000)
   })
 
   it('kills the tree and reports nothing when the job is cancelled', async () => {
@@ -95,18 +89,22 @@ describe('runOneCommand', () => {
     controller.abort()
     expect(await running).toBeNull()
     const child = Number(readFileSync(pids, 'utf8'))
-    await until(() => !alive(child), 'the grandchild to be gone', 5000)
+    await until(() => isProcessGone(child), 'the grandchild to be gone', 5000)
   })
 
-  it('tries a failed input again with --retries', async () => {
+  it('runs once, whatever --retries says (the farm retries), and names the process group it leads', async () => {
     const dir = workspace()
     const counter = join(dir, 'tries')
     writeFileSync(counter, '')
-    const r = await run(
-      spec(['sh', '-c', `echo . >> ${counter}; [ $(wc -l < ${counter}) -ge 3 ]`], { retries: 5 }),
-      'x',
+    const groups: number[] = []
+    const r = await runOneCommand(
+      spec(['sh', '-c', `echo $$ >> ${counter}; exit 1`], { retries: 5 }),
+      { input: 'x', seq: 1, outputFolder: null, attempt: 2 },
+      new AbortController().signal,
+      (group) => groups.push(group),
     )
-    expect(r).toMatchObject({ exitCode: 0, attempts: 3 })
+    expect(r).toMatchObject({ exitCode: 1, attempts: 2 })
+    expect(readFileSync(counter, 'utf8').trim().split('\n').map(Number)).toEqual(groups)
   })
 
   it('says so when the command does not exist', async () => {

@@ -33,7 +33,8 @@ function makeTree(root: string): void {
   utimesSync(join(root, 'ünïcødé 文件夹'), 1_200_000_000, 1_200_000_000)
 }
 
-describe('copy handler: whole trees', () => {
+// POSIX only: the fixture has POSIX modes (0751, 0555) and links made without a type; windows-copy.test.ts holds the Windows counterparts (junctions, read-only files).
+describe.skipIf(process.platform === 'win32')('copy handler: whole trees', () => {
   it('copies a tree byte for byte, with modes, times, empty folders and links as links', async () => {
     const src = join(tempDir(), 'source tree')
     const dst = tempDir()

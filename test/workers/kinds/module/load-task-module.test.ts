@@ -1,3 +1,6 @@
+import { chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../../../support/test-farm'
 import { callModule } from '../../../../src/workers/kinds/module/call-module'
@@ -9,6 +12,26 @@ const ship = (source: string, name: string) => moduleUrlForSource(source, name, 
 const context = () => ({ signal: new AbortController().signal, log: () => {}, progress: () => {} })
 
 describe('loading a task module', () => {
+  it('keeps shipped modules in a folder of this user’s own, and refuses one another user made first', async (ctx) => {
+    await ship('export default () => 1\n', 'one.mjs')
+    expect(statSync(shipped.path).mode & 0o777).toBe(0o700)
+    if (process.getuid?.() !== 0) return ctx.skip('only root can give a folder to another user here')
+    const theirs = join(shipped.path, 'planted')
+    mkdirSync(theirs)
+    chownSync(theirs, 54_321, 54_321)
+    await expect(moduleUrlForSource('export default () => 2\n', 'two.mjs', theirs)).rejects.toThrow(
+      /belongs to another user \(uid 54321\)/,
+    )
+  })
+
+  it('writes a shipped module again when the file there does not hold its source (a write cut short)', async () => {
+    const source = 'export default () => "whole"\n'
+    const url = await ship(source, 'cut.mjs')
+    writeFileSync(fileURLToPath(url), 'export default () => "cu')
+    expect(await ship(source, 'cut.mjs')).toBe(url)
+    expect(readFileSync(fileURLToPath(url), 'utf8')).toBe(source)
+  })
+
   it('loads a module shipped as source, TypeScript included, and calls it', async () => {
     const source =
       'export default async function (n: number): Promise<{ square: number }> {\n  return { square: n * n }\n}\n'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { classifyError, UrlFetchError } from '../../../../src/workers/kinds/urls/classify-error'
-import { parseRetryAfter, retryDelayMs } from '../../../../src/workers/kinds/urls/retry-policy'
+import { parseRetryAfter } from '../../../../src/workers/kinds/urls/retry-policy'
 
 const errno = (code: string, message = 'boom') => Object.assign(new Error(message), { code })
 
@@ -41,19 +41,11 @@ describe('classifyError', () => {
   })
 })
 
-describe('retry policy', () => {
-  it('reads Retry-After as seconds or a date, and refuses waits that are too long', () => {
+describe('Retry-After', () => {
+  it('reads Retry-After as seconds or a date (the farm\'s retry policy bounds the wait)', () => {
     const now = Date.parse('2026-01-01T00:00:00Z')
     expect(parseRetryAfter('3', now)).toBe(3000)
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000)
     expect(parseRetryAfter('soon', now)).toBeNull()
-    expect(retryDelayMs(2, 3000)).toBe(3000)
-    expect(retryDelayMs(2, 3_600_000)).toBeNull()
-  })
-
-  it('backs off exponentially with bounded jitter', () => {
-    expect(retryDelayMs(2, null, () => 0.5)).toBe(500)
-    expect(retryDelayMs(3, null, () => 0.5)).toBe(1000)
-    expect(retryDelayMs(30, null, () => 1)).toBe(12_500)
   })
 })

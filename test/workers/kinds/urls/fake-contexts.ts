@@ -18,14 +18,15 @@ export function fakePlanContext() {
 /** A run context that records every row by URL, and every engine failure. */
 export function fakeRunContext(signal = new AbortController().signal) {
   const rows = new Map<string, UrlResult>()
-  const failures: { id: number; error: string }[] = []
+  const failures: { id: number; error: string; retryable?: boolean; retryAfterMs?: number }[] = []
   const keys = new Map<number, string>()
   const ctx: RunContext = {
     jobId: 1,
     signal,
     log: () => {},
     done: (id, result) => rows.set(keys.get(id)!, result as UrlResult),
-    failed: (id, error) => failures.push({ id, error }),
+    failed: (id, error, options) =>
+      failures.push({ id, error, retryable: options?.retryable, retryAfterMs: options?.retryAfterMs }),
     progress: () => {},
   }
   const itemsFor = (urls: string[]): WorkItem[] =>
@@ -33,5 +34,5 @@ export function fakeRunContext(signal = new AbortController().signal) {
       keys.set(i + 1, key)
       return { id: i + 1, key, payload: { line: i + 1 }, size: 0, attempt: 1 }
     })
-  return { ctx, rows, failures, itemsFor }
+  return { ctx, rows, failures, itemsFor, keys }
 }

@@ -20,11 +20,24 @@ const spec = (options: Partial<UrlsSpec> = {}): UrlsSpec =>
     ...options,
   })
 
+/** Waits the farm's retry policy asked for, by URL (the server's Retry-After). */
+const retryAfters = new Map<string, number | undefined>()
+
+/** Runs the handler as the farm would: a unit that failed retryably goes again with its next attempt. */
 async function analyse(paths: string[], options: Partial<UrlsSpec> = {}): Promise<Map<string, UrlResult>> {
-  const { ctx, rows, failures, itemsFor } = fakeRunContext()
+  const { ctx, rows, failures, itemsFor, keys } = fakeRunContext()
   const urls = paths.map((p) => (p.startsWith('http') ? p : server.baseUrl + p))
-  await urlsHandler.run(spec(options), itemsFor(urls), ctx)
-  expect(failures).toEqual([])
+  let units = itemsFor(urls)
+  while (units.length > 0) {
+    await urlsHandler.run(spec(options), units, ctx)
+    const again = failures.splice(0)
+    expect(again.every((f) => f.retryable)).toBe(true)
+    for (const f of again) retryAfters.set(keys.get(f.id)!.slice(server.baseUrl.length), f.retryAfterMs)
+    units = again.map((f) => {
+      const unit = units.find((u) => u.id === f.id)!
+      return { ...unit, attempt: unit.attempt + 1 }
+    })
+  }
   expect(rows.size).toBe(urls.length)
   return new Map(
     [...rows].map(([url, row]) => [url.startsWith(server.baseUrl) ? url.slice(server.baseUrl.length) : url, row]),
@@ -134,14 +147,15 @@ describe('urls run on hostile servers', () => {
     expect(row.redirects).toHaveLength(2)
   })
 
-  it('retries a 429 after its Retry-After and a 503 a bounded number of times', async () => {
+  it('asks the farm to retry a 429 after its Retry-After and a 503 a bounded number of times', async () => {
     const rows = await analyse(['/429', '/503'], { retries: 2 })
     expect(rows.get('/429')).toMatchObject({ status: 200, title: 'Served at last', attempts: 2, errorClass: null })
+    expect(retryAfters.get('/429')).toBe(1000)
     expect(rows.get('/503')).toMatchObject({ status: 503, attempts: 3, errorClass: 'http-error' })
     expect(server.hits('/503')).toBe(3)
   })
 
-  it('retries refused connections, then reports them', async () => {
+  it('asks the farm to retry refused connections, then reports them', async () => {
     const row = (await analyse([server.refusedUrl], { retries: 1 })).get(server.refusedUrl)!
     expect(row).toMatchObject({ errorClass: 'refused', attempts: 2 })
   })

@@ -16,3 +16,13 @@ export function electronBinary(root) {
   const binary = join(pkg, 'dist', relative)
   return existsSync(binary) ? binary : null
 }
+
+/**
+ * Why Electron cannot open a window here, or null when it can: Linux without an X11 or Wayland
+ * display (a server, a container, an ssh session), or no Electron binary in node_modules.
+ */
+export function whyElectronCannotRun({ platform, env, binary }) {
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'there is no display'
+  if (!binary) return 'its binary is not installed and could not be fetched'
+  return null
+}

@@ -1,0 +1,4 @@
+export function signingPlan(
+  env: Record<string, string | undefined>,
+  platform: NodeJS.Platform,
+): { args: string[]; notice: string }

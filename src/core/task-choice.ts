@@ -1,0 +1,104 @@
+/**
+ * Which job's task goes to which worker next, and how many units it takes: pure functions, so
+ * fairness and bounds are tested without processes (piscina's balancer is the model). A job's slots
+ * bound its units running at once across the whole farm; a pool's size bounds processes.
+ */
+
+/** A job as the balancer sees it. */
+export interface JobForChoice {
+  id: number
+  /** It has a task to give now (a plan, a clean-up, or units). */
+  hasWork: boolean
+  /** A clean-up goes before any run, so a cancel always completes. */
+  cleanup: boolean
+  /** Slots not held by its running units (Infinity: no bound but the pool's). */
+  freeSlots: number
+  /**
+   * Its units mostly wait (child processes, sockets, async calls) and its slots bound them: its
+   * tasks do not take a worker's room, so a 2-worker pool runs `--jobs 8` eight at once.
+   */
+  waits: boolean
+}
+
+/** A worker as the balancer sees it. */
+export interface WorkerForChoice {
+  /** Tasks it holds, and those of them that take its room (work done in the worker itself). */
+  tasks: number
+  heavyTasks: number
+  /** A slot of a remote host: one batch at a time, whatever it is. */
+  remote: boolean
+}
+
+/** Tasks a worker holds at most, even of jobs whose units wait: a bound on messages, not on work. */
+export const MAX_TASKS_PER_WORKER = 256
+
+/** Whether `worker` may take a task of `job` now. */
+export function hasRoomFor(worker: WorkerForChoice, job: JobForChoice, tasksPerWorker: number): boolean {
+  if (worker.remote) return worker.tasks === 0
+  if (job.waits && Number.isFinite(job.freeSlots)) return worker.tasks < MAX_TASKS_PER_WORKER
+  return worker.heavyTasks < tasksPerWorker
+}
+
+/**
+ * The next task to send: a clean-up first; else the first job after `lastJobId` (round-robin) that
+ * has work, a free slot and a worker with room; that job goes to the worker with the fewest tasks,
+ * so a job's tasks spread over the workers. Null when nothing can go now.
+ */
+export function nextAssignment(
+  jobs: readonly JobForChoice[],
+  workers: readonly WorkerForChoice[],
+  tasksPerWorker: number,
+  lastJobId: number,
+): { job: number; worker: number } | null {
+  const ready = jobs.filter((j) => j.hasWork && (j.cleanup || j.freeSlots > 0))
+  const ordered = [
+    ...ready.filter((j) => j.cleanup),
+    ...ready.filter((j) => !j.cleanup && j.id > lastJobId).sort((a, b) => a.id - b.id),
+    ...ready.filter((j) => !j.cleanup && j.id <= lastJobId).sort((a, b) => a.id - b.id),
+  ]
+  for (const job of ordered) {
+    let best = -1
+    workers.forEach((w, i) => {
+      if (hasRoomFor(w, job, tasksPerWorker) && (best < 0 || w.tasks < workers[best]!.tasks)) best = i
+    })
+    if (best >= 0) return { job: job.id, worker: best }
+  }
+  return null
+}
+
+/** What sizes a run task. */
+export interface TaskSizeInput {
+  /** Units of the job not done, failed or in flight. */
+  left: number
+  freeSlots: number
+  /** Workers that could take a task of this job now (at least 1). */
+  workersWithRoom: number
+  /** Workers of the pool, local and remote. */
+  poolSize: number
+  /** Units of a task run one after another (sized by time) or all at once (sized by slots). */
+  sequential: boolean
+  /** The outcome of each unit is written before its slot takes another: one unit per task. */
+  durable: boolean
+  batchItems: number
+  /** Learnt cost of one unit, 0 until known. */
+  msPerUnit: number
+  taskMs: number
+  firstUnits: number
+}
+
+/**
+ * Units the next task takes. Never more than the job's free slots; a durable kind's task is one unit
+ * (its slot comes back once that outcome is stored); units that run at once share the free slots
+ * over the workers with room; units that run in turn are sized by time, and to a fair share of what
+ * is left, so the end of a job (or a few slow units) still spreads over every worker.
+ */
+export function taskUnits(s: TaskSizeInput): number {
+  const fair = Math.max(1, Math.ceil(s.left / (Math.max(1, s.poolSize) * 2)))
+  let units: number
+  if (s.durable) units = 1
+  else if (!s.sequential)
+    units = Math.min(fair, s.batchItems, Math.ceil(s.freeSlots / Math.max(1, s.workersWithRoom)))
+  else if (s.msPerUnit > 0) units = Math.min(fair, Math.max(1, s.taskMs / s.msPerUnit))
+  else units = Math.min(fair, s.firstUnits)
+  return Math.max(1, Math.min(units, s.freeSlots))
+}
