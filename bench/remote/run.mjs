@@ -4,7 +4,8 @@
 // Usage: PATH=node_modules/.bin:$PATH node bench/remote/run.mjs [--urls N] [--probes N] [--trips N]
 // (after `npm run build:node`; needs Debian's redis-server; about a minute on two idle cores).
 import { spawn, execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createHmac, randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,6 +26,15 @@ const PROBES = arg('--probes', 20000)
 const TRIPS = arg('--trips', 200)
 const work = mkdtempSync(join(tmpdir(), 'tf-bench-remote-'))
 const children = []
+// The protocol the built CLI speaks, read from its source so this script keeps in step with it.
+const PROTOCOL = Number(
+  /REMOTE_PROTOCOL = (\d+)/.exec(readFileSync(join(root, 'src/remote/remote-protocol.ts'), 'utf8'))[1],
+)
+// One key for the farms and hosts of this run (they sign and check every batch with it).
+const KEY = randomBytes(32).toString('hex')
+process.env.TASK_FARM_REMOTE_KEY = KEY
+// As src/remote/remote-signing.ts signs: an HMAC-SHA-256 of the JSON of what is signed.
+const mac = (parts) => createHmac('sha256', KEY).update(JSON.stringify(parts)).digest('base64url')
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -111,9 +121,18 @@ try {
 
   // The per-batch round trip: one probe unit per batch, sent one after another, as the farm sends them.
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null })
-  const queue = new Queue('tf-p1-cpu', { connection, prefix: 'taskfarm' })
-  const events = new QueueEvents('tf-p1-cpu', { connection, prefix: 'taskfarm' })
+  const queue = new Queue(`tf-p${PROTOCOL}-cpu`, { connection, prefix: 'taskfarm' })
+  const events = new QueueEvents(`tf-p${PROTOCOL}-cpu`, { connection, prefix: 'taskfarm' })
   await events.waitUntilReady()
+  // Hosts run only batches of the live farm's run: this script is that farm, with nothing cancelled.
+  const session = 'bench'
+  const state = JSON.stringify({ session, at: Date.now(), revokedJobs: [], revokedBatches: [] })
+  await connection.set(
+    'taskfarm:farm',
+    JSON.stringify({ protocol: PROTOCOL, body: state, mac: mac(['farm', PROTOCOL, state]) }),
+    'EX',
+    600,
+  )
   const spec = {
     kind: 'probe',
     count: 1,
@@ -129,10 +148,13 @@ try {
   for (let i = 0; i < TRIPS; i++) {
     const item = { id: i + 1, key: '#0', payload: { n: 0, first: 0, count: 1 }, size: 0, attempt: 1 }
     const started = process.hrtime.bigint()
+    const batchId = `${session}-${i + 1}`
+    const task = JSON.stringify({ type: 'run', taskId: i + 1, jobId: 1, spec, batches: [], units: [item] })
+    const signed = mac(['batch', PROTOCOL, batchId, session, 1, task])
     const job = await queue.add(
       'batch',
-      { protocol: 1, session: 'bench', message: { type: 'run', taskId: i + 1, jobId: 1, spec, items: [item] } },
-      { jobId: `bench-${i}`, removeOnComplete: { count: 1000 } },
+      { protocol: PROTOCOL, session, jobId: 1, task, mac: signed },
+      { jobId: batchId, removeOnComplete: { count: 1000 } },
     )
     await job.waitUntilFinished(events)
     trips.push(Number(process.hrtime.bigint() - started) / 1e6)

@@ -25,7 +25,7 @@ import type { WorkerPool } from './worker-pool'
 import { FarmPools } from './farm-pools'
 import { parseSpec } from './parse-spec'
 import { FarmRemote } from './farm-remote'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import type { FarmOptions } from './farm-options'
 
 export { defaultPoolConfig } from './farm-pools'
@@ -106,6 +106,10 @@ export class Farm {
         dispatch: (pool) => this.scheduler.dispatch(pool),
         changed: (pool) => this.poolSet.dirty.add(pool),
         log: (level, message) => this.log(null, level, 'remote', message),
+        historyFolder: dirname(resolve(options.dbPath)),
+        // Being cancelled counts: the history's row follows a moment later.
+        cancelled: (jobId) =>
+          this.scheduler.runs.get(jobId)?.stopping === 'cancel' || this.store.job(jobId)?.state === 'cancelled',
       },
       () => Object.keys(this.pools) as PoolName[],
       options.remote,

@@ -25,4 +25,8 @@ export interface RemoteFarmSide {
   /** The hosts' list changed: the Pools view should refresh. */
   changed(pool: PoolName): void
   log(level: LogLevel, message: string): void
+  /** The history's folder: the remote key lives beside the history. */
+  historyFolder: string
+  /** Whether a job is cancelled (durably, in the history): no host may run a batch of it again. */
+  cancelled(jobId: number): boolean
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { RemoteHostInfo } from '../shared/api-types'
 import { REMOTE_PROTOCOL, hostKeyPattern, type HostHeartbeat, type RemotePool } from './remote-protocol'
+import { hostHeartbeatSchema } from './remote-schemas'
 
 /** A host whose last heartbeat is older than this is shown stale and given no batches. */
 export const STALE_AFTER_MS = 3000
@@ -9,6 +10,8 @@ export const STALE_AFTER_MS = 3000
 export class HostDirectory {
   private beats: HostHeartbeat[] = []
   private signature = ''
+  /** The fingerprint of the farm's key: a host holding another is refused. */
+  keyId: string | null = null
 
   constructor(private readonly redis: Redis) {}
 
@@ -23,11 +26,8 @@ export class HostDirectory {
     } while (cursor !== '0')
     const values = keys.length ? await this.redis.mget(...keys) : []
     this.beats = values.flatMap((value) => {
-      try {
-        return value ? [JSON.parse(value) as HostHeartbeat] : []
-      } catch {
-        return []
-      }
+      const beat = value ? parseBeat(value) : undefined
+      return beat ? [beat] : []
     })
     this.beats.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
     // Every heartbeat counts as a change: the Pools view shows its age.
@@ -51,21 +51,55 @@ export class HostDirectory {
         id: beat.id,
         name: beat.name,
         hostname: beat.hostname,
-        state: beat.protocol !== REMOTE_PROTOCOL ? 'refused' : this.stale(beat) ? 'stale' : beat.state,
-        problem:
-          beat.protocol !== REMOTE_PROTOCOL
-            ? `it speaks protocol ${beat.protocol}, this farm ${REMOTE_PROTOCOL}: run the same Task Farm version on both`
-            : null,
+        state: this.problem(beat) ? 'refused' : this.stale(beat) ? 'stale' : beat.state,
+        problem: this.problem(beat),
         lastHeartbeat: beat.at,
         workers: beat.workers,
       }))
   }
 
   private usable(beat: HostHeartbeat): boolean {
-    return beat.protocol === REMOTE_PROTOCOL && beat.state === 'running' && !this.stale(beat)
+    return !this.problem(beat) && beat.state === 'running' && !this.stale(beat)
+  }
+
+  /** Why the farm gives a host nothing, in one sentence (its side says the same when it starts). */
+  private problem(beat: HostHeartbeat): string | null {
+    if (beat.protocol !== REMOTE_PROTOCOL)
+      return `it speaks protocol ${beat.protocol}, this farm ${REMOTE_PROTOCOL}: run the same Task Farm version on both`
+    if (this.keyId && beat.keyId !== this.keyId)
+      return "it holds another key than this farm's: give it this farm's remote.key (--key-file)"
+    return null
   }
 
   private stale(beat: HostHeartbeat): boolean {
     return Date.now() - beat.at > STALE_AFTER_MS
+  }
+}
+
+/** A heartbeat of any version keeps its protocol, so an old host is listed as refused, not dropped. */
+function parseBeat(text: string): HostHeartbeat | undefined {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  const beat = hostHeartbeatSchema.safeParse(json)
+  if (beat.success) return beat.data
+  const loose = json as Partial<HostHeartbeat>
+  if (typeof loose?.id !== 'string' || typeof loose.protocol !== 'number' || loose.protocol === REMOTE_PROTOCOL)
+    return undefined
+  return {
+    id: loose.id,
+    name: String(loose.name ?? loose.id),
+    hostname: String(loose.hostname ?? '?'),
+    pid: 0,
+    protocol: loose.protocol,
+    kinds: [],
+    pools: Array.isArray(loose.pools) ? loose.pools : [],
+    slots: {},
+    state: 'running',
+    at: typeof loose.at === 'number' ? loose.at : 0,
+    workers: [],
   }
 }

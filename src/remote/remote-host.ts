@@ -4,25 +4,30 @@ import { QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { UserError } from '../shared/user-error'
 import type { WorkerLauncher } from '../core/worker-handle'
+import { FarmWatch } from './farm-watch'
 import { HostProcesses } from './host-processes'
 import { connectRedis, redactRedisUrl, redisReady } from './redis-connection'
 import {
   KEY_PREFIX,
   REMOTE_PROTOCOL,
   controlQueueName,
-  farmKey,
   hostKey,
+  openBatch,
+  openControl,
   queueName,
   remoteKinds,
-  type ControlEvent,
   type HostHeartbeat,
-  type RemoteJobData,
   type RemotePool,
+  type RemoteTask,
 } from './remote-protocol'
+import type { RemoteSigner } from './remote-signing'
 import { runRemoteBatch } from './run-remote-batch'
 
-/** Kinds that run code the farm sends (a module's source): only on a host started with --allow-modules. */
-export const codeShippingKinds: readonly string[] = ['module']
+/** Kinds a host runs only when told to: each runs what the farm names with the host user's rights. */
+export const gatedKinds: Readonly<Record<string, { flag: string; allowed: (o: RemoteHostOptions) => boolean }>> = {
+  module: { flag: '--allow-modules', allowed: (o) => o.allowModules },
+  command: { flag: '--allow-commands', allowed: (o) => o.allowCommands },
+}
 
 export interface RemoteHostOptions {
   url: string
@@ -31,6 +36,9 @@ export interface RemoteHostOptions {
   processes: number
   name: string
   allowModules: boolean
+  allowCommands: boolean
+  /** Checks the farm's signature on every batch, control and state it reads. */
+  signer: RemoteSigner
   launcher: WorkerLauncher
   log(line: string): void
   /** How long a batch's lock lasts without renewal: a dead host's batches go to others after about this. */
@@ -53,6 +61,9 @@ export class RemoteHost {
   private readonly redis: Redis
   private readonly processes: HostProcesses
   private readonly workers: Worker[] = []
+  private readonly farm: FarmWatch
+  /** Batches in hand, by BullMQ job id: a revoked one is stopped here. */
+  private readonly running = new Map<string, { session: string; task: RemoteTask; stop: AbortController }>()
   private control: QueueEvents | null = null
   private beat: NodeJS.Timeout | null = null
   private state: 'running' | 'draining' = 'running'
@@ -64,6 +75,7 @@ export class RemoteHost {
   constructor(private readonly o: RemoteHostOptions) {
     this.redis = connectRedis(o.url, `task-farm worker ${o.name}`)
     this.processes = new HostProcesses(o.launcher, o.processes, o.log)
+    this.farm = new FarmWatch(this.redis, o.signer)
   }
 
   async start(): Promise<void> {
@@ -71,32 +83,32 @@ export class RemoteHost {
     this.processes.start()
     const kinds = remoteKinds()
     for (const pool of this.o.pools) {
-      const worker = new Worker<RemoteJobData>(
-        queueName(pool),
-        (job, _token, signal) => this.process(job, kinds, signal),
-        {
-          connection: this.redis,
-          prefix: KEY_PREFIX,
-          name: this.o.name,
-          concurrency: this.slots()[pool],
-          lockDuration: this.o.lockDurationMs ?? 10_000,
-          stalledInterval: this.o.stalledIntervalMs ?? 5_000,
-          // A batch whose host died is handed to another host this many times before the farm counts it a crash.
-          maxStalledCount: 2,
-          drainDelay: 1,
-        },
-      )
+      const worker = new Worker(queueName(pool), (job, _token, signal) => this.process(job, kinds, signal), {
+        connection: this.redis,
+        prefix: KEY_PREFIX,
+        name: this.o.name,
+        concurrency: this.slots()[pool],
+        lockDuration: this.o.lockDurationMs ?? 10_000,
+        stalledInterval: this.o.stalledIntervalMs ?? 5_000,
+        // A batch whose host died is handed to another host this many times before the farm counts it a crash.
+        maxStalledCount: 2,
+        drainDelay: 1,
+      })
       worker.on('error', () => {}) // Reconnects after a Redis restart are routine.
       this.workers.push(worker)
     }
     this.control = new QueueEvents(controlQueueName(), { connection: this.redis, prefix: KEY_PREFIX, lastEventId: '$' })
     this.control.on('error', () => {})
-    this.control.on('control' as never, ((event: ControlEvent) => this.onControl(event)) as never)
-    this.beat = setInterval(() => void this.heartbeat(), HEARTBEAT_MS)
+    this.control.on('control' as never, ((event: unknown) => this.onControl(event)) as never)
+    // Listening before the first heartbeat shows this host to the farm: a drain sent at once is heard.
+    await this.control.waitUntilReady()
+    this.beat = setInterval(() => void this.heartbeat().then(() => this.readFarm()), HEARTBEAT_MS)
     await this.heartbeat()
     this.o.log(
       `worker ${this.o.name} (${this.id}) serving ${this.o.pools.join(', ')} with ${this.o.processes} processes through ${redactRedisUrl(this.o.url)}`,
     )
+    const off = Object.entries(gatedKinds).filter(([, gate]) => !gate.allowed(this.o))
+    if (off.length) this.o.log(`not running ${off.map(([kind, gate]) => `${kind} jobs (${gate.flag})`).join(' or ')}`)
   }
 
   /** Finish the batches in hand, take no more, leave. */
@@ -113,23 +125,60 @@ export class RemoteHost {
     return { network: this.o.processes * batchesPerProcess.network, cpu: this.o.processes * batchesPerProcess.cpu }
   }
 
-  private async process(job: Job<RemoteJobData>, kinds: string[], signal?: AbortSignal) {
-    const { protocol, message } = job.data
-    if (protocol !== REMOTE_PROTOCOL)
-      throw new UnrecoverableError(`this host speaks protocol ${REMOTE_PROTOCOL}, the batch ${protocol}`)
-    const kind = message.spec.kind as string
-    if (!kinds.includes(kind)) throw new UnrecoverableError(`this host does not run ${kind} jobs`)
-    if (codeShippingKinds.includes(kind) && !this.o.allowModules)
-      throw new UnrecoverableError(`this host runs ${kind} jobs only when started with --allow-modules`)
-    return runRemoteBatch(job, this.processes, this.o.name, signal)
+  /** Signature, shape, version, gates, revocation: only then does a batch reach a worker process. */
+  private async process(job: Job, kinds: string[], signal?: AbortSignal) {
+    const batchId = job.id ?? ''
+    const refuse = (reason: string): never => {
+      this.o.log(`refused batch ${batchId}: ${reason}; nothing ran`)
+      throw new UnrecoverableError(`refused by ${this.o.name}: ${reason}`)
+    }
+    const opened = openBatch(this.o.signer, batchId, job.data)
+    if (!opened.ok) return refuse(opened.reason)
+    const { session, task } = opened.value
+    const kind = task.spec.kind as string
+    if (!kinds.includes(kind)) return refuse(`this host does not run ${kind} jobs`)
+    const gate = gatedKinds[kind]
+    if (gate && !gate.allowed(this.o)) return refuse(`this host runs ${kind} jobs only when started with ${gate.flag}`)
+    await this.readFarm(true)
+    const why = this.farm.refusal(batchId, session, task.jobId, task.type)
+    if (why) return refuse(why)
+    const stop = new AbortController()
+    signal?.addEventListener('abort', () => stop.abort(), { once: true })
+    this.running.set(batchId, { session, task, stop })
+    try {
+      return await runRemoteBatch(job, task, this.processes, this.o.name, stop.signal)
+    } finally {
+      this.running.delete(batchId)
+    }
   }
 
-  private onControl(event: ControlEvent): void {
-    if (event.action === 'cancel' && event.jobId) {
-      for (const worker of this.workers) worker.cancelJob(event.jobId)
-    } else if (event.hostId === this.id) {
-      this.o.log(`the farm asked this host to ${event.action}`)
-      void (event.action === 'drain' ? this.drain() : this.stop())
+  /** The farm's state; batches it has revoked since they started stop now (a cancel this host missed). */
+  private async readFarm(waiting = false): Promise<void> {
+    try {
+      await (waiting ? this.farm.readWaiting() : this.farm.read())
+    } catch (error) {
+      if (!(error instanceof UserError)) return // Redis is away: the next beat reads again.
+      this.o.log(error.message)
+      void this.stop()
+      return
+    }
+    for (const [batchId, batch] of this.running) {
+      const why = this.farm.refusal(batchId, batch.session, batch.task.jobId, batch.task.type)
+      if (!why || batch.stop.signal.aborted) continue
+      this.o.log(`stopping batch ${batchId}: ${why}`)
+      batch.stop.abort()
+    }
+  }
+
+  private onControl(event: unknown): void {
+    const opened = openControl(this.o.signer, event)
+    if (!opened.ok) return this.o.log(`refused a control message: ${opened.reason}`)
+    const control = opened.value
+    if (control.action === 'cancel' && control.batch) {
+      this.running.get(control.batch)?.stop.abort()
+    } else if (control.hostId === this.id) {
+      this.o.log(`the farm asked this host to ${control.action}`)
+      void (control.action === 'drain' ? this.drain() : this.stop())
     }
   }
 
@@ -140,7 +189,8 @@ export class RemoteHost {
       hostname: hostname(),
       pid: process.pid,
       protocol: REMOTE_PROTOCOL,
-      kinds: remoteKinds(),
+      keyId: this.o.signer.keyId,
+      kinds: remoteKinds().filter((kind) => gatedKinds[kind]?.allowed(this.o) ?? true),
       pools: this.o.pools,
       slots: Object.fromEntries(this.o.pools.map((pool) => [pool, this.slots()[pool]])),
       state: this.state,
@@ -150,21 +200,14 @@ export class RemoteHost {
     await this.redis.set(hostKey(this.id), JSON.stringify(beat), 'EX', 30).catch(() => {})
   }
 
-  /** A host of another version must not take this farm's batches: say so plainly and stop. */
+  /** A host of another version, or holding another key, must not take this farm's batches: say so and stop. */
   private async checkFarmProtocol(): Promise<void> {
     try {
       await redisReady(this.redis, this.o.url)
+      await this.farm.read()
     } catch (error) {
       this.redis.disconnect()
       throw error
-    }
-    const farm = await this.redis.get(farmKey)
-    const protocol = farm ? (JSON.parse(farm) as { protocol?: number }).protocol : undefined
-    if (protocol !== undefined && protocol !== REMOTE_PROTOCOL) {
-      throw new UserError(
-        `The farm on this Redis speaks protocol ${protocol} and this worker ${REMOTE_PROTOCOL}: run the same Task Farm version on both.`,
-        'protocol-mismatch',
-      )
     }
   }
 

@@ -1,21 +1,50 @@
 import { readFile } from 'node:fs/promises'
 import { UserError } from '../shared/user-error'
 import { kindTraits, type JobKind, type JobSpec } from '../shared/job-spec'
-import type { FromWorker, ItemFailure, ItemSuccess, ToWorker } from '../shared/worker-protocol'
+import {
+  batchEnvelopeSchema,
+  controlEventSchema,
+  controlSchema,
+  farmRecordSchema,
+  farmStateSchema,
+  remoteTaskSchema,
+  type BatchEnvelope,
+  type ControlMessage,
+  type FarmState,
+  type RemoteTask,
+} from './remote-schemas'
+import type { RemoteSigner } from './remote-signing'
+import { isRemotePool, type RemotePool } from './remote-pools'
 
 /**
- * What the farm and its remote hosts agree on, beside BullMQ itself. Raise the version whenever the
- * worker protocol or a job handler changes in a way an older host would get wrong: queues are named
- * with it, so a host of another version never takes this farm's batches, and the farm lists it as
- * refused with the reason.
+ * What the farm and its remote hosts agree on, beside BullMQ itself. Raise the version with every
+ * change of shape (remote-schemas.ts, the worker protocol, a job spec) or of meaning an older host
+ * would get wrong: queues are named with it, so a host of another version never takes this farm's
+ * batches, and each side says so in one sentence.
  */
-export const REMOTE_PROTOCOL = 1
+export const REMOTE_PROTOCOL = 2
+/**
+ * Each version's shape: the SHA-256 of its schemas' JSON Schema (test/remote/remote-protocol-shape.test.ts
+ * computes it). Never edit an entry: a new shape gets the next version number and a line of its own.
+ */
+export const PROTOCOL_SHAPES: Readonly<Record<number, string>> = {
+  2: '5b881fe310faaf7bff098f608ba332d383d8d64f33bf8799d9551f1d16d31da1',
+}
 
 /** The prefix of every Redis key of Task Farm (BullMQ's own and ours). */
 export const KEY_PREFIX = 'taskfarm'
 
-import { isRemotePool, type RemotePool } from './remote-pools'
 export { isRemotePool, remotePools, type RemotePool } from './remote-pools'
+export type {
+  BatchEnvelope,
+  ControlMessage,
+  FarmState,
+  HostHeartbeat,
+  RemoteMessage,
+  RemoteOutcome,
+  RemoteProgress,
+  RemoteTask,
+} from './remote-schemas'
 
 export const remoteKinds = (): JobKind[] =>
   (Object.keys(kindTraits) as JobKind[]).filter((kind) => isRemotePool(kindTraits[kind].pool))
@@ -25,67 +54,82 @@ export const queueName = (pool: RemotePool, protocol = REMOTE_PROTOCOL): string 
 export const controlQueueName = (protocol = REMOTE_PROTOCOL): string => `tf-p${protocol}-control`
 export const hostKey = (id: string): string => `${KEY_PREFIX}:host:${id}`
 export const hostKeyPattern = `${KEY_PREFIX}:host:*`
-/** The farm's own heartbeat: its protocol, so a host of another version can say so and stop. */
+/** The farm's signed state (its protocol, its run, what it cancelled), so hosts can check batches against it. */
 export const farmKey = `${KEY_PREFIX}:farm`
+/** The BullMQ job id of a farm task: the farm run and its task id. */
+export const batchIdOf = (session: string, taskId: number): string => `${session}-${taskId}`
 
-/** A batch (or a plan, or a clean-up) as a BullMQ job's data. */
-export interface RemoteJobData {
-  protocol: number
-  /** The farm run that sent it: a farm restarted later ignores what an earlier one sent. */
-  session: string
-  message: Extract<ToWorker, { taskId: number; jobId: number }>
+/** What a host makes of a signed message: its content, or why it was refused. */
+export type Opened<T> = { ok: true; value: T } | { ok: false; reason: string }
+const refuse = (reason: string): { ok: false; reason: string } => ({ ok: false, reason })
+
+export function sealBatch(signer: RemoteSigner, batchId: string, session: string, task: RemoteTask): BatchEnvelope {
+  const text = JSON.stringify(task)
+  const signed = ['batch', REMOTE_PROTOCOL, batchId, session, task.jobId, text]
+  return { protocol: REMOTE_PROTOCOL, session, jobId: task.jobId, task: text, mac: signer.mac(signed) }
 }
 
-/** A job's progress: what the worker process said since the last one, in order. */
-export interface RemoteProgress {
-  /** The host's name, for the job log. */
-  host: string
-  messages: RemoteMessage[]
-}
-/** A worker message; `planned` ones carry the index of their first planned item, so a replayed plan never adds an item twice. */
-export type RemoteMessage = FromWorker & { from?: number }
-
-/** A job's return value: the whole outcome, so a lost progress event never loses a unit. */
-export interface RemoteOutcome {
-  final: Extract<FromWorker, { type: 'done' | 'failed' }>
-  /** Units done without a result, with one, and the bytes they moved: one `unitsDone` for the farm. */
-  doneIds: number[]
-  doneResults: ItemSuccess[]
-  doneBytes: number
-  unitsFailed: ItemFailure[]
-  /** Items (batches of units) a plan made, all told (they came as progress). */
-  planned: number
-  host: string
+/** Checks shape, version, signature and ids, in that order; runs nothing itself. */
+export function openBatch(
+  signer: RemoteSigner,
+  batchId: string,
+  data: unknown,
+): Opened<{ session: string; task: RemoteTask }> {
+  const envelope = batchEnvelopeSchema.safeParse(data)
+  if (!envelope.success) return refuse('it is not a signed batch of this protocol')
+  const { protocol, session, jobId, task: text, mac } = envelope.data
+  if (protocol !== REMOTE_PROTOCOL) return refuse(`it speaks protocol ${protocol}, this host ${REMOTE_PROTOCOL}`)
+  if (!signer.verify(['batch', protocol, batchId, session, jobId, text], mac))
+    return refuse("its signature does not match this host's key (unsigned, another key, or changed on the way)")
+  const task = remoteTaskSchema.safeParse(parseJson(text))
+  if (!task.success) return refuse(`its task does not fit the protocol (${task.error.issues[0]?.message ?? '?'})`)
+  if (task.data.jobId !== jobId || batchIdOf(session, task.data.taskId) !== batchId)
+    return refuse('its ids do not match what was signed')
+  // The validated text as sent (the schema's output would drop fields a handler may still read).
+  return { ok: true, value: { session, task: parseJson(text) as RemoteTask } }
 }
 
-/** What a host writes to its key every second. */
-export interface HostHeartbeat {
-  id: string
-  name: string
-  hostname: string
-  pid: number
-  protocol: number
-  kinds: string[]
-  pools: RemotePool[]
-  /** Batches it runs at once, per pool. */
-  slots: Partial<Record<RemotePool, number>>
-  state: 'running' | 'draining'
-  at: number
-  workers: {
-    pid: number | null
-    state: 'idle' | 'busy'
-    jobId: number | null
-    batch: string | null
-    unitsDone: number
-  }[]
+export function sealControl(signer: RemoteSigner, control: ControlMessage): Record<string, string> {
+  const body = JSON.stringify(control)
+  return { protocol: String(REMOTE_PROTOCOL), body, mac: signer.mac(['control', REMOTE_PROTOCOL, body]) }
 }
 
-export interface ControlEvent {
-  action: 'cancel' | 'drain' | 'stop'
-  /** The BullMQ job id, for a cancel. */
-  jobId?: string
-  /** The host, for drain and stop. */
-  hostId?: string
+export function openControl(signer: RemoteSigner, event: unknown): Opened<ControlMessage> {
+  const fields = controlEventSchema.safeParse(event)
+  if (!fields.success) return refuse('it is not a signed control of this protocol')
+  const { protocol, body, mac } = fields.data
+  if (protocol !== REMOTE_PROTOCOL) return refuse(`it speaks protocol ${protocol}, this host ${REMOTE_PROTOCOL}`)
+  if (!signer.verify(['control', protocol, body], mac)) return refuse("its signature does not match this host's key")
+  const control = controlSchema.safeParse(parseJson(body))
+  return control.success ? { ok: true, value: control.data } : refuse('it does not fit the protocol')
+}
+
+export function sealFarmState(signer: RemoteSigner, state: FarmState): string {
+  const body = JSON.stringify(state)
+  return JSON.stringify({ protocol: REMOTE_PROTOCOL, body, mac: signer.mac(['farm', REMOTE_PROTOCOL, body]) })
+}
+
+/** The farm's state, or why not; `protocol` is the farm's even when refused, for the one-sentence mismatch. */
+export function openFarmState(signer: RemoteSigner, text: string): Opened<FarmState> & { protocol?: number } {
+  const json = parseJson(text) as { protocol?: unknown } | undefined
+  const protocol = typeof json?.protocol === 'number' ? json.protocol : undefined
+  const record = farmRecordSchema.safeParse(json)
+  if (!record.success || record.data.protocol !== REMOTE_PROTOCOL)
+    return { ...refuse(`the farm speaks protocol ${protocol ?? '?'}`), protocol }
+  if (!signer.verify(['farm', REMOTE_PROTOCOL, record.data.body], record.data.mac))
+    return { ...refuse("the farm's key is not this worker's"), protocol }
+  const state = farmStateSchema.safeParse(parseJson(record.data.body))
+  return state.success
+    ? { ok: true, value: state.data, protocol }
+    : { ...refuse('the farm state does not fit'), protocol }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { FromWorker, ToWorker } from '../shared/worker-protocol'
+import type { RemoteTask } from './remote-schemas'
 import type { ExitReason } from '../core/worker-handle'
 import { WorkerHandleBase } from '../core/worker-handle-base'
 
 /** What a slot asks of the farm's side of the queue. */
 export interface SlotOwner {
-  submit(slot: RemoteSlot, message: Extract<ToWorker, { taskId: number; jobId: number }>): void
+  submit(slot: RemoteSlot, message: RemoteTask): void
   cancel(taskId: number): void
   /** The slot is gone (killed, stopped, lost): forget its batches. */
   release(slot: RemoteSlot): void

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq'
 import type { FromWorker, ItemFailure, ItemSuccess } from '../shared/worker-protocol'
 import type { HostProcesses } from './host-processes'
-import type { RemoteJobData, RemoteMessage, RemoteOutcome, RemoteProgress } from './remote-protocol'
+import type { RemoteMessage, RemoteOutcome, RemoteProgress, RemoteTask } from './remote-protocol'
 
 /** How often a running batch sends what its worker said: as often as a local worker reports. */
 const PROGRESS_MS = 100
@@ -12,12 +12,12 @@ const PROGRESS_MS = 100
  * A process that dies under the batch fails the job: BullMQ reports it, the farm re-queues the units.
  */
 export async function runRemoteBatch(
-  job: Job<RemoteJobData>,
+  job: Job,
+  message: RemoteTask,
   processes: HostProcesses,
   hostName: string,
   signal?: AbortSignal,
 ): Promise<RemoteOutcome> {
-  const { message } = job.data
   const farmTaskId = message.taskId
   const doneIds: number[] = []
   const doneResults: ItemSuccess[] = []
@@ -69,7 +69,7 @@ export async function runRemoteBatch(
               planned += asFarm.batches.length
               return
           }
-          pending.push(asFarm)
+          pending.push(asFarm as RemoteMessage)
         },
         lost(exit: { reason: string; signal: string | null; code: number | null }) {
           reject(

@@ -12,10 +12,12 @@ import type {
 import { unitId } from '../shared/worker-protocol'
 import type { KindHandler } from './kind-handler'
 import { readItemUnits } from './history-reader'
+import { ItemPacker, itemBounds } from './item-packer'
 
 /**
- * How often a busy task reports finished units, planned items and progress: often enough that a
+ * How often a busy task reports finished units, closed items and progress: often enough that a
  * worker's death loses little and a plan's first items start at once, rarely enough to be cheap.
+ * A flush only sends what is closed: where an item ends never depends on time (see `ItemPacker`).
  */
 const FLUSH_MS = 25
 const FLUSH_UNITS = 5000
@@ -62,7 +64,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       taskId,
       transport.send,
       units,
-      message.type === 'plan' ? message.batch : { units: 1, bytes: 0 },
+      new ItemPacker(message.type === 'plan' ? itemBounds(spec, message.batch) : { units: 1, bytes: 0 }),
     )
     const base = {
       jobId,
@@ -92,10 +94,10 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
           spawned: (id, group) => transport.send({ type: 'spawned', taskId, unit: id, group }),
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
-      out.flush()
+      out.flush(true)
       transport.send({ type: 'done', taskId, summary, rss: process.memoryUsage.rss() })
     } catch (error) {
-      out.flush()
+      out.flush(true)
       transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: process.memoryUsage.rss() })
     } finally {
       out.close()
@@ -121,9 +123,6 @@ export async function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): 
 
 /** Coalesces a task's results, planned units and progress into few messages. */
 class TaskOutbox {
-  private open: PackedUnit[] = []
-  private openBytes = 0
-  private readonly batches: { units: string; count: number; size: number }[] = []
   private doneIds: number[] = []
   private doneResults: ItemSuccess[] = []
   private doneBytes = 0
@@ -137,18 +136,14 @@ class TaskOutbox {
     private readonly taskId: number,
     private readonly send: (message: FromWorker) => void,
     units: WorkItem[],
-    private readonly bounds: { units: number; bytes: number },
+    private readonly packer: ItemPacker,
   ) {
     this.units = new Map(units.map((unit) => [unit.id, unit]))
     this.timer = setInterval(() => this.flush(), FLUSH_MS)
   }
 
   planned(item: PlannedItem): void {
-    this.open.push([item.key, item.size, item.payload ?? null])
-    this.openBytes += item.size
-    if (this.open.length >= this.bounds.units || (this.bounds.bytes > 0 && this.openBytes >= this.bounds.bytes))
-      this.closeBatch()
-    if (this.batches.length >= 8) this.flush()
+    if (this.packer.add(item) >= 8) this.flush()
   }
   done(id: number, result: unknown): void {
     this.settle(id)
@@ -167,10 +162,11 @@ class TaskOutbox {
     this.progressDirty = true
   }
 
-  flush(): void {
+  /** Sends what has settled; `final` (the task's end) also closes the item still open. */
+  flush(final = false): void {
     const { taskId } = this
-    this.closeBatch()
-    if (this.batches.length) this.send({ type: 'planned', taskId, batches: this.batches.splice(0) })
+    const batches = this.packer.take(final)
+    if (batches.length) this.send({ type: 'planned', taskId, batches })
     if (this.doneIds.length || this.doneResults.length) {
       this.send({ type: 'unitsDone', taskId, ids: this.doneIds, results: this.doneResults, bytes: this.doneBytes })
       this.doneIds = []
@@ -189,13 +185,6 @@ class TaskOutbox {
 
   close(): void {
     clearInterval(this.timer)
-  }
-
-  private closeBatch(): void {
-    if (this.open.length === 0) return
-    this.batches.push({ units: JSON.stringify(this.open), count: this.open.length, size: this.openBytes })
-    this.open = []
-    this.openBytes = 0
   }
 
   private settle(id: number): void {

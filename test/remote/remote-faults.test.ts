@@ -77,7 +77,10 @@ describe.skipIf(!testRedisServer())('remote work survives faults', () => {
       .find((p) => p.name === 'cpu')!
       .remoteHosts!.find((h) => h.name === 'alpha')
     expect(alpha?.state ?? 'gone').toMatch(/stale|gone/)
-    expect(remoteLog(farm).some((line) => /stalled: its host stopped answering/.test(line))).toBe(true)
+    // Moved on by BullMQ's stalled check, or (stalled too often, on a loaded machine) given up and re-queued by the farm.
+    expect(
+      remoteLog(farm).some((line) => /stalled: its host stopped answering|was lost on its remote host/.test(line)),
+    ).toBe(true)
   }, 180_000)
 
   it('Redis restarting mid-job (losing every queued batch): farm and hosts reconnect, every unit once', async () => {

@@ -1,9 +1,17 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { connect, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { testRedisServer } from '../support/suite-requirements'
 import { cliEntry, tempDir } from '../support/test-farm'
+
+/**
+ * The key farms and hosts of these tests sign with (farm and hosts read it from the environment; the
+ * key file in the history's folder has its own test).
+ */
+export const TEST_REMOTE_KEY = 'task-farm-test-key-0123456789abcdef0123456789abcdef'
+process.env.TASK_FARM_REMOTE_KEY = TEST_REMOTE_KEY
 
 /** A free TCP port on 127.0.0.1 (asked of the system, then released). */
 export function freePort(): Promise<number> {
@@ -145,6 +153,59 @@ export class TestRedis {
   }
 }
 
+/** A loopback TCP proxy to Redis that a test can cut and restore: a host behind it is disconnected, not dead. */
+export class CuttableProxy {
+  private readonly sockets = new Set<Socket>()
+  private cut = false
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(targetPort: number): Promise<CuttableProxy> {
+    let proxy: CuttableProxy | null = null
+    const server = createServer((client) => {
+      if (proxy!.cut) return client.destroy()
+      const upstream = connect(targetPort, '127.0.0.1')
+      for (const socket of [client, upstream]) {
+        proxy!.sockets.add(socket)
+        socket.on('error', () => {})
+        socket.on('close', () => {
+          proxy!.sockets.delete(socket)
+          client.destroy()
+          upstream.destroy()
+        })
+      }
+      client.pipe(upstream).pipe(client)
+    })
+    const port = await new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+    )
+    proxy = new CuttableProxy(server, port)
+    return proxy
+  }
+
+  url(password?: string): string {
+    return `redis://${password ? `:${password}@` : ''}127.0.0.1:${this.port}`
+  }
+
+  /** Every connection through it drops, and new ones are refused until `restore`. */
+  cutOff(): void {
+    this.cut = true
+    for (const socket of this.sockets) socket.destroy()
+  }
+
+  restore(): void {
+    this.cut = false
+  }
+
+  async close(): Promise<void> {
+    this.cutOff()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+}
+
 /** A `task-farm worker` process in a working folder of its own (no access to the farm's history). */
 export class TestHost {
   readonly output: string[] = []
@@ -214,6 +275,8 @@ export function duplicates(values: unknown[]): unknown[] {
  */
 export class RemoteBed {
   hosts: TestHost[] = []
+  /** The farm's side of the link, for its session. */
+  link: import('../../src/remote').BullmqRemoteLink | null = null
   private opened: { farm: import('../../src/core/farm').Farm; dir: ReturnType<typeof tempDir> } | null = null
 
   constructor(public redis: TestRedis) {}
@@ -228,17 +291,21 @@ export class RemoteBed {
   async openFarm(): Promise<import('../../src/core/farm').Farm> {
     const { openTestFarm } = await import('../support/test-farm')
     const { BullmqRemoteLink } = await import('../../src/remote')
-    const { farm, dir } = openTestFarm({
-      pools: { network: { size: 0 }, cpu: { size: 0 } },
-      remote: new BullmqRemoteLink(this.redis.url),
-    })
+    this.link = new BullmqRemoteLink(this.redis.url)
+    const { farm, dir } = openTestFarm({ pools: { network: { size: 0 }, cpu: { size: 0 } }, remote: this.link })
     this.opened = { farm, dir }
     return farm
   }
 
   startHosts(...names: string[]): TestHost[] {
-    this.hosts = names.map((name) => new TestHost(this.redis.url, name))
-    return this.hosts
+    return this.startHostsWith([], ...names)
+  }
+
+  /** Hosts started with more arguments (`--allow-commands`…). */
+  startHostsWith(extra: string[], ...names: string[]): TestHost[] {
+    const started = names.map((name) => new TestHost(this.redis.url, name, extra))
+    this.hosts.push(...started)
+    return started
   }
 
   hostsOf(pool: 'network' | 'cpu') {
@@ -260,7 +327,35 @@ export class RemoteBed {
     await this.opened?.farm.shutdown('now')
     this.opened?.dir.remove()
     this.opened = null
+    this.link = null
     await Promise.all(this.hosts.map((h) => h.stop()))
     this.hosts = []
+  }
+}
+
+/** The lines a job's commands appended to a counter file: what ran, and how often. */
+export const counterLines = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
+
+/**
+ * For one describe block: a Redis and a bed on it (cleared after each test), and a work folder; all
+ * gone after the block.
+ */
+export function useRemoteBed(): { readonly bed: RemoteBed; readonly work: string } {
+  const work = tempDir()
+  let bed: RemoteBed | null = null
+  beforeAll(async () => {
+    bed = new RemoteBed(await TestRedis.start())
+  })
+  afterEach(() => bed?.clear())
+  afterAll(async () => {
+    await bed?.redis.stop()
+    work.remove()
+  })
+  return {
+    get bed() {
+      return bed!
+    },
+    work: work.path,
   }
 }

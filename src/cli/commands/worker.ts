@@ -41,6 +41,14 @@ export function configureWorker(command: Command, cli: CliContext): void {
       '--allow-modules',
       "also run module jobs: code the farm sends runs here with this user's rights (only with a farm you trust)",
     )
+    .option(
+      '--allow-commands',
+      "also run command jobs: commands the farm names run here with this user's rights (only with a farm you trust)",
+    )
+    .option(
+      '--key-file <path>',
+      "the farm's key (remote.key in its history's folder), which signs every batch (default: $TASK_FARM_REMOTE_KEY)",
+    )
     .action(
       commandAction(
         async (o: {
@@ -49,6 +57,8 @@ export function configureWorker(command: Command, cli: CliContext): void {
           concurrency?: number
           name?: string
           allowModules?: boolean
+          allowCommands?: boolean
+          keyFile?: string
         }) => {
           const url = o.redis ?? cli.redisUrl
           if (!url)
@@ -57,14 +67,17 @@ export function configureWorker(command: Command, cli: CliContext): void {
               'no-redis',
             )
           // BullMQ loads only for this command, never for the CLI's other commands.
-          const { RemoteHost, checkRedisUrl } = await import('../../remote')
+          const { RemoteHost, RemoteSigner, checkRedisUrl, hostKey } = await import('../../remote')
           checkRedisUrl(url)
+          const signer = new RemoteSigner(hostKey(o.keyFile))
           const host = new RemoteHost({
             url,
             pools: o.pools,
             processes: o.concurrency ?? Math.max(1, availableParallelism()),
             name: o.name ?? hostname(),
             allowModules: o.allowModules ?? false,
+            allowCommands: o.allowCommands ?? false,
+            signer,
             launcher: childProcessLauncher(bundledWorkerEntry()),
             log: (line) => process.stderr.write(`${line}\n`),
             lockDurationMs: envNumber('TASK_FARM_REMOTE_LOCK_MS'),

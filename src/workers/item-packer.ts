@@ -1,0 +1,60 @@
+import type { JobSpec } from '../shared/job-spec'
+import type { PackedUnit, PlannedBatch, PlannedItem } from '../shared/worker-protocol'
+
+/** Bounds of the items a plan closes: `units` per item at most, and `bytes` (0: none). */
+export interface ItemBounds {
+  units: number
+  bytes: number
+}
+
+/**
+ * The bounds a plan packs with. A followed (growing) input closes an item at every unit: its lines
+ * arrive when another process writes them, and each should start then, not wait for the next ones.
+ */
+export function itemBounds(spec: JobSpec, bounds: ItemBounds): ItemBounds {
+  const input = (spec as { input?: { type?: string; growing?: boolean } }).input
+  return input?.type === 'file' && input.growing ? { units: 1, bytes: bounds.bytes } : bounds
+}
+
+/**
+ * Packs a plan's units into items at boundaries fixed by the plan's own order, never by a clock: the
+ * same plan yields the same items on any host, however slowly it runs, so a replayed plan can be
+ * resumed by item index. The first items are small (1, 2, 4… units up to the bound) so the first units
+ * reach the farm, and start, as soon as the plan finds them.
+ */
+export class ItemPacker {
+  private open: PackedUnit[] = []
+  private openBytes = 0
+  private closedItems = 0
+  private readonly closed: PlannedBatch[] = []
+
+  constructor(private readonly bounds: ItemBounds) {}
+
+  /** Adds a unit; returns how many closed items wait to be sent. */
+  add(unit: PlannedItem): number {
+    this.open.push([unit.key, unit.size, unit.payload ?? null])
+    this.openBytes += unit.size
+    const byBytes = this.bounds.bytes > 0 && this.openBytes >= this.bounds.bytes
+    if (this.open.length >= this.unitBound() || byBytes) this.close()
+    return this.closed.length
+  }
+
+  /** The closed items not yet taken; at the plan's end (`final`), the open one too. */
+  take(final: boolean): PlannedBatch[] {
+    if (final) this.close()
+    return this.closed.splice(0)
+  }
+
+  /** Item n (from 0) holds at most 2^n units, up to the bound. */
+  private unitBound(): number {
+    return this.closedItems >= 30 ? this.bounds.units : Math.min(this.bounds.units, 2 ** this.closedItems)
+  }
+
+  private close(): void {
+    if (this.open.length === 0) return
+    this.closed.push({ units: JSON.stringify(this.open), count: this.open.length, size: this.openBytes })
+    this.closedItems++
+    this.open = []
+    this.openBytes = 0
+  }
+}
