@@ -31,9 +31,7 @@ if (parentPort) {
   const send = process.send.bind(process)
   // A farm that dies without saying goodbye must not leave orphaned workers behind.
   process.on('disconnect', () => process.exit(0))
-  // Ctrl-C and a closed terminal signal the whole process group: the farm decides how its workers
-  // stop (finishing or interrupting their batches), so a worker does not die under it first.
-  process.on('SIGINT', () => {})
+  // A closed terminal signals the whole process group too (Ctrl-C is ignored above for both runtimes).
   process.on('SIGHUP', () => {})
   startWorkerRuntime(
     {
