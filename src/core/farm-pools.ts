@@ -81,9 +81,14 @@ export class FarmPools {
     }))
   }
 
-  resize(name: PoolName, size: number): void {
-    this.get(name).resize(size)
-    this.d.scheduler.dispatch(name)
+  /** Sets the pool's size; a closed or terminated pool is reopened with it (asking for workers means wanting them). */
+  resize(name: PoolName, size: number): { reopened: boolean } {
+    const pool = this.get(name)
+    const reopened = pool.closed || pool.stopped
+    pool.resize(size)
+    if (reopened) this.resume(name)
+    else this.d.scheduler.dispatch(name)
+    return { reopened }
   }
 
   pause(name: PoolName): void {
@@ -107,7 +112,10 @@ export class FarmPools {
     this.stopClosed()
   }
 
-  /** Like Pool.terminate(): workers die now; their jobs' items go back to the queue. */
+  /**
+   * Like Pool.terminate(): workers die now; the pool stays closed, its jobs keep their unfinished items
+   * and wait (saying so) until the pool is reopened (`resume`).
+   */
   terminate(name: PoolName): void {
     this.get(name).terminate()
   }
