@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -65,6 +65,67 @@ describe('a window that never leaves you guessing', { timeout: 120_000 }, () => 
     await card.locator('[data-testid=job-waiting-action]').click()
     await card.locator('[data-state=completed]').waitFor({ timeout: 90_000 })
     expect(await waiting.count()).toBe(0)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('checks a URL list while it is typed: bad lines listed, Start disabled until one line is a URL', async () => {
+    await page.click('[data-testid=new-urls]')
+    const text = page.locator('[data-testid=urls-text] textarea')
+    await text.fill('hello world\nftp://x.example/')
+    const invalid = page.locator('[data-testid=url-invalid-lines]')
+    await invalid.waitFor()
+    expect(await invalid.textContent()).toContain('Line 1: "hello world" is not an absolute URL')
+    expect(await invalid.textContent()).toContain('Line 2: "ftp://x.example/" is not an http or https URL')
+    expect(await page.getByText('URLs, one per line (0 valid, 2 not URLs)').count()).toBe(1)
+    // Start stays disabled, also after the engine's check has had its time.
+    await page.waitForTimeout(800)
+    expect(await page.locator('[data-testid=urls-start]').isDisabled()).toBe(true)
+    await screenshot(page, 'urls-invalid-lines', 'light')
+    await text.fill('hello world\nhttps://a.example/')
+    await page.getByText('URLs, one per line (1 valid, 1 not URL)').waitFor()
+    await page.locator('[data-testid=urls-start]:not([disabled])').waitFor()
+    expect(await invalid.textContent()).toContain('Line 1')
+    await page.keyboard.press('Escape')
+    await text.waitFor({ state: 'detached' })
+    expect(pageErrors).toEqual([])
+  })
+
+  it('a dry run is a review in the dialog: the plan in human units, the real destination, then "Start this copy"', async () => {
+    const source = join(dir, 'letters')
+    const files: string[] = []
+    for (let i = 0; i < 12; i++) {
+      const rel = join(`box-${i % 3}`, `letter-${i}.txt`)
+      await mkdir(join(source, `box-${i % 3}`), { recursive: true })
+      await writeFile(join(source, rel), `dear ${i} `.repeat(500))
+      files.push(rel)
+    }
+    const destination = join(dir, 'archive')
+    await page.click('[data-testid=new-copy]')
+    await page.fill('[data-testid=copy-source-0] input', source)
+    await page.fill('[data-testid=copy-destination] input', destination)
+    await page.click('[data-testid=copy-plan]:not([disabled])')
+    const review = page.locator('[data-testid=plan-review]')
+    await review.waitFor({ timeout: 60_000 })
+    expect(await review.locator('[data-testid=plan-target]').textContent()).toBe(`${destination}/letters/`)
+    expect(await review.locator('[data-testid=plan-files]').textContent()).toMatch(/^12 files, [\d.]+ KiB, in 4 folders$/)
+    await screenshot(page, 'copy-plan-review', 'light')
+    // The plan copied nothing.
+    await expect(readdir(destination)).rejects.toThrow()
+
+    const before = page.url()
+    await review.locator('[data-testid=plan-start]').click()
+    await page.waitForURL((url) => url.href !== before && /#\/jobs\/\d+$/.test(url.hash))
+    await page.locator('.head [data-state=completed]').waitFor({ timeout: 60_000 })
+    for (const rel of files)
+      expect(await readFile(join(destination, 'letters', rel), 'utf8')).toBe(await readFile(join(source, rel), 'utf8'))
+
+    // The plan stays in the list as a plan, not as a copy that completed with nothing copied.
+    await page.click('[data-testid=nav-jobs]')
+    const planCard = page.locator('[data-testid=job-card]', { has: page.locator('[data-testid=plan-line]') })
+    await planCard.waitFor()
+    expect(await planCard.locator('[data-state]').textContent()).toBe('plan ready')
+    await planCard.locator('button.title').click()
+    await page.locator('[data-testid=plan-review] [data-testid=plan-start]').waitFor()
     expect(pageErrors).toEqual([])
   })
 })
