@@ -128,4 +128,39 @@ describe('a window that never leaves you guessing', { timeout: 120_000 }, () => 
     await page.locator('[data-testid=plan-review] [data-testid=plan-start]').waitFor()
     expect(pageErrors).toEqual([])
   })
+
+  // Last: it leaves the page on a farm with another token.
+  it('stop and restart serve: stale figures and disabled controls while down, then the restart message', async () => {
+    const { jobId } = (await callFromPage(page, token, 'jobs.create', {
+      spec: { kind: 'probe', count: 200_000, sleepMs: 5 },
+    })) as { jobId: number }
+    await page.click('[data-testid=nav-jobs]')
+    const card = page.locator(`[data-testid=job-card][data-job-id="${jobId}"]`)
+    await card.locator('[data-state=running]').waitFor({ timeout: 30_000 })
+
+    const port = Number(new URL(serve.origin).port)
+    await serve.stop()
+    const banner = page.locator('[data-testid=connection-banner]')
+    await banner.waitFor({ timeout: 30_000 })
+    expect(await banner.textContent()).toContain('The farm cannot be reached')
+    await card.locator('[data-testid=stale]').waitFor()
+    expect(await card.getByRole('button', { name: 'Pause' }).isDisabled()).toBe(true)
+    // The dialogs' code was fetched while the farm was there: they open without it.
+    await page.click('[data-testid=new-copy]')
+    await page.locator('[data-testid=copy-destination] input').waitFor()
+    await page.keyboard.press('Escape')
+    await screenshot(page, 'farm-unreachable', 'light')
+
+    serve = await startServe(join(dir, 'history.sqlite'), `${token}-new`, join(dir, 'renderer'), port)
+    await page.getByText('The farm restarted: open the new address it printed').waitFor({ timeout: 30_000 })
+    const reply = await fetch(`${serve.origin}/?token=${token}`)
+    expect([reply.status, await reply.text()]).toEqual([
+      403,
+      'Forbidden: missing or wrong token. If the farm restarted, open the new address it printed.',
+    ])
+    await page.goto(`${serve.url}#/jobs`)
+    await page.getByText('Connected to farm').waitFor()
+    await card.waitFor()
+    expect(pageErrors).toEqual([])
+  })
 })

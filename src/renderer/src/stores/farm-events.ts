@@ -68,9 +68,13 @@ export function connectFarmEvents(
   }
   if (api.onConnectionChange) {
     stops.push(
-      api.onConnectionChange((connected) => {
+      api.onConnectionChange((connected, refused) => {
         const wasDown = !ui.connected
         ui.connected = connected
+        // Every failed retry closes again: only a 403 (or the link back) changes what is said.
+        if (connected) ui.tokenRefused = false
+        else if (refused) ui.tokenRefused = true
+        if (!connected && !wasDown) ui.disconnectedAt = Date.now()
         if (connected && wasDown) void refreshAll()
       }),
     )
