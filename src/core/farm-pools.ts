@@ -82,13 +82,12 @@ export class FarmPools {
   }
 
   /** Sets the pool's size; a closed or terminated pool is reopened with it (asking for workers means wanting them). */
-  resize(name: PoolName, size: number): { reopened: boolean } {
+  resize(name: PoolName, size: number): void {
     const pool = this.get(name)
-    const reopened = pool.closed || pool.stopped
+    const closed = pool.closed || pool.stopped
     pool.resize(size)
-    if (reopened) this.resume(name)
+    if (closed) this.resume(name)
     else this.d.scheduler.dispatch(name)
-    return { reopened }
   }
 
   pause(name: PoolName): void {

@@ -32,8 +32,7 @@ export function waitingReason(job: JobFacts, pool: PoolFacts | undefined): Waiti
   if (!pool) return null
   // A closed pool lets its running jobs finish on the workers it has; with none left (terminated), they wait.
   const closedUnderIt = pool.closed && (job.state === 'queued' || pool.workers.length === 0)
-  if (closedUnderIt)
-    return { text: `waiting: pool ${name} is closed`, action: 'reopen-pool', actionLabel: 'Reopen' }
+  if (closedUnderIt) return { text: `waiting: pool ${name} is closed`, action: 'reopen-pool', actionLabel: 'Reopen' }
   if (pool.paused) return { text: `waiting: pool ${name} is paused`, action: 'resume-pool', actionLabel: 'Resume pool' }
   if (job.state === 'queued' && pool.runningJobs >= pool.maxRunningJobs)
     return {

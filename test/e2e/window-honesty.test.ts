@@ -107,7 +107,9 @@ describe('a window that never leaves you guessing', { timeout: 120_000 }, () => 
     const review = page.locator('[data-testid=plan-review]')
     await review.waitFor({ timeout: 60_000 })
     expect(await review.locator('[data-testid=plan-target]').textContent()).toBe(`${destination}/letters/`)
-    expect(await review.locator('[data-testid=plan-files]').textContent()).toMatch(/^12 files, [\d.]+ KiB, in 4 folders$/)
+    expect(await review.locator('[data-testid=plan-files]').textContent()).toMatch(
+      /^12 files, [\d.]+ KiB, in 4 folders$/,
+    )
     await screenshot(page, 'copy-plan-review', 'light')
     // The plan copied nothing.
     await expect(readdir(destination)).rejects.toThrow()

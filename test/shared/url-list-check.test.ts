@@ -3,7 +3,9 @@ import { checkUrlText } from '../../src/shared/kinds/url-list-check'
 
 describe('a URL list checked as it is typed', () => {
   it('counts distinct http(s) URLs and lists the lines that are not, with their numbers', () => {
-    const check = checkUrlText('https://a.example/\nhello world\n\n# a comment\nftp://x.example/\nhttps://A.example/#top\n')
+    const check = checkUrlText(
+      'https://a.example/\nhello world\n\n# a comment\nftp://x.example/\nhttps://A.example/#top\n',
+    )
     expect(check).toEqual({
       valid: 1,
       duplicates: 1,

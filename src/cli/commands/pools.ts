@@ -30,12 +30,16 @@ export function configurePools(command: Command, cli: CliContext): void {
           if (size === undefined) throw new UserError('Say how many workers: `task-farm pools resize POOL N`.')
           // A closed pool asked for workers reopens (the farm does it): say so, not just the count.
           const owner = await cli.owner()
-          const wasClosed = owner ? (await owner.call('pools.list', {})).some((p) => p.name === pool && p.closed) : false
+          const wasClosed = owner
+            ? (await owner.call('pools.list', {})).some((p) => p.name === pool && p.closed)
+            : false
           await cli.call('pools.resize', { pool, size })
           const workers = `${size} worker${size === 1 ? '' : 's'}`
           return report(
             o.json,
-            wasClosed ? `The ${pool} pool was closed: it is reopened with ${workers}.` : `The ${pool} pool now has ${workers}.`,
+            wasClosed
+              ? `The ${pool} pool was closed: it is reopened with ${workers}.`
+              : `The ${pool} pool now has ${workers}.`,
             { pool, size, reopened: wasClosed },
           )
         }
@@ -94,7 +98,8 @@ async function showPools(cli: CliContext, json: boolean | undefined): Promise<vo
 const poolActionDone: Record<Exclude<PoolAction, 'resize'>, (pool: PoolName) => string> = {
   pause: (pool) => `The ${pool} pool is paused: its jobs wait until \`task-farm pools resume ${pool}\`.`,
   resume: (pool) => `The ${pool} pool is open: its jobs go on.`,
-  close: (pool) => `The ${pool} pool is closed: its running jobs finish, queued ones wait until \`task-farm pools resume ${pool}\`.`,
+  close: (pool) =>
+    `The ${pool} pool is closed: its running jobs finish, queued ones wait until \`task-farm pools resume ${pool}\`.`,
   terminate: (pool) =>
     `The ${pool} pool's workers are killed and the pool is closed: its jobs keep their unfinished items and wait until \`task-farm pools resume ${pool}\`.`,
 }

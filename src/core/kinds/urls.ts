@@ -43,7 +43,11 @@ export const urlsHooks: KindHooks<UrlsSpec> = {
       const list = checkUrlText(spec.input.text)
       if (!list || list.valid > 0) return []
       const n = list.invalidTotal
-      return [n === 0 ? 'The pasted text has no URLs.' : `The pasted text has no http(s) URL: ${n} line${n === 1 ? ' is' : 's are'} not URLs.`]
+      return [
+        n === 0
+          ? 'The pasted text has no URLs.'
+          : `The pasted text has no http(s) URL: ${n} line${n === 1 ? ' is' : 's are'} not URLs.`,
+      ]
     }
     const { path } = spec.input
     try {

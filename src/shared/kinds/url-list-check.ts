@@ -27,7 +27,8 @@ export function checkUrlText(text: string): UrlListCheck | null {
     if (candidate === '' || candidate.startsWith('#')) return
     const url = normaliseUrl(candidate)
     if (!url.ok) {
-      if (check.invalid.length < MAX_LISTED) check.invalid.push({ line: index + 1, text: candidate, problem: url.problem })
+      if (check.invalid.length < MAX_LISTED)
+        check.invalid.push({ line: index + 1, text: candidate, problem: url.problem })
       check.invalidTotal++
     } else if (seen.has(url.url)) check.duplicates++
     else seen.add(url.url)

@@ -31,7 +31,9 @@ describe('urls hooks', () => {
       'The pasted text has no http(s) URL: 2 lines are not URLs.',
     ])
     expect(await urlsHooks.check(spec({ type: 'text', text: 'hello world\nhttps://a.example/' }))).toEqual([])
-    expect(await urlsHooks.check(spec({ type: 'text', text: '# only a comment' }))).toEqual(['The pasted text has no URLs.'])
+    expect(await urlsHooks.check(spec({ type: 'text', text: '# only a comment' }))).toEqual([
+      'The pasted text has no URLs.',
+    ])
   })
 
   it('maps a result row to every export column, and an engine failure to its error', () => {
