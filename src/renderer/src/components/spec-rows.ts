@@ -44,9 +44,9 @@ function describe(key: string, value: unknown, spec: Record<string, unknown>): s
       const halt = value as { when: string; fail: number }
       return `${halt.when === 'now' ? 'at once' : 'after running units end'}, after ${halt.fail} failures`
     }
-    return entries.map(([k, v]) => `${k}=${String(v)}`).join(' ')
+    return entries.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
   }
-  return String(value)
+  return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
 /** The spec's rows as the person entered them; empty settings (no env, no filters) are left out. */
