@@ -31,6 +31,9 @@ describe('CopyJobDialog', () => {
     useUiStore().openCopy({ sources: ['/data'] })
     await vi.advanceTimersByTimeAsync(50)
 
+    // A dropped source fills one field: the other's message waits until it has been touched.
+    expect(document.body.textContent).not.toContain('Give a destination folder.')
+    await type('[data-testid=copy-destination]', '/d')
     await type('[data-testid=copy-destination]', ' ')
     expect(document.body.textContent).toContain('Give a destination folder.')
     expect(startButton().disabled).toBe(true)
