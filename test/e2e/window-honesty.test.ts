@@ -68,6 +68,15 @@ describe('a window that never leaves you guessing', { timeout: 120_000 }, () => 
     expect(pageErrors).toEqual([])
   })
 
+  it('shows keyboard focus on the primary button', async () => {
+    await page.locator('[data-testid=new-urls]').focus()
+    await page.keyboard.press('Tab')
+    const outline = await page
+      .locator('[data-testid=new-copy]')
+      .evaluate((el) => (el === document.activeElement ? getComputedStyle(el).outlineStyle : 'not focused'))
+    expect(outline).toBe('solid')
+  })
+
   it('checks a URL list while it is typed: bad lines listed, Start disabled until one line is a URL', async () => {
     await page.click('[data-testid=new-urls]')
     const text = page.locator('[data-testid=urls-text] textarea')
@@ -120,6 +129,10 @@ describe('a window that never leaves you guessing', { timeout: 120_000 }, () => 
     await page.locator('.head [data-state=completed]').waitFor({ timeout: 60_000 })
     for (const rel of files)
       expect(await readFile(join(destination, 'letters', rel), 'utf8')).toBe(await readFile(join(source, rel), 'utf8'))
+
+    // The files table says how it is sorted, for a screen reader too.
+    await page.getByRole('tab', { name: 'Files' }).click()
+    await page.locator('[data-testid=items-table] th[aria-sort]').first().waitFor()
 
     // The plan stays in the list as a plan, not as a copy that completed with nothing copied.
     await page.click('[data-testid=nav-jobs]')

@@ -1,4 +1,5 @@
 import './zod-setup'
+import './focus.css'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
