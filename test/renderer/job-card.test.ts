@@ -75,4 +75,14 @@ describe('JobCard', () => {
     expect(wrapper.find('[data-testid=plan-line]').exists()).toBe(true)
     expect(wrapper.find('[data-testid=items-percent]').exists()).toBe(false)
   })
+
+  it('counts failed units with the bar: 60 failed of 60 is a full bar beside 60 / 60, not 0 / 60', () => {
+    setFarmApi(fakeFarmApi().api)
+    const wrapper = mountWithProviders(JobCard, {
+      job: jobSummary({ state: 'completed-with-errors', itemsDone: 0, itemsFailed: 60, itemsTotal: 60 }),
+    })
+    expect(wrapper.find('[data-testid=items-percent]').text()).toBe('100 %')
+    expect(wrapper.text()).toContain('60 / 60 items settled')
+    expect(wrapper.text()).toContain('60 failed')
+  })
 })
