@@ -81,6 +81,8 @@ describe('a window that never leaves you guessing', { timeout: 120_000 }, () => 
     await page.click('[data-testid=new-urls]')
     const text = page.locator('[data-testid=urls-text] textarea')
     await text.fill('hello world\nftp://x.example/')
+    // No field shows naive-ui's generic placeholder.
+    expect(await page.locator('[placeholder="Please Input"]').count()).toBe(0)
     const invalid = page.locator('[data-testid=url-invalid-lines]')
     await invalid.waitFor()
     expect(await invalid.textContent()).toContain('Line 1: "hello world" is not an absolute URL')
