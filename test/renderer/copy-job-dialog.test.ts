@@ -1,19 +1,14 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { nextTick } from 'vue'
 import { setFarmApi } from '../../src/renderer/src/api/ui-api'
 import CopyJobDialog from '../../src/renderer/src/dialogs/CopyJobDialog.vue'
 import { useUiStore } from '../../src/renderer/src/stores/ui-store'
 import { UserError } from '../../src/shared/user-error'
 import { fakeFarmApi } from './fake-farm-api'
 import { mountWithProviders } from './mount-with-providers'
+import { typeInto } from './type-into'
 
-async function type(selector: string, value: string): Promise<void> {
-  const input = document.querySelector<HTMLInputElement>(`${selector} input`)!
-  input.value = value
-  input.dispatchEvent(new Event('input'))
-  await nextTick()
-}
+const type = (selector: string, value: string) => typeInto(`${selector} input`, value)
 const startButton = () => document.querySelector<HTMLButtonElement>('[data-testid=copy-start]')!
 
 describe('CopyJobDialog', () => {

@@ -1,19 +1,13 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { nextTick } from 'vue'
 import { setFarmApi } from '../../src/renderer/src/api/ui-api'
 import UrlJobDialog from '../../src/renderer/src/dialogs/UrlJobDialog.vue'
 import { rangeProblem } from '../../src/renderer/src/dialogs/number-range'
 import { useUiStore } from '../../src/renderer/src/stores/ui-store'
 import { fakeFarmApi } from './fake-farm-api'
 import { mountWithProviders } from './mount-with-providers'
+import { typeInto as type } from './type-into'
 
-async function type(selector: string, value: string): Promise<void> {
-  const input = document.querySelector<HTMLInputElement | HTMLTextAreaElement>(selector)!
-  input.value = value
-  input.dispatchEvent(new Event('input'))
-  await nextTick()
-}
 const start = () => document.querySelector<HTMLButtonElement>('[data-testid=urls-start]')!
 
 describe('UrlJobDialog numbers', () => {
