@@ -9,6 +9,8 @@ import { mountWithProviders } from './mount-with-providers'
 import { typeInto } from './type-into'
 
 const type = (selector: string, value: string) => typeInto(`${selector} input`, value)
+/** Every source exists (the dialog looks each one up as it is typed). */
+const folder = (request: unknown) => ({ path: (request as { path: string }).path, parent: '/', entries: [] })
 const startButton = () => document.querySelector<HTMLButtonElement>('[data-testid=copy-start]')!
 
 describe('CopyJobDialog', () => {
@@ -20,7 +22,11 @@ describe('CopyJobDialog', () => {
   it('shows the schema messages once typed, then the engine’s problems, and starts only when both are clear', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     let problems = ['The destination is inside the source /data.']
-    const fake = fakeFarmApi({ 'jobs.check': () => ({ problems }), 'jobs.create': () => ({ jobId: 12 }) })
+    const fake = fakeFarmApi({
+      'jobs.check': () => ({ problems }),
+      'jobs.create': () => ({ jobId: 12 }),
+      'fs.list': folder,
+    })
     setFarmApi(fake.api)
     mountWithProviders(CopyJobDialog)
     useUiStore().openCopy({ sources: ['/data'] })
@@ -60,6 +66,7 @@ describe('CopyJobDialog', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const fake = fakeFarmApi({
       'jobs.check': () => ({ problems: [] }),
+      'fs.list': folder,
       'jobs.create': () => {
         throw new UserError('The destination disk has 1 MiB free; the copy needs 2 GiB.')
       },
@@ -75,5 +82,24 @@ describe('CopyJobDialog', () => {
     expect(fake.calls.find((c) => c.channel === 'jobs.create')?.request).toMatchObject({ options: { planOnly: true } })
     expect(document.body.textContent).toContain('The destination disk has 1 MiB free; the copy needs 2 GiB.')
     expect(useUiStore().copyDraft).not.toBeNull()
+  })
+
+  it('says a missing source at once, before any destination is typed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const fake = fakeFarmApi({
+      'fs.list': (request) => {
+        throw new UserError(`Cannot list ${(request as { path: string }).path}: it does not exist.`)
+      },
+    })
+    setFarmApi(fake.api)
+    mountWithProviders(CopyJobDialog)
+    useUiStore().openCopy()
+    await vi.advanceTimersByTimeAsync(50)
+    await type('[data-testid=copy-source-0]', '/nowhere')
+    await vi.advanceTimersByTimeAsync(400)
+    expect(document.querySelector('[data-testid=copy-sources]')?.textContent).toContain(
+      'Cannot list /nowhere: it does not exist.',
+    )
+    expect(document.body.textContent).not.toContain('Give a destination folder.')
   })
 })
