@@ -74,6 +74,8 @@ describe('JobCard', () => {
     expect(wrapper.find('[data-state=completed]').text()).toBe('plan ready')
     expect(wrapper.find('[data-testid=plan-line]').exists()).toBe(true)
     expect(wrapper.find('[data-testid=items-percent]').exists()).toBe(false)
+    expect(buttons(wrapper)).toContain('Plan again')
+    expect(buttons(wrapper)).not.toContain('Run again')
   })
 
   it('counts failed units with the bar: 60 failed of 60 is a full bar beside 60 / 60, not 0 / 60', () => {
