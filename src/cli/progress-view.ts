@@ -85,8 +85,13 @@ export function progressLine(job: JobSummary, width: number): string {
     `${bar} ${share.toFixed(0).padStart(3)}%`,
     `${formatCount(finished)}/${formatCount(job.itemsTotal)}`,
     job.bytesTotal > 0 ? `${formatBytes(job.bytesDone)}/${formatBytes(job.bytesTotal)}` : '',
-    job.bytesTotal > 0 ? formatRate(job.byteRate, 'bytes') : formatRate(job.itemRate, 'items'),
-    `ETA ${formatDuration(job.etaMs)}`,
+    // The farm gives no rate and no ETA until the pace is known: say so rather than "0/s · ETA –".
+    job.etaMs === null && job.itemRate === 0
+      ? 'estimating…'
+      : job.bytesTotal > 0
+        ? formatRate(job.byteRate, 'bytes')
+        : formatRate(job.itemRate, 'items'),
+    job.etaMs === null && job.itemRate === 0 ? '' : `ETA ${formatDuration(job.etaMs)}`,
     job.itemsFailed ? `${formatCount(job.itemsFailed)} failed` : '',
     job.state === 'running' ? (job.current[0] ?? '') : job.state,
   ]

@@ -1,6 +1,3 @@
-import { readdir } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import { apiChannels, localOnlyChannels, type ApiChannel, type ApiResponse } from '../shared/api'
 import type { PoolInfo, Settings } from '../shared/api-types'
@@ -8,6 +5,7 @@ import { poolNames, type PoolName } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
 import { exportJob } from './export-job'
 import type { Farm } from './farm'
+import { listFolder } from './list-folder'
 import { JobStatsQueries } from './store/job-stats'
 
 /** A request as handlers see it: parsed by the contract's schema, defaults applied. */
@@ -122,28 +120,5 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
       }
       return run(channel, parsed.data as ParsedRequest<typeof channel>)
     },
-  }
-}
-
-async function listFolder(path: string | undefined) {
-  const folder = resolve(path || homedir())
-  let entries
-  try {
-    entries = await readdir(folder, { withFileTypes: true })
-  } catch (error) {
-    throw new UserError(
-      `Cannot list ${folder}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}.`,
-      'cannot-list',
-    )
-  }
-  const parent = dirname(folder)
-  return {
-    path: folder,
-    parent: parent === folder ? null : parent,
-    entries: entries
-      .filter((e) => !e.name.startsWith('.'))
-      .map((e) => ({ name: e.name, path: join(folder, e.name), isDirectory: e.isDirectory() }))
-      .sort((a, b) => Number(b.isDirectory) - Number(a.isDirectory) || a.name.localeCompare(b.name))
-      .slice(0, 5000),
   }
 }

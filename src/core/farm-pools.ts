@@ -88,9 +88,13 @@ export class FarmPools {
     }))
   }
 
+  /** Sets the pool's size; a closed or terminated pool is reopened with it (asking for workers means wanting them). */
   resize(name: PoolName, size: number): void {
-    this.get(name).resize(size)
-    this.d.scheduler.dispatch(name)
+    const pool = this.get(name)
+    const closed = pool.closed || pool.stopped
+    pool.resize(size)
+    if (closed) this.resume(name)
+    else this.d.scheduler.dispatch(name)
   }
 
   pause(name: PoolName): void {
@@ -114,7 +118,10 @@ export class FarmPools {
     this.stopClosed()
   }
 
-  /** Like Pool.terminate(): workers die now; their jobs' items go back to the queue. */
+  /**
+   * Like Pool.terminate(): workers die now; the pool stays closed, its jobs keep their unfinished items
+   * and wait (saying so) until the pool is reopened (`resume`).
+   */
   terminate(name: PoolName): void {
     this.get(name).terminate()
   }

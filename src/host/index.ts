@@ -80,7 +80,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const refusal = guard!.refuse(request, url, { needsOrigin: false })
     if (refusal) {
-      response.writeHead(403, { 'Content-Type': 'text/plain' }).end(`Forbidden: ${refusal}.`)
+      // The usual cause is an old tab after a restart: say what to do, not only what went wrong.
+      const hint = refusal.includes('token') ? ' If the farm restarted, open the new address it printed.' : ''
+      response.writeHead(403, { 'Content-Type': 'text/plain' }).end(`Forbidden: ${refusal}.${hint}`)
       return
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

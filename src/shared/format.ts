@@ -36,3 +36,23 @@ export function formatRate(perSecond: number, unit: 'items' | 'bytes'): string {
 export function percent(done: number, total: number): number {
   return total > 0 ? Math.min(100, (done / total) * 100) : 0
 }
+
+/**
+ * One way to write a moment everywhere: the date as the reader's locale writes it and a 24-hour
+ * clock (the window once showed three formats for the same kind of time).
+ */
+export function formatWhen(at: number | null): string {
+  if (at === null || !Number.isFinite(at)) return '–'
+  const date = new Date(at)
+  return `${date.toLocaleDateString(undefined, { dateStyle: 'medium' })} ${formatClock(at)}`
+}
+
+/** The time of day alone, 24-hour with seconds: log lines, timelines, "as of". */
+export function formatClock(at: number): string {
+  return new Date(at).toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  })
+}

@@ -37,6 +37,28 @@ describe('rates and ETA', () => {
     expect(meter.eta(500, 0, 0)).toBeCloseTo(5000, 0)
     expect(new ProgressMeter().eta(10, 0, 0)).toBeNull()
   })
+
+  it('says nothing (estimating) until the pace is known, and an early burst does not set it', () => {
+    const meter = new ProgressMeter()
+    // A `sleep 2`-like job: 6 units settle at once after 1 s, then one a second.
+    meter.sample(0, 0, 0)
+    meter.sample(1000, 6, 0)
+    expect([meter.known, meter.itemRate, meter.eta(54, 0, 0)]).toEqual([false, 0, null])
+    for (let t = 2000; t <= 12_000; t += 1000) meter.sample(t, 6 + (t - 1000) / 1000, 0)
+    expect(meter.known).toBe(true)
+    expect(meter.itemRate).toBeGreaterThan(0.9)
+    expect(meter.itemRate).toBeLessThan(2)
+  })
+
+  it('blends units and bytes: small files first do not make a copy look like days', () => {
+    const meter = new ProgressMeter()
+    // 1,000 small files done in 10 s (1 MB), with 1,000 MB left in 10 big files.
+    for (let t = 0; t <= 10_000; t += 500) meter.sample(t, t / 10, t * 100)
+    const byBytesAlone = (1_000_000_000 / meter.byteRate) * 1000
+    const blended = meter.eta(10, 1_000_000_000, 1_001_000_000)!
+    expect(blended).toBeLessThan(byBytesAlone)
+    expect(blended).toBeGreaterThan((10 / meter.itemRate) * 1000)
+  })
 })
 
 describe('where the history lives', () => {

@@ -56,4 +56,35 @@ describe('JobCard', () => {
     expect(wrapper.text()).toContain('50/s')
     expect(wrapper.text()).toContain('ETA 15s')
   })
+
+  it('says "estimating…" until the farm knows the pace, not 0/s and no ETA', () => {
+    setFarmApi(fakeFarmApi().api)
+    const wrapper = mountWithProviders(JobCard, {
+      job: jobSummary({ state: 'running', itemsDone: 3, itemsTotal: 1000, itemRate: 0, etaMs: null }),
+    })
+    expect(wrapper.find('[data-testid=estimating]').text()).toBe('Rate and ETA: estimating…')
+    expect(wrapper.text()).not.toContain('0/s')
+  })
+
+  it('labels a finished dry run as a plan, with no empty bars', () => {
+    setFarmApi(fakeFarmApi().api)
+    const wrapper = mountWithProviders(JobCard, {
+      job: jobSummary({ state: 'completed', planOnly: true, kind: 'copy', itemsTotal: 50 }),
+    })
+    expect(wrapper.find('[data-state=completed]').text()).toBe('plan ready')
+    expect(wrapper.find('[data-testid=plan-line]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid=items-percent]').exists()).toBe(false)
+    expect(buttons(wrapper)).toContain('Plan again')
+    expect(buttons(wrapper)).not.toContain('Run again')
+  })
+
+  it('counts failed units with the bar: 60 failed of 60 is a full bar beside 60 / 60, not 0 / 60', () => {
+    setFarmApi(fakeFarmApi().api)
+    const wrapper = mountWithProviders(JobCard, {
+      job: jobSummary({ state: 'completed-with-errors', itemsDone: 0, itemsFailed: 60, itemsTotal: 60 }),
+    })
+    expect(wrapper.find('[data-testid=items-percent]').text()).toBe('100 %')
+    expect(wrapper.text()).toContain('60 / 60 items settled')
+    expect(wrapper.text()).toContain('60 failed')
+  })
 })

@@ -28,8 +28,20 @@ export function configurePools(command: Command, cli: CliContext): void {
         if (!pool) throw new UserError(`Say which pool to ${action}: ${poolNames.join(', ')}.`)
         if (action === 'resize') {
           if (size === undefined) throw new UserError('Say how many workers: `task-farm pools resize POOL N`.')
+          // A closed pool asked for workers reopens (the farm does it): say so, not just the count.
+          const owner = await cli.owner()
+          const wasClosed = owner
+            ? (await owner.call('pools.list', {})).some((p) => p.name === pool && p.closed)
+            : false
           await cli.call('pools.resize', { pool, size })
-          return report(o.json, `The ${pool} pool now has ${size} worker${size === 1 ? '' : 's'}.`, { pool, size })
+          const workers = `${size} worker${size === 1 ? '' : 's'}`
+          return report(
+            o.json,
+            wasClosed
+              ? `The ${pool} pool was closed: it is reopened with ${workers}.`
+              : `The ${pool} pool now has ${workers}.`,
+            { pool, size, reopened: wasClosed },
+          )
         }
         // Without a running farm a pool has no workers to pause or stop: saying "done" would be a lie.
         if (!(await cli.owner()))
@@ -38,7 +50,7 @@ export function configurePools(command: Command, cli: CliContext): void {
             'no-farm',
           )
         await cli.call(`pools.${action}`, { pool })
-        report(o.json, `The ${pool} pool: ${action} done.`, { pool, action, ok: true })
+        report(o.json, poolActionDone[action](pool), { pool, action, ok: true })
       }),
     )
 }
@@ -81,6 +93,16 @@ async function showPools(cli: CliContext, json: boolean | undefined): Promise<vo
       ]),
     ]),
   )
+}
+
+/** What happens next, in one sentence, after each action. */
+const poolActionDone: Record<Exclude<PoolAction, 'resize'>, (pool: PoolName) => string> = {
+  pause: (pool) => `The ${pool} pool is paused: its jobs wait until \`task-farm pools resume ${pool}\`.`,
+  resume: (pool) => `The ${pool} pool is open: its jobs go on.`,
+  close: (pool) =>
+    `The ${pool} pool is closed: its running jobs finish, queued ones wait until \`task-farm pools resume ${pool}\`.`,
+  terminate: (pool) =>
+    `The ${pool} pool's workers are killed and the pool is closed: its jobs keep their unfinished items and wait until \`task-farm pools resume ${pool}\`.`,
 }
 
 function poolState(pool: PoolInfo): string {

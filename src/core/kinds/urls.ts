@@ -1,5 +1,6 @@
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
+import { checkUrlText } from '../../shared/kinds/url-list-check'
 import type { UrlResult, UrlsSpec } from '../../shared/kinds/urls'
 import type { KindHooks } from './kind-hooks'
 
@@ -36,7 +37,18 @@ const columns = [
 export const urlsHooks: KindHooks<UrlsSpec> = {
   /** Only a stat: reading and parsing the list is the plan's work, in a worker. */
   async check(spec) {
-    if (spec.input.type === 'text') return spec.input.text.trim() === '' ? ['The pasted text has no URLs.'] : []
+    if (spec.input.type === 'text') {
+      if (spec.input.text.trim() === '') return ['The pasted text has no URLs.']
+      // The same check the dialog makes as you type: a list with no URL to analyse is refused before it starts.
+      const list = checkUrlText(spec.input.text)
+      if (!list || list.valid > 0) return []
+      const n = list.invalidTotal
+      return [
+        n === 0
+          ? 'The pasted text has no URLs.'
+          : `The pasted text has no http(s) URL: ${n} line${n === 1 ? ' is' : 's are'} not URLs.`,
+      ]
+    }
     const { path } = spec.input
     try {
       const info = await stat(path)

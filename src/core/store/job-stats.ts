@@ -41,6 +41,15 @@ const bucketSql = `CASE WHEN state = 'done' AND json_extract(result, '$.totalMs'
 
 const dayMs = 86_400_000
 
+// Files a copy job copied: its items count folders and links too, its plan's facts count files. A dry
+// run copied none; a finished job copied its planned files but the failed; a running one, at most those.
+const filesCopiedSql = `CASE
+    WHEN plan_only = 1 THEN 0
+    WHEN json_extract(facts, '$.files') IS NULL THEN items_done
+    WHEN state IN ('completed', 'completed-with-errors') THEN max(0, json_extract(facts, '$.files') - items_failed)
+    ELSE min(items_done, json_extract(facts, '$.files'))
+  END`
+
 export class JobStatsQueries {
   constructor(private readonly db: Database.Database) {}
 
@@ -102,7 +111,7 @@ export class JobStatsQueries {
     const totals = this.db
       .prepare(
         `SELECT count(*) AS jobs,
-           coalesce(sum(CASE WHEN kind = 'copy' THEN items_done END), 0) AS filesCopied,
+           coalesce(sum(CASE WHEN kind = 'copy' THEN ${filesCopiedSql} END), 0) AS filesCopied,
            coalesce(sum(CASE WHEN kind = 'copy' THEN bytes_done END), 0) AS bytesCopied,
            coalesce(sum(CASE WHEN kind = 'urls' THEN items_done END), 0) AS urlsAnalysed
          FROM jobs`,

@@ -85,7 +85,10 @@ export class JobStore extends JobQueries {
       unitsOf: db.prepare('SELECT units FROM items WHERE id = ?').pluck(),
       setMarks: db.prepare('UPDATE items SET marks = ?, results = coalesce(?, results), state = ? WHERE id = ?'),
       withFailed: db.prepare(`SELECT id, marks FROM items WHERE job_id = ? AND instr(marks, '${MARK.failed}') > 0`),
-      dropErrors: db.prepare('DELETE FROM unit_outcomes WHERE item_id = ? AND error IS NOT NULL'),
+      // A retried unit keeps its count: its tries so far, plus the one the retry makes (see insertOutcomes).
+      carryAttempts: db.prepare(
+        'UPDATE unit_outcomes SET error = NULL, code = NULL, attempts = attempts + 1 WHERE item_id = ? AND error IS NOT NULL',
+      ),
       addCounts: db.prepare(
         `UPDATE jobs SET items_done = items_done + ?, items_failed = items_failed + ?, bytes_done = bytes_done + ?
          WHERE id = ?`,
@@ -170,7 +173,10 @@ export class JobStore extends JobQueries {
     if (!statement) {
       const rows = Array.from({ length: count }, () => '(?, ?, ?, ?, ?)').join(', ')
       statement = this.db.prepare(
-        `INSERT OR REPLACE INTO unit_outcomes (item_id, unit, attempts, error, code) VALUES ${rows}`,
+        // A row already there is a retried unit's (carryAttempts): its earlier tries are added to this run's.
+        `INSERT INTO unit_outcomes (item_id, unit, attempts, error, code) VALUES ${rows}
+         ON CONFLICT (item_id, unit) DO UPDATE SET attempts = unit_outcomes.attempts - 1 + excluded.attempts,
+           error = excluded.error, code = excluded.code`,
       )
       this.insertStatements.set(count, statement)
     }
@@ -224,7 +230,7 @@ export class JobStore extends JobQueries {
         const marks = item.marks.replaceAll(MARK.failed, MARK.pending)
         reset += item.marks.length - item.marks.replaceAll(MARK.failed, '').length
         this.s.setMarks.run(marks, null, 'pending', item.id)
-        this.s.dropErrors.run(item.id)
+        this.s.carryAttempts.run(item.id)
       }
       this.s.recount.run({ id: jobId })
       return reset

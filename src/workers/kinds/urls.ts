@@ -6,7 +6,7 @@ import type { KindHandler } from '../kind-handler'
 import { analyseUrl } from './urls/analyse-url'
 import { loadUndici } from './urls/fetch-chain'
 import { HostLimitedQueue } from './urls/host-limited-queue'
-import { normaliseUrl } from './urls/normalise-url'
+import { normaliseUrl } from '../../shared/kinds/normalise-url'
 import { readUrlList } from './urls/read-url-list'
 
 /** Invalid lines logged one by one; past this a single summary line says how many more. */

@@ -26,6 +26,16 @@ describe('urls hooks', () => {
     }
   })
 
+  it('refuses pasted text with no http(s) URL before it starts, as the dialog does while typing', async () => {
+    expect(await urlsHooks.check(spec({ type: 'text', text: 'hello world\nftp://x.example/' }))).toEqual([
+      'The pasted text has no http(s) URL: 2 lines are not URLs.',
+    ])
+    expect(await urlsHooks.check(spec({ type: 'text', text: 'hello world\nhttps://a.example/' }))).toEqual([])
+    expect(await urlsHooks.check(spec({ type: 'text', text: '# only a comment' }))).toEqual([
+      'The pasted text has no URLs.',
+    ])
+  })
+
   it('maps a result row to every export column, and an engine failure to its error', () => {
     const result: UrlResult = {
       url: 'https://a.example/',

@@ -9,8 +9,11 @@ export interface UiApi extends FarmApi {
   exportUrl?(jobId: number, format: 'csv' | 'json'): string
   /** The path of a dropped file, where the shell can tell (Electron). */
   getPathForFile?(file: File): string
-  /** Called with false when the link to the farm drops and true when it is back. */
-  onConnectionChange?(listener: (connected: boolean) => void): () => void
+  /**
+   * Called with false when the link to the farm drops and true when it is back; while down, `refused`
+   * says the farm answers but refuses this page's token (it restarted with a new one).
+   */
+  onConnectionChange?(listener: (connected: boolean, refused?: boolean) => void): () => void
 }
 
 let current: UiApi | null = null

@@ -29,7 +29,7 @@ export function createWebSocketApi(location: Location): UiApi {
   const pending = new Map<number, Pending>()
   const waiting: string[] = []
   const listeners = new Map<ApiEvent, Set<(payload: never) => void>>()
-  const connectionListeners = new Set<(connected: boolean) => void>()
+  const connectionListeners = new Set<(connected: boolean, refused?: boolean) => void>()
   let nextId = 1
   let socket: WebSocket
   let retryMs = 250
@@ -49,6 +49,14 @@ export function createWebSocketApi(location: Location): UiApi {
         pending.delete(id)
       }
       connectionListeners.forEach((l) => l(false))
+      // A browser hides why a socket closed: the page's own address tells a farm that is gone (no
+      // answer) from one that restarted with a new token (403), which no retry can get past.
+      void fetch(`${location.pathname}?${wireTokenParam}=${encodeURIComponent(token)}`, {
+        method: 'HEAD',
+        cache: 'no-store',
+      })
+        .then((reply) => reply.status === 403 && connectionListeners.forEach((l) => l(false, true)))
+        .catch(() => undefined)
       setTimeout(open, retryMs)
       retryMs = Math.min(retryMs * 2, 4000)
     }

@@ -30,10 +30,38 @@ const fieldTitles: Record<string, [title: string, width: number]> = {
   totalMs: ['Total (ms)', 100],
   bodyBytes: ['Body bytes', 110],
   wordCount: ['Words', 90],
-  h1: ['H1', 200],
+  h1: ['First heading (H1)', 200],
+  h1Count: ['Headings (H1)', 130],
+  errorMessage: ['Problem', 240],
+  metaDescription: ['Description', 240],
+  metaRobots: ['Robots meta tag', 150],
+  canonical: ['Canonical URL', 220],
+  charset: ['Character set', 130],
+  truncated: ['Cut at size limit', 150],
+  lang: ['Language', 110],
+  internalLinks: ['Links inside the site', 170],
+  externalLinks: ['Links to other sites', 170],
+  images: ['Images', 90],
 }
-/** Fields that repeat the item's key. */
-const hiddenFields = new Set(['url'])
+/**
+ * Fields that repeat the item's key, or that the shared columns show: a URL's own attempts are the
+ * one Attempts column (no second one that disagrees).
+ */
+const hiddenFields = new Set(['url', 'attempts'])
+
+/** A title in words for any field: the list above, else `someFieldName` → "Some field name". */
+export function fieldTitle(field: string): [title: string, width: number] {
+  const words = field.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
+  const [title, width] = fieldTitles[field] ?? [words.charAt(0).toUpperCase() + words.slice(1), 130]
+  // Wide enough for the whole title and the sort arrow: a header never shrinks to "S…".
+  return [title, Math.max(width, title.length * 8 + 44)]
+}
+
+/** Tries of a unit: the engine's, or the URL's own retries when it counted more. */
+export function attemptsOf(row: ItemRow): number {
+  const own = (row.result as { attempts?: unknown } | null)?.attempts
+  return typeof own === 'number' ? Math.max(own, row.attempts) : row.attempts
+}
 
 /** The result's plain fields (status, title, timings…), found from the rows themselves. */
 export function resultFields(rows: readonly ItemRow[], sample = 200): string[] {
@@ -87,7 +115,7 @@ export function itemColumns(kind: string, fields: readonly string[]): DataTableC
       render: (row) => formatBytes(row.size),
     })
   for (const field of fields) {
-    const [title, width] = fieldTitles[field] ?? [field, 130]
+    const [title, width] = fieldTitle(field)
     columns.push({
       title,
       key: `result.${field}`,
@@ -101,7 +129,13 @@ export function itemColumns(kind: string, fields: readonly string[]): DataTableC
       },
     })
   }
-  columns.push({ title: 'Attempts', key: 'attempts', width: 90, sorter: 'default' })
+  columns.push({
+    title: 'Attempts',
+    key: 'attempts',
+    width: 100,
+    sorter: (a, b) => attemptsOf(a) - attemptsOf(b),
+    render: (row) => String(attemptsOf(row)),
+  })
   columns.push({ title: 'Error', key: 'error', width: 300, ellipsis: true, render: (row) => text(row.error ?? '') })
   return columns
 }

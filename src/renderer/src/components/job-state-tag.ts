@@ -16,13 +16,22 @@ const tagTypes: Record<JobState, TagType> = {
 }
 
 export const JobStateTag = defineComponent({
-  props: { state: { type: String as PropType<JobState>, required: true } },
+  props: { state: { type: String as PropType<JobState>, required: true }, planOnly: { type: Boolean, default: false } },
   setup(props) {
+    // A dry run that ended well is a plan to review, not a copy that "completed" having copied nothing.
+    const planned = (): boolean =>
+      props.planOnly && (props.state === 'completed' || props.state === 'completed-with-errors')
     return () =>
       h(
         NTag,
-        { type: tagTypes[props.state], size: 'small', round: true, bordered: false, 'data-state': props.state },
-        () => props.state.replace(/-/g, ' '),
+        {
+          type: planned() ? 'info' : tagTypes[props.state],
+          size: 'small',
+          round: true,
+          bordered: false,
+          'data-state': props.state,
+        },
+        () => (planned() ? 'plan ready' : props.state.replace(/-/g, ' ')),
       )
   },
 })

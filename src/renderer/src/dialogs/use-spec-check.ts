@@ -12,18 +12,37 @@ export function useSpecCheck<S extends JobSpecInput>(schema: ZodType, spec: Ref<
   const problems = ref<string[]>([])
   const checking = ref(false)
 
-  // Messages wait until the person has typed something: an empty new form is not a mistake yet.
-  const touched = ref(false)
-  watch(spec, () => (touched.value = active.value), { deep: true })
-  watch(active, (open) => open || (touched.value = false))
+  // A field's message waits until that field has been changed: an untouched field is not a mistake
+  // yet, even when another one (a dropped source) was filled in for the person.
+  const touched = ref(new Set<string>())
+  let baseline: Record<string, string> = {}
+  const snapshot = (value: S): Record<string, string> =>
+    Object.fromEntries(Object.entries(value).map(([key, v]) => [key, JSON.stringify(v)]))
+  watch(
+    active,
+    (open) => {
+      touched.value = new Set()
+      if (open) baseline = snapshot(spec.value)
+    },
+    { immediate: true },
+  )
+  watch(
+    spec,
+    (value) => {
+      if (!active.value) return
+      for (const [key, now] of Object.entries(snapshot(value)))
+        if (now !== baseline[key] && !touched.value.has(key)) touched.value = new Set([...touched.value, key])
+    },
+    { deep: true },
+  )
 
   const parsed = computed(() => schema.safeParse(spec.value))
   const fieldErrors = computed(() => {
     const errors: Record<string, string> = {}
-    if (touched.value && !parsed.value.success) {
+    if (!parsed.value.success) {
       for (const issue of parsed.value.error.issues) {
         const field = String(issue.path[0] ?? '')
-        errors[field] ??= issue.message
+        if (touched.value.has(field)) errors[field] ??= issue.message
       }
     }
     return errors

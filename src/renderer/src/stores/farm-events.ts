@@ -14,7 +14,7 @@ import { useUiStore } from './ui-store'
  */
 export function connectFarmEvents(
   api: UiApi,
-  onJobEnded?: (title: string, state: string) => void,
+  onJobEnded?: (title: string, state: string, planOnly: boolean) => void,
   onNotice?: (notice: DesktopEventPayload<'desktop.notice'>) => void,
 ): () => void {
   const jobs = useJobsStore()
@@ -36,7 +36,7 @@ export function connectFarmEvents(
       jobs.apply(job)
       samples.recordJob(job)
       if (detail.jobId === job.id) void detail.reload().then(detail.loadStats)
-      onJobEnded?.(job.title, job.state)
+      onJobEnded?.(job.title, job.state, job.planOnly)
     }),
     api.on('job.removed', ({ jobId }) => {
       jobs.forget(jobId)
@@ -68,9 +68,13 @@ export function connectFarmEvents(
   }
   if (api.onConnectionChange) {
     stops.push(
-      api.onConnectionChange((connected) => {
+      api.onConnectionChange((connected, refused) => {
         const wasDown = !ui.connected
         ui.connected = connected
+        // Every failed retry closes again: only a 403 (or the link back) changes what is said.
+        if (connected) ui.tokenRefused = false
+        else if (refused) ui.tokenRefused = true
+        if (!connected && !wasDown) ui.disconnectedAt = Date.now()
         if (connected && wasDown) void refreshAll()
       }),
     )

@@ -26,6 +26,10 @@ export const useUiStore = defineStore('ui', () => {
   const urlDraft = ref<UrlDraft | null>(null)
   const commandDraft = ref<CommandDraft | null>(null)
   const connected = ref(true)
+  /** While disconnected: the farm answers but refused this page's token (it restarted). */
+  const tokenRefused = ref(false)
+  /** When the link last dropped: the figures on screen are as of then. */
+  const disconnectedAt = ref<number | null>(null)
 
   function go(next: View, id: number | null = null): void {
     view.value = next
@@ -52,6 +56,8 @@ export const useUiStore = defineStore('ui', () => {
     urlDraft,
     commandDraft,
     connected,
+    tokenRefused,
+    disconnectedAt,
     go,
     fromHash,
     openCopy: (draft: CopyDraft = { sources: [] }) => (copyDraft.value = draft),

@@ -1,0 +1,20 @@
+import type { JobSummary, PoolInfo } from '../shared/api-types'
+import { waitingCommand, waitingReason } from '../shared/job-waiting-reason'
+import type { CliContext } from './cli-context'
+
+/** The pools of the farm that runs on this history, or none when no farm runs (nothing to wait on then). */
+export async function livePools(cli: CliContext): Promise<PoolInfo[]> {
+  const owner = await cli.owner()
+  return owner ? owner.call('pools.list', {}) : []
+}
+
+/** "waiting: pool cpu is closed — Reopen: task-farm pools resume cpu", or null when the job moves. */
+export function waitingLine(job: JobSummary, pools: PoolInfo[]): string | null {
+  const reason = waitingReason(
+    job,
+    pools.find((p) => p.name === job.pool),
+  )
+  if (!reason) return null
+  const command = waitingCommand(reason, job)
+  return command ? `${reason.text} — ${reason.actionLabel}: ${command}` : reason.text
+}
