@@ -19,7 +19,7 @@ export default tseslint.config(
   {
     // Plain JS (scripts, bench, configs) has no types to check; .vue files would need Vue's language
     // tools for real types (imports of other .vue files would be `any`), so both keep the untyped rules.
-    files: ['**/*.js', '**/*.mjs', '**/*.cjs', '**/*.vue'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs', '**/*.d.mts', '**/*.vue'],
     ...tseslint.configs.disableTypeChecked,
   },
   {

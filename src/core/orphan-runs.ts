@@ -22,7 +22,11 @@ export function orphanGroupsOf(workerPid: number): number[] {
     try {
       if (!`\0${readFileSync(`/proc/${name}/environ`, 'latin1')}`.includes(marker)) continue
       // Fields after the command name: state, ppid, pgrp.
-      const pgrp = Number(readFileSync(`/proc/${name}/stat`, 'latin1').replace(/^.*\) /, '').split(' ')[2])
+      const pgrp = Number(
+        readFileSync(`/proc/${name}/stat`, 'latin1')
+          .replace(/^.*\) /, '')
+          .split(' ')[2],
+      )
       // Only a group a run leads; never this process's own group or init's.
       if (pgrp > 1 && pgrp !== process.pid) groups.add(pgrp)
     } catch {

@@ -39,7 +39,8 @@ export function retryDelay(
   random: () => number = Math.random,
 ): number | null {
   if (attempt >= policy.attempts) return null
-  if (retryAfterMs !== null) return retryAfterMs <= Math.max(policy.maxDelayMs, MAX_RETRY_AFTER_MS) ? retryAfterMs : null
+  if (retryAfterMs !== null)
+    return retryAfterMs <= Math.max(policy.maxDelayMs, MAX_RETRY_AFTER_MS) ? retryAfterMs : null
   const base = policy.backoff === 'exponential' ? policy.delayMs * 2 ** (attempt - 1) : policy.delayMs
   const spread = base * policy.jitter * (2 * random() - 1)
   return Math.round(Math.min(policy.maxDelayMs, Math.max(0, base + spread)))

@@ -96,8 +96,7 @@ export function taskUnits(s: TaskSizeInput): number {
   const fair = Math.max(1, Math.ceil(s.left / (Math.max(1, s.poolSize) * 2)))
   let units: number
   if (s.durable) units = 1
-  else if (!s.sequential)
-    units = Math.min(fair, s.batchItems, Math.ceil(s.freeSlots / Math.max(1, s.workersWithRoom)))
+  else if (!s.sequential) units = Math.min(fair, s.batchItems, Math.ceil(s.freeSlots / Math.max(1, s.workersWithRoom)))
   else if (s.msPerUnit > 0) units = Math.min(fair, Math.max(1, s.taskMs / s.msPerUnit))
   else units = Math.min(fair, s.firstUnits)
   return Math.max(1, Math.min(units, s.freeSlots))

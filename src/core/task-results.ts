@@ -273,7 +273,12 @@ export class TaskResults {
     const delay = failure.retryable && !job.stopping ? retryDelay(job.retry, unit.attempt, failure.retryAfterMs) : null
     if (delay !== null) {
       const wait = delay > 0 ? ` in ${(delay / 1000).toFixed(1)} s` : ''
-      this.d.log(job.id, 'debug', 'core', `${unit.key}: ${failure.error} (attempt ${unit.attempt}, trying again${wait})`)
+      this.d.log(
+        job.id,
+        'debug',
+        'core',
+        `${unit.key}: ${failure.error} (attempt ${unit.attempt}, trying again${wait})`,
+      )
       job.retryLater({ ...unit, attempt: unit.attempt + 1 }, delay, () => this.d.scheduler.dispatch(job.pool))
       return
     }

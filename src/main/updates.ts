@@ -61,8 +61,11 @@ async function electronUpdater(): Promise<Updater> {
 function appSignature(): Promise<MacSignature> {
   const bundle = join(app.getPath('exe'), '..', '..', '..')
   return new Promise((resolve) =>
-    execFile('codesign', ['--display', '--verbose=2', bundle], { timeout: 5000, windowsHide: true }, (_error, stdout, stderr) =>
-      resolve(macSignatureKind(`${stdout}\n${stderr}`)),
+    execFile(
+      'codesign',
+      ['--display', '--verbose=2', bundle],
+      { timeout: 5000, windowsHide: true },
+      (_error, stdout, stderr) => resolve(macSignatureKind(`${stdout}\n${stderr}`)),
     ),
   )
 }

@@ -176,7 +176,9 @@ describe('the CLI as a client of a served farm', () => {
     const run = startCli(db, ['run', '--jobs', '2', '--shell', '--', stampedCommand(stamps, 1), ':::', ...inputs])
     cleanups.push(() => run.kill('SIGKILL'))
     await until(() => readdirSync(stamps).length > 0, 'the first command to start', 60_000)
-    const cpu = JSON.parse((await cli(db, ['pools', '--json'])).out).pools.find((p: { name: string }) => p.name === 'cpu')
+    const cpu = JSON.parse((await cli(db, ['pools', '--json'])).out).pools.find(
+      (p: { name: string }) => p.name === 'cpu',
+    )
     expect(cpu.size).toBe(6)
     const slots = cpu.jobSlots.find((j: { jobId: number }) => j.jobId === 1)
     expect(slots).toMatchObject({ jobId: 1, slots: 2 })

@@ -86,7 +86,13 @@ describe('the choice of the next job and worker', () => {
     expect(nextAssignment([job(1)], busy, 1, 0)).toBeNull()
     // A job whose units wait still fits beside heavy work, up to the message bound.
     expect(hasRoomFor(busy[0]!, job(2, { freeSlots: 3, waits: true }), 1)).toBe(true)
-    expect(hasRoomFor({ tasks: MAX_TASKS_PER_WORKER, heavyTasks: 0, remote: false }, job(2, { freeSlots: 3, waits: true }), 1)).toBe(false)
+    expect(
+      hasRoomFor(
+        { tasks: MAX_TASKS_PER_WORKER, heavyTasks: 0, remote: false },
+        job(2, { freeSlots: 3, waits: true }),
+        1,
+      ),
+    ).toBe(false)
   })
 
   it('gives a remote slot one task at a time', () => {

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { chownSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { controlEndpointFor, prepareControlEndpoint } from '../../src/host/control-endpoint'

@@ -33,4 +33,3 @@ export function mostAtOnce(runs: { start: bigint; end: bigint }[]): number {
   for (const e of edges) most = Math.max(most, (open += e.d))
   return most
 }
-

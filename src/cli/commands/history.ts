@@ -99,7 +99,10 @@ export function configureShow(command: Command, cli: CliContext): void {
 }
 
 /** The job's slots (in use, when a farm runs it) beside its pool's size: each bounds something else. */
-async function slotsLine(cli: CliContext, detail: { id: number; pool: string; slots?: number | null }): Promise<string> {
+async function slotsLine(
+  cli: CliContext,
+  detail: { id: number; pool: string; slots?: number | null },
+): Promise<string> {
   const total = detail.slots ?? null
   const pool = (await cli.owner()) ? (await cli.call('pools.list', {})).find((p) => p.name === detail.pool) : undefined
   const live = pool?.jobSlots?.find((j) => j.jobId === detail.id)

@@ -16,7 +16,8 @@ export function useSourceCheck(sources: Ref<string[]>, active: Ref<boolean>) {
       const mine = ++generation
       const paths = sources.value.map((s) => s.trim()).filter(Boolean)
       if (!active.value || paths.length === 0) return void (sourceProblems.value = [])
-      timer = setTimeout(async () => {
+      // Never rejects: every look's error is caught into its problem.
+      const look = async (): Promise<void> => {
         const problems = await Promise.all(
           paths.map((path) =>
             farmApi()
@@ -28,7 +29,8 @@ export function useSourceCheck(sources: Ref<string[]>, active: Ref<boolean>) {
           ),
         )
         if (mine === generation) sourceProblems.value = problems.filter((p): p is string => p !== null)
-      }, 300)
+      }
+      timer = setTimeout(() => void look(), 300)
     },
     { deep: true },
   )

@@ -55,7 +55,8 @@ export function useSpecCheck<S extends JobSpecInput>(schema: ZodType, spec: Ref<
     () => {
       clearTimeout(timer)
       if (!active.value || !parsed.value.success) return void (problems.value = [])
-      timer = setTimeout(async () => {
+      // Never rejects: the check's error becomes its problem.
+      const check = async (): Promise<void> => {
         const mine = ++generation
         checking.value = true
         try {
@@ -66,7 +67,8 @@ export function useSpecCheck<S extends JobSpecInput>(schema: ZodType, spec: Ref<
         } finally {
           if (mine === generation) checking.value = false
         }
-      }, 300)
+      }
+      timer = setTimeout(() => void check(), 300)
     },
     { deep: true },
   )

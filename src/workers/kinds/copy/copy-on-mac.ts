@@ -36,11 +36,16 @@ export async function copyOnMac(task: MacCopy, source: Stats, clone = process.pl
 
 function systemCopy(task: MacCopy, flags: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('/bin/cp', [...flags, task.srcPath, task.tempPath], { signal: task.signal, windowsHide: true }, (error, _stdout, stderr) => {
-      if (!error) return resolve()
-      if (task.signal.aborted) return reject(new Error('The copy was cancelled.'))
-      reject(cpError(String(stderr), task))
-    })
+    execFile(
+      '/bin/cp',
+      [...flags, task.srcPath, task.tempPath],
+      { signal: task.signal, windowsHide: true },
+      (error, _stdout, stderr) => {
+        if (!error) return resolve()
+        if (task.signal.aborted) return reject(new Error('The copy was cancelled.'))
+        reject(cpError(String(stderr), task))
+      },
+    )
   })
 }
 

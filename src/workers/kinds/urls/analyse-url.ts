@@ -9,10 +9,7 @@ import { emptyPageFacts } from './page-facts'
 import { parseRetryAfter, retryableStatuses } from './retry-policy'
 import { robotsRefusal } from './robots'
 
-export type AnalyseSettings = Pick<
-  UrlsSpec,
-  'userAgent' | 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'robots'
->
+export type AnalyseSettings = Pick<UrlsSpec, 'userAgent' | 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'robots'>
 
 export interface AnalyseContext {
   dispatcher: Dispatcher

@@ -85,10 +85,17 @@ describe("a killed worker's commands die with it", () => {
       jobs: 1,
       timeoutS: 2.5,
     })
-    const lines = (): string[][] => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => l.split(' '))
+    const lines = (): string[][] =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' '))
     await until(() => lines().length >= 1, 'the first run to start', 30_000)
     const [, pid] = lines()[0]!
-    const worker = farm.poolInfo().find((p) => p.name === 'cpu')!.workers.find((w) => w.state === 'busy')!
+    const worker = farm
+      .poolInfo()
+      .find((p) => p.name === 'cpu')!
+      .workers.find((w) => w.state === 'busy')!
     process.kill(worker.pid!, 'SIGKILL')
     await until(() => gone(Number(pid)), 'the first run to be gone with its worker', 10_000)
     await farm.waitForEnd(id)
@@ -96,7 +103,12 @@ describe("a killed worker's commands die with it", () => {
     expect(all.filter(([, , what]) => what === 'overlap')).toEqual([])
     expect(all.filter(([, p, what]) => p === pid && what !== 'start')).toEqual([])
     // Both inputs ran (and timed out, at 2.5 s of a 3 s sleep) under the new worker.
-    expect(all.filter(([, p, what]) => p !== pid && what === 'start').map(([i]) => i).sort()).toEqual(['a', 'b'])
+    expect(
+      all
+        .filter(([, p, what]) => p !== pid && what === 'start')
+        .map(([i]) => i)
+        .sort(),
+    ).toEqual(['a', 'b'])
   }, 60_000)
 })
 

@@ -19,7 +19,6 @@ const spec = (command: string[], extra: Partial<CommandSpec> = {}): CommandSpec 
 const run = (s: CommandSpec, input: string, signal = new AbortController().signal) =>
   runOneCommand(s, { input, seq: 1, outputFolder: null }, signal)
 
-
 // POSIX only: its commands are sh scripts, and its process trees are POSIX process groups. test/workers/kinds/command/windows-spawn.test.ts is the Windows counterpart.
 describe.skipIf(process.platform === 'win32')('runOneCommand', () => {
   it('records exit code, output, duration and worker of a run', async () => {

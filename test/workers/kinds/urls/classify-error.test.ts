@@ -42,7 +42,7 @@ describe('classifyError', () => {
 })
 
 describe('Retry-After', () => {
-  it('reads Retry-After as seconds or a date (the farm\'s retry policy bounds the wait)', () => {
+  it("reads Retry-After as seconds or a date (the farm's retry policy bounds the wait)", () => {
     const now = Date.parse('2026-01-01T00:00:00Z')
     expect(parseRetryAfter('3', now)).toBe(3000)
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000)
