@@ -7,7 +7,7 @@ import { runModel } from './run-model'
  * that attach, detach and wait with a timeout) on a real `task-farm serve`, with every invariant
  * checked after every step (test/model/job-rules.ts). `npm test` runs a few short sequences with a
  * fixed seed; `TASK_FARM_MODEL_RUNS`, `TASK_FARM_MODEL_STEPS`, `TASK_FARM_MODEL_SECONDS` and
- * `TASK_FARM_MODEL_SEED` make it longer (`npm run fuzz -- --seconds 600` does).
+ * `TASK_FARM_MODEL_SEED` make it longer, `TASK_FARM_MODEL_PATH` and `TASK_FARM_MODEL_REPLAY` replay a counterexample (fast-check's path and replayPath) (`npm run fuzz -- --seconds 600` does).
  */
 const env = (name: string, fallback: number): number => {
   const value = Number(process.env[name])
@@ -25,6 +25,8 @@ describe('the farm against its model', () => {
         maxSteps: env('TASK_FARM_MODEL_STEPS', 8),
         timeLimitMs: seconds * 1000,
         findings: process.env.TASK_FARM_MODEL_FINDINGS,
+        path: process.env.TASK_FARM_MODEL_PATH,
+        replayPath: process.env.TASK_FARM_MODEL_REPLAY,
       })
       console.log(`farm model: seed ${report.seed}, ${report.runs} sequences, ${report.steps} steps`)
       expect(report.failure).toBeNull()

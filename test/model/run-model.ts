@@ -20,6 +20,10 @@ export interface ModelRunOptions {
   timeLimitMs: number
   /** Where to append each failure, shrunk (the findings file the engineers read). */
   findings?: string
+  /** Replays one counterexample: the `path` fast-check printed with the seed. */
+  path?: string
+  /** With `path`: the `replayPath` fast-check printed in the counterexample's commands. */
+  replayPath?: string
 }
 
 export interface ModelRunReport {
@@ -39,17 +43,20 @@ export async function runModel(options: ModelRunOptions): Promise<ModelRunReport
   const fixture = await startUrlFixtureServer()
   if (skippedChecks().length) console.warn(`farm model: checks switched off: ${skippedChecks().join(', ')}`)
   try {
-    const property = fc.asyncProperty(fc.commands(modelSteps, { maxCommands: options.maxSteps, size: 'max' }), async (cmds) => {
+    const property = fc.asyncProperty(fc.commands(modelSteps, { maxCommands: options.maxSteps, size: 'max', replayPath: options.replayPath }), async (cmds) => {
       runs++
       await oneSequence(cmds, fixture, steps)
     })
     const details = await fc.check(property, {
       seed: options.seed,
+      ...(options.path ? { path: options.path } : {}),
       numRuns: options.runs,
       interruptAfterTimeLimit: options.timeLimitMs,
       markInterruptAsFailure: false,
     })
-    const failure = details.failed ? fc.defaultReportMessage(details) ?? 'failed' : null
+    const failure = details.failed
+      ? `${fc.defaultReportMessage(details) ?? 'failed'}\n\n${errorText(details.errorInstance)}`
+      : null
     if (failure && options.findings)
       appendFileSync(options.findings, `\n## seed ${options.seed} (${new Date().toISOString()})\n\n\`\`\`\n${failure}\n\`\`\`\n`)
     return { seed: options.seed, runs, steps: steps.count, failure }
@@ -141,3 +148,5 @@ function ours(pid: number): boolean {
     return false
   }
 }
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
