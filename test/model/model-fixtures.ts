@@ -89,7 +89,8 @@ export function planJob(world: ModelWorld, choice: JobChoice, tag: number): JobP
   switch (choice.kind) {
     case 'command': {
       const seconds = (choice.sleepMs / 1000).toFixed(2)
-      const spec: JobSpec = {
+      // Written as a request is (the farm fills the defaults), so new options of the spec do not break it.
+      const spec = {
         kind: 'command',
         command: [world.unitScript, '{}', records, seconds],
         input: { type: 'list', values: names },
@@ -98,33 +99,23 @@ export function planJob(world: ModelWorld, choice: JobChoice, tag: number): JobP
         retries: 0,
         deadlineS: choice.deadline ? 1.5 : 0,
         shell: false,
-        env: {},
-      }
+      } as JobSpec
       return { ...base, spec, slots: choice.slots, records, deadline: choice.deadline }
     }
     case 'module': {
       const values = names.map((name) => JSON.stringify({ name, log: records, ms: choice.sleepMs }))
-      const spec: JobSpec = {
+      const spec = {
         kind: 'module',
         module: world.module,
         input: { type: 'list', values },
         concurrency: choice.slots,
-      }
+      } as JobSpec
       return { ...base, spec, slots: choice.slots, records }
     }
     case 'probe': {
-      const spec: JobSpec = {
-        kind: 'probe',
-        count: choice.units,
-        chunk: 1,
-        sleepMs: choice.sleepMs,
-        failOn: Array.from({ length: choice.failures }, (_, i) => i),
-        crashOn: [],
-        hangOn: [],
-        throwOn: [],
-        printOn: [],
-      }
-      return { ...base, spec, failing: spec.failOn.map(String) }
+      const failOn = Array.from({ length: choice.failures }, (_, i) => i)
+      const spec = { kind: 'probe', count: choice.units, chunk: 1, sleepMs: choice.sleepMs, failOn } as JobSpec
+      return { ...base, spec, failing: failOn.map(String) }
     }
     case 'urls': {
       const text = names.map((_, i) => `${world.urlBase}/page?n=${tag}-${i}`).join('\n')
