@@ -29,6 +29,8 @@ export interface ModelJob {
   grants: { name: string; at: number }[]
   /** When retries of this job were accepted (a failed unit may run again after one). */
   retries: number[]
+  /** Times when no unit of the job may start: from an accepted pause or cancel to the resume or retry. */
+  holds: { by: 'pause' | 'cancel'; from: number; to: number | null }[]
 }
 
 /** The model: the jobs it made and what it expects of each. */

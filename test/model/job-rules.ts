@@ -46,6 +46,9 @@ export const acceptedIn: Record<'pause' | 'resume' | 'cancel' | 'retry', readonl
   retry: ['completed-with-errors', 'failed', 'cancelled', 'interrupted', 'timed-out'],
 }
 
+/** A unit already on its way to a process when a pause or cancel lands may still start this long after it. */
+export const holdSlackMs = 1000
+
 /** How long the farm has to do what it was asked (cancel, end a job, let a waiting client go), under load. */
 export const graceMs = 20_000
 
@@ -67,6 +70,12 @@ export const checkNames = [
   'clients',
   /** A cancelled job's clean-up ran: a cancelled copy leaves no `.part` file. */
   'cancel-cleans',
+  /** No unit of a paused job starts (after `holdSlackMs`) until it is resumed. */
+  'pause-holds',
+  /** No unit of a cancelled job starts (after `holdSlackMs`) unless it is retried. */
+  'cancel-holds',
+  /** A completed copy is the source: every file's size and time, every folder's time. */
+  'copy-matches',
 ] as const
 export type CheckName = (typeof checkNames)[number]
 

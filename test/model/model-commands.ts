@@ -51,6 +51,7 @@ export class CreateJob extends ModelStep {
       runs: [],
       grants: [],
       retries: [],
+      holds: [],
     })
   }
   toString(): string {
@@ -83,9 +84,12 @@ export class JobControl extends ModelStep {
       return
     }
     job.causes.push(this.control)
+    const now = Date.now()
     if (this.control === 'pause') job.expect = { is: 'paused' }
-    else if (this.control === 'cancel') job.expect = { is: 'cancelling', since: Date.now() }
+    else if (this.control === 'cancel') job.expect = { is: 'cancelling', since: now }
     else job.expect = { is: 'active' }
+    if (this.control === 'pause' || this.control === 'cancel') job.holds.push({ by: this.control, from: now, to: null })
+    else for (const hold of job.holds) hold.to ??= now
     if (this.control === 'retry') job.retries.push(Date.now())
   }
   toString(): string {
@@ -243,6 +247,8 @@ export class WaitWithTimeout extends ModelStep {
     if (!ended) violated('clients', `\`task-farm wait ${job.id} --timeout ${this.seconds}\` did not return within its timeout and ${graceMs} ms`)
     else if (![0, 1, 2, 124, 130].includes(ended.code ?? -1))
       violated('clients', `\`task-farm wait ${job.id}\` exited ${ended.code}: ${ended.err.trim()}`)
+    else if (ended.code === 0 && real.history.job(job.id)?.state !== 'completed')
+      violated('clients', `\`task-farm wait ${job.id}\` exited 0, but the job is ${real.history.job(job.id)?.state}`)
   }
   toString(): string {
     return `wait #${this.pick} --timeout ${this.seconds}`

@@ -108,6 +108,7 @@ async function settle(model: FarmModel, real: RealFarm): Promise<void> {
     if (!resumable) continue
     await real.owner.client.call('jobs.resume', { jobId: job.id })
     job.causes.push('resume')
+    for (const hold of job.holds) hold.to ??= Date.now()
     job.expect = { is: 'active' }
   }
   const limit = Date.now() + graceMs + 20_000

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { copyDifferences } from './copy-tree'
 import { checkEnding, checkTransitions, observe, violated, type FarmModel, type ModelJob } from './farm-model'
 import type { HistoryReader } from './history-reader'
 import { graceMs, isEnded } from './job-rules'
@@ -50,6 +51,11 @@ function checkJob(job: ModelJob, real: RealFarm, now: number): void {
     if (job.expect.is === 'resting' && job.expect.state === row.state && row.state !== 'cancelled') {
       checkEnding(job, row.state, real.history.marks(job.id))
       if (row.state === 'completed') checkAllRan(job)
+      if (row.state === 'completed' && job.plan.destination) {
+        const differences = copyDifferences(real.world.copySource, job.plan.destination)
+        if (differences.length)
+          violated('copy-matches', `job ${job.id} (copy) completed, but its copy differs: ${differences.slice(0, 5).join('; ')}`)
+      }
     }
   }
   if (row.state === 'cancelled' && job.plan.destination) {

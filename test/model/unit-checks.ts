@@ -1,4 +1,5 @@
 import { violated, type ModelJob } from './farm-model'
+import { holdSlackMs } from './job-rules'
 import { isAlive, mostAtOnce, readRuns, runEnd, type UnitRun } from './unit-records'
 
 /** Re-reads a command or module job's records, and marks which unfinished runs still live. */
@@ -47,6 +48,14 @@ export function checkRuns(job: ModelJob, now: number): void {
         `${name}: unit ${unit} ran again at ${again.start} after its run ended (code ${before.code}) at ${before.end}, with no retry asked and no kill before it was recorded`,
       )
     }
+  }
+  for (const run of job.runs) {
+    const hold = job.holds.find((h) => run.start > h.from + holdSlackMs && (h.to === null || run.start < h.to))
+    if (hold)
+      violated(
+        hold.by === 'pause' ? 'pause-holds' : 'cancel-holds',
+        `${name}: unit ${run.name} started ${run.start - hold.from} ms after the job was ${hold.by === 'pause' ? 'paused' : 'cancelled'}`,
+      )
   }
   const slots = job.plan.slots
   if (slots !== null) {
