@@ -41,6 +41,7 @@ if (values.suite !== 'contract') {
     TASK_FARM_MODEL_SECONDS: String(seconds),
     TASK_FARM_MODEL_SEED: String(seed),
     TASK_FARM_MODEL_RUNS: '100000',
+    TASK_FARM_MODEL_SHRINK: '1',
     TASK_FARM_MODEL_STEPS: process.env.TASK_FARM_MODEL_STEPS ?? '20',
   })
 }

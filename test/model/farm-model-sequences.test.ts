@@ -28,7 +28,7 @@ beforeAll(async () => {
 })
 afterAll(() => fixture.close())
 
-const steps = { count: 0 }
+const steps = { count: 0, byKind: {} }
 const run = (...sequence: Parameters<typeof oneSequence>[0] extends Iterable<infer S> ? S[] : never) =>
   oneSequence(sequence, fixture, steps)
 

@@ -33,12 +33,17 @@ export interface ModelJob {
   holds: { by: 'pause' | 'cancel'; from: number; to: number | null }[]
 }
 
+export interface StepCounts {
+  count: number
+  byKind: Record<string, number>
+}
+
 /** The model: the jobs it made and what it expects of each. */
 export interface FarmModel {
   jobs: ModelJob[]
   nextTag: number
-  /** Steps run, over all sequences (the report counts them). */
-  steps: { count: number }
+  /** Steps run, over all sequences, in all and by what they did (the report counts them). */
+  steps: StepCounts
 }
 
 export class ModelViolation extends Error {

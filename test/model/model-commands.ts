@@ -15,6 +15,8 @@ abstract class ModelStep implements Step {
   }
   async run(model: FarmModel, real: RealFarm): Promise<void> {
     model.steps.count++
+    const kind = this.toString().split(' ')[0]!
+    model.steps.byKind[kind] = (model.steps.byKind[kind] ?? 0) + 1
     real.trail.push(`${new Date().toISOString().slice(11, 23)} ${this.toString()}`)
     await this.act(model, real)
     checkStep(model, real)
@@ -75,6 +77,7 @@ export class JobControl extends ModelStep {
     try {
       await real.owner.client.call(`jobs.${this.control}`, { jobId: job.id })
       real.trail.push(`  accepted`)
+      model.steps.byKind[`${this.control} accepted`] = (model.steps.byKind[`${this.control} accepted`] ?? 0) + 1
     } catch (error) {
       real.trail.push(`  refused: ${(error as Error).message}`)
       if (!(error as { code?: string }).code)
@@ -164,6 +167,7 @@ export class KillWorker extends ModelStep {
       return // it had just exited
     }
     real.trail.push(`  killed worker ${chosen.pid} of ${this.pool} (job ${chosen.jobId})`)
+    if (chosen.jobId !== null) model.steps.byKind['busy worker killed'] = (model.steps.byKind['busy worker killed'] ?? 0) + 1
     for (const job of model.jobs) grantAfterKill(job, real.history.marks(job.id), at, false)
   }
   toString(): string {
@@ -280,10 +284,12 @@ export class UntilStarted extends ModelStep {
   }
   async act(model: FarmModel, real: RealFarm): Promise<void> {
     const job = this.job(model, this.pick, real)
-    const limit = Date.now() + graceMs
+    if (!job.plan.records || job.expect.is !== 'active') return
+    const limit = Date.now() + 10_000
     for (;;) {
       refreshRuns(job, Date.now())
-      if (job.runs.length >= this.count || Date.now() > limit) return
+      const state = real.history.job(job.id)?.state
+      if (job.runs.length >= this.count || (state !== 'queued' && state !== 'running') || Date.now() > limit) return
       await sleep(50)
     }
   }
@@ -308,6 +314,8 @@ const pool = fc.constantFrom<PoolName>('cpu', 'cpu', 'network', 'disk')
 
 /** Every step the model takes, weighted so jobs exist and run for most of a sequence. */
 export const modelSteps: fc.Arbitrary<Step>[] = [
+  jobChoice.map((c) => new CreateJob(c)),
+  jobChoice.map((c) => new CreateJob(c)),
   jobChoice.map((c) => new CreateJob(c)),
   jobChoice.map((c) => new CreateJob(c)),
   fc.tuple(fc.constantFrom<Control>('pause', 'resume', 'cancel', 'retry'), pick).map(([c, p]) => new JobControl(c, p)),

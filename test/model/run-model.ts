@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startUrlFixtureServer, type UrlFixtureServer } from '../fixtures/url-fixture-server'
 import { tempDir } from '../support/test-farm'
-import { ModelViolation, violated, type FarmModel } from './farm-model'
+import { ModelViolation, violated, type FarmModel, type StepCounts } from './farm-model'
 import { HistoryReader } from './history-reader'
 import { graceMs, skippedChecks } from './job-rules'
 import { modelSteps } from './model-commands'
@@ -16,8 +16,10 @@ export interface ModelRunOptions {
   seed: number
   runs: number
   maxSteps: number
-  /** Stop starting runs (and shrinking) after this long. */
+  /** Stop starting sequences after this long. */
   timeLimitMs: number
+  /** Shrink a failing sequence (each try is a real farm run: minutes), or report it as found. */
+  shrink: boolean
   /** Where to append each failure, shrunk (the findings file the engineers read). */
   findings?: string
   /** Replays one counterexample: the `path` fast-check printed with the seed. */
@@ -30,6 +32,10 @@ export interface ModelRunReport {
   seed: number
   runs: number
   steps: number
+  /** Steps by what they did, and how many controls the farm accepted. */
+  byKind: Record<string, number>
+  /** Jobs that came to rest, by kind and state. */
+  endings: Record<string, number>
   failure: string | null
 }
 
@@ -38,28 +44,38 @@ export interface ModelRunReport {
  * each), checking every invariant after every step; a failing sequence is shrunk by fast-check.
  */
 export async function runModel(options: ModelRunOptions): Promise<ModelRunReport> {
-  const steps = { count: 0 }
+  const steps: StepCounts = { count: 0, byKind: {} }
   let runs = 0
+  const endings: Record<string, number> = {}
   const fixture = await startUrlFixtureServer()
   if (skippedChecks().length) console.warn(`farm model: checks switched off: ${skippedChecks().join(', ')}`)
+  const deadline = Date.now() + options.timeLimitMs
   try {
-    const property = fc.asyncProperty(fc.commands(modelSteps, { maxCommands: options.maxSteps, size: 'max', replayPath: options.replayPath }), async (cmds) => {
-      runs++
-      await oneSequence(cmds, fixture, steps)
-    })
-    const details = await fc.check(property, {
-      seed: options.seed,
-      ...(options.path ? { path: options.path } : {}),
-      numRuns: options.runs,
-      interruptAfterTimeLimit: options.timeLimitMs,
-      markInterruptAsFailure: false,
-    })
-    const failure = details.failed
-      ? `${fc.defaultReportMessage(details) ?? 'failed'}\n\n${errorText(details.errorInstance)}`
-      : null
+    const property = fc.asyncProperty(
+      fc.commands(modelSteps, { maxCommands: options.maxSteps, size: 'max', replayPath: options.replayPath }),
+      async (cmds) => {
+        runs++
+        await oneSequence(cmds, fixture, steps, endings)
+      },
+    )
+    // One seed per sequence, and the time limit checked between them: fast-check's own time limit
+    // would abandon a sequence mid-way, leaving its farm running.
+    let failure: string | null = null
+    for (let i = 0; i < options.runs && Date.now() < deadline && !failure; i++) {
+      const seed = options.seed + i
+      const details = await fc.check(property, {
+        seed,
+        numRuns: 1,
+        endOnFailure: !options.shrink,
+        ...(options.path ? { path: options.path } : {}),
+      })
+      if (details.failed)
+        failure = `${fc.defaultReportMessage(details) ?? 'failed'}\n\n${errorText(details.errorInstance)}`
+      if (options.path) break
+    }
     if (failure && options.findings)
       appendFileSync(options.findings, `\n## seed ${options.seed} (${new Date().toISOString()})\n\n\`\`\`\n${failure}\n\`\`\`\n`)
-    return { seed: options.seed, runs, steps: steps.count, failure }
+    return { seed: options.seed, runs, steps: steps.count, byKind: steps.byKind, endings, failure }
   } finally {
     await fixture.close()
   }
@@ -68,7 +84,8 @@ export async function runModel(options: ModelRunOptions): Promise<ModelRunReport
 export async function oneSequence(
   cmds: Iterable<fc.AsyncCommand<FarmModel, RealFarm>>,
   fixture: UrlFixtureServer,
-  steps: { count: number },
+  steps: StepCounts,
+  endings: Record<string, number> = {},
 ): Promise<void> {
   const dir = tempDir('tf-model-')
   const dbPath = join(dir.path, 'history.sqlite')
@@ -85,6 +102,10 @@ export async function oneSequence(
   try {
     await fc.asyncModelRun(() => ({ model, real }), cmds)
     await settle(model, real)
+    for (const job of model.jobs) {
+      const key = `${job.plan.kind} ${job.lastState}`
+      endings[key] = (endings[key] ?? 0) + 1
+    }
     if (process.env.TASK_FARM_MODEL_VERBOSE) console.log(real.trail.join('\n'))
   } catch (error) {
     if (error instanceof ModelViolation) error.message += `\nwhat happened:\n  ${real.trail.join('\n  ')}`
