@@ -15,7 +15,12 @@ const { values } = parseArgs({
 })
 const seconds = Number(values.seconds)
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed)
-if (!Number.isFinite(seconds) || seconds <= 0 || !Number.isInteger(seed) || !['all', 'contract', 'model'].includes(values.suite)) {
+if (
+  !Number.isFinite(seconds) ||
+  seconds <= 0 ||
+  !Number.isInteger(seed) ||
+  !['all', 'contract', 'model'].includes(values.suite)
+) {
   console.error('usage: npm run fuzz -- [--seconds S] [--seed N] [--suite all|contract|model]')
   process.exit(2)
 }

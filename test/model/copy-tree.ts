@@ -18,9 +18,12 @@ export function copyDifferences(source: string, destination: string): string[] {
     if (a.isDirectory()) {
       for (const name of readdirSync(src)) compare(join(src, name), join(dst, name), `${rel}/${name}`)
     } else if (a.size !== b.size) found.push(`${rel}: ${b.size} bytes, the source has ${a.size}`)
-    if ((a.mode & 0o7777) !== (b.mode & 0o7777)) found.push(`${rel}: mode ${(b.mode & 0o7777).toString(8)}, the source's is ${(a.mode & 0o7777).toString(8)}`)
+    if ((a.mode & 0o7777) !== (b.mode & 0o7777))
+      found.push(`${rel}: mode ${(b.mode & 0o7777).toString(8)}, the source's is ${(a.mode & 0o7777).toString(8)}`)
     if (Math.abs(a.mtimeMs - b.mtimeMs) > SLACK_MS)
-      found.push(`${rel}${a.isDirectory() ? '/' : ''}: time ${new Date(b.mtimeMs).toISOString()}, the source's is ${new Date(a.mtimeMs).toISOString()}`)
+      found.push(
+        `${rel}${a.isDirectory() ? '/' : ''}: time ${new Date(b.mtimeMs).toISOString()}, the source's is ${new Date(a.mtimeMs).toISOString()}`,
+      )
   }
   compare(source, join(destination, basename(source)), basename(source))
   return found

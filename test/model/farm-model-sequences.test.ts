@@ -38,7 +38,13 @@ describe('the issue’s findings, as model sequences', () => {
   }, 120_000)
 
   it('a job paused once every unit was handed out, then resumed, ends', async () => {
-    await run(command({ units: 1 }), new UntilStarted(0, 1), new JobControl('pause', 0), new LetTimePass(1500), new JobControl('resume', 0))
+    await run(
+      command({ units: 1 }),
+      new UntilStarted(0, 1),
+      new JobControl('pause', 0),
+      new LetTimePass(1500),
+      new JobControl('resume', 0),
+    )
   }, 120_000)
 
   it('a client attached to a job that runs past its deadline returns, and so does wait', async () => {
@@ -46,10 +52,21 @@ describe('the issue’s findings, as model sequences', () => {
   }, 120_000)
 
   it('kill -9 of a busy worker leaves no command of it running beside the next', async () => {
-    await run(new Resize('cpu', 1), command({ units: 2 }), new UntilStarted(0, 1), new KillWorker('cpu', 0), new LetTimePass(1500))
+    await run(
+      new Resize('cpu', 1),
+      command({ units: 2 }),
+      new UntilStarted(0, 1),
+      new KillWorker('cpu', 0),
+      new LetTimePass(1500),
+    )
   }, 120_000)
 
   it('kill -9 of the owner during short commands re-runs at most --jobs of those that finished', async () => {
-    await run(command({ units: 60, slots: 2, sleepMs: 20 }), new LetTimePass(1500), new KillOwner(), new JobControl('resume', 0))
+    await run(
+      command({ units: 60, slots: 2, sleepMs: 20 }),
+      new LetTimePass(1500),
+      new KillOwner(),
+      new JobControl('resume', 0),
+    )
   }, 120_000)
 })

@@ -57,7 +57,10 @@ export class ModelViolation extends Error {
 
 /** Fails with a violation, unless the named check is switched off (see job-rules.ts). */
 export function violated(check: ModelViolation['check'], message: string): void {
-  if (check in { state: 1, transition: 1, history: 1, counters: 1, result: 1, control: 1 } || checkOn(check as CheckName))
+  if (
+    check in { state: 1, transition: 1, history: 1, counters: 1, result: 1, control: 1 } ||
+    checkOn(check as CheckName)
+  )
     throw new ModelViolation(check, message)
 }
 
@@ -69,7 +72,10 @@ export function checkTransitions(job: ModelJob, timeline: { state: JobState; not
     if (from === to) continue
     const causes = legalTransitions[from][to]
     if (!causes)
-      violated('transition', `job ${job.id} (${job.plan.kind}) went ${from} → ${to} ("${timeline[i]!.note}"), which no rule allows`)
+      violated(
+        'transition',
+        `job ${job.id} (${job.plan.kind}) went ${from} → ${to} ("${timeline[i]!.note}"), which no rule allows`,
+      )
     const free = causes!.filter((c) => c === 'auto' || (c === 'deadline' && job.plan.deadline))
     if (free.length) continue
     const at = job.causes.findIndex((c) => causes!.includes(c))
@@ -100,7 +106,8 @@ export function observe(job: ModelJob, state: JobState, now: number, graceMs: nu
     case 'cancelling':
       if (state === 'cancelled') job.expect = { is: 'resting', state, since: now }
       else if (isEnded(state)) violated('state', `${name} was cancelled and ended ${state}`)
-      else if (now - e.since > graceMs) violated('cancel-cleans', `${name} was cancelled ${now - e.since} ms ago and is still ${state}`)
+      else if (now - e.since > graceMs)
+        violated('cancel-cleans', `${name} was cancelled ${now - e.since} ms ago and is still ${state}`)
       break
     case 'resting':
       if (state !== e.state) violated('state', `${name} rested ${e.state} and is now ${state} with no control sent`)

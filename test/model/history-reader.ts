@@ -29,7 +29,8 @@ export class HistoryReader {
   }
 
   job(id: number): JobRow | undefined {
-    return this.db.prepare('SELECT state, items_done, items_failed FROM jobs WHERE id = ?').get(id) as JobRow | undefined
+    return this.db.prepare('SELECT state, items_done, items_failed FROM jobs WHERE id = ?').get(id) as
+      JobRow | undefined
   }
 
   timeline(id: number): TimelineEntry[] {
@@ -52,7 +53,10 @@ export class HistoryReader {
   }
 
   /** The counters the jobs row keeps, against the counts of its units' marks. */
-  countersAndMarks(id: number): { counters: { done: number; failed: number }; marks: { done: number; failed: number } } {
+  countersAndMarks(id: number): {
+    counters: { done: number; failed: number }
+    marks: { done: number; failed: number }
+  } {
     const row = this.job(id)!
     let done = 0
     let failed = 0

@@ -83,7 +83,10 @@ export class JobControl extends ModelStep {
       if (!(error as { code?: string }).code)
         violated('control', `${this.control} of job ${job.id} failed without a user error: ${String(error)}`)
       if (mustAccept(this.control, job))
-        violated('control', `${this.control} of job ${job.id} (expected ${describe(job)}) was refused: ${(error as Error).message}`)
+        violated(
+          'control',
+          `${this.control} of job ${job.id} (expected ${describe(job)}) was refused: ${(error as Error).message}`,
+        )
       return
     }
     job.causes.push(this.control)
@@ -120,7 +123,10 @@ export class Priority extends ModelStep {
     super()
   }
   async act(model: FarmModel, real: RealFarm): Promise<void> {
-    await real.owner.client.call('jobs.priority', { jobId: this.job(model, this.pick, real).id, priority: this.priority })
+    await real.owner.client.call('jobs.priority', {
+      jobId: this.job(model, this.pick, real).id,
+      priority: this.priority,
+    })
   }
   toString(): string {
     return `priority #${this.pick} ${this.priority}`
@@ -167,7 +173,8 @@ export class KillWorker extends ModelStep {
       return // it had just exited
     }
     real.trail.push(`  killed worker ${chosen.pid} of ${this.pool} (job ${chosen.jobId})`)
-    if (chosen.jobId !== null) model.steps.byKind['busy worker killed'] = (model.steps.byKind['busy worker killed'] ?? 0) + 1
+    if (chosen.jobId !== null)
+      model.steps.byKind['busy worker killed'] = (model.steps.byKind['busy worker killed'] ?? 0) + 1
     for (const job of model.jobs) grantAfterKill(job, real.history.marks(job.id), at, false)
   }
   toString(): string {
@@ -248,7 +255,11 @@ export class WaitWithTimeout extends ModelStep {
     const job = this.job(model, this.pick, real)
     const client = real.owner.attach(job.id, this.seconds)
     const ended = await Promise.race([client.result, sleep(this.seconds * 1000 + graceMs).then(() => null)])
-    if (!ended) violated('clients', `\`task-farm wait ${job.id} --timeout ${this.seconds}\` did not return within its timeout and ${graceMs} ms`)
+    if (!ended)
+      violated(
+        'clients',
+        `\`task-farm wait ${job.id} --timeout ${this.seconds}\` did not return within its timeout and ${graceMs} ms`,
+      )
     else if (![0, 1, 2, 124, 130].includes(ended.code ?? -1))
       violated('clients', `\`task-farm wait ${job.id}\` exited ${ended.code}: ${ended.err.trim()}`)
     else if (ended.code === 0 && real.history.job(job.id)?.state !== 'completed')
@@ -300,14 +311,16 @@ export class UntilStarted extends ModelStep {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-const jobChoice: fc.Arbitrary<JobChoice> = fc.record({
-  kind: fc.constantFrom(...modelKinds),
-  units: fc.integer({ min: 1, max: 8 }),
-  slots: fc.integer({ min: 1, max: 3 }),
-  failures: fc.nat({ max: 1 }),
-  deadline: fc.boolean(),
-  sleepMs: fc.constantFrom(20, 200, 500, 900),
-}).map((c) => ({ ...c, failures: Math.min(c.failures, c.units - 1), deadline: c.kind === 'command' && c.deadline }))
+const jobChoice: fc.Arbitrary<JobChoice> = fc
+  .record({
+    kind: fc.constantFrom(...modelKinds),
+    units: fc.integer({ min: 1, max: 8 }),
+    slots: fc.integer({ min: 1, max: 3 }),
+    failures: fc.nat({ max: 1 }),
+    deadline: fc.boolean(),
+    sleepMs: fc.constantFrom(20, 200, 500, 900),
+  })
+  .map((c) => ({ ...c, failures: Math.min(c.failures, c.units - 1), deadline: c.kind === 'command' && c.deadline }))
 
 const pick = fc.nat({ max: 7 })
 const pool = fc.constantFrom<PoolName>('cpu', 'cpu', 'network', 'disk')

@@ -61,7 +61,8 @@ export function makeWorld(dir: string, urlBase: string): ModelWorld {
   const copySource = join(dir, 'source')
   for (const folder of ['a', 'a/b', 'c']) {
     mkdirSync(join(copySource, folder), { recursive: true })
-    for (let i = 0; i < 3; i++) writeFileSync(join(copySource, folder, `f${i}.txt`), `${folder} ${i}\n`.repeat(200 * (i + 1)))
+    for (let i = 0; i < 3; i++)
+      writeFileSync(join(copySource, folder, `f${i}.txt`), `${folder} ${i}\n`.repeat(200 * (i + 1)))
   }
   mkdirSync(join(dir, 'records'), { recursive: true })
   mkdirSync(join(dir, 'copies'), { recursive: true })
@@ -80,9 +81,7 @@ export interface JobChoice {
 
 /** Builds the spec of the job a choice describes; `tag` names its records file and destination. */
 export function planJob(world: ModelWorld, choice: JobChoice, tag: number): JobPlan {
-  const names = Array.from({ length: choice.units }, (_, i) =>
-    i < choice.failures ? `x${tag}-${i}` : `u${tag}-${i}`,
-  )
+  const names = Array.from({ length: choice.units }, (_, i) => (i < choice.failures ? `x${tag}-${i}` : `u${tag}-${i}`))
   const failing = names.filter((n) => n.startsWith('x'))
   const records = join(world.dir, 'records', `job-${tag}.log`)
   const base = { kind: choice.kind, failing, deadline: false, records: null, destination: null, slots: null }

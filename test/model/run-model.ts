@@ -74,7 +74,10 @@ export async function runModel(options: ModelRunOptions): Promise<ModelRunReport
       if (options.path) break
     }
     if (failure && options.findings)
-      appendFileSync(options.findings, `\n## seed ${options.seed} (${new Date().toISOString()})\n\n\`\`\`\n${failure}\n\`\`\`\n`)
+      appendFileSync(
+        options.findings,
+        `\n## seed ${options.seed} (${new Date().toISOString()})\n\n\`\`\`\n${failure}\n\`\`\`\n`,
+      )
     return { seed: options.seed, runs, steps: steps.count, byKind: steps.byKind, endings, failure }
   } finally {
     await fixture.close()
@@ -140,7 +143,10 @@ async function settle(model: FarmModel, real: RealFarm): Promise<void> {
     if (!moving.length && !waiting.length) return
     if (Date.now() > limit) {
       if (moving.length)
-        violated('ends', `never came to rest: ${moving.map((j) => `job ${j.id} (${j.plan.kind}, ${j.lastState})`).join(', ')}`)
+        violated(
+          'ends',
+          `never came to rest: ${moving.map((j) => `job ${j.id} (${j.plan.kind}, ${j.lastState})`).join(', ')}`,
+        )
       return
     }
     await new Promise((r) => setTimeout(r, 300))
@@ -149,7 +155,10 @@ async function settle(model: FarmModel, real: RealFarm): Promise<void> {
 
 /** Whatever a killed worker or owner left running (the orphans the checks look for) is ended with the run. */
 function endLeftovers(model: FarmModel, real: RealFarm): void {
-  const pids = [...real.workerPids, ...model.jobs.flatMap((j) => j.runs.filter((r) => r.end === null).map((r) => r.pid))]
+  const pids = [
+    ...real.workerPids,
+    ...model.jobs.flatMap((j) => j.runs.filter((r) => r.end === null).map((r) => r.pid)),
+  ]
   for (const pid of pids) {
     if (!isAlive(pid) || !ours(pid)) continue
     for (const target of [-pid, pid])

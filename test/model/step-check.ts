@@ -54,7 +54,10 @@ function checkJob(job: ModelJob, real: RealFarm, now: number): void {
       if (row.state === 'completed' && job.plan.destination) {
         const differences = copyDifferences(real.world.copySource, job.plan.destination)
         if (differences.length)
-          violated('copy-matches', `job ${job.id} (copy) completed, but its copy differs: ${differences.slice(0, 5).join('; ')}`)
+          violated(
+            'copy-matches',
+            `job ${job.id} (copy) completed, but its copy differs: ${differences.slice(0, 5).join('; ')}`,
+          )
       }
     }
   }
@@ -69,7 +72,9 @@ function checkClient(client: WaitingClient, model: FarmModel, real: RealFarm, no
   if (client.exitedAt !== null) return
   const job = model.jobs.find((j) => j.id === client.jobId)
   const rested =
-    job && job.expect.is === 'resting' && job.expect.state !== 'paused' ? Math.max(job.expect.since, client.startedAt) : null
+    job && job.expect.is === 'resting' && job.expect.state !== 'paused'
+      ? Math.max(job.expect.since, client.startedAt)
+      : null
   const limits = [
     rested,
     client.timeoutMs === null ? null : client.startedAt + client.timeoutMs,

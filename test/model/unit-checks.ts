@@ -12,7 +12,8 @@ export function refreshRuns(job: ModelJob, now: number): void {
 /** Runs as the records tell them, by unit, in start order. */
 function byUnit(runs: UnitRun[]): Map<string, UnitRun[]> {
   const units = new Map<string, UnitRun[]>()
-  for (const run of [...runs].sort((a, b) => a.start - b.start)) units.set(run.name, [...(units.get(run.name) ?? []), run])
+  for (const run of [...runs].sort((a, b) => a.start - b.start))
+    units.set(run.name, [...(units.get(run.name) ?? []), run])
   return units
 }
 
@@ -61,7 +62,10 @@ export function checkRuns(job: ModelJob, now: number): void {
   if (slots !== null) {
     const most = mostAtOnce(job.runs, (r) => runEnd(r, now, isAlive))
     if (most.count > slots)
-      violated('slots', `${name}: ${most.count} units ran at once at ${most.at} (${most.names.join(', ')}), its slots are ${slots}`)
+      violated(
+        'slots',
+        `${name}: ${most.count} units ran at once at ${most.at} (${most.names.join(', ')}), its slots are ${slots}`,
+      )
   }
 }
 
@@ -94,5 +98,6 @@ export function checkAllRan(job: ModelJob): void {
   if (!job.plan.records || spec.kind !== 'command' || spec.input.type !== 'list') return
   const ok = new Set(job.runs.filter((r) => r.code === 0).map((r) => r.name))
   const missing = spec.input.values.filter((v) => !v.startsWith('x') && !ok.has(v))
-  if (missing.length) violated('result', `job ${job.id} (command) completed, but ${missing.join(', ')} never ran to its end`)
+  if (missing.length)
+    violated('result', `job ${job.id} (command) completed, but ${missing.join(', ')} never ran to its end`)
 }

@@ -22,7 +22,14 @@ export function readRuns(path: string, previous: UnitRun[] = []): UnitRun[] {
     if (!name || !pid || !at) continue
     if (what === 'start') {
       const known = byPid.get(`${name} ${pid} ${at}`)
-      const run: UnitRun = { name, pid: Number(pid), start: Number(at), end: null, code: null, seenAlive: known?.seenAlive ?? Number(at) }
+      const run: UnitRun = {
+        name,
+        pid: Number(pid),
+        start: Number(at),
+        end: null,
+        code: null,
+        seenAlive: known?.seenAlive ?? Number(at),
+      }
       runs.push(run)
       open.set(`${name} ${pid}`, run)
     } else if (what === 'end') {
@@ -55,7 +62,10 @@ export function runEnd(run: UnitRun, now: number, alive: (pid: number) => boolea
 }
 
 /** The most runs of one job that overlapped in time, and one moment when they did. */
-export function mostAtOnce(runs: UnitRun[], endOf: (run: UnitRun) => number): { count: number; at: number; names: string[] } {
+export function mostAtOnce(
+  runs: UnitRun[],
+  endOf: (run: UnitRun) => number,
+): { count: number; at: number; names: string[] } {
   const edges = runs.flatMap((r) => [
     { at: r.start, delta: 1, run: r },
     { at: endOf(r), delta: -1, run: r },

@@ -67,7 +67,10 @@ describe('a copy whose worker is killed mid-file', () => {
       const dst = join(dir.path, 'dst')
       const id = await t.farm.create({ kind: 'copy', sources: [src], destination: dst })
       await until(() => partUnderWay(dst), 'a large file being copied', 60_000)
-      const busy = t.farm.poolInfo().find((p) => p.name === 'disk')!.workers.filter((w) => w.jobId === id && w.pid)
+      const busy = t.farm
+        .poolInfo()
+        .find((p) => p.name === 'disk')!
+        .workers.filter((w) => w.jobId === id && w.pid)
       expect(busy.length).toBeGreaterThan(0)
       process.kill(busy[0]!.pid!, 'SIGKILL')
       const end = await t.farm.waitForEnd(id)
