@@ -39,7 +39,9 @@ export function checkRuns(job: ModelJob, now: number): void {
       }
       if (before.end === null) continue
       if (before.code !== 0 && job.retries.some((at) => at > before.end! && at < again.start)) continue
-      const grant = job.grants.find((g) => g.name === unit && !used.has(g) && g.at > before.end! && g.at < again.start)
+      const grant = job.grants.find(
+        (g) => g.name === unit && !used.has(g) && g.at >= before.start && g.at < again.start,
+      )
       if (grant) {
         used.add(grant)
         continue
@@ -70,7 +72,7 @@ export function checkRuns(job: ModelJob, now: number): void {
 }
 
 /**
- * At a kill: units whose run finished but whose mark is still pending may run again. After kill -9 of
+ * At a kill: units whose run it hit, or whose run finished but whose mark is still pending, may run again. After kill -9 of
  * the owner, they are at most the job's slots (each slot records its unit before it takes the next).
  */
 export function grantAfterKill(job: ModelJob, marks: Map<string, string>, at: number, ownerKilled: boolean): void {
@@ -78,7 +80,9 @@ export function grantAfterKill(job: ModelJob, marks: Map<string, string>, at: nu
   const finished = new Map<string, UnitRun>()
   for (const run of job.runs) if (run.end !== null && run.end <= at) finished.set(run.name, run)
   const unrecorded = [...finished.keys()].filter((unit) => marks.get(keyOf(job, unit)) === '-')
-  for (const unit of unrecorded) job.grants.push({ name: unit, at })
+  // A run the kill hit may also run again, even if its process went on to its end before it was stopped.
+  const hit = job.runs.filter((r) => r.start <= at && (r.end === null || r.end > at)).map((r) => r.name)
+  for (const unit of new Set([...unrecorded, ...hit])) job.grants.push({ name: unit, at })
   if (ownerKilled && job.plan.slots !== null && unrecorded.length > job.plan.slots)
     violated(
       'no-rerun',
