@@ -43,12 +43,19 @@ export function readRuns(path: string, previous: UnitRun[] = []): UnitRun[] {
   return runs
 }
 
+/** Whether a process runs: a zombie (killed, not yet reaped by whoever adopted it) does not. */
 export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
+  }
+  try {
+    // The state follows the command name in parentheses, which may itself hold spaces or parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return process.platform !== 'linux'
   }
 }
 
