@@ -33,6 +33,15 @@ export const legalTransitions: Record<JobState, Partial<Record<JobState, readonl
   cancelled: { running: ['retry'] },
 }
 
+/**
+ * Transitions the table above refuses, allowed only while the named check is switched off: what an
+ * engine does that the model disagrees with, kept apart so that turning it off is explicit.
+ */
+export const relaxedTransitions: { check: CheckName; from: readonly JobState[]; to: JobState; cause: Cause }[] = [
+  // lifecycle's fix runs the clean-up of a stored job's cancel as a run: interrupted → running → cancelled.
+  { check: 'cancel-shows-no-running', from: ['interrupted', 'timed-out', 'paused'], to: 'running', cause: 'cancel' },
+]
+
 /** States a job stays in until someone acts on it: a waiting client must return once a job is in one. */
 export const restingStates: readonly JobState[] = [...ended, 'interrupted', 'timed-out', 'paused']
 export const endedStates: readonly JobState[] = ended
@@ -76,6 +85,8 @@ export const checkNames = [
   'cancel-holds',
   /** A completed copy is the source: every file's size and time, every folder's time. */
   'copy-matches',
+  /** A cancel of a job with no active run (interrupted, timed out) never shows it `running` again. */
+  'cancel-shows-no-running',
 ] as const
 export type CheckName = (typeof checkNames)[number]
 
