@@ -18,7 +18,7 @@ export type Expectation =
   /** The farm accepted a pause: it stays paused until a control moves it. */
   | { is: 'paused' }
   /** The farm accepted a cancel: it becomes `cancelled` within the grace period. */
-  | { is: 'cancelling'; since: number }
+  | { is: 'cancelling'; since: number; afterKill?: boolean }
   /** It came to rest in this state (ended, interrupted, timed out): it stays there until a control moves it. */
   | { is: 'resting'; state: JobState; since: number }
 
@@ -123,7 +123,10 @@ export function observe(job: ModelJob, state: JobState, now: number, graceMs: nu
       if (state === 'cancelled') job.expect = { is: 'resting', state, since: now }
       else if (isEnded(state)) violated('state', `${name} was cancelled and ended ${state}`)
       else if (now - e.since > graceMs)
-        violated('cancel-cleans', `${name} was cancelled ${now - e.since} ms ago and is still ${state}`)
+        violated(
+          e.afterKill ? 'cancel-survives-kill' : 'cancel-ends',
+          `${name} was cancelled ${now - e.since} ms ago${e.afterKill ? ', its owner killed -9 and opened again,' : ''} and is still ${state}`,
+        )
       break
     case 'resting':
       if (state !== e.state) violated('state', `${name} rested ${e.state} and is now ${state} with no control sent`)

@@ -77,6 +77,10 @@ export const checkNames = [
   'ends',
   /** A waiting client (`wait`, attached) returns within the grace period once its job rests. */
   'clients',
+  /** A cancel the farm accepted ends the job `cancelled` within the grace period. */
+  'cancel-ends',
+  /** A cancel the farm accepted is not lost to a kill -9 of the owner: the job still ends `cancelled`. */
+  'cancel-survives-kill',
   /** A cancelled job's clean-up ran: a cancelled copy leaves no `.part` file. */
   'cancel-cleans',
   /** No unit of a paused job starts (after `holdSlackMs`) until it is resumed. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import type { PoolName } from '../../src/shared/job-spec'
 import { violated, type FarmModel, type ModelJob } from './farm-model'
-import { graceMs } from './job-rules'
+import { checkOn, graceMs } from './job-rules'
 import { modelKinds, planJob, type JobChoice } from './model-fixtures'
 import { checkStep, type RealFarm } from './step-check'
 import { grantAfterKill, refreshRuns } from './unit-checks'
@@ -196,8 +196,17 @@ export class KillOwner extends ModelStep {
       grantAfterKill(job, real.history.marks(job.id), at, true)
       job.causes.push('owner-killed')
       const state = real.history.job(job.id)!.state
-      // A job the dead farm ran is `interrupted` once the history is opened again; a cancel not yet done is lost with it.
-      if (state === 'running') job.expect = { is: 'resting', state: 'interrupted', since: at }
+      // A job the dead farm ran is `interrupted` once the history is opened again. A cancel under way
+      // must still end it `cancelled`, unless that check is off: then the job keeps what the history says.
+      const after = state === 'running' ? 'interrupted' : state
+      if (job.expect.is === 'cancelling' && state !== 'cancelled') {
+        if (checkOn('cancel-survives-kill')) job.expect = { ...job.expect, afterKill: true }
+        else {
+          job.expect = { is: 'resting', state: after, since: at }
+          job.causes = job.causes.filter((c) => c !== 'cancel')
+          for (const hold of job.holds) hold.to ??= at
+        }
+      } else if (state === 'running') job.expect = { is: 'resting', state: 'interrupted', since: at }
     }
     await real.owner.killAndReopen()
   }
