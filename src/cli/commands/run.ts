@@ -17,6 +17,11 @@ Replacement strings, as in GNU parallel: {} the input, {.} without its extension
 {//} its folder, {/.} its base name without extension, {#} its number (from 1). A command without
 any of them gets the input as its last argument.
 
+Where this differs from GNU parallel, on purpose: a dotfile has no extension, so {.} of .hidden is
+.hidden (parallel gives an empty word); blank lines of --input (empty or only spaces) are skipped, as
+parallel -r does, and a line's trailing \\r is dropped; words after ::: are taken as given, empty ones
+too. As in parallel, {//} of dir/ is . and {/} of dir/ is empty.
+
 The command runs without a shell: its words are passed to the program as they are, and each input
 becomes exactly one argument whatever it holds (spaces, quotes, ; or $(...)), so a file name can never
 run code. --shell joins the words into one line for /bin/sh (cmd.exe on Windows) and quotes every

@@ -15,7 +15,6 @@ export type ShellFlavour = 'posix' | 'cmd'
 export function replacementFor(token: string, input: string, seq: number, windows = false): string {
   const sepAt = Math.max(input.lastIndexOf('/'), windows ? input.lastIndexOf('\\') : -1)
   const base = sepAt >= 0 ? input.slice(sepAt + 1) : input
-  const dir = sepAt > 0 ? input.slice(0, sepAt) : sepAt === 0 ? input[0]! : '.'
   const noExt = (name: string): string => {
     const dot = name.lastIndexOf('.')
     return dot > 0 ? name.slice(0, dot) : name
@@ -28,7 +27,7 @@ export function replacementFor(token: string, input: string, seq: number, window
     case '{/}':
       return base
     case '{//}':
-      return dir
+      return folderOf(input, windows)
     case '{/.}':
       return noExt(base)
     case '{#}':
@@ -36,6 +35,23 @@ export function replacementFor(token: string, input: string, seq: number, window
     default:
       return token
   }
+}
+
+/**
+ * `{//}`: the folder of an input as POSIX `dirname` (and GNU parallel) give it: trailing separators
+ * do not count, so `dir/` is in `.` and `a/b/` in `a`; `/x` is in `/`.
+ */
+function folderOf(input: string, windows: boolean): string {
+  const isSep = (c: string | undefined): boolean => c === '/' || (windows && c === '\\')
+  let end = input.length
+  while (end > 1 && isSep(input[end - 1])) end--
+  const path = input.slice(0, end)
+  let sepAt = -1
+  for (let i = path.length - 1; i >= 0 && sepAt < 0; i--) if (isSep(path[i])) sepAt = i
+  if (sepAt < 0) return '.'
+  let dirEnd = sepAt
+  while (dirEnd > 0 && isSep(path[dirEnd - 1])) dirEnd--
+  return dirEnd === 0 ? input[0]! : path.slice(0, dirEnd)
 }
 
 export const hasReplacement = (command: readonly string[]): boolean =>

@@ -10,8 +10,9 @@ import { bomOf, openTextFile } from './text-encodings'
 
 /**
  * A command or module job's inputs in order, read here in the worker (a list file may be large).
- * Lines of a file are taken whole (trailing `\r` dropped); empty lines are skipped, like GNU parallel's
- * `--no-run-if-empty`.
+ * Lines of a file are taken whole (trailing `\r` dropped); blank lines (empty or only white space) are
+ * skipped, as GNU parallel's `-r` (`--no-run-if-empty`) does: a stray blank line never runs the command
+ * with an empty argument. A list (`::: a '' b`) is taken as given, empty words included, as parallel does.
  */
 export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGenerator<string> {
   switch (input.type) {
@@ -31,7 +32,7 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
       try {
         for await (const line of lines) {
           if (signal.aborted) return
-          if (line !== '') yield line
+          if (!isBlank(line)) yield line
         }
       } catch (error) {
         throw new UserError(
@@ -63,6 +64,8 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
   }
 }
 
+const isBlank = (line: string): boolean => line.trim() === ''
+
 /** How often a followed file is looked at again once its reader has caught up with its writer. */
 const FOLLOW_MS = 30
 
@@ -84,11 +87,11 @@ async function* followLines(path: string, signal: AbortSignal): AsyncGenerator<s
         decoder ??= new TextDecoder(bomOf(buffer.subarray(0, bytesRead)).encoding.replace('utf16', 'utf-16'))
         const lines = (rest + decoder.decode(buffer.subarray(0, bytesRead), { stream: true })).split('\n')
         rest = lines.pop()!
-        for (const line of lines) if (line.replace(/\r$/, '') !== '') yield line.replace(/\r$/, '')
+        for (const line of lines) if (!isBlank(line)) yield line.replace(/\r$/, '')
       } else if (writing) await sleep(FOLLOW_MS, signal)
       else break
     }
-    if (rest.replace(/\r$/, '') !== '') yield rest.replace(/\r$/, '')
+    if (!isBlank(rest)) yield rest.replace(/\r$/, '')
   } finally {
     await file.close()
   }

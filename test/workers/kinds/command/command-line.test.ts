@@ -20,6 +20,48 @@ describe("GNU parallel's replacement strings", () => {
     expect(replacementFor('{.}', '.hidden', 1)).toBe('.hidden')
   })
 
+  // Decided against GNU parallel (20221122 here) where it differs; each difference is said in `run --help`.
+  const tokens = ['{.}', '{/}', '{//}', '{/.}']
+  const inputs = [
+    'a.txt',
+    'x/y.tar.gz',
+    '/abs',
+    'noext',
+    '.a.b',
+    'dir/',
+    'dir/sub/',
+    '/',
+    '//x',
+    'a//b',
+    'dir//',
+    '/x/',
+  ]
+  /** A dotfile has no extension here (Python's splitext agrees); parallel takes its whole name for one. */
+  const dotfiles: Record<string, string[]> = {
+    '.hidden': ['.hidden', '.hidden', '.', '.hidden'],
+    'dir/.hidden': ['dir/.hidden', '.hidden', 'dir', '.hidden'],
+  }
+
+  it('fills {.} {/} {//} {/.} of folders, roots and doubled slashes as GNU parallel does', () => {
+    const ours = inputs.map((input) => tokens.map((t) => replacementFor(t, input, 1)).join('|'))
+    expect(ours.slice(5, 7)).toEqual(['dir/||.|', 'dir/sub/||dir|'])
+    let gnu: string[] | null = null
+    try {
+      const script = tokens.join('|')
+      gnu = execFileSync('parallel', ['-k', '--will-cite', 'echo', script, ':::', ...inputs], { encoding: 'utf8' })
+        .split('\n')
+        .slice(0, inputs.length)
+    } catch {
+      // GNU parallel is not installed: the figures above (taken from it) still hold.
+    }
+    if (gnu) expect(ours).toEqual(gnu)
+  })
+
+  it('keeps a dotfile whole in {.} and {/.}, where GNU parallel gives an empty word', () => {
+    for (const [input, expected] of Object.entries(dotfiles))
+      expect(tokens.map((t) => replacementFor(t, input, 1))).toEqual(expected)
+  })
+
   it('passes an input as one argument, appended when the command has no replacement string', () => {
     expect(argvFor(['convert', '{}', 'out/{/.}.png'], 'a b/c.jpg', 1)).toEqual(['convert', 'a b/c.jpg', 'out/c.png'])
     expect(argvFor(['gzip', '-9'], 'x; rm -rf ~', 1)).toEqual(['gzip', '-9', 'x; rm -rf ~'])

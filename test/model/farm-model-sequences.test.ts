@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, it } from 'vitest'
+import { startUrlFixtureServer, type UrlFixtureServer } from '../fixtures/url-fixture-server'
+import {
+  Attach,
+  CreateJob,
+  JobControl,
+  KillOwner,
+  KillWorker,
+  LetTimePass,
+  Resize,
+  UntilStarted,
+  WaitWithTimeout,
+} from './model-commands'
+import type { JobChoice } from './model-fixtures'
+import { oneSequence } from './run-model'
+
+/**
+ * The issue's chaos findings, each as the short sequence of model steps it shrinks to, run with the
+ * same invariants as the random model (test/model/job-rules.ts). Each fails on an engine that has
+ * the bug, whichever invariant it breaks first.
+ */
+const command = (c: Partial<JobChoice>): CreateJob =>
+  new CreateJob({ kind: 'command', units: 2, slots: 1, failures: 0, deadline: false, sleepMs: 900, ...c })
+
+let fixture: UrlFixtureServer
+beforeAll(async () => {
+  fixture = await startUrlFixtureServer()
+})
+afterAll(() => fixture.close())
+
+const steps = { count: 0, byKind: {} }
+const run = (...sequence: Parameters<typeof oneSequence>[0] extends Iterable<infer S> ? S[] : never) =>
+  oneSequence(sequence, fixture, steps)
+
+describe('the issue’s findings, as model sequences', () => {
+  it('a job given --jobs 1 runs one unit at a time on a pool of 4', async () => {
+    await run(new Resize('cpu', 4), command({ units: 6, slots: 1, sleepMs: 500 }), new LetTimePass(1500))
+  }, 120_000)
+
+  it('a job paused once every unit was handed out, then resumed, ends', async () => {
+    await run(
+      command({ units: 1 }),
+      new UntilStarted(0, 1),
+      new JobControl('pause', 0),
+      new LetTimePass(1500),
+      new JobControl('resume', 0),
+    )
+  }, 120_000)
+
+  it('a client attached to a job that runs past its deadline returns, and so does wait', async () => {
+    await run(command({ units: 4, deadline: true }), new Attach(0), new LetTimePass(3000), new WaitWithTimeout(0, 1))
+  }, 120_000)
+
+  it('kill -9 of a busy worker leaves no command of it running beside the next', async () => {
+    await run(
+      new Resize('cpu', 1),
+      command({ units: 2 }),
+      new UntilStarted(0, 1),
+      new KillWorker('cpu', 0),
+      new LetTimePass(1500),
+    )
+  }, 120_000)
+
+  it('kill -9 of the owner during short commands re-runs at most --jobs of those that finished', async () => {
+    await run(
+      command({ units: 60, slots: 2, sleepMs: 20 }),
+      new LetTimePass(1500),
+      new KillOwner(),
+      new JobControl('resume', 0),
+    )
+  }, 120_000)
+})

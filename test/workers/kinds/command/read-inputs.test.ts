@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { readInputs } from '../../../../src/workers/kinds/command/read-inputs'
+import { tempDir } from '../../../support/test-farm'
+
+const dir = tempDir('tf-inputs-')
+afterAll(() => dir.remove())
+
+async function read(input: Parameters<typeof readInputs>[0]): Promise<string[]> {
+  const out: string[] = []
+  for await (const line of readInputs(input, new AbortController().signal)) out.push(line)
+  return out
+}
+
+describe('the inputs of a command job', () => {
+  const text = 'a\n\n \t \nb c\r\n\r\n  d  \n'
+
+  it('skips blank lines of a file, empty or white space only, as GNU parallel -r does', async () => {
+    const path = join(dir.path, 'inputs.txt')
+    writeFileSync(path, text)
+    expect(await read({ type: 'file', path })).toEqual(['a', 'b c', '  d  '])
+    expect(await read({ type: 'file', path, growing: true })).toEqual(['a', 'b c', '  d  '])
+    let gnu: string[] | null = null
+    try {
+      // Without the \r: parallel keeps it in the word, where a line of a Windows file loses it here.
+      const unix = text.replace(/\r/g, '')
+      gnu = execFileSync('parallel', ['-k', '-r', '--will-cite', 'echo', '[{}]'], { input: unix, encoding: 'utf8' })
+        .trimEnd()
+        .split('\n')
+    } catch {
+      // GNU parallel is not installed.
+    }
+    if (gnu) expect(gnu).toEqual(['[a]', '[b c]', '[  d  ]'])
+  })
+
+  it('takes a list as given, empty words included, as parallel does with :::', async () => {
+    expect(await read({ type: 'list', values: ['a', '', 'b'] })).toEqual(['a', '', 'b'])
+  })
+})
