@@ -1,5 +1,4 @@
-import type { JobSummary } from '../shared/api-types'
-import { hasEnded } from '../shared/job-state'
+import { summaryHasEnded, type JobSummary } from '../shared/api-types'
 import type { ControlClient } from '../host/control-client'
 import { exitCodeFor, exitCodes } from './exit-codes'
 import { createProgressView, type ProgressView } from './progress-view'
@@ -28,7 +27,7 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
   const outcome = new Promise<Outcome>((resolve) => (settle = resolve))
   const seen = (job: JobSummary): void => {
     if (job.id !== jobId) return
-    if (hasEnded(job.state)) settle({ end: job })
+    if (summaryHasEnded(job)) settle({ end: job })
     else shown.update(job)
   }
   const offs = [

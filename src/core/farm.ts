@@ -1,4 +1,4 @@
-import type { JobDetail, JobSummary, PoolInfo } from '../shared/api-types'
+import { summaryHasEnded, type JobDetail, type JobSummary, type PoolInfo } from '../shared/api-types'
 import {
   jobOptionsSchema,
   jobTitle,
@@ -7,7 +7,7 @@ import {
   type JobSpec,
   type PoolName,
 } from '../shared/job-spec'
-import { hasEnded, type LogLevel } from '../shared/job-state'
+import type { LogLevel } from '../shared/job-state'
 import { UserError } from '../shared/user-error'
 import { FarmEvents } from './farm-events'
 import { HistoryWriter } from './history-writer'
@@ -121,6 +121,7 @@ export class Farm {
         this.scheduler.enqueue(id, kindTraits[row.kind as JobSpec['kind']].pool, row.priority)
       }
       this.scheduler.admit()
+      this.finishOwedCancels()
     }
     this.ticker = new FarmTicker(
       {
@@ -221,12 +222,12 @@ export class Farm {
     return { jobs: rows.map((row) => jobSummary(row, this.scheduler.runs.get(row.id))), total }
   }
 
-  /** Resolves when the job has ended (`hasEnded`), the farm stopping under it included. */
+  /** Resolves when the job has ended and owes no cancel (`summaryHasEnded`), the farm stopping under it included. */
   waitForEnd(jobId: number): Promise<JobSummary> {
     return new Promise((resolve) => {
       const check = (): boolean => {
         const summary = this.summary(jobId)
-        if (!hasEnded(summary.state)) return false
+        if (!summaryHasEnded(summary)) return false
         off()
         offUpdate()
         resolve(summary)
@@ -286,6 +287,17 @@ export class Farm {
     for (const id of this.store.jobIdsInState('running')) {
       this.store.recount(id)
       this.lifecycle.apply(id, 'recovered')
+    }
+  }
+
+  /**
+   * Cancels accepted before the farm died or stopped are finished by the next farm that owns the
+   * history (the app, `serve`): the table's `cancel` again, clean-up first. A CLI's own farm leaves them.
+   */
+  private finishOwedCancels(): void {
+    for (const id of this.store.jobIdsOwingCancel()) {
+      this.log(id, 'info', 'core', 'finishing the cancel accepted before the farm stopped')
+      this.lifecycle.apply(id, 'cancel', { note: 'cancelled by the user (before the farm stopped)' })
     }
   }
 

@@ -68,6 +68,7 @@ export class JobLifecycle {
     for (const effect of rule.effects) {
       if (effect === 'reset-failed') this.resetFailed(jobId, row.state)
       else if (effect === 'dequeue') this.d.scheduler.dequeue(jobId)
+      else if (effect === 'owe-cancel') this.d.store.askCancel(jobId, this.d.now())
       else if (effect === 'activate') run ??= this.activate(jobId)
     }
     this.d.transitioned?.(jobId, from, event, rule.to)
@@ -96,11 +97,7 @@ export class JobLifecycle {
           : hasEnded(state)
             ? { finished: true, error, errorCode: detail.code ?? ending?.code ?? null }
             : {}
-      const said = ending
-        ? ending.note
-        : state === 'running' && isStopping(rule.to)
-          ? 'cleaning up before the cancel'
-          : note
+      const said = ending ? ending.note : note
       this.d.store.setState(jobId, state, this.d.now(), said ?? '', extra)
     }
     if (run && rule.effects.includes('abort')) void this.d.scheduler.abortTasks(run) // never rejects

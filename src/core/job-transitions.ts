@@ -1,4 +1,4 @@
-import { hasEnded, type JobState } from '../shared/job-state'
+import type { JobState } from '../shared/job-state'
 
 /**
  * A job's life as a table: (state, event) → (state, effects). Pure data, so it is tested pair by pair
@@ -6,7 +6,8 @@ import { hasEnded, type JobState } from '../shared/job-state'
  *
  * Besides the stored states, a job that is being stopped is in one of the stopping states below until
  * its last task has ended (then the `stopped` event ends it). They live in memory only: the history
- * keeps showing the state the job had before, and a farm that dies meanwhile finds it `running`.
+ * keeps showing the state the job had before. A farm that dies meanwhile finds it so (`running`
+ * becomes `interrupted`), and finishes a cancel it had accepted (`owe-cancel`) when it next opens.
  */
 export const stoppingStates = ['cancelling', 'refusing', 'interrupting', 'timing-out', 'halting'] as const
 export type StoppingState = (typeof stoppingStates)[number]
@@ -43,6 +44,8 @@ export type JobEvent = (typeof jobEvents)[number]
  * What applying an event does besides setting the state, in this order:
  * - `reset-failed`: failed units go back to pending (refused when a completed job has none);
  * - `dequeue`: the job leaves its pool's queue;
+ * - `owe-cancel`: the history records that a cancel is owed, before anything else happens, so that a
+ *   farm killed before the job's end finishes the cancel when it next opens (finished states clear it);
  * - `activate`: a job with no active run gets one from the history, its phase set before any task
  *   goes out (a clean-up first when it has run before, then a plan if it has none);
  * - `abort`: its workers are asked to stop; those still busy after the grace period are killed;
@@ -51,7 +54,7 @@ export type JobEvent = (typeof jobEvents)[number]
  * A job still active afterwards is looked at again at once: work goes out, or it ends if every unit
  * has settled (a resume) or its last task has already ended (a stop).
  */
-export type Effect = 'reset-failed' | 'dequeue' | 'activate' | 'abort' | 'cleanup' | 'end'
+export type Effect = 'reset-failed' | 'dequeue' | 'owe-cancel' | 'activate' | 'abort' | 'cleanup' | 'end'
 
 export interface Transition {
   to: LifeState
@@ -67,18 +70,18 @@ const stopping = (ends: JobState, onFarmStop: LifeState): Partial<Record<JobEven
   'farm-stopped': to(onFarmStop, 'abort'),
 })
 /** A person may still turn any stop but a refusal into a cancel, so its clean-up runs. */
-const cancellable = { cancel: to('cancelling', 'abort', 'cleanup') }
+const cancellable = { cancel: to('cancelling', 'owe-cancel', 'abort', 'cleanup') }
 const restartable = {
   resume: to('running', 'activate'),
   retry: to('running', 'reset-failed', 'activate'),
-  cancel: to('cancelling', 'activate', 'abort', 'cleanup'),
+  cancel: to('cancelling', 'owe-cancel', 'activate', 'abort', 'cleanup'),
 }
 const retryable = { retry: to('running', 'reset-failed', 'activate') }
 
 export const transitions: Record<LifeState, Partial<Record<JobEvent, Transition>>> = {
   running: {
     pause: to('paused'),
-    cancel: to('cancelling', 'abort', 'cleanup'),
+    cancel: to('cancelling', 'owe-cancel', 'abort', 'cleanup'),
     interrupt: to('interrupting', 'abort'),
     refuse: to('refusing', 'abort', 'cleanup'),
     deadline: to('timing-out', 'abort'),
@@ -92,7 +95,7 @@ export const transitions: Record<LifeState, Partial<Record<JobEvent, Transition>
   },
   paused: {
     resume: to('running', 'activate'),
-    cancel: to('cancelling', 'activate', 'abort', 'cleanup'),
+    cancel: to('cancelling', 'owe-cancel', 'activate', 'abort', 'cleanup'),
     interrupt: to('interrupting', 'activate', 'abort'),
     refuse: to('refusing', 'abort', 'cleanup'),
     // A plan-only job whose plan ends while it is paused has nothing left to run.
@@ -127,12 +130,12 @@ export function transition(from: LifeState, event: JobEvent): Transition | null 
 
 /**
  * The state a job shows (and the history keeps) while in `life`; `before` is what it showed until now.
- * A stop keeps the state it found, except that a job that had ended and is active again for its
- * clean-up shows `running`: waiters wait for its real end, and a farm that dies meanwhile finds it so.
+ * A stop keeps the state it found, also a job that had ended (interrupted, timed out) and is active
+ * again for a cancel's clean-up: it never shows `running` while nothing of it runs. Waiters know it
+ * has not ended by the summary's `cancelling`; a farm that dies meanwhile still owes the cancel.
  */
 export function shownState(life: LifeState, before: JobState): JobState {
-  if (!isStopping(life)) return life
-  return hasEnded(before) ? 'running' : before
+  return isStopping(life) ? before : life
 }
 
 const verbs: Partial<Record<JobEvent, string>> = {

@@ -18,6 +18,7 @@ export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
     finishedAt: row.finished_at,
     error: row.error,
     errorCode: row.error_code ?? null,
+    cancelling: row.cancel_asked_at != null,
   }
   if (run) return liveSummary(run, base)
   return {

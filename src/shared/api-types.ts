@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { jobSpecSchema, poolNameSchema } from './job-spec'
-import { jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
+import { hasEnded, jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
 
 /** A job as lists and progress bars show it. Rates are moving averages per second. */
 export const jobSummarySchema = z.object({
@@ -31,8 +31,17 @@ export const jobSummarySchema = z.object({
   slots: z.number().int().nullable().optional(),
   /** Slots its running units hold now (an active job only). */
   slotsInUse: z.number().int().optional(),
+  /**
+   * A cancel was accepted and has not ended the job yet (its clean-up runs, or the next farm to open
+   * the history runs it): the job shows the state it had until it is `cancelled`.
+   */
+  cancelling: z.boolean().optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
+
+/** Whether a waiter is done with the job: it has ended (`hasEnded`) and owes no cancel. */
+export const summaryHasEnded = (job: Pick<JobSummary, 'state' | 'cancelling'>): boolean =>
+  hasEnded(job.state) && !job.cancelling
 
 export const jobDetailSchema = jobSummarySchema.extend({
   spec: jobSpecSchema,

@@ -86,13 +86,37 @@ describe("a job's life on a real farm", () => {
     const part = join(dst, 'src', `.f1.taskfarm-${id}.part`)
     writeFileSync(part, Buffer.alloc(512, 2))
     farm.cancel(id)
+    // Its clean-up does not show it running again: it keeps its state, and says the cancel is under way.
+    expect(farm.summary(id)).toMatchObject({ state: 'interrupted', cancelling: true })
     expect((await endOf(farm, id)).state).toBe('cancelled')
+    expect(farm.summary(id).cancelling).toBe(false)
+    expect(
+      farm
+        .detail(id)
+        .timeline.map((t) => t.state)
+        .slice(-2),
+    ).toEqual(['interrupted', 'cancelled'])
     expect(existsSync(part)).toBe(false)
     expect(seen.slice(-3)).toEqual([
       'interrupting stopped→interrupted',
       'interrupted cancel→cancelling',
       'cancelling stopped→cancelled',
     ])
+  }, 60_000)
+
+  it('a cancel the farm stopped under is finished by the next farm to own the history', async () => {
+    const dir = tempDir()
+    cleanups.push(() => dir.remove())
+    const first = openTestFarm({}, dir).farm
+    const id = await first.create({ kind: 'probe', count: 1, sleepMs: 1 })
+    first.pause(id)
+    // The cancel is accepted; the farm stops before its clean-up ends it (as kill -9 would, or a quit).
+    first.cancel(id)
+    await first.shutdown('now')
+    const second = openTestFarm({ autoStart: true }, dir).farm
+    cleanups.push(() => second.shutdown('now'))
+    expect((await endOf(second, id)).state).toBe('cancelled')
+    expect(second.summary(id).cancelling).toBe(false)
   }, 60_000)
 
   it('resume on a warm pool sends one clean-up, and no run task before it has ended', async () => {

@@ -5,6 +5,7 @@ import {
   jobEvents,
   nextPhase,
   refusal,
+  shownState,
   stoppingStates,
   transition,
   type JobEvent,
@@ -85,6 +86,28 @@ describe("a job's transition table", () => {
       expect(rule.to).toBe('cancelling')
       expect(rule.effects).toEqual(expect.arrayContaining(['abort', 'cleanup']))
     }
+  })
+
+  it('records every cancel that stops a job in the history first, so that a kill -9 cannot lose it', () => {
+    for (const state of lifeStates) {
+      const rule = transition(state, 'cancel')
+      if (!rule || rule.to !== 'cancelling') continue
+      expect(rule.effects[0], `${state} × cancel`).toBe('owe-cancel')
+    }
+    // No other event owes a cancel.
+    for (const state of lifeStates)
+      for (const event of jobEvents.filter((e) => e !== 'cancel'))
+        expect(transition(state, event)?.effects ?? [], `${state} × ${event}`).not.toContain('owe-cancel')
+  })
+
+  it('never shows a job running while it stops, a cancel of an ended job included', () => {
+    for (const life of stoppingStates)
+      for (const before of jobStates) {
+        if (before === 'running') continue
+        expect(shownState(life, before), `${life} after ${before}`).toBe(before)
+      }
+    expect(shownState('cancelling', 'interrupted')).toBe('interrupted')
+    expect(shownState('cancelling', 'timed-out')).toBe('timed-out')
   })
 
   it('lets every stop end, and never leaves a job running when the farm stops', () => {

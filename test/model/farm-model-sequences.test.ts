@@ -70,3 +70,20 @@ describe('the issue’s findings, as model sequences', () => {
     )
   }, 120_000)
 })
+
+const copy = (): CreateJob =>
+  new CreateJob({ kind: 'copy', units: 1, slots: 1, failures: 0, deadline: false, sleepMs: 0 })
+
+describe('a cancel, as the model found it (its shrunk sequences)', () => {
+  it('[cancel-survives-kill] a cancel accepted before kill -9 of the owner still ends the job cancelled', async () => {
+    await run(copy(), new JobControl('pause', 0), new JobControl('cancel', 0), new KillOwner())
+  }, 120_000)
+
+  it('[cancel-survives-kill] the same for a job that ran when it was cancelled', async () => {
+    await run(command({ units: 2 }), new UntilStarted(0, 1), new JobControl('cancel', 0), new KillOwner())
+  }, 120_000)
+
+  it('[cancel-shows-no-running] the cancel of an interrupted job never shows it running', async () => {
+    await run(copy(), new KillOwner(), new JobControl('cancel', 0))
+  }, 120_000)
+})

@@ -38,7 +38,8 @@ export const legalTransitions: Record<JobState, Partial<Record<JobState, readonl
  * engine does that the model disagrees with, kept apart so that turning it off is explicit.
  */
 export const relaxedTransitions: { check: CheckName; from: readonly JobState[]; to: JobState; cause: Cause }[] = [
-  // lifecycle's fix runs the clean-up of a stored job's cancel as a run: interrupted → running → cancelled.
+  // lifecycle (before cancel-fix) ran the clean-up of a stored job's cancel as a run: interrupted →
+  // running → cancelled. The engine now keeps the state it found until `cancelled`, as this table says.
   { check: 'cancel-shows-no-running', from: ['interrupted', 'timed-out', 'paused'], to: 'running', cause: 'cancel' },
 ]
 

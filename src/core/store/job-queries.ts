@@ -24,6 +24,8 @@ export interface JobRow {
   bytes_done: number
   error: string | null
   error_code: string | null
+  /** When a cancel was accepted that has not ended the job yet (null: none is owed). */
+  cancel_asked_at: number | null
   notes: string
   facts: string
 }

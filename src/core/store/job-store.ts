@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { JobState, LogLevel } from '../../shared/job-state'
+import { isFinished, type JobState, type LogLevel } from '../../shared/job-state'
 import { JobQueries } from './job-queries'
 import type { PlannedBatch, PlanSummary } from '../../shared/worker-protocol'
 import { MARK } from './unit-rows'
@@ -145,6 +145,8 @@ export class JobStore extends JobQueries {
     if (extra.started) sets.push('started_at = coalesce(started_at, @at)')
     if (extra.finished !== undefined) sets.push(extra.finished ? 'finished_at = @at' : 'finished_at = NULL')
     if (extra.error !== undefined) sets.push('error = @error, error_code = @errorCode')
+    // A finished job owes no cancel any more (a stop as interrupted keeps it: the next open finishes it).
+    if (isFinished(state)) sets.push('cancel_asked_at = NULL')
     this.db.transaction(() => {
       this.db
         .prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`)
@@ -244,6 +246,17 @@ export class JobStore extends JobQueries {
 
   removeJob(id: number): void {
     this.s.remove.run(id)
+  }
+
+  /** Records a cancel the farm accepted, before any of it happens: a farm killed meanwhile still owes it. */
+  askCancel(id: number, at: number): void {
+    this.db.prepare('UPDATE jobs SET cancel_asked_at = coalesce(cancel_asked_at, ?) WHERE id = ?').run(at, id)
+  }
+
+  /** Jobs with a cancel accepted and not finished (the farm stopped or died before their end). */
+  jobIdsOwingCancel(): number[] {
+    const rows = this.db.prepare('SELECT id FROM jobs WHERE cancel_asked_at IS NOT NULL ORDER BY id').all()
+    return (rows as { id: number }[]).map((r) => r.id)
   }
 
   jobIdsInState(state: JobState): number[] {

@@ -123,6 +123,14 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    // A cancel the farm accepted and has not finished yet (its clean-up may still run): kept in the
+    // history so that a farm killed meanwhile finishes the cancel when it next opens (job-lifecycle.ts).
+    version: 4,
+    up(db) {
+      db.exec('ALTER TABLE jobs ADD COLUMN cancel_asked_at INTEGER')
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {
