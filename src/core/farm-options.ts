@@ -11,6 +11,11 @@ export interface FarmOptions {
   /** Start the queued jobs found in the history (the app and the web host); the CLI runs only its own. */
   autoStart?: boolean
   cancelGraceMs?: number
+  /**
+   * How long a cancel's clean-up may take before its worker is killed and the job ends cancelled
+   * anyway, with a warning (a hung clean-up would leave it cancelling forever). Default: 100 × the grace.
+   */
+  cleanupLimitMs?: number
   /** Read workers' CPU and memory with pidusage (default); the desktop app measures its own. */
   measureWorkers?: boolean
   /** How often progress is published: 100 ms keeps every job at ≤ 10 UI events per second. */

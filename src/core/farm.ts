@@ -68,6 +68,7 @@ export class Farm {
       jobChanged: (job) => this.dirtyJobs.add(job.id),
       lifecycle: () => this.lifecycle,
       cancelGraceMs: options.cancelGraceMs ?? 3000,
+      cleanupLimitMs: options.cleanupLimitMs ?? (options.cancelGraceMs ?? 3000) * 100,
       history: options.inlineUnits ? null : resolve(options.dbPath),
     })
     this.lifecycle = new JobLifecycle({

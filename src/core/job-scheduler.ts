@@ -19,6 +19,8 @@ export interface SchedulerDeps {
   /** The one writer of a job's state and phase (made after the scheduler, which it drives). */
   lifecycle(): JobLifecycle
   cancelGraceMs: number
+  /** A cancel's clean-up still running after this long has its worker killed (FarmOptions.cleanupLimitMs). */
+  cleanupLimitMs: number
   /** The history file workers read items from; null when units must travel in the messages. */
   history: string | null
 }
@@ -166,6 +168,7 @@ export class JobScheduler {
     if (job.special === 'cleanup-cancel' || job.special === 'cleanup-resume') {
       message = { ...base, type: 'cleanup', reason: job.special === 'cleanup-cancel' ? 'cancel' : 'resume' }
       label = 'cleaning up'
+      if (message.reason === 'cancel') this.boundCleanup(job, taskId)
     } else if (job.special === 'plan') {
       // A plan that died half-way left some items: planning starts again from nothing.
       if (job.itemsTotal > 0) {
@@ -239,6 +242,22 @@ export class JobScheduler {
       return life.apply(job.id, 'done-with-errors', { note: error, error })
     }
     this.dispatch(job.pool)
+  }
+
+  /** A cancel's clean-up that never answers (a hung worker) must not leave its job cancelling forever. */
+  private boundCleanup(job: JobRun, taskId: number): void {
+    const limit = this.d.cleanupLimitMs
+    setTimeout(() => {
+      const worker = job.tasks.has(taskId) ? this.d.pools[job.pool].holderOf(taskId) : undefined
+      if (!worker) return
+      this.d.log(
+        job.id,
+        'warn',
+        'core',
+        `the clean-up after the cancel took over ${limit / 1000} s: its worker was killed`,
+      )
+      this.d.pools[job.pool].killWorker(worker) // its exit ends the clean-up, and the cancel ends the job
+    }, limit).unref()
   }
 
   /**

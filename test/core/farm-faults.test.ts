@@ -74,6 +74,23 @@ describe('the farm survives its workers', () => {
     expect(logs.some((l) => l.message.includes('did not stop within'))).toBe(true)
   })
 
+  it('ends a cancel whose clean-up hangs: its worker is killed after the limit, the job ends cancelled', async () => {
+    const farm = farmForTest({ pools: { cpu: { size: 1 } }, cleanupLimitMs: 2000 })
+    const id = await farm.create({ kind: 'probe', count: 1, sleepMs: 60_000, hangOnCleanup: true })
+    await until(() => cpuWorkers(farm)[0]?.current === '#0', 'the worker to take the item')
+    farm.cancel(id)
+    await until(() => cpuWorkers(farm)[0]?.current === 'cleaning up', 'the clean-up to go out')
+    const hungPid = cpuWorkers(farm)[0]!.pid
+    expect(() => farm.cancel(id)).toThrow(/already being cancelled/)
+    const end = await farm.waitForEnd(id)
+    expect(end.state).toBe('cancelled')
+    await until(() => isProcessGone(hungPid!), 'the hung worker to be gone', 10_000)
+    const logs = farm.store.logs({ jobId: id, afterId: 0, minLevel: 'warn', limit: 100 })
+    expect(logs.map((l) => l.message).join('\n')).toMatch(
+      /clean-up after the cancel took over 2 s: its worker was killed/,
+    )
+  })
+
   it('puts worker output and crashes into the job log', async () => {
     const farm = farmForTest()
     const id = await farm.create({ kind: 'probe', count: 10, printOn: [3] })

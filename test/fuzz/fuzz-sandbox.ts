@@ -41,6 +41,7 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
       spec.chunk = 1 + (Number(spec.chunk ?? 1) % 3)
       spec.sleepMs = Number(spec.sleepMs ?? 0) % 5
       for (const key of ['crashOn', 'hangOn', 'throwOn']) spec[key] = []
+      spec.hangOnCleanup = false
     }
   }
 

@@ -16,6 +16,8 @@ export const probeSpecSchema = z.object({
   crashOn: z.array(z.number().int().min(0)).default([]),
   /** Item numbers that never finish and ignore cancellation (an infinite loop). */
   hangOn: z.array(z.number().int().min(0)).default([]),
+  /** The clean-up after a cancel never finishes and ignores cancellation (a hung worker). */
+  hangOnCleanup: z.boolean().optional(),
   /** Item numbers whose handler throws, failing the whole batch (a bug in a kind, not a failed item). */
   throwOn: z.array(z.number().int().min(0)).default([]),
   /** Lines each item prints to stdout, to prove worker output reaches the job log. */

@@ -38,6 +38,13 @@ export const probeHandler: KindHandler<ProbeSpec> = {
       else ctx.done(item.id, squares(first, count))
     }
   },
+
+  async cleanup(spec, ctx) {
+    if (ctx.reason !== 'cancel' || !spec.hangOnCleanup) return
+    for (;;) {
+      // A genuine hang, as `hangOn`: only a kill can end it.
+    }
+  },
 }
 
 function squares(first: number, count: number): ProbeResult {
