@@ -74,6 +74,8 @@ export class JobControl extends ModelStep {
   }
   async act(model: FarmModel, real: RealFarm): Promise<void> {
     const job = this.job(model, this.pick, real)
+    // A resume or retry may start units before its answer is back: their holds end when it is sent.
+    const sentAt = Date.now()
     try {
       await real.owner.client.call(`jobs.${this.control}`, { jobId: job.id })
       real.trail.push(`  accepted`)
@@ -95,8 +97,8 @@ export class JobControl extends ModelStep {
     else if (this.control === 'cancel') job.expect = { is: 'cancelling', since: now }
     else job.expect = { is: 'active' }
     if (this.control === 'pause' || this.control === 'cancel') job.holds.push({ by: this.control, from: now, to: null })
-    else for (const hold of job.holds) hold.to ??= now
-    if (this.control === 'retry') job.retries.push(Date.now())
+    else for (const hold of job.holds) hold.to ??= sentAt
+    if (this.control === 'retry') job.retries.push(sentAt)
   }
   toString(): string {
     return `${this.control} #${this.pick}`
