@@ -58,6 +58,21 @@ describe('control commands with no farm running: straight on the history', () =>
   }, 90_000)
 })
 
+describe('cancel with no farm running', () => {
+  it('cancels an interrupted job for good: its clean-up runs in the command’s own farm', async () => {
+    const db = newDb()
+    const run = startCli(db, ['probe', '--count', '3', '--sleep-ms', '20000'])
+    await until(() => existsSync(`${db}.control`), 'the command to listen')
+    await until(() => row(db, 1)?.state === 'running', 'the job to run')
+    run.kill('SIGINT') // Ctrl-C: the job is interrupted, and no farm runs any more
+    expect((await run.result).code).not.toBe(0)
+    expect(row(db, 1)?.state).toBe('interrupted')
+    const cancel = await cli(db, ['cancel', '1'])
+    expect([cancel.code, cancel.out], cancel.err).toEqual([0, 'Cancelled job 1.\n'])
+    expect(row(db, 1)).toMatchObject({ state: 'cancelled', cancel_asked_at: null })
+  }, 90_000)
+})
+
 describe('a CLI run is the owner while it runs', () => {
   it("runs a second command's job in its own farm, and waits for it before it stops", async () => {
     const db = newDb()

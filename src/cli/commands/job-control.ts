@@ -33,9 +33,11 @@ export function configureCancel(command: Command, cli: CliContext): void {
     .option('--json', 'print JSON')
     .action(
       commandAction(async (id: number, o) => {
-        await cli.call('jobs.cancel', { jobId: id })
         const owner = await cli.owner()
-        if (owner && o.wait) {
+        // With no farm running, this command's farm does the cancel's clean-up before it closes.
+        if (!owner) return cancelHere(cli, id, o.json)
+        await cli.call('jobs.cancel', { jobId: id })
+        if (o.wait) {
           const code = await attachToJob(owner, id, { quiet: true, json: o.json, codeFor: () => exitCodes.ok })
           if (code !== exitCodes.ok) return code
           return
@@ -43,6 +45,17 @@ export function configureCancel(command: Command, cli: CliContext): void {
         report(o.json, `Cancelled job ${id}.`, { jobId: id, ok: true })
       }),
     )
+}
+
+async function cancelHere(cli: CliContext, id: number, json: boolean | undefined): Promise<void> {
+  const farm = await cli.openFarm()
+  try {
+    farm.cancel(id)
+    await farm.waitForEnd(id)
+  } finally {
+    await farm.shutdown('graceful')
+  }
+  report(json, `Cancelled job ${id}.`, { jobId: id, ok: true })
 }
 
 /** `priority ID N`: higher runs first among the queued jobs of a pool. */
