@@ -80,7 +80,9 @@ describe('a cancel, as the model found it (its shrunk sequences)', () => {
   }, 120_000)
 
   it('[cancel-survives-kill] the same for a job that ran when it was cancelled', async () => {
-    await run(command({ units: 2 }), new UntilStarted(0, 1), new JobControl('cancel', 0), new KillOwner())
+    // A module's unit cannot be stopped half-way: the cancel waits for it, and the kill lands meanwhile.
+    const module = new CreateJob({ kind: 'module', units: 2, slots: 1, failures: 0, deadline: false, sleepMs: 900 })
+    await run(module, new UntilStarted(0, 1), new JobControl('cancel', 0), new KillOwner())
   }, 120_000)
 
   it('[cancel-shows-no-running] the cancel of an interrupted job never shows it running', async () => {
