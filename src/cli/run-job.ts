@@ -90,11 +90,6 @@ function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions): Promi
  * cleanly as `interrupted` and can be resumed; twice: the workers are killed at once.
  */
 async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promise<number> {
-  const { listenForClients } = await import('../host/farm-endpoint')
-  const endpoint = await listenForClients(farm).catch((error: Error) => {
-    farm.log(null, 'warn', 'core', `other commands cannot reach this farm: ${error.message}`)
-    return null
-  })
   const view = createProgressView({ json: run.json ?? false })
   const offUpdate = farm.events.on('job.updated', (job) => job.id === jobId && view.update(job))
   const offLog = farm.events.on('job.log', ({ entries }) =>
@@ -115,6 +110,12 @@ async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promi
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   process.on('SIGHUP', onSignal)
+  // Listening comes after the handlers: a Ctrl-C while it starts stops the job cleanly too.
+  const { listenForClients } = await import('../host/farm-endpoint')
+  const endpoint = await listenForClients(farm).catch((error: Error) => {
+    farm.log(null, 'warn', 'core', `other commands cannot reach this farm: ${error.message}`)
+    return null
+  })
   try {
     const end = await farm.waitForEnd(jobId)
     offUpdate()

@@ -138,7 +138,10 @@ interface Snapshot {
 
 /** The jobs with their states, and the settings. */
 function snapshot(farm: Farm): Snapshot {
-  const rows = farm.store.db.prepare('SELECT id, state FROM jobs').all() as { id: number; state: string }[]
+  // A job that owes a cancel keeps its shown state while its clean-up runs: it is not at rest.
+  const rows = farm.store.db
+    .prepare("SELECT id, CASE WHEN cancel_asked_at IS NULL THEN state ELSE 'cancelling' END AS state FROM jobs")
+    .all() as { id: number; state: string }[]
   const settings = farm.store.db
     .prepare("SELECT group_concat(key || '=' || value, ';') AS s FROM (SELECT * FROM settings ORDER BY key)")
     .get() as { s: string | null }
