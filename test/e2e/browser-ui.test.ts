@@ -208,7 +208,8 @@ describe.skipIf(!testBrowser())('the window in a real browser, against task-farm
       0,
       Infinity,
       ...pageProblems.filter(
-        (p) => !/WebSocket connection to .* failed|Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(p),
+        (p) =>
+          !/WebSocket connection to .* failed|Failed to load resource: net::ERR_CONNECTION_(REFUSED|RESET)/.test(p),
       ),
     )
     await page.click('[data-testid=nav-history]')

@@ -189,11 +189,13 @@ export class KillOwner extends ModelStep {
   async act(model: FarmModel, real: RealFarm): Promise<void> {
     const pools = await real.owner.client.call('pools.list', {})
     for (const p of pools) for (const w of p.workers) if (w.pid !== null) real.workerPids.add(w.pid)
+    await real.owner.served.stop('SIGKILL')
+    real.owner.client.close()
+    // The kill's time is when the owner is known dead, not when the signal went out: on a loaded machine
+    // the owner can still start or finish units in between.
     const at = Date.now()
     for (const job of model.jobs) refreshRuns(job, at)
     real.ownerKilledAt = at
-    await real.owner.served.stop('SIGKILL')
-    real.owner.client.close()
     for (const job of model.jobs) {
       grantAfterKill(job, real.history.marks(job.id), at, true)
       job.causes.push('owner-killed')
