@@ -89,6 +89,11 @@ export class ItemRun {
     return `[${parts.join(',')}]`
   }
 
+  /** The unit's key when the item's units are at hand already (parsed for a retry or a crash), else undefined. */
+  knownKey(index: number): string | undefined {
+    return this.parsed?.[index]?.[0]
+  }
+
   /** The unit as a handler sees it; parses the item's units on first need only. */
   unit(index: number, attempt: number): WorkItem {
     this.parsed ??= JSON.parse(this.units()) as PackedUnit[]

@@ -225,7 +225,9 @@ export class JobScheduler {
       for (const { item, indexes } of batch.items) item.addTo(run, indexes, history === null)
       message = run
       const first = batch.items[0]
-      label = batch.units[0]?.key ?? (first ? () => first.item.unit(first.indexes[0]!, 1).key : '')
+      // The worker names the unit it starts on (a `progress` report); until then, a key known without
+      // parsing the item, so the farmer never unpacks an item to show what a worker is on.
+      label = batch.units[0]?.key ?? (first ? () => first.item.knownKey(first.indexes[0]!) ?? '' : '')
     }
     task.type = message.type
     this.tasks.set(taskId, task)

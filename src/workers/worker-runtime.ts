@@ -52,7 +52,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
         try {
           void runTask(specs.complete(message))
         } catch (error) {
-          const rss = process.memoryUsage.rss()
+          const rss = residentBytes()
           transport.send({ type: 'failed', taskId: message.taskId, error: toErrorInfo(error), rss })
         }
     }
@@ -67,7 +67,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
     try {
       if (message.type === 'run') units = await unpackUnits(message)
     } catch (error) {
-      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: process.memoryUsage.rss() })
+      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: residentBytes() })
       aborts.delete(taskId)
       return
     }
@@ -83,6 +83,9 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       log: (level: 'debug' | 'info' | 'warn' | 'error', text: string) =>
         transport.send({ type: 'log', taskId, level, message: text }),
     }
+    // The farm shows what each worker is on: the unit it starts with, told now (it never parses items).
+    const first = units[0]
+    if (first) transport.send({ type: 'progress', taskId, bytes: 0, current: [first.key] })
     try {
       const handler = (await handlers[spec.kind]()) as KindHandler
       let summary
@@ -106,10 +109,10 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
       out.flush(true)
-      transport.send({ type: 'done', taskId, summary, rss: process.memoryUsage.rss() })
+      transport.send({ type: 'done', taskId, summary, rss: residentBytes() })
     } catch (error) {
       out.flush(true)
-      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: process.memoryUsage.rss() })
+      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: residentBytes() })
     } finally {
       out.close()
       aborts.delete(taskId)
@@ -137,6 +140,18 @@ export async function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): 
   for (const unit of message.units) units.push(unit)
   return units
 }
+
+/** The process's resident memory, read at most every 200 ms: a task's end reports it, and tasks can be many. */
+function residentBytes(): number {
+  const now = Date.now()
+  if (now - rssAt > 200) {
+    rss = process.memoryUsage.rss()
+    rssAt = now
+  }
+  return rss
+}
+let rss = 0
+let rssAt = 0
 
 /** Loads a kind's code and opens the history ahead of the first task; that task reports any error. */
 async function warm(handlers: HandlerLoaders, message: Extract<ToWorker, { type: 'warm' }>): Promise<void> {

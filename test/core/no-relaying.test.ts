@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { childProcessLauncher } from '../../src/core/child-process-worker'
 import { ItemRun } from '../../src/core/item-run'
 import { SpecKeeper, SpecSender } from '../../src/shared/spec-once'
@@ -106,6 +106,26 @@ describe('workers start in parallel', () => {
 })
 
 describe('a slice of an item goes as ranges of its indexes', () => {
+  it('the farmer never reads an item of units that all succeed, to send it or to show it', async () => {
+    const t = openTestFarm({ tickMs: 10 })
+    cleanups.push(
+      () => t.dir.remove(),
+      () => t.farm.shutdown('now'),
+    )
+    const reads = vi.spyOn(t.farm.store, 'itemUnits')
+    const shown = new Set<string>()
+    t.farm.events.on('pool.updated', (pool) => pool.workers.forEach((w) => w.current && shown.add(w.current)))
+    const id = await t.farm.create(probe(5000))
+    expect((await t.farm.waitForEnd(id)).itemsDone).toBe(5000)
+    expect(reads).not.toHaveBeenCalled()
+    // What the workers are on still shows, as the workers name it.
+    expect([...shown].some((key) => key.startsWith('#'))).toBe(true)
+    expect(
+      [...shown].filter((key) => key !== 'planning'),
+      [...shown].join(),
+    ).toEqual([...shown].filter((key) => /^#\d+$/.test(key)))
+  }, 60_000)
+
   it('names the item and its ranges, without reading or parsing its units', () => {
     const row = { id: 7, count: 6, size: 0, marks: '------', results: null }
     const item = new ItemRun(row, () => {
