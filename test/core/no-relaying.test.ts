@@ -13,17 +13,8 @@ afterEach(async () => {
   for (const clean of cleanups.splice(0).reverse()) await clean()
 })
 
-const probe = (count: number): JobSpec => ({
-  kind: 'probe',
-  count,
-  chunk: 1,
-  sleepMs: 0,
-  failOn: [],
-  crashOn: [],
-  hangOn: [],
-  throwOn: [],
-  printOn: [],
-})
+// The farm fills in the rest of a probe's spec (its defaults).
+const probe = (count: number) => ({ kind: 'probe', count, chunk: 1 }) as JobSpec
 const run = (jobId: number, spec: JobSpec, taskId = 1): ToWorker => ({
   type: 'run',
   taskId,
