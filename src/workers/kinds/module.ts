@@ -25,7 +25,7 @@ export const moduleHandler: KindHandler<ModuleSpec> = {
   },
 
   async run(spec, items, ctx) {
-    const fn = await loadTaskModule(await moduleUrlFor(spec.module), spec.module)
+    const fn = await loadTaskModule(await moduleUrlOf(spec.module, ctx.jobId), spec.module)
     const call = (item: WorkItem): CallOutcome | Promise<CallOutcome> =>
       callModule(fn, parseInputLine(item.key), {
         signal: ctx.signal,
@@ -59,6 +59,20 @@ export const moduleHandler: KindHandler<ModuleSpec> = {
     }
   },
 }
+
+/**
+ * The module's URL for a job's task: looked up (a stat, for its version) again after half a second
+ * only, as a map's tasks come every few tens of milliseconds; an edit still shows within that.
+ */
+async function moduleUrlOf(path: string, jobId: number): Promise<string> {
+  const now = Date.now()
+  if (lastUrl?.path === path && lastUrl.jobId === jobId && now - lastUrl.at < URL_FRESH_MS) return lastUrl.url
+  const url = await moduleUrlFor(path)
+  lastUrl = { path, jobId, url, at: now }
+  return url
+}
+let lastUrl: { path: string; jobId: number; url: string; at: number } | null = null
+const URL_FRESH_MS = 500
 
 /** How long a run of synchronous calls holds the worker's event loop at most. */
 const YIELD_MS = 20
