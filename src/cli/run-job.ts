@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import type { JobOptions, JobSpec, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
@@ -30,13 +31,16 @@ export async function runNewJob(
   options: Partial<JobOptions>,
   run: ForegroundOptions,
 ): Promise<number> {
+  const pool = kindTraits[spec.kind].pool
+  // Workers boot while this process looks for an owner, loads the farm and plans (unused ones end on exit).
+  if (!run.detach && run.workers !== 0) cli.prestartWorkers(pool, run.workers ?? Math.max(1, availableParallelism()))
   const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
   if (owner) {
     const { jobId } = await owner.call('jobs.create', { spec, options })
     run.onCreated?.(jobId, owner)
     return follow(owner, jobId, run)
   }
-  const farm = await openFor(cli, kindTraits[spec.kind].pool, run)
+  const farm = await openFor(cli, pool, run)
   let jobId: number
   try {
     jobId = await farm.create(spec, options)

@@ -8,7 +8,7 @@ import type { JobScheduler } from './job-scheduler'
 import { jobSummary } from './job-views'
 import { hooksFor } from './kinds'
 import type { StopVerdict } from './kinds/kind-hooks'
-import type { JobStore } from './store/job-store'
+import type { JobRow, JobStore } from './store/job-store'
 
 export interface TickerDeps {
   scheduler: JobScheduler
@@ -19,8 +19,10 @@ export interface TickerDeps {
   pools: FarmPools
   poolInfo(): PoolInfo[]
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
-  /** Jobs whose summary changed since the last tick: the farm's and the lifecycle's notes. */
+  /** Jobs whose stored row changed since the last tick: the farm's and the lifecycle's notes. */
   dirtyJobs: Set<number>
+  /** Active jobs whose counters alone changed (they live in the run): their summary needs no row read. */
+  countedJobs: Set<number>
 }
 
 /**
@@ -31,6 +33,8 @@ export class FarmTicker {
   /** When jobs created by this farm were created: the clock of their kind's deadline. */
   readonly createdAt = new Map<number, number>()
   private readonly timer: NodeJS.Timeout
+  /** The stored rows of active jobs, read again only when the row changed (not for their counters). */
+  private readonly rows = new Map<number, JobRow>()
 
   constructor(
     private readonly d: TickerDeps,
@@ -57,15 +61,11 @@ export class FarmTicker {
       }
       if (run.state === 'running') {
         run.meter.sample(now, run.itemsDone + run.itemsFailed, run.bytesDone)
-        this.d.dirtyJobs.add(run.id)
+        this.d.countedJobs.add(run.id)
       }
     }
     this.d.writer.maybeFlush(now)
-    for (const id of this.d.dirtyJobs) {
-      const row = this.d.store.job(id)
-      if (row) this.d.events.emit('job.updated', jobSummary(row, this.d.scheduler.runs.get(id)))
-    }
-    this.d.dirtyJobs.clear()
+    this.publishJobs()
     const pools = this.d.pools
     if (pools.dirty.size) {
       pools.stopClosed()
@@ -77,6 +77,25 @@ export class FarmTicker {
         )
       pools.dirty.clear()
     }
+  }
+
+  /** One `job.updated` per changed job: an active one's figures come from its run, its row from memory. */
+  private publishJobs(): void {
+    const { dirtyJobs, countedJobs, scheduler, store } = this.d
+    for (const id of dirtyJobs) countedJobs.add(id)
+    for (const id of countedJobs) {
+      const run = scheduler.runs.get(id)
+      let row = dirtyJobs.has(id) || !run ? undefined : this.rows.get(id)
+      if (!row) {
+        row = store.job(id)
+        if (!row) continue
+        if (run) this.rows.set(id, row)
+      }
+      this.d.events.emit('job.updated', jobSummary(row, run))
+    }
+    for (const id of this.rows.keys()) if (!scheduler.runs.has(id)) this.rows.delete(id)
+    dirtyJobs.clear()
+    countedJobs.clear()
   }
 
   /** A kind's stop rule said this job must end now: its unfinished units stay pending for a resume. */

@@ -46,6 +46,8 @@ export class Farm {
   private readonly lifecycle: JobLifecycle
   readonly remote: FarmRemote
   private readonly dirtyJobs = new Set<number>()
+  /** Active jobs whose counters moved (the scheduler's notes): published without reading their row. */
+  private readonly countedJobs = new Set<number>()
   private readonly ticker: FarmTicker
   private closed = false
   private stopping: Promise<void> | null = null
@@ -69,7 +71,7 @@ export class Farm {
       pools: this.pools,
       now: Date.now,
       log: (jobId, level, source, message) => this.log(jobId, level, source, message),
-      jobChanged: (job) => this.dirtyJobs.add(job.id),
+      jobChanged: (job) => this.countedJobs.add(job.id),
       lifecycle: () => this.lifecycle,
       cancelGraceMs: options.cancelGraceMs ?? 3000,
       cleanupLimitMs: options.cleanupLimitMs ?? (options.cancelGraceMs ?? 3000) * 100,
@@ -139,6 +141,7 @@ export class Farm {
         poolInfo: () => this.poolInfo(),
         log: (...a) => this.log(...a),
         dirtyJobs: this.dirtyJobs,
+        countedJobs: this.countedJobs,
       },
       options.tickMs ?? 100,
     )
@@ -230,16 +233,16 @@ export class Farm {
   /** Resolves when the job has ended and owes no cancel (`summaryHasEnded`), the farm stopping under it included. */
   waitForEnd(jobId: number): Promise<JobSummary> {
     return new Promise((resolve) => {
-      const check = (): boolean => {
-        const summary = this.summary(jobId)
+      // The events carry the summary as just made: no read of the job's row per update.
+      const check = (summary = this.summary(jobId)): boolean => {
         if (!summaryHasEnded(summary)) return false
         off()
         offUpdate()
         resolve(summary)
         return true
       }
-      const off = this.events.on('job.ended', (s) => s.id === jobId && check())
-      const offUpdate = this.events.on('job.updated', (s) => s.id === jobId && check())
+      const off = this.events.on('job.ended', (s) => s.id === jobId && check(s))
+      const offUpdate = this.events.on('job.updated', (s) => s.id === jobId && check(s))
       check()
     })
   }

@@ -110,7 +110,11 @@ export class JobScheduler {
         pool.config.tasksPerWorker,
         this.turn.get(poolName) ?? 0,
       )
-      if (!choice) return
+      if (!choice)
+        return this.warm(
+          poolName,
+          workers.filter((w) => w.tasks.size === 0),
+        )
       const { run, choice: job } = jobs.find((j) => j.run.id === choice.job)!
       if (!job.cleanup) this.turn.set(poolName, run.id)
       const withRoom = rooms.filter((r) => hasRoomFor(r, job, pool.config.tasksPerWorker)).length
@@ -119,6 +123,22 @@ export class JobScheduler {
       const room = rooms[choice.worker]!
       room.tasks++
       if (heavy) room.heavyTasks++
+    }
+  }
+
+  /**
+   * Each idle local worker loads the kinds of the pool's active jobs (and opens the history) while the
+   * plan runs elsewhere, so its first task does not wait for either. One with a task loads what it needs.
+   */
+  private warm(poolName: PoolName, workers: PoolWorker[]): void {
+    for (const run of this.runs.values()) {
+      if (run.pool !== poolName) continue
+      for (const worker of workers) {
+        if (worker.remote || worker.warmed.has(run.spec.kind)) continue
+        worker.warmed.add(run.spec.kind)
+        const history = this.d.pools[poolName].config.inlineUnits ? null : this.d.history
+        worker.handle.post({ type: 'warm', kind: run.spec.kind, ...(history ? { history } : {}) })
+      }
     }
   }
 
@@ -205,7 +225,9 @@ export class JobScheduler {
       for (const { item, indexes } of batch.items) item.addTo(run, indexes, history === null)
       message = run
       const first = batch.items[0]
-      label = batch.units[0]?.key ?? (first ? () => first.item.unit(first.indexes[0]!, 1).key : '')
+      // The worker names the unit it starts on (a `progress` report); until then, a key known without
+      // parsing the item, so the farmer never unpacks an item to show what a worker is on.
+      label = batch.units[0]?.key ?? (first ? () => first.item.knownKey(first.indexes[0]!) ?? '' : '')
     }
     task.type = message.type
     this.tasks.set(taskId, task)

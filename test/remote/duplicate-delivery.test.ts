@@ -27,7 +27,7 @@ class EchoTwiceSlot extends WorkerHandleBase {
     setImmediate(() => void this.reply(message))
   }
 
-  private async reply(message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' }>): Promise<void> {
+  private async reply(message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' | 'warm' }>): Promise<void> {
     const { taskId } = message
     {
       if (message.type === 'plan' && message.spec.kind === 'probe') {
