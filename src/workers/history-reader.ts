@@ -5,14 +5,19 @@ import type { PackedUnit } from '../shared/worker-protocol'
  * Reads items' packed units from the history, read-only, so the farmer never relays them: it only
  * says which item to run. Loaded on first use; a worker that is always sent its units never opens it.
  */
-let open: { path: string; db: Database.Database; units: Database.Statement } | null = null
+interface OpenHistory {
+  path: string
+  db: Database.Database
+  units: Database.Statement
+}
+let open: OpenHistory | null = null
 
 /** Items a slice came from, parsed, newest last: the next slice of one is usually on its way. */
 const parsed = new Map<number, PackedUnit[]>()
 const KEPT_ITEMS = 4
 
 /** Opens the history read-only (again only when the farm names another file); one opening at a time. */
-export function openHistory(history: string): Promise<NonNullable<typeof open>> {
+export function openHistory(history: string): Promise<OpenHistory> {
   if (opening?.path !== history) {
     open?.db.close()
     open = null
@@ -28,9 +33,9 @@ export function openHistory(history: string): Promise<NonNullable<typeof open>> 
     promise.catch(() => opening?.promise === promise && (opening = null))
     opening = { path: history, promise }
   }
-  return opening!.promise
+  return opening.promise
 }
-let opening: { path: string; promise: Promise<NonNullable<typeof open>> } | null = null
+let opening: { path: string; promise: Promise<OpenHistory> } | null = null
 
 /** An item's units, parsed; the last few are kept, as slices of one item come in turn. */
 export async function readParsedUnits(history: string | undefined, item: number): Promise<PackedUnit[]> {
