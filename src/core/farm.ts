@@ -14,6 +14,7 @@ import { HistoryWriter } from './history-writer'
 import { JobScheduler } from './job-scheduler'
 import { hooksFor } from './kinds'
 import { JobLifecycle } from './job-lifecycle'
+import { JobChains } from './job-chains'
 import { jobDetail, jobSummary } from './job-views'
 import { FarmTicker } from './farm-ticker'
 import { FarmLock } from './store/farm-lock'
@@ -44,6 +45,8 @@ export class Farm {
   private readonly results: TaskResults
   /** The one writer of every job's state and phase. */
   private readonly lifecycle: JobLifecycle
+  /** Jobs that follow jobs: moved on when the jobs they follow end. */
+  private readonly chains: JobChains
   readonly remote: FarmRemote
   private readonly dirtyJobs = new Set<number>()
   private readonly ticker: FarmTicker
@@ -79,9 +82,13 @@ export class Farm {
       now: Date.now,
       log: (...a) => this.log(...a),
       changed: (jobId) => this.dirtyJobs.add(jobId),
-      ended: (jobId) => this.events.emit('job.ended', this.summary(jobId)),
+      ended: (jobId) => {
+        this.events.emit('job.ended', this.summary(jobId))
+        this.chains.ended(jobId)
+      },
       transitioned: options.onTransition,
     })
+    this.chains = new JobChains({ store: this.store, lifecycle: this.lifecycle, owner: options.autoStart === true })
     this.results = new TaskResults({
       scheduler: this.scheduler,
       lifecycle: this.lifecycle,
@@ -89,7 +96,7 @@ export class Farm {
       writer: this.writer,
       log: (...a) => this.log(...a),
     })
-    this.recover()
+    const recovered = this.recover()
     this.poolSet = new FarmPools({
       pools: this.pools,
       launcher: options.launcher,
@@ -123,6 +130,7 @@ export class Farm {
       }
       this.scheduler.admit()
       this.finishOwedCancels()
+      this.goOnWithChains(recovered)
     }
     this.ticker = new FarmTicker(
       {
@@ -147,15 +155,22 @@ export class Farm {
     const problems = await hooksFor(spec).check(spec)
     if (problems.length) throw new UserError(problems.join('\n'), 'check-failed')
     const pool = kindTraits[spec.kind].pool
+    this.chains.checkKnown(options.after)
+    if ('input' in spec && spec.input.type === 'job' && !this.store.job(spec.input.jobId))
+      throw new UserError(`There is no job ${spec.input.jobId} to take inputs from.`, 'no-such-job')
     const id = this.store.createJob(
       { kind: spec.kind, title: jobTitle(spec), spec, priority: options.priority, pool, planOnly: options.planOnly },
       Date.now(),
     )
     this.log(id, 'info', 'core', `created: ${jobTitle(spec)}${options.planOnly ? ' (plan only)' : ''}`)
     this.ticker.createdAt.set(id, Date.now())
+    this.dirtyJobs.add(id)
+    if (options.after.length) {
+      this.chains.follow(id, options.after)
+      return id
+    }
     this.scheduler.enqueue(id, pool, options.priority)
     this.scheduler.admit()
-    this.dirtyJobs.add(id)
     return id
   }
 
@@ -199,6 +214,12 @@ export class Farm {
     if (this.scheduler.runs.has(jobId))
       throw new UserError(`Job ${jobId} is active: cancel it before removing it.`, 'bad-state')
     this.row(jobId)
+    const waiting = this.chains.hasWaitingFollowers(jobId)
+    if (waiting.length)
+      throw new UserError(
+        `Job ${jobId} is awaited by job ${waiting.join(', ')}: cancel or remove ${waiting.length === 1 ? 'it' : 'them'} first.`,
+        'bad-state',
+      )
     this.scheduler.dequeue(jobId)
     this.writer.flush()
     this.store.removeJob(jobId)
@@ -215,7 +236,15 @@ export class Farm {
   }
 
   detail(jobId: number): JobDetail {
-    return jobDetail(this.row(jobId), this.scheduler.runs.get(jobId), this.store.timeline(jobId))
+    const detail = jobDetail(this.row(jobId), this.scheduler.runs.get(jobId), this.store.timeline(jobId))
+    const followers = this.chains.links.followers(jobId)
+    return followers.length ? { ...detail, followers } : detail
+  }
+
+  /** Makes a queued or waiting job wait for more jobs (`--after` given later); a cycle is refused. */
+  follow(jobId: number, after: JobOptions['after']): void {
+    this.row(jobId)
+    this.chains.follow(jobId, after)
   }
 
   list(query: Parameters<JobStore['listJobs']>[0]): { jobs: JobSummary[]; total: number } {
@@ -283,11 +312,27 @@ export class Farm {
     this.lock.release()
   }
 
-  /** Jobs that were running when the farm last stopped without warning become `interrupted`. */
-  private recover(): void {
-    for (const id of this.store.jobIdsInState('running')) {
+  /** Jobs that were running when the farm last stopped without warning become `interrupted`; returns them. */
+  private recover(): number[] {
+    const ids = this.store.jobIdsInState('running')
+    for (const id of ids) {
       this.store.recount(id)
       this.lifecycle.apply(id, 'recovered')
+    }
+    return ids
+  }
+
+  /**
+   * A chain goes on when a farm that owns the history opens: followers of jobs that finished while no
+   * farm ran start (or are skipped), and a job others wait for that this farm found interrupted by the
+   * last one's death is resumed (a person's own interrupt is left for them to resume).
+   */
+  private goOnWithChains(recovered: number[]): void {
+    this.chains.settleAll()
+    for (const id of recovered) {
+      if (this.store.job(id)?.state !== 'interrupted' || !this.chains.hasWaitingFollowers(id).length) continue
+      this.log(id, 'info', 'core', 'resumed: the farm stopped under it, and other jobs wait for it')
+      this.lifecycle.apply(id, 'resume', { note: 'resumed: other jobs wait for it' })
     }
   }
 

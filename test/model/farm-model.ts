@@ -39,6 +39,8 @@ export interface ModelJob {
   retries: number[]
   /** Times when no unit of the job may start: from an accepted pause or cancel to the resume or retry. */
   holds: { by: 'pause' | 'cancel'; from: number; to: number | null }[]
+  /** The job it was made to follow (`--after`; `ok`: `--after-ok`). */
+  follows?: { jobId: number; ok: boolean }
 }
 
 export interface StepCounts {

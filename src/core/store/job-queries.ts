@@ -28,6 +28,20 @@ export interface JobRow {
   cancel_asked_at: number | null
   notes: string
   facts: string
+  /** The jobs it follows, as JSON `[after_id, ok_only, their state][]` (job-chains.ts decodes it). */
+  after_json?: string
+}
+
+/**
+ * A job's columns and the jobs it follows with their states (one small indexed read per row); a
+ * history older than v5, read without migrating it (a read-only view), has none.
+ */
+function jobColumns(db: Database.Database): string {
+  const chained = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job_after'").get()
+  return chained
+    ? `jobs.*, (SELECT json_group_array(json_array(a.after_id, a.ok_only, (SELECT p.state FROM jobs p WHERE p.id = a.after_id)))
+         FROM job_after a WHERE a.job_id = jobs.id) AS after_json`
+    : 'jobs.*'
 }
 
 /** A job's spec as stored, read back through its schema: the one place stored specs are decoded. */
@@ -51,7 +65,7 @@ export class JobQueries {
   private readonly units: UnitRows
 
   constructor(readonly db: Database.Database) {
-    this.jobStatement = db.prepare('SELECT * FROM jobs WHERE id = ?')
+    this.jobStatement = db.prepare(`SELECT ${jobColumns(db)} FROM jobs WHERE id = ?`)
     this.timelineStatement = db.prepare('SELECT at, state, note FROM job_timeline WHERE job_id = ? ORDER BY at, rowid')
     this.settingStatement = db.prepare('SELECT value FROM settings WHERE key = ?')
     this.units = new UnitRows(db)
@@ -88,7 +102,7 @@ export class JobQueries {
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
     const rows = this.db
-      .prepare(`SELECT * FROM jobs ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+      .prepare(`SELECT ${jobColumns(this.db)} FROM jobs ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
       .all(params) as JobRow[]
     const { total } = this.db.prepare(`SELECT count(*) AS total FROM jobs ${clause}`).get(params) as { total: number }
     return { rows, total }
