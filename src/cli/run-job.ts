@@ -29,7 +29,9 @@ export async function runNewJob(
   options: Partial<JobOptions>,
   run: ForegroundOptions,
 ): Promise<number> {
-  const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
+  // A job that follows others waits in the farm that owns the queue: it moves followers on as jobs end.
+  const follows = (options.after?.length ?? 0) > 0
+  const owner = (await cli.owner()) ?? (run.detach || follows ? await cli.startOwner() : null)
   if (owner) {
     const { jobId } = await owner.call('jobs.create', { spec, options })
     run.onCreated?.(jobId)

@@ -237,7 +237,7 @@ export class Farm {
 
   detail(jobId: number): JobDetail {
     const detail = jobDetail(this.row(jobId), this.scheduler.runs.get(jobId), this.store.timeline(jobId))
-    const followers = this.chains.links.followers(jobId)
+    const followers = this.store.followers(jobId)
     return followers.length ? { ...detail, followers } : detail
   }
 

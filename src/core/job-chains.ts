@@ -38,24 +38,30 @@ export class JobChains {
 
   /** Makes a queued (or waiting) job follow more jobs; a cycle is refused and nothing is recorded. */
   follow(jobId: number, after: AfterJob[]): void {
+    const state = this.d.store.job(jobId)?.state
+    if (state !== 'queued' && state !== 'waiting')
+      throw new UserError(
+        `Job ${jobId} is ${state}: only a queued or waiting job can wait for other jobs.`,
+        'bad-state',
+      )
     this.checkKnown(after)
     if (after.some((a) => a.jobId === jobId)) throw new UserError(`Job ${jobId} cannot wait for itself.`, 'cycle')
     if (!this.links.add(jobId, after)) {
       const ids = after.map((a) => a.jobId).join(', ')
       throw new UserError(`Job ${jobId} cannot wait for ${ids}: that job already waits for job ${jobId}.`, 'cycle')
     }
-    if (this.d.store.job(jobId)?.state !== 'waiting') {
+    if (state === 'queued') {
       const words = after.map((a) => `job ${a.jobId}${a.ok ? ' (only if it completes without errors)' : ''}`)
       this.d.lifecycle.apply(jobId, 'wait', { note: `waits for ${words.join(', ')}` })
     }
-    this.settle(jobId)
+    if (this.d.owner) this.settle(jobId)
   }
 
   /** A job ended: those waiting for it are looked at. */
   ended(jobId: number): void {
     const row = this.d.store.job(jobId)
     if (!this.d.owner || !row || !isFinished(row.state)) return
-    for (const f of this.links.followers(jobId)) if (f.state === 'waiting') this.settle(f.jobId)
+    for (const f of this.d.store.followers(jobId)) if (f.state === 'waiting') this.settle(f.jobId)
   }
 
   /** Every waiting job, as a farm that owns the history opens (its jobs may have ended while none ran). */
@@ -65,7 +71,7 @@ export class JobChains {
 
   /** Whether waiting jobs follow this one (a job others wait for is not removed, and is resumed on open). */
   hasWaitingFollowers(jobId: number): number[] {
-    return this.links
+    return this.d.store
       .followers(jobId)
       .filter((f) => f.state === 'waiting')
       .map((f) => f.jobId)

@@ -159,6 +159,7 @@ const verbs: Partial<Record<JobEvent, string>> = {
   cancel: 'cancelled',
   interrupt: 'interrupted',
   start: 'started',
+  wait: 'made to wait',
 }
 const stoppingWords: Record<StoppingState, string> = {
   cancelling: 'being cancelled',

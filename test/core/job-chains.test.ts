@@ -58,7 +58,10 @@ describe('jobs that follow jobs', () => {
     expect((await farm.waitForEnd(any)).state).toBe('completed')
     // A follower of a skipped job with --after-ok is skipped in turn.
     const next = await farm.create(command('exit 0', ['z']), { after: [{ jobId: ok, ok: true }] })
-    expect(farm.summary(next)).toMatchObject({ state: 'skipped', error: expect.stringMatching(/^job \d+ ended skipped/) })
+    expect(farm.summary(next)).toMatchObject({
+      state: 'skipped',
+      error: expect.stringMatching(/^job \d+ ended skipped/),
+    })
   }, 60_000)
 
   it('refuses unknown jobs and cycles in one sentence, and a job others wait for cannot be removed', async () => {
@@ -135,16 +138,13 @@ describe('inputs from an earlier job', () => {
       after: [{ jobId: copy, ok: true }],
     })
     expect((await farm.waitForEnd(run)).state).toBe('completed')
-    expect(keys(farm, run)).toEqual([
-      join(dir, 'out', 'photos', 'a.jpg'),
-      join(dir, 'out', 'photos', 'sub', 'b.jpg'),
-    ])
+    expect(keys(farm, run)).toEqual([join(dir, 'out', 'photos', 'a.jpg'), join(dir, 'out', 'photos', 'sub', 'b.jpg')])
   }, 60_000)
 
   it('refuses a job to take inputs from that is not in the history', async () => {
     const { farm } = farmHere()
-    await expect(
-      farm.create(command('true', [], { input: { type: 'job', jobId: 42, state: 'all' } })),
-    ).rejects.toThrow(/^There is no job 42 to take inputs from\.$/)
+    await expect(farm.create(command('true', [], { input: { type: 'job', jobId: 42, state: 'all' } }))).rejects.toThrow(
+      /^There is no job 42 to take inputs from\.$/,
+    )
   })
 })

@@ -139,7 +139,8 @@ export function observe(job: ModelJob, state: JobState, now: number, graceMs: nu
 
 /** A job that ended on its own must end as its units say: completed only when none failed. */
 export function checkEnding(job: ModelJob, state: JobState, marks: Map<string, string>): void {
-  if (!(endedStates as readonly string[]).includes(state) || state === 'cancelled') return
+  // Cancelled and skipped jobs end by a control or by the jobs they follow, not by their units.
+  if (!(endedStates as readonly string[]).includes(state) || state === 'cancelled' || state === 'skipped') return
   const failedMarks = [...marks.values()].filter((m) => m === 'f').length
   const pending = [...marks.values()].filter((m) => m === '-').length
   const name = `job ${job.id} (${job.plan.kind})`

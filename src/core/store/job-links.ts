@@ -29,10 +29,6 @@ export class JobLinks {
         `INSERT INTO job_after (job_id, after_id, ok_only) VALUES (?, ?, ?)
          ON CONFLICT (job_id, after_id) DO UPDATE SET ok_only = max(ok_only, excluded.ok_only)`,
       ),
-      followers: db.prepare(
-        `SELECT a.job_id AS jobId, a.ok_only AS ok, j.state FROM job_after a JOIN jobs j ON j.id = a.job_id
-         WHERE a.after_id = ? ORDER BY a.job_id`,
-      ),
       waiting: db.prepare(`SELECT id FROM jobs WHERE state = 'waiting' ORDER BY id`).pluck(),
       // Every job the given one follows, however far back: a cycle is the job finding itself there.
       upstream: db.prepare(
@@ -57,12 +53,6 @@ export class JobLinks {
       if (error instanceof CycleFound) return false
       throw error
     }
-  }
-
-  /** The jobs that follow this one, with their states now. */
-  followers(afterId: number): JobLink[] {
-    const rows = this.s.followers.all(afterId) as { jobId: number; ok: number; state: JobState }[]
-    return rows.map((r) => ({ jobId: r.jobId, ok: r.ok === 1, state: r.state }))
   }
 
   waitingJobs(): number[] {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { ItemRow, LogEntry } from '../../shared/api-types'
+import type { ItemRow, JobLink, LogEntry } from '../../shared/api-types'
 import { jobSpecSchema, type JobSpec } from '../../shared/job-spec'
 import { logLevels, type ItemState, type JobState, type LogLevel } from '../../shared/job-state'
 import { likePattern, UnitRows } from './unit-rows'
@@ -37,12 +37,14 @@ export interface JobRow {
  * history older than v5, read without migrating it (a read-only view), has none.
  */
 function jobColumns(db: Database.Database): string {
-  const chained = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job_after'").get()
-  return chained
+  return hasLinks(db)
     ? `jobs.*, (SELECT json_group_array(json_array(a.after_id, a.ok_only, (SELECT p.state FROM jobs p WHERE p.id = a.after_id)))
          FROM job_after a WHERE a.job_id = jobs.id) AS after_json`
     : 'jobs.*'
 }
+
+const hasLinks = (db: Database.Database): boolean =>
+  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job_after'").get() !== undefined
 
 /** A job's spec as stored, read back through its schema: the one place stored specs are decoded. */
 export function storedSpec(row: Pick<JobRow, 'spec'>): JobSpec {
@@ -73,6 +75,18 @@ export class JobQueries {
 
   job(id: number): JobRow | undefined {
     return this.jobStatement.get(id) as JobRow | undefined
+  }
+
+  /** The jobs that follow this one (`--after` it), with their states now. */
+  followers(afterId: number): JobLink[] {
+    if (!hasLinks(this.db)) return []
+    const rows = this.db
+      .prepare(
+        `SELECT a.job_id AS jobId, a.ok_only AS ok, j.state FROM job_after a JOIN jobs j ON j.id = a.job_id
+         WHERE a.after_id = ? ORDER BY a.job_id`,
+      )
+      .all(afterId) as { jobId: number; ok: number; state: JobState }[]
+    return rows.map((r) => ({ jobId: r.jobId, ok: r.ok === 1, state: r.state }))
   }
 
   timeline(id: number): { at: number; state: JobState; note: string }[] {

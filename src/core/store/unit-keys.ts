@@ -16,7 +16,12 @@ export interface UnitKeyFilter {
  * (folders left out; a copy renamed to keep both is given by its new name). Unpacked in SQLite
  * (`json_each`) and read row by row, so a big job's keys never sit in memory at once.
  */
-export function* unitKeys(db: Database.Database, jobId: number, spec: JobSpec, filter: UnitKeyFilter): Generator<string> {
+export function* unitKeys(
+  db: Database.Database,
+  jobId: number,
+  spec: JobSpec,
+  filter: UnitKeyFilter,
+): Generator<string> {
   const where = ['i.job_id = @jobId']
   const params: Record<string, unknown> = { jobId }
   if (filter.state !== 'all') {
