@@ -270,7 +270,8 @@ export class Farm {
   }
 
   poolInfo(): PoolInfo[] {
-    return this.remote.withHosts(this.poolSet.info())
+    const waiting = this.store.waitingByPool()
+    return this.remote.withHosts(this.poolSet.info()).map((p) => ({ ...p, waitingJobs: waiting[p.name] ?? 0 }))
   }
   pool(name: PoolName): WorkerPool {
     return this.poolSet.get(name)

@@ -132,6 +132,8 @@ export const poolInfoSchema = z.object({
   tasksPerWorker: z.number().int(),
   runningJobs: z.number().int(),
   queuedJobs: z.number().int(),
+  /** Its jobs waiting for other jobs to end (`--after`): in no queue yet. */
+  waitingJobs: z.number().int().optional(),
   /** The running jobs' slots: in use and in all (null: only the pool bounds the job). */
   jobSlots: z
     .array(z.object({ jobId: z.number().int(), inUse: z.number().int(), slots: z.number().int().nullable() }))
