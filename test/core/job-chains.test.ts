@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Farm } from '../../src/core/farm'
-import { openTestFarm, tempDir, until } from '../support/test-farm'
+import { startUrlFixtureServer } from '../fixtures/url-fixture-server'
+import { openTestFarm, tempDir } from '../support/test-farm'
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
@@ -139,6 +140,20 @@ describe('inputs from an earlier job', () => {
     })
     expect((await farm.waitForEnd(run)).state).toBe('completed')
     expect(keys(farm, run)).toEqual([join(dir, 'out', 'photos', 'a.jpg'), join(dir, 'out', 'photos', 'sub', 'b.jpg')])
+  }, 60_000)
+
+  it('a URL that answered with an error counts as failed: urls --from --state failed re-checks it', async () => {
+    const { farm } = farmHere()
+    const fixture = await startUrlFixtureServer()
+    cleanups.push(() => fixture.close())
+    const text = [`${fixture.baseUrl}/a`, `${fixture.baseUrl}/no-headers`].join('\n')
+    const first = await farm.create({ kind: 'urls', input: { type: 'text', text }, timeoutMs: 500, retries: 0 })
+    const again = await farm.create(
+      { kind: 'urls', input: { type: 'job', jobId: first, state: 'failed' }, timeoutMs: 600, retries: 0 },
+      { after: [{ jobId: first, ok: false }] },
+    )
+    expect((await farm.waitForEnd(again)).state).toBe('completed')
+    expect(keys(farm, again)).toEqual([`${fixture.baseUrl}/no-headers`])
   }, 60_000)
 
   it('refuses a job to take inputs from that is not in the history', async () => {

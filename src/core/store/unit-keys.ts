@@ -13,7 +13,8 @@ export interface UnitKeyFilter {
 /**
  * The keys of one job's units, in plan order, as inputs of another job (`--from`): a URL (urls), an
  * input (run, map), a step (probe); for a copy, the destination path of each file or link it copied
- * (folders left out; a copy renamed to keep both is given by its new name). Unpacked in SQLite
+ * (folders left out; a copy renamed to keep both is given by its new name). A URL whose row has an
+ * error class (it timed out, answered 404…) counts as failed. Unpacked in SQLite
  * (`json_each`) and read row by row, so a big job's keys never sit in memory at once.
  */
 export function* unitKeys(
@@ -24,9 +25,19 @@ export function* unitKeys(
 ): Generator<string> {
   const where = ['i.job_id = @jobId']
   const params: Record<string, unknown> = { jobId }
-  if (filter.state !== 'all') {
+  const mark = 'substr(i.marks, je.key + 1, 1)'
+  if (spec.kind === 'urls' && filter.state !== 'all') {
+    // A URL that answered with an error (a timeout, a 404…) is a done unit whose row says so: for a
+    // re-check it counts as failed.
+    const answeredBadly = `(i.results -> je.key ->> '$.errorClass') IS NOT NULL`
+    where.push(
+      filter.state === 'failed'
+        ? `(${mark} = '${MARK.failed}' OR (${mark} = '${MARK.done}' AND ${answeredBadly}))`
+        : `${mark} = '${MARK.done}' AND NOT ${answeredBadly}`,
+    )
+  } else if (filter.state !== 'all') {
     // Items without a unit in that state are passed over before being unpacked.
-    where.push('instr(i.marks, @mark) > 0', 'substr(i.marks, je.key + 1, 1) = @mark')
+    where.push('instr(i.marks, @mark) > 0', `${mark} = @mark`)
     params.mark = MARK[filter.state]
   }
   if (filter.where) {
