@@ -88,7 +88,12 @@ export class Farm {
       },
       transitioned: options.onTransition,
     })
-    this.chains = new JobChains({ store: this.store, lifecycle: this.lifecycle, owner: options.autoStart === true })
+    this.chains = new JobChains({
+      store: this.store,
+      lifecycle: this.lifecycle,
+      owner: options.autoStart === true,
+      log: (jobId, message) => this.log(jobId, 'info', 'core', message),
+    })
     this.results = new TaskResults({
       scheduler: this.scheduler,
       lifecycle: this.lifecycle,
@@ -130,7 +135,7 @@ export class Farm {
       }
       this.scheduler.admit()
       this.finishOwedCancels()
-      this.goOnWithChains(recovered)
+      this.chains.opened(recovered)
     }
     this.ticker = new FarmTicker(
       {
@@ -155,9 +160,7 @@ export class Farm {
     const problems = await hooksFor(spec).check(spec)
     if (problems.length) throw new UserError(problems.join('\n'), 'check-failed')
     const pool = kindTraits[spec.kind].pool
-    this.chains.checkKnown(options.after)
-    if ('input' in spec && spec.input.type === 'job' && !this.store.job(spec.input.jobId))
-      throw new UserError(`There is no job ${spec.input.jobId} to take inputs from.`, 'no-such-job')
+    this.chains.checkNew(spec, options.after)
     const id = this.store.createJob(
       { kind: spec.kind, title: jobTitle(spec), spec, priority: options.priority, pool, planOnly: options.planOnly },
       Date.now(),
@@ -214,12 +217,7 @@ export class Farm {
     if (this.scheduler.runs.has(jobId))
       throw new UserError(`Job ${jobId} is active: cancel it before removing it.`, 'bad-state')
     this.row(jobId)
-    const waiting = this.chains.hasWaitingFollowers(jobId)
-    if (waiting.length)
-      throw new UserError(
-        `Job ${jobId} is awaited by job ${waiting.join(', ')}: cancel or remove ${waiting.length === 1 ? 'it' : 'them'} first.`,
-        'bad-state',
-      )
+    this.chains.checkRemovable(jobId)
     this.scheduler.dequeue(jobId)
     this.writer.flush()
     this.store.removeJob(jobId)
@@ -321,20 +319,6 @@ export class Farm {
       this.lifecycle.apply(id, 'recovered')
     }
     return ids
-  }
-
-  /**
-   * A chain goes on when a farm that owns the history opens: followers of jobs that finished while no
-   * farm ran start (or are skipped), and a job others wait for that this farm found interrupted by the
-   * last one's death is resumed (a person's own interrupt is left for them to resume).
-   */
-  private goOnWithChains(recovered: number[]): void {
-    this.chains.settleAll()
-    for (const id of recovered) {
-      if (this.store.job(id)?.state !== 'interrupted' || !this.chains.hasWaitingFollowers(id).length) continue
-      this.log(id, 'info', 'core', 'resumed: the farm stopped under it, and other jobs wait for it')
-      this.lifecycle.apply(id, 'resume', { note: 'resumed: other jobs wait for it' })
-    }
   }
 
   /**

@@ -35,7 +35,7 @@ export function planSpec(
     renameSync(`${path}.part`, path)
     log(jobId, 'info', `took ${count} input${count === 1 ? '' : 's'} from job ${from.jobId} (${from.state})`)
   }
-  return { ...spec, input: { type: 'file', path } } as JobSpec
+  return { ...spec, input: { type: 'file', path } }
 }
 
 /** Writes one key a line (keys with a line break cannot be one line of input: left out); returns how many. */

@@ -1,3 +1,4 @@
+import type { JobSpec } from '../shared/job-spec'
 import { isFinished } from '../shared/job-state'
 import { UserError } from '../shared/user-error'
 import type { JobLifecycle } from './job-lifecycle'
@@ -13,6 +14,7 @@ export interface ChainDeps {
    * for the next owner, rather than start jobs nobody asked it to run and interrupt them as it stops.
    */
   owner: boolean
+  log(jobId: number, message: string): void
 }
 
 /**
@@ -27,6 +29,27 @@ export class JobChains {
 
   constructor(private readonly d: ChainDeps) {
     this.links = new JobLinks(d.store.db)
+  }
+
+  /** Refuses a new job that names jobs (to follow, to take inputs from) that are not in the history. */
+  checkNew(spec: JobSpec, after: AfterJob[]): void {
+    this.checkKnown(after)
+    if ('input' in spec && spec.input.type === 'job' && !this.d.store.job(spec.input.jobId))
+      throw new UserError(`There is no job ${spec.input.jobId} to take inputs from.`, 'no-such-job')
+  }
+
+  /**
+   * A chain goes on when a farm that owns the history opens: followers of jobs that finished while no
+   * farm ran start (or are skipped), and a job others wait for that this farm found interrupted by the
+   * last one's death (`recovered`) is resumed; a person's own interrupt is left for them to resume.
+   */
+  opened(recovered: number[]): void {
+    this.settleAll()
+    for (const id of recovered) {
+      if (this.d.store.job(id)?.state !== 'interrupted' || !this.hasWaitingFollowers(id).length) continue
+      this.d.log(id, 'resumed: the farm stopped under it, and other jobs wait for it')
+      this.d.lifecycle.apply(id, 'resume', { note: 'resumed: other jobs wait for it' })
+    }
   }
 
   /** Refuses, in one sentence, jobs to follow that are not in the history. */
@@ -67,6 +90,17 @@ export class JobChains {
   /** Every waiting job, as a farm that owns the history opens (its jobs may have ended while none ran). */
   settleAll(): void {
     for (const id of this.links.waitingJobs()) this.settle(id)
+  }
+
+  /** A job others wait for is not removed: they would wait for ever. */
+  checkRemovable(jobId: number): void {
+    const waiting = this.hasWaitingFollowers(jobId)
+    if (waiting.length === 0) return
+    const them = waiting.length === 1 ? 'it' : 'them'
+    throw new UserError(
+      `Job ${jobId} is awaited by job ${waiting.join(', ')}: cancel or remove ${them} first.`,
+      'bad-state',
+    )
   }
 
   /** Whether waiting jobs follow this one (a job others wait for is not removed, and is resumed on open). */

@@ -35,7 +35,7 @@ describe('a chain of jobs set up before its first step runs', () => {
     for (const name of names) writeFileSync(join(src, name), name)
     const runs = join(dir.path, 'runs.txt')
     writeFileSync(runs, '')
-    let served = await serve(db, dir.path)
+    const served = await serve(db, dir.path)
     // The copy cannot start until the disk pool is resumed: the whole chain is set up before it runs.
     expect((await cli(db, ['pools', 'pause', 'disk'])).code).toBe(0)
     const id = async (args: string[]): Promise<string> => {
@@ -79,7 +79,7 @@ describe('a chain of jobs set up before its first step runs', () => {
     await until(() => lines(runs).length > seen, 'the next run of the second step', 30_000)
     await new Promise((resolve) => setTimeout(resolve, 100))
     await served.stop('SIGKILL')
-    served = await serve(db, dir.path)
+    await serve(db, dir.path)
 
     const waited = await cli(db, ['wait', c, '--timeout', '120'], 150_000)
     expect(waited.code, waited.out + waited.err).toBe(0)
