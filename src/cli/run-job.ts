@@ -32,9 +32,12 @@ export async function runNewJob(
   run: ForegroundOptions,
 ): Promise<number> {
   const pool = kindTraits[spec.kind].pool
+  // A job that follows others waits in the farm that owns the queue: it moves followers on as jobs end.
+  const follows = (options.after?.length ?? 0) > 0
   // Workers boot while this process looks for an owner, loads the farm and plans (unused ones end on exit).
-  if (!run.detach && run.workers !== 0) cli.prestartWorkers(pool, run.workers ?? Math.max(1, availableParallelism()))
-  const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
+  if (!run.detach && !follows && run.workers !== 0)
+    cli.prestartWorkers(pool, run.workers ?? Math.max(1, availableParallelism()))
+  const owner = (await cli.owner()) ?? (run.detach || follows ? await cli.startOwner() : null)
   if (owner) {
     const { jobId } = await owner.call('jobs.create', { spec, options })
     run.onCreated?.(jobId, owner)

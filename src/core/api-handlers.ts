@@ -66,6 +66,7 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'jobs.interrupt': async ({ jobId }) => (await farm.interrupt(jobId), ok),
     'jobs.priority': ({ jobId, priority }) => (farm.setPriority(jobId, priority), ok),
     'jobs.retry': ({ jobId }) => (farm.retry(jobId), ok),
+    'jobs.follow': ({ jobId, after }) => (farm.follow(jobId, after), ok),
     'jobs.remove': ({ jobId }) => (farm.remove(jobId), ok),
     'jobs.rerun': async ({ jobId }) => ({ jobId: await farm.rerun(jobId) }),
     'jobs.export': ({ jobId, format, path, overwrite }) => exportJob(farm.store, jobId, format, path, { overwrite }),

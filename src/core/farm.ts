@@ -14,6 +14,7 @@ import { HistoryWriter } from './history-writer'
 import { JobScheduler } from './job-scheduler'
 import { hooksFor } from './kinds'
 import { JobLifecycle } from './job-lifecycle'
+import { JobChains } from './job-chains'
 import { jobDetail, jobSummary } from './job-views'
 import { FarmTicker } from './farm-ticker'
 import { FarmLock } from './store/farm-lock'
@@ -44,6 +45,8 @@ export class Farm {
   private readonly results: TaskResults
   /** The one writer of every job's state and phase. */
   private readonly lifecycle: JobLifecycle
+  /** Jobs that follow jobs: moved on when the jobs they follow end. */
+  private readonly chains: JobChains
   readonly remote: FarmRemote
   private readonly dirtyJobs = new Set<number>()
   /** Active jobs whose counters moved (the scheduler's notes): published without reading their row. */
@@ -85,8 +88,17 @@ export class Farm {
       now: Date.now,
       log: (...a) => this.log(...a),
       changed: (jobId) => this.dirtyJobs.add(jobId),
-      ended: (jobId) => this.events.emit('job.ended', this.summary(jobId)),
+      ended: (jobId) => {
+        this.events.emit('job.ended', this.summary(jobId))
+        this.chains.ended(jobId)
+      },
       transitioned: options.onTransition,
+    })
+    this.chains = new JobChains({
+      store: this.store,
+      lifecycle: this.lifecycle,
+      owner: options.autoStart === true,
+      log: (jobId, message) => this.log(jobId, 'info', 'core', message),
     })
     this.results = new TaskResults({
       scheduler: this.scheduler,
@@ -95,7 +107,7 @@ export class Farm {
       writer: this.writer,
       log: (...a) => this.log(...a),
     })
-    this.recover()
+    const recovered = this.recover()
     this.poolSet = new FarmPools({
       pools: this.pools,
       launcher: options.launcher,
@@ -129,6 +141,7 @@ export class Farm {
       }
       this.scheduler.admit()
       this.finishOwedCancels()
+      this.chains.opened(recovered)
     }
     this.ticker = new FarmTicker(
       {
@@ -154,15 +167,20 @@ export class Farm {
     const problems = await hooksFor(spec).check(spec)
     if (problems.length) throw new UserError(problems.join('\n'), 'check-failed')
     const pool = kindTraits[spec.kind].pool
+    this.chains.checkNew(spec, options.after)
     const id = this.store.createJob(
       { kind: spec.kind, title: jobTitle(spec), spec, priority: options.priority, pool, planOnly: options.planOnly },
       Date.now(),
     )
     this.log(id, 'info', 'core', `created: ${jobTitle(spec)}${options.planOnly ? ' (plan only)' : ''}`)
     this.ticker.createdAt.set(id, Date.now())
+    this.dirtyJobs.add(id)
+    if (options.after.length) {
+      this.chains.follow(id, options.after)
+      return id
+    }
     this.scheduler.enqueue(id, pool, options.priority)
     this.scheduler.admit()
-    this.dirtyJobs.add(id)
     return id
   }
 
@@ -206,6 +224,7 @@ export class Farm {
     if (this.scheduler.runs.has(jobId))
       throw new UserError(`Job ${jobId} is active: cancel it before removing it.`, 'bad-state')
     this.row(jobId)
+    this.chains.checkRemovable(jobId)
     this.scheduler.dequeue(jobId)
     this.writer.flush()
     this.store.removeJob(jobId)
@@ -222,7 +241,15 @@ export class Farm {
   }
 
   detail(jobId: number): JobDetail {
-    return jobDetail(this.row(jobId), this.scheduler.runs.get(jobId), this.store.timeline(jobId))
+    const detail = jobDetail(this.row(jobId), this.scheduler.runs.get(jobId), this.store.timeline(jobId))
+    const followers = this.store.followers(jobId)
+    return followers.length ? { ...detail, followers } : detail
+  }
+
+  /** Makes a queued or waiting job wait for more jobs (`--after` given later); a cycle is refused. */
+  follow(jobId: number, after: JobOptions['after']): void {
+    this.row(jobId)
+    this.chains.follow(jobId, after)
   }
 
   list(query: Parameters<JobStore['listJobs']>[0]): { jobs: JobSummary[]; total: number } {
@@ -248,7 +275,8 @@ export class Farm {
   }
 
   poolInfo(): PoolInfo[] {
-    return this.remote.withHosts(this.poolSet.info())
+    const waiting = this.store.waitingByPool()
+    return this.remote.withHosts(this.poolSet.info()).map((p) => ({ ...p, waitingJobs: waiting[p.name] ?? 0 }))
   }
   pool(name: PoolName): WorkerPool {
     return this.poolSet.get(name)
@@ -290,12 +318,14 @@ export class Farm {
     this.lock.release()
   }
 
-  /** Jobs that were running when the farm last stopped without warning become `interrupted`. */
-  private recover(): void {
-    for (const id of this.store.jobIdsInState('running')) {
+  /** Jobs that were running when the farm last stopped without warning become `interrupted`; returns them. */
+  private recover(): number[] {
+    const ids = this.store.jobIdsInState('running')
+    for (const id of ids) {
       this.store.recount(id)
       this.lifecycle.apply(id, 'recovered')
     }
+    return ids
   }
 
   /**

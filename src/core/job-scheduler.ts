@@ -1,6 +1,7 @@
 import type { PoolName } from '../shared/job-spec'
 import type { LogLevel } from '../shared/job-state'
 import type { ToWorker } from '../shared/worker-protocol'
+import { planSpec } from './from-job-inputs'
 import { JobRun, type Task } from './job-run'
 import type { HistoryWriter } from './history-writer'
 import type { JobLifecycle } from './job-lifecycle'
@@ -198,7 +199,8 @@ export class JobScheduler {
       job.forgetItems()
       job.itemsTotal = job.bytesTotal = job.itemsDone = job.itemsFailed = job.bytesDone = 0
       this.d.lifecycle().phase(job, 'plan-sent')
-      message = { ...base, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
+      const spec = planSpec(job.id, job.spec, this.d.store, (id, level, text) => this.d.log(id, level, 'core', text))
+      message = { ...base, spec, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
       label = 'planning'
     } else {
       const batch = job.takeBatch(pool.capacity, withRoom)

@@ -2,6 +2,14 @@ import { z } from 'zod'
 import { jobSpecSchema, poolNameSchema } from './job-spec'
 import { hasEnded, jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
 
+/** A job linked by `--after`: the one it follows (or that follows it), whether it must succeed, its state now (null: removed). */
+export const jobLinkSchema = z.object({
+  jobId: z.number().int(),
+  ok: z.boolean(),
+  state: jobStateSchema.nullable(),
+})
+export type JobLink = z.infer<typeof jobLinkSchema>
+
 /** A job as lists and progress bars show it. Rates are moving averages per second. */
 export const jobSummarySchema = z.object({
   id: z.number().int(),
@@ -36,6 +44,8 @@ export const jobSummarySchema = z.object({
    * the history runs it): the job shows the state it had until it is `cancelled`.
    */
   cancelling: z.boolean().optional(),
+  /** The jobs it follows (`--after`): a `waiting` job waits until they have finished. */
+  after: z.array(jobLinkSchema).optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 
@@ -48,6 +58,8 @@ export const jobDetailSchema = jobSummarySchema.extend({
   notes: z.array(z.string()),
   facts: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   timeline: z.array(z.object({ at: z.number(), state: jobStateSchema, note: z.string() })),
+  /** The jobs that follow it (`--after` this job). */
+  followers: z.array(jobLinkSchema).optional(),
 })
 export type JobDetail = z.infer<typeof jobDetailSchema>
 
@@ -120,6 +132,8 @@ export const poolInfoSchema = z.object({
   tasksPerWorker: z.number().int(),
   runningJobs: z.number().int(),
   queuedJobs: z.number().int(),
+  /** Its jobs waiting for other jobs to end (`--after`): in no queue yet. */
+  waitingJobs: z.number().int().optional(),
   /** The running jobs' slots: in use and in all (null: only the pool bounds the job). */
   jobSlots: z
     .array(z.object({ jobId: z.number().int(), inUse: z.number().int(), slots: z.number().int().nullable() }))

@@ -73,6 +73,8 @@ export const apiChannels = {
   'jobs.interrupt': { request: jobRef, response: ok },
   /** Higher runs first among queued jobs of the same pool. */
   'jobs.priority': { request: jobRef.extend({ priority: jobOptionsSchema.shape.priority }), response: ok },
+  /** A queued or waiting job waits for more jobs to finish (`--after` given later); a cycle is refused. */
+  'jobs.follow': { request: jobRef.extend({ after: jobOptionsSchema.shape.after.unwrap().min(1) }), response: ok },
   /** Re-run only the failed items of a finished job. */
   'jobs.retry': { request: jobRef, response: ok },
   /** Forget a finished job and its items and logs. */

@@ -146,6 +146,14 @@ export const jobOptionsSchema = z.object({
   priority: z.number().int().min(-100).max(100).default(0),
   /** Plan only (a dry run): count, list and check, change nothing. */
   planOnly: z.boolean().default(false),
+  /**
+   * Jobs this one follows: it waits until they have finished, then runs (`--after`), or only if each
+   * with `ok` completed without errors, else it ends `skipped` (`--after-ok`).
+   */
+  after: z
+    .array(z.object({ jobId: z.number().int().min(1), ok: z.boolean().default(false) }))
+    .max(100)
+    .default([]),
 })
 export type JobOptions = z.infer<typeof jobOptionsSchema>
 
@@ -155,6 +163,7 @@ export function jobTitle(spec: JobSpec): string {
     case 'copy':
       return `Copy ${spec.sources.length === 1 ? spec.sources[0] : `${spec.sources.length} folders`} → ${spec.destination}`
     case 'urls':
+      if (spec.input.type === 'job') return `Analyse URLs of job ${spec.input.jobId}`
       return spec.input.type === 'file' ? `Analyse URLs in ${spec.input.path}` : 'Analyse pasted URLs'
     case 'probe':
       return `Probe ×${spec.count}`

@@ -5,6 +5,7 @@ import { conflictPolicies, copySpecSchema, symlinkModes, type CopySpec } from '.
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { collect, oneOf, positiveInt } from '../parse-options'
+import { addAfterOptions, afterOption } from '../chain-options'
 import { runNewJob } from '../run-job'
 
 /** Failed files listed after a copy; the rest are in `task-farm show`. */
@@ -12,6 +13,7 @@ const LISTED_FAILURES = 20
 
 /** `task-farm copy SRC... DST`: copy folders on the disk pool, or with --dry-run only say what would happen. */
 export function configureCopy(command: Command, cli: CliContext): void {
+  addAfterOptions(command)
   command
     .usage('[options] SRC... DST')
     .argument('<paths...>', 'source folders, then the destination folder')
@@ -57,7 +59,7 @@ export function configureCopy(command: Command, cli: CliContext): void {
         const code = await runNewJob(
           cli,
           spec,
-          { planOnly: o.dryRun ?? false },
+          { planOnly: o.dryRun ?? false, ...afterOption(o) },
           { json: o.json, workers: o.workers, detach: o.detach, onCreated },
         )
         if (jobId && !o.json && !o.detach) await reportJob(cli, jobId, o.dryRun ?? false)

@@ -62,6 +62,11 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import('./run-again')).configureRetry,
   },
   {
+    name: 'follow',
+    summary: 'make a queued or waiting job wait for other jobs (--after, --after-ok)',
+    load: async () => (await import('./follow')).configureFollow,
+  },
+  {
     name: 'pause',
     summary: 'pause a running or queued job (resume goes on)',
     load: async () => (await import('./job-control')).configurePause,

@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { moduleSpecSchema, type ModuleSpec } from '../../shared/kinds/module'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
+import { addAfterOptions, addFromOptions, afterOption } from '../chain-options'
 import { jobInputFrom } from '../job-input-options'
 import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
@@ -23,6 +24,8 @@ JSON (42, "text", {"a":1}) arrives as that value; any other line as its text.
 
 /** `task-farm map MODULE --input FILE`: Python's Pool.map over the person's own function, durable and watchable. */
 export function configureMap(command: Command, cli: CliContext): void {
+  addFromOptions(command, 'inputs')
+  addAfterOptions(command)
   command
     .usage('[options] MODULE (--input FILE | ::: INPUT...)')
     .argument('<module>', 'the module whose default export is (input, context) => result')
@@ -62,22 +65,17 @@ export function configureMap(command: Command, cli: CliContext): void {
         let jobId = 0
         try {
           const workers = o.workers ?? availableParallelism()
-          const code = await runNewJob(
-            cli,
-            spec,
-            {},
-            {
-              json: o.json,
-              detach: o.detach,
-              workers,
-              onCreated: (id, events) => {
-                // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
-                if (o.detach) return
-                jobId = id
-                if (o.json) units.start(id, events)
-              },
+          const code = await runNewJob(cli, spec, afterOption(o), {
+            json: o.json,
+            detach: o.detach,
+            workers,
+            onCreated: (id, events) => {
+              // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
+              if (o.detach) return
+              jobId = id
+              if (o.json) units.start(id, events)
             },
-          )
+          })
           units.stop()
           if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
           return code

@@ -6,6 +6,7 @@ import type { ItemRow } from '../../shared/api-types'
 import { commandSpecSchema, envName, parseHalt, type CommandResult, type CommandSpec } from '../../shared/kinds/command'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
+import { addAfterOptions, addFromOptions, afterOption } from '../chain-options'
 import { jobInputFrom, splitListedInputs } from '../job-input-options'
 import { collect, nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
@@ -36,6 +37,8 @@ Examples:
 /** `task-farm run [options] -- COMMAND [ARGS...]`: one command per input on the cpu pool (GNU parallel's model). */
 export function configureRun(program: Command, cli: CliContext): void {
   const defaults = commandSpecSchema.parse({ kind: 'command', command: ['true'], input: { type: 'list', values: [] } })
+  addFromOptions(program, 'inputs')
+  addAfterOptions(program)
   program
     .usage('[options] -- COMMAND [ARGS...] [::: INPUT...]')
     .argument('<command...>', 'the command and its arguments, after --; inputs may follow :::')
@@ -99,7 +102,7 @@ export function configureRun(program: Command, cli: CliContext): void {
           const code = await runNewJob(
             cli,
             spec,
-            {},
+            afterOption(o),
             // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
             {
               json: o.json,

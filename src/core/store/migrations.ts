@@ -131,6 +131,23 @@ export const migrations: Migration[] = [
       db.exec('ALTER TABLE jobs ADD COLUMN cancel_asked_at INTEGER')
     },
   },
+  {
+    // Jobs that follow jobs (`--after`, `--after-ok`): kept in the history so a farm restart or a
+    // kill -9 keeps them, and the next farm starts a follower whose jobs ended while none ran.
+    // `after_id` has no foreign key: a job that others wait for cannot be removed (Farm.remove).
+    version: 5,
+    up(db) {
+      db.exec(`
+        CREATE TABLE job_after (
+          job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+          after_id INTEGER NOT NULL,
+          ok_only INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (job_id, after_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX job_after_by_after ON job_after (after_id, job_id);
+      `)
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {

@@ -10,7 +10,7 @@ export interface JobNotification {
 }
 
 /** The ends worth telling someone about who is not looking; a cancel was their own doing. */
-const notified = new Set<JobSummary['state']>(['completed', 'completed-with-errors', 'failed'])
+const notified = new Set<JobSummary['state']>(['completed', 'completed-with-errors', 'failed', 'skipped'])
 
 export function isNotifiable(job: JobSummary): boolean {
   return notified.has(job.state)
@@ -27,6 +27,7 @@ export function describeEndedJobs(jobs: readonly JobSummary[]): JobNotification 
     [count('completed'), 'completed'],
     [count('completed-with-errors'), 'with errors'],
     [count('failed'), 'failed'],
+    [count('skipped'), 'skipped'],
   ] as const
   const failedFirst = ended.find((j) => j.state === 'failed') ?? ended.find((j) => j.state !== 'completed')
   return {
@@ -49,6 +50,12 @@ function describeOne(job: JobSummary): JobNotification {
       return {
         title: 'Job finished with errors',
         body: `${job.title}: ${items}, ${formatCount(job.itemsFailed)} failed`,
+        jobId: job.id,
+      }
+    case 'skipped':
+      return {
+        title: 'Job skipped',
+        body: `${job.title}: ${job.error ?? 'a job it follows did not complete'}`,
         jobId: job.id,
       }
     default:

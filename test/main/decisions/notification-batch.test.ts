@@ -24,6 +24,13 @@ describe('describeEndedJobs', () => {
       body: 'Job 3: Destination is full.',
       jobId: 3,
     })
+    const reason =
+      'job 3 ended failed (Destination is full.), and this job was to run only if it completed without errors'
+    expect(describeEndedJobs([job(4, 'skipped', { error: reason })])).toEqual({
+      title: 'Job skipped',
+      body: `Job 4: ${reason}`,
+      jobId: 4,
+    })
   })
 
   it('sums several jobs into one, opening the one that needs a look', () => {

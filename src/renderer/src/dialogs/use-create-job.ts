@@ -1,5 +1,5 @@
 import { ref } from 'vue'
-import type { JobSpecInput } from '../../../shared/job-spec'
+import type { JobOptions, JobSpecInput } from '../../../shared/job-spec'
 import { farmApi } from '../api/ui-api'
 import { useUiStore } from '../stores/ui-store'
 
@@ -9,11 +9,17 @@ export function useCreateJob() {
   const creating = ref(false)
   const createError = ref<string | null>(null)
 
-  async function create(spec: JobSpecInput, priority: number, planOnly: boolean): Promise<void> {
+  async function create(
+    spec: JobSpecInput,
+    priority: number,
+    planOnly: boolean,
+    after: JobOptions['after'] = [],
+  ): Promise<void> {
     creating.value = true
     createError.value = null
     try {
-      const { jobId } = await farmApi().call('jobs.create', { spec, options: { priority, planOnly } })
+      const options = { priority, planOnly, ...(after.length ? { after } : {}) }
+      const { jobId } = await farmApi().call('jobs.create', { spec, options })
       ui.closeDialogs()
       ui.go('job', jobId)
     } catch (e) {

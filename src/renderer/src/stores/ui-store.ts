@@ -9,10 +9,13 @@ export interface CopyDraft {
 }
 export interface CommandDraft {
   folder?: string
+  /** Opened with "Then…" on this job's page: its units are the inputs, and the new job follows it. */
+  then?: number
 }
 export interface UrlDraft {
   path?: string
   text?: string
+  then?: number
 }
 
 /**
