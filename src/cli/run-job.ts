@@ -7,6 +7,9 @@ import { attachToJob } from './attach-job'
 import type { CliContext } from './cli-context'
 import { exitCodeFor, exitCodes } from './exit-codes'
 import { createProgressView } from './progress-view'
+import { endActions, scheduleRule, type FollowUpFlags } from './follow-up-options'
+import { report } from './output'
+import type { ScheduleRule } from '../shared/schedules'
 
 export interface ForegroundOptions {
   json?: boolean
@@ -16,6 +19,8 @@ export interface ForegroundOptions {
   detach?: boolean
   /** Told the id of the job once it exists (to export it afterwards, say). */
   onCreated?: (jobId: number) => void
+  /** `--at`, `--every`, `--then-…`: a schedule instead of a job now, and what the job does when it ends. */
+  followUps?: FollowUpFlags
 }
 
 /**
@@ -29,6 +34,10 @@ export async function runNewJob(
   options: Partial<JobOptions>,
   run: ForegroundOptions,
 ): Promise<number> {
+  const then = endActions(run.followUps ?? {})
+  if (then) options = { ...options, then }
+  const rule = await scheduleRule(run.followUps ?? {})
+  if (rule) return makeSchedule(cli, spec, options, rule, run.json)
   const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
   if (owner) {
     const { jobId } = await owner.call('jobs.create', { spec, options })
@@ -45,6 +54,24 @@ export async function runNewJob(
     throw error
   }
   return runHere(farm, jobId, run)
+}
+
+/**
+ * A schedule is kept by the farm that owns the history (started in the background when none runs):
+ * this command returns once it exists, saying its id and next run.
+ */
+async function makeSchedule(
+  cli: CliContext,
+  spec: JobSpec,
+  options: Partial<JobOptions>,
+  rule: ScheduleRule,
+  json: boolean | undefined,
+): Promise<number> {
+  const owner = (await cli.owner()) ?? (await cli.startOwner())
+  const schedule = await owner.call('schedules.create', { spec, options, rule })
+  const next = schedule.nextRunAt === null ? 'none' : new Date(schedule.nextRunAt).toLocaleString()
+  report(json, `Schedule ${schedule.id}: next run ${next}.`, schedule)
+  return exitCodes.ok
 }
 
 /** Resumes or retries a job from the history, in the owner's farm or in one this command runs. */

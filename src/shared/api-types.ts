@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { jobEndActionsSchema, queueEmptyActionSchema } from './job-end-actions'
 import { jobSpecSchema, poolNameSchema } from './job-spec'
 import { hasEnded, jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
 
@@ -36,6 +37,8 @@ export const jobSummarySchema = z.object({
    * the history runs it): the job shows the state it had until it is `cancelled`.
    */
   cancelling: z.boolean().optional(),
+  /** What the owning farm does when it ends (notify, run a command). */
+  then: jobEndActionsSchema.nullable().optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 
@@ -140,6 +143,8 @@ export const settingsSchema = z.object({
   theme: z.enum(['light', 'dark', 'system']),
   /** Redis of remote worker hosts (docs/scale-out.md); empty for none. --redis and $TASK_FARM_REDIS win over it. */
   redisUrl: z.string().max(2000).default(''),
+  /** What the farm does when its last running or queued job has ended. */
+  whenQueueEmpty: queueEmptyActionSchema.default({ notify: false, run: '' }),
 })
 export type Settings = z.infer<typeof settingsSchema>
 /** Settings as the farm answers them, with the system it runs on (the Run dialog splits command lines by its rules). */

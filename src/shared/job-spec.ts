@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { jobEndActionsSchema } from './job-end-actions'
 import { commandSpecSchema } from './kinds/command'
 import { quoteWords } from './kinds/command-line'
 import { copySpecSchema } from './kinds/copy'
@@ -146,6 +147,8 @@ export const jobOptionsSchema = z.object({
   priority: z.number().int().min(-100).max(100).default(0),
   /** Plan only (a dry run): count, list and check, change nothing. */
   planOnly: z.boolean().default(false),
+  /** What the owning farm does when the job ends (`--then-notify`, `--then-run`). */
+  then: jobEndActionsSchema.optional(),
 })
 export type JobOptions = z.infer<typeof jobOptionsSchema>
 

@@ -6,13 +6,14 @@ import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { collect, oneOf, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
+import { addFollowUpOptions } from '../follow-up-options'
 
 /** Failed files listed after a copy; the rest are in `task-farm show`. */
 const LISTED_FAILURES = 20
 
 /** `task-farm copy SRC... DST`: copy folders on the disk pool, or with --dry-run only say what would happen. */
 export function configureCopy(command: Command, cli: CliContext): void {
-  command
+  addFollowUpOptions(command)
     .usage('[options] SRC... DST')
     .argument('<paths...>', 'source folders, then the destination folder')
     .option(
@@ -58,7 +59,7 @@ export function configureCopy(command: Command, cli: CliContext): void {
           cli,
           spec,
           { planOnly: o.dryRun ?? false },
-          { json: o.json, workers: o.workers, detach: o.detach, onCreated },
+          { json: o.json, workers: o.workers, detach: o.detach, followUps: o, onCreated },
         )
         if (jobId && !o.json && !o.detach) await reportJob(cli, jobId, o.dryRun ?? false)
         return code

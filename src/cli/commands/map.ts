@@ -9,6 +9,7 @@ import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-option
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
+import { addFollowUpOptions } from '../follow-up-options'
 
 const help = `
 The module's default export is called once per input, in the cpu pool's workers:
@@ -23,7 +24,7 @@ JSON (42, "text", {"a":1}) arrives as that value; any other line as its text.
 
 /** `task-farm map MODULE --input FILE`: Python's Pool.map over the person's own function, durable and watchable. */
 export function configureMap(command: Command, cli: CliContext): void {
-  command
+  addFollowUpOptions(command)
     .usage('[options] MODULE (--input FILE | ::: INPUT...)')
     .argument('<module>', 'the module whose default export is (input, context) => result')
     .argument('[inputs...]', 'inputs after :::')
@@ -69,6 +70,7 @@ export function configureMap(command: Command, cli: CliContext): void {
             {
               json: o.json,
               detach: o.detach,
+              followUps: o,
               workers,
               onCreated: (id) => {
                 // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.

@@ -3,10 +3,11 @@ import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { numberList, nonNegativeInt, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
+import { addFollowUpOptions } from '../follow-up-options'
 
 /** `task-farm probe`: a diagnostic job that exercises the farm itself. The model for kind commands. */
 export function configureProbe(command: Command, cli: CliContext): void {
-  command
+  addFollowUpOptions(command)
     .requiredOption('--count <n>', 'number of items', nonNegativeInt('--count', 10_000_000))
     .option('--chunk <n>', 'numbers per item (like Pool.map chunksize)', positiveInt('--chunk', 1_000_000), 1)
     .option('--sleep-ms <ms>', 'each item sleeps this long', nonNegativeInt('--sleep-ms', 3_600_000), 0)
@@ -31,7 +32,7 @@ export function configureProbe(command: Command, cli: CliContext): void {
           throwOn: o.throwOn,
           printOn: o.printOn,
         }
-        return runNewJob(cli, spec, {}, { json: o.json, workers: o.workers, detach: o.detach })
+        return runNewJob(cli, spec, {}, { json: o.json, workers: o.workers, detach: o.detach, followUps: o })
       }),
     )
 }

@@ -11,6 +11,7 @@ import { collect, nonNegativeInt, nonNegativeSeconds, positiveInt } from '../par
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
+import { addFollowUpOptions } from '../follow-up-options'
 
 const help = `
 Replacement strings, as in GNU parallel: {} the input, {.} without its extension, {/} its base name,
@@ -36,7 +37,7 @@ Examples:
 /** `task-farm run [options] -- COMMAND [ARGS...]`: one command per input on the cpu pool (GNU parallel's model). */
 export function configureRun(program: Command, cli: CliContext): void {
   const defaults = commandSpecSchema.parse({ kind: 'command', command: ['true'], input: { type: 'list', values: [] } })
-  program
+  addFollowUpOptions(program)
     .usage('[options] -- COMMAND [ARGS...] [::: INPUT...]')
     .argument('<command...>', 'the command and its arguments, after --; inputs may follow :::')
     .option('--input <file>', 'one input per line; - reads standard input')
@@ -101,7 +102,13 @@ export function configureRun(program: Command, cli: CliContext): void {
             spec,
             {},
             // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
-            { json: o.json, workers, detach: o.detach, onCreated: (id) => o.detach || units.start((jobId = id)) },
+            {
+              json: o.json,
+              workers,
+              detach: o.detach,
+              followUps: o,
+              onCreated: (id) => o.detach || units.start((jobId = id)),
+            },
           )
           units.stop()
           if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)

@@ -8,11 +8,12 @@ import { commandAction } from '../exit-codes'
 import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
 import { exportOption, exportResults } from './export-results'
+import { addFollowUpOptions } from '../follow-up-options'
 
 /** `task-farm urls FILE|-`: analyse a list of URLs on the network pool, optionally exporting the rows. */
 export function configureUrls(command: Command, cli: CliContext): void {
   const defaults = urlsSpecSchema.parse({ kind: 'urls', input: { type: 'text', text: '' } })
-  command
+  addFollowUpOptions(command)
     .argument('<file>', 'the URL list, or - for standard input')
     .option(
       '--concurrency <n>',
@@ -87,7 +88,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
           cli,
           spec,
           {},
-          { json: o.json, workers: o.workers, detach: o.detach, onCreated: (id) => (jobId = id) },
+          { json: o.json, workers: o.workers, detach: o.detach, followUps: o, onCreated: (id) => (jobId = id) },
         )
         if (o.out && jobId && !o.detach) await exportResults(cli, jobId, o.out, o.json, o.force)
         return code
