@@ -80,21 +80,25 @@ export class JobEndRunner {
       if (claimed) this.track(this.runCommand(job, actions.run, actions.cwd))
     }
     // The scheduler admits the next queued job in the same turn as this end: look once it has.
-    setImmediate(() => this.checkQueue())
+    this.track(new Promise((resolve) => setImmediate(() => resolve(this.checkQueue()))))
   }
 
   /** Lets actions under way finish (up to 30 s) before the farm closes the history. */
   async stop(): Promise<void> {
     this.closing = true
-    let timer: NodeJS.Timeout | undefined
-    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, stopWaitMs)))
-    await Promise.race([Promise.all(this.running), limit])
-    clearTimeout(timer)
+    const deadline = Date.now() + stopWaitMs
+    while (this.running.size && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined
+      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))
+      await Promise.race([Promise.all(this.running), limit])
+      clearTimeout(timer)
+    }
     this.detached = true
   }
 
+  /** Decided for an end seen before the farm began to stop, so a stopping farm still runs it. */
   private checkQueue(): void {
-    if (this.closing || this.d.activeJobs() > 0) return
+    if (this.d.activeJobs() > 0) return
     const action = this.d.queueEmptyAction()
     this.d.queueEmptied()
     if (action.run) this.track(this.runCommand(null, action.run, undefined))
