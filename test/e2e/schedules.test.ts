@@ -1,43 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testBrowser } from '../support/suite-requirements'
-import {
-  accessibilityProblems,
-  buildRenderer,
-  launchChromium,
-  startServe,
-  watchConsole,
-  type ServeProcess,
-} from './e2e-support'
+import { accessibilityProblems, openServedWindow, type ServedWindow } from './e2e-support'
 
 const token = 'e2e-schedules-token-0123456789'
 
 describe.skipIf(!testBrowser())('a schedule made in the window', { timeout: 120_000 }, () => {
-  let dir: string
-  let serve: ServeProcess
-  let browser: Browser
+  let window: ServedWindow | undefined
   let page: Page
-  let pageProblems: string[] = []
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tf-e2e-schedules-'))
-    const renderer = await buildRenderer(join(dir, 'renderer'))
-    ;[serve, browser] = await Promise.all([startServe(join(dir, 'history.sqlite'), token, renderer), launchChromium()])
-    // A context of its own: axe-core opens a page beside it to run its checks.
-    page = await (await browser.newContext({ viewport: { width: 1360, height: 860 } })).newPage()
-    pageProblems = await watchConsole(page)
-    await page.goto(`${serve.url}#/jobs`)
-    await page.getByText('Connected to farm').waitFor()
+    window = await openServedWindow('tf-e2e-schedules-', token)
+    page = window.page
   }, 120_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await serve?.stop()
-    await rm(dir, { recursive: true, force: true })
-  })
+  afterAll(() => window?.close())
 
   it('runs again and again, and is paused and removed from the keyboard in the Schedules view', async () => {
     await page.click('[data-testid=new-command]')
@@ -62,6 +39,6 @@ describe.skipIf(!testBrowser())('a schedule made in the window', { timeout: 120_
     await page.keyboard.press('Enter')
     await page.getByRole('button', { name: 'Remove', exact: true }).click()
     await row.waitFor({ state: 'detached' })
-    expect(pageProblems).toEqual([])
+    expect(window!.pageProblems).toEqual([])
   })
 })
