@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { isProcessGone } from '../support/process-state'
 import { tempDir, until } from '../support/test-farm'
 import { cli, startServe, type Served } from './served-farm'
 
@@ -82,6 +83,35 @@ describe('schedules', () => {
     const seen = lines(log)
     seen.forEach((line, i) => expect(line, seen.join(' ')).toBe(i % 2 === 0 ? 'start' : 'end'))
   }, 180_000)
+
+  it('with no farm running, --every returns at once and a background farm keeps the schedule until it is removed', async () => {
+    const dir = tempDir('task-farm-schedules-bg-')
+    cleanups.push(() => dir.remove())
+    const db = join(dir.path, 'history.sqlite')
+    const ownerPid = (): number | null => {
+      const lock = `${db}.lock`
+      return existsSync(lock) ? (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid : null
+    }
+    // Whatever happens, the background farm this test starts does not outlive it.
+    cleanups.push(() => {
+      const pid = ownerPid()
+      if (pid !== null && !isProcessGone(pid)) process.kill(pid, 'SIGKILL')
+    })
+    const made = await cli(db, ['probe', '--count', '1', '--every', '2s', '--json'])
+    expect(made.code, made.err).toBe(0)
+    expect(JSON.parse(made.out)).toMatchObject({ id: 1, rule: { every: '2s', missed: 'once' } })
+    const pid = ownerPid()!
+    expect(isProcessGone(pid)).toBe(false)
+    // A hang guard bounds the wait: the background farm starts the runs by itself.
+    const started = Date.now()
+    while ((await listed(db))[0]!.runs < 2) {
+      if (Date.now() - started > 60_000) throw new Error('timed out waiting for two runs')
+      await pause(1000)
+    }
+    expect((await cli(db, ['schedules', 'remove', '1'])).code).toBe(0)
+    // With nothing to run, no client and no schedule to come, it stops by itself.
+    await until(() => isProcessGone(pid), 'the background farm to stop', 30_000)
+  }, 120_000)
 
   it('refuses a rule it cannot read in one sentence', async () => {
     const { db } = await servedFarm()
