@@ -36,6 +36,7 @@ describe('the actions when work ends', () => {
       then: { notify: false, run: `echo "$TASK_FARM_JOB_ID" >> ${out}` },
     })
     await first.waitForEnd(id)
+    expect(first.detail(id).then).toMatchObject({ notify: false, run: expect.stringContaining('TASK_FARM_JOB_ID') })
     await first.shutdown()
     expect(lines(out)).toEqual([String(id)])
 

@@ -1,12 +1,13 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { setFarmApi } from '../../src/renderer/src/api/ui-api'
+import JobOverview from '../../src/renderer/src/components/JobOverview.vue'
 import UrlJobDialog from '../../src/renderer/src/dialogs/UrlJobDialog.vue'
 import { ruleFrom, emptyFollowUps } from '../../src/renderer/src/dialogs/follow-up-form'
 import { useUiStore } from '../../src/renderer/src/stores/ui-store'
 import SchedulesView from '../../src/renderer/src/views/SchedulesView.vue'
 import type { ScheduleInfo } from '../../src/shared/schedules'
-import { fakeFarmApi } from './fake-farm-api'
+import { fakeFarmApi, jobSummary } from './fake-farm-api'
 import { mountWithProviders } from './mount-with-providers'
 import { typeInto as type } from './type-into'
 
@@ -115,5 +116,23 @@ describe('the When fields of a job dialog', () => {
     expect(ruleFrom({ ...form, every: '5x' }).problem).toMatch(/s, m, h or d/)
     expect(ruleFrom({ ...form, every: '0 2 * * *' }).rule).toEqual({ every: '0 2 * * *', missed: 'once' })
     expect(ruleFrom({ ...form, start: 'at', at: '' }).problem).toBe('Pick a day and a time.')
+  })
+})
+
+describe('a job page', () => {
+  afterEach(() => {
+    document.body.innerHTML = ''
+  })
+
+  it('says what happens when the job ends', () => {
+    const job = {
+      ...jobSummary({ then: { notify: true, run: 'echo done' } }),
+      spec: schedule().spec,
+      notes: [],
+      facts: {},
+      timeline: [],
+    }
+    mountWithProviders(JobOverview, { job })
+    expect(document.querySelector('[data-testid=when-it-ends]')!.textContent).toBe('notify, then run echo done')
   })
 })
