@@ -40,6 +40,12 @@ async function listed(db: string): Promise<ListedSchedule[]> {
   return JSON.parse(result.out) as ListedSchedule[]
 }
 
+async function jobsUnderWay(db: string): Promise<boolean> {
+  const result = await cli(db, ['jobs', '--json'])
+  const { jobs } = JSON.parse(result.out) as { jobs: { state: string }[] }
+  return jobs.some((job) => job.state === 'queued' || job.state === 'running')
+}
+
 describe('schedules', () => {
   it('every 2 s runs three times, goes on after its farm is killed and started again, and stops when removed', async () => {
     const { db, dir, serve } = await servedFarm()
@@ -63,8 +69,12 @@ describe('schedules', () => {
     const removed = await cli(db, ['schedules', 'remove', '1'])
     expect(removed.code, removed.err).toBe(0)
     expect(await listed(db)).toEqual([])
-    // A run already under way may still write its line; after that, nothing more comes.
-    await pause(1000)
+    // A run already under way may still write its line: wait for every job to end; then nothing more comes.
+    const started = Date.now()
+    while (await jobsUnderWay(db)) {
+      if (Date.now() - started > 60_000) throw new Error('timed out waiting for the last run to end')
+      await pause(500)
+    }
     const settled = lines(runs).length
     await pause(5000)
     expect(lines(runs).length).toBe(settled)
