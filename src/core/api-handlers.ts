@@ -38,6 +38,7 @@ export const defaultSettings = (farm: Pick<Farm, 'pools'>): Settings => ({
   closeToTray: false,
   theme: 'system',
   redisUrl: '',
+  whenQueueEmpty: { notify: false, run: '' },
 })
 
 /**
@@ -90,6 +91,11 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
       saveSizes()
       return { ...next, platform: process.platform }
     },
+    'schedules.create': ({ spec, options, rule }) => farm.schedules.create(spec, options ?? {}, rule),
+    'schedules.list': () => ({ schedules: farm.schedules.list() }),
+    'schedules.pause': ({ scheduleId }) => (farm.schedules.setPaused(scheduleId, true), ok),
+    'schedules.resume': ({ scheduleId }) => (farm.schedules.setPaused(scheduleId, false), ok),
+    'schedules.remove': ({ scheduleId }) => (farm.schedules.remove(scheduleId), ok),
     'fs.list': ({ path }) => listFolder(path),
   }
 

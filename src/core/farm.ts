@@ -28,6 +28,9 @@ import { parseSpec } from './parse-spec'
 import { FarmRemote } from './farm-remote'
 import { dirname, resolve } from 'node:path'
 import type { FarmOptions } from './farm-options'
+import type { FarmSchedules } from './farm-schedules'
+import type { JobEndRunner } from './job-end-runner'
+import { farmFollowUps } from './farm-follow-ups'
 
 export { defaultPoolConfig } from './farm-pools'
 export type { FarmOptions } from './farm-options'
@@ -52,6 +55,9 @@ export class Farm {
   /** Active jobs whose counters moved (the scheduler's notes): published without reading their row. */
   private readonly countedJobs = new Set<number>()
   private readonly ticker: FarmTicker
+  /** Jobs started on time; only a farm that runs the queue (`autoStart`) starts them. */
+  readonly schedules: FarmSchedules
+  private readonly endRunner: JobEndRunner
   private closed = false
   private stopping: Promise<void> | null = null
 
@@ -68,6 +74,7 @@ export class Farm {
       (entries) => this.events.emit('job.log', { entries }),
       (jobIds) => jobIds.forEach((jobId) => this.events.emit('job.units', { jobId })),
     )
+    ;({ endRunner: this.endRunner, schedules: this.schedules } = farmFollowUps(this))
     this.scheduler = new JobScheduler({
       store: this.store,
       writer: this.writer,
@@ -89,6 +96,7 @@ export class Farm {
       log: (...a) => this.log(...a),
       changed: (jobId) => this.dirtyJobs.add(jobId),
       ended: (jobId) => {
+        this.endRunner.jobEnded(jobId)
         this.events.emit('job.ended', this.summary(jobId))
         this.chains.ended(jobId)
       },
@@ -142,7 +150,9 @@ export class Farm {
       this.scheduler.admit()
       this.finishOwedCancels()
       this.chains.opened(recovered)
+      this.schedules.start()
     }
+    this.endRunner.runOwed()
     this.ticker = new FarmTicker(
       {
         scheduler: this.scheduler,
@@ -172,6 +182,7 @@ export class Farm {
       { kind: spec.kind, title: jobTitle(spec), spec, priority: options.priority, pool, planOnly: options.planOnly },
       Date.now(),
     )
+    this.endRunner.remember(id, options.then)
     this.log(id, 'info', 'core', `created: ${jobTitle(spec)}${options.planOnly ? ' (plan only)' : ''}`)
     this.ticker.createdAt.set(id, Date.now())
     this.dirtyJobs.add(id)
@@ -233,7 +244,8 @@ export class Farm {
 
   async rerun(jobId: number): Promise<number> {
     const row = this.row(jobId)
-    return this.create(storedSpec(row), { priority: row.priority, planOnly: row.plan_only === 1 })
+    const then = this.summary(jobId).then ?? undefined
+    return this.create(storedSpec(row), { priority: row.priority, planOnly: row.plan_only === 1, then })
   }
 
   summary(jobId: number): JobSummary {
@@ -303,10 +315,13 @@ export class Farm {
   }
 
   private async stop(): Promise<void> {
+    await this.schedules.stop()
     this.scheduler.closing = true
     const active = [...this.scheduler.runs.values()]
     for (const run of active) this.lifecycle.apply(run.id, 'farm-stopped')
     await Promise.all(active.map((run) => this.scheduler.abortTasks(run)))
+    // Actions of jobs that just ended still log into the history.
+    await this.endRunner.stop()
     this.ticker.tick()
     this.closed = true
     this.ticker.stop()

@@ -1,5 +1,6 @@
 import type { JobDetail, JobSummary } from '../shared/api-types'
 import { jobSlots, type PoolName } from '../shared/job-spec'
+import type { JobEndActions } from '../shared/job-end-actions'
 import type { JobState } from '../shared/job-state'
 import type { JobRun } from './job-run'
 import type { JobRow } from './store/job-store'
@@ -21,6 +22,7 @@ export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
     errorCode: row.error_code ?? null,
     cancelling: row.cancel_asked_at != null,
     ...withLinks(row),
+    then: row.then_actions ? (JSON.parse(row.then_actions) as JobEndActions) : null,
   }
   if (run) return liveSummary(run, base)
   return {

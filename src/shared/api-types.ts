@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { jobEndActionsSchema, queueEmptyActionSchema } from './job-end-actions'
 import { jobSpecSchema, poolNameSchema } from './job-spec'
 import { hasEnded, jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
 
@@ -46,6 +47,8 @@ export const jobSummarySchema = z.object({
   cancelling: z.boolean().optional(),
   /** The jobs it follows (`--after`): a `waiting` job waits until they have finished. */
   after: z.array(jobLinkSchema).optional(),
+  /** What the owning farm does when it ends (notify, run a command). */
+  then: jobEndActionsSchema.nullable().optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 
@@ -154,6 +157,8 @@ export const settingsSchema = z.object({
   theme: z.enum(['light', 'dark', 'system']),
   /** Redis of remote worker hosts (docs/scale-out.md); empty for none. --redis and $TASK_FARM_REDIS win over it. */
   redisUrl: z.string().max(2000).default(''),
+  /** What the farm does when its last running or queued job has ended. */
+  whenQueueEmpty: queueEmptyActionSchema.default({ notify: false, run: '' }),
 })
 export type Settings = z.infer<typeof settingsSchema>
 /** Settings as the farm answers them, with the system it runs on (the Run dialog splits command lines by its rules). */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { jobEndActionsSchema } from './job-end-actions'
 import { commandSpecSchema } from './kinds/command'
 import { quoteWords } from './kinds/command-line'
 import { copySpecSchema } from './kinds/copy'
@@ -154,6 +155,8 @@ export const jobOptionsSchema = z.object({
     .array(z.object({ jobId: z.number().int().min(1), ok: z.boolean().default(false) }))
     .max(100)
     .default([]),
+  /** What the owning farm does when the job ends (`--then-notify`, `--then-run`). */
+  then: jobEndActionsSchema.optional(),
 })
 export type JobOptions = z.infer<typeof jobOptionsSchema>
 

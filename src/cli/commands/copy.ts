@@ -7,6 +7,7 @@ import { commandAction } from '../exit-codes'
 import { collect, oneOf, positiveInt } from '../parse-options'
 import { addAfterOptions, afterOption } from '../chain-options'
 import { runNewJob } from '../run-job'
+import { addFollowUpOptions } from '../follow-up-options'
 
 /** Failed files listed after a copy; the rest are in `task-farm show`. */
 const LISTED_FAILURES = 20
@@ -14,7 +15,7 @@ const LISTED_FAILURES = 20
 /** `task-farm copy SRC... DST`: copy folders on the disk pool, or with --dry-run only say what would happen. */
 export function configureCopy(command: Command, cli: CliContext): void {
   addAfterOptions(command)
-  command
+  addFollowUpOptions(command)
     .usage('[options] SRC... DST')
     .argument('<paths...>', 'source folders, then the destination folder')
     .option(
@@ -60,7 +61,7 @@ export function configureCopy(command: Command, cli: CliContext): void {
           cli,
           spec,
           { planOnly: o.dryRun ?? false, ...afterOption(o) },
-          { json: o.json, workers: o.workers, detach: o.detach, onCreated },
+          { json: o.json, workers: o.workers, detach: o.detach, followUps: o, onCreated },
         )
         if (jobId && !o.json && !o.detach) await reportJob(cli, jobId, o.dryRun ?? false)
         return code

@@ -92,6 +92,11 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import('./pools')).configurePools,
   },
   {
+    name: 'schedules',
+    summary: 'list the schedules (--every, --at), or pause, resume or remove one',
+    load: async () => (await import('./schedules')).configureSchedules,
+  },
+  {
     name: 'export',
     summary: 'write the result rows of a job to a CSV or JSON file (by its extension)',
     load: async () => (await import('./export')).configureExport,

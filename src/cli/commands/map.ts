@@ -10,6 +10,7 @@ import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-option
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
+import { addFollowUpOptions } from '../follow-up-options'
 
 const help = `
 The module's default export is called once per input, in the cpu pool's workers:
@@ -26,7 +27,7 @@ JSON (42, "text", {"a":1}) arrives as that value; any other line as its text.
 export function configureMap(command: Command, cli: CliContext): void {
   addFromOptions(command, 'inputs')
   addAfterOptions(command)
-  command
+  addFollowUpOptions(command)
     .usage('[options] MODULE (--input FILE | ::: INPUT...)')
     .argument('<module>', 'the module whose default export is (input, context) => result')
     .argument('[inputs...]', 'inputs after :::')
@@ -68,6 +69,7 @@ export function configureMap(command: Command, cli: CliContext): void {
           const code = await runNewJob(cli, spec, afterOption(o), {
             json: o.json,
             detach: o.detach,
+            followUps: o,
             workers,
             onCreated: (id, events) => {
               // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.

@@ -12,6 +12,7 @@ import { collect, nonNegativeInt, nonNegativeSeconds, positiveInt } from '../par
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
+import { addFollowUpOptions } from '../follow-up-options'
 
 const help = `
 Replacement strings, as in GNU parallel: {} the input, {.} without its extension, {/} its base name,
@@ -39,7 +40,7 @@ export function configureRun(program: Command, cli: CliContext): void {
   const defaults = commandSpecSchema.parse({ kind: 'command', command: ['true'], input: { type: 'list', values: [] } })
   addFromOptions(program, 'inputs')
   addAfterOptions(program)
-  program
+  addFollowUpOptions(program)
     .usage('[options] -- COMMAND [ARGS...] [::: INPUT...]')
     .argument('<command...>', 'the command and its arguments, after --; inputs may follow :::')
     .option('--input <file>', 'one input per line; - reads standard input')
@@ -108,6 +109,7 @@ export function configureRun(program: Command, cli: CliContext): void {
               json: o.json,
               workers,
               detach: o.detach,
+              followUps: o,
               onCreated: (id, events) => o.detach || units.start((jobId = id), events),
             },
           )

@@ -10,13 +10,14 @@ import { addAfterOptions, addFromOptions, afterOption, fromOption } from '../cha
 import { UserError } from '../../shared/user-error'
 import { runNewJob } from '../run-job'
 import { exportOption, exportResults } from './export-results'
+import { addFollowUpOptions } from '../follow-up-options'
 
 /** `task-farm urls FILE|-`: analyse a list of URLs on the network pool, optionally exporting the rows. */
 export function configureUrls(command: Command, cli: CliContext): void {
   const defaults = urlsSpecSchema.parse({ kind: 'urls', input: { type: 'text', text: '' } })
   addFromOptions(command, 'the URLs')
   addAfterOptions(command)
-  command
+  addFollowUpOptions(command)
     .argument('[file]', 'the URL list, or - for standard input (or --from ID)')
     .option(
       '--concurrency <n>',
@@ -98,6 +99,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
           json: o.json,
           workers: o.workers,
           detach: o.detach,
+          followUps: o,
           onCreated: (id) => (jobId = id),
         })
         if (o.out && jobId && !o.detach) await exportResults(cli, jobId, o.out, o.json, o.force)

@@ -26,6 +26,8 @@ export interface JobRow {
   error_code: string | null
   /** When a cancel was accepted that has not ended the job yet (null: none is owed). */
   cancel_asked_at: number | null
+  /** What the job does when it ends (JSON of `JobEndActions`, v6); null: nothing. */
+  then_actions?: string | null
   notes: string
   facts: string
   /** The jobs it follows, as JSON `[after_id, ok_only, their state][]` (job-chains.ts decodes it). */

@@ -148,6 +148,37 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    // Schedules (a job spec the owning farm starts on time) and what a job does when it ends: its
+    // actions, and one row per end owed or done, so an action runs once even across a kill -9.
+    version: 6,
+    up(db) {
+      db.exec(`
+        CREATE TABLE schedules (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          title TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          spec TEXT NOT NULL,
+          options TEXT NOT NULL DEFAULT '{}',
+          rule TEXT NOT NULL,
+          next_run_at INTEGER,
+          paused INTEGER NOT NULL DEFAULT 0,
+          runs INTEGER NOT NULL DEFAULT 0,
+          last_job_id INTEGER,
+          created_at INTEGER NOT NULL
+        );
+        ALTER TABLE jobs ADD COLUMN then_actions TEXT;
+        CREATE TABLE job_end_actions (
+          job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+          ended_at INTEGER NOT NULL,
+          state TEXT NOT NULL,
+          started_at INTEGER,
+          finished_at INTEGER,
+          PRIMARY KEY (job_id, ended_at)
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {

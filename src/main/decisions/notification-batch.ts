@@ -82,8 +82,9 @@ export class NotificationBatcher {
     },
   ) {}
 
+  /** A job's own `--then-notify` is told even with notifications off in Settings. */
   jobEnded(job: JobSummary): void {
-    if (!isNotifiable(job) || !this.options.enabled()) return
+    if (!isNotifiable(job) || !(this.options.enabled() || job.then?.notify)) return
     this.pending = [...this.pending.filter((j) => j.id !== job.id), job]
     this.cancelQuiet?.()
     this.cancelQuiet = this.options.schedule(this.options.quietMs ?? 1500, () => this.flush())
@@ -94,10 +95,15 @@ export class NotificationBatcher {
     this.cancelQuiet?.()
     this.cancelMax?.()
     this.cancelQuiet = this.cancelMax = null
-    const jobs = this.pending
+    const jobs = this.options.enabled() ? this.pending : this.pending.filter((job) => job.then?.notify)
     this.pending = []
-    if (!this.options.enabled()) return
     const notification = describeEndedJobs(jobs)
     if (notification) this.options.show(notification)
+  }
+
+  /** Settings' "when the queue is empty: notify". */
+  queueEmptied(): void {
+    this.flush()
+    this.options.show({ title: 'All jobs ended', body: 'Nothing is running or waiting in the farm.', jobId: null })
   }
 }

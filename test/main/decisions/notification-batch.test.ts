@@ -96,4 +96,14 @@ describe('NotificationBatcher', () => {
     turnedOff.clock.advance(10_000)
     expect(turnedOff.shown).toEqual([])
   })
+
+  it('tells about a job that asked (--then-notify) even when switched off, and about an empty queue', () => {
+    const { clock, shown, batcher } = setup(false)
+    batcher.jobEnded(job(1, 'completed'))
+    batcher.jobEnded(job(2, 'completed', { then: { notify: true } }))
+    clock.advance(10_000)
+    expect(shown).toEqual([{ title: 'Job completed', body: 'Job 2: 1,200 of 1,200 items done', jobId: 2 }])
+    batcher.queueEmptied()
+    expect(shown.at(-1)).toMatchObject({ title: 'All jobs ended', jobId: null })
+  })
 })

@@ -1,13 +1,18 @@
-import { ref } from 'vue'
+import { reactive, ref } from 'vue'
 import type { JobOptions, JobSpecInput } from '../../../shared/job-spec'
 import { farmApi } from '../api/ui-api'
 import { useUiStore } from '../stores/ui-store'
+import { emptyFollowUps, endActionsFrom, ruleFrom } from './follow-up-form'
 
-/** Makes the job, then shows it; the engine's refusal stays in the dialog as one sentence. */
+/**
+ * Makes the job, then shows it (or its schedule, when it starts later or again); the engine's refusal
+ * stays in the dialog as one sentence.
+ */
 export function useCreateJob() {
   const ui = useUiStore()
   const creating = ref(false)
   const createError = ref<string | null>(null)
+  const followUps = reactive(emptyFollowUps())
 
   async function create(
     spec: JobSpecInput,
@@ -18,7 +23,14 @@ export function useCreateJob() {
     creating.value = true
     createError.value = null
     try {
-      const options = { priority, planOnly, ...(after.length ? { after } : {}) }
+      const { rule, problem } = ruleFrom(followUps)
+      if (problem) throw new Error(problem)
+      const options = { priority, planOnly, then: endActionsFrom(followUps), ...(after.length ? { after } : {}) }
+      if (rule) {
+        await farmApi().call('schedules.create', { spec, options, rule })
+        ui.closeDialogs()
+        return ui.go('schedules')
+      }
       const { jobId } = await farmApi().call('jobs.create', { spec, options })
       ui.closeDialogs()
       ui.go('job', jobId)
@@ -28,5 +40,5 @@ export function useCreateJob() {
       creating.value = false
     }
   }
-  return { creating, createError, create }
+  return { creating, createError, create, followUps }
 }

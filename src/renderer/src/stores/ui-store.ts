@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 
-export const views = ['pools', 'jobs', 'history', 'settings'] as const
+export const views = ['pools', 'jobs', 'history', 'schedules', 'settings'] as const
 export type View = (typeof views)[number] | 'job'
 
 export interface CopyDraft {
