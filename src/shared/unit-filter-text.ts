@@ -1,3 +1,4 @@
+import { urlErrorClasses } from './kinds/urls'
 import { UserError } from './user-error'
 import { unitFilterSchema, type UnitFilter } from './unit-search'
 
@@ -6,8 +7,9 @@ import { unitFilterSchema, type UnitFilter } from './unit-search'
  * `kind=urls state=failed error=timeout job=3,4 since=1h text="two words"`. Lists are comma
  * separated; a time is an age (`90s`, `30m`, `2h`, `7d`) or a date (`2026-12-01`, ISO).
  */
-const fields = ['kind', 'state', 'error', 'text', 'host', 'worker', 'job', 'since', 'until'] as const
-type Field = (typeof fields)[number]
+export const whereFieldNames = ['kind', 'state', 'error', 'text', 'host', 'worker', 'job', 'since', 'until'] as const
+export type WhereField = (typeof whereFieldNames)[number]
+const listFields: readonly WhereField[] = ['kind', 'state', 'error', 'job']
 
 const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 
@@ -39,7 +41,7 @@ export function setFilterField(filter: Record<string, unknown>, field: string, v
   const add = (key: string, values: unknown[]): void => {
     filter[key] = [...((filter[key] as unknown[] | undefined) ?? []), ...values]
   }
-  switch (field as Field) {
+  switch (field as WhereField) {
     case 'kind':
       return add('kinds', list)
     case 'state':
@@ -60,23 +62,45 @@ export function setFilterField(filter: Record<string, unknown>, field: string, v
       filter[field] = value
       return
     default:
-      throw new UserError(`"${field}" is not a unit filter: use ${fields.join(', ')}.`, 'bad-filter')
+      throw new UserError(`"${field}" is not a unit filter: use ${whereFieldNames.join(', ')}.`, 'bad-filter')
   }
 }
 
-/** Parses `field=value …` (values with spaces in double quotes) into a checked filter. */
-export function parseWhere(text: string, now = Date.now()): UnitFilter {
-  const filter: Record<string, unknown> = {}
+/** The `field=value` terms of a filter text, as text (values with spaces in double quotes). */
+export function whereFields(text: string): Partial<Record<WhereField, string>> {
+  const found: Partial<Record<WhereField, string>> = {}
   const term = /\s*([a-z]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|(\S+))/gy
   const source = text.trim()
   let pos = 0
   for (let match = term.exec(source); match; match = term.exec(source)) {
-    setFilterField(filter, match[1]!, match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3]!, now)
+    const field = match[1] as WhereField
+    if (!whereFieldNames.includes(field))
+      throw new UserError(`"${field}" is not a unit filter: use ${whereFieldNames.join(', ')}.`, 'bad-filter')
+    const value = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3]!
+    found[field] = found[field] && listFields.includes(field) ? `${found[field]},${value}` : value
     pos = term.lastIndex
   }
   const rest = source.slice(pos).trim()
   if (rest)
     throw new UserError(`Cannot read "${rest}" in the filter: write field=value, such as state=failed.`, 'bad-filter')
+  return found
+}
+
+/** Fields back to a filter text (what the window keeps in its address and shows as a CLI line). */
+export function formatWhere(fields: Partial<Record<WhereField, string>>): string {
+  return whereFieldNames
+    .filter((f) => fields[f]?.trim())
+    .map((f) => {
+      const value = fields[f]!.trim()
+      return /[\s"]/.test(value) ? `${f}="${value.replace(/["\\]/g, (c) => `\\${c}`)}"` : `${f}=${value}`
+    })
+    .join(' ')
+}
+
+/** Parses `field=value …` into a checked filter. */
+export function parseWhere(text: string, now = Date.now()): UnitFilter {
+  const filter: Record<string, unknown> = {}
+  for (const [field, value] of Object.entries(whereFields(text))) setFilterField(filter, field, value, now)
   return checkedFilter(filter)
 }
 
@@ -85,4 +109,17 @@ export function checkedFilter(filter: Record<string, unknown>): UnitFilter {
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]!
   throw new UserError(`The filter's ${issue.path.join('.') || 'text'} is not right: ${issue.message}`, 'bad-filter')
+}
+
+/**
+ * The units behind one group of a job's breakdown (`itemGroup`), as a filter text; null where no
+ * filter names that group exactly (a status class, a copy's copied or renamed files).
+ */
+export function groupWhere(jobId: number, kind: string, group: string | null): string | null {
+  if (group === null) return `job=${jobId}`
+  if (group === 'pending' || group === 'failed') return `job=${jobId} state=${group}`
+  if (kind === 'urls' && (urlErrorClasses as readonly string[]).includes(group))
+    return `job=${jobId} state=done error=${group}`
+  if (group === 'done' && kind !== 'urls' && kind !== 'copy') return `job=${jobId} state=done`
+  return null
 }
