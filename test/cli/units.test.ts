@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -92,5 +93,37 @@ describe('task-farm units', () => {
     expect(units.map((u) => [u.key, u.state, u.result.status])).toEqual(slow.map((url) => [url, 'done', 200]))
     const show = await cli(['show', '3', '--json'])
     expect((JSON.parse(show.out) as { spec: { timeoutMs: number } }).spec.timeoutMs).toBe(30_000)
+  }, 120_000)
+
+  it('a retry killed with -9 mid-run is a job like others: resume finishes exactly its units', async () => {
+    const child = spawn(
+      process.execPath,
+      [cliEntry, '--db', db, 'units', '--error', 'timeout', '--job', '1', '--retry', '--timeout', '30'],
+      {
+        stdio: 'ignore',
+      },
+    )
+    const running = (): boolean => {
+      const history = new Database(db, { readonly: true })
+      try {
+        return (
+          (history.prepare('SELECT state FROM jobs WHERE id = 4').pluck().get() as string | undefined) === 'running'
+        )
+      } finally {
+        history.close()
+      }
+    }
+    for (let waited = 0; !running(); waited += 50) {
+      if (waited > 60_000) throw new Error('the retry never ran')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    const gone = new Promise((resolve) => child.on('exit', resolve))
+    child.kill('SIGKILL')
+    await gone
+    const resumed = await cli(['resume', '4'])
+    expect(resumed.code, resumed.err).toBe(0)
+    const found = await cli(['units', '--job', '4', '--oldest', '--json'])
+    const units = (JSON.parse(found.out) as { units: { key: string; state: string }[] }).units
+    expect(units.map((u) => [u.key, u.state])).toEqual(slow.slice(0, 2).map((url) => [url, 'done']))
   }, 120_000)
 })
