@@ -1,3 +1,4 @@
+import type { ApiChannel, ApiRequest, ApiResponse } from '../shared/api'
 import type { JobOptions, JobSpec, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
@@ -40,6 +41,33 @@ export async function runNewJob(
   try {
     jobId = await farm.create(spec, options)
     run.onCreated?.(jobId)
+  } catch (error) {
+    await farm.shutdown('now')
+    throw error
+  }
+  return runHere(farm, jobId, run)
+}
+
+/** One call of the contract, to whichever farm runs the job. */
+type ContractCall = <C extends ApiChannel>(channel: C, request: ApiRequest<C>) => Promise<ApiResponse<C>>
+
+/**
+ * Like `runNewJob`, for a job that a contract call makes (`units.retry`): made by the owner when one
+ * runs, else by this command's own farm through the same handlers, then followed to its end.
+ */
+export async function runJobMadeBy(
+  cli: CliContext,
+  pool: PoolName,
+  make: (call: ContractCall) => Promise<number>,
+  run: ForegroundOptions,
+): Promise<number> {
+  const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
+  if (owner) return follow(owner, await make((channel, request) => owner.call(channel, request)), run)
+  const farm = await openFor(cli, pool, run)
+  let jobId: number
+  try {
+    const api = (await import('../core/api-handlers')).createApiHandlers(farm)
+    jobId = await make((channel, request) => api.handle(channel, request, 'local'))
   } catch (error) {
     await farm.shutdown('now')
     throw error

@@ -91,6 +91,8 @@ describe('task-farm units', () => {
     const units = (JSON.parse(found.out) as { units: { key: string; state: string; result: { status: number } }[] })
       .units
     expect(units.map((u) => [u.key, u.state, u.result.status])).toEqual(slow.map((url) => [url, 'done', 200]))
+    const logs = await cli(['logs', '3'])
+    expect(logs.out).toContain('retries 4 units found in jobs 1, 2')
     const show = await cli(['show', '3', '--json'])
     expect((JSON.parse(show.out) as { spec: { timeoutMs: number } }).spec.timeoutMs).toBe(30_000)
   }, 120_000)
