@@ -96,6 +96,12 @@ describe.skipIf(!testBrowser())('the Units view', { timeout: 120_000 }, () => {
     await page.keyboard.press('Enter')
     await page.waitForURL((url) => url.hash === `#/units/${encodeURIComponent('job=3')}`)
     await page.locator('[data-testid=units-count]', { hasText: /^4 units$/ }).waitFor()
+
+    // A chart's group on a job page links to the units behind it.
+    await page.goto(`${serve.url}#/jobs/1`)
+    await page.getByRole('link', { name: 'Open the timeout units in Units' }).click()
+    await page.waitForURL((url) => url.hash === `#/units/${encodeURIComponent('job=1 state=done error=timeout')}`)
+    await page.locator('[data-testid=units-count]', { hasText: /^2 units$/ }).waitFor()
     expect(pageProblems).toEqual([])
   })
 })
