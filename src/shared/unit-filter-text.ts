@@ -116,10 +116,12 @@ export function checkedFilter(filter: Record<string, unknown>): UnitFilter {
  * filter names that group exactly (a status class, a copy's copied or renamed files).
  */
 export function groupWhere(jobId: number, kind: string, group: string | null): string | null {
-  if (group === null) return `job=${jobId}`
-  if (group === 'pending' || group === 'failed') return `job=${jobId} state=${group}`
+  const job = String(jobId)
+  // Written as `formatWhere` writes it, so the Units view keeps the address it was opened with.
+  if (group === null) return formatWhere({ job })
+  if (group === 'pending' || group === 'failed') return formatWhere({ state: group, job })
   if (kind === 'urls' && (urlErrorClasses as readonly string[]).includes(group))
-    return `job=${jobId} state=done error=${group}`
-  if (group === 'done' && kind !== 'urls' && kind !== 'copy') return `job=${jobId} state=done`
+    return formatWhere({ state: 'done', error: group, job })
+  if (group === 'done' && kind !== 'urls' && kind !== 'copy') return formatWhere({ state: 'done', job })
   return null
 }

@@ -100,7 +100,7 @@ describe.skipIf(!testBrowser())('the Units view', { timeout: 120_000 }, () => {
     // A chart's group on a job page links to the units behind it.
     await page.goto(`${serve.url}#/jobs/1`)
     await page.getByRole('link', { name: 'Open the timeout units in Units' }).click()
-    await page.waitForURL((url) => url.hash === `#/units/${encodeURIComponent('job=1 state=done error=timeout')}`)
+    await page.waitForURL((url) => url.hash === `#/units/${encodeURIComponent('state=done error=timeout job=1')}`)
     await page.locator('[data-testid=units-count]', { hasText: /^2 units$/ }).waitFor()
     expect(pageProblems).toEqual([])
   })

@@ -41,9 +41,9 @@ describe('a unit filter as text', () => {
 
   it('names the units behind a job page group, only where a filter names it exactly', () => {
     expect(groupWhere(7, 'urls', null)).toBe('job=7')
-    expect(groupWhere(7, 'urls', 'failed')).toBe('job=7 state=failed')
-    expect(groupWhere(7, 'urls', 'timeout')).toBe('job=7 state=done error=timeout')
-    expect(groupWhere(7, 'command', 'done')).toBe('job=7 state=done')
+    expect(groupWhere(7, 'urls', 'failed')).toBe('state=failed job=7')
+    expect(groupWhere(7, 'urls', 'timeout')).toBe('state=done error=timeout job=7')
+    expect(groupWhere(7, 'command', 'done')).toBe('state=done job=7')
     expect(groupWhere(7, 'urls', '2xx')).toBeNull()
     expect(groupWhere(7, 'copy', 'renamed')).toBeNull()
   })
