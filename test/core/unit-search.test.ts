@@ -133,6 +133,7 @@ describe('searching every unit of the history', () => {
       )
       expect(bigPage.value.units.length).toBe(100)
       const plan = big.explain({ ...query, after: bigPage.value.next ?? undefined })
+      console.log(`  plan: ${plan.join(' | ')}`)
       // No full scan of the units' tables, and no sort of every match before the page is cut.
       expect(
         plan.filter((line) => /^SCAN (i|o|items|unit_outcomes)\b/.test(line)),
