@@ -108,6 +108,9 @@ describe('searching every unit of the history', () => {
       filters['a worker, since a moment']!,
       (u) => (u.result as { worker?: number } | null)?.worker === 4001 && u.jobId >= 20,
     )
+    // Text in an error (outcomes) and in a result (packed JSON), found through the item's prefilter.
+    check({ text: 'CODE 1' }, (u) => (u.error ?? '').includes('code 1'))
+    check({ text: '"worker":4002' }, (u) => (u.result as { worker?: number } | null)?.worker === 4002)
     expect(small.page({ filter: { states: ['pending'] }, order: 'newest', limit: 5 })).toEqual({
       units: [],
       next: null,

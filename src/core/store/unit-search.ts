@@ -148,6 +148,12 @@ export class UnitSearch {
       where.push(
         `(${unit} ->> 0 LIKE @text ESCAPE '\\' OR o.error LIKE @text ESCAPE '\\' OR ${result} LIKE @text ESCAPE '\\')`,
       )
+      // Text that JSON keeps as it is (no quote, backslash or control character) is looked for in the
+      // packed item first: only items that hold it somewhere are unpacked.
+      if (!failuresOnly && ![...f.text].some((c) => c === '"' || c === '\\' || c < ' '))
+        where.push(
+          `(i.units LIKE @text ESCAPE '\\' OR i.results LIKE @text ESCAPE '\\' OR EXISTS (SELECT 1 FROM unit_outcomes y WHERE y.item_id = i.id AND y.error LIKE @text ESCAPE '\\'))`,
+        )
     }
     if (f.host) {
       params.hostPath = likePattern(`://${f.host}/`)
