@@ -13,6 +13,7 @@ import { jobOptionsSchema, jobSpecSchema, poolNameSchema } from './job-spec'
 import { scheduleRef, scheduleRuleSchema, scheduleSchema } from './schedules'
 import { itemStateSchema, jobStateSchema, logLevelSchema } from './job-state'
 import type { ErrorInfo } from './user-error'
+import { retrySettingsSchema, unitFilterSchema, unitPageRequestSchema, unitPageSchema } from './unit-search'
 
 /**
  * The one contract between the UI and the farm. The preload allowlist, the main process handlers,
@@ -102,6 +103,25 @@ export const apiChannels = {
     request: z.object({ days: z.number().int().min(1).max(366).default(30) }),
     response: historyStatsSchema,
   },
+  /** Units of every job, found by a filter, a keyset page at a time (store/unit-search.ts). */
+  'units.search': { request: unitPageRequestSchema, response: unitPageSchema },
+  /** "Retry these": a new job of the found units' kind that runs exactly them, with new settings. */
+  'units.retry': {
+    request: z.object({ filter: unitFilterSchema, settings: retrySettingsSchema.default({}) }),
+    response: z.object({ jobId: z.number().int(), units: z.number().int(), sourceJobs: z.array(z.number().int()) }),
+  },
+  /** "New job from these": the found units' keys, once each (a new job's inputs). */
+  'units.keys': { request: z.object({ filter: unitFilterSchema }), response: z.object({ keys: z.array(z.string()) }) },
+  /** "Export these" to a file the user named (local doors only, as `jobs.export`). */
+  'units.export': {
+    request: z.object({
+      filter: unitFilterSchema,
+      format: z.enum(['csv', 'json']),
+      path: z.string().min(1),
+      overwrite: z.boolean().default(false),
+    }),
+    response: z.object({ path: z.string(), rows: z.number().int() }),
+  },
   'pools.list': { request: z.object({}), response: z.array(poolInfoSchema) },
   'pools.resize': { request: poolRef.extend({ size: z.number().int().min(1).max(64) }), response: ok },
   'pools.pause': { request: poolRef, response: ok },
@@ -145,7 +165,7 @@ export const apiChannels = {
  * Channels that name a file for the farm to write. The window and web clients may not call them:
  * a page holding the token must not choose where files land (docs/architecture.md, Threat model).
  */
-export const localOnlyChannels: ReadonlySet<string> = new Set(['jobs.export'] satisfies ApiChannel[])
+export const localOnlyChannels: ReadonlySet<string> = new Set(['jobs.export', 'units.export'] satisfies ApiChannel[])
 
 export const apiEvents = {
   'job.updated': jobSummarySchema,

@@ -45,6 +45,11 @@ export const commandEntries: CommandEntry[] = [
     summary: 'show one job: its spec, progress, timeline and failed items',
     load: async () => (await import('./history')).configureShow,
   },
+  {
+    name: 'units',
+    summary: 'search every unit of every job (kind, state, error, text, host, job, time); retry, export or list them',
+    load: async () => (await import('./units')).configureUnits,
+  },
   { name: 'logs', summary: "print a job's log", load: async () => (await import('./logs')).configureLogs },
   {
     name: 'wait',

@@ -179,6 +179,14 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    // Searching units across jobs (store/unit-search.ts): failures by their code, newest first,
+    // without reading every failure of the history.
+    version: 7,
+    up(db) {
+      db.exec('CREATE INDEX unit_failures_by_code ON unit_outcomes (code, item_id, unit) WHERE error IS NOT NULL')
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {
