@@ -178,7 +178,13 @@ export class JobScheduler {
       job.forgetItems()
       job.itemsTotal = job.bytesTotal = job.itemsDone = job.itemsFailed = job.bytesDone = 0
       this.d.lifecycle().phase(job, 'plan-sent')
-      message = { ...base, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
+      const history = pool.config.inlineUnits || worker.remote ? null : this.d.history
+      message = {
+        ...base,
+        type: 'plan',
+        batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes },
+        ...(history ? { history } : {}),
+      }
       label = 'planning'
     } else {
       const batch = job.takeBatch(pool.capacity, withRoom)
