@@ -17,7 +17,7 @@ import type { JobDiff } from '../../src/shared/job-diff'
 import { startChangingSite } from '../fixtures/changing-site'
 import { isProcessGone } from '../support/process-state'
 import { cliEntry, tempDir, until } from '../support/test-farm'
-import { childPids } from './copy-cli-helpers'
+import { childPids, listFiles, makeManyFiles } from './copy-cli-helpers'
 import { runCli } from './command-cli-helpers'
 
 const cleanups: (() => unknown)[] = []
@@ -185,6 +185,29 @@ describe('task-farm verify', () => {
     expect(run.err.trim().split('\n')).toHaveLength(1)
     expect(run.err).toContain('--keep-hashes')
   }, 60_000)
+
+  it('a --keep-hashes copy killed with -9 and resumed keeps a hash for every file, so verify finds nothing', async () => {
+    const { dir, db } = workspace()
+    const src = join(dir, 'source')
+    const dst = join(dir, 'backup')
+    makeManyFiles(src, 20, 100)
+    const child = spawn(process.execPath, [cliEntry, '--db', db, 'copy', src, dst, '--keep-hashes', '--workers', '2'], {
+      stdio: 'ignore',
+    })
+    const exited = new Promise((done) => child.on('exit', done))
+    cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'))
+    await until(() => listFiles(dst).length > 300, 'the copy to get going', 60_000)
+    const workers = childPids(child.pid!)
+    process.kill(child.pid!, 'SIGKILL')
+    await exited
+    await until(() => workers.every(isProcessGone), 'the orphaned workers to exit', 10_000)
+    expect(listFiles(dst).filter((p) => !p.includes('taskfarm')).length).toBeLessThan(2000) // killed mid-copy
+    const resumed = await runCli(['--db', db, 'resume', '1'])
+    expect(resumed.code, resumed.err).toBe(0)
+    const run = await runCli(['--db', db, 'verify', '1'])
+    expect(run.code, run.out + run.err).toBe(0)
+    expect(jobFacts(db, 2)).toMatchObject({ state: 'completed', done: 2000, failed: 0 })
+  }, 180_000)
 
   it('after kill -9 of the farm and its workers mid-verify, resume finishes it', async () => {
     const { dir, db } = workspace()
