@@ -150,6 +150,30 @@ describe('task-farm diff', () => {
   }, 120_000)
 })
 
+describe('task-farm diff of commands', () => {
+  it('names the inputs whose exit code or output changed', async () => {
+    const { dir, db } = workspace()
+    const state = join(dir, 'state')
+    // Each run prints its input beside the state file's word and fails for the input equal to it.
+    const command = ['--', 'sh', '-c', `v=$(cat ${state}); echo "$1 $v"; [ "$1" != "$v" ]`, 'sh', '{}', ':::']
+    writeFileSync(state, 'b')
+    expect((await runCli(['--db', db, 'run', ...command, 'a', 'b', 'only-first'])).code).toBe(1)
+    writeFileSync(state, 'a')
+    expect((await runCli(['--db', db, 'run', ...command, 'a', 'b', 'only-second'])).code).toBe(1)
+    const run = await runCli(['--db', db, 'diff', '1', '2', '--json'])
+    expect(run.code, run.err).toBe(0)
+    const diff = JSON.parse(run.out) as JobDiff
+    const fields = (key: string) =>
+      Object.fromEntries(diff.rows.find((r) => r.key === key)!.fields.map((f) => [f.field, [f.before, f.after]]))
+    expect(fields('a')).toMatchObject({ state: ['done', 'failed'], exit: ['0', '1'], stdout: ['a b\n', 'a a\n'] })
+    expect(fields('b')).toMatchObject({ state: ['failed', 'done'], exit: ['1', '0'], stdout: ['b b\n', 'b a\n'] })
+    expect(diff.rows.filter((r) => r.change !== 'changed').map((r) => [r.change, r.key])).toEqual([
+      ['new', 'only-second'],
+      ['gone', 'only-first'],
+    ])
+  }, 120_000)
+})
+
 describe('task-farm verify', () => {
   it('after one flipped byte, one deleted file and one added file names exactly those three', async () => {
     const { dir, db } = workspace()
