@@ -79,15 +79,20 @@ function factsOf(db: Database.Database, kind: string, jobId: number): Map<string
   }
   if (kind === 'copy') {
     for (const file of copyFiles(db, jobId))
-      put(file.key, {
+      put(file.path, {
         size: String(file.size),
         mtime: file.mtime === null ? null : new Date(file.mtime).toISOString(),
         xxh128: file.xxh128,
       })
     return byKey
   }
-  const read =
-    kind === 'urls' ? urlFields : kind === 'command' ? commandFields : kind === 'module' ? moduleFields : anyFields
+  const readers: Record<string, (unit: UnitFacts) => Fields> = {
+    urls: urlFields,
+    command: commandFields,
+    module: moduleFields,
+    probe: probeFields,
+  }
+  const read = readers[kind] ?? anyFields
   for (const unit of jobUnits(db, jobId)) put(unit.key, read(unit))
   return byKey
 }
@@ -126,6 +131,12 @@ function moduleFields(unit: UnitFacts): Fields {
     output: unit.state === 'done' ? JSON.stringify(unit.result) : null,
     error: unit.error ? unit.error.split('\n')[0]! : null,
   }
+}
+
+/** A probe's result without the worker's pid, which differs on every run. */
+function probeFields(unit: UnitFacts): Fields {
+  const { pid: _pid, ...result } = (unit.result ?? {}) as { pid?: number }
+  return anyFields({ ...unit, result: unit.result === null ? null : result })
 }
 
 function anyFields(unit: UnitFacts): Fields {

@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3'
+import { copiedEntries, type CopiedEntry, type StoredItem } from '../../shared/copied-files'
+import type { PackedUnit } from '../../shared/worker-protocol'
 import { MARK } from './unit-rows'
 
 /** A unit as a comparison reads it: its key, state, result and error. */
@@ -9,48 +11,40 @@ export interface UnitFacts {
   error: string | null
 }
 
-/** A copy's file as `copy_files` (migration 8) gives it. */
-export interface CopyFileFacts {
-  key: string
-  type: string
-  size: number
-  mtime: number | null
-  xxh128: string | null
-}
+const itemsOf = (db: Database.Database, jobId: number): Iterable<StoredItem & { id: number }> =>
+  db.prepare('SELECT id, units, marks, results FROM items WHERE job_id = ? ORDER BY id').iterate(jobId) as Iterable<
+    StoredItem & { id: number }
+  >
 
-/** Every unit of a job in plan order, unpacked in SQLite; read one row at a time. */
+/** Every unit of a job in plan order, an item at a time (linear however big its items are). */
 export function* jobUnits(db: Database.Database, jobId: number): Generator<UnitFacts> {
+  const outcomes = new Map<string, { error: string | null; code: string | null }>()
   const rows = db
     .prepare(
-      `SELECT je.value ->> 0 AS key, substr(i.marks, je.key + 1, 1) AS mark, i.results -> je.key AS result,
-              o.error AS error, o.code AS code
-       FROM items i JOIN json_each(i.units) je LEFT JOIN unit_outcomes o ON o.item_id = i.id AND o.unit = je.key
-       WHERE i.job_id = ? ORDER BY i.id, je.key`,
+      'SELECT o.item_id AS item, o.unit, o.error, o.code FROM unit_outcomes o JOIN items i ON i.id = o.item_id WHERE i.job_id = ?',
     )
-    .iterate(jobId) as Iterable<{
-    key: string
-    mark: string
-    result: string | null
-    error: string | null
-    code: string | null
-  }>
-  for (const row of rows) {
-    const state = row.mark === MARK.done ? 'done' : row.mark === MARK.failed ? 'failed' : 'pending'
-    const result = row.result && row.result !== 'null' ? (JSON.parse(row.result) as unknown) : null
-    yield { key: row.key, state, result: result ?? (row.code ? { code: row.code } : null), error: row.error }
+    .all(jobId) as { item: number; unit: number; error: string | null; code: string | null }[]
+  for (const o of rows) outcomes.set(`${o.item}:${o.unit}`, o)
+  for (const item of itemsOf(db, jobId)) {
+    const units = JSON.parse(item.units) as PackedUnit[]
+    const results = item.results ? (JSON.parse(item.results) as unknown[]) : []
+    for (let i = 0; i < units.length; i++) {
+      const mark = item.marks[i]
+      const outcome = outcomes.get(`${item.id}:${i}`)
+      yield {
+        key: units[i]![0],
+        state: mark === MARK.done ? 'done' : mark === MARK.failed ? 'failed' : 'pending',
+        result: results[i] ?? (outcome?.code ? { code: outcome.code } : null),
+        error: outcome?.error ?? null,
+      }
+    }
   }
 }
 
 /** A copy's finished files and links (folders left out), by the path they have at the destination. */
-export function copyFiles(db: Database.Database, jobId: number): CopyFileFacts[] {
-  return db
-    .prepare(
-      `SELECT key, renamed_to AS renamedTo, type, size, mtime, xxh128 FROM copy_files
-       WHERE job_id = ? AND state = 'done' AND type <> 'folder'`,
-    )
-    .all(jobId)
-    .map((row) => {
-      const { renamedTo, ...file } = row as CopyFileFacts & { renamedTo: string | null }
-      return renamedTo ? { ...file, key: file.key.slice(0, file.key.lastIndexOf('/') + 1) + renamedTo } : file
-    })
+export function copyFiles(db: Database.Database, jobId: number): CopiedEntry[] {
+  const files: CopiedEntry[] = []
+  for (const item of itemsOf(db, jobId))
+    for (const entry of copiedEntries(item)) if (entry.type !== 'folder') files.push(entry)
+  return files
 }

@@ -131,26 +131,6 @@ export const migrations: Migration[] = [
       db.exec('ALTER TABLE jobs ADD COLUMN cancel_asked_at INTEGER')
     },
   },
-  {
-    // A copy's files as rows (one per unit, its hash when the copy kept one): the one place that unpacks
-    // a copy's items for `verify` (a worker reads it) and `diff`. Copies verified before it count too.
-    version: 8,
-    up(db) {
-      db.exec(`
-        CREATE VIEW copy_files AS
-        SELECT i.job_id AS job_id,
-               je.value ->> 0 AS key,
-               je.value ->> 1 AS size,
-               je.value ->> '$[2].type' AS type,
-               je.value ->> '$[2].mtime' AS mtime,
-               i.results -> je.key ->> '$.xxh128' AS xxh128,
-               i.results -> je.key ->> '$.renamedTo' AS renamed_to,
-               CASE substr(i.marks, je.key + 1, 1) WHEN 'd' THEN 'done' WHEN 'f' THEN 'failed' ELSE 'pending' END AS state
-        FROM jobs j JOIN items i ON i.job_id = j.id JOIN json_each(i.units) je
-        WHERE j.kind = 'copy'
-      `)
-    },
-  },
 ]
 
 export function migrate(db: Database.Database): void {
