@@ -70,7 +70,7 @@ describe('comparing two runs in the window', () => {
     useUiStore().fromHash('#/diff/3/7')
     await settle()
     await settle()
-    expect(fake.calls).toContainEqual({ channel: 'jobs.diff', request: { a: 3, b: 7, limit: 5000 } })
+    expect(fake.calls).toContainEqual({ channel: 'jobs.diff', request: { a: 3, b: 7, limit: 1000 } })
     expect(wrapper.find('[data-testid=diff-summary]').text()).toBe('1 changed, 1 new, 0 gone, 4 the same.')
     const table = wrapper.find('[data-testid=diff-table]')
     expect(table.attributes('aria-label')).toBe('What changed between the two runs')
