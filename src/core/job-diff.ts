@@ -16,9 +16,10 @@ const SHOWN_CHARS = 300
  * target and on-page facts; a copy's files by size, time and hash; commands and modules by exit code
  * and output. Read from the history only, so it answers for jobs of any age.
  */
-export function diffJobs(db: Database.Database, a: number, b: number, limit: number): JobDiff {
-  const jobA = jobRow(db, a)
+export function diffJobs(db: Database.Database, given: number | undefined, b: number, limit: number): JobDiff {
   const jobB = jobRow(db, b)
+  const a = given ?? previousRun(db, b)
+  const jobA = jobRow(db, a)
   if (jobA.kind !== jobB.kind) {
     throw new UserError(
       `Job ${a} is "${label(jobA.kind)}" and job ${b} is "${label(jobB.kind)}": only two jobs of one kind can be compared.`,
@@ -61,6 +62,21 @@ function jobRow(db: Database.Database, id: number): { kind: string; facts: strin
     { kind: string; facts: string } | undefined
   if (!row) throw new UserError(`There is no job ${id}.`, 'no-such-job')
   return row
+}
+
+/** The last job before `b` with the very same spec: what "since the last run" compares with. */
+function previousRun(db: Database.Database, b: number): number {
+  const row = db
+    .prepare(
+      'SELECT p.id FROM jobs j JOIN jobs p ON p.kind = j.kind AND p.spec = j.spec AND p.id < j.id WHERE j.id = ? ORDER BY p.id DESC LIMIT 1',
+    )
+    .get(b) as { id: number } | undefined
+  if (!row)
+    throw new UserError(
+      `Job ${b} has no earlier run of the same spec to compare with: name both jobs.`,
+      'no-earlier-run',
+    )
+  return row.id
 }
 
 const label = (kind: string): string => kindTraits[kind as JobKind]?.label ?? kind

@@ -93,10 +93,10 @@ export const apiChannels = {
     }),
     response: z.object({ path: z.string(), rows: z.number().int() }),
   },
-  /** What changed between two jobs of one kind (`a` the earlier run), unit by unit. */
+  /** What changed between two jobs of one kind (`a` the earlier run; left out: b's last run of the same spec). */
   'jobs.diff': {
     request: z.object({
-      a: z.number().int().positive(),
+      a: z.number().int().positive().optional(),
       b: z.number().int().positive(),
       limit: z.number().int().min(1).max(10_000).default(1000),
     }),

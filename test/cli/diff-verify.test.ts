@@ -139,6 +139,14 @@ describe('task-farm diff', () => {
       ['gone', 'source/sub/f3.txt', []],
     ])
     expect(diff.counts.same).toBe(4)
+    // One id: the job's last run of the same spec.
+    const since = await runCli(['--db', db, 'diff', '2', '--json'])
+    expect(JSON.parse(since.out)).toEqual(diff)
+    const none = await runCli(['--db', db, 'diff', '1'])
+    expect(none.code).toBe(2)
+    expect(none.err.trim()).toBe(
+      'task-farm: Job 1 has no earlier run of the same spec to compare with: name both jobs.',
+    )
 
     const probe = await runCli(['--db', db, 'probe', '--count', '1'])
     expect(probe.code).toBe(0)

@@ -8,13 +8,14 @@ import { jobId, positiveInt } from '../parse-options'
 /** `task-farm diff A B`: what changed between two runs of one kind, through the contract. */
 export function configureDiff(command: Command, cli: CliContext): void {
   command
-    .argument('<a>', 'the earlier job', jobId)
-    .argument('<b>', 'the later job', jobId)
+    .argument('<a>', 'the earlier job (alone: the later job, compared with its last run of the same spec)', jobId)
+    .argument('[b]', 'the later job', jobId)
     .option('--limit <n>', 'list at most this many changed units', positiveInt('--limit', 10_000), 1000)
     .option('--json', 'print JSON')
     .action(
-      commandAction(async (a: number, b: number, o) => {
-        const diff = await cli.call('jobs.diff', { a, b, limit: o.limit })
+      commandAction(async (first: number, second: number | undefined, o) => {
+        const request = second === undefined ? { b: first } : { a: first, b: second }
+        const diff = await cli.call('jobs.diff', { ...request, limit: o.limit })
         if (o.json) return printJson(diff)
         printDiff(diff)
       }),
