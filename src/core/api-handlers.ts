@@ -5,10 +5,12 @@ import { poolNames, type PoolName } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
 import { exportJob } from './export-job'
 import type { Farm } from './farm'
+import { diffJobs } from './job-diff'
 import { listFolder } from './list-folder'
 import { JobStatsQueries } from './store/job-stats'
 import { UnitSearch } from './store/unit-search'
 import { exportUnits, keysOf, retrySpecFor } from './unit-actions'
+import { verifySpecFor } from './verify-job'
 
 /** A request as handlers see it: parsed by the contract's schema, defaults applied. */
 type ParsedRequest<C extends ApiChannel> = z.output<(typeof apiChannels)[C]['request']>
@@ -75,6 +77,8 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'jobs.remove': ({ jobId }) => (farm.remove(jobId), ok),
     'jobs.rerun': async ({ jobId }) => ({ jobId: await farm.rerun(jobId) }),
     'jobs.export': ({ jobId, format, path, overwrite }) => exportJob(farm.store, jobId, format, path, { overwrite }),
+    'jobs.diff': ({ a, b, limit }) => diffJobs(farm.store.db, a, b, limit),
+    'jobs.verify': async ({ jobId }) => ({ jobId: await farm.create(verifySpecFor(farm.store.db, jobId), {}) }),
     'stats.job': ({ jobId }) => (farm.summary(jobId), statsQueries().job(jobId)!),
     'stats.history': ({ days }) => statsQueries().history(days),
     'units.search': (q) => unitSearch().page(q),

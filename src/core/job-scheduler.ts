@@ -200,7 +200,14 @@ export class JobScheduler {
       job.itemsTotal = job.bytesTotal = job.itemsDone = job.itemsFailed = job.bytesDone = 0
       this.d.lifecycle().phase(job, 'plan-sent')
       const spec = planSpec(job.id, job.spec, this.d.store, (id, level, text) => this.d.log(id, level, 'core', text))
-      message = { ...base, spec, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
+      const history = pool.config.inlineUnits || worker.remote ? null : this.d.history
+      message = {
+        ...base,
+        spec,
+        type: 'plan',
+        batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes },
+        ...(history ? { history } : {}),
+      }
       label = 'planning'
     } else {
       const batch = job.takeBatch(pool.capacity, withRoom)

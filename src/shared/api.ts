@@ -8,6 +8,7 @@ import {
   settingsSchema,
   settingsViewSchema,
 } from './api-types'
+import { jobDiffSchema } from './job-diff'
 import { historyStatsSchema, jobStatsSchema } from './job-stats'
 import { jobOptionsSchema, jobSpecSchema, poolNameSchema } from './job-spec'
 import { scheduleRef, scheduleRuleSchema, scheduleSchema } from './schedules'
@@ -96,6 +97,17 @@ export const apiChannels = {
     }),
     response: z.object({ path: z.string(), rows: z.number().int() }),
   },
+  /** What changed between two jobs of one kind (`a` the earlier run; left out: b's last run of the same spec). */
+  'jobs.diff': {
+    request: z.object({
+      a: z.number().int().positive().optional(),
+      b: z.number().int().positive(),
+      limit: z.number().int().min(1).max(10_000).default(1000),
+    }),
+    response: jobDiffSchema,
+  },
+  /** A new job that checks a copy's destination against the hashes the copy kept. */
+  'jobs.verify': { request: jobRef, response: z.object({ jobId: z.number().int() }) },
   /** What a job's items came to (status classes, outcomes, response times), for its charts. */
   'stats.job': { request: jobRef, response: jobStatsSchema },
   /** Jobs per day by state over the last days, and totals, for History's chart. */

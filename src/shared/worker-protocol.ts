@@ -90,6 +90,8 @@ export type ToWorker =
       spec: JobSpec
       /** Bounds of one planned item (units, bytes; 0: no byte bound). */
       batch: { units: number; bytes: number }
+      /** The history database, read-only, for plans that start from another job's units (verify). */
+      history?: string
     }
   | {
       type: 'run'

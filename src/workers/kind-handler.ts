@@ -16,6 +16,8 @@ export interface TaskContext {
 export interface PlanContext extends TaskContext {
   /** Hand over items as they are found; the runtime sends them on in batches. */
   emit(item: PlannedItem): void
+  /** The history file, read-only, when this worker can see it (not on other hosts). */
+  history?: string
 }
 
 export interface RunContext extends TaskContext {

@@ -102,6 +102,16 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import('./schedules')).configureSchedules,
   },
   {
+    name: 'diff',
+    summary: 'compare two jobs of one kind: URLs, files or inputs that are new, gone or changed',
+    load: async () => (await import('./diff')).configureDiff,
+  },
+  {
+    name: 'verify',
+    summary: "check a copy's destination against the hashes the copy kept: changed, missing and extra files",
+    load: async () => (await import('./verify')).configureVerify,
+  },
+  {
     name: 'export',
     summary: 'write the result rows of a job to a CSV or JSON file (by its extension)',
     load: async () => (await import('./export')).configureExport,

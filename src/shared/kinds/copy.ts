@@ -16,6 +16,8 @@ export const copySpecSchema = z.object({
   onConflict: z.enum(conflictPolicies).default('skip'),
   /** Compare a checksum (xxh128) of each source and its copy before the copy takes the real name. */
   verify: z.boolean().default(false),
+  /** Keep each file's xxh128 in the history (read from the copy) without verifying, for `verify` later. */
+  keepHashes: z.boolean().default(false),
   /** Keep modification times and permission bits. */
   preserve: z.boolean().default(true),
   symlinks: z.enum(symlinkModes).default('copy'),
@@ -54,6 +56,8 @@ export type CopyPayload =
       renameTo?: string
       /** Why this entry cannot be copied (found at plan time); the item fails with this sentence. */
       problem?: string
+      /** The source's modification time at plan time (ms, whole), so two runs can be compared. */
+      mtime?: number
     }
   | {
       type: 'folder'
@@ -72,6 +76,6 @@ export interface CopyResult {
   outcome: 'copied' | 'complete'
   /** Destination name when the copy was renamed to keep both. */
   renamedTo?: string
-  /** xxh128 of the content when verified. */
+  /** xxh128 of the content when verified or asked to keep hashes. */
   xxh128?: string
 }

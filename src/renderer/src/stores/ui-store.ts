@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 
 export const views = ['pools', 'jobs', 'history', 'units', 'schedules', 'settings'] as const
-export type View = (typeof views)[number] | 'job'
+export type View = (typeof views)[number] | 'job' | 'diff'
 
 export interface CopyDraft {
   sources: string[]
@@ -29,6 +29,8 @@ export const useUiStore = defineStore('ui', () => {
   const jobId = ref<number | null>(null)
   /** The Units view's filter, as text (`kind=urls state=failed`): kept in the address, `#/units/<it>`. */
   const unitsWhere = ref('')
+  /** The two jobs the diff view compares: the earlier one first. */
+  const diffPair = ref<[number, number] | null>(null)
   const copyDraft = ref<CopyDraft | null>(null)
   const urlDraft = ref<UrlDraft | null>(null)
   const commandDraft = ref<CommandDraft | null>(null)
@@ -41,18 +43,25 @@ export const useUiStore = defineStore('ui', () => {
   function go(next: View, id: number | null = null): void {
     view.value = next
     jobId.value = next === 'job' ? id : null
+    const pair = diffPair.value
     const hash =
       next === 'job'
         ? `#/jobs/${id}`
-        : next === 'units' && unitsWhere.value
-          ? `#/units/${encodeURIComponent(unitsWhere.value)}`
-          : `#/${next}`
+        : next === 'diff' && pair
+          ? `#/diff/${pair[0]}/${pair[1]}`
+          : next === 'units' && unitsWhere.value
+            ? `#/units/${encodeURIComponent(unitsWhere.value)}`
+            : `#/${next}`
     if (typeof location !== 'undefined' && location.hash !== hash) history.pushState(null, '', hash)
   }
   /** Reads the address hash (at start and on back/forward). */
   function fromHash(hash: string): void {
-    const [, first, second] = hash.split('/')
-    if (first === 'jobs' && second && /^\d+$/.test(second)) {
+    const [, first, second, third] = hash.split('/')
+    if (first === 'diff' && /^\d+$/.test(second ?? '') && /^\d+$/.test(third ?? '')) {
+      diffPair.value = [Number(second), Number(third)]
+      view.value = 'diff'
+      jobId.value = null
+    } else if (first === 'jobs' && second && /^\d+$/.test(second)) {
       view.value = 'job'
       jobId.value = Number(second)
     } else if (first === 'units') {
@@ -82,8 +91,14 @@ export const useUiStore = defineStore('ui', () => {
     connected,
     tokenRefused,
     disconnectedAt,
+    diffPair,
     go,
     fromHash,
+    /** Shows what changed between two jobs of one kind, the older one first. */
+    compare: (a: number, b: number) => {
+      diffPair.value = a < b ? [a, b] : [b, a]
+      go('diff')
+    },
     openCopy: (draft: CopyDraft = { sources: [] }) => (copyDraft.value = draft),
     openUrls: (draft: UrlDraft = {}) => (urlDraft.value = draft),
     openCommand: (draft: CommandDraft = {}) => (commandDraft.value = draft),

@@ -171,7 +171,8 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
           }
           data.hasContent = true
           const size = event.type === 'file' ? stat.size : 0
-          const payload: CopyPayload = { type: event.type, source }
+          const payload: CopyPayload =
+            event.type === 'file' ? { type: 'file', source, mtime: Math.trunc(stat.mtimeMs) } : { type: 'link', source }
           const there = data.destNames?.get(norm(name))
           if (there !== undefined) {
             counts.conflicts++

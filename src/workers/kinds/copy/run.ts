@@ -90,7 +90,11 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
       folders.push(item)
       continue
     }
-    if (payload.type === 'file' && !payload.problem && (item.size >= LARGE_FILE || spec.verify || viaMac)) {
+    if (
+      payload.type === 'file' &&
+      !payload.problem &&
+      (item.size >= LARGE_FILE || spec.verify || spec.keepHashes || viaMac)
+    ) {
       while (inFlight.size >= CONCURRENT_LARGE) await Promise.race(inFlight)
       const running: Promise<void> = runItem(item).finally(() => inFlight.delete(running))
       inFlight.add(running)
