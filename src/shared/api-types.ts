@@ -36,6 +36,8 @@ export const jobSummarySchema = z.object({
    * the history runs it): the job shows the state it had until it is `cancelled`.
    */
   cancelling: z.boolean().optional(),
+  /** Units that find more units are still pending (a copy's parallel walk): totals grow, no ETA yet. */
+  finding: z.boolean().optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 

@@ -131,6 +131,14 @@ export const migrations: Migration[] = [
       db.exec('ALTER TABLE jobs ADD COLUMN cancel_asked_at INTEGER')
     },
   },
+  {
+    // What the scheduler must know of an item's units (`UnitRole`): 1 they may find more units (a
+    // copy's folder listings), 2 they go only once every other unit of the job settled (folder times).
+    version: 11,
+    up(db) {
+      db.exec('ALTER TABLE items ADD COLUMN role INTEGER NOT NULL DEFAULT 0')
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {
