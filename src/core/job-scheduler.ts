@@ -178,7 +178,10 @@ export class JobScheduler {
       job.forgetItems()
       job.itemsTotal = job.bytesTotal = job.itemsDone = job.itemsFailed = job.bytesDone = 0
       this.d.lifecycle().phase(job, 'plan-sent')
-      message = { ...base, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
+      // Units that find units are stored from local workers' reports only (remote hosts do not relay them).
+      const findUnits = !job.planOnly && !pool.workers.some((w) => w.remote)
+      const batch = { units: job.traits.batchItems, bytes: job.traits.batchBytes }
+      message = { ...base, type: 'plan', batch, findUnits }
       label = 'planning'
     } else {
       const batch = job.takeBatch(pool.capacity, withRoom)

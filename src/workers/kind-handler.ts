@@ -16,6 +16,8 @@ export interface TaskContext {
 export interface PlanContext extends TaskContext {
   /** Hand over items as they are found; the runtime sends them on in batches. */
   emit(item: PlannedItem): void
+  /** Units may find more units when they run (`RunContext.emit`): the plan may leave finding to them. */
+  findUnits?: boolean
 }
 
 export interface RunContext extends TaskContext {

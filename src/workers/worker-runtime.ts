@@ -80,7 +80,12 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       const handler = (await handlers[spec.kind]()) as KindHandler
       let summary
       if (message.type === 'plan')
-        summary = (await handler.plan(spec, { ...base, emit: (item) => out.planned(item) })) ?? undefined
+        summary =
+          (await handler.plan(spec, {
+            ...base,
+            emit: (item) => out.planned(item),
+            findUnits: message.findUnits === true,
+          })) ?? undefined
       else if (message.type === 'run') {
         await handler.run(spec, units, {
           ...base,
