@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { lstatSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Farm } from '../../../../src/core/farm'
@@ -80,3 +80,49 @@ describe('a copy whose worker is killed mid-file', () => {
     120_000,
   )
 })
+
+/** A folder whose first file is large, with enough small files after it that its folder unit is in another task. */
+function stallTree(root: string): string {
+  const src = join(root, 'src')
+  for (const folder of ['big', 'more']) {
+    mkdirSync(join(src, folder), { recursive: true })
+    for (let i = 0; i < 300; i++) writeFileSync(join(src, folder, `f${i}.txt`), `${folder} ${i}\n`.repeat(i + 1))
+  }
+  // Sparse: quick to make, and its copy (written out whole) takes long enough to be caught under way.
+  writeFileSync(join(src, 'big', 'a-large.bin'), 'start')
+  truncateSync(join(src, 'big', 'a-large.bin'), 384 * 1024 * 1024)
+  for (const folder of ['big', 'more', '']) utimesSync(join(src, folder), 1_300_000_000, 1_300_000_000)
+  return src
+}
+
+describe('a copy whose worker stalls mid-file', () => {
+  // Folder times used to be set after polling the destination, giving up after 2 s without visible
+  // progress: a worker stopped that long (swapped out, a stalled disk, killed and re-run late) wrote
+  // its file into a folder whose times were already set. Folders now go after every other unit.
+  it('sets a folder\'s times only after the stalled file is in place', async () => {
+    const dir = tempDir('tf-stall-copy-')
+    const t = openTestFarm({ pools: { disk: { size: 2 } } }, dir)
+    opened.push({ farm: t.farm, remove: dir.remove })
+    const src = stallTree(dir.path)
+    const dst = join(dir.path, 'dst')
+    const id = await t.farm.create({ kind: 'copy', sources: [src], destination: dst })
+    const part = join(dst, 'src', 'big', `.a-large.bin.taskfarm-${id}.part`)
+    let pid: number | null | undefined
+    for (const started = Date.now(); !pid; await new Promise((done) => setTimeout(done, 2))) {
+      if (Date.now() - started > 60_000) throw new Error('timed out waiting for the large file being copied')
+      const workers = t.farm.poolInfo().find((p) => p.name === 'disk')!.workers
+      if (existsSync(part)) pid = workers.find((w) => w.jobId === id && w.current?.endsWith('a-large.bin'))?.pid
+    }
+    process.kill(pid, 'SIGSTOP')
+    try {
+      expect(existsSync(part)).toBe(true) // stopped mid-file
+      await new Promise((done) => setTimeout(done, 3500))
+    } finally {
+      process.kill(pid, 'SIGCONT')
+    }
+    const end = await t.farm.waitForEnd(id)
+    expect(end.state).toBe('completed')
+    expect(metadata(join(dst, 'src'))).toEqual(metadata(src))
+  }, 120_000)
+})
+
