@@ -88,6 +88,10 @@ export class JobStore extends JobQueries {
       pendingLast: db.prepare(
         `SELECT id, count, size, marks, results FROM items WHERE job_id = ? AND state = 'pending' AND id > ? AND role = ${ROLE.last} ORDER BY id LIMIT ?`,
       ),
+      redoLast: db.prepare(
+        `UPDATE items SET marks = replace(marks, '${MARK.done}', '${MARK.pending}'), state = 'pending'
+         WHERE job_id = ? AND role = ${ROLE.last} AND instr(marks, '${MARK.done}') > 0`,
+      ),
       finding: db.prepare(
         `SELECT 1 FROM items WHERE job_id = ? AND state = 'pending' AND role = ${ROLE.finds} LIMIT 1`,
       ).pluck(),
@@ -262,6 +266,8 @@ export class JobStore extends JobQueries {
         this.s.setMarks.run(marks, null, 'pending', item.id)
         this.s.carryAttempts.run(item.id)
       }
+      // Units that go after every other (a copy's folder times) go again after the ones retried.
+      if (reset) this.s.redoLast.run(jobId)
       this.s.recount.run({ id: jobId })
       return reset
     })()
