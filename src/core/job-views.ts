@@ -62,8 +62,7 @@ function liveSummary(run: JobRun, base: Omit<JobSummary, LiveFields>): JobSummar
     bytesDone,
     itemRate: running ? run.meter.itemRate : 0,
     byteRate: running ? run.meter.byteRate : 0,
-    etaMs:
-      running && run.planned && !finding ? run.meter.eta(left, run.bytesTotal - bytesDone, run.bytesTotal) : null,
+    etaMs: running && run.planned && !finding ? run.meter.eta(left, run.bytesTotal - bytesDone, run.bytesTotal) : null,
     current: current.slice(0, 8),
     ...(finding ? { finding } : {}),
   }

@@ -188,7 +188,14 @@ class TaskOutbox {
     if (batches.length) this.send({ type: 'planned', taskId, batches })
     if (this.doneIds.length || this.doneResults.length) {
       const found = this.doneFound.length ? { found: this.doneFound } : {}
-      this.send({ type: 'unitsDone', taskId, ids: this.doneIds, results: this.doneResults, bytes: this.doneBytes, ...found })
+      this.send({
+        type: 'unitsDone',
+        taskId,
+        ids: this.doneIds,
+        results: this.doneResults,
+        bytes: this.doneBytes,
+        ...found,
+      })
       this.doneIds = []
       this.doneResults = []
       this.doneBytes = 0

@@ -28,8 +28,7 @@ const batch = (keys: string[], role?: UnitRole): PlannedBatch => ({
   ...(role ? { role } : {}),
 })
 
-const marksOf = (store: JobStore, jobId: number): string[] =>
-  store.pendingItems(jobId, 0, 100).map((i) => i.marks)
+const marksOf = (store: JobStore, jobId: number): string[] => store.pendingItems(jobId, 0, 100).map((i) => i.marks)
 
 describe('units that find units, in the history', () => {
   it('stores found units in the transaction that writes their finder done: both or neither', () => {

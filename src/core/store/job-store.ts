@@ -92,9 +92,9 @@ export class JobStore extends JobQueries {
         `UPDATE items SET marks = replace(marks, '${MARK.done}', '${MARK.pending}'), state = 'pending'
          WHERE job_id = ? AND role = ${ROLE.last} AND instr(marks, '${MARK.done}') > 0`,
       ),
-      finding: db.prepare(
-        `SELECT 1 FROM items WHERE job_id = ? AND state = 'pending' AND role = ${ROLE.finds} LIMIT 1`,
-      ).pluck(),
+      finding: db
+        .prepare(`SELECT 1 FROM items WHERE job_id = ? AND state = 'pending' AND role = ${ROLE.finds} LIMIT 1`)
+        .pluck(),
       unitsOf: db.prepare('SELECT units FROM items WHERE id = ?').pluck(),
       setMarks: db.prepare('UPDATE items SET marks = ?, results = coalesce(?, results), state = ? WHERE id = ?'),
       withFailed: db.prepare(`SELECT id, marks FROM items WHERE job_id = ? AND instr(marks, '${MARK.failed}') > 0`),

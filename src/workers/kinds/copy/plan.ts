@@ -104,7 +104,12 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
       if (inside) inside.units++
       emitUnit({ key, payload, size, ...(last ? { role: 'last' as const } : {}) })
     }
-    const problem = (inside: FolderData | undefined, key: string, type: 'file' | 'link' | 'folder', message: string) => {
+    const problem = (
+      inside: FolderData | undefined,
+      key: string,
+      type: 'file' | 'link' | 'folder',
+      message: string,
+    ) => {
       counts.problems++
       if (counts.problemSamples.length < 5) counts.problemSamples.push(`${key}: ${message}`)
       emit(
@@ -179,9 +184,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
           const { parent, name, stat } = event
           const key = keyOf(event.rel)
           const data = parent.data
-          const decision = decideEntry(rules, data, { name, type: event.type, stat, source }, () =>
-            sourceNames(parent),
-          )
+          const decision = decideEntry(rules, data, { name, type: event.type, stat, source }, () => sourceNames(parent))
           if (decision.action === 'problem') {
             if (decision.content) {
               data.hasContent = true

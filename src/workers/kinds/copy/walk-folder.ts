@@ -61,7 +61,12 @@ export function walkFolder(
   const entries = onSide('source', () => readdirSync(srcDir, { withFileTypes: true }))
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   onSide('destination', () => mkdirSync(destDir, { recursive: true }))
-  const folder: DestFolder = { destDir, destNames: names, expect: names?.size ?? 0, seen: rules.folds ? new Map() : null }
+  const folder: DestFolder = {
+    destDir,
+    destNames: names,
+    expect: names?.size ?? 0,
+    seen: rules.folds ? new Map() : null,
+  }
   let sourceNames: Set<string> | undefined
   const allNames = (): Set<string> => (sourceNames ??= new Set(entries.map((e: Dirent) => e.name)))
   const problem = (key: string, message: string, type: 'file' | 'folder' = 'file'): void => {
@@ -86,8 +91,7 @@ export function walkFolder(
     // Windows' compatibility junctions (`My Music` in Documents) are not the user's files.
     if (stat.isSymbolicLink() && (rules.spec.symlinks === 'skip' || isCompatibilityJunction(srcPath))) continue
     if (stat.isDirectory()) {
-      const bad =
-        nameProblem(name, childPath(destDir, name), rules.windowsRules) ?? nameClash(folder, name, rules.norm)
+      const bad = nameProblem(name, childPath(destDir, name), rules.windowsRules) ?? nameClash(folder, name, rules.norm)
       if (bad) problem(`${key}/`, bad, 'folder')
       else found({ key: `${key}/*`, payload: { type: 'walk', source }, size: 0, role: 'finds' })
     } else if (stat.isFile() || stat.isSymbolicLink()) {

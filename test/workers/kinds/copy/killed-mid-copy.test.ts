@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto'
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Farm } from '../../../../src/core/farm'
@@ -99,7 +108,7 @@ describe('a copy whose worker stalls mid-file', () => {
   // Folder times used to be set after polling the destination, giving up after 2 s without visible
   // progress: a worker stopped that long (swapped out, a stalled disk, killed and re-run late) wrote
   // its file into a folder whose times were already set. Folders now go after every other unit.
-  it('sets a folder\'s times only after the stalled file is in place', async () => {
+  it("sets a folder's times only after the stalled file is in place", async () => {
     const dir = tempDir('tf-stall-copy-')
     const t = openTestFarm({ pools: { disk: { size: 2 } } }, dir)
     opened.push({ farm: t.farm, remove: dir.remove })
@@ -125,4 +134,3 @@ describe('a copy whose worker stalls mid-file', () => {
     expect(metadata(join(dst, 'src'))).toEqual(metadata(src))
   }, 120_000)
 })
-
