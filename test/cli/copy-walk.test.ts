@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { describeTree, removeAll, tempDir } from '../workers/kinds/copy/helpers'
@@ -12,8 +12,9 @@ afterEach(() => {
   delete process.env.TASK_FARM_COPY_PLAN_LIMIT
 }, 120_000)
 
+/** On a tmpfs where there is one: 40,000 files are made and removed in a fraction of the time. */
 function workspace(): { src: string; dst: string; db: string } {
-  const root = tempDir('tf-copy-walk-')
+  const root = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/tf-copy-walk-') : tempDir('tf-copy-walk-')
   dirs.push(root)
   const src = join(root, 'source')
   mkdirSync(src)
