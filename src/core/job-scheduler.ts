@@ -204,6 +204,8 @@ export class JobScheduler {
         batches: [],
         units: [...batch.units],
         ...(history ? { history } : {}),
+        // What a unit finds reaches the history from local workers only (remote hosts do not relay it).
+        ...(worker.remote ? {} : { findUnits: true }),
       }
       for (const { item, indexes } of batch.items) item.addTo(run, indexes, history === null)
       message = run

@@ -114,6 +114,8 @@ export type ToWorker =
       /** The history database, read-only, for batches sent without their units. */
       history?: string
       units: WorkItem[]
+      /** The farm stores what these units find (`FoundUnits`): a local worker. Remote hosts never get it. */
+      findUnits?: boolean
     }
   | { type: 'cleanup'; taskId: number; jobId: number; spec: JobSpec; reason: 'cancel' | 'resume' }
   | { type: 'cancel'; taskId: number }

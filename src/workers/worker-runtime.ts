@@ -100,7 +100,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
               ...(options?.retryAfterMs !== undefined ? { retryAfterMs: options.retryAfterMs } : {}),
             }),
           progress: (id, bytes) => out.progress(id, bytes),
-          emit: (id, unit) => out.found(id, unit),
+          ...(message.findUnits ? { emit: (id: number, unit: PlannedItem) => out.found(id, unit) } : {}),
           spawned: (id, group) => transport.send({ type: 'spawned', taskId, unit: id, group }),
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })

@@ -86,7 +86,8 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
   /** A folder of the parallel walk: lists it and finds its units (stored with this unit's `done`). */
   const walkUnit = (item: WorkItem, source: number): void => {
     const emit = ctx.emit
-    if (!emit) return ctx.failed(item.id, 'Listing a folder needs a worker that can add units.', { retryable: false })
+    // A remote host cannot add units to the job: the listing goes again (to a local worker, it is hoped).
+    if (!emit) return ctx.failed(item.id, 'Listing a folder needs a local worker; this one cannot add units.')
     try {
       walking ??= walkRules(spec)
       const found = (unit: PlannedItem): void => emit(item.id, unit)
