@@ -35,13 +35,20 @@ describe('the worker runtime and units that find units', () => {
   writeFileSync(join(src, 'a.txt'), 'a')
   const spec = copySpec({ sources: [src], destination: join(root, 'dst') })
   const listing = { id: 65536 * 3, key: 'src/*', payload: { type: 'walk', source: 0 }, size: 0, attempt: 1 }
-  const task = { type: 'run', taskId: 1, jobId: 1, spec, batches: [], units: [listing] } as const
+  const task: Extract<ToWorker, { type: 'run' }> = {
+    type: 'run',
+    taskId: 1,
+    jobId: 1,
+    spec,
+    batches: [],
+    units: [listing],
+  }
 
   it('sends what a unit found with its done, one role per item', async () => {
     const sent = await runTask({ ...task, findUnits: true })
     const done = sent.find((m) => m.type === 'unitsDone')
     expect(done).toMatchObject({ ids: [listing.id] })
-    const found = done!.type === 'unitsDone' ? done.found : undefined
+    const found = done?.type === 'unitsDone' ? done.found : undefined
     expect(found?.map((f) => f.id)).toEqual([listing.id])
     expect(found![0]!.batches.map((b) => [b.role ?? 'ordinary', JSON.parse(b.units)[0][0]])).toEqual([
       ['ordinary', 'src/a.txt'],
