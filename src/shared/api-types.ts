@@ -49,6 +49,8 @@ export const jobSummarySchema = z.object({
   after: z.array(jobLinkSchema).optional(),
   /** What the owning farm does when it ends (notify, run a command). */
   then: jobEndActionsSchema.nullable().optional(),
+  /** Units that find more units are still pending (a copy's parallel walk): totals grow, no ETA yet. */
+  finding: z.boolean().optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 

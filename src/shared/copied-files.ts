@@ -31,6 +31,8 @@ export function copiedEntries(item: StoredItem): CopiedEntry[] {
   units.forEach(([key, size, raw], index) => {
     if (item.marks[index] !== 'd') return
     const payload = raw as CopyPayload
+    // A folder listing of the parallel walk copies nothing itself: what it found are units of their own.
+    if (payload.type === 'walk') return
     const result = results[index] ?? null
     const path = key.endsWith('/') ? key.slice(0, -1) : key
     entries.push({

@@ -187,6 +187,14 @@ export const migrations: Migration[] = [
       db.exec('CREATE INDEX unit_failures_by_code ON unit_outcomes (code, item_id, unit) WHERE error IS NOT NULL')
     },
   },
+  {
+    // What the scheduler must know of an item's units (`UnitRole`): 1 they may find more units (a
+    // copy's folder listings), 2 they go only once every other unit of the job settled (folder times).
+    version: 8,
+    up(db) {
+      db.exec('ALTER TABLE items ADD COLUMN role INTEGER NOT NULL DEFAULT 0')
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {

@@ -62,8 +62,22 @@ export type CopyPayload =
   | {
       type: 'folder'
       source: number
-      /** Entries the folder will hold once the job is done, so its times are set after its content. */
+      /**
+       * Entries the folder will hold once the job is done, so its times are set after its content (0:
+       * none to wait for). A folder with units inside is also handed out only once every other unit of
+       * the job settled (role `last`), so its content is in place even after a worker died under it.
+       */
       expect: number
+      problem?: string
+    }
+  | {
+      /**
+       * A folder to list (the parallel walk of a large tree): the unit makes the destination folder,
+       * decides each entry's conflict, and finds a unit for each file and link, a `walk` for each
+       * subfolder, and the folder's own times (role `last`). Its key is the folder's with `*` after it.
+       */
+      type: 'walk'
+      source: number
       problem?: string
     }
 
