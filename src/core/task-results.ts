@@ -1,6 +1,5 @@
 import type { LogLevel } from '../shared/job-state'
 import {
-  UNIT_SPAN,
   indexOfUnit,
   itemOfUnit,
   type FoundUnits,
@@ -10,8 +9,8 @@ import {
 } from '../shared/worker-protocol'
 import type { HistoryWriter } from './history-writer'
 import { orphanGroupsOf } from './orphan-runs'
+import { UnitSettling } from './unit-settling'
 import { retryDelay } from './retry-policy'
-import type { ItemRun } from './item-run'
 import type { JobRun, Task } from './job-run'
 import type { EventDetail, JobEvent, JobLifecycle } from './job-lifecycle'
 import type { JobScheduler } from './job-scheduler'
@@ -29,7 +28,10 @@ export interface TaskResultDeps {
 
 /** Applies what workers report (finished units, failures, plans, deaths) to the jobs they work for. */
 export class TaskResults {
-  constructor(private readonly d: TaskResultDeps) {}
+  private readonly units: UnitSettling
+  constructor(private readonly d: TaskResultDeps) {
+    this.units = new UnitSettling(d)
+  }
 
   onMessage(pool: WorkerPool, worker: PoolWorker, message: FromWorker): void {
     if (message.type === 'ready') return
@@ -69,8 +71,9 @@ export class TaskResults {
         let done = 0
         // Units that settled now (not a late or repeated report): only their finds are stored.
         const now = message.found ? new Set<number>() : null
-        for (const id of message.ids) if (this.unitDone(task, id, null) && (done++, now)) now.add(id)
-        for (const { id, result } of message.results) if (this.unitDone(task, id, result) && (done++, now)) now.add(id)
+        for (const id of message.ids) if (this.units.done(task, id, null) && (done++, now)) now.add(id)
+        for (const { id, result } of message.results)
+          if (this.units.done(task, id, result) && (done++, now)) now.add(id)
         job.itemsDone += done
         job.bytesDone += message.bytes
         this.d.writer.count(job.id, done, 0, message.bytes)
@@ -80,7 +83,7 @@ export class TaskResults {
       }
       case 'unitsFailed':
         for (const failure of message.items) {
-          const unit = this.take(task, failure.id)
+          const unit = this.units.take(task, failure.id)
           if (unit) this.unitFailed(job, unit, failure)
         }
         this.settled(task, [], message.items)
@@ -158,7 +161,7 @@ export class TaskResults {
       this.d.log(job.id, 'warn', 'core', `the worker planning this job died (${how}); planning again`)
       if (!job.stopping) this.d.lifecycle.phase(job, 'plan-lost')
     } else if (task.type === 'run' && !job.stopping) {
-      const left = this.unsettledOf(task)
+      const left = this.units.unsettledOf(task)
       this.d.log(
         job.id,
         'warn',
@@ -180,7 +183,7 @@ export class TaskResults {
         const crashes = (job.crashes.get(unit.id) ?? 0) + 1
         job.crashes.set(unit.id, crashes)
         if (crashes >= job.traits.maxCrashes) {
-          this.finalFailure(
+          this.units.failForGood(
             job,
             unit,
             `its worker died ${crashes} times while on this unit (last: ${how})`,
@@ -211,10 +214,10 @@ export class TaskResults {
         return this.tell(job, 'fail', { note: text, error: text, code })
       }
       // A task that failed whole hides which unit did it: each goes again alone, so only that one fails.
-      for (const { unit } of this.unsettledOf(task)) {
+      for (const { unit } of this.units.unsettledOf(task)) {
         if (job.stopping) continue
         if (message.error.user || retryDelay(job.retry, unit.attempt) === null)
-          this.finalFailure(job, unit, text, message.error.code)
+          this.units.failForGood(job, unit, text, message.error.code)
         else job.retryQueue.push({ unit: { ...unit, attempt: unit.attempt + 1 }, alone: true })
       }
       task.items.clear()
@@ -231,7 +234,7 @@ export class TaskResults {
     if (task.type === 'cleanup') this.d.lifecycle.phase(job, 'cleanup-ended')
     // Units the handler never reported on: go again, unless the job is stopping (they stay pending).
     if (!job.stopping) {
-      for (const { unit } of this.unsettledOf(task)) {
+      for (const { unit } of this.units.unsettledOf(task)) {
         this.unitFailed(job, unit, {
           id: unit.id,
           error: 'the worker ended the task without a result for this unit',
@@ -246,50 +249,6 @@ export class TaskResults {
   /** A job's event from what its task reported; a job that has ended meanwhile (its run is gone) has moved on. */
   private tell(job: JobRun, ...[event, detail]: [JobEvent, EventDetail]): void {
     if (this.d.scheduler.runs.get(job.id) === job) this.d.lifecycle.apply(job.id, event, detail)
-  }
-
-  private unitDone(task: Task, id: number, result: unknown): boolean {
-    const job = task.job
-    const index = indexOfUnit(id)
-    const single = task.units.get(id)
-    if (single) task.units.delete(id)
-    const entry = task.items.get(itemOfUnit(id))
-    const owned = entry?.owned.delete(index) ?? false
-    if (!single && !owned) return false
-    const item = entry?.item ?? job.items.get(itemOfUnit(id))
-    if (!item || !item.settle(index, 'done')) return false
-    if (owned) task.furthest = Math.max(task.furthest, entry!.order * UNIT_SPAN + index)
-    this.d.writer.changed(item)
-    if (result !== null && result !== undefined) item.setResult(index, JSON.stringify(result))
-    const attempts = single?.attempt ?? 1
-    if (attempts > 1) this.d.writer.outcome({ itemId: item.id, unit: index, attempts, error: null, code: null })
-    this.afterSettle(job, item)
-    return true
-  }
-
-  /** The unit as sent, when this task still owes a report on it. */
-  private take(task: Task, id: number): WorkItem | undefined {
-    const single = task.units.get(id)
-    if (single) {
-      task.units.delete(id)
-      return single
-    }
-    const entry = task.items.get(itemOfUnit(id))
-    if (!entry?.owned.delete(indexOfUnit(id))) return undefined
-    task.furthest = Math.max(task.furthest, entry.order * UNIT_SPAN + indexOfUnit(id))
-    return entry.item.unit(indexOfUnit(id), 1)
-  }
-
-  /** Units the task holds that have no outcome yet, in the order sent. */
-  private unsettledOf(task: Task): { unit: WorkItem; position: number }[] {
-    const out: { unit: WorkItem; position: number }[] = []
-    for (const { item, order, owned } of task.items.values()) {
-      for (const index of [...owned].sort((a, b) => a - b))
-        out.push({ unit: item.unit(index, 1), position: order * UNIT_SPAN + index })
-    }
-    let order = task.items.size
-    for (const unit of task.units.values()) out.push({ unit, position: order++ * UNIT_SPAN })
-    return out
   }
 
   /** A unit failed: it goes again after its backoff (the job's retry policy), or fails for good. */
@@ -307,29 +266,7 @@ export class TaskResults {
       return
     }
     if (job.stopping) return // Cancelled mid-unit: it stays pending, not failed.
-    this.finalFailure(job, unit, failure.error, failure.code, failure.result)
-  }
-
-  private finalFailure(job: JobRun, unit: WorkItem, error: string, code?: string, result?: unknown): void {
-    const item = job.items.get(itemOfUnit(unit.id))
-    if (!item || !item.settle(indexOfUnit(unit.id), 'failed')) return
-    job.itemsFailed++
-    this.d.writer.changed(item)
-    if (result !== null && result !== undefined) item.setResult(indexOfUnit(unit.id), JSON.stringify(result))
-    this.d.writer.count(job.id, 0, 1, 0)
-    this.d.writer.outcome({
-      itemId: item.id,
-      unit: indexOfUnit(unit.id),
-      attempts: unit.attempt,
-      error,
-      code: code ?? null,
-    })
-    this.d.log(job.id, 'error', 'core', `${unit.key}: ${error}`)
-    this.afterSettle(job, item)
-  }
-
-  private afterSettle(job: JobRun, item: ItemRun): void {
-    if (item.unsettled === 0) job.items.delete(item.id)
+    this.units.failForGood(job, unit, failure.error, failure.code, failure.result)
   }
 }
 

@@ -1,0 +1,86 @@
+import type { LogLevel } from '../shared/job-state'
+import { UNIT_SPAN, indexOfUnit, itemOfUnit, type WorkItem } from '../shared/worker-protocol'
+import type { HistoryWriter } from './history-writer'
+import type { ItemRun } from './item-run'
+import type { JobRun, Task } from './job-run'
+
+/**
+ * Settles single units of a task in their items (done, or failed for good) and answers what a task
+ * still owes: the bookkeeping under TaskResults, which decides what a worker's report means.
+ */
+export class UnitSettling {
+  constructor(
+    private readonly d: {
+      writer: HistoryWriter
+      log(jobId: number | null, level: LogLevel, source: string, message: string): void
+    },
+  ) {}
+
+  /** A unit this task owed is done: settled in its item, its result and attempts kept for the next write. */
+  done(task: Task, id: number, result: unknown): boolean {
+    const job = task.job
+    const index = indexOfUnit(id)
+    const single = task.units.get(id)
+    if (single) task.units.delete(id)
+    const entry = task.items.get(itemOfUnit(id))
+    const owned = entry?.owned.delete(index) ?? false
+    if (!single && !owned) return false
+    const item = entry?.item ?? job.items.get(itemOfUnit(id))
+    if (!item || !item.settle(index, 'done')) return false
+    if (owned) task.furthest = Math.max(task.furthest, entry!.order * UNIT_SPAN + index)
+    this.d.writer.changed(item)
+    if (result !== null && result !== undefined) item.setResult(index, JSON.stringify(result))
+    const attempts = single?.attempt ?? 1
+    if (attempts > 1) this.d.writer.outcome({ itemId: item.id, unit: index, attempts, error: null, code: null })
+    this.afterSettle(job, item)
+    return true
+  }
+
+  /** The unit as sent, when this task still owes a report on it. */
+  take(task: Task, id: number): WorkItem | undefined {
+    const single = task.units.get(id)
+    if (single) {
+      task.units.delete(id)
+      return single
+    }
+    const entry = task.items.get(itemOfUnit(id))
+    if (!entry?.owned.delete(indexOfUnit(id))) return undefined
+    task.furthest = Math.max(task.furthest, entry.order * UNIT_SPAN + indexOfUnit(id))
+    return entry.item.unit(indexOfUnit(id), 1)
+  }
+
+  /** Units the task holds that have no outcome yet, in the order sent. */
+  unsettledOf(task: Task): { unit: WorkItem; position: number }[] {
+    const out: { unit: WorkItem; position: number }[] = []
+    for (const { item, order, owned } of task.items.values()) {
+      for (const index of [...owned].sort((a, b) => a - b))
+        out.push({ unit: item.unit(index, 1), position: order * UNIT_SPAN + index })
+    }
+    let order = task.items.size
+    for (const unit of task.units.values()) out.push({ unit, position: order++ * UNIT_SPAN })
+    return out
+  }
+
+  /** A unit failed with no attempt left: counted, its error kept and logged. */
+  failForGood(job: JobRun, unit: WorkItem, error: string, code?: string, result?: unknown): void {
+    const item = job.items.get(itemOfUnit(unit.id))
+    if (!item || !item.settle(indexOfUnit(unit.id), 'failed')) return
+    job.itemsFailed++
+    this.d.writer.changed(item)
+    if (result !== null && result !== undefined) item.setResult(indexOfUnit(unit.id), JSON.stringify(result))
+    this.d.writer.count(job.id, 0, 1, 0)
+    this.d.writer.outcome({
+      itemId: item.id,
+      unit: indexOfUnit(unit.id),
+      attempts: unit.attempt,
+      error,
+      code: code ?? null,
+    })
+    this.d.log(job.id, 'error', 'core', `${unit.key}: ${error}`)
+    this.afterSettle(job, item)
+  }
+
+  private afterSettle(job: JobRun, item: ItemRun): void {
+    if (item.unsettled === 0) job.items.delete(item.id)
+  }
+}
