@@ -4,45 +4,17 @@ import type { JobState } from '../shared/job-state'
 import type { LifeState, Phase } from './job-transitions'
 import type { WorkItem } from '../shared/worker-protocol'
 import { ItemRun } from './item-run'
+import type { Batch, Task } from './task'
+import { RetryQueue } from './retry-queue'
 import { ProgressMeter } from './progress-meter'
 import { retryPolicyFor, type RetryPolicy } from './retry-policy'
-import { taskUnits } from './task-choice'
+import { TaskPace } from './task-pace'
 import type { JobRow, JobStore } from './store/job-store'
 
 /** Items read from SQLite at a time: each may hold thousands of units, so a few are plenty. */
 const PAGE_SIZE = 16
-/** What one task should take a worker, so progress stays smooth, cancels prompt and IPC cheap. */
-const TASK_MS = 40
-/** Units of a task before the job's pace is known: small, so the pace is learnt at once. */
-const FIRST_UNITS = 32
 
-export interface Task {
-  id: number
-  job: JobRun
-  type: 'plan' | 'run' | 'cleanup'
-  /** Units of items this task holds and has not reported on, by item. */
-  items: Map<number, { item: ItemRun; order: number; owned: Set<number> }>
-  /** Single units sent (retries, a crash suspect), by id, until reported on. */
-  units: Map<number, WorkItem>
-  /** A unit sent alone because it was in hand when a worker died. */
-  alone: boolean
-  /** The furthest unit reported, as `order * 65536 + index`: the unit after it is the one in hand. */
-  furthest: number
-  sentAt: number
-  sentUnits: number
-  sentBytes: number
-  partialBytes: number
-  current: string[]
-  /** Process groups its units lead (commands), by unit id, until each unit settles. */
-  groups: Map<number, number>
-}
-
-/** What one task carries, chosen by `takeBatch`. */
-export interface Batch {
-  items: { item: ItemRun; indexes: number[] }[]
-  units: WorkItem[]
-  alone: boolean
-}
+export type { Batch, Task } from './task'
 
 /** What the farm must do next for a job before its run tasks go out (job-transitions.ts). */
 export type Special = Phase
@@ -79,15 +51,12 @@ export class JobRun {
   readonly items = new Map<number, ItemRun>()
   /** Items with free units, in order (the page read last, and items whose worker died). */
   private readonly open: ItemRun[] = []
-  /** Units that failed or were in hand when their worker died, to try again; the latter go out alone. */
-  readonly retryQueue: { unit: WorkItem; alone: boolean }[] = []
-  /** Units waiting out their retry backoff: they hold no slot and no worker; a timer queues them. */
-  readonly backoffs = new Set<NodeJS.Timeout>()
+  /** Units to try again: failed ones once their backoff is over, and ones in hand when their worker died. */
+  readonly retries = new RetryQueue()
   /** Crashes per unit id, for failing a poison unit alone after a bounded number. */
   readonly crashes = new Map<number, number>()
   /** Learnt cost of a unit and of a byte, so tasks are sized by time. */
-  private msPerUnit = 0
-  private msPerByte = 0
+  private readonly pace = new TaskPace()
   private cursor = 0
   private exhausted = false
   /** Every other unit has settled: the `last` items (a copy's folder times) are handed out now. */
@@ -153,7 +122,7 @@ export class JobRun {
   /** Each outcome is stored before its slot takes the next unit (see `KindTraits.durable`). */
   get durable(): boolean {
     const rule = this.traits.durable
-    return rule === 'by-cost' ? this.msPerUnit === 0 || this.msPerUnit >= CHEAP_UNIT_MS : rule
+    return rule === 'by-cost' ? this.pace.costsAtLeast(CHEAP_UNIT_MS) : rule
   }
 
   /** Slots its running units do not hold. */
@@ -163,26 +132,18 @@ export class JobRun {
 
   /** Puts a failed unit back in the queue after `delayMs`; `then` runs once it is there (to dispatch). */
   retryLater(unit: WorkItem, delayMs: number, then: () => void): void {
-    if (delayMs <= 0) {
-      this.retryQueue.push({ unit, alone: false })
-      return
-    }
-    const timer = setTimeout(() => {
-      this.backoffs.delete(timer)
-      // A stopped job's unit stays pending in the history; a paused one's waits in the queue.
-      if (this.stopping) return
-      this.retryQueue.push({ unit, alone: false })
-      then()
-    }, delayMs)
-    timer.unref() // A closing farm does not wait for it: the unit is pending in the history.
-    this.backoffs.add(timer)
+    // A stopped job's unit stays pending in the history; a paused one's waits in the queue.
+    this.retries.later(unit, delayMs, () => !this.stopping, then)
+  }
+
+  /** Units queued to run again, in order. */
+  get retryQueue(): { unit: WorkItem; alone: boolean }[] {
+    return this.retries.queue
   }
 
   /** Stops every backoff timer (the job stops); their units stay pending in the history. */
   dropRetries(): void {
-    for (const timer of this.backoffs) clearTimeout(timer)
-    this.backoffs.clear()
-    this.retryQueue.length = 0
+    this.retries.drop()
   }
 
   get planning(): boolean {
@@ -224,8 +185,8 @@ export class JobRun {
     }
     const inFlight = this.inFlightUnits
     const byTime = !this.unitsAtOnce
-    const paced = byTime && this.msPerUnit > 0
-    const unitBudget = taskUnits({
+    const paced = byTime && this.pace.known
+    const unitBudget = this.pace.units({
       left: this.itemsTotal - this.itemsDone - this.itemsFailed - inFlight,
       freeSlots: Number.isFinite(this.slots) ? Math.max(0, this.slots - inFlight) : Infinity,
       workersWithRoom,
@@ -233,11 +194,8 @@ export class JobRun {
       sequential: byTime,
       durable: this.durable,
       batchItems: this.traits.batchItems,
-      msPerUnit: this.msPerUnit,
-      taskMs: TASK_MS,
-      firstUnits: FIRST_UNITS,
     })
-    const byteBudget = this.msPerByte > 0 ? TASK_MS / this.msPerByte : this.traits.batchBytes || Infinity
+    const byteBudget = this.pace.bytes(this.traits.batchBytes)
     const batch: Batch = { items: [], units: [], alone: false }
     let units = 0
     let bytes = 0
@@ -273,12 +231,7 @@ export class JobRun {
 
   /** Learns from a finished task how long units and bytes take. */
   learn(task: Task, now: number): void {
-    if (task.type !== 'run' || task.sentUnits === 0) return
-    const ms = Math.max(0.1, now - task.sentAt)
-    const ewma = (old: number, sample: number): number => (old > 0 ? (old + sample) / 2 : sample)
-    // Big files cost by the byte, small ones by the file.
-    if (task.sentBytes / task.sentUnits >= 1024 * 1024) this.msPerByte = ewma(this.msPerByte, ms / task.sentBytes)
-    else this.msPerUnit = ewma(this.msPerUnit, ms / task.sentUnits)
+    this.pace.learn(task, now)
   }
 
   /** All work done: planned, nothing queued, nothing in flight. */
@@ -288,7 +241,7 @@ export class JobRun {
       this.special === null &&
       this.tasks.size === 0 &&
       this.retryQueue.length === 0 &&
-      this.backoffs.size === 0 &&
+      this.retries.waiting === 0 &&
       this.peek() === undefined
     )
   }
@@ -324,7 +277,7 @@ export class JobRun {
       this.special === null &&
       this.tasks.size === 0 &&
       this.retryQueue.length === 0 &&
-      this.backoffs.size === 0
+      this.retries.waiting === 0
     )
   }
 
