@@ -21,6 +21,8 @@ export interface TickerDeps {
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
   /** Jobs whose summary changed since the last tick: the farm's and the lifecycle's notes. */
   dirtyJobs: Set<number>
+  /** Memory limits and autoscaled pools look at the machine and the queue (throttled by the farm). */
+  adapt?(now: number): void
 }
 
 /**
@@ -60,6 +62,7 @@ export class FarmTicker {
         this.d.dirtyJobs.add(run.id)
       }
     }
+    this.d.adapt?.(now)
     this.d.writer.maybeFlush(now)
     for (const id of this.d.dirtyJobs) {
       const row = this.d.store.job(id)

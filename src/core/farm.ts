@@ -1,4 +1,10 @@
-import { summaryHasEnded, type JobDetail, type JobSummary, type PoolInfo } from '../shared/api-types'
+import {
+  summaryHasEnded,
+  type JobDetail,
+  type JobSummary,
+  type PoolAutoscale,
+  type PoolInfo,
+} from '../shared/api-types'
 import {
   jobOptionsSchema,
   jobTitle,
@@ -27,9 +33,15 @@ import { parseSpec } from './parse-spec'
 import { FarmRemote } from './farm-remote'
 import { dirname, resolve } from 'node:path'
 import type { FarmOptions } from './farm-options'
+import { MemoryGuard } from './memory-guard'
+import { systemMachineReader } from './machine-room'
+import { savedFarming } from './saved-farming'
 
 export { defaultPoolConfig } from './farm-pools'
 export type { FarmOptions } from './farm-options'
+
+/** How often memory is checked and autoscaled pools are sized. */
+const ADAPT_EVERY_MS = 500
 
 /** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
 export class Farm {
@@ -49,6 +61,10 @@ export class Farm {
   private readonly ticker: FarmTicker
   private closed = false
   private stopping: Promise<void> | null = null
+  /** Farm-wide `--memfree` in bytes (Settings); 0: none. */
+  memfreeBytes = 0
+  private readonly memory: MemoryGuard
+  private adaptedAt = 0
 
   constructor(readonly options: FarmOptions) {
     this.lock = FarmLock.acquire(options.dbPath)
@@ -90,11 +106,24 @@ export class Farm {
       log: (...a) => this.log(...a),
     })
     this.recover()
+    const saved = savedFarming(this.store.setting('settings'))
+    this.memfreeBytes = saved.memfreeBytes
+    this.memory = new MemoryGuard({
+      scheduler: this.scheduler,
+      read: options.readMachine ?? systemMachineReader(),
+      memfreeBytes: () => this.memfreeBytes,
+      requeue: (task) => this.scheduler.requeueTask(task),
+      log: (...a) => this.log(...a),
+      changed: (job) => this.dirtyJobs.add(job.id),
+    })
+    this.scheduler.memoryHolds = (run) => this.memory.holds(run)
     this.poolSet = new FarmPools({
       pools: this.pools,
       launcher: options.launcher,
       overrides: options.pools ?? {},
       savedSizes: (this.store.setting('poolSizes') as Partial<Record<PoolName, number>> | undefined) ?? {},
+      savedAutoscale: saved.poolAutoscale,
+      savedRecycle: saved.poolRecycle,
       scheduler: this.scheduler,
       results: this.results,
       fail: (jobId, error) => this.lifecycle.apply(jobId, 'fail', { note: error, error }),
@@ -135,6 +164,7 @@ export class Farm {
         poolInfo: () => this.poolInfo(),
         log: (...a) => this.log(...a),
         dirtyJobs: this.dirtyJobs,
+        adapt: (now) => this.adapt(now),
       },
       options.tickMs ?? 100,
     )
@@ -247,6 +277,16 @@ export class Farm {
     return this.poolSet.get(name)
   }
   resizePool = (name: PoolName, size: number): void => this.poolSet.resize(name, size)
+  autoscalePool = (name: PoolName, bounds: PoolAutoscale | null): void => this.poolSet.setAutoscale(name, bounds)
+  recyclePool = (name: PoolName, tasks: number): void => this.poolSet.setRecycle(name, tasks)
+
+  /** Memory and pool sizes follow the machine and the queue, twice a second (the ticker calls it). */
+  private adapt(now: number): void {
+    if (now - this.adaptedAt < ADAPT_EVERY_MS) return
+    this.adaptedAt = now
+    this.memory.sample(now)
+    this.poolSet.adapt(now, () => this.memory.machine(now), this.memfreeBytes)
+  }
   pausePool = (name: PoolName): void => this.poolSet.pause(name)
   resumePool = (name: PoolName): void => this.poolSet.resume(name)
   closePool = (name: PoolName): void => this.poolSet.close(name)

@@ -35,6 +35,8 @@ export interface Task {
   current: string[]
   /** Process groups its units lead (commands), by unit id, until each unit settles. */
   groups: Map<number, number>
+  /** Stopped to free memory (`MemoryGuard`): its unsettled units go back to the queue, no attempt counted. */
+  requeue?: boolean
 }
 
 /** What one task carries, chosen by `takeBatch`. */
@@ -65,6 +67,8 @@ export class JobRun {
   /** A dry run: plan, run nothing. */
   readonly planOnly: boolean
   readonly tasks = new Map<number, Task>()
+  /** Free memory is below its `--memfree`: none of its units starts (`MemoryGuard`). */
+  memoryHeld: { freeBytes: number; limitBytes: number } | null = null
   /** The abort under way, shared by whoever asks for it while it lasts. */
   aborting: Promise<void> | null = null
   private idleWaiters: (() => void)[] = []

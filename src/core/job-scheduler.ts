@@ -39,6 +39,8 @@ export class JobScheduler {
   private nextTaskId = 1
   /** The farm is stopping: no queued job starts any more. */
   closing = false
+  /** Whether free memory is below the job's `--memfree`, so none of its units may start (`MemoryGuard`). */
+  memoryHolds: (run: JobRun) => boolean = () => false
 
   constructor(private readonly d: SchedulerDeps) {}
 
@@ -66,6 +68,20 @@ export class JobScheduler {
 
   runningCount(pool: PoolName): number {
     return [...this.runs.values()].filter((r) => r.pool === pool && r.state === 'running').length
+  }
+
+  /**
+   * Units of the pool's running jobs that wait for a worker's room: the autoscaler's signal. Units
+   * bounded by their job's slots (commands, URLs) do not count: more workers would not start them.
+   */
+  waitingUnits(pool: PoolName): number {
+    let n = 0
+    for (const run of this.runs.values()) {
+      if (run.pool !== pool || run.state !== 'running' || run.stopping || run.memoryHeld || run.unitsAtOnce) continue
+      const left = run.itemsTotal - run.itemsDone - run.itemsFailed - run.inFlightUnits
+      n += Math.max(0, Math.min(left, run.freeSlots))
+    }
+    return n
   }
 
   /** Starts queued jobs where their pool has room. */
@@ -128,8 +144,10 @@ export class JobScheduler {
     for (const run of this.runs.values()) {
       if (run.pool !== pool) continue
       // A paused pool still runs the clean-up of a cancelled job, so a cancel always completes.
-      const hasWork = run.hasWork() && (!poolPaused || run.stopping === 'cancel')
       const special = run.special !== null
+      // Short of memory, no unit starts; a plan or a clean-up still goes (they start no units).
+      const hasWork =
+        run.hasWork() && (!poolPaused || run.stopping === 'cancel') && (special || !this.memoryHolds(run))
       out.push({
         run,
         choice: {
@@ -258,6 +276,21 @@ export class JobScheduler {
       )
       this.d.pools[job.pool].killWorker(worker) // its exit ends the clean-up, and the cancel ends the job
     }, limit).unref()
+  }
+
+  /**
+   * Stops one run task so its units go back to the queue (memory ran short): its worker is asked to
+   * cancel it and is killed if it has not within the cancel grace. `TaskResults` puts the units back.
+   */
+  requeueTask(task: Task): void {
+    const pool = this.d.pools[task.job.pool]
+    const worker = pool.holderOf(task.id)
+    if (!worker) return
+    task.requeue = true
+    worker.handle.post({ type: 'cancel', taskId: task.id })
+    setTimeout(() => {
+      if (this.tasks.get(task.id) === task && pool.holderOf(task.id) === worker) pool.killWorker(worker)
+    }, this.d.cancelGraceMs).unref()
   }
 
   /**

@@ -132,6 +132,8 @@ export class TaskResults {
       }
       this.d.log(job.id, 'warn', 'core', `the worker planning this job died (${how}); planning again`)
       if (!job.stopping) this.d.lifecycle.phase(job, 'plan-lost')
+    } else if (task.type === 'run' && task.requeue) {
+      this.putBack(task, this.unsettledOf(task)) // Killed to free memory: not the units' fault, no crash counted.
     } else if (task.type === 'run' && !job.stopping) {
       const left = this.unsettledOf(task)
       this.d.log(
@@ -143,13 +145,7 @@ export class TaskResults {
       // The unit in hand is the one after the furthest reported (units run in the order sent); it
       // goes alone, so a unit that kills its worker costs only itself. The rest go again together.
       const suspect = left.find((u) => u.position > task.furthest) ?? left[0]
-      for (const { unit } of left) {
-        if (unit === suspect?.unit) continue
-        const entry = task.items.get(itemOfUnit(unit.id))
-        if (entry?.owned.has(indexOfUnit(unit.id))) entry.item.release(indexOfUnit(unit.id))
-        else job.retryQueue.push({ unit, alone: false })
-      }
-      for (const { item } of task.items.values()) job.reopen(item)
+      this.putBack(task, left, suspect?.unit)
       if (suspect) {
         const { unit } = suspect
         const crashes = (job.crashes.get(unit.id) ?? 0) + 1
@@ -174,6 +170,12 @@ export class TaskResults {
 
   private taskEnded(task: Task, message: Extract<FromWorker, { type: 'done' | 'failed' }>): void {
     const job = task.job
+    // Stopped to free memory: what it did not finish waits in the queue, whatever the handler said.
+    if (task.requeue && !job.stopping) {
+      this.putBack(task, this.unsettledOf(task))
+      task.items.clear()
+      task.units.clear()
+    }
     if (message.type === 'failed') {
       const text = message.error.message
       if (!message.error.user) this.d.log(job.id, 'error', 'core', `${task.type} task failed: ${text}`)
@@ -254,6 +256,17 @@ export class TaskResults {
     if (!entry?.owned.delete(indexOfUnit(id))) return undefined
     task.furthest = Math.max(task.furthest, entry.order * UNIT_SPAN + indexOfUnit(id))
     return entry.item.unit(indexOfUnit(id), 1)
+  }
+
+  /** Unsettled units of the task go back to the queue as they were, all but `except` (a crash suspect). */
+  private putBack(task: Task, left: readonly { unit: WorkItem }[], except?: WorkItem): void {
+    for (const { unit } of left) {
+      if (unit === except) continue
+      const entry = task.items.get(itemOfUnit(unit.id))
+      if (entry?.owned.has(indexOfUnit(unit.id))) entry.item.release(indexOfUnit(unit.id))
+      else task.job.retryQueue.push({ unit, alone: false })
+    }
+    for (const { item } of task.items.values()) task.job.reopen(item)
   }
 
   /** Units the task holds that have no outcome yet, in the order sent. */

@@ -2,17 +2,18 @@ import { z } from 'zod'
 import { commandSpecSchema } from './kinds/command'
 import { quoteWords } from './kinds/command-line'
 import { copySpecSchema } from './kinds/copy'
+import { farmingFields } from './kinds/farming-fields'
 import { moduleSpecSchema } from './kinds/module'
 import { probeSpecSchema } from './kinds/probe'
 import { urlsSpecSchema } from './kinds/urls'
 
 /** A job's specification: what to do, validated at every boundary (IPC, WebSocket, CLI, store). */
 export const jobSpecSchema = z.discriminatedUnion('kind', [
-  copySpecSchema,
-  urlsSpecSchema,
-  probeSpecSchema,
-  commandSpecSchema,
-  moduleSpecSchema,
+  copySpecSchema.extend(farmingFields),
+  urlsSpecSchema.extend(farmingFields),
+  probeSpecSchema.extend(farmingFields),
+  commandSpecSchema.extend(farmingFields),
+  moduleSpecSchema.extend(farmingFields),
 ])
 export type JobSpec = z.infer<typeof jobSpecSchema>
 /** The spec as a caller may write it: options with defaults may be left out. */
