@@ -146,8 +146,7 @@ export class JobScheduler {
       // A paused pool still runs the clean-up of a cancelled job, so a cancel always completes.
       const special = run.special !== null
       // Short of memory, no unit starts; a plan or a clean-up still goes (they start no units).
-      const hasWork =
-        run.hasWork() && (!poolPaused || run.stopping === 'cancel') && (special || !this.memoryHolds(run))
+      const hasWork = run.hasWork() && (!poolPaused || run.stopping === 'cancel') && (special || !this.memoryHolds(run))
       out.push({
         run,
         choice: {

@@ -20,6 +20,7 @@ export function savedFarming(stored: unknown): SavedFarming {
     const tasks = recycle[name]
     if (Number.isInteger(tasks) && (tasks as number) >= 0) out.poolRecycle[name] = tasks as number
   }
-  if (Number.isInteger(raw.memfreeBytes) && (raw.memfreeBytes as number) >= 0) out.memfreeBytes = raw.memfreeBytes as number
+  if (Number.isInteger(raw.memfreeBytes) && (raw.memfreeBytes as number) >= 0)
+    out.memfreeBytes = raw.memfreeBytes as number
   return out
 }

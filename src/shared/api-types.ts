@@ -161,7 +161,7 @@ export const settingsSchema = z.object({
   /** Replace a pool's worker after this many tasks (Python's maxtasksperchild); 0 or left out: never. */
   poolRecycle: z.partialRecord(poolNameSchema, z.number().int().min(0).max(1_000_000)).optional(),
   /** Farm-wide `--memfree` in bytes (0: none): below it no unit starts; a job's own `--memfree` wins. */
-    // Optional, not defaulted: a partial Settings change (the theme) must not reset them.
+  // Optional, not defaulted: a partial Settings change (the theme) must not reset them.
   memfreeBytes: z
     .number()
     .int()

@@ -67,7 +67,9 @@ describe('an autoscaled pool follows the queue (real workers)', () => {
     farm.recyclePool('cpu', 2)
     const id = await farm.create({ kind: 'probe', count: 8, sleepMs: 30 })
     expect((await farm.waitForEnd(id)).state).toBe('completed')
-    const pids = new Set(farm.store.items(id, { limit: 8, offset: 0 }).items.map((i) => (i.result as { pid: number }).pid))
+    const pids = new Set(
+      farm.store.items(id, { limit: 8, offset: 0 }).items.map((i) => (i.result as { pid: number }).pid),
+    )
     // One worker at a time, replaced every 2 tasks (a task takes at least one unit): several processes.
     expect(pids.size).toBeGreaterThan(1)
     expect(cpuPool(farm).maxTasksPerWorker).toBe(2)

@@ -5,6 +5,7 @@ import { conflictPolicies, copySpecSchema, symlinkModes, type CopySpec } from '.
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { collect, oneOf, positiveInt } from '../parse-options'
+import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 
 /** Failed files listed after a copy; the rest are in `task-farm show`. */
@@ -32,6 +33,7 @@ export function configureCopy(command: Command, cli: CliContext): void {
     .option('--dry-run', 'plan only: count, check and list conflicts; change nothing')
     .option('--workers <n>', 'worker processes of the disk pool', positiveInt('--workers', 64))
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
+    .option(...memfreeOption)
     .option('--json', 'one JSON event per line')
     .action(
       commandAction(async (paths: string[], o) => {
@@ -56,7 +58,7 @@ export function configureCopy(command: Command, cli: CliContext): void {
         const onCreated = (id: number): void => void (jobId = id)
         const code = await runNewJob(
           cli,
-          spec,
+          withFarming(spec, o),
           { planOnly: o.dryRun ?? false },
           { json: o.json, workers: o.workers, detach: o.detach, onCreated },
         )

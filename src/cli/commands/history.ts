@@ -9,7 +9,7 @@ import { commandAction } from '../exit-codes'
 import { print, table } from '../output'
 import { jobId, oneOf, positiveInt } from '../parse-options'
 import { endLine } from '../progress-view'
-import { livePools, waitingLine } from '../waiting-line'
+import { livePools, waitingLine, withLiveWait } from '../waiting-line'
 
 /** `jobs` and `show`: read the history (works while another farm runs jobs on it). */
 export function configureJobs(command: Command, cli: CliContext): void {
@@ -50,7 +50,7 @@ export function configureJobs(command: Command, cli: CliContext): void {
         // A job that does not move says why, and the command that moves it.
         const pools = await livePools(cli)
         for (const j of jobs) {
-          const line = waitingLine(j, pools)
+          const line = waitingLine(await withLiveWait(cli, j), pools)
           if (line) print(`Job ${j.id} ${line}`)
         }
       }),
@@ -75,7 +75,7 @@ export function configureShow(command: Command, cli: CliContext): void {
           return print(JSON.stringify({ ...detail, failedItems: failed.items, failedTotal: failed.total }, null, 2))
         print(`Job ${detail.id}: ${detail.title}`)
         print(`State:    ${detail.state}${detail.error ? ` — ${detail.error}` : ''}`)
-        const waiting = waitingLine(detail, await livePools(cli))
+        const waiting = waitingLine(await withLiveWait(cli, detail), await livePools(cli))
         if (waiting) print(`Waiting:  ${waiting}`)
         print(
           `Items:    ${formatCount(detail.itemsDone)} done, ${formatCount(detail.itemsFailed)} failed, ${formatCount(detail.itemsTotal)} in all`,

@@ -6,6 +6,7 @@ import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { jobInputFrom } from '../job-input-options'
 import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
+import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
@@ -39,6 +40,7 @@ export function configureMap(command: Command, cli: CliContext): void {
     .option('--out <file>', 'write the results to results.csv or results.json when the job ends', exportOption)
     .option('--force', 'let --out replace a file that is not an earlier export')
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
+    .option(...memfreeOption)
     .option('--json', 'one JSON line per finished input (and the job events)')
     .addHelpText('after', help)
     .action(
@@ -64,7 +66,7 @@ export function configureMap(command: Command, cli: CliContext): void {
           const workers = o.workers ?? availableParallelism()
           const code = await runNewJob(
             cli,
-            spec,
+            withFarming(spec, o),
             {},
             {
               json: o.json,

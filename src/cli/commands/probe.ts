@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { numberList, nonNegativeInt, positiveInt } from '../parse-options'
+import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 
 /** `task-farm probe`: a diagnostic job that exercises the farm itself. The model for kind commands. */
@@ -17,6 +18,7 @@ export function configureProbe(command: Command, cli: CliContext): void {
     .option('--print-on <n,…>', 'items that print a line to stdout', numberList('--print-on'), [])
     .option('--workers <n>', 'worker processes (0 with --redis: remote hosts only)', nonNegativeInt('--workers', 64))
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
+    .option(...memfreeOption)
     .option('--json', 'one JSON event per line')
     .action(
       commandAction(async (o) => {
@@ -31,7 +33,7 @@ export function configureProbe(command: Command, cli: CliContext): void {
           throwOn: o.throwOn,
           printOn: o.printOn,
         }
-        return runNewJob(cli, spec, {}, { json: o.json, workers: o.workers, detach: o.detach })
+        return runNewJob(cli, withFarming(spec, o), {}, { json: o.json, workers: o.workers, detach: o.detach })
       }),
     )
 }

@@ -6,6 +6,7 @@ import { urlsSpecSchema } from '../../shared/kinds/urls'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
+import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { exportOption, exportResults } from './export-results'
 
@@ -65,6 +66,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
       nonNegativeInt('--workers', 64),
     )
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
+    .option(...memfreeOption)
     .option('--json', 'one JSON event per line')
     .action(
       commandAction(async (file: string, o) => {
@@ -85,7 +87,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
         let jobId = 0
         const code = await runNewJob(
           cli,
-          spec,
+          withFarming(spec, o),
           {},
           { json: o.json, workers: o.workers, detach: o.detach, onCreated: (id) => (jobId = id) },
         )
