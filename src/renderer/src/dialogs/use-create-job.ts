@@ -8,8 +8,11 @@ export function useCreateJob() {
   const ui = useUiStore()
   const creating = ref(false)
   const createError = ref<string | null>(null)
+  /** The job's own `--memfree` in MiB (the advanced section); null: the farm's setting. */
+  const memfreeMiB = ref<number | null>(null)
 
-  async function create(spec: JobSpecInput, priority: number, planOnly: boolean): Promise<void> {
+  async function create(given: JobSpecInput, priority: number, planOnly: boolean): Promise<void> {
+    const spec = memfreeMiB.value === null ? given : { ...given, memfree: memfreeMiB.value * 1024 * 1024 }
     creating.value = true
     createError.value = null
     try {
@@ -22,5 +25,5 @@ export function useCreateJob() {
       creating.value = false
     }
   }
-  return { creating, createError, create }
+  return { creating, createError, create, memfreeMiB }
 }
