@@ -75,3 +75,27 @@ describe('an autoscaled pool follows the queue (real workers)', () => {
     expect(cpuPool(farm).maxTasksPerWorker).toBe(2)
   }, 120_000)
 })
+
+describe('adapting settings are kept in the history', () => {
+  it('a farm opened later on the same history has the bounds, the recycle count and the farm-wide --memfree', async () => {
+    const { createApiHandlers } = await import('../../src/core/api-handlers')
+    const first = openTestFarm({ readMachine: () => ({ freeMemoryBytes: 16 * GiB, idleCores: 2 }) })
+    const api = createApiHandlers(first.farm)
+    await api.handle('pools.autoscale', { pool: 'network', autoscale: { min: 2, max: 5, idleSeconds: 12 } }, 'local')
+    await api.handle('pools.recycle', { pool: 'cpu', tasks: 7 }, 'local')
+    await api.handle('settings.set', { memfreeBytes: GiB }, 'local')
+    await api.handle('settings.set', { theme: 'dark' }, 'local') // a later change of something else keeps them
+    await first.farm.shutdown('now')
+    const second = openTestFarm({}, first.dir)
+    cleanup = async () => {
+      await second.farm.shutdown('now')
+      first.dir.remove()
+    }
+    const pools = second.farm.poolInfo()
+    expect(pools.find((p) => p.name === 'network')!.autoscale).toEqual({ min: 2, max: 5, idleSeconds: 12 })
+    expect(pools.find((p) => p.name === 'cpu')!.maxTasksPerWorker).toBe(7)
+    expect(second.farm.memfreeBytes).toBe(GiB)
+    const settings = await createApiHandlers(second.farm).handle('settings.get', {}, 'local')
+    expect([settings.memfreeBytes, settings.poolRecycle?.cpu, settings.theme]).toEqual([GiB, 7, 'dark'])
+  }, 60_000)
+})
