@@ -139,7 +139,7 @@ export class FarmPools {
       if (!pool.started || pool.stopped || pool.closed || pool.paused) continue
       const local = pool.workers.filter((w) => !w.remote && w.state !== 'stopping' && !w.retire)
       const idle = local.filter((w) => w.state === 'idle' && w.tasks.size === 0).length
-      const waiting = this.d.scheduler.waitingUnits(name)
+      const waiting = this.waitingUnits(name)
       if (waiting > 0 || idle === 0) this.idleSince.delete(name)
       else if (!this.idleSince.has(name)) this.idleSince.set(name, now)
       const sizes = local.flatMap((w) => (w.rss === null ? [] : [w.rss]))
@@ -165,6 +165,20 @@ export class FarmPools {
       if (decision.size < pool.size) this.idleSince.set(name, now)
       this.setSize(name, decision.size)
     }
+  }
+
+  /**
+   * Units of the pool's running jobs that wait for a worker's room: the autoscaler's signal. Units
+   * bounded by their job's slots (commands, URLs) do not count: more workers would not start them.
+   */
+  private waitingUnits(pool: PoolName): number {
+    let n = 0
+    for (const run of this.d.scheduler.runs.values()) {
+      if (run.pool !== pool || run.state !== 'running' || run.stopping || run.memoryHeld || run.unitsAtOnce) continue
+      const left = run.itemsTotal - run.itemsDone - run.itemsFailed - run.inFlightUnits
+      n += Math.max(0, Math.min(left, run.freeSlots))
+    }
+    return n
   }
 
   /** Sets the pool's size; a closed or terminated pool is reopened with it (asking for workers means wanting them). */

@@ -8,6 +8,7 @@ import type { JobScheduler } from './job-scheduler'
 import { jobSummary } from './job-views'
 import { hooksFor } from './kinds'
 import type { StopVerdict } from './kinds/kind-hooks'
+import type { MemoryGuard } from './memory-guard'
 import type { JobStore } from './store/job-store'
 
 export interface TickerDeps {
@@ -21,9 +22,14 @@ export interface TickerDeps {
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
   /** Jobs whose summary changed since the last tick: the farm's and the lifecycle's notes. */
   dirtyJobs: Set<number>
-  /** Memory limits and autoscaled pools look at the machine and the queue (throttled by the farm). */
-  adapt?(now: number): void
+  /** Holds and frees jobs by their `--memfree`; its reading sizes autoscaled pools too. */
+  memory: MemoryGuard
+  /** The farm-wide `--memfree` (bytes; 0: none). */
+  memfreeBytes(): number
 }
+
+/** How often memory is checked and autoscaled pools are sized. */
+const ADAPT_EVERY_MS = 500
 
 /**
  * The farm's clock, every `tickMs`: asks each running job's stop rule (deadline, `--halt`), samples
@@ -33,6 +39,7 @@ export class FarmTicker {
   /** When jobs created by this farm were created: the clock of their kind's deadline. */
   readonly createdAt = new Map<number, number>()
   private readonly timer: NodeJS.Timeout
+  private adaptedAt = 0
 
   constructor(
     private readonly d: TickerDeps,
@@ -62,7 +69,11 @@ export class FarmTicker {
         this.d.dirtyJobs.add(run.id)
       }
     }
-    this.d.adapt?.(now)
+    if (now - this.adaptedAt >= ADAPT_EVERY_MS) {
+      this.adaptedAt = now
+      this.d.memory.sample(now)
+      this.d.pools.adapt(now, () => this.d.memory.machine(now), this.d.memfreeBytes())
+    }
     this.d.writer.maybeFlush(now)
     for (const id of this.d.dirtyJobs) {
       const row = this.d.store.job(id)

@@ -40,9 +40,6 @@ import { savedFarming } from './saved-farming'
 export { defaultPoolConfig } from './farm-pools'
 export type { FarmOptions } from './farm-options'
 
-/** How often memory is checked and autoscaled pools are sized. */
-const ADAPT_EVERY_MS = 500
-
 /** The farmer: owns the history, the pools and every job's life. The only writer of its database. */
 export class Farm {
   readonly events = new FarmEvents()
@@ -64,7 +61,6 @@ export class Farm {
   /** Farm-wide `--memfree` in bytes (Settings); 0: none. */
   memfreeBytes = 0
   private readonly memory: MemoryGuard
-  private adaptedAt = 0
 
   constructor(readonly options: FarmOptions) {
     this.lock = FarmLock.acquire(options.dbPath)
@@ -112,7 +108,8 @@ export class Farm {
       scheduler: this.scheduler,
       read: options.readMachine ?? systemMachineReader(),
       memfreeBytes: () => this.memfreeBytes,
-      requeue: (task) => this.scheduler.requeueTask(task),
+      pools: this.pools,
+      cancelGraceMs: options.cancelGraceMs ?? 3000,
       log: (...a) => this.log(...a),
       changed: (job) => this.dirtyJobs.add(job.id),
     })
@@ -164,7 +161,8 @@ export class Farm {
         poolInfo: () => this.poolInfo(),
         log: (...a) => this.log(...a),
         dirtyJobs: this.dirtyJobs,
-        adapt: (now) => this.adapt(now),
+        memory: this.memory,
+        memfreeBytes: () => this.memfreeBytes,
       },
       options.tickMs ?? 100,
     )
@@ -280,13 +278,6 @@ export class Farm {
   autoscalePool = (name: PoolName, bounds: PoolAutoscale | null): void => this.poolSet.setAutoscale(name, bounds)
   recyclePool = (name: PoolName, tasks: number): void => this.poolSet.setRecycle(name, tasks)
 
-  /** Memory and pool sizes follow the machine and the queue, twice a second (the ticker calls it). */
-  private adapt(now: number): void {
-    if (now - this.adaptedAt < ADAPT_EVERY_MS) return
-    this.adaptedAt = now
-    this.memory.sample(now)
-    this.poolSet.adapt(now, () => this.memory.machine(now), this.memfreeBytes)
-  }
   pausePool = (name: PoolName): void => this.poolSet.pause(name)
   resumePool = (name: PoolName): void => this.poolSet.resume(name)
   closePool = (name: PoolName): void => this.poolSet.close(name)

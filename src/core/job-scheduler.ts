@@ -70,20 +70,6 @@ export class JobScheduler {
     return [...this.runs.values()].filter((r) => r.pool === pool && r.state === 'running').length
   }
 
-  /**
-   * Units of the pool's running jobs that wait for a worker's room: the autoscaler's signal. Units
-   * bounded by their job's slots (commands, URLs) do not count: more workers would not start them.
-   */
-  waitingUnits(pool: PoolName): number {
-    let n = 0
-    for (const run of this.runs.values()) {
-      if (run.pool !== pool || run.state !== 'running' || run.stopping || run.memoryHeld || run.unitsAtOnce) continue
-      const left = run.itemsTotal - run.itemsDone - run.itemsFailed - run.inFlightUnits
-      n += Math.max(0, Math.min(left, run.freeSlots))
-    }
-    return n
-  }
-
   /** Starts queued jobs where their pool has room. */
   admit(): void {
     if (this.closing) return
@@ -275,21 +261,6 @@ export class JobScheduler {
       )
       this.d.pools[job.pool].killWorker(worker) // its exit ends the clean-up, and the cancel ends the job
     }, limit).unref()
-  }
-
-  /**
-   * Stops one run task so its units go back to the queue (memory ran short): its worker is asked to
-   * cancel it and is killed if it has not within the cancel grace. `TaskResults` puts the units back.
-   */
-  requeueTask(task: Task): void {
-    const pool = this.d.pools[task.job.pool]
-    const worker = pool.holderOf(task.id)
-    if (!worker) return
-    task.requeue = true
-    worker.handle.post({ type: 'cancel', taskId: task.id })
-    setTimeout(() => {
-      if (this.tasks.get(task.id) === task && pool.holderOf(task.id) === worker) pool.killWorker(worker)
-    }, this.d.cancelGraceMs).unref()
   }
 
   /**

@@ -4,14 +4,17 @@ import type { LogLevel } from '../shared/job-state'
 import type { JobRun, Task } from './job-run'
 import type { JobScheduler } from './job-scheduler'
 import type { MachineReading, ReadMachine } from './machine-room'
+import type { PoolName } from '../shared/job-spec'
+import type { WorkerPool } from './worker-pool'
 
 export interface MemoryGuardDeps {
   scheduler: JobScheduler
   read: ReadMachine
   /** The farm-wide `--memfree` (bytes; 0: none), for jobs that set none. */
   memfreeBytes(): number
-  /** Stops a run task and puts its unsettled units back in the queue, no attempt counted. */
-  requeue(task: Task): void
+  pools: Readonly<Record<PoolName, WorkerPool>>
+  /** How long a worker may take to stop a task before it is killed. */
+  cancelGraceMs: number
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
   changed(job: JobRun): void
 }
@@ -101,9 +104,24 @@ export class MemoryGuard {
         `memory is far below --memfree (${formatBytes(free)} free, limit ${formatBytes(this.limitOf(run))}): ` +
           `stopped its youngest running task (${units} unit${units === 1 ? '' : 's'}); they go back to the queue`,
       )
-      this.d.requeue(youngest)
+      this.requeue(youngest)
       return true
     }
     return false
+  }
+
+  /**
+   * Stops one run task so its units go back to the queue: its worker is asked to cancel it and is
+   * killed if it has not within the cancel grace. `TaskResults` puts the units back (`Task.requeue`).
+   */
+  private requeue(task: Task): void {
+    const pool = this.d.pools[task.job.pool]
+    const worker = pool.holderOf(task.id)
+    if (!worker) return
+    task.requeue = true
+    worker.handle.post({ type: 'cancel', taskId: task.id })
+    setTimeout(() => {
+      if (task.job.tasks.get(task.id) === task && pool.holderOf(task.id) === worker) pool.killWorker(worker)
+    }, this.d.cancelGraceMs).unref()
   }
 }

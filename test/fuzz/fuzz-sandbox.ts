@@ -23,7 +23,14 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
   const pickedSavePath = join(root, 'exports', 'picked.csv')
   let counter = 0
 
+  // Autoscale bounds as small as sizes; memory limits a few bytes, so no job waits for memory for ever.
+  const confineBounds = (bounds: Record<string, unknown> | null | undefined): void => {
+    if (!bounds || typeof bounds !== 'object') return
+    bounds.min = 1
+    bounds.max = 1 + (Number(bounds.max) % 2)
+  }
   function confineSpec(spec: Record<string, unknown>): void {
+    if (typeof spec.memfree === 'number') spec.memfree = spec.memfree % 1024
     if (spec.kind === 'copy') {
       const sources = spec.sources as unknown[]
       spec.sources = sources.map((_, i) => join(root, i % 3 === 2 ? `missing-${i}` : i % 2 ? 'src2' : 'src'))
@@ -62,6 +69,10 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
       if (typeof copy.jobId === 'number' && counter++ % 4 !== 0) copy.jobId = 1 + (copy.jobId % (newestJobId() + 1))
       if (channel === 'jobs.create' || channel === 'jobs.check') confineSpec(copy.spec as Record<string, unknown>)
       if (channel === 'pools.resize') copy.size = 1 + (Number(copy.size) % 2)
+      if (channel === 'pools.autoscale') confineBounds(copy.autoscale as Record<string, unknown> | null)
+      if (channel === 'settings.set' && copy.poolAutoscale)
+        Object.values(copy.poolAutoscale as Record<string, Record<string, unknown> | null>).forEach(confineBounds)
+      if (channel === 'settings.set' && typeof copy.memfreeBytes === 'number') copy.memfreeBytes %= 1024
       if (channel === 'settings.set' && copy.poolSizes) {
         const sizes = copy.poolSizes as Record<string, number>
         for (const name of Object.keys(sizes)) sizes[name] = 1 + (sizes[name]! % 2)
