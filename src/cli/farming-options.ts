@@ -20,7 +20,7 @@ export const memfreeOption = [
   byteSize('--memfree'),
 ] as const
 
-/** The spec with the farming options given on the command line. */
-export function withFarming<S extends object>(spec: S, o: { memfree?: number }): S & { memfree?: number } {
-  return o.memfree === undefined ? spec : { ...spec, memfree: o.memfree }
+/** The job's options with the farming options given on the command line. */
+export function withFarming<O extends object>(options: O, o: { memfree?: number }): O & { memfree?: number } {
+  return o.memfree === undefined ? options : { ...options, memfree: o.memfree }
 }

@@ -176,7 +176,15 @@ export class Farm {
     if (problems.length) throw new UserError(problems.join('\n'), 'check-failed')
     const pool = kindTraits[spec.kind].pool
     const id = this.store.createJob(
-      { kind: spec.kind, title: jobTitle(spec), spec, priority: options.priority, pool, planOnly: options.planOnly },
+      {
+        kind: spec.kind,
+        title: jobTitle(spec),
+        spec,
+        priority: options.priority,
+        pool,
+        planOnly: options.planOnly,
+        memfree: options.memfree ?? null,
+      },
       Date.now(),
     )
     this.log(id, 'info', 'core', `created: ${jobTitle(spec)}${options.planOnly ? ' (plan only)' : ''}`)
@@ -235,7 +243,11 @@ export class Farm {
 
   async rerun(jobId: number): Promise<number> {
     const row = this.row(jobId)
-    return this.create(storedSpec(row), { priority: row.priority, planOnly: row.plan_only === 1 })
+    return this.create(storedSpec(row), {
+      priority: row.priority,
+      planOnly: row.plan_only === 1,
+      ...(row.memfree != null ? { memfree: row.memfree } : {}),
+    })
   }
 
   summary(jobId: number): JobSummary {

@@ -92,6 +92,7 @@ export function jobDetail(
     slots: Number.isFinite(slots) ? slots : null,
     ...jobSummary(row, run),
     spec,
+    memfree: row.memfree ?? null,
     notes: JSON.parse(row.notes) as JobDetail['notes'],
     facts: JSON.parse(row.facts) as JobDetail['facts'],
     timeline,

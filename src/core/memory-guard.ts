@@ -1,5 +1,5 @@
 import { formatBytes } from '../shared/format'
-import { requeueSafe } from '../shared/kinds/farming-fields'
+import { requeueSafe } from '../shared/kinds/requeue-safe'
 import type { LogLevel } from '../shared/job-state'
 import type { JobRun, Task } from './job-run'
 import type { JobScheduler } from './job-scheduler'
@@ -48,7 +48,7 @@ export class MemoryGuard {
 
   /** The limit that applies to a job (its own, else the farm's); 0: none. */
   limitOf(run: JobRun): number {
-    return run.spec.memfree ?? this.d.memfreeBytes()
+    return run.memfree ?? this.d.memfreeBytes()
   }
 
   /** Whether none of the job's units may start now (the scheduler asks before each task). */

@@ -46,7 +46,8 @@ export function autoscaleStep(s: AutoscaleInput): AutoscaleDecision {
     return { size: s.size + 1, reason: `grew: ${units(s.waitingUnits)} waiting` }
   }
   if (s.idleWorkers === 0 || s.idleSince === null) return { size: s.size, reason: null }
-  if (s.size <= s.min) return { size: s.size, reason: `at minimum (${s.min}): idle` }
+  // At its minimum the last reason stays ("shrank: idle 30 s" says best why it is this small).
+  if (s.size <= s.min) return { size: s.size, reason: null }
   const idleFor = s.now - s.idleSince
   if (idleFor < s.idleMs) return { size: s.size, reason: null }
   const size = Math.max(s.min, s.size - s.idleWorkers)

@@ -47,6 +47,8 @@ export const summaryHasEnded = (job: Pick<JobSummary, 'state' | 'cancelling'>): 
 
 export const jobDetailSchema = jobSummarySchema.extend({
   spec: jobSpecSchema,
+  /** Its own `--memfree` in bytes; null: the farm's setting. */
+  memfree: z.number().nullable().optional(),
   notes: z.array(z.string()),
   facts: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   timeline: z.array(z.object({ at: z.number(), state: jobStateSchema, note: z.string() })),

@@ -2,18 +2,17 @@ import { z } from 'zod'
 import { commandSpecSchema } from './kinds/command'
 import { quoteWords } from './kinds/command-line'
 import { copySpecSchema } from './kinds/copy'
-import { farmingFields } from './kinds/farming-fields'
 import { moduleSpecSchema } from './kinds/module'
 import { probeSpecSchema } from './kinds/probe'
 import { urlsSpecSchema } from './kinds/urls'
 
 /** A job's specification: what to do, validated at every boundary (IPC, WebSocket, CLI, store). */
 export const jobSpecSchema = z.discriminatedUnion('kind', [
-  copySpecSchema.extend(farmingFields),
-  urlsSpecSchema.extend(farmingFields),
-  probeSpecSchema.extend(farmingFields),
-  commandSpecSchema.extend(farmingFields),
-  moduleSpecSchema.extend(farmingFields),
+  copySpecSchema,
+  urlsSpecSchema,
+  probeSpecSchema,
+  commandSpecSchema,
+  moduleSpecSchema,
 ])
 export type JobSpec = z.infer<typeof jobSpecSchema>
 /** The spec as a caller may write it: options with defaults may be left out. */
@@ -147,6 +146,17 @@ export const jobOptionsSchema = z.object({
   priority: z.number().int().min(-100).max(100).default(0),
   /** Plan only (a dry run): count, list and check, change nothing. */
   planOnly: z.boolean().default(false),
+  /**
+   * GNU parallel's `--memfree` in bytes: below it none of its units starts; below half of it, its
+   * youngest running unit is stopped and queued again (`requeueSafe` kinds). Absent: the farm's setting.
+   * An option beside the spec, as the priority: it says how the farm runs the job, not what a unit does.
+   */
+  memfree: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 50)
+    .optional(),
 })
 export type JobOptions = z.infer<typeof jobOptionsSchema>
 

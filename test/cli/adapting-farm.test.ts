@@ -80,6 +80,7 @@ describe('a farm that adapts, from the command line', () => {
       'waiting: 1.00 GiB of memory free, below --memfree 2.00 GiB; units start when memory returns',
     )
     expect(show).toContain('Items:    0 done, 0 failed')
+    expect(show).toContain('Memfree:  2.00 GiB (no unit starts below it)')
     setMachine(8 * GiB)
     const waited = await cli(db, ['wait', id, '--timeout', '60'], 90_000)
     expect([waited.code, waited.out]).toEqual([0, expect.stringMatching(/Completed job \d+: 30 of 30/)])

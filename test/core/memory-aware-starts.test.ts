@@ -32,7 +32,7 @@ describe('--memfree: memory-aware starts (real workers)', () => {
   it('starts no unit while free memory is below the limit, says why, and finishes when memory returns', async () => {
     const { farm, machine } = farmWithMachine()
     machine.freeMemoryBytes = 1 * GiB
-    const id = await farm.create({ kind: 'probe', count: 40, sleepMs: 5, memfree: 2 * GiB })
+    const id = await farm.create({ kind: 'probe', count: 40, sleepMs: 5 }, { memfree: 2 * GiB })
     await until(() => farm.summary(id).planned && farm.summary(id).memoryWait != null, 'the job to wait for memory')
     expect(farm.summary(id).memoryWait).toEqual({ freeBytes: 1 * GiB, limitBytes: 2 * GiB })
     // A while with nothing allowed to happen: no unit may start.
@@ -58,7 +58,7 @@ describe('--memfree: memory-aware starts (real workers)', () => {
   it('far below the limit, stops the youngest task and queues its units again: every unit is done once', async () => {
     const { farm, machine } = farmWithMachine()
     const count = 60
-    const id = await farm.create({ kind: 'probe', count, sleepMs: 100, memfree: 2 * GiB })
+    const id = await farm.create({ kind: 'probe', count, sleepMs: 100 }, { memfree: 2 * GiB })
     await until(() => farm.summary(id).itemsDone >= 4 && (farm.summary(id).slotsInUse ?? 0) > 0, 'units to run')
     machine.freeMemoryBytes = 0.5 * GiB // below half of --memfree
     await until(() => /stopped its youngest running task/.test(logText(farm, id)), 'a task to be stopped', 30_000)
@@ -79,13 +79,15 @@ describe('--memfree: memory-aware starts (real workers)', () => {
 
   it('never stops a command unit (side effects): it only holds new starts', async () => {
     const { farm, machine } = farmWithMachine()
-    const id = await farm.create({
-      kind: 'command',
-      command: [process.execPath, '-e', 'setTimeout(Boolean, 300)'],
-      input: { type: 'list', values: ['a', 'b', 'c', 'd', 'e', 'f'] },
-      jobs: 2,
-      memfree: 2 * GiB,
-    })
+    const id = await farm.create(
+      {
+        kind: 'command',
+        command: [process.execPath, '-e', 'setTimeout(Boolean, 300)'],
+        input: { type: 'list', values: ['a', 'b', 'c', 'd', 'e', 'f'] },
+        jobs: 2,
+      },
+      { memfree: 2 * GiB },
+    )
     await until(() => (farm.summary(id).slotsInUse ?? 0) > 0, 'a command to run')
     machine.freeMemoryBytes = 0.5 * GiB
     await until(() => farm.summary(id).memoryWait != null, 'the job to wait for memory')

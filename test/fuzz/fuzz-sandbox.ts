@@ -30,7 +30,6 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
     bounds.max = 1 + (Number(bounds.max) % 2)
   }
   function confineSpec(spec: Record<string, unknown>): void {
-    if (typeof spec.memfree === 'number') spec.memfree = spec.memfree % 1024
     if (spec.kind === 'copy') {
       const sources = spec.sources as unknown[]
       spec.sources = sources.map((_, i) => join(root, i % 3 === 2 ? `missing-${i}` : i % 2 ? 'src2' : 'src'))
@@ -69,6 +68,14 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
       if (typeof copy.jobId === 'number' && counter++ % 4 !== 0) copy.jobId = 1 + (copy.jobId % (newestJobId() + 1))
       if (channel === 'jobs.create' || channel === 'jobs.check') confineSpec(copy.spec as Record<string, unknown>)
       if (channel === 'pools.resize') copy.size = 1 + (Number(copy.size) % 2)
+      const options = copy.options as Record<string, unknown> | undefined
+      if (channel === 'jobs.create' && typeof options?.memfree === 'number') options.memfree %= 1024
+      // Recycling after a task or two would make every case wait for new workers on a loaded machine.
+      if (channel === 'pools.recycle') copy.tasks = Number(copy.tasks) % 2 ? 0 : 1000
+      if (channel === 'settings.set' && copy.poolRecycle) {
+        const recycle = copy.poolRecycle as Record<string, number>
+        for (const name of Object.keys(recycle)) recycle[name] = recycle[name]! % 2 ? 0 : 1000
+      }
       if (channel === 'pools.autoscale') confineBounds(copy.autoscale as Record<string, unknown> | null)
       if (channel === 'settings.set' && copy.poolAutoscale)
         Object.values(copy.poolAutoscale as Record<string, Record<string, unknown> | null>).forEach(confineBounds)

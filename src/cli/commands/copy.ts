@@ -56,12 +56,12 @@ export function configureCopy(command: Command, cli: CliContext): void {
         })
         let jobId = 0
         const onCreated = (id: number): void => void (jobId = id)
-        const code = await runNewJob(
-          cli,
-          withFarming(spec, o),
-          { planOnly: o.dryRun ?? false },
-          { json: o.json, workers: o.workers, detach: o.detach, onCreated },
-        )
+        const code = await runNewJob(cli, spec, withFarming({ planOnly: o.dryRun ?? false }, o), {
+          json: o.json,
+          workers: o.workers,
+          detach: o.detach,
+          onCreated,
+        })
         if (jobId && !o.json && !o.detach) await reportJob(cli, jobId, o.dryRun ?? false)
         return code
       }),

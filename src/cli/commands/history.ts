@@ -83,6 +83,7 @@ export function configureShow(command: Command, cli: CliContext): void {
         if (detail.bytesTotal) print(`Bytes:    ${formatBytes(detail.bytesDone)} of ${formatBytes(detail.bytesTotal)}`)
         print(`Slots:    ${await slotsLine(cli, detail)}`)
         print(`Spec:     ${JSON.stringify(detail.spec)}`)
+        if (detail.memfree) print(`Memfree:  ${formatBytes(detail.memfree)} (no unit starts below it)`)
         for (const note of detail.notes) print(`Plan:     ${note}`)
         print('Timeline:')
         for (const t of detail.timeline)

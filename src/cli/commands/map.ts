@@ -64,22 +64,17 @@ export function configureMap(command: Command, cli: CliContext): void {
         let jobId = 0
         try {
           const workers = o.workers ?? availableParallelism()
-          const code = await runNewJob(
-            cli,
-            withFarming(spec, o),
-            {},
-            {
-              json: o.json,
-              detach: o.detach,
-              workers,
-              onCreated: (id) => {
-                // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
-                if (o.detach) return
-                jobId = id
-                if (o.json) units.start(id)
-              },
+          const code = await runNewJob(cli, spec, withFarming({}, o), {
+            json: o.json,
+            detach: o.detach,
+            workers,
+            onCreated: (id) => {
+              // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
+              if (o.detach) return
+              jobId = id
+              if (o.json) units.start(id)
             },
-          )
+          })
           units.stop()
           if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)
           return code

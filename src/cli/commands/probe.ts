@@ -33,7 +33,7 @@ export function configureProbe(command: Command, cli: CliContext): void {
           throwOn: o.throwOn,
           printOn: o.printOn,
         }
-        return runNewJob(cli, withFarming(spec, o), {}, { json: o.json, workers: o.workers, detach: o.detach })
+        return runNewJob(cli, spec, withFarming({}, o), { json: o.json, workers: o.workers, detach: o.detach })
       }),
     )
 }

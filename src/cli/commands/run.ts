@@ -100,8 +100,8 @@ export function configureRun(program: Command, cli: CliContext): void {
         try {
           const code = await runNewJob(
             cli,
-            withFarming(spec, o),
-            {},
+            spec,
+            withFarming({}, o),
             // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
             { json: o.json, workers, detach: o.detach, onCreated: (id) => o.detach || units.start((jobId = id)) },
           )

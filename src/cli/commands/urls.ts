@@ -85,12 +85,12 @@ export function configureUrls(command: Command, cli: CliContext): void {
           userAgent: o.userAgent,
         })
         let jobId = 0
-        const code = await runNewJob(
-          cli,
-          withFarming(spec, o),
-          {},
-          { json: o.json, workers: o.workers, detach: o.detach, onCreated: (id) => (jobId = id) },
-        )
+        const code = await runNewJob(cli, spec, withFarming({}, o), {
+          json: o.json,
+          workers: o.workers,
+          detach: o.detach,
+          onCreated: (id) => (jobId = id),
+        })
         if (o.out && jobId && !o.detach) await exportResults(cli, jobId, o.out, o.json, o.force)
         return code
       }),

@@ -26,6 +26,8 @@ export interface JobRow {
   error_code: string | null
   /** When a cancel was accepted that has not ended the job yet (null: none is owed). */
   cancel_asked_at: number | null
+  /** Its own --memfree in bytes (null: the farm's setting). */
+  memfree?: number | null
   notes: string
   facts: string
 }

@@ -11,12 +11,12 @@ export function useCreateJob() {
   /** The job's own `--memfree` in MiB (the advanced section); null: the farm's setting. */
   const memfreeMiB = ref<number | null>(null)
 
-  async function create(given: JobSpecInput, priority: number, planOnly: boolean): Promise<void> {
-    const spec = memfreeMiB.value === null ? given : { ...given, memfree: memfreeMiB.value * 1024 * 1024 }
+  async function create(spec: JobSpecInput, priority: number, planOnly: boolean): Promise<void> {
+    const memfree = memfreeMiB.value === null ? {} : { memfree: memfreeMiB.value * 1024 * 1024 }
     creating.value = true
     createError.value = null
     try {
-      const { jobId } = await farmApi().call('jobs.create', { spec, options: { priority, planOnly } })
+      const { jobId } = await farmApi().call('jobs.create', { spec, options: { priority, planOnly, ...memfree } })
       ui.closeDialogs()
       ui.go('job', jobId)
     } catch (e) {
