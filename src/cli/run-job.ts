@@ -7,6 +7,7 @@ import { attachToJob } from './attach-job'
 import type { CliContext } from './cli-context'
 import { exitCodeFor, exitCodes } from './exit-codes'
 import { createProgressView } from './progress-view'
+import type { UnitEvents } from './unit-stream'
 
 export interface ForegroundOptions {
   json?: boolean
@@ -14,8 +15,8 @@ export interface ForegroundOptions {
   workers?: number
   /** Print the job's id and return at once; the farm runs it (Pool.apply_async). */
   detach?: boolean
-  /** Told the id of the job once it exists (to export it afterwards, say). */
-  onCreated?: (jobId: number) => void
+  /** Told the id of the job once it exists (to export it afterwards, say), and where its units are announced. */
+  onCreated?: (jobId: number, events: UnitEvents) => void
 }
 
 /**
@@ -32,14 +33,14 @@ export async function runNewJob(
   const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
   if (owner) {
     const { jobId } = await owner.call('jobs.create', { spec, options })
-    run.onCreated?.(jobId)
+    run.onCreated?.(jobId, owner)
     return follow(owner, jobId, run)
   }
   const farm = await openFor(cli, kindTraits[spec.kind].pool, run)
   let jobId: number
   try {
     jobId = await farm.create(spec, options)
-    run.onCreated?.(jobId)
+    run.onCreated?.(jobId, farm.events)
   } catch (error) {
     await farm.shutdown('now')
     throw error

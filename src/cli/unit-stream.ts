@@ -1,23 +1,27 @@
+import type { ApiEventPayload } from '../shared/api'
 import type { ItemRow } from '../shared/api-types'
 import { JobStore } from '../core/store/job-store'
 import { openDatabase } from '../core/store/open-database'
 import type { CliContext } from './cli-context'
 
-/** How often finished units are looked up while a job runs (the history is written every 250 ms). */
-const POLL_MS = 200
 const PAGE = 2000
+
+/** Where the farm says a job's units reached the history: its own events, or the owner's over the control socket. */
+export interface UnitEvents {
+  on(event: 'job.units', listener: (payload: ApiEventPayload<'job.units'>) => void): () => void
+}
 
 /**
  * Streams a job's finished units as they reach the history, read through a read-only connection
- * beside the running farm. With `keepOrder` a unit is shown only once every unit before it has
+ * beside the running farm, each time the farm says it wrote some (never on a timer). With `keepOrder` a unit is shown only once every unit before it has
  * finished (GNU parallel's `--keep-order`); otherwise in the order they finish, roughly.
  */
 export function followUnits(
   cli: CliContext,
   keepOrder: boolean,
   show: (item: ItemRow) => void,
-): { start(jobId: number): void; stop(): void } {
-  let timer: NodeJS.Timeout | null = null
+): { start(jobId: number, events: UnitEvents): void; stop(): void } {
+  let unsubscribe: (() => void) | null = null
   let jobId = 0
   /** Every unit at or before this id has been shown (or skipped at the end). */
   let lowWater = 0
@@ -53,15 +57,15 @@ export function followUnits(
   }
 
   return {
-    start(id) {
+    start(id, events) {
       jobId = id
-      timer = setInterval(() => poll(false), POLL_MS)
+      unsubscribe = events.on('job.units', (written) => written.jobId === jobId && poll(false))
     },
     /** The job has ended: show what is left, in order. */
     stop() {
-      if (!timer) return
-      clearInterval(timer)
-      timer = null
+      if (!unsubscribe) return
+      unsubscribe()
+      unsubscribe = null
       poll(true)
       reader?.db.close()
       reader = undefined

@@ -49,5 +49,6 @@ export class EventThrottle<E extends string> {
 export function farmStateKey(event: string, payload: unknown): string | null {
   if (event === ('job.updated' satisfies ApiEvent)) return `job:${(payload as { id: number }).id}`
   if (event === ('pool.updated' satisfies ApiEvent)) return `pool:${(payload as { name: string }).name}`
+  if (event === ('job.units' satisfies ApiEvent)) return `units:${(payload as { jobId: number }).jobId}`
   return null
 }

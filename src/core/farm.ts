@@ -70,7 +70,11 @@ export class Farm {
       this.lock.release()
       throw error
     }
-    this.writer = new HistoryWriter(this.store, (entries) => this.events.emit('job.log', { entries }))
+    this.writer = new HistoryWriter(
+      this.store,
+      (entries) => this.events.emit('job.log', { entries }),
+      (jobIds) => jobIds.forEach((jobId) => this.events.emit('job.units', { jobId })),
+    )
     this.scheduler = new JobScheduler({
       store: this.store,
       writer: this.writer,

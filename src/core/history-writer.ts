@@ -22,6 +22,8 @@ export class HistoryWriter {
   constructor(
     private readonly store: JobStore,
     private readonly onLogs: (entries: LogEntry[]) => void,
+    /** Told, after each write, which jobs have newly settled units in the history. */
+    private readonly onUnits: (jobIds: number[]) => void = () => {},
   ) {}
 
   /** Some of the item's units settled: its marks are written with the next flush. */
@@ -70,5 +72,6 @@ export class HistoryWriter {
     this.logs = []
     const ids = this.store.writeBatch(marks, outcomes, counts, logs)
     if (logs.length) this.onLogs(logs.map((l, i) => ({ ...l, id: ids[i]! })))
+    if (counts.size) this.onUnits([...counts.keys()])
   }
 }

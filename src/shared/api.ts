@@ -141,6 +141,8 @@ export const apiEvents = {
   'job.removed': jobRef,
   'job.log': z.object({ entries: z.array(logEntrySchema) }),
   'job.ended': jobSummarySchema,
+  /** Units of the job settled and are in the history now: a reader of its units (the CLI's stream) reads on this. */
+  'job.units': jobRef,
   'pool.updated': poolInfoSchema,
 } as const
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../support/test-farm'
 import { cli, startServe, type Served } from './served-farm'
@@ -50,5 +51,21 @@ describe('a job that cannot progress says why in `show` and `jobs`', () => {
     expect((await cli(db, ['pause', id])).code).toBe(0)
     expect((await cli(db, ['show', id])).out).toContain(`Waiting:  paused — Resume: task-farm resume ${id}`)
     expect((await cli(db, ['cancel', id])).code).toBe(0)
+  }, 120_000)
+})
+
+describe('a cancel whose clean-up has not ended', () => {
+  it('shows as cancelling in `jobs` and `show`, not as over', async () => {
+    const dir = tempDir('task-farm-cancelling-')
+    cleanups.push(() => dir.remove())
+    const db = join(dir.path, 'history.sqlite')
+    expect((await cli(db, ['probe', '--count', '3'])).code).toBe(0)
+    // What a farm killed during a cancel's clean-up leaves: the cancel accepted, owed still.
+    const history = new Database(db)
+    history.prepare(`UPDATE jobs SET state = 'cancelled', cancel_asked_at = ? WHERE id = 1`).run(Date.now())
+    history.close()
+    const jobs = await cli(db, ['jobs'])
+    expect(jobs.out).toMatch(/^1\s+cancelling\s/m)
+    expect((await cli(db, ['show', '1'])).out).toContain('State:    cancelling (its clean-up is running)')
   }, 120_000)
 })

@@ -55,6 +55,17 @@ describe.skipIf(!testBrowser())('the window in a real browser, against task-farm
   afterEach(() => {
     expect(pageProblems.splice(0)).toEqual([])
   })
+  // A test that fails with a dialog open must not fail every test after it (the dialog would hold the focus
+  // and the pointer): each test starts with no dialog.
+  afterEach(async () => {
+    const open = page.locator('[role=dialog]:visible')
+    // What the dialog said is what a failure report needs (CI keeps no screenshots).
+    if ((await open.count()) > 0) console.error(`A dialog was left open: ${await open.first().innerText()}`)
+    for (let i = 0; i < 3 && (await open.count()) > 0; i++) {
+      await page.keyboard.press('Escape')
+      await page.waitForTimeout(300)
+    }
+  })
 
   /** Clicks a dialog's start button and returns the id of the job page it opens. */
   async function startFromDialog(button: string): Promise<number> {

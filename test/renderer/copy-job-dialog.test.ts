@@ -50,8 +50,14 @@ describe('CopyJobDialog', () => {
     expect(startButton().disabled).toBe(true)
 
     problems = []
-    await type('[data-testid=copy-destination]', '/backup')
+    await type('[data-testid=copy-destination]', '/elsewhere')
     await vi.advanceTimersByTimeAsync(400)
+    expect(startButton().disabled).toBe(false)
+    // Changed, not yet checked: a quick click must not start a spec the engine has not looked at.
+    await type('[data-testid=copy-destination]', '/backup')
+    await vi.advanceTimersByTimeAsync(100)
+    expect(startButton().disabled).toBe(true)
+    await vi.advanceTimersByTimeAsync(300)
     expect(startButton().disabled).toBe(false)
     startButton().click()
     await vi.advanceTimersByTimeAsync(50)

@@ -37,6 +37,15 @@ describe('JobCard', () => {
     expect(buttons(interrupted)).toEqual(expect.arrayContaining(['Resume', 'Cancel']))
   })
 
+  it('shows a cancel whose clean-up still runs as cancelling, with nothing to do meanwhile', () => {
+    setFarmApi(fakeFarmApi().api)
+    const wrapper = mountWithProviders(JobCard, { job: jobSummary({ state: 'cancelled', cancelling: true }) })
+    expect(wrapper.find('[data-cancelling=true]').text()).toBe('cancelling…')
+    expect(buttons(wrapper)).not.toEqual(expect.arrayContaining(['Remove']))
+    expect(buttons(wrapper)).not.toContain('Run again')
+    expect(buttons(wrapper)).not.toContain('Cancel')
+  })
+
   it('cancels through the API', async () => {
     const fake = fakeFarmApi({ 'jobs.cancel': () => ({ ok: true }) })
     setFarmApi(fake.api)

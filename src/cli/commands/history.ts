@@ -38,7 +38,8 @@ export function configureJobs(command: Command, cli: CliContext): void {
             ['ID', 'STATE', 'KIND', 'PROGRESS', 'CREATED', 'TITLE'],
             ...jobs.map((j) => [
               String(j.id),
-              j.state,
+              // Cancelled, its clean-up still running: not over yet.
+              j.cancelling ? 'cancelling' : j.state,
               j.kind,
               `${percent(j.itemsDone + j.itemsFailed, j.itemsTotal).toFixed(0)}% ${formatCount(j.itemsDone)}/${formatCount(j.itemsTotal)}${j.itemsFailed ? ` (${j.itemsFailed} failed)` : ''}`,
               new Date(j.createdAt).toLocaleString(),
@@ -74,7 +75,9 @@ export function configureShow(command: Command, cli: CliContext): void {
         if (o.json)
           return print(JSON.stringify({ ...detail, failedItems: failed.items, failedTotal: failed.total }, null, 2))
         print(`Job ${detail.id}: ${detail.title}`)
-        print(`State:    ${detail.state}${detail.error ? ` — ${detail.error}` : ''}`)
+        print(
+          `State:    ${detail.cancelling ? 'cancelling (its clean-up is running)' : detail.state}${detail.error ? ` — ${detail.error}` : ''}`,
+        )
         const waiting = waitingLine(await withLiveWait(cli, detail), await livePools(cli))
         if (waiting) print(`Waiting:  ${waiting}`)
         print(

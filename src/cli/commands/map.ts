@@ -68,11 +68,11 @@ export function configureMap(command: Command, cli: CliContext): void {
             json: o.json,
             detach: o.detach,
             workers,
-            onCreated: (id) => {
+            onCreated: (id, events) => {
               // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
               if (o.detach) return
               jobId = id
-              if (o.json) units.start(id)
+              if (o.json) units.start(id, events)
             },
           })
           units.stop()

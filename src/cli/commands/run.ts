@@ -103,7 +103,12 @@ export function configureRun(program: Command, cli: CliContext): void {
             spec,
             withFarming({}, o),
             // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
-            { json: o.json, workers, detach: o.detach, onCreated: (id) => o.detach || units.start((jobId = id)) },
+            {
+              json: o.json,
+              workers,
+              detach: o.detach,
+              onCreated: (id, events) => o.detach || units.start((jobId = id), events),
+            },
           )
           units.stop()
           if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)

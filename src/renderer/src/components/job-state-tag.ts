@@ -16,7 +16,12 @@ const tagTypes: Record<JobState, TagType> = {
 }
 
 export const JobStateTag = defineComponent({
-  props: { state: { type: String as PropType<JobState>, required: true }, planOnly: { type: Boolean, default: false } },
+  props: {
+    state: { type: String as PropType<JobState>, required: true },
+    planOnly: { type: Boolean, default: false },
+    /** A cancel was accepted and its clean-up has not ended: the job is not over yet. */
+    cancelling: { type: Boolean, default: false },
+  },
   setup(props) {
     // A dry run that ended well is a plan to review, not a copy that "completed" having copied nothing.
     const planned = (): boolean =>
@@ -25,13 +30,14 @@ export const JobStateTag = defineComponent({
       h(
         NTag,
         {
-          type: planned() ? 'info' : tagTypes[props.state],
+          type: props.cancelling ? 'warning' : planned() ? 'info' : tagTypes[props.state],
           size: 'small',
           round: true,
           bordered: false,
           'data-state': props.state,
+          'data-cancelling': props.cancelling ? 'true' : undefined,
         },
-        () => (planned() ? 'plan ready' : props.state.replace(/-/g, ' ')),
+        () => (props.cancelling ? 'cancelling…' : planned() ? 'plan ready' : props.state.replace(/-/g, ' ')),
       )
   },
 })

@@ -54,7 +54,11 @@ export function useSpecCheck<S extends JobSpecInput>(schema: ZodType, spec: Ref<
     [spec, active],
     () => {
       clearTimeout(timer)
-      if (!active.value || !parsed.value.success) return void (problems.value = [])
+      if (!active.value || !parsed.value.success) {
+        generation++
+        checking.value = false
+        return void (problems.value = [])
+      }
       // Never rejects: the check's error becomes its problem.
       const check = async (): Promise<void> => {
         const mine = ++generation
@@ -68,6 +72,10 @@ export function useSpecCheck<S extends JobSpecInput>(schema: ZodType, spec: Ref<
           if (mine === generation) checking.value = false
         }
       }
+      // The check is owed from this moment: Start stays off until it has answered, so a quick click
+      // never sends a spec the engine has not looked at (and a slow machine cannot race it).
+      generation++
+      checking.value = true
       timer = setTimeout(() => void check(), 300)
     },
     { deep: true },
