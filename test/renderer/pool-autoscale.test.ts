@@ -1,27 +1,17 @@
 // @vitest-environment happy-dom
 import { flushPromises } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { PoolInfo } from '../../src/shared/api-types'
 import { setFarmApi } from '../../src/renderer/src/api/ui-api'
 import PoolAutoscale from '../../src/renderer/src/components/PoolAutoscale.vue'
-import { fakeFarmApi } from './fake-farm-api'
+import { fakeFarmApi, poolInfo } from './fake-farm-api'
 import { mountWithProviders } from './mount-with-providers'
 import { typeInto } from './type-into'
 
-const pool: PoolInfo = {
-  name: 'cpu',
-  size: 3,
-  paused: false,
-  closed: false,
-  maxRunningJobs: 3,
-  maxTasksPerWorker: 0,
-  tasksPerWorker: 1,
+const pool = poolInfo({
   runningJobs: 1,
-  queuedJobs: 0,
-  workers: [],
   autoscale: { min: 1, max: 3, idleSeconds: 30 },
   sizeReason: 'at maximum: 40 units waiting',
-}
+})
 
 describe("a pool's adapting settings in the window", () => {
   afterEach(() => (document.body.innerHTML = ''))
