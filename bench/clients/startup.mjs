@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tableRow } from '../table-row.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
@@ -24,6 +25,8 @@ try {
     ['node -e 0', ['-e', '0']],
     ['task-farm --help', [bin, '--help']],
     ['task-farm jobs', [bin, '--db', db, 'jobs']],
+    // A whole job: open the history, fork the workers, plan, run one unit, record it, shut down.
+    ['probe --count 1', [bin, '--db', db, 'probe', '--count', '1']],
   ]
   const times = cases.map(() => [])
   for (let round = 0; round < rounds; round++) cases.forEach(([, args], i) => times[i].push(timed(args)))
@@ -34,6 +37,13 @@ try {
     console.log(
       `  ${name.padEnd(18)} ${median(times[i]).toFixed(0).padStart(5)} ms   ${(median(times[i]) / base).toFixed(2)}× node -e 0`,
     ),
+  )
+  const probe = median(times[3])
+  tableRow(
+    4,
+    '`probe --count 1`, whole command',
+    '`node -e 0`',
+    `${(probe / base).toFixed(1)}× as long (${(probe / 1000).toFixed(2)} s)`,
   )
 } finally {
   rmSync(dir, { recursive: true, force: true })

@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { tableRow } from '../table-row.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = join(here, '..', '..')
@@ -168,6 +169,12 @@ for (const placeName of PLACES) {
       const ratio = (a, b) => (med[a] && med[b] ? `${(med[a] / med[b]).toFixed(2)}×` : 'n/a')
       console.log(
         `  task-farm / cp -a: ${ratio('task-farm', 'cp -a')}   task-farm / rsync -a: ${ratio('task-farm', 'rsync -a')}   task-farm / node bare: ${ratio('task-farm', 'node bare')}   task-farm / node limit: ${ratio('task-farm', 'node limit')}   python / task-farm: ${ratio('python Pool', 'task-farm')}`,
+      )
+      tableRow(
+        5 + TREES.indexOf(tree) / 10,
+        `copy ${made}${placeName ? ` (${placeName})` : ''}`,
+        'Node limit; `cp -a`',
+        `${ratio('task-farm', 'node limit')} the limit; ${ratio('task-farm', 'cp -a')} \`cp -a\``,
       )
       const files = Number(made.split(' ')[0])
       const farmer = (m) =>

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tableRow } from '../table-row.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const count = Number(process.env.BENCH_TASKS ?? 200_000)
@@ -97,6 +98,12 @@ for (const [title, oursName, ours, peerName, peer] of pairs) {
   }
   console.log(
     `  task-farm ÷ ${peerName}: ${(rate(a, 'inside') / rate(b, 'inside')).toFixed(2)}× (work), ${(rate(a, 'wall') / rate(b, 'wall')).toFixed(2)}× (whole command)`,
+  )
+  tableRow(
+    peerName === 'python Pool.map' ? 2 : 3,
+    `${count.toLocaleString()} probe tasks, ${peerName === 'python Pool.map' ? `chunks of ${chunk.toLocaleString()}` : 'one per unit'}`,
+    `python ${peerName.replace('python ', '')}`,
+    `${(rate(a, 'wall') / rate(b, 'wall')).toFixed(2)}× its speed (whole command; ${(rate(a, 'inside') / rate(b, 'inside')).toFixed(2)}× work)`,
   )
 }
 console.log('\n(above 1× means Task Farm does more tasks per second than the peer)')

@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { Queue, QueueEvents } from 'bullmq'
 import { Redis } from 'ioredis'
+import { tableRow } from '../table-row.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = join(here, '..', '..')
@@ -114,6 +115,12 @@ try {
     remoteProbes,
     PROBES,
     `= ${(localProbes / remoteProbes).toFixed(2)}× the local rate`,
+  )
+  tableRow(
+    9,
+    `${PROBES.toLocaleString()} probe inputs on 2 remote hosts (loopback Redis)`,
+    'the same on 2 local workers',
+    `${(localProbes / remoteProbes).toFixed(2)}× the local rate (URLs: ${(localUrls / remoteUrls).toFixed(2)}×)`,
   )
   console.log(
     '(whole CLI runs: start, plan, run, SQLite history, shutdown; the remote farm first waits up to 1 s to see the hosts)',

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tableRow } from '../table-row.mjs'
 import { createInterface } from 'node:readline'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -126,6 +127,12 @@ try {
     `time ÷ bare fetch loop: ${(tOurs / tBare).toFixed(2)}× whole run, ${(tFetch / tBare).toFixed(2)}× fetching (the goal: ≤ 1.5×)`,
   )
   console.log('(our times are whole CLI runs: start, plan, workers, SQLite history, shutdown)')
+  tableRow(
+    8,
+    `${URLS.toLocaleString()} URLs, ${LATENCY_MS} ms latency, 20 KB pages, ${CONCURRENCY} in flight`,
+    'python Pool(10); bare fetch loop',
+    `${(tPython / tOurs).toFixed(2)}× the seed; ${(tOurs / tBare).toFixed(2)}× the bare loop's time`,
+  )
 
   console.log(`\nCPU-bound: ${URLS} URLs, no latency, 100 KB pages`)
   const fast = await startServer(0, 100)

@@ -7,6 +7,7 @@ import type { JobStore } from '../core/store/job-store'
 import { FarmLock } from '../core/store/farm-lock'
 import type { ControlClient } from '../host/control-client'
 import type { RemoteLink } from '../core/remote-link'
+import type { PrestartingLauncher } from '../core/child-process-worker'
 import { LazyRemoteLink } from './lazy-remote-link'
 
 export interface GlobalOptions {
@@ -21,6 +22,7 @@ export interface GlobalOptions {
 export class CliContext {
   private ownerClient: Promise<ControlClient | null> | undefined
   private farmAlive: boolean | undefined
+  private launcher: Promise<PrestartingLauncher> | undefined
 
   constructor(private readonly globals: () => GlobalOptions) {}
 
@@ -42,17 +44,29 @@ export class CliContext {
     return started
   }
 
+  /** How this command starts workers (one launcher, so workers started early are the ones the farm takes). */
+  private workerLauncher(): Promise<PrestartingLauncher> {
+    this.launcher ??= Promise.all([import('../core/child-process-worker'), import('../core/bundle-paths')]).then(
+      ([{ childProcessLauncher }, { bundledWorkerEntry }]) => childProcessLauncher(bundledWorkerEntry()),
+    )
+    return this.launcher
+  }
+
+  /**
+   * Starts `count` workers of `pool` now, while the command still loads the farm, opens the history
+   * and plans: they are ready by the time the job's first units are.
+   */
+  prestartWorkers(pool: PoolName, count: number): void {
+    void this.workerLauncher().then((launcher) => launcher.prestart(count, pool))
+  }
+
   /** A farm that runs only the jobs this command starts (not the queue someone else left). */
   async openFarm(poolSizes: Partial<Record<PoolName, number>> = {}): Promise<Farm> {
-    const [{ Farm }, { childProcessLauncher }, { bundledWorkerEntry }] = await Promise.all([
-      import('../core/farm'),
-      import('../core/child-process-worker'),
-      import('../core/bundle-paths'),
-    ])
+    const [{ Farm }, launcher] = await Promise.all([import('../core/farm'), this.workerLauncher()])
     const pools = Object.fromEntries(Object.entries(poolSizes).map(([name, size]) => [name, { size }]))
     return new Farm({
       dbPath: this.dbPath,
-      launcher: childProcessLauncher(bundledWorkerEntry()),
+      launcher,
       pools,
       remote: this.remoteLink(),
     })
@@ -112,6 +126,7 @@ export class CliContext {
 
   /** Lets go of the owner's connection, so the process can end. */
   async close(): Promise<void> {
+    ;(await this.launcher)?.dropPrestarted()
     const client = await this.ownerClient?.catch(() => null)
     client?.close()
   }

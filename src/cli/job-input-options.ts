@@ -4,26 +4,32 @@ import { finished } from 'node:stream/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { JobInput } from '../shared/kinds/command'
 import { UserError } from '../shared/user-error'
+import { fromOption } from './chain-options'
 
 export interface InputOptions {
   input?: string
   files?: string
   glob?: string
+  from?: number
+  state?: 'done' | 'failed' | 'all'
+  where?: string
 }
 
 /**
  * Where a run or map job's inputs come from: `::: a b c` after the command, `--input FILE`,
  * `--input -` (standard input, kept in a file beside the history so a resume can read it again),
- * or `--files DIR [--glob PATTERN]`. Exactly one of them.
+ * `--files DIR [--glob PATTERN]`, or `--from ID` (another job's units). Exactly one of them.
  */
 export async function jobInputFrom(o: InputOptions, listed: string[] | null, dbPath: string): Promise<JobInput> {
-  const given = [listed !== null, o.input !== undefined, o.files !== undefined].filter(Boolean).length
+  const from = fromOption(o)
+  const given = [listed !== null, o.input !== undefined, o.files !== undefined, from !== null].filter(Boolean).length
   if (given === 0)
     throw new UserError(
-      'Give the inputs: --input FILE, --input - (standard input), --files DIR, or ::: a b c.',
+      'Give the inputs: --input FILE, --input - (standard input), --files DIR, --from ID, or ::: a b c.',
       'no-input',
     )
-  if (given > 1) throw new UserError('Give the inputs one way only: --input, --files or :::.', 'bad-input')
+  if (given > 1) throw new UserError('Give the inputs one way only: --input, --files, --from or :::.', 'bad-input')
+  if (from) return from
   if (o.glob !== undefined && o.files === undefined) throw new UserError('--glob needs --files DIR.', 'bad-input')
   if (listed !== null) {
     if (listed.length === 0) throw new UserError('::: is followed by no inputs.', 'no-input')

@@ -113,6 +113,8 @@ export function endLine(job: JobSummary): string {
       return `Job ${job.id} failed: ${job.error ?? 'unknown error'}`
     case 'cancelled':
       return `Job ${job.id} was cancelled: ${counts}.`
+    case 'skipped':
+      return `Job ${job.id} was skipped: ${job.error ?? 'the jobs it follows did not complete'}.`
     case 'interrupted':
       return `Job ${job.id} interrupted: ${counts}. \`task-farm resume ${job.id}\` goes on from here.`
     case 'timed-out':

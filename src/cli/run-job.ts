@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import type { JobOptions, JobSpec, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
@@ -8,6 +9,9 @@ import type { CliContext } from './cli-context'
 import { exitCodeFor, exitCodes } from './exit-codes'
 import { createProgressView } from './progress-view'
 import type { UnitEvents } from './unit-stream'
+import { endActions, scheduleRule, type FollowUpFlags } from './follow-up-options'
+import { report } from './output'
+import type { ScheduleRule } from '../shared/schedules'
 
 export interface ForegroundOptions {
   json?: boolean
@@ -17,6 +21,8 @@ export interface ForegroundOptions {
   detach?: boolean
   /** Told the id of the job once it exists (to export it afterwards, say), and where its units are announced. */
   onCreated?: (jobId: number, events: UnitEvents) => void
+  /** `--at`, `--every`, `--then-…`: a schedule instead of a job now, and what the job does when it ends. */
+  followUps?: FollowUpFlags
 }
 
 /**
@@ -30,13 +36,23 @@ export async function runNewJob(
   options: Partial<JobOptions>,
   run: ForegroundOptions,
 ): Promise<number> {
-  const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
+  const then = endActions(run.followUps ?? {})
+  if (then) options = { ...options, then }
+  const rule = await scheduleRule(run.followUps ?? {})
+  if (rule) return makeSchedule(cli, spec, options, rule, run.json)
+  const pool = kindTraits[spec.kind].pool
+  // A job that follows others waits in the farm that owns the queue: it moves followers on as jobs end.
+  const follows = (options.after?.length ?? 0) > 0
+  // Workers boot while this process looks for an owner, loads the farm and plans (unused ones end on exit).
+  if (!run.detach && !follows && run.workers !== 0)
+    cli.prestartWorkers(pool, run.workers ?? Math.max(1, availableParallelism()))
+  const owner = (await cli.owner()) ?? (run.detach || follows ? await cli.startOwner() : null)
   if (owner) {
     const { jobId } = await owner.call('jobs.create', { spec, options })
     run.onCreated?.(jobId, owner)
     return follow(owner, jobId, run)
   }
-  const farm = await openFor(cli, kindTraits[spec.kind].pool, run)
+  const farm = await openFor(cli, pool, run)
   let jobId: number
   try {
     jobId = await farm.create(spec, options)
@@ -46,6 +62,24 @@ export async function runNewJob(
     throw error
   }
   return runHere(farm, jobId, run)
+}
+
+/**
+ * A schedule is kept by the farm that owns the history (started in the background when none runs):
+ * this command returns once it exists, saying its id and next run.
+ */
+async function makeSchedule(
+  cli: CliContext,
+  spec: JobSpec,
+  options: Partial<JobOptions>,
+  rule: ScheduleRule,
+  json: boolean | undefined,
+): Promise<number> {
+  const owner = (await cli.owner()) ?? (await cli.startOwner())
+  const schedule = await owner.call('schedules.create', { spec, options, rule })
+  const next = schedule.nextRunAt === null ? 'none' : new Date(schedule.nextRunAt).toLocaleString()
+  report(json, `Schedule ${schedule.id}: next run ${next}.`, schedule)
+  return exitCodes.ok
 }
 
 /** Resumes or retries a job from the history, in the owner's farm or in one this command runs. */

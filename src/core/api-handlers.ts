@@ -40,6 +40,7 @@ export const defaultSettings = (farm: Pick<Farm, 'pools' | 'poolInfo' | 'memfree
     closeToTray: false,
     theme: 'system',
     redisUrl: '',
+    whenQueueEmpty: { notify: false, run: '' },
     poolAutoscale: Object.fromEntries(pools.map((p) => [p.name, p.autoscale ?? null])),
     poolRecycle: Object.fromEntries(pools.map((p) => [p.name, p.maxTasksPerWorker])),
     memfreeBytes: farm.memfreeBytes,
@@ -90,6 +91,7 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'jobs.interrupt': async ({ jobId }) => (await farm.interrupt(jobId), ok),
     'jobs.priority': ({ jobId, priority }) => (farm.setPriority(jobId, priority), ok),
     'jobs.retry': ({ jobId }) => (farm.retry(jobId), ok),
+    'jobs.follow': ({ jobId, after }) => (farm.follow(jobId, after), ok),
     'jobs.remove': ({ jobId }) => (farm.remove(jobId), ok),
     'jobs.rerun': async ({ jobId }) => ({ jobId: await farm.rerun(jobId) }),
     'jobs.export': ({ jobId, format, path, overwrite }) => exportJob(farm.store, jobId, format, path, { overwrite }),
@@ -116,6 +118,11 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
       saveSizes()
       return { ...next, platform: process.platform }
     },
+    'schedules.create': ({ spec, options, rule }) => farm.schedules.create(spec, options ?? {}, rule),
+    'schedules.list': () => ({ schedules: farm.schedules.list() }),
+    'schedules.pause': ({ scheduleId }) => (farm.schedules.setPaused(scheduleId, true), ok),
+    'schedules.resume': ({ scheduleId }) => (farm.schedules.setPaused(scheduleId, false), ok),
+    'schedules.remove': ({ scheduleId }) => (farm.schedules.remove(scheduleId), ok),
     'fs.list': ({ path }) => listFolder(path),
   }
 

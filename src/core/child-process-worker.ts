@@ -1,17 +1,52 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import type { ToWorker } from '../shared/worker-protocol'
-import type { ExitReason, WorkerLauncher } from './worker-handle'
+import type { ExitReason, WorkerLauncher, WorkerLaunchOptions } from './worker-handle'
 import { WorkerHandleBase } from './worker-handle-base'
 
+/** A launcher that can start processes before the farm asks for them (`prestart`). */
+export interface PrestartingLauncher extends WorkerLauncher {
+  /**
+   * Forks `count` workers now, so they boot while the caller still loads and plans; the pool takes
+   * them first. Until taken they hold neither the event loop nor anything else: an unused one exits
+   * with its parent (it ends on `disconnect`), or at once on `dropPrestarted`.
+   */
+  prestart(count: number, pool: string): void
+  dropPrestarted(): void
+}
+
 /** Workers as Node child processes: the CLI, the web host and the tests. */
-export function childProcessLauncher(entry: string, options: { execArgv?: string[] } = {}): WorkerLauncher {
-  return () => new ChildProcessWorker(entry, options.execArgv ?? [])
+export function childProcessLauncher(entry: string, options: { execArgv?: string[] } = {}): PrestartingLauncher {
+  const ready: ChildProcessWorker[] = []
+  let readyFor = ''
+  const launch = (): ChildProcessWorker => new ChildProcessWorker(entry, options.execArgv ?? [])
+  return Object.assign(
+    (launchOptions: WorkerLaunchOptions) => {
+      const worker = launchOptions.pool === readyFor ? ready.shift() : undefined
+      worker?.hold(true)
+      return worker ?? launch()
+    },
+    {
+      prestart(count: number, pool: string): void {
+        readyFor = pool
+        for (let i = 0; i < count; i++) {
+          const worker = launch()
+          worker.start().catch(() => undefined) // The pool sees a failed start when it takes it.
+          worker.hold(false)
+          ready.push(worker)
+        }
+      },
+      dropPrestarted(): void {
+        for (const worker of ready.splice(0)) worker.kill()
+      },
+    },
+  )
 }
 
 class ChildProcessWorker extends WorkerHandleBase {
   private child: ChildProcess | null = null
   private killedByUs = false
   private stderrTail = ''
+  private started: Promise<void> | null = null
 
   constructor(
     private readonly entry: string,
@@ -25,6 +60,23 @@ class ChildProcessWorker extends WorkerHandleBase {
   }
 
   start(): Promise<void> {
+    this.started ??= this.launch()
+    return this.started
+  }
+
+  /** Whether the process keeps the farm's event loop alive (a prestarted one waiting to be taken does not). */
+  hold(on: boolean): void {
+    const child = this.child as (ChildProcess & { channel?: { ref(): void; unref(): void } }) | null
+    if (on) child?.ref()
+    else child?.unref()
+    if (on) child?.channel?.ref()
+    else child?.channel?.unref()
+    for (const stream of [child?.stdout, child?.stderr] as (NodeJS.ReadableStream & { ref?(): void; unref?(): void })[])
+      if (on) stream?.ref?.()
+      else stream?.unref?.()
+  }
+
+  private launch(): Promise<void> {
     const ready = this.readyGate()
     let child: ChildProcess
     try {
@@ -62,7 +114,7 @@ class ChildProcessWorker extends WorkerHandleBase {
   }
 
   post(message: ToWorker): void {
-    if (this.child?.connected) this.child.send(message)
+    if (this.child?.connected) this.child.send(this.specs.wire(message))
   }
 
   kill(): void {

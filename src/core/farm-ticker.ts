@@ -8,8 +8,8 @@ import type { JobScheduler } from './job-scheduler'
 import { jobSummary } from './job-views'
 import { hooksFor } from './kinds'
 import type { StopVerdict } from './kinds/kind-hooks'
+import type { JobRow, JobStore } from './store/job-store'
 import type { MemoryGuard } from './memory-guard'
-import type { JobStore } from './store/job-store'
 
 export interface TickerDeps {
   scheduler: JobScheduler
@@ -20,8 +20,10 @@ export interface TickerDeps {
   pools: FarmPools
   poolInfo(): PoolInfo[]
   log(jobId: number | null, level: LogLevel, source: string, message: string): void
-  /** Jobs whose summary changed since the last tick: the farm's and the lifecycle's notes. */
+  /** Jobs whose stored row changed since the last tick: the farm's and the lifecycle's notes. */
   dirtyJobs: Set<number>
+  /** Active jobs whose counters alone changed (they live in the run): their summary needs no row read. */
+  countedJobs: Set<number>
   /** Holds and frees jobs by their `--memfree`; its reading sizes autoscaled pools too. */
   memory: MemoryGuard
   /** The farm-wide `--memfree` (bytes; 0: none). */
@@ -39,6 +41,8 @@ export class FarmTicker {
   /** When jobs created by this farm were created: the clock of their kind's deadline. */
   readonly createdAt = new Map<number, number>()
   private readonly timer: NodeJS.Timeout
+  /** The stored rows of active jobs, read again only when the row changed (not for their counters). */
+  private readonly rows = new Map<number, JobRow>()
   private adaptedAt = 0
 
   constructor(
@@ -66,7 +70,7 @@ export class FarmTicker {
       }
       if (run.state === 'running') {
         run.meter.sample(now, run.itemsDone + run.itemsFailed, run.bytesDone)
-        this.d.dirtyJobs.add(run.id)
+        this.d.countedJobs.add(run.id)
       }
     }
     if (now - this.adaptedAt >= ADAPT_EVERY_MS) {
@@ -75,11 +79,7 @@ export class FarmTicker {
       this.d.pools.adapt(now, () => this.d.memory.machine(now), this.d.memfreeBytes())
     }
     this.d.writer.maybeFlush(now)
-    for (const id of this.d.dirtyJobs) {
-      const row = this.d.store.job(id)
-      if (row) this.d.events.emit('job.updated', jobSummary(row, this.d.scheduler.runs.get(id)))
-    }
-    this.d.dirtyJobs.clear()
+    this.publishJobs()
     const pools = this.d.pools
     if (pools.dirty.size) {
       pools.stopClosed()
@@ -91,6 +91,25 @@ export class FarmTicker {
         )
       pools.dirty.clear()
     }
+  }
+
+  /** One `job.updated` per changed job: an active one's figures come from its run, its row from memory. */
+  private publishJobs(): void {
+    const { dirtyJobs, countedJobs, scheduler, store } = this.d
+    for (const id of dirtyJobs) countedJobs.add(id)
+    for (const id of countedJobs) {
+      const run = scheduler.runs.get(id)
+      let row = dirtyJobs.has(id) || !run ? undefined : this.rows.get(id)
+      if (!row) {
+        row = store.job(id)
+        if (!row) continue
+        if (run) this.rows.set(id, row)
+      }
+      this.d.events.emit('job.updated', jobSummary(row, run))
+    }
+    for (const id of this.rows.keys()) if (!scheduler.runs.has(id)) this.rows.delete(id)
+    dirtyJobs.clear()
+    countedJobs.clear()
   }
 
   /** A kind's stop rule said this job must end now: its unfinished units stay pending for a resume. */

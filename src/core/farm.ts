@@ -20,6 +20,7 @@ import { HistoryWriter } from './history-writer'
 import { JobScheduler } from './job-scheduler'
 import { hooksFor } from './kinds'
 import { JobLifecycle } from './job-lifecycle'
+import { JobChains } from './job-chains'
 import { jobDetail, jobSummary } from './job-views'
 import { FarmTicker } from './farm-ticker'
 import { FarmLock } from './store/farm-lock'
@@ -33,6 +34,9 @@ import { parseSpec } from './parse-spec'
 import { FarmRemote } from './farm-remote'
 import { dirname, resolve } from 'node:path'
 import type { FarmOptions } from './farm-options'
+import type { FarmSchedules } from './farm-schedules'
+import type { JobEndRunner } from './job-end-runner'
+import { farmFollowUps } from './farm-follow-ups'
 import { MemoryGuard } from './memory-guard'
 import { systemMachineReader } from './machine-room'
 import { savedFarming } from './saved-farming'
@@ -53,9 +57,16 @@ export class Farm {
   private readonly results: TaskResults
   /** The one writer of every job's state and phase. */
   private readonly lifecycle: JobLifecycle
+  /** Jobs that follow jobs: moved on when the jobs they follow end. */
+  private readonly chains: JobChains
   readonly remote: FarmRemote
   private readonly dirtyJobs = new Set<number>()
+  /** Active jobs whose counters moved (the scheduler's notes): published without reading their row. */
+  private readonly countedJobs = new Set<number>()
   private readonly ticker: FarmTicker
+  /** Jobs started on time; only a farm that runs the queue (`autoStart`) starts them. */
+  readonly schedules: FarmSchedules
+  private readonly endRunner: JobEndRunner
   private closed = false
   private stopping: Promise<void> | null = null
   /** Farm-wide `--memfree` in bytes (Settings); 0: none. */
@@ -75,13 +86,14 @@ export class Farm {
       (entries) => this.events.emit('job.log', { entries }),
       (jobIds) => jobIds.forEach((jobId) => this.events.emit('job.units', { jobId })),
     )
+    ;({ endRunner: this.endRunner, schedules: this.schedules } = farmFollowUps(this))
     this.scheduler = new JobScheduler({
       store: this.store,
       writer: this.writer,
       pools: this.pools,
       now: Date.now,
       log: (jobId, level, source, message) => this.log(jobId, level, source, message),
-      jobChanged: (job) => this.dirtyJobs.add(job.id),
+      jobChanged: (job) => this.countedJobs.add(job.id),
       lifecycle: () => this.lifecycle,
       cancelGraceMs: options.cancelGraceMs ?? 3000,
       cleanupLimitMs: options.cleanupLimitMs ?? (options.cancelGraceMs ?? 3000) * 100,
@@ -95,8 +107,18 @@ export class Farm {
       now: Date.now,
       log: (...a) => this.log(...a),
       changed: (jobId) => this.dirtyJobs.add(jobId),
-      ended: (jobId) => this.events.emit('job.ended', this.summary(jobId)),
+      ended: (jobId) => {
+        this.endRunner.jobEnded(jobId)
+        this.events.emit('job.ended', this.summary(jobId))
+        this.chains.ended(jobId)
+      },
       transitioned: options.onTransition,
+    })
+    this.chains = new JobChains({
+      store: this.store,
+      lifecycle: this.lifecycle,
+      owner: options.autoStart === true,
+      log: (jobId, message) => this.log(jobId, 'info', 'core', message),
     })
     this.results = new TaskResults({
       scheduler: this.scheduler,
@@ -105,6 +127,7 @@ export class Farm {
       writer: this.writer,
       log: (...a) => this.log(...a),
     })
+    const recovered = this.recover()
     this.recover()
     const saved = savedFarming(this.store.setting('settings'))
     this.memfreeBytes = saved.memfreeBytes
@@ -153,7 +176,10 @@ export class Farm {
       }
       this.scheduler.admit()
       this.finishOwedCancels()
+      this.chains.opened(recovered)
+      this.schedules.start()
     }
+    this.endRunner.runOwed()
     this.ticker = new FarmTicker(
       {
         scheduler: this.scheduler,
@@ -165,6 +191,7 @@ export class Farm {
         poolInfo: () => this.poolInfo(),
         log: (...a) => this.log(...a),
         dirtyJobs: this.dirtyJobs,
+        countedJobs: this.countedJobs,
         memory: this.memory,
         memfreeBytes: () => this.memfreeBytes,
       },
@@ -179,6 +206,7 @@ export class Farm {
     const problems = await hooksFor(spec).check(spec)
     if (problems.length) throw new UserError(problems.join('\n'), 'check-failed')
     const pool = kindTraits[spec.kind].pool
+    this.chains.checkNew(spec, options.after)
     const id = this.store.createJob(
       {
         kind: spec.kind,
@@ -191,11 +219,16 @@ export class Farm {
       },
       Date.now(),
     )
+    this.endRunner.remember(id, options.then)
     this.log(id, 'info', 'core', `created: ${jobTitle(spec)}${options.planOnly ? ' (plan only)' : ''}`)
     this.ticker.createdAt.set(id, Date.now())
+    this.dirtyJobs.add(id)
+    if (options.after.length) {
+      this.chains.follow(id, options.after)
+      return id
+    }
     this.scheduler.enqueue(id, pool, options.priority)
     this.scheduler.admit()
-    this.dirtyJobs.add(id)
     return id
   }
 
@@ -239,6 +272,7 @@ export class Farm {
     if (this.scheduler.runs.has(jobId))
       throw new UserError(`Job ${jobId} is active: cancel it before removing it.`, 'bad-state')
     this.row(jobId)
+    this.chains.checkRemovable(jobId)
     this.scheduler.dequeue(jobId)
     this.writer.flush()
     this.store.removeJob(jobId)
@@ -247,9 +281,11 @@ export class Farm {
 
   async rerun(jobId: number): Promise<number> {
     const row = this.row(jobId)
+    const then = this.summary(jobId).then ?? undefined
     return this.create(storedSpec(row), {
       priority: row.priority,
       planOnly: row.plan_only === 1,
+      then,
       ...(row.memfree != null ? { memfree: row.memfree } : {}),
     })
   }
@@ -259,7 +295,15 @@ export class Farm {
   }
 
   detail(jobId: number): JobDetail {
-    return jobDetail(this.row(jobId), this.scheduler.runs.get(jobId), this.store.timeline(jobId))
+    const detail = jobDetail(this.row(jobId), this.scheduler.runs.get(jobId), this.store.timeline(jobId))
+    const followers = this.store.followers(jobId)
+    return followers.length ? { ...detail, followers } : detail
+  }
+
+  /** Makes a queued or waiting job wait for more jobs (`--after` given later); a cycle is refused. */
+  follow(jobId: number, after: JobOptions['after']): void {
+    this.row(jobId)
+    this.chains.follow(jobId, after)
   }
 
   list(query: Parameters<JobStore['listJobs']>[0]): { jobs: JobSummary[]; total: number } {
@@ -270,22 +314,23 @@ export class Farm {
   /** Resolves when the job has ended and owes no cancel (`summaryHasEnded`), the farm stopping under it included. */
   waitForEnd(jobId: number): Promise<JobSummary> {
     return new Promise((resolve) => {
-      const check = (): boolean => {
-        const summary = this.summary(jobId)
+      // The events carry the summary as just made: no read of the job's row per update.
+      const check = (summary = this.summary(jobId)): boolean => {
         if (!summaryHasEnded(summary)) return false
         off()
         offUpdate()
         resolve(summary)
         return true
       }
-      const off = this.events.on('job.ended', (s) => s.id === jobId && check())
-      const offUpdate = this.events.on('job.updated', (s) => s.id === jobId && check())
+      const off = this.events.on('job.ended', (s) => s.id === jobId && check(s))
+      const offUpdate = this.events.on('job.updated', (s) => s.id === jobId && check(s))
       check()
     })
   }
 
   poolInfo(): PoolInfo[] {
-    return this.remote.withHosts(this.poolSet.info())
+    const waiting = this.store.waitingByPool()
+    return this.remote.withHosts(this.poolSet.info()).map((p) => ({ ...p, waitingJobs: waiting[p.name] ?? 0 }))
   }
   pool(name: PoolName): WorkerPool {
     return this.poolSet.get(name)
@@ -315,10 +360,13 @@ export class Farm {
   }
 
   private async stop(): Promise<void> {
+    await this.schedules.stop()
     this.scheduler.closing = true
     const active = [...this.scheduler.runs.values()]
     for (const run of active) this.lifecycle.apply(run.id, 'farm-stopped')
     await Promise.all(active.map((run) => this.scheduler.abortTasks(run)))
+    // Actions of jobs that just ended still log into the history.
+    await this.endRunner.stop()
     this.ticker.tick()
     this.closed = true
     this.ticker.stop()
@@ -330,12 +378,14 @@ export class Farm {
     this.lock.release()
   }
 
-  /** Jobs that were running when the farm last stopped without warning become `interrupted`. */
-  private recover(): void {
-    for (const id of this.store.jobIdsInState('running')) {
+  /** Jobs that were running when the farm last stopped without warning become `interrupted`; returns them. */
+  private recover(): number[] {
+    const ids = this.store.jobIdsInState('running')
+    for (const id of ids) {
       this.store.recount(id)
       this.lifecycle.apply(id, 'recovered')
     }
+    return ids
   }
 
   /**

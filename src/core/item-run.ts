@@ -89,6 +89,11 @@ export class ItemRun {
     return `[${parts.join(',')}]`
   }
 
+  /** The unit's key when the item's units are at hand already (parsed for a retry or a crash), else undefined. */
+  knownKey(index: number): string | undefined {
+    return this.parsed?.[index]?.[0]
+  }
+
   /** The unit as a handler sees it; parses the item's units on first need only. */
   unit(index: number, attempt: number): WorkItem {
     this.parsed ??= JSON.parse(this.units()) as PackedUnit[]
@@ -98,11 +103,14 @@ export class ItemRun {
 
   /**
    * Puts the given units into a run message: the whole item as stored when all of it goes (nothing
-   * parsed, nothing re-encoded), else just those units (a slice, or what a dead worker left).
+   * parsed, nothing re-encoded); a slice as ranges of indexes, which the worker reads from the history
+   * itself. Only a worker that cannot read the history gets a slice's units, one by one.
    */
   addTo(message: { batches: RunBatch[]; units: WorkItem[] }, indexes: number[], inline: boolean): void {
-    if (indexes.length !== this.count) for (const i of indexes) message.units.push(this.unit(i, 1))
-    else message.batches.push(inline ? { item: this.id, units: this.units() } : { item: this.id })
+    if (indexes.length === this.count)
+      message.batches.push(inline ? { item: this.id, units: this.units() } : { item: this.id })
+    else if (inline) for (const i of indexes) message.units.push(this.unit(i, 1))
+    else message.batches.push({ item: this.id, ranges: rangesOf(indexes) })
   }
 
   private units(): string {
@@ -115,4 +123,14 @@ export class ItemRun {
     const text = this.marks.toString('latin1')
     return text.includes('c') ? text.replaceAll('c', MARK.pending) : text
   }
+}
+
+/** Ascending indexes as flat `[from, to)` pairs: a claimed slice is usually one run. */
+export function rangesOf(indexes: readonly number[]): number[] {
+  const out: number[] = []
+  for (const i of indexes) {
+    if (out.length && out[out.length - 1] === i) out[out.length - 1] = i + 1
+    else out.push(i, i + 1)
+  }
+  return out
 }

@@ -1,3 +1,4 @@
+import type { PoolName } from '../shared/job-spec'
 import { hasEnded, type JobState } from '../shared/job-state'
 import { UserError } from '../shared/user-error'
 import type { JobRun } from './job-run'
@@ -45,6 +46,7 @@ const notes: Partial<Record<JobEvent, string>> = {
   interrupt: 'interrupted by the user',
   'farm-stopped': 'the farm stopped',
   recovered: 'the farm stopped while this job ran (crash or kill)',
+  release: 'the jobs it follows have finished',
 }
 
 /**
@@ -68,6 +70,7 @@ export class JobLifecycle {
     for (const effect of rule.effects) {
       if (effect === 'reset-failed') this.resetFailed(jobId, row.state)
       else if (effect === 'dequeue') this.d.scheduler.dequeue(jobId)
+      else if (effect === 'enqueue') this.d.scheduler.enqueue(jobId, row.pool as PoolName, row.priority)
       else if (effect === 'owe-cancel') this.d.store.askCancel(jobId, this.d.now())
       else if (effect === 'activate') run ??= this.activate(jobId)
     }
@@ -100,6 +103,8 @@ export class JobLifecycle {
       const said = ending ? ending.note : note
       this.d.store.setState(jobId, state, this.d.now(), said ?? '', extra)
     }
+    // Admitted only once the history says `queued`: the `start` it may send reads that state.
+    if (rule.effects.includes('enqueue')) this.d.scheduler.admit()
     if (run && rule.effects.includes('abort')) void this.d.scheduler.abortTasks(run) // never rejects
     if (ends) return this.end(jobId, run)
     this.d.changed(jobId)

@@ -1,6 +1,7 @@
 import type { PoolName } from '../shared/job-spec'
 import type { LogLevel } from '../shared/job-state'
 import type { ToWorker } from '../shared/worker-protocol'
+import { planSpec } from './from-job-inputs'
 import { JobRun, type Task } from './job-run'
 import type { HistoryWriter } from './history-writer'
 import type { JobLifecycle } from './job-lifecycle'
@@ -112,7 +113,11 @@ export class JobScheduler {
         pool.config.tasksPerWorker,
         this.turn.get(poolName) ?? 0,
       )
-      if (!choice) return
+      if (!choice)
+        return this.warm(
+          poolName,
+          workers.filter((w) => w.tasks.size === 0),
+        )
       const { run, choice: job } = jobs.find((j) => j.run.id === choice.job)!
       if (!job.cleanup) this.turn.set(poolName, run.id)
       const withRoom = rooms.filter((r) => hasRoomFor(r, job, pool.config.tasksPerWorker)).length
@@ -121,6 +126,22 @@ export class JobScheduler {
       const room = rooms[choice.worker]!
       room.tasks++
       if (heavy) room.heavyTasks++
+    }
+  }
+
+  /**
+   * Each idle local worker loads the kinds of the pool's active jobs (and opens the history) while the
+   * plan runs elsewhere, so its first task does not wait for either. One with a task loads what it needs.
+   */
+  private warm(poolName: PoolName, workers: PoolWorker[]): void {
+    for (const run of this.runs.values()) {
+      if (run.pool !== poolName) continue
+      for (const worker of workers) {
+        if (worker.remote || worker.warmed.has(run.spec.kind)) continue
+        worker.warmed.add(run.spec.kind)
+        const history = this.d.pools[poolName].config.inlineUnits ? null : this.d.history
+        worker.handle.post({ type: 'warm', kind: run.spec.kind, ...(history ? { history } : {}) })
+      }
     }
   }
 
@@ -181,7 +202,8 @@ export class JobScheduler {
       job.forgetItems()
       job.itemsTotal = job.bytesTotal = job.itemsDone = job.itemsFailed = job.bytesDone = 0
       this.d.lifecycle().phase(job, 'plan-sent')
-      message = { ...base, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
+      const spec = planSpec(job.id, job.spec, this.d.store, (id, level, text) => this.d.log(id, level, 'core', text))
+      message = { ...base, spec, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
       label = 'planning'
     } else {
       const batch = job.takeBatch(pool.capacity, withRoom)
@@ -208,7 +230,9 @@ export class JobScheduler {
       for (const { item, indexes } of batch.items) item.addTo(run, indexes, history === null)
       message = run
       const first = batch.items[0]
-      label = batch.units[0]?.key ?? (first ? () => first.item.unit(first.indexes[0]!, 1).key : '')
+      // The worker names the unit it starts on (a `progress` report); until then, a key known without
+      // parsing the item, so the farmer never unpacks an item to show what a worker is on.
+      label = batch.units[0]?.key ?? (first ? () => first.item.knownKey(first.indexes[0]!) ?? '' : '')
     }
     task.type = message.type
     this.tasks.set(taskId, task)

@@ -37,6 +37,10 @@ export const jobEvents = [
   // the farm itself
   'farm-stopped',
   'recovered',
+  // the jobs it follows (`--after`): it waits for them, then goes to its pool's queue or is skipped
+  'wait',
+  'release',
+  'skip',
 ] as const
 export type JobEvent = (typeof jobEvents)[number]
 
@@ -44,6 +48,7 @@ export type JobEvent = (typeof jobEvents)[number]
  * What applying an event does besides setting the state, in this order:
  * - `reset-failed`: failed units go back to pending (refused when a completed job has none);
  * - `dequeue`: the job leaves its pool's queue;
+ * - `enqueue`: the job joins its pool's queue (and starts when the pool has room);
  * - `owe-cancel`: the history records that a cancel is owed, before anything else happens, so that a
  *   farm killed before the job's end finishes the cancel when it next opens (finished states clear it);
  * - `activate`: a job with no active run gets one from the history, its phase set before any task
@@ -54,7 +59,7 @@ export type JobEvent = (typeof jobEvents)[number]
  * A job still active afterwards is looked at again at once: work goes out, or it ends if every unit
  * has settled (a resume) or its last task has already ended (a stop).
  */
-export type Effect = 'reset-failed' | 'dequeue' | 'owe-cancel' | 'activate' | 'abort' | 'cleanup' | 'end'
+export type Effect = 'reset-failed' | 'dequeue' | 'enqueue' | 'owe-cancel' | 'activate' | 'abort' | 'cleanup' | 'end'
 
 export interface Transition {
   to: LifeState
@@ -109,7 +114,16 @@ export const transitions: Record<LifeState, Partial<Record<JobEvent, Transition>
     pause: to('paused', 'dequeue'),
     cancel: to('cancelled', 'dequeue', 'end'),
     interrupt: to('interrupted', 'dequeue', 'end'),
+    wait: to('waiting', 'dequeue'),
   },
+  // Nothing of it has run: a cancel ends it at once; the jobs it follows decide the rest.
+  waiting: {
+    release: to('queued', 'enqueue'),
+    skip: to('skipped', 'end'),
+    cancel: to('cancelled', 'end'),
+  },
+  // `retry` runs it after all (the jobs it followed no longer count).
+  skipped: retryable,
   interrupted: restartable,
   'timed-out': restartable,
   completed: retryable,
@@ -145,6 +159,7 @@ const verbs: Partial<Record<JobEvent, string>> = {
   cancel: 'cancelled',
   interrupt: 'interrupted',
   start: 'started',
+  wait: 'made to wait',
 }
 const stoppingWords: Record<StoppingState, string> = {
   cancelling: 'being cancelled',
@@ -159,7 +174,7 @@ export function refusal(jobId: number, from: LifeState, event: JobEvent, before:
   const shown = isStopping(from) ? stoppingWords[from] : from
   if (event === 'resume' && ['completed', 'completed-with-errors', 'failed', 'cancelled'].includes(from))
     return `Job ${jobId} has ended (${from}); use retry to re-run its failed items, or run it again.`
-  if (event === 'retry' && from === 'queued') return `Job ${jobId} has not run yet.`
+  if (event === 'retry' && (from === 'queued' || from === 'waiting')) return `Job ${jobId} has not run yet.`
   if (event === 'retry' && (from === 'running' || from === 'paused' || isStopping(from)))
     return `Job ${jobId} is still active (${isStopping(from) ? before : from}); retry it once it has ended.`
   if (event === 'cancel' && from === 'cancelling') return `Job ${jobId} is already being cancelled.`

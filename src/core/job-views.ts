@@ -1,8 +1,10 @@
 import type { JobDetail, JobSummary } from '../shared/api-types'
 import { jobSlots, type PoolName } from '../shared/job-spec'
+import type { JobEndActions } from '../shared/job-end-actions'
 import type { JobState } from '../shared/job-state'
 import type { JobRun } from './job-run'
 import type { JobRow } from './store/job-store'
+import { afterLinks } from './store/job-links'
 
 /** A job as the UI and the CLI see it: the stored row, overlaid with the live run when it is active. */
 export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
@@ -19,6 +21,8 @@ export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
     error: row.error,
     errorCode: row.error_code ?? null,
     cancelling: row.cancel_asked_at != null,
+    ...withLinks(row),
+    then: row.then_actions ? (JSON.parse(row.then_actions) as JobEndActions) : null,
   }
   if (run) return liveSummary(run, base)
   return {
@@ -35,6 +39,12 @@ export function jobSummary(row: JobRow, run: JobRun | undefined): JobSummary {
     etaMs: null,
     current: [],
   }
+}
+
+/** The jobs it follows, only when there are some (most jobs follow none). */
+function withLinks(row: JobRow): { after?: JobSummary['after'] } {
+  const after = afterLinks(row)
+  return after.length ? { after } : {}
 }
 
 /** An active job's figures, from the run in memory (bytes of units under way included). */

@@ -203,8 +203,7 @@ export class TaskResults {
       const summary = message.summary ?? { notes: [], facts: {} }
       this.d.store.setPlanned(job.id, summary)
       for (const note of summary.notes) this.d.log(job.id, 'info', 'core', note)
-      const row = this.d.store.job(job.id)
-      if (row?.plan_only) return this.tell(job, 'done', { error: null })
+      if (job.planOnly) return this.tell(job, 'done', { error: null })
     }
     if (task.type === 'cleanup') this.d.lifecycle.phase(job, 'cleanup-ended')
     // Units the handler never reported on: go again, unless the job is stopping (they stay pending).

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline'
+import { SpecSender } from '../shared/spec-once'
 import type { FromWorker, ToWorker } from '../shared/worker-protocol'
 import type { WorkerExit, WorkerHandle } from './worker-handle'
 
@@ -11,6 +12,8 @@ export const READY_TIMEOUT_MS = 15_000
  */
 export abstract class WorkerHandleBase implements WorkerHandle {
   protected exitInfo: WorkerExit | null = null
+  /** Sends a job's spec with its first task to this process only (`spec-once.ts`). */
+  protected readonly specs = new SpecSender()
   private readonly messageListeners: ((m: FromWorker) => void)[] = []
   private readonly outputListeners: ((s: 'stdout' | 'stderr', line: string) => void)[] = []
   private readonly exitListeners: ((e: WorkerExit) => void)[] = []

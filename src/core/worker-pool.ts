@@ -43,6 +43,8 @@ export class PoolWorker {
   readonly tasks = new Map<number, { jobId: number; label: string | (() => string); heavy?: boolean }>()
   tasksDone = 0
   rss: number | null = null
+  /** Job kinds it was told to load ahead of their first task (`warm`). */
+  readonly warmed = new Set<string>()
   /** Stop when the current task ends (the pool shrank). */
   retire = false
   constructor(

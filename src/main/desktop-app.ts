@@ -35,7 +35,10 @@ const resumeFile = (): string => join(app.getPath('userData'), 'resume-on-start.
 export class DesktopApp {
   private window: BrowserWindow | null = null
   private tray: FarmTray | null = null
-  private settings: Pick<Settings, 'notifications' | 'closeToTray'> = { notifications: true, closeToTray: false }
+  private settings: Pick<Settings, 'notifications' | 'closeToTray'> & { queueNotify?: boolean } = {
+    notifications: true,
+    closeToTray: false,
+  }
   private readonly shutdown = new ShutdownPhases({
     teardown: () => this.teardown(),
     closed: () => app.quit(),
@@ -234,6 +237,7 @@ export class DesktopApp {
     const owned = this.connection?.current.owner ?? false
     this.toPage.push(event, event === 'pool.updated' && owned ? this.metrics.fill(payload as PoolInfo) : payload)
     if (event === 'job.ended') this.notifier.jobEnded(payload as JobSummary)
+    if (event === 'queue.empty' && this.settings.queueNotify) this.notifier.queueEmptied()
     if (event !== 'job.log') this.refreshSoon()
   }
 
@@ -281,7 +285,11 @@ export class DesktopApp {
   }
 
   private applySettings(settings: Settings): void {
-    this.settings = { notifications: settings.notifications, closeToTray: settings.closeToTray }
+    this.settings = {
+      notifications: settings.notifications,
+      closeToTray: settings.closeToTray,
+      queueNotify: settings.whenQueueEmpty?.notify,
+    }
   }
 
   private onTrayAction(action: TrayAction): void {

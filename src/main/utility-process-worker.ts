@@ -74,7 +74,7 @@ class UtilityProcessWorker extends WorkerHandleBase {
   }
 
   post(message: ToWorker): void {
-    if (this.child && !this.exitInfo) this.child.postMessage(message)
+    if (this.child && !this.exitInfo) this.child.postMessage(this.specs.wire(message))
   }
 
   kill(): void {

@@ -22,7 +22,7 @@ import { isRemotePool, type RemotePool } from './remote-pools'
  * would get wrong: queues are named with it, so a host of another version never takes this farm's
  * batches, and each side says so in one sentence.
  */
-export const REMOTE_PROTOCOL = 3
+export const REMOTE_PROTOCOL = 4
 /**
  * Each version's shape: the SHA-256 of its schemas' JSON Schema (test/remote/remote-protocol-shape.test.ts
  * computes it). Never edit an entry: a new shape gets the next version number and a line of its own.
@@ -30,6 +30,8 @@ export const REMOTE_PROTOCOL = 3
 export const PROTOCOL_SHAPES: Readonly<Record<number, string>> = {
   2: '5b881fe310faaf7bff098f608ba332d383d8d64f33bf8799d9551f1d16d31da1',
   3: '7ea76a3853ddd7ea771eb8d3407ea7716b3aa5ba3c22e92832d39fc827e136bb',
+  // Inputs from an earlier job (`{ type: 'job' }` in command, module and URL specs).
+  4: '5421e3d47c398a06f3e9fd26a1ae86ccec7bf31c7f6ab6a8f2c4d0159d1e4ad2',
 }
 
 /** The prefix of every Redis key of Task Farm (BullMQ's own and ours). */

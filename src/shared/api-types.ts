@@ -1,6 +1,15 @@
 import { z } from 'zod'
+import { jobEndActionsSchema, queueEmptyActionSchema } from './job-end-actions'
 import { jobSpecSchema, poolNameSchema } from './job-spec'
 import { hasEnded, jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
+
+/** A job linked by `--after`: the one it follows (or that follows it), whether it must succeed, its state now (null: removed). */
+export const jobLinkSchema = z.object({
+  jobId: z.number().int(),
+  ok: z.boolean(),
+  state: jobStateSchema.nullable(),
+})
+export type JobLink = z.infer<typeof jobLinkSchema>
 
 /** A job as lists and progress bars show it. Rates are moving averages per second. */
 export const jobSummarySchema = z.object({
@@ -36,6 +45,10 @@ export const jobSummarySchema = z.object({
    * the history runs it): the job shows the state it had until it is `cancelled`.
    */
   cancelling: z.boolean().optional(),
+  /** The jobs it follows (`--after`): a `waiting` job waits until they have finished. */
+  after: z.array(jobLinkSchema).optional(),
+  /** What the owning farm does when it ends (notify, run a command). */
+  then: jobEndActionsSchema.nullable().optional(),
   /** Free memory is below its `--memfree`: none of its units starts until it returns. */
   memoryWait: z.object({ freeBytes: z.number(), limitBytes: z.number() }).nullable().optional(),
 })
@@ -52,6 +65,8 @@ export const jobDetailSchema = jobSummarySchema.extend({
   notes: z.array(z.string()),
   facts: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   timeline: z.array(z.object({ at: z.number(), state: jobStateSchema, note: z.string() })),
+  /** The jobs that follow it (`--after` this job). */
+  followers: z.array(jobLinkSchema).optional(),
 })
 export type JobDetail = z.infer<typeof jobDetailSchema>
 
@@ -134,6 +149,8 @@ export const poolInfoSchema = z.object({
   tasksPerWorker: z.number().int(),
   runningJobs: z.number().int(),
   queuedJobs: z.number().int(),
+  /** Its jobs waiting for other jobs to end (`--after`): in no queue yet. */
+  waitingJobs: z.number().int().optional(),
   /** The running jobs' slots: in use and in all (null: only the pool bounds the job). */
   jobSlots: z
     .array(z.object({ jobId: z.number().int(), inUse: z.number().int(), slots: z.number().int().nullable() }))
@@ -158,6 +175,8 @@ export const settingsSchema = z.object({
   theme: z.enum(['light', 'dark', 'system']),
   /** Redis of remote worker hosts (docs/scale-out.md); empty for none. --redis and $TASK_FARM_REDIS win over it. */
   redisUrl: z.string().max(2000).default(''),
+  /** What the farm does when its last running or queued job has ended. */
+  whenQueueEmpty: queueEmptyActionSchema.default({ notify: false, run: '' }),
   /** Pools that follow the queue (`pools autoscale`); a pool left out or null has a fixed size. */
   poolAutoscale: z.partialRecord(poolNameSchema, poolAutoscaleSchema.nullable()).optional(),
   /** Replace a pool's worker after this many tasks (Python's maxtasksperchild); 0 or left out: never. */

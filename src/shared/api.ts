@@ -11,6 +11,7 @@ import {
 } from './api-types'
 import { historyStatsSchema, jobStatsSchema } from './job-stats'
 import { jobOptionsSchema, jobSpecSchema, poolNameSchema } from './job-spec'
+import { scheduleRef, scheduleRuleSchema, scheduleSchema } from './schedules'
 import { itemStateSchema, jobStateSchema, logLevelSchema } from './job-state'
 import type { ErrorInfo } from './user-error'
 
@@ -74,6 +75,8 @@ export const apiChannels = {
   'jobs.interrupt': { request: jobRef, response: ok },
   /** Higher runs first among queued jobs of the same pool. */
   'jobs.priority': { request: jobRef.extend({ priority: jobOptionsSchema.shape.priority }), response: ok },
+  /** A queued or waiting job waits for more jobs to finish (`--after` given later); a cycle is refused. */
+  'jobs.follow': { request: jobRef.extend({ after: jobOptionsSchema.shape.after.unwrap().min(1) }), response: ok },
   /** Re-run only the failed items of a finished job. */
   'jobs.retry': { request: jobRef, response: ok },
   /** Forget a finished job and its items and logs. */
@@ -119,6 +122,19 @@ export const apiChannels = {
   },
   'settings.get': { request: z.object({}), response: settingsViewSchema },
   'settings.set': { request: settingsSchema.partial(), response: settingsViewSchema },
+  /** A job started by the owning farm on time (`--at`, `--every`): kept in the history. */
+  'schedules.create': {
+    request: z.object({
+      spec: jobSpecSchema,
+      options: jobOptionsSchema.partial().optional(),
+      rule: scheduleRuleSchema,
+    }),
+    response: scheduleSchema,
+  },
+  'schedules.list': { request: z.object({}), response: z.object({ schedules: z.array(scheduleSchema) }) },
+  'schedules.pause': { request: scheduleRef, response: ok },
+  'schedules.resume': { request: scheduleRef, response: ok },
+  'schedules.remove': { request: scheduleRef, response: ok },
   /** A folder listing, for picking paths where there is no native dialog (the browser host). */
   'fs.list': {
     request: z.object({ path: z.string().optional() }),
@@ -144,6 +160,10 @@ export const apiEvents = {
   /** Units of the job settled and are in the history now: a reader of its units (the CLI's stream) reads on this. */
   'job.units': jobRef,
   'pool.updated': poolInfoSchema,
+  'schedule.updated': scheduleSchema,
+  'schedule.removed': scheduleRef,
+  /** The farm's last running or queued job has ended (Settings' "when the queue is empty"). */
+  'queue.empty': z.object({ at: z.number() }),
 } as const
 
 export type ApiChannel = keyof typeof apiChannels

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { jobEndActionsSchema } from './job-end-actions'
 import { commandSpecSchema } from './kinds/command'
 import { quoteWords } from './kinds/command-line'
 import { copySpecSchema } from './kinds/copy'
@@ -147,6 +148,16 @@ export const jobOptionsSchema = z.object({
   /** Plan only (a dry run): count, list and check, change nothing. */
   planOnly: z.boolean().default(false),
   /**
+   * Jobs this one follows: it waits until they have finished, then runs (`--after`), or only if each
+   * with `ok` completed without errors, else it ends `skipped` (`--after-ok`).
+   */
+  after: z
+    .array(z.object({ jobId: z.number().int().min(1), ok: z.boolean().default(false) }))
+    .max(100)
+    .default([]),
+  /** What the owning farm does when the job ends (`--then-notify`, `--then-run`). */
+  then: jobEndActionsSchema.optional(),
+  /**
    * GNU parallel's `--memfree` in bytes: below it none of its units starts; below half of it, its
    * youngest running unit is stopped and queued again (`requeueSafe` kinds). Absent: the farm's setting.
    * An option beside the spec, as the priority: it says how the farm runs the job, not what a unit does.
@@ -166,6 +177,7 @@ export function jobTitle(spec: JobSpec): string {
     case 'copy':
       return `Copy ${spec.sources.length === 1 ? spec.sources[0] : `${spec.sources.length} folders`} → ${spec.destination}`
     case 'urls':
+      if (spec.input.type === 'job') return `Analyse URLs of job ${spec.input.jobId}`
       return spec.input.type === 'file' ? `Analyse URLs in ${spec.input.path}` : 'Analyse pasted URLs'
     case 'probe':
       return `Probe ×${spec.count}`

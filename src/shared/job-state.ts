@@ -3,8 +3,11 @@ import { z } from 'zod'
 /**
  * Every state a job can be in. `interrupted` means the farm stopped (crash, quit, Ctrl-C) mid-job;
  * `timed-out` that the job ran past its own deadline. Both keep their unfinished items for a resume.
+ * `waiting`: the job follows other jobs (`--after`) that have not finished yet; `skipped`: it was to
+ * run only if they completed without errors (`--after-ok`), and one did not.
  */
 export const jobStates = [
+  'waiting',
   'queued',
   'running',
   'paused',
@@ -14,6 +17,7 @@ export const jobStates = [
   'cancelled',
   'interrupted',
   'timed-out',
+  'skipped',
 ] as const
 export const jobStateSchema = z.enum(jobStates)
 export type JobState = z.infer<typeof jobStateSchema>
@@ -23,14 +27,21 @@ export type JobState = z.infer<typeof jobStateSchema>
  * undone units) or running it again starts it anew. What the controls ask (retry, run again, which
  * list the window shows a job in); waiters ask `hasEnded`.
  */
-export const finishedStates: readonly JobState[] = ['completed', 'completed-with-errors', 'failed', 'cancelled']
+export const finishedStates: readonly JobState[] = [
+  'completed',
+  'completed-with-errors',
+  'failed',
+  'cancelled',
+  'skipped',
+]
 export const isFinished = (s: JobState): boolean => finishedStates.includes(s)
 
 /**
  * Ended: the job holds no worker and nothing will move it by itself (finished, or stopped as
  * `interrupted` / `timed-out` with units left for a `resume`). What every waiter asks: the farm's
- * `waitForEnd`, an attached CLI, `wait`, the window and the tray. `queued` and `paused` have not
- * ended: the first starts when its pool has room, the second when someone resumes it.
+ * `waitForEnd`, an attached CLI, `wait`, the window and the tray. `waiting`, `queued` and `paused`
+ * have not ended: the first starts when the jobs it follows have finished, the second when its pool
+ * has room, the third when someone resumes it.
  */
 export const endedStates: readonly JobState[] = [...finishedStates, 'interrupted', 'timed-out']
 export const hasEnded = (s: JobState): boolean => endedStates.includes(s)

@@ -1,4 +1,4 @@
-import type { JobSummary, PoolInfo } from './api-types'
+import type { JobLink, JobSummary, PoolInfo } from './api-types'
 import { formatBytes } from './format'
 
 /** What a person can do about a wait: the button (window) or the command (CLI) that ends it. */
@@ -12,7 +12,7 @@ export interface WaitingReason {
   actionLabel: string | null
 }
 
-type JobFacts = Pick<JobSummary, 'state' | 'pool' | 'memoryWait'>
+type JobFacts = Pick<JobSummary, 'state' | 'pool' | 'after' | 'memoryWait'>
 type PoolFacts = Pick<PoolInfo, 'name' | 'closed' | 'paused' | 'maxRunningJobs' | 'runningJobs' | 'workers'>
 
 /**
@@ -22,6 +22,7 @@ type PoolFacts = Pick<PoolInfo, 'name' | 'closed' | 'paused' | 'maxRunningJobs' 
  */
 export function waitingReason(job: JobFacts, pool: PoolFacts | undefined): WaitingReason | null {
   const name = job.pool
+  if (job.state === 'waiting') return { text: followsText(job.after ?? []), action: null, actionLabel: null }
   if (job.state === 'paused') return { text: 'paused', action: 'resume-job', actionLabel: 'Resume' }
   if (job.state === 'interrupted' || job.state === 'timed-out')
     return {
@@ -48,6 +49,14 @@ export function waitingReason(job: JobFacts, pool: PoolFacts | undefined): Waiti
       actionLabel: null,
     }
   return null
+}
+
+/** "waiting for job 3 (running) to end, job 4 (queued) to complete without errors". */
+export function followsText(after: JobLink[]): string {
+  if (after.length === 0) return 'waiting for other jobs to end'
+  const one = (l: JobLink): string =>
+    `job ${l.jobId} (${l.state ?? 'removed'}) to ${l.ok ? 'complete without errors' : 'end'}`
+  return `waiting for ${after.map(one).join(', ')}`
 }
 
 /** The CLI's words for the action: the command that ends the wait. */

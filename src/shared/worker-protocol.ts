@@ -59,6 +59,11 @@ export interface PlannedBatch {
 export interface RunBatch {
   item: number
   units?: PackedUnits
+  /**
+   * Part of the item only: `[from, to)` pairs of unit indexes, flat. The worker reads the item itself
+   * (and keeps the last few parsed), so a slice costs the farmer neither a parse nor a re-encode.
+   */
+  ranges?: number[]
 }
 
 export interface ItemSuccess {
@@ -90,6 +95,7 @@ export type ToWorker =
       type: 'run'
       taskId: number
       jobId: number
+      /** Every task message names its job's spec; on the wire a local worker gets it once (`spec-once.ts`). */
       spec: JobSpec
       /** Whole items, then single units (a slice of an item, units sent again with their attempt). */
       batches: RunBatch[]
@@ -99,6 +105,8 @@ export type ToWorker =
     }
   | { type: 'cleanup'; taskId: number; jobId: number; spec: JobSpec; reason: 'cancel' | 'resume' }
   | { type: 'cancel'; taskId: number }
+  /** A job of this kind is coming: load its code (and open the history) before its first task does. */
+  | { type: 'warm'; kind: JobSpec['kind']; history?: string }
   | { type: 'shutdown' }
 
 /** What a plan learnt beside its items: shown with the job and, for a dry run, its whole answer. */

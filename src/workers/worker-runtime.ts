@@ -10,8 +10,9 @@ import type {
   WorkItem,
 } from '../shared/worker-protocol'
 import { unitId } from '../shared/worker-protocol'
+import { SpecKeeper } from '../shared/spec-once'
 import type { KindHandler } from './kind-handler'
-import { readItemUnits } from './history-reader'
+import { openHistory, readItemUnits, readParsedUnits } from './history-reader'
 import { ItemPacker, itemBounds } from './item-packer'
 
 /**
@@ -33,6 +34,8 @@ interface Transport {
 /** Runs tasks sent by the farm; speaks only the worker protocol, and hands kind handlers plain units. */
 export function startWorkerRuntime(transport: Transport, handlers: HandlerLoaders): void {
   const aborts = new Map<number, AbortController>()
+  // A job's spec comes with its first task to this worker only (`spec-once.ts`).
+  const specs = new SpecKeeper()
   transport.onMessage((message) => {
     switch (message.type) {
       case 'shutdown':
@@ -42,13 +45,21 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       case 'cancel':
         aborts.get(message.taskId)?.abort()
         return
+      case 'warm':
+        void warm(handlers, message)
+        return
       default:
-        void runTask(message)
+        try {
+          void runTask(specs.complete(message))
+        } catch (error) {
+          const rss = residentBytes()
+          transport.send({ type: 'failed', taskId: message.taskId, error: toErrorInfo(error), rss })
+        }
     }
   })
   transport.send({ type: 'ready', pid: process.pid })
 
-  async function runTask(message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' }>): Promise<void> {
+  async function runTask(message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' | 'warm' }>): Promise<void> {
     const { taskId, jobId, spec } = message
     const controller = new AbortController()
     aborts.set(taskId, controller)
@@ -56,7 +67,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
     try {
       if (message.type === 'run') units = await unpackUnits(message)
     } catch (error) {
-      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: process.memoryUsage.rss() })
+      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: residentBytes() })
       aborts.delete(taskId)
       return
     }
@@ -72,6 +83,9 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       log: (level: 'debug' | 'info' | 'warn' | 'error', text: string) =>
         transport.send({ type: 'log', taskId, level, message: text }),
     }
+    // The farm shows what each worker is on: the unit it starts with, told now (it never parses items).
+    const first = units[0]
+    if (first) transport.send({ type: 'progress', taskId, bytes: 0, current: [first.key] })
     try {
       const handler = (await handlers[spec.kind]()) as KindHandler
       let summary
@@ -95,10 +109,10 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
       out.flush(true)
-      transport.send({ type: 'done', taskId, summary, rss: process.memoryUsage.rss() })
+      transport.send({ type: 'done', taskId, summary, rss: residentBytes() })
     } catch (error) {
       out.flush(true)
-      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: process.memoryUsage.rss() })
+      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: residentBytes() })
     } finally {
       out.close()
       aborts.delete(taskId)
@@ -110,15 +124,43 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
 export async function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): Promise<WorkItem[]> {
   const units: WorkItem[] = []
   for (const batch of message.batches) {
-    const text = batch.units ?? (await readItemUnits(message.history, batch.item))
-    const packed = JSON.parse(text) as PackedUnit[]
-    for (let i = 0; i < packed.length; i++) {
-      const [key, size, payload] = packed[i]!
-      units.push({ id: unitId(batch.item, i), key, payload, size, attempt: 1 })
+    const packed = batch.ranges
+      ? batch.units
+        ? (JSON.parse(batch.units) as PackedUnit[])
+        : await readParsedUnits(message.history, batch.item)
+      : (JSON.parse(batch.units ?? (await readItemUnits(message.history, batch.item))) as PackedUnit[])
+    const ranges = batch.ranges ?? [0, packed.length]
+    for (let r = 0; r < ranges.length; r += 2) {
+      for (let i = ranges[r]!; i < ranges[r + 1]!; i++) {
+        const [key, size, payload] = packed[i]!
+        units.push({ id: unitId(batch.item, i), key, payload, size, attempt: 1 })
+      }
     }
   }
   for (const unit of message.units) units.push(unit)
   return units
+}
+
+/** The process's resident memory, read at most every 200 ms: a task's end reports it, and tasks can be many. */
+function residentBytes(): number {
+  const now = Date.now()
+  if (now - rssAt > 200) {
+    rss = process.memoryUsage.rss()
+    rssAt = now
+  }
+  return rss
+}
+let rss = 0
+let rssAt = 0
+
+/** Loads a kind's code and opens the history ahead of the first task; that task reports any error. */
+async function warm(handlers: HandlerLoaders, message: Extract<ToWorker, { type: 'warm' }>): Promise<void> {
+  try {
+    await handlers[message.kind]()
+    if (message.history) await openHistory(message.history)
+  } catch {
+    // The task that needs them tries again and says why.
+  }
 }
 
 /** Coalesces a task's results, planned units and progress into few messages. */
@@ -130,15 +172,17 @@ class TaskOutbox {
   private partialBytes = new Map<number, number>()
   private progressDirty = false
   private readonly timer: NodeJS.Timeout
-  private readonly units: Map<number, WorkItem>
+  /** The task's units by id, made on first need only: units without bytes never need it. */
+  private byId: Map<number, WorkItem> | null = null
+  private readonly sized: boolean
 
   constructor(
     private readonly taskId: number,
     private readonly send: (message: FromWorker) => void,
-    units: WorkItem[],
+    private readonly units: WorkItem[],
     private readonly packer: ItemPacker,
   ) {
-    this.units = new Map(units.map((unit) => [unit.id, unit]))
+    this.sized = units.some((unit) => unit.size > 0)
     this.timer = setInterval(() => this.flush(), FLUSH_MS)
   }
 
@@ -149,7 +193,7 @@ class TaskOutbox {
     this.settle(id)
     if (result === undefined || result === null) this.doneIds.push(id)
     else this.doneResults.push({ id, result })
-    this.doneBytes += this.units.get(id)?.size ?? 0
+    if (this.sized) this.doneBytes += this.unit(id)?.size ?? 0
     if (this.doneIds.length + this.doneResults.length >= FLUSH_UNITS) this.flush()
   }
   failed(item: ItemFailure): void {
@@ -178,13 +222,18 @@ class TaskOutbox {
       this.progressDirty = false
       let bytes = 0
       for (const b of this.partialBytes.values()) bytes += b
-      const current = [...this.partialBytes.keys()].slice(0, 8).map((id) => this.units.get(id)?.key ?? String(id))
+      const current = [...this.partialBytes.keys()].slice(0, 8).map((id) => this.unit(id)?.key ?? String(id))
       this.send({ type: 'progress', taskId, bytes, current })
     }
   }
 
   close(): void {
     clearInterval(this.timer)
+  }
+
+  private unit(id: number): WorkItem | undefined {
+    this.byId ??= new Map(this.units.map((unit) => [unit.id, unit]))
+    return this.byId.get(id)
   }
 
   private settle(id: number): void {

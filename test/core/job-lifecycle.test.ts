@@ -19,7 +19,8 @@ const lifeStates: LifeState[] = [...jobStates, ...stoppingStates]
  * pair; every pair not listed must be refused. Effects are checked by the invariants below.
  */
 const expected: Record<LifeState, string> = {
-  queued: 'start>running pause>paused cancel>cancelled interrupt>interrupted',
+  waiting: 'release>queued skip>skipped cancel>cancelled',
+  queued: 'start>running pause>paused cancel>cancelled interrupt>interrupted wait>waiting',
   running:
     'pause>paused cancel>cancelling interrupt>interrupting refuse>refusing deadline>timing-out halt>halting ' +
     'halt-now>halting done>completed done-with-errors>completed-with-errors fail>failed ' +
@@ -33,6 +34,7 @@ const expected: Record<LifeState, string> = {
   'completed-with-errors': 'retry>running',
   failed: 'retry>running',
   cancelled: 'retry>running',
+  skipped: 'retry>running',
   cancelling: 'stopped>cancelled fail>failed farm-stopped>interrupting',
   refusing: 'stopped>failed fail>failed farm-stopped>interrupting',
   interrupting: 'cancel>cancelling stopped>interrupted fail>failed farm-stopped>interrupting',
@@ -82,7 +84,7 @@ describe("a job's transition table", () => {
   it('cleans up after every cancel of a job that ever ran, and aborts its tasks first', () => {
     for (const state of lifeStates) {
       const rule = transition(state, 'cancel')
-      if (!rule || state === 'queued') continue
+      if (!rule || state === 'queued' || state === 'waiting') continue
       expect(rule.to).toBe('cancelling')
       expect(rule.effects).toEqual(expect.arrayContaining(['abort', 'cleanup']))
     }
@@ -120,7 +122,9 @@ describe("a job's transition table", () => {
 
   it('says what "ended" and "finished" mean', () => {
     // Ended: every state but the three a job can still move on from by itself or by a resume.
-    expect(jobStates.filter((s) => !hasEnded(s))).toEqual(['queued', 'running', 'paused'])
+    expect(jobStates.filter((s) => !hasEnded(s))).toEqual(['waiting', 'queued', 'running', 'paused'])
+    expect(isFinished('skipped')).toBe(true)
+    expect(hasEnded('waiting')).toBe(false)
     expect(endedStates.filter((s) => !isFinished(s))).toEqual(['interrupted', 'timed-out'])
     expect(hasEnded('timed-out')).toBe(true)
     expect(isFinished('timed-out')).toBe(false)

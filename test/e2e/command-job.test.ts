@@ -70,4 +70,54 @@ describe.skipIf(!testBrowser())('a command job made in the window', { timeout: 9
     await screenshot(page, 'command-unit', 'light')
     expect(pageProblems).toEqual([])
   })
+
+  it('makes a chain from a job’s page with "Then…": the follower waits, then starts by itself', async () => {
+    await page.keyboard.press('Escape') // the unit's output panel
+    await page.locator('[data-testid=unit-output]').waitFor({ state: 'hidden' })
+    await page.click('[data-testid=new-command]')
+    await page.fill('[data-testid=command-line] input', `sh -c 'sleep 8; echo "$1"' sh {}`)
+    await page.fill('[data-testid=command-inputs] textarea', 'x\ny')
+    await page.click('[data-testid=command-review]:not([disabled])')
+    let before = page.url()
+    await page.click('[data-testid=command-start]:not([disabled])')
+    await page.waitForURL((url) => url.href !== before && /#\/jobs\/\d+$/.test(url.hash))
+    const first = page.url().split('/').at(-1)!
+    await page.locator('.head [data-state=running]').waitFor()
+
+    // By keyboard: the menu button opens on its first entry, Enter picks it.
+    await page.getByRole('button', { name: 'Then…' }).focus()
+    await page.keyboard.press('Enter')
+    await page.getByRole('menu', { name: 'Then' }).waitFor()
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('menuitem')
+    expect(await page.getByRole('menuitem').first().textContent()).toContain('Run a command on its units')
+    await page.keyboard.press('Enter')
+    await page.locator('[data-testid=chain-fields]').waitFor()
+    expect(await page.locator('[data-testid=command-from-job]').textContent()).toContain(`Units of job ${first}`)
+    await page.fill('[data-testid=command-line] input', `sh -c 'echo "got $1"' sh {}`)
+    expect(await page.locator('[data-testid=command-preview] code').first().textContent()).toContain(
+      `<each unit of job ${first}>`,
+    )
+    await page.click('[data-testid=command-review]:not([disabled])')
+    before = page.url()
+    await page.click('[data-testid=command-start]:not([disabled])')
+    await page.waitForURL((url) => url.href !== before && /#\/jobs\/\d+$/.test(url.hash))
+
+    // The follower shows what it waits for, then starts by itself once the first job has ended.
+    await page.locator('.head [data-state=waiting]').waitFor({ timeout: 20_000 })
+    expect(await page.locator('[data-testid=job-waits-for]').textContent()).toContain(`Job ${first}`)
+    expect(await page.locator('[data-testid=job-waiting]').textContent()).toContain(`waiting for job ${first}`)
+    await screenshot(page, 'job-follower-waiting', 'light')
+    // What it waits for is a named region, reached as such.
+    await page.getByRole('region', { name: 'Jobs before and after this one' }).waitFor()
+    await page.locator('.head [data-state=completed]').waitFor({ timeout: 60_000 })
+    await page.getByRole('tab', { name: 'Items' }).click()
+    const rows = page.locator('[data-testid=items-table] tbody tr')
+    await rows.nth(1).waitFor()
+    expect(await rows.nth(0).textContent()).toContain('x')
+    expect(await rows.nth(1).textContent()).toContain('y')
+    // The first job's page says what follows it.
+    await page.getByRole('button', { name: new RegExp(`^Job ${first} \\(`) }).click()
+    await page.locator('[data-testid=job-followers]').waitFor()
+    expect(pageProblems).toEqual([])
+  })
 })

@@ -1,5 +1,8 @@
 import AxeBuilder from '@axe-core/playwright'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { build } from 'vite'
@@ -182,4 +185,39 @@ export async function accessibilityProblems(page: Page, options: { legacyMode?: 
           .slice(0, 6)
           .join(' | ')}`,
     )
+}
+
+/** A window on a served farm of its own: a temp folder, the built page, `serve`, Chromium, the Jobs view open. */
+export interface ServedWindow {
+  dir: string
+  serve: ServeProcess
+  page: Page
+  /** What the page reported as wrong (`watchConsole`). */
+  pageProblems: string[]
+  close(): Promise<void>
+}
+
+export async function openServedWindow(prefix: string, token: string): Promise<ServedWindow> {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  const renderer = await buildRenderer(join(dir, 'renderer'))
+  const [serve, browser] = await Promise.all([
+    startServe(join(dir, 'history.sqlite'), token, renderer),
+    launchChromium(),
+  ])
+  // A context of its own: axe-core opens a page beside it to run its checks.
+  const page = await (await browser.newContext({ viewport: { width: 1360, height: 860 } })).newPage()
+  const pageProblems = await watchConsole(page)
+  await page.goto(`${serve.url}#/jobs`)
+  await page.getByText('Connected to farm').waitFor()
+  return {
+    dir,
+    serve,
+    page,
+    pageProblems,
+    async close() {
+      await browser.close()
+      await serve.stop()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
 }

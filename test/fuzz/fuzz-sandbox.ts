@@ -1,3 +1,4 @@
+import { parseInterval } from '../../src/shared/schedules'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { apiChannels, type ApiChannel } from '../../src/shared/api'
@@ -66,7 +67,16 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
       if (!schema.safeParse(request).success && !schema.safeParse(copy).success) return request
       // Mostly jobs that exist (or the next one), so pause, cancel, remove and export really act.
       if (typeof copy.jobId === 'number' && counter++ % 4 !== 0) copy.jobId = 1 + (copy.jobId % (newestJobId() + 1))
-      if (channel === 'jobs.create' || channel === 'jobs.check') confineSpec(copy.spec as Record<string, unknown>)
+      if (channel === 'jobs.create' || channel === 'jobs.check' || channel === 'schedules.create')
+        confineSpec(copy.spec as Record<string, unknown>)
+      // Commands run when work ends are real shell lines: generated ones become a harmless one.
+      const then = (copy.options as { then?: { run?: unknown } } | undefined)?.then
+      if (then?.run !== undefined) then.run = 'true'
+      const empty = copy.whenQueueEmpty as { run?: unknown } | undefined
+      if (channel === 'settings.set' && empty?.run) empty.run = 'true'
+      // A schedule that starts jobs every second would keep the farm from ever being at rest.
+      const rule = copy.rule as { every?: string } | undefined
+      if (channel === 'schedules.create' && rule?.every && parseInterval(rule.every) !== null) rule.every = '1d'
       if (channel === 'pools.resize') copy.size = 1 + (Number(copy.size) % 2)
       const options = copy.options as Record<string, unknown> | undefined
       if (channel === 'jobs.create' && typeof options?.memfree === 'number') options.memfree %= 1024

@@ -89,3 +89,23 @@ describe('a cancel, as the model found it (its shrunk sequences)', () => {
     await run(copy(), new KillOwner(), new JobControl('cancel', 0))
   }, 120_000)
 })
+
+describe('jobs that follow jobs, against the model', () => {
+  const follower = (pick: number, ok: boolean): CreateJob =>
+    new CreateJob({ kind: 'probe', units: 2, slots: 1, failures: 0, deadline: false, sleepMs: 20 }, { pick, ok })
+
+  it('[follows] a follower of a job killed -9 with its owner goes on once the owner serves again', async () => {
+    await run(command({ units: 3 }), follower(0, true), new UntilStarted(0, 1), new KillOwner(), new LetTimePass(1500))
+  }, 120_000)
+
+  it('[follows] --after-ok of a job with errors is skipped; --after runs; a cancel of a waiting job holds', async () => {
+    await run(
+      command({ units: 2, failures: 1, sleepMs: 200 }),
+      follower(0, true),
+      follower(0, false),
+      follower(2, false),
+      new JobControl('cancel', 3),
+      new LetTimePass(1500),
+    )
+  }, 120_000)
+})

@@ -39,6 +39,8 @@ export interface ModelJob {
   retries: number[]
   /** Times when no unit of the job may start: from an accepted pause or cancel to the resume or retry. */
   holds: { by: 'pause' | 'cancel'; from: number; to: number | null }[]
+  /** The job it was made to follow (`--after`; `ok`: `--after-ok`). */
+  follows?: { jobId: number; ok: boolean }
 }
 
 export interface StepCounts {
@@ -137,7 +139,8 @@ export function observe(job: ModelJob, state: JobState, now: number, graceMs: nu
 
 /** A job that ended on its own must end as its units say: completed only when none failed. */
 export function checkEnding(job: ModelJob, state: JobState, marks: Map<string, string>): void {
-  if (!(endedStates as readonly string[]).includes(state) || state === 'cancelled') return
+  // Cancelled and skipped jobs end by a control or by the jobs they follow, not by their units.
+  if (!(endedStates as readonly string[]).includes(state) || state === 'cancelled' || state === 'skipped') return
   const failedMarks = [...marks.values()].filter((m) => m === 'f').length
   const pending = [...marks.values()].filter((m) => m === '-').length
   const name = `job ${job.id} (${job.plan.kind})`

@@ -6,15 +6,18 @@ import type { JobState } from '../../src/shared/job-state'
  *
  * A **cause** is what may move a job from one state to another: `auto` (the farm on its own: a job
  * starts, its units end), a control the model sent and the farm accepted (`pause`, `resume`, `retry`,
- * `cancel`), `deadline` (the job was given one), `owner-killed` (kill -9 of the farm owning it).
+ * `cancel`), `deadline` (the job was given one), `owner-killed` (kill -9 of the farm owning it),
+ * `chain` (the owner opened again resumes a job it found interrupted when other jobs wait for it).
  */
-export type Cause = 'auto' | 'pause' | 'resume' | 'retry' | 'cancel' | 'deadline' | 'owner-killed'
+export type Cause = 'auto' | 'pause' | 'resume' | 'retry' | 'cancel' | 'deadline' | 'owner-killed' | 'chain'
 
-const ended = ['completed', 'completed-with-errors', 'failed', 'cancelled'] as const
+const ended = ['completed', 'completed-with-errors', 'failed', 'cancelled', 'skipped'] as const
 
 /** From each state, the states a job may go to next, and what may cause it. */
 export const legalTransitions: Record<JobState, Partial<Record<JobState, readonly Cause[]>>> = {
-  queued: { running: ['auto', 'resume'], paused: ['pause'], cancelled: ['cancel'] },
+  // A job made to follow others waits (`auto`), then goes to its queue or is skipped when they finish.
+  waiting: { queued: ['auto'], skipped: ['auto'], cancelled: ['cancel'] },
+  queued: { running: ['auto', 'resume'], paused: ['pause'], cancelled: ['cancel'], waiting: ['auto'] },
   running: {
     completed: ['auto'],
     'completed-with-errors': ['auto'],
@@ -25,12 +28,13 @@ export const legalTransitions: Record<JobState, Partial<Record<JobState, readonl
     'timed-out': ['deadline'],
   },
   paused: { running: ['resume', 'retry'], cancelled: ['cancel'], interrupted: ['owner-killed'] },
-  interrupted: { running: ['resume', 'retry'], cancelled: ['cancel'] },
+  interrupted: { running: ['resume', 'retry', 'chain'], cancelled: ['cancel'] },
   'timed-out': { running: ['resume', 'retry'], cancelled: ['cancel'] },
   completed: { running: ['retry'] },
   'completed-with-errors': { running: ['retry'] },
   failed: { running: ['retry'] },
   cancelled: { running: ['retry'] },
+  skipped: { running: ['retry'] },
 }
 
 /**
@@ -52,8 +56,8 @@ export const isEnded = (state: JobState): boolean => (endedStates as readonly st
 export const acceptedIn: Record<'pause' | 'resume' | 'cancel' | 'retry', readonly JobState[]> = {
   pause: ['queued', 'running'],
   resume: ['paused', 'interrupted', 'timed-out'],
-  cancel: ['queued', 'running', 'paused', 'interrupted', 'timed-out'],
-  retry: ['completed-with-errors', 'failed', 'cancelled', 'interrupted', 'timed-out'],
+  cancel: ['waiting', 'queued', 'running', 'paused', 'interrupted', 'timed-out'],
+  retry: ['completed-with-errors', 'failed', 'cancelled', 'interrupted', 'timed-out', 'skipped'],
 }
 
 /** A unit already on its way to a process when a pause or cancel lands may still start this long after it. */
@@ -92,6 +96,11 @@ export const checkNames = [
   'copy-matches',
   /** A cancel of a job with no active run (interrupted, timed out) never shows it `running` again. */
   'cancel-shows-no-running',
+  /**
+   * A job that follows others (`--after`) leaves `waiting` only once they have finished (with
+   * `--after-ok`: to its queue only if they completed, else `skipped`), and no later than the grace period after.
+   */
+  'follows',
 ] as const
 export type CheckName = (typeof checkNames)[number]
 

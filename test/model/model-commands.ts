@@ -31,7 +31,11 @@ abstract class ModelStep implements Step {
 }
 
 export class CreateJob extends ModelStep {
-  constructor(readonly choice: JobChoice) {
+  /** `after`: follow the job it picks (`--after`, or `--after-ok` when `ok`), when there is one. */
+  constructor(
+    readonly choice: JobChoice,
+    readonly after: { pick: number; ok: boolean } | null = null,
+  ) {
     super()
   }
   override check(): boolean {
@@ -40,7 +44,10 @@ export class CreateJob extends ModelStep {
   async act(model: FarmModel, real: RealFarm): Promise<void> {
     const tag = model.nextTag++
     const plan = planJob(real.world, this.choice, tag)
-    const { jobId } = await real.owner.client.call('jobs.create', { spec: plan.spec })
+    const leader = this.after && model.jobs.length ? this.job(model, this.after.pick, real) : null
+    const follows = leader ? { jobId: leader.id, ok: this.after!.ok } : undefined
+    const options = follows ? { after: [follows] } : {}
+    const { jobId } = await real.owner.client.call('jobs.create', { spec: plan.spec, options })
     real.trail.push(`  job ${jobId}`)
     model.jobs.push({
       id: jobId,
@@ -54,11 +61,13 @@ export class CreateJob extends ModelStep {
       grants: [],
       retries: [],
       holds: [],
+      follows,
     })
   }
   toString(): string {
     const c = this.choice
-    return `create ${c.kind} units=${c.units} slots=${c.slots} failing=${c.failures} sleep=${c.sleepMs}${c.deadline ? ' deadline' : ''}`
+    const after = this.after ? ` after${this.after.ok ? '-ok' : ''} #${this.after.pick}` : ''
+    return `create ${c.kind} units=${c.units} slots=${c.slots} failing=${c.failures} sleep=${c.sleepMs}${c.deadline ? ' deadline' : ''}${after}`
   }
 }
 
@@ -210,6 +219,10 @@ export class KillOwner extends ModelStep {
           job.causes = job.causes.filter((c) => c !== 'cancel')
           for (const hold of job.holds) hold.to ??= at
         }
+      } else if (state === 'running' && awaited(model, real, job)) {
+        // The owner opened again resumes a job others wait for: it goes on by itself.
+        job.causes.push('chain')
+        job.expect = { is: 'active' }
       } else if (state === 'running') job.expect = { is: 'resting', state: 'interrupted', since: at }
     }
     await real.owner.killAndReopen()
@@ -221,6 +234,10 @@ export class KillOwner extends ModelStep {
     return 'kill -9 the owner, serve again'
   }
 }
+
+/** Whether a job the model made waits for this one (so the owner opened again resumes it). */
+const awaited = (model: FarmModel, real: RealFarm, job: ModelJob): boolean =>
+  model.jobs.some((f) => f.follows?.jobId === job.id && real.history.job(f.id)?.state === 'waiting')
 
 /** `task-farm wait ID` left running: a client attached to the job's end. */
 export class Attach extends ModelStep {
@@ -343,7 +360,7 @@ export const modelSteps: fc.Arbitrary<Step>[] = [
   jobChoice.map((c) => new CreateJob(c)),
   jobChoice.map((c) => new CreateJob(c)),
   jobChoice.map((c) => new CreateJob(c)),
-  jobChoice.map((c) => new CreateJob(c)),
+  fc.tuple(jobChoice, pick, fc.boolean()).map(([c, p, ok]) => new CreateJob(c, { pick: p, ok })),
   fc.tuple(fc.constantFrom<Control>('pause', 'resume', 'cancel', 'retry'), pick).map(([c, p]) => new JobControl(c, p)),
   fc.tuple(fc.constantFrom<Control>('pause', 'resume'), pick).map(([c, p]) => new JobControl(c, p)),
   fc.tuple(pick, fc.integer({ min: -5, max: 5 })).map(([p, n]) => new Priority(p, n)),

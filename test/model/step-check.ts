@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { copyDifferences } from './copy-tree'
+import { checkFollows } from './follow-checks'
 import { checkEnding, checkTransitions, observe, violated, type FarmModel, type ModelJob } from './farm-model'
 import type { HistoryReader } from './history-reader'
 import { graceMs, isEnded } from './job-rules'
@@ -38,6 +39,7 @@ function checkJob(job: ModelJob, real: RealFarm, now: number): void {
   if (last?.state !== row.state)
     violated('history', `job ${job.id} is ${row.state} but its timeline's last entry says ${last?.state}`)
   checkTransitions(job, timeline)
+  checkFollows(job, real.history, now)
   observe(job, row.state, now, graceMs)
   refreshRuns(job, now)
   checkRuns(job, now)

@@ -22,12 +22,12 @@ class EchoTwiceSlot extends WorkerHandleBase {
   }
   post(message: ToWorker): void {
     if (message.type === 'shutdown') return this.finish({ reason: 'clean-exit', code: null, signal: null })
-    if (message.type === 'cancel') return
+    if (message.type === 'cancel' || message.type === 'warm') return
     // The reply is async (units are unpacked); a failure here fails the job, which the test sees.
     setImmediate(() => void this.reply(message))
   }
 
-  private async reply(message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' }>): Promise<void> {
+  private async reply(message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' | 'warm' }>): Promise<void> {
     const { taskId } = message
     {
       if (message.type === 'plan' && message.spec.kind === 'probe') {

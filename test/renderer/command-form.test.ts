@@ -6,6 +6,7 @@ import {
   emptyCommandForm,
   previewLines,
 } from '../../src/renderer/src/dialogs/command-form'
+import { chainAfter } from '../../src/renderer/src/dialogs/chain-form'
 
 const form = (patch: Partial<ReturnType<typeof emptyCommandForm>>) => ({ ...emptyCommandForm(), ...patch })
 
@@ -41,5 +42,25 @@ describe('the Run a command form', () => {
     const bad = commandSpecSchema.safeParse(commandSpecFrom(form({ commandLine: '', text: 'a' })))
     expect(bad.success).toBe(false)
     expect(bad.error!.issues[0]!.message).toBe('Give a command to run.')
+  })
+
+  it('takes the units of the job "Then…" was opened on, and follows it as asked', () => {
+    const chained = form({
+      commandLine: 'echo {}',
+      source: 'job',
+      fromJob: 7,
+      fromState: 'failed',
+      fromWhere: ' .jpg ',
+    })
+    expect(commandSpecSchema.parse(commandSpecFrom(chained)).input).toEqual({
+      type: 'job',
+      jobId: 7,
+      state: 'failed',
+      where: '.jpg',
+    })
+    expect(previewLines(chained)).toEqual([`echo '<each unit of job 7>'`])
+    expect(chainAfter(chained)).toEqual([{ jobId: 7, ok: false }])
+    expect(chainAfter({ ...chained, start: 'ok' })).toEqual([{ jobId: 7, ok: true }])
+    expect(chainAfter({ ...chained, start: 'now' })).toEqual([])
   })
 })

@@ -5,15 +5,18 @@ import { conflictPolicies, copySpecSchema, symlinkModes, type CopySpec } from '.
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { collect, oneOf, positiveInt } from '../parse-options'
+import { addAfterOptions, afterOption } from '../chain-options'
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
+import { addFollowUpOptions } from '../follow-up-options'
 
 /** Failed files listed after a copy; the rest are in `task-farm show`. */
 const LISTED_FAILURES = 20
 
 /** `task-farm copy SRC... DST`: copy folders on the disk pool, or with --dry-run only say what would happen. */
 export function configureCopy(command: Command, cli: CliContext): void {
-  command
+  addAfterOptions(command)
+  addFollowUpOptions(command)
     .usage('[options] SRC... DST')
     .argument('<paths...>', 'source folders, then the destination folder')
     .option(
@@ -56,10 +59,11 @@ export function configureCopy(command: Command, cli: CliContext): void {
         })
         let jobId = 0
         const onCreated = (id: number): void => void (jobId = id)
-        const code = await runNewJob(cli, spec, withFarming({ planOnly: o.dryRun ?? false }, o), {
+        const code = await runNewJob(cli, spec, withFarming({ planOnly: o.dryRun ?? false, ...afterOption(o) }, o), {
           json: o.json,
           workers: o.workers,
           detach: o.detach,
+          followUps: o,
           onCreated,
         })
         if (jobId && !o.json && !o.detach) await reportJob(cli, jobId, o.dryRun ?? false)

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import type { JobLink } from '../../shared/api-types'
 import { jobStates, type JobState } from '../../shared/job-state'
 import { jobKinds } from '../../shared/job-spec'
 import { formatBytes, formatCount, percent } from '../../shared/format'
@@ -58,6 +59,10 @@ export function configureJobs(command: Command, cli: CliContext): void {
     )
 }
 
+/** "job 3 (completed, after-ok), job 4 (waiting)". */
+const linksText = (links: JobLink[]): string =>
+  links.map((l) => `job ${l.jobId} (${l.state ?? 'removed'}${l.ok ? ', after-ok' : ''})`).join(', ')
+
 export function configureShow(command: Command, cli: CliContext): void {
   command
     .argument('<id>', 'job id', jobId)
@@ -67,8 +72,10 @@ export function configureShow(command: Command, cli: CliContext): void {
         const { detail, failed } = await cli.withHistory((store) => {
           const row = store.job(id)
           if (!row) throw new UserError(`There is no job ${id}.`, 'no-such-job')
+          const followers = store.followers(id)
+          const shown = jobDetail({ ...row, state: cli.shownState(row.state) }, undefined, store.timeline(id))
           return {
-            detail: jobDetail({ ...row, state: cli.shownState(row.state) }, undefined, store.timeline(id)),
+            detail: followers.length ? { ...shown, followers } : shown,
             failed: store.items(id, { state: 'failed', limit: 50, offset: 0 }),
           }
         })
@@ -80,6 +87,8 @@ export function configureShow(command: Command, cli: CliContext): void {
         )
         const waiting = waitingLine(await withLiveWait(cli, detail), await livePools(cli))
         if (waiting) print(`Waiting:  ${waiting}`)
+        if (detail.after && detail.state !== 'waiting') print(`After:    ${linksText(detail.after)}`)
+        if (detail.followers) print(`Then:     ${linksText(detail.followers)}`)
         print(
           `Items:    ${formatCount(detail.itemsDone)} done, ${formatCount(detail.itemsFailed)} failed, ${formatCount(detail.itemsTotal)} in all`,
         )

@@ -62,6 +62,11 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import('./run-again')).configureRetry,
   },
   {
+    name: 'follow',
+    summary: 'make a queued or waiting job wait for other jobs (--after, --after-ok)',
+    load: async () => (await import('./follow')).configureFollow,
+  },
+  {
     name: 'pause',
     summary: 'pause a running or queued job (resume goes on)',
     load: async () => (await import('./job-control')).configurePause,
@@ -85,6 +90,11 @@ export const commandEntries: CommandEntry[] = [
     name: 'pools',
     summary: 'show the worker pools and their workers, or resize, pause, resume, close or terminate one',
     load: async () => (await import('./pools')).configurePools,
+  },
+  {
+    name: 'schedules',
+    summary: 'list the schedules (--every, --at), or pause, resume or remove one',
+    load: async () => (await import('./schedules')).configureSchedules,
   },
   {
     name: 'export',

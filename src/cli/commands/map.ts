@@ -4,12 +4,14 @@ import { resolve } from 'node:path'
 import { moduleSpecSchema, type ModuleSpec } from '../../shared/kinds/module'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
+import { addAfterOptions, addFromOptions, afterOption } from '../chain-options'
 import { jobInputFrom } from '../job-input-options'
 import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
+import { addFollowUpOptions } from '../follow-up-options'
 
 const help = `
 The module's default export is called once per input, in the cpu pool's workers:
@@ -24,7 +26,9 @@ JSON (42, "text", {"a":1}) arrives as that value; any other line as its text.
 
 /** `task-farm map MODULE --input FILE`: Python's Pool.map over the person's own function, durable and watchable. */
 export function configureMap(command: Command, cli: CliContext): void {
-  command
+  addFromOptions(command, 'inputs')
+  addAfterOptions(command)
+  addFollowUpOptions(command)
     .usage('[options] MODULE (--input FILE | ::: INPUT...)')
     .argument('<module>', 'the module whose default export is (input, context) => result')
     .argument('[inputs...]', 'inputs after :::')
@@ -64,9 +68,10 @@ export function configureMap(command: Command, cli: CliContext): void {
         let jobId = 0
         try {
           const workers = o.workers ?? availableParallelism()
-          const code = await runNewJob(cli, spec, withFarming({}, o), {
+          const code = await runNewJob(cli, spec, withFarming(afterOption(o), o), {
             json: o.json,
             detach: o.detach,
+            followUps: o,
             workers,
             onCreated: (id, events) => {
               // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.

@@ -6,8 +6,9 @@ import { commandAction } from '../exit-codes'
 const idleMs = 3000
 
 /**
- * `own` (hidden): the farm `--detach` starts when none runs. It runs every queued job of the history,
- * serves clients, and stops by itself once idle, so nothing is left running that nobody asked for.
+ * `own` (hidden): the farm `--detach` (and `--every`) starts when none runs. It runs every queued job of
+ * the history and its schedules, serves clients, and stops by itself once idle (no job, no client, no
+ * schedule to come), so nothing is left running that nobody asked for.
  */
 export function configureOwn(command: Command, cli: CliContext): void {
   command.action(
@@ -27,7 +28,10 @@ export function configureOwn(command: Command, cli: CliContext): void {
       await new Promise<void>((resolve) => {
         let idleSince = Date.now()
         const timer = setInterval(() => {
-          const busy = farm.poolInfo().some((p) => p.runningJobs + p.queuedJobs > 0) || endpoint.clients > 0
+          const busy =
+            farm.poolInfo().some((p) => p.runningJobs + p.queuedJobs > 0) ||
+            endpoint.clients > 0 ||
+            farm.schedules.hasActive()
           if (busy) idleSince = Date.now()
           else if (Date.now() - idleSince >= idleMs) done()
         }, 200)

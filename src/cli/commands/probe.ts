@@ -2,12 +2,15 @@ import type { Command } from 'commander'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { numberList, nonNegativeInt, positiveInt } from '../parse-options'
+import { addAfterOptions, afterOption } from '../chain-options'
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
+import { addFollowUpOptions } from '../follow-up-options'
 
 /** `task-farm probe`: a diagnostic job that exercises the farm itself. The model for kind commands. */
 export function configureProbe(command: Command, cli: CliContext): void {
-  command
+  addAfterOptions(command)
+  addFollowUpOptions(command)
     .requiredOption('--count <n>', 'number of items', nonNegativeInt('--count', 10_000_000))
     .option('--chunk <n>', 'numbers per item (like Pool.map chunksize)', positiveInt('--chunk', 1_000_000), 1)
     .option('--sleep-ms <ms>', 'each item sleeps this long', nonNegativeInt('--sleep-ms', 3_600_000), 0)
@@ -33,6 +36,12 @@ export function configureProbe(command: Command, cli: CliContext): void {
           throwOn: o.throwOn,
           printOn: o.printOn,
         }
+        return runNewJob(cli, spec, afterOption(o), {
+          json: o.json,
+          workers: o.workers,
+          detach: o.detach,
+          followUps: o,
+        })
         return runNewJob(cli, spec, withFarming({}, o), { json: o.json, workers: o.workers, detach: o.detach })
       }),
     )

@@ -6,12 +6,14 @@ import type { ItemRow } from '../../shared/api-types'
 import { commandSpecSchema, envName, parseHalt, type CommandResult, type CommandSpec } from '../../shared/kinds/command'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
+import { addAfterOptions, addFromOptions, afterOption } from '../chain-options'
 import { jobInputFrom, splitListedInputs } from '../job-input-options'
 import { collect, nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
+import { addFollowUpOptions } from '../follow-up-options'
 
 const help = `
 Replacement strings, as in GNU parallel: {} the input, {.} without its extension, {/} its base name,
@@ -37,7 +39,9 @@ Examples:
 /** `task-farm run [options] -- COMMAND [ARGS...]`: one command per input on the cpu pool (GNU parallel's model). */
 export function configureRun(program: Command, cli: CliContext): void {
   const defaults = commandSpecSchema.parse({ kind: 'command', command: ['true'], input: { type: 'list', values: [] } })
-  program
+  addFromOptions(program, 'inputs')
+  addAfterOptions(program)
+  addFollowUpOptions(program)
     .usage('[options] -- COMMAND [ARGS...] [::: INPUT...]')
     .argument('<command...>', 'the command and its arguments, after --; inputs may follow :::')
     .option('--input <file>', 'one input per line; - reads standard input')
@@ -101,12 +105,13 @@ export function configureRun(program: Command, cli: CliContext): void {
           const code = await runNewJob(
             cli,
             spec,
-            withFarming({}, o),
+            withFarming(afterOption(o), o),
             // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
             {
               json: o.json,
               workers,
               detach: o.detach,
+              followUps: o,
               onCreated: (id, events) => o.detach || units.start((jobId = id), events),
             },
           )

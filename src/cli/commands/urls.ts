@@ -6,15 +6,20 @@ import { urlsSpecSchema } from '../../shared/kinds/urls'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
+import { addAfterOptions, addFromOptions, afterOption, fromOption } from '../chain-options'
+import { UserError } from '../../shared/user-error'
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { exportOption, exportResults } from './export-results'
+import { addFollowUpOptions } from '../follow-up-options'
 
 /** `task-farm urls FILE|-`: analyse a list of URLs on the network pool, optionally exporting the rows. */
 export function configureUrls(command: Command, cli: CliContext): void {
   const defaults = urlsSpecSchema.parse({ kind: 'urls', input: { type: 'text', text: '' } })
-  command
-    .argument('<file>', 'the URL list, or - for standard input')
+  addFromOptions(command, 'the URLs')
+  addAfterOptions(command)
+  addFollowUpOptions(command)
+    .argument('[file]', 'the URL list, or - for standard input (or --from ID)')
     .option(
       '--concurrency <n>',
       'requests in flight for the whole job',
@@ -69,11 +74,18 @@ export function configureUrls(command: Command, cli: CliContext): void {
     .option(...memfreeOption)
     .option('--json', 'one JSON event per line')
     .action(
-      commandAction(async (file: string, o) => {
+      commandAction(async (file: string | undefined, o) => {
+        const from = fromOption(o)
+        if ((file === undefined) === (from === null))
+          throw new UserError(
+            'Give the URL list (a file, or - for standard input) or --from ID, one of them.',
+            'no-input',
+          )
         const spec: UrlsSpec = urlsSpecSchema.parse({
           kind: 'urls',
           input:
-            file === '-' ? { type: 'text', text: await text(process.stdin) } : { type: 'file', path: resolve(file) },
+            from ??
+            (file === '-' ? { type: 'text', text: await text(process.stdin) } : { type: 'file', path: resolve(file!) }),
           concurrency: o.concurrency,
           perHost: o.perHost,
           timeoutMs: o.timeoutMs,
@@ -85,10 +97,11 @@ export function configureUrls(command: Command, cli: CliContext): void {
           userAgent: o.userAgent,
         })
         let jobId = 0
-        const code = await runNewJob(cli, spec, withFarming({}, o), {
+        const code = await runNewJob(cli, spec, withFarming(afterOption(o), o), {
           json: o.json,
           workers: o.workers,
           detach: o.detach,
+          followUps: o,
           onCreated: (id) => (jobId = id),
         })
         if (o.out && jobId && !o.detach) await exportResults(cli, jobId, o.out, o.json, o.force)

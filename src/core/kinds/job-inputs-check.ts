@@ -5,6 +5,8 @@ import type { JobInput } from '../../shared/kinds/command'
 /** A stat or two: is the input file or folder there and readable? Reading it is the plan's work. */
 export async function checkJobInput(input: JobInput): Promise<string[]> {
   if (input.type === 'list') return input.values.length === 0 ? ['Give at least one input.'] : []
+  // Another job's units are read when this job's plan goes out (the farm checks that job exists).
+  if (input.type === 'job') return []
   const path = input.type === 'file' ? input.path : input.dir
   const what = input.type === 'file' ? 'input file' : 'input folder'
   try {

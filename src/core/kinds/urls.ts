@@ -49,6 +49,8 @@ export const urlsHooks: KindHooks<UrlsSpec> = {
           : `The pasted text has no http(s) URL: ${n} line${n === 1 ? ' is' : 's are'} not URLs.`,
       ]
     }
+    // Another job's units are read when this job's plan goes out (the farm checks that job exists).
+    if (spec.input.type === 'job') return []
     const { path } = spec.input
     try {
       const info = await stat(path)

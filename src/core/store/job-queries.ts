@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { ItemRow, LogEntry } from '../../shared/api-types'
+import type { ItemRow, JobLink, LogEntry } from '../../shared/api-types'
 import { jobSpecSchema, type JobSpec } from '../../shared/job-spec'
 import { logLevels, type ItemState, type JobState, type LogLevel } from '../../shared/job-state'
 import { likePattern, UnitRows } from './unit-rows'
@@ -26,11 +26,29 @@ export interface JobRow {
   error_code: string | null
   /** When a cancel was accepted that has not ended the job yet (null: none is owed). */
   cancel_asked_at: number | null
+  /** What the job does when it ends (JSON of `JobEndActions`, v6); null: nothing. */
+  then_actions?: string | null
   /** Its own --memfree in bytes (null: the farm's setting). */
   memfree?: number | null
   notes: string
   facts: string
+  /** The jobs it follows, as JSON `[after_id, ok_only, their state][]` (job-chains.ts decodes it). */
+  after_json?: string
 }
+
+/**
+ * A job's columns and the jobs it follows with their states (one small indexed read per row); a
+ * history older than v5, read without migrating it (a read-only view), has none.
+ */
+function jobColumns(db: Database.Database): string {
+  return hasLinks(db)
+    ? `jobs.*, (SELECT json_group_array(json_array(a.after_id, a.ok_only, (SELECT p.state FROM jobs p WHERE p.id = a.after_id)))
+         FROM job_after a WHERE a.job_id = jobs.id) AS after_json`
+    : 'jobs.*'
+}
+
+const hasLinks = (db: Database.Database): boolean =>
+  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job_after'").get() !== undefined
 
 /** A job's spec as stored, read back through its schema: the one place stored specs are decoded. */
 export function storedSpec(row: Pick<JobRow, 'spec'>): JobSpec {
@@ -53,7 +71,7 @@ export class JobQueries {
   private readonly units: UnitRows
 
   constructor(readonly db: Database.Database) {
-    this.jobStatement = db.prepare('SELECT * FROM jobs WHERE id = ?')
+    this.jobStatement = db.prepare(`SELECT ${jobColumns(db)} FROM jobs WHERE id = ?`)
     this.timelineStatement = db.prepare('SELECT at, state, note FROM job_timeline WHERE job_id = ? ORDER BY at, rowid')
     this.settingStatement = db.prepare('SELECT value FROM settings WHERE key = ?')
     this.units = new UnitRows(db)
@@ -61,6 +79,18 @@ export class JobQueries {
 
   job(id: number): JobRow | undefined {
     return this.jobStatement.get(id) as JobRow | undefined
+  }
+
+  /** The jobs that follow this one (`--after` it), with their states now. */
+  followers(afterId: number): JobLink[] {
+    if (!hasLinks(this.db)) return []
+    const rows = this.db
+      .prepare(
+        `SELECT a.job_id AS jobId, a.ok_only AS ok, j.state FROM job_after a JOIN jobs j ON j.id = a.job_id
+         WHERE a.after_id = ? ORDER BY a.job_id`,
+      )
+      .all(afterId) as { jobId: number; ok: number; state: JobState }[]
+    return rows.map((r) => ({ jobId: r.jobId, ok: r.ok === 1, state: r.state }))
   }
 
   timeline(id: number): { at: number; state: JobState; note: string }[] {
@@ -90,7 +120,7 @@ export class JobQueries {
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
     const rows = this.db
-      .prepare(`SELECT * FROM jobs ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+      .prepare(`SELECT ${jobColumns(this.db)} FROM jobs ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
       .all(params) as JobRow[]
     const { total } = this.db.prepare(`SELECT count(*) AS total FROM jobs ${clause}`).get(params) as { total: number }
     return { rows, total }

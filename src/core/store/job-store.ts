@@ -111,6 +111,7 @@ export class JobStore extends JobQueries {
       remove: db.prepare('DELETE FROM jobs WHERE id = ?'),
       insertLog: db.prepare('INSERT INTO logs (job_id, at, level, source, message) VALUES (?, ?, ?, ?, ?)'),
       byState: db.prepare('SELECT id FROM jobs WHERE state = ? ORDER BY priority DESC, id'),
+      waitingByPool: db.prepare(`SELECT pool, count(*) AS n FROM jobs WHERE state = 'waiting' GROUP BY pool`),
       setSetting: db.prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
@@ -260,6 +261,12 @@ export class JobStore extends JobQueries {
   jobIdsOwingCancel(): number[] {
     const rows = this.db.prepare('SELECT id FROM jobs WHERE cancel_asked_at IS NOT NULL ORDER BY id').all()
     return (rows as { id: number }[]).map((r) => r.id)
+  }
+
+  /** Jobs waiting for other jobs (`--after`), by pool (the tray counts them). */
+  waitingByPool(): Record<string, number> {
+    const rows = this.s.waitingByPool.all() as { pool: string; n: number }[]
+    return Object.fromEntries(rows.map((r) => [r.pool, r.n]))
   }
 
   jobIdsInState(state: JobState): number[] {

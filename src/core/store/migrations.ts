@@ -132,6 +132,54 @@ export const migrations: Migration[] = [
     },
   },
   {
+    // Jobs that follow jobs (`--after`, `--after-ok`): kept in the history so a farm restart or a
+    // kill -9 keeps them, and the next farm starts a follower whose jobs ended while none ran.
+    // `after_id` has no foreign key: a job that others wait for cannot be removed (Farm.remove).
+    version: 5,
+    up(db) {
+      db.exec(`
+        CREATE TABLE job_after (
+          job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+          after_id INTEGER NOT NULL,
+          ok_only INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (job_id, after_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX job_after_by_after ON job_after (after_id, job_id);
+      `)
+    },
+  },
+  {
+    // Schedules (a job spec the owning farm starts on time) and what a job does when it ends: its
+    // actions, and one row per end owed or done, so an action runs once even across a kill -9.
+    version: 6,
+    up(db) {
+      db.exec(`
+        CREATE TABLE schedules (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          title TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          spec TEXT NOT NULL,
+          options TEXT NOT NULL DEFAULT '{}',
+          rule TEXT NOT NULL,
+          next_run_at INTEGER,
+          paused INTEGER NOT NULL DEFAULT 0,
+          runs INTEGER NOT NULL DEFAULT 0,
+          last_job_id INTEGER,
+          created_at INTEGER NOT NULL
+        );
+        ALTER TABLE jobs ADD COLUMN then_actions TEXT;
+        CREATE TABLE job_end_actions (
+          job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+          ended_at INTEGER NOT NULL,
+          state TEXT NOT NULL,
+          started_at INTEGER,
+          finished_at INTEGER,
+          PRIMARY KEY (job_id, ended_at)
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
+  {
     // A job's own --memfree (bytes; null: the farm's setting), an option beside its spec like its priority.
     version: 9,
     up(db) {

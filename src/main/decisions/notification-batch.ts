@@ -10,7 +10,7 @@ export interface JobNotification {
 }
 
 /** The ends worth telling someone about who is not looking; a cancel was their own doing. */
-const notified = new Set<JobSummary['state']>(['completed', 'completed-with-errors', 'failed'])
+const notified = new Set<JobSummary['state']>(['completed', 'completed-with-errors', 'failed', 'skipped'])
 
 export function isNotifiable(job: JobSummary): boolean {
   return notified.has(job.state)
@@ -27,6 +27,7 @@ export function describeEndedJobs(jobs: readonly JobSummary[]): JobNotification 
     [count('completed'), 'completed'],
     [count('completed-with-errors'), 'with errors'],
     [count('failed'), 'failed'],
+    [count('skipped'), 'skipped'],
   ] as const
   const failedFirst = ended.find((j) => j.state === 'failed') ?? ended.find((j) => j.state !== 'completed')
   return {
@@ -49,6 +50,12 @@ function describeOne(job: JobSummary): JobNotification {
       return {
         title: 'Job finished with errors',
         body: `${job.title}: ${items}, ${formatCount(job.itemsFailed)} failed`,
+        jobId: job.id,
+      }
+    case 'skipped':
+      return {
+        title: 'Job skipped',
+        body: `${job.title}: ${job.error ?? 'a job it follows did not complete'}`,
         jobId: job.id,
       }
     default:
@@ -75,8 +82,9 @@ export class NotificationBatcher {
     },
   ) {}
 
+  /** A job's own `--then-notify` is told even with notifications off in Settings. */
   jobEnded(job: JobSummary): void {
-    if (!isNotifiable(job) || !this.options.enabled()) return
+    if (!isNotifiable(job) || !(this.options.enabled() || job.then?.notify)) return
     this.pending = [...this.pending.filter((j) => j.id !== job.id), job]
     this.cancelQuiet?.()
     this.cancelQuiet = this.options.schedule(this.options.quietMs ?? 1500, () => this.flush())
@@ -87,10 +95,15 @@ export class NotificationBatcher {
     this.cancelQuiet?.()
     this.cancelMax?.()
     this.cancelQuiet = this.cancelMax = null
-    const jobs = this.pending
+    const jobs = this.options.enabled() ? this.pending : this.pending.filter((job) => job.then?.notify)
     this.pending = []
-    if (!this.options.enabled()) return
     const notification = describeEndedJobs(jobs)
     if (notification) this.options.show(notification)
+  }
+
+  /** Settings' "when the queue is empty: notify". */
+  queueEmptied(): void {
+    this.flush()
+    this.options.show({ title: 'All jobs ended', body: 'Nothing is running or waiting in the farm.', jobId: null })
   }
 }

@@ -3,6 +3,8 @@ import type { PoolInfo } from '../../shared/api-types'
 export interface FarmCounts {
   running: number
   queued: number
+  /** Jobs waiting for other jobs to end (`--after`). */
+  waiting: number
   /** Every pool is paused. */
   allPaused: boolean
   anyPaused: boolean
@@ -12,6 +14,7 @@ export function farmCounts(pools: readonly PoolInfo[]): FarmCounts {
   return {
     running: pools.reduce((n, p) => n + p.runningJobs, 0),
     queued: pools.reduce((n, p) => n + p.queuedJobs, 0),
+    waiting: pools.reduce((n, p) => n + (p.waitingJobs ?? 0), 0),
     allPaused: pools.length > 0 && pools.every((p) => p.paused),
     anyPaused: pools.some((p) => p.paused),
   }
@@ -19,9 +22,11 @@ export function farmCounts(pools: readonly PoolInfo[]): FarmCounts {
 
 /** The tray icon's tooltip: what the farm is doing, at a glance. */
 export function trayTooltip(counts: FarmCounts): string {
-  if (counts.running === 0 && counts.queued === 0) return counts.anyPaused ? 'Task Farm — paused' : 'Task Farm — idle'
+  if (counts.running === 0 && counts.queued === 0 && counts.waiting === 0)
+    return counts.anyPaused ? 'Task Farm — paused' : 'Task Farm — idle'
   const parts = [`${counts.running} running`]
   if (counts.queued > 0) parts.push(`${counts.queued} queued`)
+  if (counts.waiting > 0) parts.push(`${counts.waiting} waiting for other jobs`)
   if (counts.anyPaused) parts.push(counts.allPaused ? 'paused' : 'some pools paused')
   return `Task Farm — ${parts.join(', ')}`
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod'
+import { fromJobInputSchema } from './from-job'
 
 /**
  * Where a command or module job's inputs come from: a list given with the job (`::: a b c`, pasted
- * lines), a file of one input per line, or every file under a folder whose path matches a glob.
+ * lines), a file of one input per line, every file under a folder whose path matches a glob, or the
+ * units of an earlier job (`--from`).
  */
 export const jobInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('list'), values: z.array(z.string()).max(100_000, 'Give long input lists as a file.') }),
@@ -21,6 +23,7 @@ export const jobInputSchema = z.discriminatedUnion('type', [
     /** Matched against the path below `dir` (`*.jpg` matches a name in any folder). */
     glob: z.string().min(1).default('**/*'),
   }),
+  fromJobInputSchema,
 ])
 export type JobInput = z.infer<typeof jobInputSchema>
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { retryDelaySchema } from './command'
+import { fromJobInputSchema } from './from-job'
 
 /**
  * Where the URL list comes from: a file or text. Either holds one URL per line (blank lines and
@@ -9,6 +10,7 @@ import { retryDelaySchema } from './command'
 export const urlInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('file'), path: z.string().min(1, 'Give a URL list file.') }),
   z.object({ type: z.literal('text'), text: z.string() }),
+  fromJobInputSchema,
 ])
 export type UrlInput = z.infer<typeof urlInputSchema>
 

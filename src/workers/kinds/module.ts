@@ -2,9 +2,10 @@ import { inspect } from 'node:util'
 import type { InputPayload } from '../../shared/kinds/command'
 import { parseInputLine, type ModuleSpec } from '../../shared/kinds/module'
 import type { KindHandler } from '../kind-handler'
+import type { WorkItem } from '../../shared/worker-protocol'
 import { readInputs } from './command/read-inputs'
 import { runLimited } from './command/run-limited'
-import { callModule } from './module/call-module'
+import { callModule, type CallOutcome } from './module/call-module'
 import { loadTaskModule, moduleUrlFor } from './module/load-task-module'
 
 /**
@@ -24,21 +25,54 @@ export const moduleHandler: KindHandler<ModuleSpec> = {
   },
 
   async run(spec, items, ctx) {
-    const fn = await loadTaskModule(await moduleUrlFor(spec.module), spec.module)
-    // With `concurrency` the farm sends as many units as the job has free slots: they run at once.
-    // Without, they run in turn, as one call at a time per worker always did.
-    await runLimited(items, spec.concurrency === undefined ? 1 : items.length, ctx.signal, async (item) => {
-      const outcome = await callModule(fn, parseInputLine(item.key), {
+    const fn = await loadTaskModule(await moduleUrlOf(spec.module, ctx.jobId), spec.module)
+    const call = (item: WorkItem): CallOutcome | Promise<CallOutcome> =>
+      callModule(fn, parseInputLine(item.key), {
         signal: ctx.signal,
         log: (...values) =>
           ctx.log('info', `${item.key}: ${values.map((v) => (typeof v === 'string' ? v : inspect(v))).join(' ')}`),
         // Shown as the input being worked on; units carry no bytes to count.
         progress: () => ctx.progress(item.id, 0),
       })
+    const report = (item: WorkItem, outcome: CallOutcome): void => {
       if (!outcome) return
       if (outcome.ok) ctx.done(item.id, outcome.result)
       // Retryable: the job's retry policy (`--retries`) says whether it goes again.
       else ctx.failed(item.id, outcome.error, { code: outcome.code, retryable: outcome.code === 'threw' })
-    })
+    }
+    // With `concurrency` the farm sends as many units as the job has free slots: they run at once.
+    if (spec.concurrency !== undefined) {
+      await runLimited(items, items.length, ctx.signal, async (item) => report(item, await call(item)))
+      return
+    }
+    // Without, they run in turn, as one call at a time per worker always did; plain values need no await.
+    let since = performance.now()
+    for (let i = 0; i < items.length && !ctx.signal.aborted; i++) {
+      const item = items[i]!
+      const outcome = call(item)
+      report(item, outcome instanceof Promise ? await outcome : outcome)
+      // A long run of quick calls lets a cancel and the outbox's reports in every few milliseconds.
+      if ((i & 255) === 255 && performance.now() - since > YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve))
+        since = performance.now()
+      }
+    }
   },
 }
+
+/**
+ * The module's URL for a job's task: looked up (a stat, for its version) again after half a second
+ * only, as a map's tasks come every few tens of milliseconds; an edit still shows within that.
+ */
+async function moduleUrlOf(path: string, jobId: number): Promise<string> {
+  const now = Date.now()
+  if (lastUrl?.path === path && lastUrl.jobId === jobId && now - lastUrl.at < URL_FRESH_MS) return lastUrl.url
+  const url = await moduleUrlFor(path)
+  lastUrl = { path, jobId, url, at: now }
+  return url
+}
+let lastUrl: { path: string; jobId: number; url: string; at: number } | null = null
+const URL_FRESH_MS = 500
+
+/** How long a run of synchronous calls holds the worker's event loop at most. */
+const YIELD_MS = 20

@@ -24,6 +24,13 @@ describe('describeEndedJobs', () => {
       body: 'Job 3: Destination is full.',
       jobId: 3,
     })
+    const reason =
+      'job 3 ended failed (Destination is full.), and this job was to run only if it completed without errors'
+    expect(describeEndedJobs([job(4, 'skipped', { error: reason })])).toEqual({
+      title: 'Job skipped',
+      body: `Job 4: ${reason}`,
+      jobId: 4,
+    })
   })
 
   it('sums several jobs into one, opening the one that needs a look', () => {
@@ -88,5 +95,15 @@ describe('NotificationBatcher', () => {
     turnedOff.setEnabled(false)
     turnedOff.clock.advance(10_000)
     expect(turnedOff.shown).toEqual([])
+  })
+
+  it('tells about a job that asked (--then-notify) even when switched off, and about an empty queue', () => {
+    const { clock, shown, batcher } = setup(false)
+    batcher.jobEnded(job(1, 'completed'))
+    batcher.jobEnded(job(2, 'completed', { then: { notify: true } }))
+    clock.advance(10_000)
+    expect(shown).toEqual([{ title: 'Job completed', body: 'Job 2: 1,200 of 1,200 items done', jobId: 2 }])
+    batcher.queueEmptied()
+    expect(shown.at(-1)).toMatchObject({ title: 'All jobs ended', jobId: null })
   })
 })

@@ -7,7 +7,7 @@ import { Menu, nativeTheme, NotificationMock, resetElectronMock, TrayMock } from
 
 vi.mock('electron', () => import('./electron-mock'))
 
-const idle = { running: 0, queued: 0, allPaused: false, anyPaused: false }
+const idle = { running: 0, queued: 0, waiting: 0, allPaused: false, anyPaused: false }
 
 describe('the tray', () => {
   beforeEach(() => resetElectronMock())
@@ -18,6 +18,9 @@ describe('the tray', () => {
     const native = TrayMock.created[0]!
     tray.update({ ...idle, running: 2 })
     expect(native.tooltip).toBe('Task Farm — 2 running')
+    tray.update({ ...idle, running: 1, waiting: 2 })
+    expect(native.tooltip).toBe('Task Farm — 1 running, 2 waiting for other jobs')
+    tray.update({ ...idle, running: 2 })
     native.menu!.click('Quit (2 running)…')
     native.menu!.click('Pause all pools')
     expect(onAction.mock.calls).toEqual([['quit'], ['pause-all']])

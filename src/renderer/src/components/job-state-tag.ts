@@ -4,6 +4,7 @@ import type { JobState } from '../../../shared/job-state'
 
 type TagType = 'default' | 'info' | 'success' | 'warning' | 'error' | 'primary'
 const tagTypes: Record<JobState, TagType> = {
+  waiting: 'default',
   queued: 'default',
   running: 'info',
   paused: 'warning',
@@ -13,6 +14,7 @@ const tagTypes: Record<JobState, TagType> = {
   cancelled: 'default',
   interrupted: 'warning',
   'timed-out': 'warning',
+  skipped: 'default',
 }
 
 export const JobStateTag = defineComponent({

@@ -1,5 +1,6 @@
 import { quote } from 'shell-quote'
 import { formatBytes } from '../../../shared/format'
+import { fromJobText, type FromJobInput } from '../../../shared/kinds/from-job'
 
 /** `ignoreFreeSpace` → `Ignore free space`. */
 export function humanize(key: string): string {
@@ -12,6 +13,7 @@ type Input =
   | { type: 'file'; path: string }
   | { type: 'files'; dir: string; glob: string }
   | { type: 'text'; text: string }
+  | FromJobInput
 
 /** Where a job's inputs come from, as the person gave them. */
 function describeInput(input: Input): string {
@@ -26,6 +28,8 @@ function describeInput(input: Input): string {
       return `each file matching ${input.glob} in ${input.dir}`
     case 'text':
       return `${input.text.split('\n').filter((l) => l.trim()).length} pasted lines`
+    case 'job':
+      return fromJobText(input)
   }
 }
 

@@ -3,12 +3,13 @@ import type { JobInput } from '../../../shared/kinds/command'
 import { parseHalt } from '../../../shared/kinds/command'
 import { displayLine, type ShellFlavour } from '../../../shared/kinds/command-line'
 import { needsCmd, parseWindowsCommandLine } from '../../../shared/kinds/windows-command-line'
+import { chainInput, emptyChainForm, type ChainForm } from './chain-form'
 import { lines } from './use-spec-check'
 
-/** What the "Run a command" dialog holds, as typed. */
-export interface CommandForm {
+/** What the "Run a command" dialog holds, as typed (`job`: the units of the job it was opened from). */
+export interface CommandForm extends ChainForm {
   commandLine: string
-  source: 'text' | 'file' | 'folder'
+  source: 'text' | 'file' | 'folder' | 'job'
   text: string
   path: string
   folder: string
@@ -25,6 +26,7 @@ export interface CommandForm {
 }
 
 export const emptyCommandForm = (): CommandForm => ({
+  ...emptyChainForm(),
   commandLine: '',
   source: 'text',
   text: '',
@@ -81,11 +83,13 @@ export function commandWords(
 /** The spec the form describes (validated by the contract's schema, not here). */
 export function commandSpecFrom(form: CommandForm, flavour: ShellFlavour = 'posix') {
   const input: JobInput =
-    form.source === 'file'
-      ? { type: 'file', path: form.path.trim() }
-      : form.source === 'folder'
-        ? { type: 'files', dir: form.folder.trim(), glob: form.glob.trim() || '**/*' }
-        : { type: 'list', values: lines(form.text) }
+    form.source === 'job' && chainInput(form)
+      ? chainInput(form)!
+      : form.source === 'file'
+        ? { type: 'file', path: form.path.trim() }
+        : form.source === 'folder'
+          ? { type: 'files', dir: form.folder.trim(), glob: form.glob.trim() || '**/*' }
+          : { type: 'list', values: lines(form.text) }
   const env = Object.fromEntries(
     lines(form.env).map((pair) => {
       const at = pair.indexOf('=')
@@ -116,9 +120,11 @@ export function previewLines(form: CommandForm, count = 3, flavour: ShellFlavour
     form.source === 'text'
       ? lines(form.text).slice(0, count)
       : [
-          form.source === 'file'
-            ? `<line 1 of ${form.path.trim() || 'the file'}>`
-            : `${form.folder.trim() || '<folder>'}/<each ${form.glob || '*'} file>`,
+          form.source === 'job'
+            ? `<each unit of job ${form.fromJob}>`
+            : form.source === 'file'
+              ? `<line 1 of ${form.path.trim() || 'the file'}>`
+              : `${form.folder.trim() || '<folder>'}/<each ${form.glob || '*'} file>`,
         ]
   return samples.map((input, i) => displayLine(words, input, i + 1, form.shell, flavour))
 }

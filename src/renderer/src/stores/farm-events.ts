@@ -5,6 +5,7 @@ import { useJobDetailStore } from './job-detail-store'
 import { useJobsStore } from './jobs-store'
 import { usePoolsStore } from './pools-store'
 import { useSamplesStore } from './samples-store'
+import { useSchedulesStore } from './schedules-store'
 import { useUiStore } from './ui-store'
 
 /**
@@ -14,17 +15,25 @@ import { useUiStore } from './ui-store'
  */
 export function connectFarmEvents(
   api: UiApi,
-  onJobEnded?: (title: string, state: string, planOnly: boolean) => void,
+  onJobEnded?: (title: string, state: string, planOnly: boolean, asked: boolean) => void,
   onNotice?: (notice: DesktopEventPayload<'desktop.notice'>) => void,
+  onQueueEmpty?: () => void,
 ): () => void {
   const jobs = useJobsStore()
   const pools = usePoolsStore()
   const detail = useJobDetailStore()
   const ui = useUiStore()
   const samples = useSamplesStore()
+  const schedules = useSchedulesStore()
 
   const refreshAll = async (): Promise<void> => {
-    await Promise.all([jobs.refresh(), pools.refresh(), detail.jobId === null ? null : detail.reload()])
+    await Promise.all([
+      jobs.refresh(),
+      pools.refresh(),
+      // The Schedules view says what went wrong when it opens; the rest of the window goes on.
+      schedules.refresh().catch(() => undefined),
+      detail.jobId === null ? null : detail.reload(),
+    ])
   }
   const stops = [
     api.on('job.updated', (job) => {
@@ -36,13 +45,16 @@ export function connectFarmEvents(
       jobs.apply(job)
       samples.recordJob(job)
       if (detail.jobId === job.id) void detail.reload().then(detail.loadStats)
-      onJobEnded?.(job.title, job.state, job.planOnly)
+      onJobEnded?.(job.title, job.state, job.planOnly, job.then?.notify ?? false)
     }),
     api.on('job.removed', ({ jobId }) => {
       jobs.forget(jobId)
       samples.forgetJob(jobId)
     }),
     api.on('job.log', ({ entries }) => detail.appendLogs(entries)),
+    api.on('schedule.updated', (schedule) => schedules.apply(schedule)),
+    api.on('schedule.removed', ({ scheduleId }) => schedules.forget(scheduleId)),
+    api.on('queue.empty', () => onQueueEmpty?.()),
     api.on('pool.updated', (pool) => {
       pools.apply(pool)
       samples.recordPool(pool)

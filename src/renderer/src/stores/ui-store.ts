@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 
-export const views = ['pools', 'jobs', 'history', 'settings'] as const
+export const views = ['pools', 'jobs', 'history', 'schedules', 'settings'] as const
 export type View = (typeof views)[number] | 'job'
 
 export interface CopyDraft {
@@ -9,10 +9,13 @@ export interface CopyDraft {
 }
 export interface CommandDraft {
   folder?: string
+  /** Opened with "Then…" on this job's page: its units are the inputs, and the new job follows it. */
+  then?: number
 }
 export interface UrlDraft {
   path?: string
   text?: string
+  then?: number
 }
 
 /**

@@ -19,6 +19,9 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
     case 'list':
       yield* input.values
       return
+    case 'job':
+      // The farm reads another job's units into a file before the plan goes out (from-job-inputs.ts).
+      throw new Error('inputs from a job reached a worker unread')
     case 'file': {
       if (input.growing) {
         yield* followLines(input.path, signal)

@@ -6,18 +6,38 @@ export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: st
 /**
  * Calls the person's function for one input. A thrown error (or a rejected promise) is that input's
  * failure, with its message and the first 4 KiB of its stack; a cancel ends the wait at once even if
- * the function never settles (null: the input stays pending).
+ * the function never settles (null: the input stays pending). A function that returns a plain value
+ * (Pool.map of a pure function) is answered at once: no promise, no listener, nothing to wait for.
  */
-export async function callModule(fn: TaskFunction, input: unknown, context: TaskFunctionContext): Promise<CallOutcome> {
-  const { signal } = context
-  if (signal.aborted) return null
+export function callModule(
+  fn: TaskFunction,
+  input: unknown,
+  context: TaskFunctionContext,
+): CallOutcome | Promise<CallOutcome> {
+  if (context.signal.aborted) return null
+  let value: unknown
+  try {
+    value = fn(input, context)
+  } catch (error) {
+    return { ok: false, error: describe(error), code: 'threw' }
+  }
+  return isThenable(value) ? settle(value, context.signal) : storable(value)
+}
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === 'object' || typeof value === 'function') &&
+  value !== null &&
+  typeof (value as { then?: unknown }).then === 'function'
+
+/** Waits for a promised result, or for a cancel, whichever comes first. */
+async function settle(promised: PromiseLike<unknown>, signal: AbortSignal): Promise<CallOutcome> {
   let onAbort = (): void => {}
   const aborted = new Promise<null>((resolve) => {
     onAbort = () => resolve(null)
     signal.addEventListener('abort', onAbort, { once: true })
   })
   try {
-    const value = await Promise.race([Promise.resolve().then(() => fn(input, context)), aborted])
+    const value = await Promise.race([promised, aborted])
     if (signal.aborted) return null
     return storable(value)
   } catch (error) {
@@ -28,8 +48,11 @@ export async function callModule(fn: TaskFunction, input: unknown, context: Task
   }
 }
 
-/** The result as it will be stored: JSON, `undefined` as null. */
+/** The result as it will be stored: JSON, `undefined` as null (plain values as they are, unencoded). */
 function storable(value: unknown): CallOutcome {
+  if (typeof value === 'number') return { ok: true, result: Number.isFinite(value) ? value : null }
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null || value === undefined)
+    return { ok: true, result: value ?? null }
   try {
     const json = JSON.stringify(value)
     return { ok: true, result: json === undefined ? null : (JSON.parse(json) as unknown) }

@@ -20,6 +20,8 @@ const SNIFF_BYTES = 64 * 1024
  * skipped) or a CSV with a `url` column. Nothing is held in memory beyond the current record.
  */
 export async function* readUrlList(input: UrlInput): AsyncGenerator<UrlLine> {
+  // The farm reads another job's units into a file before the plan goes out (from-job-inputs.ts).
+  if (input.type === 'job') throw new Error('URLs from a job reached a worker unread')
   const head = input.type === 'text' ? input.text.slice(0, SNIFF_BYTES) : await readHead(input.path)
   const csv = (input.type === 'file' && /\.csv$/i.test(input.path)) || firstLineIsCsvHeader(head)
   const source = () => (input.type === 'text' ? Readable.from([input.text]) : createReadStream(input.path))

@@ -12,8 +12,10 @@ afterEach(async () => {
     f.remove()
   }
 })
+// The grace is what these tests hold the farm to; 5 s (not the test farm's 1 s) keeps a loaded machine's slow
+// scheduling of a worker from passing for a worker that ignored its cancel.
 function farmForTest(): { farm: Farm; dir: string } {
-  const t = openTestFarm()
+  const t = openTestFarm({ cancelGraceMs: 5000 })
   farms.push({ farm: t.farm, remove: t.dir.remove })
   return { farm: t.farm, dir: t.dir.path }
 }

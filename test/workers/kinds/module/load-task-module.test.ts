@@ -67,4 +67,13 @@ describe('loading a task module', () => {
     controller.abort()
     expect(await pending).toBeNull()
   })
+
+  it('answers a plain value at once (no promise per call), as JSON would store it', async () => {
+    expect(callModule((n) => (n as number) ** 2, 12, context())).toEqual({ ok: true, result: 144 })
+    expect(callModule(() => Infinity, 1, context())).toEqual({ ok: true, result: null })
+    expect(callModule(() => 'text', 1, context())).toEqual({ ok: true, result: 'text' })
+    expect(callModule(() => ({ a: [1, undefined] }), 1, context())).toEqual({ ok: true, result: { a: [1, null] } })
+    expect(callModule(async () => 3, 1, context())).toBeInstanceOf(Promise)
+    expect(await callModule(async () => 3, 1, context())).toEqual({ ok: true, result: 3 })
+  })
 })
