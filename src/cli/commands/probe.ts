@@ -36,13 +36,12 @@ export function configureProbe(command: Command, cli: CliContext): void {
           throwOn: o.throwOn,
           printOn: o.printOn,
         }
-        return runNewJob(cli, spec, afterOption(o), {
+        return runNewJob(cli, spec, withFarming(afterOption(o), o), {
           json: o.json,
           workers: o.workers,
           detach: o.detach,
           followUps: o,
         })
-        return runNewJob(cli, spec, withFarming({}, o), { json: o.json, workers: o.workers, detach: o.detach })
       }),
     )
 }
