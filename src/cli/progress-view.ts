@@ -91,7 +91,7 @@ export function progressLine(job: JobSummary, width: number): string {
       : job.bytesTotal > 0
         ? formatRate(job.byteRate, 'bytes')
         : formatRate(job.itemRate, 'items'),
-    job.etaMs === null && job.itemRate === 0 ? '' : `ETA ${formatDuration(job.etaMs)}`,
+    job.finding ? 'still finding' : job.etaMs === null && job.itemRate === 0 ? '' : `ETA ${formatDuration(job.etaMs)}`,
     job.itemsFailed ? `${formatCount(job.itemsFailed)} failed` : '',
     job.state === 'running' ? (job.current[0] ?? '') : job.state,
   ]

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os'
+import type { ApiChannel, ApiRequest, ApiResponse } from '../shared/api'
 import type { JobOptions, JobSpec, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
@@ -80,6 +81,33 @@ async function makeSchedule(
   const next = schedule.nextRunAt === null ? 'none' : new Date(schedule.nextRunAt).toLocaleString()
   report(json, `Schedule ${schedule.id}: next run ${next}.`, schedule)
   return exitCodes.ok
+}
+
+/** One call of the contract, to whichever farm runs the job. */
+type ContractCall = <C extends ApiChannel>(channel: C, request: ApiRequest<C>) => Promise<ApiResponse<C>>
+
+/**
+ * Like `runNewJob`, for a job that a contract call makes (`units.retry`): made by the owner when one
+ * runs, else by this command's own farm through the same handlers, then followed to its end.
+ */
+export async function runJobMadeBy(
+  cli: CliContext,
+  pool: PoolName,
+  make: (call: ContractCall) => Promise<number>,
+  run: ForegroundOptions,
+): Promise<number> {
+  const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
+  if (owner) return follow(owner, await make((channel, request) => owner.call(channel, request)), run)
+  const farm = await openFor(cli, pool, run)
+  let jobId: number
+  try {
+    const api = (await import('../core/api-handlers')).createApiHandlers(farm)
+    jobId = await make((channel, request) => api.handle(channel, request, 'local'))
+  } catch (error) {
+    await farm.shutdown('now')
+    throw error
+  }
+  return runHere(farm, jobId, run)
 }
 
 /** Resumes or retries a job from the history, in the owner's farm or in one this command runs. */

@@ -5,8 +5,12 @@ import { poolNames, type PoolName } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
 import { exportJob } from './export-job'
 import type { Farm } from './farm'
+import { diffJobs } from './job-diff'
 import { listFolder } from './list-folder'
 import { JobStatsQueries } from './store/job-stats'
+import { UnitSearch } from './store/unit-search'
+import { exportUnits, keysOf, retrySpecFor } from './unit-actions'
+import { verifySpecFor } from './verify-job'
 
 /** A request as handlers see it: parsed by the contract's schema, defaults applied. */
 type ParsedRequest<C extends ApiChannel> = z.output<(typeof apiChannels)[C]['request']>
@@ -78,6 +82,8 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
   // Prepared on the first chart's call, not for every client of the contract.
   let stats: JobStatsQueries | undefined
   const statsQueries = (): JobStatsQueries => (stats ??= new JobStatsQueries(farm.store.db))
+  let search: UnitSearch | undefined
+  const unitSearch = (): UnitSearch => (search ??= new UnitSearch(farm.store.db))
   const handlers: Handlers = {
     'jobs.create': async ({ spec, options }) => ({ jobId: await farm.create(spec, options ?? {}) }),
     'jobs.check': async ({ spec }) => ({ problems: await farm.check(spec) }),
@@ -95,8 +101,20 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'jobs.remove': ({ jobId }) => (farm.remove(jobId), ok),
     'jobs.rerun': async ({ jobId }) => ({ jobId: await farm.rerun(jobId) }),
     'jobs.export': ({ jobId, format, path, overwrite }) => exportJob(farm.store, jobId, format, path, { overwrite }),
+    'jobs.diff': ({ a, b, limit }) => diffJobs(farm.store.db, a, b, limit),
+    'jobs.verify': async ({ jobId }) => ({ jobId: await farm.create(verifySpecFor(farm.store.db, jobId), {}) }),
     'stats.job': ({ jobId }) => (farm.summary(jobId), statsQueries().job(jobId)!),
     'stats.history': ({ days }) => statsQueries().history(days),
+    'units.search': (q) => unitSearch().page(q),
+    'units.retry': async ({ filter, settings }) => {
+      const retry = retrySpecFor(farm.store, filter, settings)
+      const jobId = await farm.create(retry.spec)
+      farm.log(jobId, 'info', 'core', `retries ${retry.units} units found in jobs ${retry.sourceJobs.join(', ')}`)
+      return { jobId, units: retry.units, sourceJobs: retry.sourceJobs }
+    },
+    'units.keys': ({ filter }) => ({ keys: keysOf(farm.store, filter) }),
+    'units.export': ({ filter, format, path, overwrite }) =>
+      exportUnits(farm.store, filter, format, path, { overwrite }),
     'pools.list': () => (options.decoratePool ? farm.poolInfo().map(options.decoratePool) : farm.poolInfo()),
     'pools.resize': ({ pool, size }) => (farm.resizePool(pool, size), saveSizes(), ok),
     'pools.autoscale': ({ pool, autoscale }) => (farm.autoscalePool(pool, autoscale), saveSettings(), ok),

@@ -46,6 +46,29 @@ export async function exportJob(
   const toRow =
     hooks.exportRows?.row ??
     ((item: ItemRow) => ({ key: item.key, state: item.state, error: item.error, result: JSON.stringify(item.result) }))
+  async function* rows(): AsyncGenerator<Record<string, unknown>> {
+    for (let afterId = 0; ;) {
+      const items = store.itemsAfter(jobId, afterId, PAGE)
+      for (const item of items) yield toRow(item)
+      if (items.length < PAGE) break
+      afterId = items.at(-1)!.id
+    }
+  }
+  const written = await writeRows(path, format, columns, rows())
+  ledger?.record(path, jobId)
+  return { path, rows: written }
+}
+
+/**
+ * Writes rows to CSV or JSON under a temporary name renamed into place at the end: a failed export
+ * leaves no half file. Rows are pulled one at a time (never the whole export in memory).
+ */
+export async function writeRows(
+  path: string,
+  format: 'csv' | 'json',
+  columns: readonly string[],
+  source: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+): Promise<number> {
   const temp = join(dirname(path), `.${basename(path)}.taskfarm-export-${process.pid}.part`)
   const out = createWriteStream(temp)
   try {
@@ -63,15 +86,9 @@ export async function exportJob(
     }
     if (!csv) await write('[')
     let rows = 0
-    for (let afterId = 0; ;) {
-      const items = store.itemsAfter(jobId, afterId, PAGE)
-      for (const item of items) {
-        const row = toRow(item)
-        await write(csv ? row : `${rows === 0 ? '\n' : ',\n'}${JSON.stringify(row)}`)
-        rows++
-      }
-      if (items.length < PAGE) break
-      afterId = items.at(-1)!.id
+    for await (const row of source) {
+      await write(csv ? row : `${rows === 0 ? '\n' : ',\n'}${JSON.stringify(row)}`)
+      rows++
     }
     if (csv) csv.end()
     else out.end(rows ? '\n]\n' : ']\n')
@@ -81,8 +98,7 @@ export async function exportJob(
     } catch (error) {
       throw unwritable(path, error)
     }
-    ledger?.record(path, jobId)
-    return { path, rows }
+    return rows
   } catch (error) {
     out.destroy()
     await rm(temp, { force: true })

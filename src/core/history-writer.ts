@@ -1,4 +1,5 @@
 import type { LogEntry } from '../shared/api-types'
+import type { PlannedBatch } from '../shared/worker-protocol'
 import type { ItemRun } from './item-run'
 import type { JobCounts, JobStore, NewLog, UnitOutcome } from './store/job-store'
 
@@ -17,6 +18,7 @@ export class HistoryWriter {
   private outcomes: UnitOutcome[] = []
   private counts = new Map<number, JobCounts>()
   private logs: NewLog[] = []
+  private found = new Map<number, PlannedBatch[]>()
   private lastFlush = 0
 
   constructor(
@@ -41,6 +43,16 @@ export class HistoryWriter {
     } else this.counts.set(jobId, { done, failed, bytes })
   }
 
+  /**
+   * Units a settled unit found: stored by the next flush in the transaction that writes its finder's
+   * mark, so a crash loses both or neither (the finder then runs again and finds them again).
+   */
+  foundUnits(jobId: number, batches: readonly PlannedBatch[]): void {
+    const list = this.found.get(jobId)
+    if (list) list.push(...batches)
+    else this.found.set(jobId, [...batches])
+  }
+
   outcome(outcome: UnitOutcome): void {
     this.outcomes.push(outcome)
     if (this.outcomes.length >= FLUSH_COUNT) this.flush()
@@ -58,19 +70,27 @@ export class HistoryWriter {
 
   flush(now = Date.now()): void {
     this.lastFlush = now
-    if (this.items.size === 0 && this.outcomes.length === 0 && this.logs.length === 0 && this.counts.size === 0) return
+    if (
+      this.items.size === 0 &&
+      this.outcomes.length === 0 &&
+      this.logs.length === 0 &&
+      this.counts.size === 0 &&
+      this.found.size === 0
+    )
+      return
     const marks = [...this.items].map((item) => ({
       id: item.id,
       marks: item.storedMarks(),
       results: item.resultsText(),
       settled: item.unsettled === 0,
     }))
-    const { outcomes, counts, logs } = this
+    const { outcomes, counts, logs, found } = this
     this.items = new Set()
     this.outcomes = []
     this.counts = new Map()
     this.logs = []
-    const ids = this.store.writeBatch(marks, outcomes, counts, logs)
+    this.found = new Map()
+    const ids = this.store.writeBatch(marks, outcomes, counts, logs, found)
     if (logs.length) this.onLogs(logs.map((l, i) => ({ ...l, id: ids[i]! })))
     if (counts.size) this.onUnits([...counts.keys()])
   }

@@ -96,6 +96,10 @@ export class JobRun {
   private msPerByte = 0
   private cursor = 0
   private exhausted = false
+  /** Every other unit has settled: the `last` items (a copy's folder times) are handed out now. */
+  private lastPhase = false
+  private findingAt = -Infinity
+  private findingCache = false
 
   constructor(
     readonly id: number,
@@ -303,11 +307,48 @@ export class JobRun {
     this.open.length = 0
     this.cursor = 0
     this.exhausted = false
+    this.lastPhase = false
+  }
+
+  /**
+   * Units that may find more units are pending (a copy's folders not yet listed): the totals still
+   * grow, so there is no ETA yet. Asked of the history at most twice a second.
+   */
+  get finding(): boolean {
+    if (!this.planned || this.planOnly) return false
+    const now = performance.now()
+    if (now - this.findingAt > 500) {
+      this.findingAt = now
+      this.findingCache = this.store.isFinding(this.id)
+    }
+    return this.findingCache
+  }
+
+  /** Nothing but `last` units can be left: planned, nothing queued, waiting or in flight. */
+  private onlyLastLeft(): boolean {
+    return (
+      this.planned &&
+      this.special === null &&
+      this.tasks.size === 0 &&
+      this.retryQueue.length === 0 &&
+      this.backoffs.size === 0
+    )
   }
 
   private peek(): ItemRun | undefined {
+    for (;;) {
+      const item = this.peekPhase()
+      if (item || this.lastPhase || !this.onlyLastLeft()) return item
+      // The `last` items go once every other unit has settled (a folder's times after its content).
+      this.lastPhase = true
+      this.cursor = 0
+      this.exhausted = false
+    }
+  }
+
+  private peekPhase(): ItemRun | undefined {
     while (this.open.length === 0 && !this.exhausted) {
-      const rows = this.store.pendingItems(this.id, this.cursor, PAGE_SIZE)
+      const rows = this.store.pendingItems(this.id, this.cursor, PAGE_SIZE, this.lastPhase)
       if (rows.length < PAGE_SIZE) this.exhausted = true
       const last = rows.at(-1)
       if (last) this.cursor = last.id

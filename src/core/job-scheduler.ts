@@ -203,7 +203,11 @@ export class JobScheduler {
       job.itemsTotal = job.bytesTotal = job.itemsDone = job.itemsFailed = job.bytesDone = 0
       this.d.lifecycle().phase(job, 'plan-sent')
       const spec = planSpec(job.id, job.spec, this.d.store, (id, level, text) => this.d.log(id, level, 'core', text))
-      message = { ...base, spec, type: 'plan', batch: { units: job.traits.batchItems, bytes: job.traits.batchBytes } }
+      const history = pool.config.inlineUnits || worker.remote ? null : this.d.history
+      // Units that find units are stored from local workers' reports only (remote hosts do not relay them).
+      const findUnits = !job.planOnly && !pool.workers.some((w) => w.remote)
+      const batch = { units: job.traits.batchItems, bytes: job.traits.batchBytes }
+      message = { ...base, spec, type: 'plan', batch, findUnits, ...(history ? { history } : {}) }
       label = 'planning'
     } else {
       const batch = job.takeBatch(pool.capacity, withRoom)
@@ -226,6 +230,8 @@ export class JobScheduler {
         batches: [],
         units: [...batch.units],
         ...(history ? { history } : {}),
+        // What a unit finds reaches the history from local workers only (remote hosts do not relay it).
+        ...(worker.remote ? {} : { findUnits: true }),
       }
       for (const { item, indexes } of batch.items) item.addTo(run, indexes, history === null)
       message = run

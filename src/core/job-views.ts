@@ -58,6 +58,7 @@ function liveSummary(run: JobRun, base: Omit<JobSummary, LiveFields>): JobSummar
   const bytesDone = run.bytesDone + partial
   const running = run.state === 'running'
   const left = run.itemsTotal - run.itemsDone - run.itemsFailed
+  const finding = running && run.finding
   return {
     ...base,
     state: run.state,
@@ -71,8 +72,9 @@ function liveSummary(run: JobRun, base: Omit<JobSummary, LiveFields>): JobSummar
     bytesDone,
     itemRate: running ? run.meter.itemRate : 0,
     byteRate: running ? run.meter.byteRate : 0,
-    etaMs: running && run.planned ? run.meter.eta(left, run.bytesTotal - bytesDone, run.bytesTotal) : null,
+    etaMs: running && run.planned && !finding ? run.meter.eta(left, run.bytesTotal - bytesDone, run.bytesTotal) : null,
     current: current.slice(0, 8),
+    ...(finding ? { finding } : {}),
     memoryWait: run.memoryHeld,
   }
 }

@@ -3,6 +3,7 @@ import {
   UNIT_SPAN,
   indexOfUnit,
   itemOfUnit,
+  type FoundUnits,
   type FromWorker,
   type ItemFailure,
   type WorkItem,
@@ -66,11 +67,14 @@ export class TaskResults {
         return
       case 'unitsDone': {
         let done = 0
-        for (const id of message.ids) if (this.unitDone(task, id, null)) done++
-        for (const { id, result } of message.results) if (this.unitDone(task, id, result)) done++
+        // Units that settled now (not a late or repeated report): only their finds are stored.
+        const now = message.found ? new Set<number>() : null
+        for (const id of message.ids) if (this.unitDone(task, id, null) && (done++, now)) now.add(id)
+        for (const { id, result } of message.results) if (this.unitDone(task, id, result) && (done++, now)) now.add(id)
         job.itemsDone += done
         job.bytesDone += message.bytes
         this.d.writer.count(job.id, done, 0, message.bytes)
+        if (message.found && now) this.found(job, message.found, now)
         this.settled(task, message.ids, message.results)
         return
       }
@@ -89,6 +93,27 @@ export class TaskResults {
         this.d.scheduler.endTask(task)
         return
     }
+  }
+
+  /**
+   * Units that settled units found: stored now, in the transaction that writes their finders' marks
+   * (a crash loses both or neither, so a finder runs again and nothing is found twice), then handed out.
+   */
+  private found(job: JobRun, found: readonly FoundUnits[], settledNow: ReadonlySet<number>): void {
+    let any = false
+    for (const { id, batches } of found) {
+      if (!settledNow.has(id) || batches.length === 0) continue
+      this.d.writer.foundUnits(job.id, batches)
+      for (const batch of batches) {
+        job.itemsTotal += batch.count
+        job.bytesTotal += batch.size
+      }
+      any = true
+    }
+    if (!any) return
+    this.d.writer.flush()
+    job.morePlanned()
+    this.d.scheduler.dispatch(job.pool)
   }
 
   /** The dead worker's runs by their environment, looked up once per worker (it may hold many tasks). */

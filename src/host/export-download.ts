@@ -4,22 +4,26 @@ import type { ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { pipeline } from 'node:stream/promises'
 import { join } from 'node:path'
+import { parseWhere } from '../shared/unit-filter-text'
 import { isUserError } from '../shared/user-error'
 import type { ApiHandlers } from '../core/api-handlers'
 
 /**
- * `GET /export?jobId=N&format=csv|json`: a browser cannot be handed a path on this machine, so the
+ * `GET /export?jobId=N&format=csv|json` (or `?where=<unit filter>`: the units a search found): a browser cannot be handed a path on this machine, so the
  * host has the farm write the export to a temporary file of its own and streams it back as a
  * download: the browser, not the page, decides where it lands.
  */
 export async function sendExport(url: URL, response: ServerResponse, api: ApiHandlers): Promise<void> {
   const jobId = Number(url.searchParams.get('jobId'))
+  const where = url.searchParams.get('where')
   const format = url.searchParams.get('format') === 'json' ? 'json' : 'csv'
   const dir = await mkdtemp(join(tmpdir(), 'task-farm-export-'))
-  const path = join(dir, `job-${jobId}.${format}`)
+  const name = where === null ? `job-${jobId}` : 'units'
+  const path = join(dir, `${name}.${format}`)
   try {
     // The host chose this path itself, so it asks through the local door.
-    await api.handle('jobs.export', { jobId, format, path }, 'local')
+    if (where === null) await api.handle('jobs.export', { jobId, format, path }, 'local')
+    else await api.handle('units.export', { filter: parseWhere(where), format, path }, 'local')
   } catch (error) {
     await rm(dir, { recursive: true, force: true })
     const status = isUserError(error) ? 400 : 500
@@ -30,7 +34,7 @@ export async function sendExport(url: URL, response: ServerResponse, api: ApiHan
   }
   response.writeHead(200, {
     'Content-Type': format === 'json' ? 'application/json' : 'text/csv; charset=utf-8',
-    'Content-Disposition': `attachment; filename="task-farm-job-${jobId}.${format}"`,
+    'Content-Disposition': `attachment; filename="task-farm-${name}.${format}"`,
   })
   // pipeline, not pipe: a client that leaves mid-download must still close the file and free the folder.
   await pipeline(createReadStream(path), response)

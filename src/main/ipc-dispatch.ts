@@ -44,10 +44,10 @@ export function createIpcDispatch(options: DispatchOptions): BridgeDispatch {
     }
     if (!Object.hasOwn(apiChannels, channel)) throw new UserError(`Unknown request "${channel}".`, 'unknown-channel')
     const apiChannel = channel as ApiChannel
-    if (apiChannel === 'jobs.export') {
-      const parsed = apiChannels['jobs.export'].request.safeParse(raw)
-      if (parsed.success && pickedForSaving.delete(parsed.data.path)) {
-        return options.api.handle('jobs.export', { ...parsed.data, overwrite: true }, 'local')
+    if (apiChannel === 'jobs.export' || apiChannel === 'units.export') {
+      const parsed = apiChannels[apiChannel].request.safeParse(raw)
+      if (parsed.success && pickedForSaving.delete((parsed.data as { path: string }).path)) {
+        return options.api.handle(apiChannel, { ...parsed.data, overwrite: true }, 'local')
       }
     }
     return options.api.handle(apiChannel, raw, 'page')

@@ -30,8 +30,9 @@ export const REMOTE_PROTOCOL = 4
 export const PROTOCOL_SHAPES: Readonly<Record<number, string>> = {
   2: '5b881fe310faaf7bff098f608ba332d383d8d64f33bf8799d9551f1d16d31da1',
   3: '7ea76a3853ddd7ea771eb8d3407ea7716b3aa5ba3c22e92832d39fc827e136bb',
-  // Inputs from an earlier job (`{ type: 'job' }` in command, module and URL specs).
-  4: '5421e3d47c398a06f3e9fd26a1ae86ccec7bf31c7f6ab6a8f2c4d0159d1e4ad2',
+  // Inputs from an earlier job (`{ type: 'job' }` in command, module and URL specs); a plan names the
+  // history it may read (verify); copies keep hashes (`keepHashes`) and a file's source mtime; `verify` jobs.
+  4: '6f61083d39276a2d4921a7b18967afbf2c36c3c8713d13f824a45514afbd47d6',
 }
 
 /** The prefix of every Redis key of Task Farm (BullMQ's own and ours). */

@@ -49,6 +49,8 @@ export const jobSummarySchema = z.object({
   after: z.array(jobLinkSchema).optional(),
   /** What the owning farm does when it ends (notify, run a command). */
   then: jobEndActionsSchema.nullable().optional(),
+  /** Units that find more units are still pending (a copy's parallel walk): totals grow, no ETA yet. */
+  finding: z.boolean().optional(),
   /** Free memory is below its `--memfree`: none of its units starts until it returns. */
   memoryWait: z.object({ freeBytes: z.number(), limitBytes: z.number() }).nullable().optional(),
 })

@@ -9,11 +9,13 @@ import {
   settingsSchema,
   settingsViewSchema,
 } from './api-types'
+import { jobDiffSchema } from './job-diff'
 import { historyStatsSchema, jobStatsSchema } from './job-stats'
 import { jobOptionsSchema, jobSpecSchema, poolNameSchema } from './job-spec'
 import { scheduleRef, scheduleRuleSchema, scheduleSchema } from './schedules'
 import { itemStateSchema, jobStateSchema, logLevelSchema } from './job-state'
 import type { ErrorInfo } from './user-error'
+import { retrySettingsSchema, unitFilterSchema, unitPageRequestSchema, unitPageSchema } from './unit-search'
 
 /**
  * The one contract between the UI and the farm. The preload allowlist, the main process handlers,
@@ -96,12 +98,42 @@ export const apiChannels = {
     }),
     response: z.object({ path: z.string(), rows: z.number().int() }),
   },
+  /** What changed between two jobs of one kind (`a` the earlier run; left out: b's last run of the same spec). */
+  'jobs.diff': {
+    request: z.object({
+      a: z.number().int().positive().optional(),
+      b: z.number().int().positive(),
+      limit: z.number().int().min(1).max(10_000).default(1000),
+    }),
+    response: jobDiffSchema,
+  },
+  /** A new job that checks a copy's destination against the hashes the copy kept. */
+  'jobs.verify': { request: jobRef, response: z.object({ jobId: z.number().int() }) },
   /** What a job's items came to (status classes, outcomes, response times), for its charts. */
   'stats.job': { request: jobRef, response: jobStatsSchema },
   /** Jobs per day by state over the last days, and totals, for History's chart. */
   'stats.history': {
     request: z.object({ days: z.number().int().min(1).max(366).default(30) }),
     response: historyStatsSchema,
+  },
+  /** Units of every job, found by a filter, a keyset page at a time (store/unit-search.ts). */
+  'units.search': { request: unitPageRequestSchema, response: unitPageSchema },
+  /** "Retry these": a new job of the found units' kind that runs exactly them, with new settings. */
+  'units.retry': {
+    request: z.object({ filter: unitFilterSchema, settings: retrySettingsSchema.default({}) }),
+    response: z.object({ jobId: z.number().int(), units: z.number().int(), sourceJobs: z.array(z.number().int()) }),
+  },
+  /** "New job from these": the found units' keys, once each (a new job's inputs). */
+  'units.keys': { request: z.object({ filter: unitFilterSchema }), response: z.object({ keys: z.array(z.string()) }) },
+  /** "Export these" to a file the user named (local doors only, as `jobs.export`). */
+  'units.export': {
+    request: z.object({
+      filter: unitFilterSchema,
+      format: z.enum(['csv', 'json']),
+      path: z.string().min(1),
+      overwrite: z.boolean().default(false),
+    }),
+    response: z.object({ path: z.string(), rows: z.number().int() }),
   },
   'pools.list': { request: z.object({}), response: z.array(poolInfoSchema) },
   'pools.resize': { request: poolRef.extend({ size: z.number().int().min(1).max(64) }), response: ok },
@@ -150,7 +182,7 @@ export const apiChannels = {
  * Channels that name a file for the farm to write. The window and web clients may not call them:
  * a page holding the token must not choose where files land (docs/architecture.md, Threat model).
  */
-export const localOnlyChannels: ReadonlySet<string> = new Set(['jobs.export'] satisfies ApiChannel[])
+export const localOnlyChannels: ReadonlySet<string> = new Set(['jobs.export', 'units.export'] satisfies ApiChannel[])
 
 export const apiEvents = {
   'job.updated': jobSummarySchema,

@@ -6,6 +6,7 @@ import { copySpecSchema } from './kinds/copy'
 import { moduleSpecSchema } from './kinds/module'
 import { probeSpecSchema } from './kinds/probe'
 import { urlsSpecSchema } from './kinds/urls'
+import { verifySpecSchema } from './kinds/verify'
 
 /** A job's specification: what to do, validated at every boundary (IPC, WebSocket, CLI, store). */
 export const jobSpecSchema = z.discriminatedUnion('kind', [
@@ -14,12 +15,13 @@ export const jobSpecSchema = z.discriminatedUnion('kind', [
   probeSpecSchema,
   commandSpecSchema,
   moduleSpecSchema,
+  verifySpecSchema,
 ])
 export type JobSpec = z.infer<typeof jobSpecSchema>
 /** The spec as a caller may write it: options with defaults may be left out. */
 export type JobSpecInput = z.input<typeof jobSpecSchema>
 export type JobKind = JobSpec['kind']
-export const jobKinds = ['copy', 'urls', 'probe', 'command', 'module'] as const satisfies readonly JobKind[]
+export const jobKinds = ['copy', 'urls', 'probe', 'command', 'module', 'verify'] as const satisfies readonly JobKind[]
 
 export const poolNames = ['disk', 'network', 'cpu'] as const
 export const poolNameSchema = z.enum(poolNames)
@@ -122,6 +124,16 @@ export const kindTraits: Record<JobKind, KindTraits> = {
     // A call of a few milliseconds or more is durable; Pool.map of a pure function is not slowed down.
     durable: 'by-cost',
   },
+  // Re-reads a copy's destination: disk-bound like the copy, idempotent, so batched.
+  verify: {
+    label: 'Verify a copy',
+    pool: 'disk',
+    batchItems: 1024,
+    batchBytes: 64 * 1024 * 1024,
+    retry: { attempts: 2, backoff: 'fixed', delayMs: 0, maxDelayMs: 0 },
+    maxCrashes: 3,
+    durable: false,
+  },
 }
 
 /**
@@ -185,5 +197,7 @@ export function jobTitle(spec: JobSpec): string {
       return `Run ${spec.shell ? spec.command.join(' ') : quoteWords(spec.command)}`.slice(0, 200)
     case 'module':
       return `Map ${spec.module}`
+    case 'verify':
+      return `Verify copy ${spec.copyJob} at ${spec.destination}`
   }
 }

@@ -35,7 +35,15 @@ export interface PlannedItem {
   payload: unknown
   /** Bytes this unit will move (0 when the kind does not count bytes). */
   size: number
+  /** What the scheduler must know of it (see `UnitRole`); its item holds units of one role only. */
+  role?: UnitRole
 }
+
+/**
+ * `finds`: running it may find more units of its job (a folder listed by a copy's parallel walk).
+ * `last`: handed out only once every other unit of the job has settled (a copied folder's times).
+ */
+export type UnitRole = 'finds' | 'last'
 
 /**
  * An item's units as stored and sent: the JSON text of `[key, size, payload][]`. The farmer passes
@@ -49,6 +57,14 @@ export interface PlannedBatch {
   units: PackedUnits
   count: number
   size: number
+  role?: UnitRole
+}
+
+/** Units a unit found while it ran, stored with its outcome in one transaction (it done, they pending). */
+export interface FoundUnits {
+  /** The unit that found them. */
+  id: number
+  batches: PlannedBatch[]
 }
 
 /**
@@ -90,6 +106,10 @@ export type ToWorker =
       spec: JobSpec
       /** Bounds of one planned item (units, bytes; 0: no byte bound). */
       batch: { units: number; bytes: number }
+      /** The history database, read-only, for plans that start from another job's units (verify). */
+      history?: string
+      /** Its units may find more units while they run (every worker is local: see `FoundUnits`). */
+      findUnits?: boolean
     }
   | {
       type: 'run'
@@ -102,6 +122,8 @@ export type ToWorker =
       /** The history database, read-only, for batches sent without their units. */
       history?: string
       units: WorkItem[]
+      /** The farm stores what these units find (`FoundUnits`): a local worker. Remote hosts never get it. */
+      findUnits?: boolean
     }
   | { type: 'cleanup'; taskId: number; jobId: number; spec: JobSpec; reason: 'cancel' | 'resume' }
   | { type: 'cancel'; taskId: number }
@@ -126,7 +148,7 @@ export type FromWorker =
    * Units finished since the last report, sent every few tens of milliseconds: `ids` without a
    * result, `results` with one; `bytes` is the sum of their sizes.
    */
-  | { type: 'unitsDone'; taskId: number; ids: number[]; results: ItemSuccess[]; bytes: number }
+  | { type: 'unitsDone'; taskId: number; ids: number[]; results: ItemSuccess[]; bytes: number; found?: FoundUnits[] }
   | { type: 'unitsFailed'; taskId: number; items: ItemFailure[] }
   /**
    * A unit started a process group of its own (a command's run): the farmer kills that group when

@@ -10,4 +10,5 @@ export const handlers: HandlerLoaders = {
   probe: () => import('./kinds/probe').then((m) => m.probeHandler),
   command: () => import('./kinds/command').then((m) => m.commandHandler),
   module: () => import('./kinds/module').then((m) => m.moduleHandler),
+  verify: () => import('./kinds/verify').then((m) => m.verifyHandler),
 }

@@ -1,5 +1,5 @@
 import type { JobSpec } from '../shared/job-spec'
-import type { PackedUnit, PlannedBatch, PlannedItem } from '../shared/worker-protocol'
+import type { PackedUnit, PlannedBatch, PlannedItem, UnitRole } from '../shared/worker-protocol'
 
 /** Bounds of the items a plan closes: `units` per item at most, and `bytes` (0: none). */
 export interface ItemBounds {
@@ -25,6 +25,7 @@ export function itemBounds(spec: JobSpec, bounds: ItemBounds): ItemBounds {
 export class ItemPacker {
   private open: PackedUnit[] = []
   private openBytes = 0
+  private openRole: UnitRole | undefined
   private closedItems = 0
   private readonly closed: PlannedBatch[] = []
 
@@ -32,6 +33,9 @@ export class ItemPacker {
 
   /** Adds a unit; returns how many closed items wait to be sent. */
   add(unit: PlannedItem): number {
+    // An item holds units of one role (the scheduler reads an item's role, never its units).
+    if (unit.role !== this.openRole) this.close()
+    this.openRole = unit.role
     this.open.push([unit.key, unit.size, unit.payload ?? null])
     this.openBytes += unit.size
     const byBytes = this.bounds.bytes > 0 && this.openBytes >= this.bounds.bytes
@@ -52,7 +56,8 @@ export class ItemPacker {
 
   private close(): void {
     if (this.open.length === 0) return
-    this.closed.push({ units: JSON.stringify(this.open), count: this.open.length, size: this.openBytes })
+    const role = this.openRole ? { role: this.openRole } : {}
+    this.closed.push({ units: JSON.stringify(this.open), count: this.open.length, size: this.openBytes, ...role })
     this.closedItems++
     this.open = []
     this.openBytes = 0

@@ -16,6 +16,10 @@ export interface TaskContext {
 export interface PlanContext extends TaskContext {
   /** Hand over items as they are found; the runtime sends them on in batches. */
   emit(item: PlannedItem): void
+  /** The history file, read-only, when this worker can see it (not on other hosts). */
+  history?: string
+  /** Units may find more units when they run (`RunContext.emit`): the plan may leave finding to them. */
+  findUnits?: boolean
 }
 
 export interface RunContext extends TaskContext {
@@ -30,6 +34,11 @@ export interface RunContext extends TaskContext {
   progress(id: number, bytesSoFar: number): void
   /** The unit's run leads a process group (POSIX): the farm ends it if this worker dies. */
   spawned?(id: number, group: number): void
+  /**
+   * The running unit `id` found a new unit of the job (a folder unit its files and subfolders). Found
+   * units are stored with `id`'s `done`, in one transaction, and dropped when it fails instead.
+   */
+  emit?(id: number, unit: PlannedItem): void
 }
 
 export interface CleanupContext extends TaskContext {

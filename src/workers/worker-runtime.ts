@@ -1,6 +1,7 @@
 import type { JobSpec } from '../shared/job-spec'
 import { toErrorInfo } from '../shared/user-error'
 import type {
+  FoundUnits,
   FromWorker,
   ItemFailure,
   ItemSuccess,
@@ -14,6 +15,8 @@ import { SpecKeeper } from '../shared/spec-once'
 import type { KindHandler } from './kind-handler'
 import { openHistory, readItemUnits, readParsedUnits } from './history-reader'
 import { ItemPacker, itemBounds } from './item-packer'
+import { FoundUnitsPacker } from './found-units'
+import { kindTraits } from '../shared/job-spec'
 
 /**
  * How often a busy task reports finished units, closed items and progress: often enough that a
@@ -76,6 +79,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       transport.send,
       units,
       new ItemPacker(message.type === 'plan' ? itemBounds(spec, message.batch) : { units: 1, bytes: 0 }),
+      new FoundUnitsPacker(kindTraits[spec.kind]),
     )
     const base = {
       jobId,
@@ -90,7 +94,13 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       const handler = (await handlers[spec.kind]()) as KindHandler
       let summary
       if (message.type === 'plan')
-        summary = (await handler.plan(spec, { ...base, emit: (item) => out.planned(item) })) ?? undefined
+        summary =
+          (await handler.plan(spec, {
+            ...base,
+            history: message.history,
+            emit: (item) => out.planned(item),
+            findUnits: message.findUnits === true,
+          })) ?? undefined
       else if (message.type === 'run') {
         await handler.run(spec, units, {
           ...base,
@@ -105,6 +115,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
               ...(options?.retryAfterMs !== undefined ? { retryAfterMs: options.retryAfterMs } : {}),
             }),
           progress: (id, bytes) => out.progress(id, bytes),
+          ...(message.findUnits ? { emit: (id: number, unit: PlannedItem) => out.found(id, unit) } : {}),
           spawned: (id, group) => transport.send({ type: 'spawned', taskId, unit: id, group }),
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
@@ -168,6 +179,7 @@ class TaskOutbox {
   private doneIds: number[] = []
   private doneResults: ItemSuccess[] = []
   private doneBytes = 0
+  private doneFound: FoundUnits[] = []
   private failedItems: ItemFailure[] = []
   private partialBytes = new Map<number, number>()
   private progressDirty = false
@@ -181,6 +193,7 @@ class TaskOutbox {
     private readonly send: (message: FromWorker) => void,
     private readonly units: WorkItem[],
     private readonly packer: ItemPacker,
+    private readonly finds: FoundUnitsPacker,
   ) {
     this.sized = units.some((unit) => unit.size > 0)
     this.timer = setInterval(() => this.flush(), FLUSH_MS)
@@ -189,8 +202,14 @@ class TaskOutbox {
   planned(item: PlannedItem): void {
     if (this.packer.add(item) >= 8) this.flush()
   }
+  found(id: number, unit: PlannedItem): void {
+    this.finds.add(id, unit)
+  }
   done(id: number, result: unknown): void {
     this.settle(id)
+    // What the unit found goes in the message that says it is done: the farmer stores both at once.
+    const found = this.finds.take(id)
+    if (found) this.doneFound.push(found)
     if (result === undefined || result === null) this.doneIds.push(id)
     else this.doneResults.push({ id, result })
     if (this.sized) this.doneBytes += this.unit(id)?.size ?? 0
@@ -198,6 +217,7 @@ class TaskOutbox {
   }
   failed(item: ItemFailure): void {
     this.settle(item.id)
+    this.finds.take(item.id) // a failed unit's finds are dropped: it finds them again when it goes again
     this.failedItems.push(item)
     if (this.failedItems.length >= FLUSH_UNITS) this.flush()
   }
@@ -212,10 +232,19 @@ class TaskOutbox {
     const batches = this.packer.take(final)
     if (batches.length) this.send({ type: 'planned', taskId, batches })
     if (this.doneIds.length || this.doneResults.length) {
-      this.send({ type: 'unitsDone', taskId, ids: this.doneIds, results: this.doneResults, bytes: this.doneBytes })
+      const found = this.doneFound.length ? { found: this.doneFound } : {}
+      this.send({
+        type: 'unitsDone',
+        taskId,
+        ids: this.doneIds,
+        results: this.doneResults,
+        bytes: this.doneBytes,
+        ...found,
+      })
       this.doneIds = []
       this.doneResults = []
       this.doneBytes = 0
+      this.doneFound = []
     }
     if (this.failedItems.length) this.send({ type: 'unitsFailed', taskId, items: this.failedItems.splice(0) })
     if (this.progressDirty) {

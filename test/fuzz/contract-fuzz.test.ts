@@ -103,11 +103,13 @@ describe(`the contract under fuzz (seed ${settings.seed})`, () => {
 function sandboxedExports(api: ApiHandlers, root: string): ApiHandlers {
   return {
     handle(channel, raw, door) {
-      const parsed = channel === 'jobs.export' && door === 'local' && apiChannels['jobs.export'].request.safeParse(raw)
+      const exporting = channel === 'jobs.export' || channel === 'units.export'
+      const parsed = exporting && door === 'local' && apiChannels[channel].request.safeParse(raw)
       if (parsed && parsed.success) {
-        const inside = relative(root, resolve(parsed.data.path))
+        const { path } = parsed.data as { path: string }
+        const inside = relative(root, resolve(path))
         if (inside.startsWith('..') || isAbsolute(inside)) {
-          outside.push(parsed.data.path)
+          outside.push(path)
           return Promise.reject(new UserError('The fuzz sandbox keeps exports in its folder.', 'fuzz-outside'))
         }
         return api.handle(channel, raw, door).then((value) => (localExports++, value))

@@ -94,7 +94,7 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
         const sizes = copy.poolSizes as Record<string, number>
         for (const name of Object.keys(sizes)) sizes[name] = 1 + (sizes[name]! % 2)
       }
-      if (channel === 'jobs.export')
+      if (channel === 'jobs.export' || channel === 'units.export')
         copy.path = counter++ % 2 ? pickedSavePath : join(root, 'exports', `typed.${String(copy.format)}`)
       return copy
     },

@@ -48,6 +48,23 @@ describe('exports write only where the user chose', () => {
     expect(response.body.split('\n')[0]).toMatch(/key/)
   })
 
+  it('lets the page download the units a filter finds, and refuses units.export with a path', async () => {
+    const where = encodeURIComponent(`job=${jobId} state=done`)
+    const response = await get(`/export?where=${where}&format=json&token=${served.host.token}`)
+    expect(response.status).toBe(200)
+    expect((JSON.parse(response.body) as { job: number; state: string }[]).map((u) => [u.job, u.state])).toEqual(
+      Array.from({ length: 5 }, () => [jobId, 'done']),
+    )
+    const bad = await get(`/export?where=${encodeURIComponent('colour=red')}&format=csv&token=${served.host.token}`)
+    expect(bad.status).toBe(400)
+    expect(bad.body).toMatch(/^"colour" is not a unit filter/)
+    const page = await served.connect()
+    const path = join(served.dir.path, 'units.csv')
+    const reply = await served.call(page, 'units.export', { filter: {}, format: 'csv', path })
+    expect(reply).toMatchObject({ ok: false, error: { user: true, code: 'local-only' } })
+    page.close()
+  })
+
   it('answers malformed percent-encoding with 400 and logs no stack trace', async () => {
     const logged = vi.spyOn(console, 'error')
     const response = await get(`/%E0%A4%A?token=${served.host.token}`)

@@ -62,6 +62,16 @@ describe('the IPC bridge, without Electron', () => {
     expect(await dispatch('jobs.export', { jobId, format: 'csv', path: chosen }, true)).toMatchObject({ ok: false })
   })
 
+  it('exports found units only to the path the save dialog just returned', async () => {
+    const chosen = join(dir.path, 'units.json')
+    const request = { filter: { jobIds: [jobId] }, format: 'json', path: chosen }
+    expect(await dispatch('units.export', request, true)).toMatchObject({ ok: false, error: { code: 'local-only' } })
+    nextPick = [chosen]
+    await dispatch('desktop.pickPaths', { mode: 'save' }, true)
+    expect(await dispatch('units.export', request, true)).toMatchObject({ ok: true, value: { rows: 3 } })
+    expect(JSON.parse(readFileSync(chosen, 'utf8'))).toHaveLength(3)
+  })
+
   it('does not count paths from an open dialog as chosen for saving', async () => {
     const picked = join(dir.path, 'opened.csv')
     nextPick = [picked]

@@ -26,6 +26,7 @@ export function configureCopy(command: Command, cli: CliContext): void {
       'skip',
     )
     .option('--verify', 'compare an xxh128 checksum of each source and its copy')
+    .option('--keep-hashes', "keep each copy's xxh128 in the history without verifying, for `task-farm verify` later")
     .option('--no-preserve', 'do not keep modification times and permission bits')
     .option('--symlinks <mode>', `links: ${symlinkModes.join('|')}`, oneOf('--symlinks', symlinkModes), 'copy')
     .option('--include <glob>', 'copy only files matching (repeatable; a glob without / matches names)', collect, [])
@@ -49,6 +50,7 @@ export function configureCopy(command: Command, cli: CliContext): void {
           destination: resolve(paths[paths.length - 1]!),
           onConflict: o.onConflict,
           verify: o.verify ?? false,
+          keepHashes: o.keepHashes ?? false,
           preserve: o.preserve,
           symlinks: o.symlinks,
           include: o.include,

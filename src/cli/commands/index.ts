@@ -45,6 +45,11 @@ export const commandEntries: CommandEntry[] = [
     summary: 'show one job: its spec, progress, timeline and failed items',
     load: async () => (await import('./history')).configureShow,
   },
+  {
+    name: 'units',
+    summary: 'search every unit of every job (kind, state, error, text, host, job, time); retry, export or list them',
+    load: async () => (await import('./units')).configureUnits,
+  },
   { name: 'logs', summary: "print a job's log", load: async () => (await import('./logs')).configureLogs },
   {
     name: 'wait',
@@ -95,6 +100,16 @@ export const commandEntries: CommandEntry[] = [
     name: 'schedules',
     summary: 'list the schedules (--every, --at), or pause, resume or remove one',
     load: async () => (await import('./schedules')).configureSchedules,
+  },
+  {
+    name: 'diff',
+    summary: 'compare two jobs of one kind: URLs, files or inputs that are new, gone or changed',
+    load: async () => (await import('./diff')).configureDiff,
+  },
+  {
+    name: 'verify',
+    summary: "check a copy's destination against the hashes the copy kept: changed, missing and extra files",
+    load: async () => (await import('./verify')).configureVerify,
   },
   {
     name: 'export',

@@ -5,6 +5,7 @@ import type { KindHooks } from './kind-hooks'
 import { moduleHooks } from './module'
 import { probeHooks } from './probe'
 import { urlsHooks } from './urls'
+import { verifyHooks } from './verify'
 
 export const kindHooks: { [K in JobSpec['kind']]: KindHooks<Extract<JobSpec, { kind: K }>> } = {
   copy: copyHooks,
@@ -12,6 +13,7 @@ export const kindHooks: { [K in JobSpec['kind']]: KindHooks<Extract<JobSpec, { k
   probe: probeHooks,
   command: commandHooks,
   module: moduleHooks,
+  verify: verifyHooks,
 }
 
 export function hooksFor(spec: JobSpec): KindHooks {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { isFinished, type JobState, type LogLevel } from '../../shared/job-state'
 import { JobQueries } from './job-queries'
-import type { PlannedBatch, PlanSummary } from '../../shared/worker-protocol'
+import type { PlannedBatch, PlanSummary, UnitRole } from '../../shared/worker-protocol'
 import { MARK } from './unit-rows'
 
 export interface NewJob {
@@ -58,6 +58,9 @@ export interface NewLog {
   message: string
 }
 
+/** `items.role` (v8) for each `UnitRole`; 0: an ordinary unit. */
+const ROLE = { finds: 1, last: 2 } as const satisfies Record<UnitRole, number>
+
 /** Rows per INSERT statement when outcomes are written. */
 const INSERT_ROWS = 100
 
@@ -80,10 +83,20 @@ export class JobStore extends JobQueries {
         'UPDATE jobs SET items_total = 0, bytes_total = 0, items_done = 0, items_failed = 0, bytes_done = 0 WHERE id = ?',
       ),
       setPlanned: db.prepare('UPDATE jobs SET planned = 1, notes = ?, facts = ? WHERE id = ?'),
-      insertItem: db.prepare('INSERT INTO items (job_id, units, count, size, marks) VALUES (?, ?, ?, ?, ?)'),
+      insertItem: db.prepare('INSERT INTO items (job_id, units, count, size, marks, role) VALUES (?, ?, ?, ?, ?, ?)'),
       pending: db.prepare(
-        `SELECT id, count, size, marks, results FROM items WHERE job_id = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT ?`,
+        `SELECT id, count, size, marks, results FROM items WHERE job_id = ? AND state = 'pending' AND id > ? AND role <> ${ROLE.last} ORDER BY id LIMIT ?`,
       ),
+      pendingLast: db.prepare(
+        `SELECT id, count, size, marks, results FROM items WHERE job_id = ? AND state = 'pending' AND id > ? AND role = ${ROLE.last} ORDER BY id LIMIT ?`,
+      ),
+      redoLast: db.prepare(
+        `UPDATE items SET marks = replace(marks, '${MARK.done}', '${MARK.pending}'), state = 'pending'
+         WHERE job_id = ? AND role = ${ROLE.last} AND instr(marks, '${MARK.done}') > 0`,
+      ),
+      finding: db
+        .prepare(`SELECT 1 FROM items WHERE job_id = ? AND state = 'pending' AND role = ${ROLE.finds} LIMIT 1`)
+        .pluck(),
       unitsOf: db.prepare('SELECT units FROM items WHERE id = ?').pluck(),
       setMarks: db.prepare('UPDATE items SET marks = ?, results = coalesce(?, results), state = ? WHERE id = ?'),
       withFailed: db.prepare(`SELECT id, marks FROM items WHERE job_id = ? AND instr(marks, '${MARK.failed}') > 0`),
@@ -161,16 +174,19 @@ export class JobStore extends JobQueries {
 
   /** Stores items a plan made, each a packed run of units, all pending. */
   insertBatches(jobId: number, batches: PlannedBatch[]): void {
-    this.db.transaction(() => {
-      let units = 0
-      let bytes = 0
-      for (const batch of batches) {
-        this.s.insertItem.run(jobId, batch.units, batch.count, batch.size, MARK.pending.repeat(batch.count))
-        units += batch.count
-        bytes += batch.size
-      }
-      this.s.addTotals.run(units, bytes, jobId)
-    })()
+    this.db.transaction(() => this.addItems(jobId, batches))()
+  }
+
+  private addItems(jobId: number, batches: readonly PlannedBatch[]): void {
+    let units = 0
+    let bytes = 0
+    for (const batch of batches) {
+      const role = batch.role ? ROLE[batch.role] : 0
+      this.s.insertItem.run(jobId, batch.units, batch.count, batch.size, MARK.pending.repeat(batch.count), role)
+      units += batch.count
+      bytes += batch.size
+    }
+    this.s.addTotals.run(units, bytes, jobId)
   }
 
   private readonly insertStatements = new Map<number, Database.Statement>()
@@ -201,8 +217,14 @@ export class JobStore extends JobQueries {
     this.s.setPlanned.run(JSON.stringify(summary.notes), JSON.stringify(summary.facts), jobId)
   }
 
-  pendingItems(jobId: number, afterId: number, limit: number): PendingItem[] {
-    return this.s.pending.all(jobId, afterId, limit) as PendingItem[]
+  /** Pending items in id order; `last`: only those whose units go once every other unit settled. */
+  pendingItems(jobId: number, afterId: number, limit: number, last = false): PendingItem[] {
+    return (last ? this.s.pendingLast : this.s.pending).all(jobId, afterId, limit) as PendingItem[]
+  }
+
+  /** Whether units that may find more units are still pending: the job's totals may still grow. */
+  isFinding(jobId: number): boolean {
+    return this.s.finding.get(jobId) !== undefined
   }
 
   /** An item's packed units. */
@@ -210,10 +232,20 @@ export class JobStore extends JobQueries {
     return this.s.unitsOf.get(id) as string
   }
 
-  /** Writes changed marks, unit outcomes, counters and logs in one transaction; returns the logs' ids. */
-  writeBatch(marks: ItemMarks[], outcomes: UnitOutcome[], counts: Map<number, JobCounts>, logs: NewLog[]): number[] {
+  /**
+   * Writes changed marks, unit outcomes, counters, logs and units found by units that settled, in one
+   * transaction (a found unit is never stored without its finder's outcome); returns the logs' ids.
+   */
+  writeBatch(
+    marks: ItemMarks[],
+    outcomes: UnitOutcome[],
+    counts: Map<number, JobCounts>,
+    logs: NewLog[],
+    found: ReadonlyMap<number, PlannedBatch[]> = new Map(),
+  ): number[] {
     return this.db.transaction(() => {
       for (const m of marks) this.s.setMarks.run(m.marks, m.results, m.settled ? 'settled' : 'pending', m.id)
+      for (const [jobId, batches] of found) this.addItems(jobId, batches)
       // Many rows per statement: one call into SQLite per row is what a busy farmer cannot afford.
       for (let start = 0; start < outcomes.length; start += INSERT_ROWS) {
         const rows = outcomes.slice(start, start + INSERT_ROWS)
@@ -238,6 +270,8 @@ export class JobStore extends JobQueries {
         this.s.setMarks.run(marks, null, 'pending', item.id)
         this.s.carryAttempts.run(item.id)
       }
+      // Units that go after every other (a copy's folder times) go again after the ones retried.
+      if (reset) this.s.redoLast.run(jobId)
       this.s.recount.run({ id: jobId })
       return reset
     })()

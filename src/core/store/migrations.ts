@@ -180,6 +180,22 @@ export const migrations: Migration[] = [
     },
   },
   {
+    // Searching units across jobs (store/unit-search.ts): failures by their code, newest first,
+    // without reading every failure of the history.
+    version: 7,
+    up(db) {
+      db.exec('CREATE INDEX unit_failures_by_code ON unit_outcomes (code, item_id, unit) WHERE error IS NOT NULL')
+    },
+  },
+  {
+    // What the scheduler must know of an item's units (`UnitRole`): 1 they may find more units (a
+    // copy's folder listings), 2 they go only once every other unit of the job settled (folder times).
+    version: 8,
+    up(db) {
+      db.exec('ALTER TABLE items ADD COLUMN role INTEGER NOT NULL DEFAULT 0')
+    },
+  },
+  {
     // A job's own --memfree (bytes; null: the farm's setting), an option beside its spec like its priority.
     version: 9,
     up(db) {

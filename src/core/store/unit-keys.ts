@@ -55,7 +55,7 @@ export function* unitKeys(
       yield row.key
       continue
     }
-    if (row.type === 'folder' || row.key.endsWith('/')) continue
+    if (row.type === 'folder' || row.type === 'walk' || row.key.endsWith('/')) continue
     const path = join(spec.destination, row.key)
     yield row.renamed ? join(path, '..', row.renamed) : path
   }

@@ -16,6 +16,8 @@ export const copySpecSchema = z.object({
   onConflict: z.enum(conflictPolicies).default('skip'),
   /** Compare a checksum (xxh128) of each source and its copy before the copy takes the real name. */
   verify: z.boolean().default(false),
+  /** Keep each file's xxh128 in the history (read from the copy) without verifying, for `verify` later. */
+  keepHashes: z.boolean().default(false),
   /** Keep modification times and permission bits. */
   preserve: z.boolean().default(true),
   symlinks: z.enum(symlinkModes).default('copy'),
@@ -54,12 +56,28 @@ export type CopyPayload =
       renameTo?: string
       /** Why this entry cannot be copied (found at plan time); the item fails with this sentence. */
       problem?: string
+      /** The source's modification time at plan time (ms, whole), so two runs can be compared. */
+      mtime?: number
     }
   | {
       type: 'folder'
       source: number
-      /** Entries the folder will hold once the job is done, so its times are set after its content. */
+      /**
+       * Entries the folder will hold once the job is done, so its times are set after its content (0:
+       * none to wait for). A folder with units inside is also handed out only once every other unit of
+       * the job settled (role `last`), so its content is in place even after a worker died under it.
+       */
       expect: number
+      problem?: string
+    }
+  | {
+      /**
+       * A folder to list (the parallel walk of a large tree): the unit makes the destination folder,
+       * decides each entry's conflict, and finds a unit for each file and link, a `walk` for each
+       * subfolder, and the folder's own times (role `last`). Its key is the folder's with `*` after it.
+       */
+      type: 'walk'
+      source: number
       problem?: string
     }
 
@@ -72,6 +90,6 @@ export interface CopyResult {
   outcome: 'copied' | 'complete'
   /** Destination name when the copy was renamed to keep both. */
   renamedTo?: string
-  /** xxh128 of the content when verified. */
+  /** xxh128 of the content when verified or asked to keep hashes. */
   xxh128?: string
 }

@@ -7,6 +7,8 @@ import type { FarmApi } from '../../../shared/api'
 export interface UiApi extends FarmApi {
   /** A download address for a job's results, where the host can stream one. */
   exportUrl?(jobId: number, format: 'csv' | 'json'): string
+  /** A download of the units a filter text finds (the Units view's "Export these"). */
+  unitsExportUrl?(where: string, format: 'csv' | 'json'): string
   /** The path of a dropped file, where the shell can tell (Electron). */
   getPathForFile?(file: File): string
   /**

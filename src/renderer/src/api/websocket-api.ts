@@ -100,6 +100,9 @@ export function createWebSocketApi(location: Location): UiApi {
     exportUrl(jobId, format) {
       return `${wireExportPath}?jobId=${jobId}&format=${format}&${wireTokenParam}=${encodeURIComponent(token)}`
     },
+    unitsExportUrl(where, format) {
+      return `${wireExportPath}?where=${encodeURIComponent(where)}&format=${format}&${wireTokenParam}=${encodeURIComponent(token)}`
+    },
     onConnectionChange(listener) {
       connectionListeners.add(listener)
       return () => connectionListeners.delete(listener)

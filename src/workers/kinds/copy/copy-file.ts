@@ -72,7 +72,11 @@ export async function copyEntry(task: FileTask): Promise<CopyResult | undefined>
   }
   if (!task.createdDirs.has(dir)) {
     const existing = lstatSync(destPath, { throwIfNoEntry: false })
-    if (existing && isFinished(task, source, existing)) return result(task, 'complete')
+    if (existing && isFinished(task, source, existing)) {
+      // A resumed copy's finished file keeps its hash too, or `verify` would call it extra.
+      const kept = keepsHash(task) ? await onSideAsync('destination', () => fileDigest(destPath, task.signal)) : null
+      return { ...result(task, 'complete'), ...(kept ? { xxh128: kept } : {}) }
+    }
   }
   let digest: string | undefined
   try {
@@ -87,6 +91,7 @@ export async function copyEntry(task: FileTask): Promise<CopyResult | undefined>
           : chmodSync(tempPath, source.mode & 0o777 & ~umask),
       )
       if (spec.verify) digest = await verify(task)
+      else if (spec.keepHashes) digest = await onSideAsync('destination', () => fileDigest(tempPath, task.signal))
     }
     await onSideAsync('destination', () => renameIntoPlace(tempPath, destPath))
   } catch (error) {
@@ -95,6 +100,11 @@ export async function copyEntry(task: FileTask): Promise<CopyResult | undefined>
   }
   if (!digest && !task.payload.renameTo) return undefined // the common case: sent and stored as nothing
   return { ...result(task, 'copied'), ...(digest ? { xxh128: digest } : {}) }
+}
+
+/** A file whose xxh128 the history keeps, for `task-farm verify` later. */
+function keepsHash(task: FileTask): boolean {
+  return task.payload.type === 'file' && (task.spec.verify || task.spec.keepHashes)
 }
 
 /** Whether the destination is this job's finished copy (from an earlier, interrupted run). */

@@ -1,31 +1,23 @@
-import { lstatSync, readdirSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { systemFilePatterns, type CopyPayload, type CopySpec } from '../../../shared/kinds/copy'
 import { UserError } from '../../../shared/user-error'
-import { formatBytes } from '../../../shared/format'
+import { formatBytes, formatCount } from '../../../shared/format'
 import type { PlannedItem, PlanSummary } from '../../../shared/worker-protocol'
 import type { PlanContext } from '../../kind-handler'
-import { decideConflict, keepBothName, timeSlack } from './conflict'
-import { describeError } from './errors'
-import { belowPath, childPath, isAnyTempName, nameProblem } from './names'
+import { timeSlack } from './conflict'
+import { comparedName, decideEntry, nameClash, readNames, type DestFolder, type EntryRules } from './entry-decision'
+import { belowPath, isAnyTempName, nameProblem } from './names'
 import { describePlan, type PlanCounts } from './plan-summary'
-import { destinationVolume, type NameRules } from './volume'
+import { destinationVolume } from './volume'
 import { walkSource, type FolderFrame } from './walk'
 
 /** What the planner keeps for each open folder. */
-interface FolderData {
-  destDir: string
-  /** Names already at the destination, as the destination compares them (→ the name itself); null when the folder is new. */
-  destNames: Map<string, string> | null
-  /** Entries the destination folder will hold when the job is done. */
-  expect: number
+interface FolderData extends DestFolder {
   /** Whether anything inside will be copied (with include filters, folders without content are left out). */
   hasContent: boolean
-  /** Source names seen so far, as the destination compares them, when it folds case or form: compared name → name. */
-  seen: Map<string, string> | null
+  /** Units planned inside it: its own times then wait for every other unit of the job (role `last`). */
+  units: number
   sourceNames?: Set<string>
-  /** Why nothing can go into this destination folder (a file in the way, an unreadable folder). */
-  blocked?: string
 }
 
 /** How long the walk may hold the worker's event loop before letting messages through. */
@@ -37,6 +29,15 @@ const SLICE_MS = 10
  */
 const HOLD_MS = 30
 const HOLD_UNITS = 256
+/**
+ * A tree with more entries than this is not planned whole when units may find units: its folders
+ * are listed by folder units spread over every worker (the parallel walk), and only these first
+ * entries are checked for space before the copy starts. Below it one worker's walk costs less than
+ * the folder units' rows and round trips (about 50 ms of walking on a fast disk). A dry run, include
+ * filters and followed links always plan whole. `TASK_FARM_COPY_PLAN_LIMIT` changes it (tests).
+ */
+export const PLAN_LIMIT = 5000
+const planLimit = (): number => Number(process.env.TASK_FARM_COPY_PLAN_LIMIT) || PLAN_LIMIT
 
 /**
  * Walks every source, decides each conflict now (a resumed item must not mistake its own finished copy
@@ -48,8 +49,10 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
   const fs = destinationVolume(destination)
   const windowsRules = fs.windowsNaming
   const norm = comparedName(fs)
-  const slackMs = timeSlack(fs.timePrecisionMs)
   const blocks = (bytes: number): number => Math.ceil(bytes / fs.blockSize) * fs.blockSize
+  const rules: EntryRules = { spec, norm, slackMs: timeSlack(fs.timePrecisionMs), windowsRules, blocks }
+  const walkLimit = ctx.findUnits && !spec.include.length && spec.symlinks !== 'follow' ? planLimit() : Infinity
+  let tooBig = false
   const counts: PlanCounts = {
     files: 0,
     links: 0,
@@ -71,6 +74,12 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
   const planStart = sliceStart
   let held: PlannedItem[] | null = []
   const emitUnit = (item: PlannedItem): void => {
+    if (Number.isFinite(walkLimit)) {
+      // Held whole until the tree proves small; past the limit the plan gives way to the parallel walk.
+      held!.push(item)
+      tooBig = held!.length > walkLimit
+      return
+    }
     if (held && held.length >= HOLD_UNITS && performance.now() - planStart > HOLD_MS) {
       for (const h of held) ctx.emit(h)
       held = null
@@ -91,11 +100,20 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
     const rootName = basename(root)
     const destRoot = join(destination, rootName)
     const keyOf = (rel: string): string => (rel ? `${rootName}/${rel}` : rootName)
-    const emit = (key: string, payload: CopyPayload, size: number): void => emitUnit({ key, payload, size })
-    const problem = (key: string, type: CopyPayload['type'], message: string): void => {
+    const emit = (inside: FolderData | undefined, key: string, payload: CopyPayload, size: number, last = false) => {
+      if (inside) inside.units++
+      emitUnit({ key, payload, size, ...(last ? { role: 'last' as const } : {}) })
+    }
+    const problem = (
+      inside: FolderData | undefined,
+      key: string,
+      type: 'file' | 'link' | 'folder',
+      message: string,
+    ) => {
       counts.problems++
       if (counts.problemSamples.length < 5) counts.problemSamples.push(`${key}: ${message}`)
       emit(
+        inside,
         key,
         type === 'folder' ? { type, source, expect: 0, problem: message } : { type, source, problem: message },
         0,
@@ -109,10 +127,11 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
         exclude: spec.skipSystemFiles ? [...spec.exclude, ...systemFilePatterns] : spec.exclude,
         skip: (name, path) => isAnyTempName(name) || path === destination,
       },
-      () => ({ destDir: '', destNames: null, expect: 0, hasContent: false, seen: null }),
+      () => ({ destDir: '', destNames: null, expect: 0, hasContent: false, units: 0, seen: null }),
     )
 
     for (const event of walk) {
+      if (tooBig) break
       if (performance.now() - sliceStart > SLICE_MS) {
         await new Promise((done) => setImmediate(done))
         if (ctx.signal.aborted) return
@@ -139,13 +158,15 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
           const { frame, parent } = event
           const key = `${keyOf(frame.rel)}/`
           if (frame.problem || frame.data.blocked) {
-            problem(key, 'folder', frame.problem ?? frame.data.blocked!)
+            problem(parent?.data, key, 'folder', frame.problem ?? frame.data.blocked!)
             break
           }
           const wanted = !spec.include.length || frame.data.hasContent || frame.included || !parent
           if (!wanted) break
           counts.folders++
-          emit(key, { type: 'folder', source, expect: frame.data.expect }, 0)
+          // A folder with units inside gets its times once every other unit settled (even one re-run
+          // after its worker died); one without is made and finished at once.
+          emit(parent?.data, key, { type: 'folder', source, expect: frame.data.expect }, 0, frame.data.units > 0)
           if (parent) {
             parent.data.hasContent = true
             if (!parent.data.destNames?.has(norm(basename(frame.rel)))) parent.data.expect++
@@ -156,68 +177,51 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
           counts.excluded++
           break
         case 'problem':
-          problem(keyOf(event.rel), 'file', event.message)
+          problem(event.parent.data, keyOf(event.rel), 'file', event.message)
           break
         case 'file':
         case 'link': {
           const { parent, name, stat } = event
           const key = keyOf(event.rel)
           const data = parent.data
-          const destPath = childPath(data.destDir, name)
-          const bad = data.blocked ?? nameProblem(name, destPath, windowsRules) ?? nameClash(data, name, norm)
-          if (bad) {
-            problem(key, event.type, bad)
+          const decision = decideEntry(rules, data, { name, type: event.type, stat, source }, () => sourceNames(parent))
+          if (decision.action === 'problem') {
+            if (decision.content) {
+              data.hasContent = true
+              counts.conflicts++
+            }
+            problem(data, key, event.type, decision.message)
             break
           }
           data.hasContent = true
-          const size = event.type === 'file' ? stat.size : 0
-          const payload: CopyPayload = { type: event.type, source }
-          const there = data.destNames?.get(norm(name))
-          if (there !== undefined) {
+          if (decision.action === 'skip' || decision.conflict) {
             counts.conflicts++
-            // The name as the destination holds it (the two are one file there, whatever their case or form).
-            const existing = lstatSync(childPath(data.destDir, there))
-            if (existing.isDirectory()) {
-              problem(key, event.type, 'A folder with this name is in the way at the destination.')
-              break
-            }
-            if (there !== name && there.normalize('NFC') === name.normalize('NFC')) {
-              // Only another Unicode form of the name is there (`Café` decomposed): the same file here.
+            if (decision.otherForm) {
               counts.otherForm++
               if (counts.otherFormSamples.length < 5) counts.otherFormSamples.push(key)
             }
-            const decision = decideConflict(spec.onConflict, stat, existing, slackMs)
-            if (decision === 'skip') {
-              counts.skipped++
-              if (counts.skippedSamples.length < 5) counts.skippedSamples.push(key)
-              break
-            }
-            if (decision === 'replace') {
-              counts.replaced++
-              payload.replaces = existing.ino
-              counts.neededBytes += Math.max(0, blocks(size) - blocks(existing.size))
-            } else {
-              counts.renamed++
-              payload.renameTo = keepBothName(name, (n) => data.destNames!.has(norm(n)) || sourceNames(parent).has(n))
-              data.destNames!.set(norm(payload.renameTo), payload.renameTo)
-              data.expect++
-              counts.neededBytes += blocks(size)
-            }
-          } else {
-            data.expect++
-            counts.neededBytes += blocks(size)
           }
+          if (decision.action === 'skip') {
+            counts.skipped++
+            if (counts.skippedSamples.length < 5) counts.skippedSamples.push(key)
+            break
+          }
+          if (decision.conflict === 'replace') counts.replaced++
+          else if (decision.conflict === 'rename') counts.renamed++
+          counts.neededBytes += decision.needed
+          const size = event.type === 'file' ? stat.size : 0
           if (event.type === 'file') counts.files++
           else counts.links++
           counts.bytes += size
           checkSpace()
-          emit(key, payload, size)
+          emit(data, key, decision.payload, size)
           break
         }
       }
     }
   }
 
+  if (tooBig) return startParallelWalk(spec, ctx, counts.neededBytes, fs.free, walkLimit)
   const summary = describePlan(spec, counts, fs.free)
   if (!spec.ignoreFreeSpace && counts.neededBytes > fs.free) {
     throw new UserError(
@@ -229,43 +233,32 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
   return summary
 }
 
-/** Names in a destination folder; null when it does not exist yet; a sentence when it cannot be used. */
-function readNames(dir: string, norm: (name: string) => string): Map<string, string> | null | string {
-  let names: string[]
-  try {
-    names = readdirSync(dir)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return null
-    // Without the names, conflicts cannot be seen: nothing goes in rather than overwrite blindly.
-    if (code === 'ENOTDIR') return 'A file with this name is in the way at the destination.'
-    return `The destination folder cannot be read: ${describeError(error, 'destination').message}`
+/**
+ * The tree is bigger than the plan limit: what was held is dropped and each source folder becomes a
+ * folder unit that lists it, so every worker walks (see `walk-folder.ts`). The space check covered
+ * the entries walked so far.
+ */
+function startParallelWalk(
+  spec: CopySpec,
+  ctx: PlanContext,
+  neededBytes: number,
+  freeBytes: number,
+  limit: number,
+): PlanSummary {
+  if (!spec.ignoreFreeSpace && neededBytes > freeBytes)
+    throw new UserError(
+      `Not enough free space at the destination: the copy needs at least ${formatBytes(neededBytes)} but only ${formatBytes(freeBytes)} is free. Free some space or tell the copy to go on anyway.`,
+      'no-space',
+    )
+  for (const [source, sourcePath] of spec.sources.entries())
+    ctx.emit({ key: `${basename(resolve(sourcePath))}/*`, payload: { type: 'walk', source }, size: 0, role: 'finds' })
+  return {
+    notes: [
+      `Over ${formatCount(limit)} entries: every worker lists folders as the copy goes, so the totals grow until the walk is through. ` +
+        `The free-space check covered the first ${formatCount(limit)} entries (${formatBytes(neededBytes)} of ${formatBytes(freeBytes)} free); a dry run checks the whole tree.`,
+    ],
+    facts: { parallelWalk: true, freeBytes },
   }
-  const compared = new Map<string, string>()
-  for (const name of names) if (!isAnyTempName(name)) compared.set(norm(name), name)
-  return compared
-}
-
-/** A name as the destination compares it: composed (NFC) where forms fold, lower-cased where case folds. */
-export function comparedName(rules: NameRules): (name: string) => string {
-  if (rules.foldsForm && rules.foldsCase) return (name) => name.normalize('NFC').toLowerCase()
-  if (rules.foldsForm) return (name) => name.normalize('NFC')
-  if (rules.foldsCase) return (name) => name.toLowerCase()
-  return (name) => name
-}
-
-/** Two source entries the destination would take for one (by case or Unicode form): the second is refused. */
-function nameClash(data: FolderData, name: string, norm: (name: string) => string): string | undefined {
-  if (!data.seen) return undefined
-  const compared = norm(name)
-  const first = data.seen.get(compared)
-  if (first === undefined) {
-    data.seen.set(compared, name)
-    return undefined
-  }
-  return first.normalize('NFC') === name.normalize('NFC')
-    ? `Another entry "${first}" differs from "${name}" only in its Unicode form (composed or decomposed accents), which the destination takes as one name.`
-    : `Another entry differs from "${name}" only by case, which the destination cannot tell apart.`
 }
 
 function sourceNames(frame: FolderFrame<FolderData>): Set<string> {

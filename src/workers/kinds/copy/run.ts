@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
-import type { WorkItem } from '../../../shared/worker-protocol'
+import type { PlannedItem, WorkItem } from '../../../shared/worker-protocol'
 import type { RunContext } from '../../kind-handler'
 import { timeSlack } from './conflict'
 import { copyEntry, LARGE_FILE } from './copy-file'
@@ -9,6 +9,7 @@ import { finishFolder } from './finish-folder'
 import { LateFileGuard } from './late-files'
 import { belowPath, childPath, splitKey, tempName } from './names'
 import { destinationVolume } from './volume'
+import { walkFolder, walkRules, type WalkRules } from './walk-folder'
 
 /** Large or verified files copied at once by one worker; small files go one after another, synchronously. */
 const CONCURRENT_LARGE = 4
@@ -31,9 +32,11 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
   // macOS copies with metadata wait on a clone or on `cp`: several at once, as large files are.
   const viaMac = process.platform === 'darwin' && spec.metadata
 
+  let walking: WalkRules | undefined
   const runItem = async (item: WorkItem): Promise<void> => {
     const payload = item.payload as CopyPayload
     if (payload.problem) return ctx.failed(item.id, payload.problem, { code: 'cannot-copy', retryable: false })
+    if (payload.type === 'walk') return walkUnit(item, payload.source)
     const { rel } = splitKey(item.key)
     const source = sources[payload.source]!
     const srcPath = rel ? belowPath(source, rel) : source
@@ -80,6 +83,24 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
     }
   }
 
+  /** A folder of the parallel walk: lists it and finds its units (stored with this unit's `done`). */
+  const walkUnit = (item: WorkItem, source: number): void => {
+    const emit = ctx.emit
+    // A remote host cannot add units to the job: the listing goes again (to a local worker, it is hoped).
+    if (!emit) return ctx.failed(item.id, 'Listing a folder needs a local worker; this one cannot add units.')
+    try {
+      walking ??= walkRules(spec)
+      const found = (unit: PlannedItem): void => emit(item.id, unit)
+      const blocked = walkFolder(walking, { key: item.key, source, sourcePath: sources[source]! }, found)
+      if (blocked) ctx.failed(item.id, blocked, { code: 'cannot-copy', retryable: false })
+      else ctx.done(item.id)
+    } catch (error) {
+      if (ctx.signal.aborted) return
+      const failure = describeCopyError(error)
+      ctx.failed(item.id, failure.message, { code: failure.code, retryable: failure.retryable })
+    }
+  }
+
   // Folders go last: their content in this batch is then done, and content in a batch another
   // worker took just before this one has had the time of this whole batch to finish.
   const folders: WorkItem[] = []
@@ -90,7 +111,11 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
       folders.push(item)
       continue
     }
-    if (payload.type === 'file' && !payload.problem && (item.size >= LARGE_FILE || spec.verify || viaMac)) {
+    if (
+      payload.type === 'file' &&
+      !payload.problem &&
+      (item.size >= LARGE_FILE || spec.verify || spec.keepHashes || viaMac)
+    ) {
       while (inFlight.size >= CONCURRENT_LARGE) await Promise.race(inFlight)
       const running: Promise<void> = runItem(item).finally(() => inFlight.delete(running))
       inFlight.add(running)

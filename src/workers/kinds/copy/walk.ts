@@ -135,7 +135,7 @@ export function* walkSource<T>(root: string, options: WalkOptions, init: () => T
 }
 
 /** Patterns without `/` match a name at any depth; patterns with `/` match the path below the source folder. */
-function globMatcher(patterns: string[]): (rel: string) => boolean {
+export function globMatcher(patterns: string[]): (rel: string) => boolean {
   const byName = patterns.filter((p) => !p.includes('/'))
   const byPath = patterns.filter((p) => p.includes('/')).map((p) => p.replace(/^\/+/, ''))
   const nameMatch = byName.length ? picomatch(byName, { dot: true }) : () => false
@@ -143,7 +143,7 @@ function globMatcher(patterns: string[]): (rel: string) => boolean {
   return (rel) => pathMatch(rel) || nameMatch(rel.slice(rel.lastIndexOf('/') + 1))
 }
 
-function specialKind(stat: Stats): string {
+export function specialKind(stat: Stats): string {
   if (stat.isFIFO()) return 'named pipe'
   if (stat.isSocket()) return 'socket'
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'device'

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto'
-import { lstatSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Farm } from '../../../../src/core/farm'
@@ -56,27 +65,73 @@ function metadata(root: string): Record<string, string> {
 
 const ROUNDS = Number(process.env.TASK_FARM_COPY_KILL_ROUNDS ?? 2)
 
+/** A farm of 2 disk workers copying the tree `makeTree` makes; removed after the test. */
+async function startCopy(prefix: string, makeTree: (root: string) => string) {
+  const dir = tempDir(prefix)
+  const t = openTestFarm({ pools: { disk: { size: 2 } } }, dir)
+  opened.push({ farm: t.farm, remove: dir.remove })
+  const src = makeTree(dir.path)
+  const dst = join(dir.path, 'dst')
+  const id = await t.farm.create({ kind: 'copy', sources: [src], destination: dst })
+  return { farm: t.farm, src, dst, id }
+}
+
 describe('a copy whose worker is killed mid-file', () => {
   it.each(Array.from({ length: ROUNDS }, (_, i) => i + 1))(
     'ends with every folder and file as the source has it (round %i)',
     async () => {
-      const dir = tempDir('tf-kill-copy-')
-      const t = openTestFarm({ pools: { disk: { size: 2 } } }, dir)
-      opened.push({ farm: t.farm, remove: dir.remove })
-      const src = sourceTree(dir.path)
-      const dst = join(dir.path, 'dst')
-      const id = await t.farm.create({ kind: 'copy', sources: [src], destination: dst })
+      const { farm, src, dst, id } = await startCopy('tf-kill-copy-', sourceTree)
       await until(() => partUnderWay(dst), 'a large file being copied', 60_000)
-      const busy = t.farm
+      const busy = farm
         .poolInfo()
         .find((p) => p.name === 'disk')!
         .workers.filter((w) => w.jobId === id && w.pid)
       expect(busy.length).toBeGreaterThan(0)
       process.kill(busy[0]!.pid!, 'SIGKILL')
-      const end = await t.farm.waitForEnd(id)
+      const end = await farm.waitForEnd(id)
       expect(end.state).toBe('completed')
       expect(metadata(join(dst, 'src'))).toEqual(metadata(src))
     },
     120_000,
   )
+})
+
+/** A folder whose first file is large, with enough small files after it that its folder unit is in another task. */
+function stallTree(root: string): string {
+  const src = join(root, 'src')
+  for (const folder of ['big', 'more']) {
+    mkdirSync(join(src, folder), { recursive: true })
+    for (let i = 0; i < 300; i++) writeFileSync(join(src, folder, `f${i}.txt`), `${folder} ${i}\n`.repeat(i + 1))
+  }
+  // Sparse: quick to make, and its copy (written out whole) takes long enough to be caught under way.
+  writeFileSync(join(src, 'big', 'a-large.bin'), 'start')
+  truncateSync(join(src, 'big', 'a-large.bin'), 384 * 1024 * 1024)
+  for (const folder of ['big', 'more', '']) utimesSync(join(src, folder), 1_300_000_000, 1_300_000_000)
+  return src
+}
+
+describe('a copy whose worker stalls mid-file', () => {
+  // Folder times used to be set after polling the destination, giving up after 2 s without visible
+  // progress: a worker stopped that long (swapped out, a stalled disk, killed and re-run late) wrote
+  // its file into a folder whose times were already set. Folders now go after every other unit.
+  it("sets a folder's times only after the stalled file is in place", async () => {
+    const { farm, src, dst, id } = await startCopy('tf-stall-copy-', stallTree)
+    const part = join(dst, 'src', 'big', `.a-large.bin.taskfarm-${id}.part`)
+    let pid: number | null | undefined
+    for (const started = Date.now(); !pid; await new Promise((done) => setTimeout(done, 2))) {
+      if (Date.now() - started > 60_000) throw new Error('timed out waiting for the large file being copied')
+      const workers = farm.poolInfo().find((p) => p.name === 'disk')!.workers
+      if (existsSync(part)) pid = workers.find((w) => w.jobId === id && w.current?.endsWith('a-large.bin'))?.pid
+    }
+    process.kill(pid, 'SIGSTOP')
+    try {
+      expect(existsSync(part)).toBe(true) // stopped mid-file
+      await new Promise((done) => setTimeout(done, 3500))
+    } finally {
+      process.kill(pid, 'SIGCONT')
+    }
+    const end = await farm.waitForEnd(id)
+    expect(end.state).toBe('completed')
+    expect(metadata(join(dst, 'src'))).toEqual(metadata(src))
+  }, 120_000)
 })
