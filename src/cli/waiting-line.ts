@@ -8,6 +8,18 @@ export async function livePools(cli: CliContext): Promise<PoolInfo[]> {
   return owner ? owner.call('pools.list', {}) : []
 }
 
+/**
+ * The job as the live farm sees it where the history cannot say: whether it waits for memory
+ * (`--memfree`). Unchanged when no farm runs or the job is not active.
+ */
+export async function withLiveWait<J extends JobSummary>(cli: CliContext, job: J): Promise<J> {
+  if (job.state !== 'running') return job
+  const owner = await cli.owner()
+  if (!owner) return job
+  const live = await owner.call('jobs.get', { jobId: job.id }).catch(() => null)
+  return live?.memoryWait ? { ...job, memoryWait: live.memoryWait } : job
+}
+
 /** "waiting: pool cpu is closed — Reopen: task-farm pools resume cpu", or null when the job moves. */
 export function waitingLine(job: JobSummary, pools: PoolInfo[]): string | null {
   const reason = waitingReason(

@@ -36,14 +36,37 @@ export interface ApiHandlerOptions {
 
 const ok = { ok: true as const }
 
-export const defaultSettings = (farm: Pick<Farm, 'pools'>): Settings => ({
-  poolSizes: Object.fromEntries(poolNames.map((name) => [name, farm.pools[name].size])) as Record<PoolName, number>,
-  notifications: true,
-  closeToTray: false,
-  theme: 'system',
-  redisUrl: '',
-  whenQueueEmpty: { notify: false, run: '' },
-})
+export const defaultSettings = (farm: Pick<Farm, 'pools' | 'poolInfo' | 'memfreeBytes'>): Settings => {
+  const pools = farm.poolInfo()
+  return {
+    poolSizes: Object.fromEntries(poolNames.map((name) => [name, farm.pools[name].size])) as Record<PoolName, number>,
+    notifications: true,
+    closeToTray: false,
+    theme: 'system',
+    redisUrl: '',
+    whenQueueEmpty: { notify: false, run: '' },
+    poolAutoscale: Object.fromEntries(pools.map((p) => [p.name, p.autoscale ?? null])),
+    poolRecycle: Object.fromEntries(pools.map((p) => [p.name, p.maxTasksPerWorker])),
+    memfreeBytes: farm.memfreeBytes,
+  }
+}
+
+/** What the farm does now wins over what was stored: the farm's own settings of how it adapts. */
+const liveFarming = (farm: Pick<Farm, 'pools' | 'poolInfo' | 'memfreeBytes'>): Partial<Settings> => {
+  const { poolAutoscale, poolRecycle, memfreeBytes } = defaultSettings(farm)
+  return { poolAutoscale, poolRecycle, memfreeBytes }
+}
+
+/** A Settings change of how the farm adapts, applied to the running farm. */
+function applyFarming(farm: Farm, patch: Partial<Settings>): void {
+  for (const name of poolNames) {
+    const bounds = patch.poolAutoscale?.[name]
+    if (bounds !== undefined) farm.autoscalePool(name, bounds)
+    const tasks = patch.poolRecycle?.[name]
+    if (tasks !== undefined) farm.recyclePool(name, tasks)
+  }
+  if (patch.memfreeBytes !== undefined) farm.memfreeBytes = patch.memfreeBytes
+}
 
 /**
  * Every contract channel mapped onto the farm. Hosts (Electron IPC, the WebSocket host, the CLI's
@@ -54,6 +77,7 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
   const settings = (): Settings => ({
     ...defaultSettings(farm),
     ...(farm.store.setting('settings') as Partial<Settings> | undefined),
+    ...liveFarming(farm),
   })
   // Prepared on the first chart's call, not for every client of the contract.
   let stats: JobStatsQueries | undefined
@@ -93,6 +117,8 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
       exportUnits(farm.store, filter, format, path, { overwrite }),
     'pools.list': () => (options.decoratePool ? farm.poolInfo().map(options.decoratePool) : farm.poolInfo()),
     'pools.resize': ({ pool, size }) => (farm.resizePool(pool, size), saveSizes(), ok),
+    'pools.autoscale': ({ pool, autoscale }) => (farm.autoscalePool(pool, autoscale), saveSettings(), ok),
+    'pools.recycle': ({ pool, tasks }) => (farm.recyclePool(pool, tasks), saveSettings(), ok),
     'pools.pause': ({ pool }) => (farm.pausePool(pool), ok),
     'pools.resume': ({ pool }) => (farm.resumePool(pool), ok),
     'pools.close': ({ pool }) => (farm.closePool(pool), ok),
@@ -105,7 +131,8 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
         await farm.remote.setUrl(patch.redisUrl.trim())
       for (const name of poolNames)
         if (next.poolSizes[name] !== farm.pools[name].size) farm.resizePool(name, next.poolSizes[name])
-      farm.store.setSetting('settings', next)
+      applyFarming(farm, patch)
+      farm.store.setSetting('settings', { ...next, ...liveFarming(farm) })
       saveSizes()
       return { ...next, platform: process.platform }
     },
@@ -115,6 +142,10 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'schedules.resume': ({ scheduleId }) => (farm.schedules.setPaused(scheduleId, false), ok),
     'schedules.remove': ({ scheduleId }) => (farm.schedules.remove(scheduleId), ok),
     'fs.list': ({ path }) => listFolder(path),
+  }
+
+  function saveSettings(): void {
+    farm.store.setSetting('settings', settings())
   }
 
   function saveSizes(): void {

@@ -1,5 +1,6 @@
 import type { PoolName } from '../shared/job-spec'
 import type { LifecycleDeps } from './job-lifecycle'
+import type { ReadMachine } from './machine-room'
 import type { RemoteLink } from './remote-link'
 import type { WorkerLauncher } from './worker-handle'
 import type { PoolConfig } from './worker-pool'
@@ -29,6 +30,8 @@ export interface FarmOptions {
    * hosts). By default workers read an item's units from the history themselves.
    */
   inlineUnits?: boolean
+  /** Reads free memory and idle CPU (default: the system's, with $TASK_FARM_MACHINE_READING's overrides). */
+  readMachine?: ReadMachine
   /** Sees every transition of every job's life as it is applied (the model-based test checks them). */
   onTransition?: LifecycleDeps['transitioned']
 }

@@ -9,6 +9,7 @@ import { jobSummary } from './job-views'
 import { hooksFor } from './kinds'
 import type { StopVerdict } from './kinds/kind-hooks'
 import type { JobRow, JobStore } from './store/job-store'
+import type { MemoryGuard } from './memory-guard'
 
 export interface TickerDeps {
   scheduler: JobScheduler
@@ -23,7 +24,14 @@ export interface TickerDeps {
   dirtyJobs: Set<number>
   /** Active jobs whose counters alone changed (they live in the run): their summary needs no row read. */
   countedJobs: Set<number>
+  /** Holds and frees jobs by their `--memfree`; its reading sizes autoscaled pools too. */
+  memory: MemoryGuard
+  /** The farm-wide `--memfree` (bytes; 0: none). */
+  memfreeBytes(): number
 }
+
+/** How often memory is checked and autoscaled pools are sized. */
+const ADAPT_EVERY_MS = 500
 
 /**
  * The farm's clock, every `tickMs`: asks each running job's stop rule (deadline, `--halt`), samples
@@ -35,6 +43,7 @@ export class FarmTicker {
   private readonly timer: NodeJS.Timeout
   /** The stored rows of active jobs, read again only when the row changed (not for their counters). */
   private readonly rows = new Map<number, JobRow>()
+  private adaptedAt = 0
 
   constructor(
     private readonly d: TickerDeps,
@@ -63,6 +72,11 @@ export class FarmTicker {
         run.meter.sample(now, run.itemsDone + run.itemsFailed, run.bytesDone)
         this.d.countedJobs.add(run.id)
       }
+    }
+    if (now - this.adaptedAt >= ADAPT_EVERY_MS) {
+      this.adaptedAt = now
+      this.d.memory.sample(now)
+      this.d.pools.adapt(now, () => this.d.memory.machine(now), this.d.memfreeBytes())
     }
     this.d.writer.maybeFlush(now)
     this.publishJobs()

@@ -1,4 +1,10 @@
-import { summaryHasEnded, type JobDetail, type JobSummary, type PoolInfo } from '../shared/api-types'
+import {
+  summaryHasEnded,
+  type JobDetail,
+  type JobSummary,
+  type PoolAutoscale,
+  type PoolInfo,
+} from '../shared/api-types'
 import {
   jobOptionsSchema,
   jobTitle,
@@ -31,6 +37,9 @@ import type { FarmOptions } from './farm-options'
 import type { FarmSchedules } from './farm-schedules'
 import type { JobEndRunner } from './job-end-runner'
 import { farmFollowUps } from './farm-follow-ups'
+import { MemoryGuard } from './memory-guard'
+import { systemMachineReader } from './machine-room'
+import { savedFarming } from './saved-farming'
 
 export { defaultPoolConfig } from './farm-pools'
 export type { FarmOptions } from './farm-options'
@@ -60,6 +69,9 @@ export class Farm {
   private readonly endRunner: JobEndRunner
   private closed = false
   private stopping: Promise<void> | null = null
+  /** Farm-wide `--memfree` in bytes (Settings); 0: none. */
+  memfreeBytes = 0
+  private readonly memory: MemoryGuard
 
   constructor(readonly options: FarmOptions) {
     this.lock = FarmLock.acquire(options.dbPath)
@@ -116,11 +128,26 @@ export class Farm {
       log: (...a) => this.log(...a),
     })
     const recovered = this.recover()
+    this.recover()
+    const saved = savedFarming(this.store.setting('settings'))
+    this.memfreeBytes = saved.memfreeBytes
+    this.memory = new MemoryGuard({
+      scheduler: this.scheduler,
+      read: options.readMachine ?? systemMachineReader(),
+      memfreeBytes: () => this.memfreeBytes,
+      pools: this.pools,
+      cancelGraceMs: options.cancelGraceMs ?? 3000,
+      log: (...a) => this.log(...a),
+      changed: (job) => this.dirtyJobs.add(job.id),
+    })
+    this.scheduler.memoryHolds = (run) => this.memory.holds(run)
     this.poolSet = new FarmPools({
       pools: this.pools,
       launcher: options.launcher,
       overrides: options.pools ?? {},
       savedSizes: (this.store.setting('poolSizes') as Partial<Record<PoolName, number>> | undefined) ?? {},
+      savedAutoscale: saved.poolAutoscale,
+      savedRecycle: saved.poolRecycle,
       scheduler: this.scheduler,
       results: this.results,
       fail: (jobId, error) => this.lifecycle.apply(jobId, 'fail', { note: error, error }),
@@ -165,6 +192,8 @@ export class Farm {
         log: (...a) => this.log(...a),
         dirtyJobs: this.dirtyJobs,
         countedJobs: this.countedJobs,
+        memory: this.memory,
+        memfreeBytes: () => this.memfreeBytes,
       },
       options.tickMs ?? 100,
     )
@@ -179,7 +208,15 @@ export class Farm {
     const pool = kindTraits[spec.kind].pool
     this.chains.checkNew(spec, options.after)
     const id = this.store.createJob(
-      { kind: spec.kind, title: jobTitle(spec), spec, priority: options.priority, pool, planOnly: options.planOnly },
+      {
+        kind: spec.kind,
+        title: jobTitle(spec),
+        spec,
+        priority: options.priority,
+        pool,
+        planOnly: options.planOnly,
+        memfree: options.memfree ?? null,
+      },
       Date.now(),
     )
     this.endRunner.remember(id, options.then)
@@ -245,7 +282,12 @@ export class Farm {
   async rerun(jobId: number): Promise<number> {
     const row = this.row(jobId)
     const then = this.summary(jobId).then ?? undefined
-    return this.create(storedSpec(row), { priority: row.priority, planOnly: row.plan_only === 1, then })
+    return this.create(storedSpec(row), {
+      priority: row.priority,
+      planOnly: row.plan_only === 1,
+      then,
+      ...(row.memfree != null ? { memfree: row.memfree } : {}),
+    })
   }
 
   summary(jobId: number): JobSummary {
@@ -294,6 +336,9 @@ export class Farm {
     return this.poolSet.get(name)
   }
   resizePool = (name: PoolName, size: number): void => this.poolSet.resize(name, size)
+  autoscalePool = (name: PoolName, bounds: PoolAutoscale | null): void => this.poolSet.setAutoscale(name, bounds)
+  recyclePool = (name: PoolName, tasks: number): void => this.poolSet.setRecycle(name, tasks)
+
   pausePool = (name: PoolName): void => this.poolSet.pause(name)
   resumePool = (name: PoolName): void => this.poolSet.resume(name)
   closePool = (name: PoolName): void => this.poolSet.close(name)

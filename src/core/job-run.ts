@@ -37,6 +37,10 @@ export class JobRun {
   /** A dry run: plan, run nothing. */
   readonly planOnly: boolean
   readonly tasks = new Map<number, Task>()
+  /** Its own `--memfree` in bytes; null: the farm's setting. */
+  readonly memfree: number | null
+  /** Free memory is below its `--memfree`: none of its units starts (`MemoryGuard`). */
+  memoryHeld: { freeBytes: number; limitBytes: number } | null = null
   /** The abort under way, shared by whoever asks for it while it lasts. */
   aborting: Promise<void> | null = null
   private idleWaiters: (() => void)[] = []
@@ -78,6 +82,7 @@ export class JobRun {
     this.life = row.state
     this.planned = row.planned === 1
     this.planOnly = row.plan_only === 1
+    this.memfree = row.memfree ?? null
     this.itemsTotal = row.items_total
     this.itemsDone = row.items_done
     this.itemsFailed = row.items_failed

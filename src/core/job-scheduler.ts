@@ -40,6 +40,8 @@ export class JobScheduler {
   private nextTaskId = 1
   /** The farm is stopping: no queued job starts any more. */
   closing = false
+  /** Whether free memory is below the job's `--memfree`, so none of its units may start (`MemoryGuard`). */
+  memoryHolds: (run: JobRun) => boolean = () => false
 
   constructor(private readonly d: SchedulerDeps) {}
 
@@ -149,8 +151,9 @@ export class JobScheduler {
     for (const run of this.runs.values()) {
       if (run.pool !== pool) continue
       // A paused pool still runs the clean-up of a cancelled job, so a cancel always completes.
-      const hasWork = run.hasWork() && (!poolPaused || run.stopping === 'cancel')
       const special = run.special !== null
+      // Short of memory, no unit starts; a plan or a clean-up still goes (they start no units).
+      const hasWork = run.hasWork() && (!poolPaused || run.stopping === 'cancel') && (special || !this.memoryHolds(run))
       out.push({
         run,
         choice: {

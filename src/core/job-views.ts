@@ -75,6 +75,7 @@ function liveSummary(run: JobRun, base: Omit<JobSummary, LiveFields>): JobSummar
     etaMs: running && run.planned && !finding ? run.meter.eta(left, run.bytesTotal - bytesDone, run.bytesTotal) : null,
     current: current.slice(0, 8),
     ...(finding ? { finding } : {}),
+    memoryWait: run.memoryHeld,
   }
 }
 
@@ -90,6 +91,7 @@ type LiveFields =
   | 'current'
   | 'state'
   | 'planned'
+  | 'memoryWait'
 
 export function jobDetail(
   row: JobRow,
@@ -102,6 +104,7 @@ export function jobDetail(
     slots: Number.isFinite(slots) ? slots : null,
     ...jobSummary(row, run),
     spec,
+    memfree: row.memfree ?? null,
     notes: JSON.parse(row.notes) as JobDetail['notes'],
     facts: JSON.parse(row.facts) as JobDetail['facts'],
     timeline,

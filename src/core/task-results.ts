@@ -1,12 +1,5 @@
 import type { LogLevel } from '../shared/job-state'
-import {
-  indexOfUnit,
-  itemOfUnit,
-  type FoundUnits,
-  type FromWorker,
-  type ItemFailure,
-  type WorkItem,
-} from '../shared/worker-protocol'
+import { type FoundUnits, type FromWorker, type ItemFailure, type WorkItem } from '../shared/worker-protocol'
 import type { HistoryWriter } from './history-writer'
 import { orphanGroupsOf } from './orphan-runs'
 import { UnitSettling } from './unit-settling'
@@ -160,6 +153,8 @@ export class TaskResults {
       }
       this.d.log(job.id, 'warn', 'core', `the worker planning this job died (${how}); planning again`)
       if (!job.stopping) this.d.lifecycle.phase(job, 'plan-lost')
+    } else if (task.type === 'run' && task.requeue) {
+      this.units.putBack(task, this.units.unsettledOf(task)) // Killed to free memory: not the units' fault, no crash counted.
     } else if (task.type === 'run' && !job.stopping) {
       const left = this.units.unsettledOf(task)
       this.d.log(
@@ -171,13 +166,7 @@ export class TaskResults {
       // The unit in hand is the one after the furthest reported (units run in the order sent); it
       // goes alone, so a unit that kills its worker costs only itself. The rest go again together.
       const suspect = left.find((u) => u.position > task.furthest) ?? left[0]
-      for (const { unit } of left) {
-        if (unit === suspect?.unit) continue
-        const entry = task.items.get(itemOfUnit(unit.id))
-        if (entry?.owned.has(indexOfUnit(unit.id))) entry.item.release(indexOfUnit(unit.id))
-        else job.retryQueue.push({ unit, alone: false })
-      }
-      for (const { item } of task.items.values()) job.reopen(item)
+      this.units.putBack(task, left, suspect?.unit)
       if (suspect) {
         const { unit } = suspect
         const crashes = (job.crashes.get(unit.id) ?? 0) + 1
@@ -202,6 +191,12 @@ export class TaskResults {
 
   private taskEnded(task: Task, message: Extract<FromWorker, { type: 'done' | 'failed' }>): void {
     const job = task.job
+    // Stopped to free memory: what it did not finish waits in the queue, whatever the handler said.
+    if (task.requeue && !job.stopping) {
+      this.units.putBack(task, this.units.unsettledOf(task))
+      task.items.clear()
+      task.units.clear()
+    }
     if (message.type === 'failed') {
       const text = message.error.message
       if (!message.error.user) this.d.log(job.id, 'error', 'core', `${task.type} task failed: ${text}`)

@@ -22,6 +22,8 @@ export interface Task {
   current: string[]
   /** Process groups its units lead (commands), by unit id, until each unit settles. */
   groups: Map<number, number>
+  /** Stopped to free memory (`MemoryGuard`): its unsettled units go back to the queue, no attempt counted. */
+  requeue?: boolean
 }
 
 /** What one task carries, chosen by `takeBatch`. */

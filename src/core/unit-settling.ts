@@ -83,4 +83,15 @@ export class UnitSettling {
   private afterSettle(job: JobRun, item: ItemRun): void {
     if (item.unsettled === 0) job.items.delete(item.id)
   }
+
+  /** Unsettled units of the task go back to the queue as they were, all but `except` (a crash suspect). */
+  putBack(task: Task, left: readonly { unit: WorkItem }[], except?: WorkItem): void {
+    for (const { unit } of left) {
+      if (unit === except) continue
+      const entry = task.items.get(itemOfUnit(unit.id))
+      if (entry?.owned.has(indexOfUnit(unit.id))) entry.item.release(indexOfUnit(unit.id))
+      else task.job.retryQueue.push({ unit, alone: false })
+    }
+    for (const { item } of task.items.values()) task.job.reopen(item)
+  }
 }

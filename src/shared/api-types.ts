@@ -51,6 +51,8 @@ export const jobSummarySchema = z.object({
   then: jobEndActionsSchema.nullable().optional(),
   /** Units that find more units are still pending (a copy's parallel walk): totals grow, no ETA yet. */
   finding: z.boolean().optional(),
+  /** Free memory is below its `--memfree`: none of its units starts until it returns. */
+  memoryWait: z.object({ freeBytes: z.number(), limitBytes: z.number() }).nullable().optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 
@@ -60,6 +62,8 @@ export const summaryHasEnded = (job: Pick<JobSummary, 'state' | 'cancelling'>): 
 
 export const jobDetailSchema = jobSummarySchema.extend({
   spec: jobSpecSchema,
+  /** Its own `--memfree` in bytes; null: the farm's setting. */
+  memfree: z.number().nullable().optional(),
   notes: z.array(z.string()),
   facts: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   timeline: z.array(z.object({ at: z.number(), state: jobStateSchema, note: z.string() })),
@@ -126,6 +130,16 @@ export const remoteHostInfoSchema = z.object({
 })
 export type RemoteHostInfo = z.infer<typeof remoteHostInfoSchema>
 
+/** An autoscaled pool's bounds: it grows while units wait, and shrinks after `idleSeconds` idle. */
+export const poolAutoscaleSchema = z
+  .object({
+    min: z.number().int().min(1).max(64),
+    max: z.number().int().min(1).max(64),
+    idleSeconds: z.number().min(0).max(86_400).default(30),
+  })
+  .refine((a) => a.min <= a.max, { message: 'The minimum is above the maximum.' })
+export type PoolAutoscale = z.infer<typeof poolAutoscaleSchema>
+
 export const poolInfoSchema = z.object({
   name: poolNameSchema,
   size: z.number().int(),
@@ -144,6 +158,10 @@ export const poolInfoSchema = z.object({
     .array(z.object({ jobId: z.number().int(), inUse: z.number().int(), slots: z.number().int().nullable() }))
     .optional(),
   workers: z.array(workerInfoSchema),
+  /** Its bounds when it follows the queue; null: a fixed size. */
+  autoscale: poolAutoscaleSchema.nullable().optional(),
+  /** Why it has the size it has: "grew: 40 units waiting", "shrank: idle 30 s", "at maximum: …". */
+  sizeReason: z.string().max(500).optional(),
   /**
    * Remote hosts serving this pool (a farm started with a Redis URL); null for a pool whose jobs never
    * run remotely (copy needs this machine's disk); absent when the farm has no remote workers.
@@ -161,6 +179,18 @@ export const settingsSchema = z.object({
   redisUrl: z.string().max(2000).default(''),
   /** What the farm does when its last running or queued job has ended. */
   whenQueueEmpty: queueEmptyActionSchema.default({ notify: false, run: '' }),
+  /** Pools that follow the queue (`pools autoscale`); a pool left out or null has a fixed size. */
+  poolAutoscale: z.partialRecord(poolNameSchema, poolAutoscaleSchema.nullable()).optional(),
+  /** Replace a pool's worker after this many tasks (Python's maxtasksperchild); 0 or left out: never. */
+  poolRecycle: z.partialRecord(poolNameSchema, z.number().int().min(0).max(1_000_000)).optional(),
+  /** Farm-wide `--memfree` in bytes (0: none): below it no unit starts; a job's own `--memfree` wins. */
+  // Optional, not defaulted: a partial Settings change (the theme) must not reset them.
+  memfreeBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 50)
+    .optional(),
 })
 export type Settings = z.infer<typeof settingsSchema>
 /** Settings as the farm answers them, with the system it runs on (the Run dialog splits command lines by its rules). */

@@ -5,6 +5,7 @@ import {
   jobSummarySchema,
   logEntrySchema,
   poolInfoSchema,
+  poolAutoscaleSchema,
   settingsSchema,
   settingsViewSchema,
 } from './api-types'
@@ -136,6 +137,10 @@ export const apiChannels = {
   },
   'pools.list': { request: z.object({}), response: z.array(poolInfoSchema) },
   'pools.resize': { request: poolRef.extend({ size: z.number().int().min(1).max(64) }), response: ok },
+  /** Bounds of a pool that follows the queue, or null for a fixed size again (it keeps the size it has). */
+  'pools.autoscale': { request: poolRef.extend({ autoscale: poolAutoscaleSchema.nullable() }), response: ok },
+  /** Replace each worker after this many tasks (0: never). */
+  'pools.recycle': { request: poolRef.extend({ tasks: z.number().int().min(0).max(1_000_000) }), response: ok },
   'pools.pause': { request: poolRef, response: ok },
   'pools.resume': { request: poolRef, response: ok },
   /** Finish queued work, then stop the pool's workers (Pool.close + join). */

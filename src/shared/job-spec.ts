@@ -169,6 +169,17 @@ export const jobOptionsSchema = z.object({
     .default([]),
   /** What the owning farm does when the job ends (`--then-notify`, `--then-run`). */
   then: jobEndActionsSchema.optional(),
+  /**
+   * GNU parallel's `--memfree` in bytes: below it none of its units starts; below half of it, its
+   * youngest running unit is stopped and queued again (`requeueSafe` kinds). Absent: the farm's setting.
+   * An option beside the spec, as the priority: it says how the farm runs the job, not what a unit does.
+   */
+  memfree: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 50)
+    .optional(),
 })
 export type JobOptions = z.infer<typeof jobOptionsSchema>
 

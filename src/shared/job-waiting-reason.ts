@@ -1,4 +1,5 @@
 import type { JobLink, JobSummary, PoolInfo } from './api-types'
+import { formatBytes } from './format'
 
 /** What a person can do about a wait: the button (window) or the command (CLI) that ends it. */
 export type WaitingAction = 'reopen-pool' | 'resume-pool' | 'resume-job'
@@ -11,7 +12,7 @@ export interface WaitingReason {
   actionLabel: string | null
 }
 
-type JobFacts = Pick<JobSummary, 'state' | 'pool' | 'after'>
+type JobFacts = Pick<JobSummary, 'state' | 'pool' | 'after' | 'memoryWait'>
 type PoolFacts = Pick<PoolInfo, 'name' | 'closed' | 'paused' | 'maxRunningJobs' | 'runningJobs' | 'workers'>
 
 /**
@@ -30,6 +31,12 @@ export function waitingReason(job: JobFacts, pool: PoolFacts | undefined): Waiti
       actionLabel: 'Resume',
     }
   if (job.state !== 'running' && job.state !== 'queued') return null
+  if (job.memoryWait)
+    return {
+      text: `waiting: ${formatBytes(job.memoryWait.freeBytes)} of memory free, below --memfree ${formatBytes(job.memoryWait.limitBytes)}; units start when memory returns`,
+      action: null,
+      actionLabel: null,
+    }
   if (!pool) return null
   // A closed pool lets its running jobs finish on the workers it has; with none left (terminated), they wait.
   const closedUnderIt = pool.closed && (job.state === 'queued' || pool.workers.length === 0)

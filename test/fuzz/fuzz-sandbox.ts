@@ -24,6 +24,12 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
   const pickedSavePath = join(root, 'exports', 'picked.csv')
   let counter = 0
 
+  // Autoscale bounds as small as sizes; memory limits a few bytes, so no job waits for memory for ever.
+  const confineBounds = (bounds: Record<string, unknown> | null | undefined): void => {
+    if (!bounds || typeof bounds !== 'object') return
+    bounds.min = 1
+    bounds.max = 1 + (Number(bounds.max) % 2)
+  }
   function confineSpec(spec: Record<string, unknown>): void {
     if (spec.kind === 'copy') {
       const sources = spec.sources as unknown[]
@@ -72,6 +78,18 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
       const rule = copy.rule as { every?: string } | undefined
       if (channel === 'schedules.create' && rule?.every && parseInterval(rule.every) !== null) rule.every = '1d'
       if (channel === 'pools.resize') copy.size = 1 + (Number(copy.size) % 2)
+      const options = copy.options as Record<string, unknown> | undefined
+      if (channel === 'jobs.create' && typeof options?.memfree === 'number') options.memfree %= 1024
+      // Recycling after a task or two would make every case wait for new workers on a loaded machine.
+      if (channel === 'pools.recycle') copy.tasks = Number(copy.tasks) % 2 ? 0 : 1000
+      if (channel === 'settings.set' && copy.poolRecycle) {
+        const recycle = copy.poolRecycle as Record<string, number>
+        for (const name of Object.keys(recycle)) recycle[name] = recycle[name]! % 2 ? 0 : 1000
+      }
+      if (channel === 'pools.autoscale') confineBounds(copy.autoscale as Record<string, unknown> | null)
+      if (channel === 'settings.set' && copy.poolAutoscale)
+        Object.values(copy.poolAutoscale as Record<string, Record<string, unknown> | null>).forEach(confineBounds)
+      if (channel === 'settings.set' && typeof copy.memfreeBytes === 'number') copy.memfreeBytes %= 1024
       if (channel === 'settings.set' && copy.poolSizes) {
         const sizes = copy.poolSizes as Record<string, number>
         for (const name of Object.keys(sizes)) sizes[name] = 1 + (sizes[name]! % 2)

@@ -1,5 +1,5 @@
 import type { ApiChannel, ApiEvent, ApiEventPayload, ApiRequest, ApiResponse } from '../../src/shared/api'
-import type { JobSummary } from '../../src/shared/api-types'
+import type { JobSummary, PoolInfo } from '../../src/shared/api-types'
 import type { UiApi } from '../../src/renderer/src/api/ui-api'
 
 type Handler = (request: unknown) => unknown
@@ -62,3 +62,19 @@ export function jobSummary(change: Partial<JobSummary> = {}): JobSummary {
 
 /** Lets pending promises and Vue's scheduler run. */
 export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+
+export function poolInfo(change: Partial<PoolInfo> = {}): PoolInfo {
+  return {
+    name: 'cpu',
+    size: 3,
+    paused: false,
+    closed: false,
+    maxRunningJobs: 3,
+    maxTasksPerWorker: 0,
+    tasksPerWorker: 1,
+    runningJobs: 0,
+    queuedJobs: 0,
+    workers: [],
+    ...change,
+  }
+}

@@ -7,7 +7,7 @@ import { useJobDetailStore } from '../../src/renderer/src/stores/job-detail-stor
 import { useJobsStore } from '../../src/renderer/src/stores/jobs-store'
 import { usePoolsStore } from '../../src/renderer/src/stores/pools-store'
 import { useUiStore } from '../../src/renderer/src/stores/ui-store'
-import { fakeFarmApi, jobSummary, settle } from './fake-farm-api'
+import { fakeFarmApi, jobSummary, poolInfo, settle } from './fake-farm-api'
 
 const detail = {
   ...jobSummary({ id: 7 }),
@@ -75,18 +75,7 @@ describe('farm events reach the stores', () => {
 
   it('replaces a pool on pool.updated and stops listening when disconnected', async () => {
     const stop = connectFarmEvents(fake.api)
-    const pool = {
-      name: 'cpu' as const,
-      size: 3,
-      paused: false,
-      closed: false,
-      maxRunningJobs: 3,
-      maxTasksPerWorker: 0,
-      tasksPerWorker: 1,
-      runningJobs: 0,
-      queuedJobs: 0,
-      workers: [],
-    }
+    const pool = poolInfo()
     fake.emit('pool.updated', pool)
     expect(usePoolsStore().byName.cpu?.size).toBe(3)
     stop()

@@ -62,3 +62,16 @@ describe('why a job waits', () => {
     expect(waitingReason({ state: 'completed', pool: 'cpu' }, pool({ closed: true }))).toBeNull()
   })
 })
+
+describe('a job short of memory (--memfree)', () => {
+  it('says how much is free and the limit; nothing to press, it starts when memory returns', () => {
+    const GiB = 1024 ** 3
+    const job = { state: 'running' as const, pool: 'cpu' as const, memoryWait: { freeBytes: GiB, limitBytes: 2 * GiB } }
+    expect(waitingReason(job, pool())).toEqual({
+      text: 'waiting: 1.00 GiB of memory free, below --memfree 2.00 GiB; units start when memory returns',
+      action: null,
+      actionLabel: null,
+    })
+    expect(waitingReason({ ...job, memoryWait: null }, pool())).toBeNull()
+  })
+})

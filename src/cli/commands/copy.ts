@@ -6,6 +6,7 @@ import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { collect, oneOf, positiveInt } from '../parse-options'
 import { addAfterOptions, afterOption } from '../chain-options'
+import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { addFollowUpOptions } from '../follow-up-options'
 
@@ -36,6 +37,7 @@ export function configureCopy(command: Command, cli: CliContext): void {
     .option('--dry-run', 'plan only: count, check and list conflicts; change nothing')
     .option('--workers <n>', 'worker processes of the disk pool', positiveInt('--workers', 64))
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
+    .option(...memfreeOption)
     .option('--json', 'one JSON event per line')
     .action(
       commandAction(async (paths: string[], o) => {
@@ -59,12 +61,13 @@ export function configureCopy(command: Command, cli: CliContext): void {
         })
         let jobId = 0
         const onCreated = (id: number): void => void (jobId = id)
-        const code = await runNewJob(
-          cli,
-          spec,
-          { planOnly: o.dryRun ?? false, ...afterOption(o) },
-          { json: o.json, workers: o.workers, detach: o.detach, followUps: o, onCreated },
-        )
+        const code = await runNewJob(cli, spec, withFarming({ planOnly: o.dryRun ?? false, ...afterOption(o) }, o), {
+          json: o.json,
+          workers: o.workers,
+          detach: o.detach,
+          followUps: o,
+          onCreated,
+        })
         if (jobId && !o.json && !o.detach) await reportJob(cli, jobId, o.dryRun ?? false)
         return code
       }),

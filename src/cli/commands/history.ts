@@ -10,7 +10,7 @@ import { commandAction } from '../exit-codes'
 import { print, table } from '../output'
 import { jobId, oneOf, positiveInt } from '../parse-options'
 import { endLine } from '../progress-view'
-import { livePools, waitingLine } from '../waiting-line'
+import { livePools, waitingLine, withLiveWait } from '../waiting-line'
 
 /** `jobs` and `show`: read the history (works while another farm runs jobs on it). */
 export function configureJobs(command: Command, cli: CliContext): void {
@@ -52,7 +52,7 @@ export function configureJobs(command: Command, cli: CliContext): void {
         // A job that does not move says why, and the command that moves it.
         const pools = await livePools(cli)
         for (const j of jobs) {
-          const line = waitingLine(j, pools)
+          const line = waitingLine(await withLiveWait(cli, j), pools)
           if (line) print(`Job ${j.id} ${line}`)
         }
       }),
@@ -85,7 +85,7 @@ export function configureShow(command: Command, cli: CliContext): void {
         print(
           `State:    ${detail.cancelling ? 'cancelling (its clean-up is running)' : detail.state}${detail.error ? ` — ${detail.error}` : ''}`,
         )
-        const waiting = waitingLine(detail, await livePools(cli))
+        const waiting = waitingLine(await withLiveWait(cli, detail), await livePools(cli))
         if (waiting) print(`Waiting:  ${waiting}`)
         if (detail.after && detail.state !== 'waiting') print(`After:    ${linksText(detail.after)}`)
         if (detail.followers) print(`Then:     ${linksText(detail.followers)}`)
@@ -95,6 +95,7 @@ export function configureShow(command: Command, cli: CliContext): void {
         if (detail.bytesTotal) print(`Bytes:    ${formatBytes(detail.bytesDone)} of ${formatBytes(detail.bytesTotal)}`)
         print(`Slots:    ${await slotsLine(cli, detail)}`)
         print(`Spec:     ${JSON.stringify(detail.spec)}`)
+        if (detail.memfree) print(`Memfree:  ${formatBytes(detail.memfree)} (no unit starts below it)`)
         for (const note of detail.notes) print(`Plan:     ${note}`)
         print('Timeline:')
         for (const t of detail.timeline)

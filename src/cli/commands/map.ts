@@ -7,6 +7,7 @@ import { commandAction } from '../exit-codes'
 import { addAfterOptions, addFromOptions, afterOption } from '../chain-options'
 import { jobInputFrom } from '../job-input-options'
 import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
+import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
@@ -43,6 +44,7 @@ export function configureMap(command: Command, cli: CliContext): void {
     .option('--out <file>', 'write the results to results.csv or results.json when the job ends', exportOption)
     .option('--force', 'let --out replace a file that is not an earlier export')
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
+    .option(...memfreeOption)
     .option('--json', 'one JSON line per finished input (and the job events)')
     .addHelpText('after', help)
     .action(
@@ -66,7 +68,7 @@ export function configureMap(command: Command, cli: CliContext): void {
         let jobId = 0
         try {
           const workers = o.workers ?? availableParallelism()
-          const code = await runNewJob(cli, spec, afterOption(o), {
+          const code = await runNewJob(cli, spec, withFarming(afterOption(o), o), {
             json: o.json,
             detach: o.detach,
             followUps: o,

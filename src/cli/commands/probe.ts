@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { numberList, nonNegativeInt, positiveInt } from '../parse-options'
 import { addAfterOptions, afterOption } from '../chain-options'
+import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { addFollowUpOptions } from '../follow-up-options'
 
@@ -20,6 +21,7 @@ export function configureProbe(command: Command, cli: CliContext): void {
     .option('--print-on <n,…>', 'items that print a line to stdout', numberList('--print-on'), [])
     .option('--workers <n>', 'worker processes (0 with --redis: remote hosts only)', nonNegativeInt('--workers', 64))
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
+    .option(...memfreeOption)
     .option('--json', 'one JSON event per line')
     .action(
       commandAction(async (o) => {
@@ -34,7 +36,7 @@ export function configureProbe(command: Command, cli: CliContext): void {
           throwOn: o.throwOn,
           printOn: o.printOn,
         }
-        return runNewJob(cli, spec, afterOption(o), {
+        return runNewJob(cli, spec, withFarming(afterOption(o), o), {
           json: o.json,
           workers: o.workers,
           detach: o.detach,

@@ -9,6 +9,7 @@ import { commandAction } from '../exit-codes'
 import { addAfterOptions, addFromOptions, afterOption } from '../chain-options'
 import { jobInputFrom, splitListedInputs } from '../job-input-options'
 import { collect, nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
+import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
@@ -73,6 +74,7 @@ export function configureRun(program: Command, cli: CliContext): void {
     .option('--out <file>', 'write the units to results.csv or results.json when the job ends', exportOption)
     .option('--force', 'let --out replace a file that is not an earlier export')
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
+    .option(...memfreeOption)
     .option('--json', 'one JSON line per finished unit (and the job events)')
     .addHelpText('after', help)
     .action(
@@ -103,7 +105,7 @@ export function configureRun(program: Command, cli: CliContext): void {
           const code = await runNewJob(
             cli,
             spec,
-            afterOption(o),
+            withFarming(afterOption(o), o),
             // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
             {
               json: o.json,

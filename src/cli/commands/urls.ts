@@ -8,6 +8,7 @@ import { commandAction } from '../exit-codes'
 import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { addAfterOptions, addFromOptions, afterOption, fromOption } from '../chain-options'
 import { UserError } from '../../shared/user-error'
+import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { exportOption, exportResults } from './export-results'
 import { addFollowUpOptions } from '../follow-up-options'
@@ -70,6 +71,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
       nonNegativeInt('--workers', 64),
     )
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
+    .option(...memfreeOption)
     .option('--json', 'one JSON event per line')
     .action(
       commandAction(async (file: string | undefined, o) => {
@@ -95,7 +97,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
           userAgent: o.userAgent,
         })
         let jobId = 0
-        const code = await runNewJob(cli, spec, afterOption(o), {
+        const code = await runNewJob(cli, spec, withFarming(afterOption(o), o), {
           json: o.json,
           workers: o.workers,
           detach: o.detach,

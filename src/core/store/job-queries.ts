@@ -28,6 +28,8 @@ export interface JobRow {
   cancel_asked_at: number | null
   /** What the job does when it ends (JSON of `JobEndActions`, v6); null: nothing. */
   then_actions?: string | null
+  /** Its own --memfree in bytes (null: the farm's setting). */
+  memfree?: number | null
   notes: string
   facts: string
   /** The jobs it follows, as JSON `[after_id, ok_only, their state][]` (job-chains.ts decodes it). */

@@ -11,6 +11,8 @@ export interface NewJob {
   priority: number
   pool: string
   planOnly: boolean
+  /** Its own --memfree in bytes; null: the farm's setting. */
+  memfree?: number | null
 }
 
 /** An item whose units' marks (and maybe results) changed since the last write. */
@@ -69,8 +71,8 @@ export class JobStore extends JobQueries {
     super(db)
     this.s = {
       insertJob: db.prepare(
-        `INSERT INTO jobs (kind, title, spec, state, priority, pool, plan_only, created_at)
-         VALUES (@kind, @title, @spec, 'queued', @priority, @pool, @planOnly, @createdAt)`,
+        `INSERT INTO jobs (kind, title, spec, state, priority, pool, plan_only, memfree, created_at)
+         VALUES (@kind, @title, @spec, 'queued', @priority, @pool, @planOnly, @memfree, @createdAt)`,
       ),
       timelineAdd: db.prepare('INSERT INTO job_timeline (job_id, at, state, note) VALUES (?, ?, ?, ?)'),
       addTotals: db.prepare(
@@ -135,6 +137,7 @@ export class JobStore extends JobQueries {
         ...job,
         spec: JSON.stringify(job.spec),
         planOnly: job.planOnly ? 1 : 0,
+        memfree: job.memfree ?? null,
         createdAt: at,
       })
       const id = Number(lastInsertRowid)

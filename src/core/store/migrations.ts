@@ -195,6 +195,13 @@ export const migrations: Migration[] = [
       db.exec('ALTER TABLE items ADD COLUMN role INTEGER NOT NULL DEFAULT 0')
     },
   },
+  {
+    // A job's own --memfree (bytes; null: the farm's setting), an option beside its spec like its priority.
+    version: 9,
+    up(db) {
+      db.exec('ALTER TABLE jobs ADD COLUMN memfree INTEGER')
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {

@@ -13,6 +13,8 @@ export function useCreateJob() {
   const creating = ref(false)
   const createError = ref<string | null>(null)
   const followUps = reactive(emptyFollowUps())
+  /** The job's own `--memfree` in MiB (the advanced section); null: the farm's setting. */
+  const memfreeMiB = ref<number | null>(null)
 
   async function create(
     spec: JobSpecInput,
@@ -25,7 +27,13 @@ export function useCreateJob() {
     try {
       const { rule, problem } = ruleFrom(followUps)
       if (problem) throw new Error(problem)
-      const options = { priority, planOnly, then: endActionsFrom(followUps), ...(after.length ? { after } : {}) }
+      const options = {
+        priority,
+        planOnly,
+        then: endActionsFrom(followUps),
+        ...(after.length ? { after } : {}),
+        ...(memfreeMiB.value === null ? {} : { memfree: memfreeMiB.value * 1024 * 1024 }),
+      }
       if (rule) {
         await farmApi().call('schedules.create', { spec, options, rule })
         ui.closeDialogs()
@@ -40,5 +48,5 @@ export function useCreateJob() {
       creating.value = false
     }
   }
-  return { creating, createError, create, followUps }
+  return { creating, createError, create, followUps, memfreeMiB }
 }

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { PoolInfo } from '../../../shared/api-types'
+import type { PoolAutoscale, PoolInfo } from '../../../shared/api-types'
 import type { PoolName } from '../../../shared/job-spec'
 import { farmApi } from '../api/ui-api'
 
@@ -25,6 +25,9 @@ export const usePoolsStore = defineStore('pools', () => {
     refresh,
     apply,
     resize: (pool: PoolName, size: number) => farmApi().call('pools.resize', { pool, size }),
+    autoscale: (pool: PoolName, autoscale: PoolAutoscale | null) =>
+      farmApi().call('pools.autoscale', { pool, autoscale }),
+    recycle: (pool: PoolName, tasks: number) => farmApi().call('pools.recycle', { pool, tasks }),
     pause: act('pools.pause'),
     resume: act('pools.resume'),
     close: act('pools.close'),
