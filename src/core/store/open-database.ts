@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { existsSync } from 'node:fs'
 import { UserError } from '../../shared/user-error'
 import { ensureHistoryFolder } from './history-folder'
-import { migrate } from './migrations'
+import { migrate, migrations } from './migrations'
 
 /** Opens the history database: WAL so readers (CLI `jobs`, `logs --follow`) never block the farm. */
 export function openDatabase(path: string, options: { readonly: boolean }): Database.Database {
@@ -26,6 +26,13 @@ export function openDatabase(path: string, options: { readonly: boolean }): Data
     } else {
       const version = db.pragma('user_version', { simple: true }) as number
       if (version === 0) throw new UserError(`${path} is not a Task Farm history database.`, 'bad-database')
+      // A history an older Task Farm wrote: a reader of this build needs its tables, so it is upgraded
+      // once (as any farm of this build would on opening it) before it is read.
+      if (version < (migrations.at(-1)?.version ?? 0)) {
+        db.close()
+        openDatabase(path, { readonly: false }).close()
+        return openDatabase(path, options)
+      }
     }
   } catch (error) {
     if (error instanceof UserError) throw error

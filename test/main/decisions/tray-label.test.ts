@@ -20,7 +20,7 @@ function pool(name: PoolInfo['name'], runningJobs: number, queuedJobs: number, p
 describe('tray label', () => {
   it('counts running and queued jobs over every pool', () => {
     const counts = farmCounts([pool('disk', 1, 2), pool('network', 2, 0)])
-    expect(counts).toEqual({ running: 3, queued: 2, allPaused: false, anyPaused: false })
+    expect(counts).toEqual({ running: 3, queued: 2, waiting: 0, allPaused: false, anyPaused: false })
     expect(trayTooltip(counts)).toBe('Task Farm — 3 running, 2 queued')
   })
 
