@@ -128,7 +128,6 @@ export class Farm {
       log: (...a) => this.log(...a),
     })
     const recovered = this.recover()
-    this.recover()
     const saved = savedFarming(this.store.setting('settings'))
     this.memfreeBytes = saved.memfreeBytes
     this.memory = new MemoryGuard({
