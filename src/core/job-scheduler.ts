@@ -201,6 +201,8 @@ export class JobScheduler {
         batches: [],
         units: [...batch.units],
         ...(history ? { history } : {}),
+        // A remote host cannot ask this farmer for turns: it paces its own share (see "Polite crawling").
+        ...(job.hosts && !worker.remote ? { paced: true } : {}),
       }
       for (const { item, indexes } of batch.items) item.addTo(run, indexes, history === null)
       message = run

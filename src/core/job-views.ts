@@ -63,6 +63,7 @@ function liveSummary(run: JobRun, base: Omit<JobSummary, LiveFields>): JobSummar
     byteRate: running ? run.meter.byteRate : 0,
     etaMs: running && run.planned ? run.meter.eta(left, run.bytesTotal - bytesDone, run.bytesTotal) : null,
     current: current.slice(0, 8),
+    ...(run.hosts ? { hosts: run.hosts.paces() } : {}),
   }
 }
 

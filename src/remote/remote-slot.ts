@@ -41,6 +41,7 @@ export class RemoteSlot extends WorkerHandleBase {
     if (this.gone) return
     if (message.type === 'shutdown') return this.end('clean-exit')
     if (message.type === 'cancel') return this.owner.cancel(message.taskId)
+    if (message.type === 'hostTurn') return // Remote runs are never paced by the farmer.
     this.taskId = message.taskId
     this.owner.submit(this, message)
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { jobSpecSchema, poolNameSchema } from './job-spec'
+import { hostPaceSchema } from './kinds/host-pacer'
 import { hasEnded, jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
 
 /** A job as lists and progress bars show it. Rates are moving averages per second. */
@@ -36,6 +37,8 @@ export const jobSummarySchema = z.object({
    * the history runs it): the job shows the state it had until it is `cancelled`.
    */
   cancelling: z.boolean().optional(),
+  /** A running URL job's busiest hosts: their pace, throttled answers and back-offs. */
+  hosts: z.array(hostPaceSchema).optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 

@@ -30,6 +30,16 @@ export interface RunContext extends TaskContext {
   progress(id: number, bytesSoFar: number): void
   /** The unit's run leads a process group (POSIX): the farm ends it if this worker dies. */
   spawned?(id: number, group: number): void
+  /** The farmer's pace per host, shared by every worker of the job; absent when the farmer does not pace. */
+  hostTurns?: HostTurns
+}
+
+/** Turns to send a request to a host, handed out by whoever paces the job's hosts. */
+export interface HostTurns {
+  /** Resolves with a ticket when a request to `host` may start; null when `signal` aborted first. */
+  turn(host: string, crawlDelayMs: number | null, signal: AbortSignal): Promise<number | null>
+  /** How the host answered the request of `ticket`. */
+  answered(host: string, ticket: number, throttled: boolean, retryAfterMs: number | null): void
 }
 
 export interface CleanupContext extends TaskContext {

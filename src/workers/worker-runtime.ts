@@ -10,7 +10,7 @@ import type {
   WorkItem,
 } from '../shared/worker-protocol'
 import { unitId } from '../shared/worker-protocol'
-import type { KindHandler } from './kind-handler'
+import type { HostTurns, KindHandler } from './kind-handler'
 import { readItemUnits } from './history-reader'
 import { ItemPacker, itemBounds } from './item-packer'
 
@@ -33,8 +33,12 @@ interface Transport {
 /** Runs tasks sent by the farm; speaks only the worker protocol, and hands kind handlers plain units. */
 export function startWorkerRuntime(transport: Transport, handlers: HandlerLoaders): void {
   const aborts = new Map<number, AbortController>()
+  const turns = farmHostTurns(transport.send)
   transport.onMessage((message) => {
     switch (message.type) {
+      case 'hostTurn':
+        turns.granted(message.ask, message.ticket)
+        return
       case 'shutdown':
         for (const controller of aborts.values()) controller.abort()
         transport.exit(0)
@@ -48,7 +52,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
   })
   transport.send({ type: 'ready', pid: process.pid })
 
-  async function runTask(message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' }>): Promise<void> {
+  async function runTask(message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' | 'hostTurn' }>): Promise<void> {
     const { taskId, jobId, spec } = message
     const controller = new AbortController()
     aborts.set(taskId, controller)
@@ -92,6 +96,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
             }),
           progress: (id, bytes) => out.progress(id, bytes),
           spawned: (id, group) => transport.send({ type: 'spawned', taskId, unit: id, group }),
+          ...(message.paced ? { hostTurns: turns.forTask(taskId) } : {}),
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
       out.flush(true)
@@ -119,6 +124,40 @@ export async function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): 
   }
   for (const unit of message.units) units.push(unit)
   return units
+}
+
+/** Turns asked of the farmer, by ask number; a cancelled wait leaves its turn unused. */
+function farmHostTurns(send: Transport['send']) {
+  const waiting = new Map<number, (ticket: number) => void>()
+  let asks = 0
+  return {
+    granted(ask: number, ticket: number): void {
+      const go = waiting.get(ask)
+      waiting.delete(ask)
+      go?.(ticket)
+    },
+    forTask(taskId: number): HostTurns {
+      return {
+        turn: (host, crawlDelayMs, signal) =>
+          new Promise((resolve) => {
+            if (signal.aborted) return resolve(null)
+            const ask = ++asks
+            const onAbort = (): void => {
+              waiting.delete(ask)
+              resolve(null)
+            }
+            signal.addEventListener('abort', onAbort, { once: true })
+            waiting.set(ask, (ticket) => {
+              signal.removeEventListener('abort', onAbort)
+              resolve(ticket)
+            })
+            send({ type: 'hostTurn', taskId, ask, host, crawlDelayMs })
+          }),
+        answered: (host, ticket, throttled, retryAfterMs) =>
+          send({ type: 'hostAnswered', taskId, host, ticket, throttled, retryAfterMs }),
+      }
+    },
+  }
 }
 
 /** Coalesces a task's results, planned units and progress into few messages. */

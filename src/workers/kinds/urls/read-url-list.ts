@@ -19,7 +19,7 @@ const SNIFF_BYTES = 64 * 1024
  * Streams the URL candidates of a list: a plain list (one per line, blank lines and `#` comments
  * skipped) or a CSV with a `url` column. Nothing is held in memory beyond the current record.
  */
-export async function* readUrlList(input: UrlInput): AsyncGenerator<UrlLine> {
+export async function* readUrlList(input: Exclude<UrlInput, { type: 'sitemap' }>): AsyncGenerator<UrlLine> {
   const head = input.type === 'text' ? input.text.slice(0, SNIFF_BYTES) : await readHead(input.path)
   const csv = (input.type === 'file' && /\.csv$/i.test(input.path)) || firstLineIsCsvHeader(head)
   const source = () => (input.type === 'text' ? Readable.from([input.text]) : createReadStream(input.path))
