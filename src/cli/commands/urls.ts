@@ -5,15 +5,47 @@ import type { UrlsSpec } from '../../shared/kinds/urls'
 import { urlsSpecSchema } from '../../shared/kinds/urls'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
+import { InvalidArgumentError } from 'commander'
+import { parseExtractRule } from '../../shared/kinds/extract-rules'
+import { parseRate } from '../../shared/kinds/host-pacer'
+import type { ExtractRule } from '../../shared/kinds/urls'
+import { UserError } from '../../shared/user-error'
 import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { runNewJob } from '../run-job'
 import { exportOption, exportResults } from './export-results'
 
-/** `task-farm urls FILE|-`: analyse a list of URLs on the network pool, optionally exporting the rows. */
+/** `--rate 5/s` or `--rate 300/min`, as requests per second. */
+function rateOption(value: string): number {
+  const rate = parseRate(value)
+  if (rate === null)
+    throw new InvalidArgumentError('--rate must be a number of requests per second or minute, such as 5/s or 300/min.')
+  return rate
+}
+
+/** `--extract NAME=css:SELECTOR[@ATTR]` or `NAME=regex:PATTERN`, checked as typed (repeatable). */
+function extractOption(value: string, previous: ExtractRule[] = []): ExtractRule[] {
+  const rule = parseExtractRule(value)
+  if (typeof rule === 'string') throw new InvalidArgumentError(rule)
+  return [...previous, rule]
+}
+
+/** `task-farm urls FILE|-` or `urls --sitemap URL|FILE`: analyse a list of URLs on the network pool, optionally exporting the rows. */
 export function configureUrls(command: Command, cli: CliContext): void {
   const defaults = urlsSpecSchema.parse({ kind: 'urls', input: { type: 'text', text: '' } })
   command
-    .argument('<file>', 'the URL list, or - for standard input')
+    .argument('[file]', 'the URL list, or - for standard input')
+    .option('--sitemap <url|file>', "analyse a sitemap's pages (a sitemap index's too; gzip read as such)")
+    .option(
+      '--rate <n/s>',
+      'requests per second (5/s) or minute (300/min) at most to one host, for the whole farm',
+      rateOption,
+    )
+    .option(
+      '--extract <rule>',
+      'a column of your own: NAME=css:SELECTOR[@ATTR] or NAME=regex:PATTERN (repeatable)',
+      extractOption,
+      [],
+    )
     .option(
       '--concurrency <n>',
       'requests in flight for the whole job',
@@ -67,11 +99,20 @@ export function configureUrls(command: Command, cli: CliContext): void {
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option('--json', 'one JSON event per line')
     .action(
-      commandAction(async (file: string, o) => {
+      commandAction(async (file: string | undefined, o) => {
+        if ((file === undefined) === (o.sitemap === undefined))
+          throw new UserError('Give either a URL list (FILE or -) or --sitemap URL|FILE, not both.', 'usage')
+        const sitemap = o.sitemap as string | undefined
         const spec: UrlsSpec = urlsSpecSchema.parse({
           kind: 'urls',
           input:
-            file === '-' ? { type: 'text', text: await text(process.stdin) } : { type: 'file', path: resolve(file) },
+            sitemap !== undefined
+              ? { type: 'sitemap', source: /^https?:\/\//i.test(sitemap) ? sitemap : resolve(sitemap) }
+              : file === '-'
+                ? { type: 'text', text: await text(process.stdin) }
+                : { type: 'file', path: resolve(file!) },
+          ratePerSecond: o.rate ?? null,
+          extract: o.extract,
           concurrency: o.concurrency,
           perHost: o.perHost,
           timeoutMs: o.timeoutMs,
