@@ -7,9 +7,10 @@ import { retryableStatuses } from './retry-policy'
 import { robotsCrawlDelayMs } from './robots'
 
 /**
- * A "slow down" answer (429, 503) is tried again here, after the host's next turn, this many times
- * before it goes to the farm's retry policy as a failed attempt: the back-off has cut the host's
- * rate by then, so the request is retried, not counted against the URL.
+ * A 429 ("too many requests") is tried again here, in the host's next turn, this many times before
+ * it goes to the farm's retry policy as a failed attempt: the back-off has cut the host's rate by
+ * then, so the request is retried, not counted against the URL. A 503 cuts the rate too, but may be
+ * a page that is down rather than a site that is busy: it goes to the retry policy at once.
  */
 export const THROTTLED_TRIES_IN_PLACE = 2
 
@@ -42,7 +43,7 @@ export async function analyseInTurn(
     const status = analysed.row.status
     const throttled = status !== null && retryableStatuses.has(status)
     turns.answered(host, ticket, throttled, analysed.retryAfterMs)
-    if (!throttled || tries >= THROTTLED_TRIES_IN_PLACE || context.signal.aborted) return analysed
+    if (status !== 429 || tries >= THROTTLED_TRIES_IN_PLACE || context.signal.aborted) return analysed
   }
 }
 
