@@ -22,7 +22,7 @@ import { isRemotePool, type RemotePool } from './remote-pools'
  * would get wrong: queues are named with it, so a host of another version never takes this farm's
  * batches, and each side says so in one sentence.
  */
-export const REMOTE_PROTOCOL = 3
+export const REMOTE_PROTOCOL = 4
 /**
  * Each version's shape: the SHA-256 of its schemas' JSON Schema (test/remote/remote-protocol-shape.test.ts
  * computes it). Never edit an entry: a new shape gets the next version number and a line of its own.
@@ -30,6 +30,7 @@ export const REMOTE_PROTOCOL = 3
 export const PROTOCOL_SHAPES: Readonly<Record<number, string>> = {
   2: '5b881fe310faaf7bff098f608ba332d383d8d64f33bf8799d9551f1d16d31da1',
   3: '7ea76a3853ddd7ea771eb8d3407ea7716b3aa5ba3c22e92832d39fc827e136bb',
+  4: '56d63a40bff651166dd97ca14f6e50cce1046e5e4555825522a2433c23739dd8',
 }
 
 /** The prefix of every Redis key of Task Farm (BullMQ's own and ours). */

@@ -12,7 +12,8 @@ afterEach(() => {
 function ask(pacer: HostPacer, n: number, host = 'a.test', crawlDelayMs: number | null = null) {
   const start = Date.now()
   const granted: { at: number; ticket: number }[] = []
-  for (let i = 0; i < n; i++) pacer.turn(host, (ticket) => granted.push({ at: Date.now() - start, ticket }), crawlDelayMs)
+  for (let i = 0; i < n; i++)
+    pacer.turn(host, (ticket) => granted.push({ at: Date.now() - start, ticket }), crawlDelayMs)
   return granted
 }
 
