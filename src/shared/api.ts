@@ -10,6 +10,7 @@ import {
 } from './api-types'
 import { historyStatsSchema, jobStatsSchema } from './job-stats'
 import { jobOptionsSchema, jobSpecSchema, poolNameSchema } from './job-spec'
+import { extractRuleSchema, urlsSpecSchema } from './kinds/urls'
 import { itemStateSchema, jobStateSchema, logLevelSchema } from './job-state'
 import type { ErrorInfo } from './user-error'
 
@@ -33,6 +34,19 @@ export const apiChannels = {
   'jobs.check': {
     request: z.object({ spec: jobSpecSchema }),
     response: z.object({ problems: z.array(z.string()) }),
+  },
+  /** The URL dialog's preview: its extraction rules' values on one page (the farmer reads it, bounded). */
+  'urls.preview': {
+    request: z.object({
+      url: z.string().url().max(8000),
+      extract: z.array(extractRuleSchema).min(1).max(50),
+      userAgent: urlsSpecSchema.shape.userAgent,
+    }),
+    response: z.object({
+      status: z.number().int(),
+      finalUrl: z.string(),
+      values: z.record(z.string(), z.string().nullable()),
+    }),
   },
   'jobs.list': {
     request: z.object({

@@ -5,7 +5,7 @@ import type { RedirectHop, UrlResult, UrlsSpec } from '../../../shared/kinds/url
 import { charsetFromContentType } from './charset'
 import { classifyError, type ClassifiedError } from './classify-error'
 import { fetchChain, header, type ChainAnswer, type ChainOptions } from './fetch-chain'
-import { extractValues } from './extract'
+import { extractValues } from '../../../shared/kinds/extract-values'
 import { emptyPageFacts } from './page-facts'
 import { parseRetryAfter, retryableStatuses } from './retry-policy'
 import { robotsRefusal } from './robots'

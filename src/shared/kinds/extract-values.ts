@@ -2,7 +2,7 @@ import { selectOne } from 'css-select'
 import type { AnyNode, Element } from 'domhandler'
 import { textContent } from 'domutils'
 import { parseDocument } from 'htmlparser2'
-import type { ExtractRule } from '../../../shared/kinds/urls'
+import type { ExtractRule } from './urls'
 
 /** Longest value kept: enough for any column, bounded for hostile pages. */
 const MAX_VALUE = 2000
