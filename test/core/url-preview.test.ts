@@ -37,6 +37,9 @@ describe('urls.preview through the contract', () => {
     await t.farm.waitForEnd(id)
     const row = t.farm.store.items(id, { limit: 1, offset: 0 }).items[0]!.result as UrlResult
     expect(row.extracted).toEqual(preview.values)
+    // The results table's search finds a page by its own columns' values.
+    expect(t.farm.store.items(id, { text: '12.50', limit: 10, offset: 0 }).total).toBe(1)
+    expect(t.farm.store.items(id, { text: 'B-2', limit: 10, offset: 0 }).total).toBe(0)
   })
 
   it('says in one sentence what is wrong with a rule or a page it cannot reach', async () => {

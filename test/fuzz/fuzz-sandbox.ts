@@ -4,7 +4,7 @@ import { apiChannels, type ApiChannel } from '../../src/shared/api'
 
 /**
  * Fuzzed requests that the contract accepts really run, so before sending one the harness confines
- * what it would touch: paths into a temp sandbox, URLs to a closed port on 127.0.0.1, probe jobs and
+ * what it would touch: paths into a temp sandbox, URLs (lists, sitemaps, previews) to a closed port on 127.0.0.1, probe jobs and
  * pool sizes small. Requests the contract refuses are sent as generated (they never run).
  */
 export interface Sandbox {
@@ -31,11 +31,15 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
     } else if (spec.kind === 'urls') {
       const input = spec.input as Record<string, unknown>
       if (input.type === 'file') input.path = join(root, counter++ % 2 ? 'urls.txt' : 'no-such-list.txt')
+      else if (input.type === 'sitemap')
+        input.source = counter++ % 2 ? 'http://127.0.0.1:1/sitemap.xml' : join(root, 'no-sitemap.xml')
       else input.text = 'http://127.0.0.1:1/a\nhttp://127.0.0.1:1/b\n'
       spec.timeoutMs = 200
       spec.retries = 0
       spec.concurrency = 2
       spec.robots = false
+      // A fuzzed rate of one request an hour would hold the run for hours.
+      spec.ratePerSecond = null
     } else if (spec.kind === 'probe') {
       spec.count = Number(spec.count) % 6
       spec.chunk = 1 + (Number(spec.chunk ?? 1) % 3)
@@ -61,6 +65,7 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
       // Mostly jobs that exist (or the next one), so pause, cancel, remove and export really act.
       if (typeof copy.jobId === 'number' && counter++ % 4 !== 0) copy.jobId = 1 + (copy.jobId % (newestJobId() + 1))
       if (channel === 'jobs.create' || channel === 'jobs.check') confineSpec(copy.spec as Record<string, unknown>)
+      if (channel === 'urls.preview') copy.url = 'http://127.0.0.1:1/'
       if (channel === 'pools.resize') copy.size = 1 + (Number(copy.size) % 2)
       if (channel === 'settings.set' && copy.poolSizes) {
         const sizes = copy.poolSizes as Record<string, number>
