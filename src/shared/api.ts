@@ -38,7 +38,8 @@ export const apiChannels = {
   /** The URL dialog's preview: its extraction rules' values on one page (the farmer reads it, bounded). */
   'urls.preview': {
     request: z.object({
-      url: z.string().url().max(8000),
+      /** Checked by the handler, which says in one sentence what is wrong with it. */
+      url: z.string().min(1).max(8000),
       extract: z.array(extractRuleSchema).min(1).max(50),
       userAgent: urlsSpecSchema.shape.userAgent,
     }),

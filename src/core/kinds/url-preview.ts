@@ -27,6 +27,8 @@ export async function previewExtraction(
     const problem = extractRuleProblem(rule)
     if (problem) throw new UserError(problem, 'bad-extract-rule')
   }
+  if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
+    throw new UserError(`The page to preview, "${url.slice(0, 200)}", is not an http(s) URL.`, 'preview-bad-url')
   let response: Response
   try {
     response = await fetch(url, {

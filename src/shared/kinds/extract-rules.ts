@@ -1,29 +1,22 @@
 import { compile } from 'css-select'
+import { readExtractRule } from './extract-rule-text'
 import type { ExtractRule } from './urls'
 
 /**
- * `NAME=css:SELECTOR[@ATTR]` or `NAME=regex:PATTERN`, as typed after `--extract` or in the dialog,
- * into a rule; a sentence when the text is not one. The selector and pattern are checked too.
+ * `NAME=css:SELECTOR[@ATTR]` or `NAME=regex:PATTERN` into a rule whose selector or pattern is
+ * checked too; a sentence when it is not one.
  */
 export function parseExtractRule(text: string): ExtractRule | string {
-  const match = /^\s*([^=\s]+)\s*=\s*(css|regex):(.*)$/s.exec(text)
-  if (!match) return `"${text}" is not NAME=css:SELECTOR[@ATTR] or NAME=regex:PATTERN.`
-  const [, name, type, rest] = match as unknown as [string, string, 'css' | 'regex', string]
-  let rule: ExtractRule = { name, type, pattern: rest.trim() }
-  if (type === 'css') {
-    // The last @ starts an attribute name, unless it sits inside a bracketed attribute test.
-    const at = /@([A-Za-z_:][-A-Za-z0-9_:.]*)$/.exec(rule.pattern)
-    if (at && !rule.pattern.slice(at.index).includes(']'))
-      rule = { ...rule, pattern: rule.pattern.slice(0, at.index).trim(), attr: at[1] }
-  }
-  return extractRuleProblem(rule) ?? rule
+  const rule = readExtractRule(text)
+  return typeof rule === 'string' ? rule : (extractRuleProblem(rule) ?? rule)
 }
 
 /** One sentence saying why a rule cannot run, or null when it can. */
 export function extractRuleProblem(rule: ExtractRule): string | null {
   if (!/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(rule.name))
     return `The column name "${rule.name}" must be a letter or _, then letters, digits, _ or -.`
-  if (rule.pattern === '') return `The column ${rule.name} has an empty ${rule.type === 'css' ? 'selector' : 'pattern'}.`
+  if (rule.pattern === '')
+    return `The column ${rule.name} has an empty ${rule.type === 'css' ? 'selector' : 'pattern'}.`
   if (rule.type === 'css') {
     try {
       compile(rule.pattern)

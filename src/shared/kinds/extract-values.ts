@@ -22,7 +22,8 @@ export function extractValues(rules: readonly ExtractRule[], html: string): Reco
     if (rule.type === 'css') {
       const element = selectOne<AnyNode, Element>(rule.pattern, dom!)
       if (element)
-        value = rule.attr !== undefined ? (element.attribs[rule.attr.toLowerCase()] ?? null) : collapse(textContent(element))
+        value =
+          rule.attr !== undefined ? (element.attribs[rule.attr.toLowerCase()] ?? null) : collapse(textContent(element))
     } else {
       const match = new RegExp(rule.pattern).exec(html)
       if (match) value = match[1] ?? match[0]

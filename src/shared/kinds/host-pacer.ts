@@ -147,7 +147,6 @@ export class HostPacer {
     return state
   }
 
-
   /** Grants every turn that is due and sets one timer for the soonest of the rest. */
   private pump(): void {
     if (this.closed) return
