@@ -43,7 +43,8 @@ export async function exportJob(
   const path = checkExportTarget(file, format, jobId, ledger, options.overwrite ?? false)
   const spec = jobSpecSchema.parse(JSON.parse(job.spec))
   const hooks = hooksFor(spec)
-  const columns = hooks.exportRows?.columnsFor?.(spec) ?? hooks.exportRows?.columns ?? ['key', 'state', 'error', 'result']
+  const columns = hooks.exportRows?.columnsFor?.(spec) ??
+    hooks.exportRows?.columns ?? ['key', 'state', 'error', 'result']
   const toRow =
     hooks.exportRows?.row ??
     ((item: ItemRow) => ({ key: item.key, state: item.state, error: item.error, result: JSON.stringify(item.result) }))

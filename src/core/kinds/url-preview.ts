@@ -52,8 +52,8 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
   } catch {
     // A charset the runtime does not know: UTF-8 reads most pages well enough for a preview.
   }
-  const reader = response.body?.getReader()
-  if (!reader) return ''
+  if (!response.body) return ''
+  const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>
   let text = ''
   let bytes = 0
   for (;;) {

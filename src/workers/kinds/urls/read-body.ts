@@ -7,9 +7,7 @@ import { PageFactsCollector } from './page-facts'
 
 /** What to do with the body: parse it as HTML, keep it as text (robots.txt), or only count it. */
 export type BodyUse =
-  | { as: 'html'; pageUrl: string; headerCharset: string | null; keepText?: boolean }
-  | { as: 'text' }
-  | { as: 'count' }
+  { as: 'html'; pageUrl: string; headerCharset: string | null; keepText?: boolean } | { as: 'text' } | { as: 'count' }
 
 export interface BodyOutcome {
   bytes: number

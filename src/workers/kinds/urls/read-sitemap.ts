@@ -31,7 +31,8 @@ export async function* readSitemap(source: string, settings: SitemapSettings): A
     try {
       found = parseSitemap(await loadSitemap(where, settings), where)
     } catch (error) {
-      const message = error instanceof UserError ? error.message : `${where} cannot be read: ${(error as Error).message}`
+      const message =
+        error instanceof UserError ? error.message : `${where} cannot be read: ${(error as Error).message}`
       if (read === 0) throw new UserError(message, 'input-unreadable')
       settings.warn(`${message}; skipped`)
       continue
