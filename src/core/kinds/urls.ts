@@ -1,9 +1,8 @@
-import { constants } from 'node:fs'
-import { access, stat } from 'node:fs/promises'
 import { checkUrlText } from '../../shared/kinds/url-list-check'
 import type { ItemRow } from '../../shared/api-types'
 import { extractRuleProblem } from '../../shared/kinds/extract-rules'
 import type { UrlResult, UrlsSpec } from '../../shared/kinds/urls'
+import { checkReadable } from './job-inputs-check'
 import type { KindHooks } from './kind-hooks'
 
 /** Export columns, in the order a person reads a crawl report. */
@@ -69,7 +68,7 @@ async function inputProblems(spec: UrlsSpec): Promise<string[]> {
   if (spec.input.type === 'sitemap') {
     const { source } = spec.input
     if (/^https?:\/\//i.test(source)) return URL.canParse(source) ? [] : [`The sitemap URL ${source} is not valid.`]
-    return fileProblems(source, 'sitemap')
+    return checkReadable(source, 'sitemap', 'file')
   }
   if (spec.input.type === 'text') {
     if (spec.input.text.trim() === '') return ['The pasted text has no URLs.']
@@ -83,21 +82,7 @@ async function inputProblems(spec: UrlsSpec): Promise<string[]> {
         : `The pasted text has no http(s) URL: ${n} line${n === 1 ? ' is' : 's are'} not URLs.`,
     ]
   }
-  return fileProblems(spec.input.path, 'URL list')
-}
-
-async function fileProblems(path: string, what: string): Promise<string[]> {
-  try {
-    const info = await stat(path)
-    if (!info.isFile()) return [`The ${what} ${path} is not a file.`]
-    await access(path, constants.R_OK)
-    return []
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return [`The ${what} ${path} does not exist.`]
-    if (code === 'EACCES' || code === 'EPERM') return [`The ${what} ${path} cannot be read (permission denied).`]
-    return [`The ${what} ${path} cannot be read: ${(error as Error).message}`]
-  }
+  return checkReadable(spec.input.path, 'URL list', 'file')
 }
 
 function builtInRow(item: ItemRow, r: UrlResult | null): Record<string, string | number | boolean | null> {
