@@ -6,6 +6,7 @@ import { UserError } from '../shared/user-error'
 import { exportJob } from './export-job'
 import type { Farm } from './farm'
 import { diffJobs } from './job-diff'
+import { previewExtraction } from './kinds/url-preview'
 import { listFolder } from './list-folder'
 import { JobStatsQueries } from './store/job-stats'
 import { UnitSearch } from './store/unit-search'
@@ -87,6 +88,7 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
   const handlers: Handlers = {
     'jobs.create': async ({ spec, options }) => ({ jobId: await farm.create(spec, options ?? {}) }),
     'jobs.check': async ({ spec }) => ({ problems: await farm.check(spec) }),
+    'urls.preview': ({ url, extract, userAgent }) => previewExtraction(url, extract, userAgent),
     'jobs.list': (q) => farm.list(q),
     'jobs.get': ({ jobId }) => farm.detail(jobId),
     'jobs.items': ({ jobId, ...q }) => (farm.summary(jobId), farm.store.items(jobId, q)),

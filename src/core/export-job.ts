@@ -41,8 +41,10 @@ export async function exportJob(
   if (!job) throw new UserError(`There is no job ${jobId}.`, 'no-such-job')
   const ledger = ExportLedger.beside(store.db.name)
   const path = checkExportTarget(file, format, jobId, ledger, options.overwrite ?? false)
-  const hooks = hooksFor(jobSpecSchema.parse(JSON.parse(job.spec)))
-  const columns = hooks.exportRows?.columns ?? ['key', 'state', 'error', 'result']
+  const spec = jobSpecSchema.parse(JSON.parse(job.spec))
+  const hooks = hooksFor(spec)
+  const columns = hooks.exportRows?.columnsFor?.(spec) ??
+    hooks.exportRows?.columns ?? ['key', 'state', 'error', 'result']
   const toRow =
     hooks.exportRows?.row ??
     ((item: ItemRow) => ({ key: item.key, state: item.state, error: item.error, result: JSON.stringify(item.result) }))

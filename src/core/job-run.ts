@@ -3,6 +3,7 @@ import { CHEAP_UNIT_MS, jobSlots, kindTraits } from '../shared/job-spec'
 import type { JobState } from '../shared/job-state'
 import type { LifeState, Phase } from './job-transitions'
 import type { WorkItem } from '../shared/worker-protocol'
+import { HostPacer } from '../shared/kinds/host-pacer'
 import { ItemRun } from './item-run'
 import type { Batch, Task } from './task'
 import { RetryQueue } from './retry-queue'
@@ -57,6 +58,8 @@ export class JobRun {
   private readonly open: ItemRun[] = []
   /** Units to try again: failed ones once their backoff is over, and ones in hand when their worker died. */
   readonly retries = new RetryQueue()
+  /** Per-host pace of a URL job, one for all its local workers (docs/architecture.md, "Polite crawling"). */
+  readonly hosts: HostPacer | null
   /** Crashes per unit id, for failing a poison unit alone after a bounded number. */
   readonly crashes = new Map<number, number>()
   /** Learnt cost of a unit and of a byte, so tasks are sized by time. */
@@ -78,6 +81,7 @@ export class JobRun {
     this.pool = this.traits.pool
     this.slots = jobSlots(spec)
     this.retry = retryPolicyFor(spec)
+    this.hosts = spec.kind === 'urls' ? new HostPacer(spec.ratePerSecond ?? null) : null
     this.state = row.state
     this.life = row.state
     this.planned = row.planned === 1

@@ -232,6 +232,8 @@ export class JobScheduler {
         ...(history ? { history } : {}),
         // What a unit finds reaches the history from local workers only (remote hosts do not relay it).
         ...(worker.remote ? {} : { findUnits: true }),
+        // A remote host cannot ask this farmer for turns: it paces its own share (see "Polite crawling").
+        ...(job.hosts && !worker.remote ? { paced: true } : {}),
       }
       for (const { item, indexes } of batch.items) item.addTo(run, indexes, history === null)
       message = run

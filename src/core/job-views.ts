@@ -76,6 +76,7 @@ function liveSummary(run: JobRun, base: Omit<JobSummary, LiveFields>): JobSummar
     current: current.slice(0, 8),
     ...(finding ? { finding } : {}),
     memoryWait: run.memoryHeld,
+    ...(run.hosts ? { hosts: run.hosts.paces() } : {}),
   }
 }
 

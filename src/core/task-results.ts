@@ -60,6 +60,20 @@ export class TaskResults {
         // Only this machine's process groups are the farmer's to end; a remote host ends its own.
         if (!worker.remote) task.groups.set(message.unit, message.group)
         return
+      case 'hostTurn': {
+        const { ask, taskId } = message
+        job.hosts?.turn(
+          message.host,
+          (ticket) => {
+            if (this.d.scheduler.tasks.has(taskId)) worker.handle.post({ type: 'hostTurn', taskId, ask, ticket })
+          },
+          message.crawlDelayMs,
+        )
+        return
+      }
+      case 'hostAnswered':
+        job.hosts?.answered(message.host, message.ticket, message.throttled, message.retryAfterMs)
+        return
       case 'unitsDone': {
         let done = 0
         // Units that settled now (not a late or repeated report): only their finds are stored.

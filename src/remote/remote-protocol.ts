@@ -31,8 +31,9 @@ export const PROTOCOL_SHAPES: Readonly<Record<number, string>> = {
   2: '5b881fe310faaf7bff098f608ba332d383d8d64f33bf8799d9551f1d16d31da1',
   3: '7ea76a3853ddd7ea771eb8d3407ea7716b3aa5ba3c22e92832d39fc827e136bb',
   // Inputs from an earlier job (`{ type: 'job' }` in command, module and URL specs); a plan names the
-  // history it may read (verify); copies keep hashes (`keepHashes`) and a file's source mtime; `verify` jobs.
-  4: '6f61083d39276a2d4921a7b18967afbf2c36c3c8713d13f824a45514afbd47d6',
+  // history it may read (verify); copies keep hashes (`keepHashes`) and a file's source mtime; `verify` jobs;
+  // URL jobs' sitemaps, per-host rate and extraction rules.
+  4: '92c0dba139771dfea5df18865b7d5837790a9a9519346ae3eade5e3ada0ac0ac',
 }
 
 /** The prefix of every Redis key of Task Farm (BullMQ's own and ours). */

@@ -42,6 +42,7 @@ export class RemoteSlot extends WorkerHandleBase {
     if (message.type === 'shutdown') return this.end('clean-exit')
     if (message.type === 'cancel') return this.owner.cancel(message.taskId)
     if (message.type === 'warm') return // A remote host loads what it needs itself.
+    if (message.type === 'hostTurn') return // Remote runs are never paced by the farmer.
     this.taskId = message.taskId
     this.owner.submit(this, message)
   }

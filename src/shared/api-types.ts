@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { jobEndActionsSchema, queueEmptyActionSchema } from './job-end-actions'
 import { jobSpecSchema, poolNameSchema } from './job-spec'
+import { hostPaceSchema } from './kinds/host-pacer'
 import { hasEnded, jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
 
 /** A job linked by `--after`: the one it follows (or that follows it), whether it must succeed, its state now (null: removed). */
@@ -53,6 +54,8 @@ export const jobSummarySchema = z.object({
   finding: z.boolean().optional(),
   /** Free memory is below its `--memfree`: none of its units starts until it returns. */
   memoryWait: z.object({ freeBytes: z.number(), limitBytes: z.number() }).nullable().optional(),
+  /** A running URL job's busiest hosts: their pace, throttled answers and back-offs. */
+  hosts: z.array(hostPaceSchema).optional(),
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 

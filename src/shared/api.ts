@@ -13,6 +13,7 @@ import { jobDiffSchema } from './job-diff'
 import { historyStatsSchema, jobStatsSchema } from './job-stats'
 import { jobOptionsSchema, jobSpecSchema, poolNameSchema } from './job-spec'
 import { scheduleRef, scheduleRuleSchema, scheduleSchema } from './schedules'
+import { extractRuleSchema, urlsSpecSchema } from './kinds/urls'
 import { itemStateSchema, jobStateSchema, logLevelSchema } from './job-state'
 import type { ErrorInfo } from './user-error'
 import { retrySettingsSchema, unitFilterSchema, unitPageRequestSchema, unitPageSchema } from './unit-search'
@@ -37,6 +38,20 @@ export const apiChannels = {
   'jobs.check': {
     request: z.object({ spec: jobSpecSchema }),
     response: z.object({ problems: z.array(z.string()) }),
+  },
+  /** The URL dialog's preview: its extraction rules' values on one page (the farmer reads it, bounded). */
+  'urls.preview': {
+    request: z.object({
+      /** Checked by the handler, which says in one sentence what is wrong with it. */
+      url: z.string().min(1).max(8000),
+      extract: z.array(extractRuleSchema).min(1).max(50),
+      userAgent: urlsSpecSchema.shape.userAgent,
+    }),
+    response: z.object({
+      status: z.number().int(),
+      finalUrl: z.string(),
+      values: z.record(z.string(), z.string().nullable()),
+    }),
   },
   'jobs.list': {
     request: z.object({

@@ -124,7 +124,11 @@ export type ToWorker =
       units: WorkItem[]
       /** The farm stores what these units find (`FoundUnits`): a local worker. Remote hosts never get it. */
       findUnits?: boolean
+      /** The farmer paces requests per host for this job across all its workers (`hostTurn`). */
+      paced?: boolean
     }
+  /** The turn asked for with `ask` came: its request may start; `ticket` goes back with the answer. */
+  | { type: 'hostTurn'; taskId: number; ask: number; ticket: number }
   | { type: 'cleanup'; taskId: number; jobId: number; spec: JobSpec; reason: 'cancel' | 'resume' }
   | { type: 'cancel'; taskId: number }
   /** A job of this kind is coming: load its code (and open the history) before its first task does. */
@@ -155,5 +159,19 @@ export type FromWorker =
    * the worker dies, since a SIGKILLed worker cannot, before the unit goes again. Sent at once.
    */
   | { type: 'spawned'; taskId: number; unit: number; group: number }
+  /**
+   * A paced run asks for its next request's turn to `host` (robots.txt's Crawl-delay with it, when
+   * known); the farmer answers `hostTurn` with the same `ask` when the host's pace allows it.
+   */
+  | { type: 'hostTurn'; taskId: number; ask: number; host: string; crawlDelayMs: number | null }
+  /** How the host answered a paced request: a 429/503 cuts the host's rate for every worker. */
+  | {
+      type: 'hostAnswered'
+      taskId: number
+      host: string
+      ticket: number
+      throttled: boolean
+      retryAfterMs: number | null
+    }
   | { type: 'done'; taskId: number; summary?: PlanSummary; rss: number }
   | { type: 'failed'; taskId: number; error: ErrorInfo; rss: number }

@@ -39,6 +39,16 @@ export interface RunContext extends TaskContext {
    * units are stored with `id`'s `done`, in one transaction, and dropped when it fails instead.
    */
   emit?(id: number, unit: PlannedItem): void
+  /** The farmer's pace per host, shared by every worker of the job; absent when the farmer does not pace. */
+  hostTurns?: HostTurns
+}
+
+/** Turns to send a request to a host, handed out by whoever paces the job's hosts. */
+export interface HostTurns {
+  /** Resolves with a ticket when a request to `host` may start; null when `signal` aborted first. */
+  turn(host: string, crawlDelayMs: number | null, signal: AbortSignal): Promise<number | null>
+  /** How the host answered the request of `ticket`. */
+  answered(host: string, ticket: number, throttled: boolean, retryAfterMs: number | null): void
 }
 
 export interface CleanupContext extends TaskContext {

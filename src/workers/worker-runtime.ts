@@ -12,7 +12,7 @@ import type {
 } from '../shared/worker-protocol'
 import { unitId } from '../shared/worker-protocol'
 import { SpecKeeper } from '../shared/spec-once'
-import type { KindHandler } from './kind-handler'
+import type { HostTurns, KindHandler } from './kind-handler'
 import { openHistory, readItemUnits, readParsedUnits } from './history-reader'
 import { ItemPacker, itemBounds } from './item-packer'
 import { FoundUnitsPacker } from './found-units'
@@ -39,8 +39,12 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
   const aborts = new Map<number, AbortController>()
   // A job's spec comes with its first task to this worker only (`spec-once.ts`).
   const specs = new SpecKeeper()
+  const turns = farmHostTurns(transport.send)
   transport.onMessage((message) => {
     switch (message.type) {
+      case 'hostTurn':
+        turns.granted(message.ask, message.ticket)
+        return
       case 'shutdown':
         for (const controller of aborts.values()) controller.abort()
         transport.exit(0)
@@ -62,7 +66,9 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
   })
   transport.send({ type: 'ready', pid: process.pid })
 
-  async function runTask(message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' | 'warm' }>): Promise<void> {
+  async function runTask(
+    message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' | 'warm' | 'hostTurn' }>,
+  ): Promise<void> {
     const { taskId, jobId, spec } = message
     const controller = new AbortController()
     aborts.set(taskId, controller)
@@ -117,6 +123,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
           progress: (id, bytes) => out.progress(id, bytes),
           ...(message.findUnits ? { emit: (id: number, unit: PlannedItem) => out.found(id, unit) } : {}),
           spawned: (id, group) => transport.send({ type: 'spawned', taskId, unit: id, group }),
+          ...(message.paced ? { hostTurns: turns.forTask(taskId) } : {}),
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
       out.flush(true)
@@ -171,6 +178,40 @@ async function warm(handlers: HandlerLoaders, message: Extract<ToWorker, { type:
     if (message.history) await openHistory(message.history)
   } catch {
     // The task that needs them tries again and says why.
+  }
+}
+
+/** Turns asked of the farmer, by ask number; a cancelled wait leaves its turn unused. */
+function farmHostTurns(send: Transport['send']) {
+  const waiting = new Map<number, (ticket: number) => void>()
+  let asks = 0
+  return {
+    granted(ask: number, ticket: number): void {
+      const go = waiting.get(ask)
+      waiting.delete(ask)
+      go?.(ticket)
+    },
+    forTask(taskId: number): HostTurns {
+      return {
+        turn: (host, crawlDelayMs, signal) =>
+          new Promise((resolve) => {
+            if (signal.aborted) return resolve(null)
+            const ask = ++asks
+            const onAbort = (): void => {
+              waiting.delete(ask)
+              resolve(null)
+            }
+            signal.addEventListener('abort', onAbort, { once: true })
+            waiting.set(ask, (ticket) => {
+              signal.removeEventListener('abort', onAbort)
+              resolve(ticket)
+            })
+            send({ type: 'hostTurn', taskId, ask, host, crawlDelayMs })
+          }),
+        answered: (host, ticket, throttled, retryAfterMs) =>
+          send({ type: 'hostAnswered', taskId, host, ticket, throttled, retryAfterMs }),
+      }
+    },
   }
 }
 

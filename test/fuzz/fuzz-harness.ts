@@ -22,6 +22,7 @@ export interface FuzzReport {
 /** Channels that may not change the history, whatever they are sent. */
 const readOnly = new Set<string>([
   'jobs.check',
+  'urls.preview',
   'jobs.list',
   'jobs.get',
   'jobs.items',

@@ -5,7 +5,7 @@ import { apiChannels, type ApiChannel } from '../../src/shared/api'
 
 /**
  * Fuzzed requests that the contract accepts really run, so before sending one the harness confines
- * what it would touch: paths into a temp sandbox, URLs to a closed port on 127.0.0.1, probe jobs and
+ * what it would touch: paths into a temp sandbox, URLs (lists, sitemaps, previews) to a closed port on 127.0.0.1, probe jobs and
  * pool sizes small. Requests the contract refuses are sent as generated (they never run).
  */
 export interface Sandbox {
@@ -38,11 +38,15 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
     } else if (spec.kind === 'urls') {
       const input = spec.input as Record<string, unknown>
       if (input.type === 'file') input.path = join(root, counter++ % 2 ? 'urls.txt' : 'no-such-list.txt')
+      else if (input.type === 'sitemap')
+        input.source = counter++ % 2 ? 'http://127.0.0.1:1/sitemap.xml' : join(root, 'no-sitemap.xml')
       else input.text = 'http://127.0.0.1:1/a\nhttp://127.0.0.1:1/b\n'
       spec.timeoutMs = 200
       spec.retries = 0
       spec.concurrency = 2
       spec.robots = false
+      // A fuzzed rate of one request an hour would hold the run for hours.
+      spec.ratePerSecond = null
     } else if (spec.kind === 'probe') {
       spec.count = Number(spec.count) % 6
       spec.chunk = 1 + (Number(spec.chunk ?? 1) % 3)
@@ -77,6 +81,7 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
       // A schedule that starts jobs every second would keep the farm from ever being at rest.
       const rule = copy.rule as { every?: string } | undefined
       if (channel === 'schedules.create' && rule?.every && parseInterval(rule.every) !== null) rule.every = '1d'
+      if (channel === 'urls.preview') copy.url = 'http://127.0.0.1:1/'
       if (channel === 'pools.resize') copy.size = 1 + (Number(copy.size) % 2)
       const options = copy.options as Record<string, unknown> | undefined
       if (channel === 'jobs.create' && typeof options?.memfree === 'number') options.memfree %= 1024

@@ -8,6 +8,7 @@ describe('a URL list checked as it is typed', () => {
     )
     expect(check).toEqual({
       valid: 1,
+      firstValid: 'https://a.example/',
       duplicates: 1,
       invalidTotal: 2,
       invalid: [

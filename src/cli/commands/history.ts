@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import type { JobLink } from '../../shared/api-types'
+import type { HostPace } from '../../shared/kinds/host-pacer'
 import { jobStates, type JobState } from '../../shared/job-state'
 import { jobKinds } from '../../shared/job-spec'
 import { formatBytes, formatCount, percent } from '../../shared/format'
@@ -79,8 +80,15 @@ export function configureShow(command: Command, cli: CliContext): void {
             failed: store.items(id, { state: 'failed', limit: 50, offset: 0 }),
           }
         })
+        const hosts = await liveHosts(cli, id)
         if (o.json)
-          return print(JSON.stringify({ ...detail, failedItems: failed.items, failedTotal: failed.total }, null, 2))
+          return print(
+            JSON.stringify(
+              { ...detail, ...(hosts ? { hosts } : {}), failedItems: failed.items, failedTotal: failed.total },
+              null,
+              2,
+            ),
+          )
         print(`Job ${detail.id}: ${detail.title}`)
         print(
           `State:    ${detail.cancelling ? 'cancelling (its clean-up is running)' : detail.state}${detail.error ? ` — ${detail.error}` : ''}`,
@@ -94,6 +102,7 @@ export function configureShow(command: Command, cli: CliContext): void {
         )
         if (detail.bytesTotal) print(`Bytes:    ${formatBytes(detail.bytesDone)} of ${formatBytes(detail.bytesTotal)}`)
         print(`Slots:    ${await slotsLine(cli, detail)}`)
+        for (const h of hosts ?? []) print(`Host:     ${hostLine(h)}`)
         print(`Spec:     ${JSON.stringify(detail.spec)}`)
         if (detail.memfree) print(`Memfree:  ${formatBytes(detail.memfree)} (no unit starts below it)`)
         for (const note of detail.notes) print(`Plan:     ${note}`)
@@ -109,6 +118,22 @@ export function configureShow(command: Command, cli: CliContext): void {
         print(endLine(detail))
       }),
     )
+}
+
+/** A running URL job's hosts as the farm running it paces them; null when no farm runs it. */
+async function liveHosts(cli: CliContext, jobId: number): Promise<HostPace[] | null> {
+  if (!(await cli.owner())) return null
+  try {
+    return (await cli.call('jobs.get', { jobId })).hosts ?? null
+  } catch {
+    return null // The farm closed meanwhile: what the history says is all there is.
+  }
+}
+
+function hostLine(h: HostPace): string {
+  const rate = h.rate === null ? 'no limit' : `${h.rate}/s allowed`
+  const delay = h.crawlDelayMs ? `, Crawl-delay ${h.crawlDelayMs / 1000} s` : ''
+  return `${h.host}: ${h.perSecond}/s now (${rate}${delay}), ${h.requests} requests, ${h.throttled} throttled (429/503), ${h.backoffs} back-offs${h.waiting ? `, ${h.waiting} waiting` : ''}`
 }
 
 /** The job's slots (in use, when a farm runs it) beside its pool's size: each bounds something else. */

@@ -5,21 +5,52 @@ import type { UrlsSpec } from '../../shared/kinds/urls'
 import { urlsSpecSchema } from '../../shared/kinds/urls'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
+import { InvalidArgumentError } from 'commander'
+import { parseExtractRule } from '../../shared/kinds/extract-rules'
+import { parseRate } from '../../shared/kinds/host-pacer'
+import type { ExtractRule } from '../../shared/kinds/urls'
+import { UserError } from '../../shared/user-error'
 import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { addAfterOptions, addFromOptions, afterOption, fromOption } from '../chain-options'
-import { UserError } from '../../shared/user-error'
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { exportOption, exportResults } from './export-results'
 import { addFollowUpOptions } from '../follow-up-options'
 
-/** `task-farm urls FILE|-`: analyse a list of URLs on the network pool, optionally exporting the rows. */
+/** `--rate 5/s` or `--rate 300/min`, as requests per second. */
+function rateOption(value: string): number {
+  const rate = parseRate(value)
+  if (rate === null)
+    throw new InvalidArgumentError('--rate must be a number of requests per second or minute, such as 5/s or 300/min.')
+  return rate
+}
+
+/** `--extract NAME=css:SELECTOR[@ATTR]` or `NAME=regex:PATTERN`, checked as typed (repeatable). */
+function extractOption(value: string, previous: ExtractRule[] = []): ExtractRule[] {
+  const rule = parseExtractRule(value)
+  if (typeof rule === 'string') throw new InvalidArgumentError(rule)
+  return [...previous, rule]
+}
+
+/** `task-farm urls FILE|-` or `urls --sitemap URL|FILE`: analyse a list of URLs on the network pool, optionally exporting the rows. */
 export function configureUrls(command: Command, cli: CliContext): void {
   const defaults = urlsSpecSchema.parse({ kind: 'urls', input: { type: 'text', text: '' } })
   addFromOptions(command, 'the URLs')
   addAfterOptions(command)
   addFollowUpOptions(command)
-    .argument('[file]', 'the URL list, or - for standard input (or --from ID)')
+    .argument('[file]', 'the URL list, or - for standard input (or --from ID, or --sitemap)')
+    .option('--sitemap <url|file>', "analyse a sitemap's pages (a sitemap index's too; gzip read as such)")
+    .option(
+      '--rate <n/s>',
+      'requests per second (5/s) or minute (300/min) at most to one host, for the whole farm',
+      rateOption,
+    )
+    .option(
+      '--extract <rule>',
+      'a column of your own: NAME=css:SELECTOR[@ATTR] or NAME=regex:PATTERN (repeatable)',
+      extractOption,
+      [],
+    )
     .option(
       '--concurrency <n>',
       'requests in flight for the whole job',
@@ -76,16 +107,24 @@ export function configureUrls(command: Command, cli: CliContext): void {
     .action(
       commandAction(async (file: string | undefined, o) => {
         const from = fromOption(o)
-        if ((file === undefined) === (from === null))
+        const sitemap = o.sitemap as string | undefined
+        const sources = [file !== undefined, from !== null, sitemap !== undefined].filter(Boolean).length
+        if (sources !== 1)
           throw new UserError(
-            'Give the URL list (a file, or - for standard input) or --from ID, one of them.',
+            'Give the URL list (a file, or - for standard input), --from ID or --sitemap URL|FILE: one of them.',
             'no-input',
           )
         const spec: UrlsSpec = urlsSpecSchema.parse({
           kind: 'urls',
           input:
             from ??
-            (file === '-' ? { type: 'text', text: await text(process.stdin) } : { type: 'file', path: resolve(file!) }),
+            (sitemap !== undefined
+              ? { type: 'sitemap', source: /^https?:\/\//i.test(sitemap) ? sitemap : resolve(sitemap) }
+              : file === '-'
+                ? { type: 'text', text: await text(process.stdin) }
+                : { type: 'file', path: resolve(file!) }),
+          ratePerSecond: o.rate ?? null,
+          extract: o.extract,
           concurrency: o.concurrency,
           perHost: o.perHost,
           timeoutMs: o.timeoutMs,

@@ -7,12 +7,16 @@ export async function checkJobInput(input: JobInput): Promise<string[]> {
   if (input.type === 'list') return input.values.length === 0 ? ['Give at least one input.'] : []
   // Another job's units are read when this job's plan goes out (the farm checks that job exists).
   if (input.type === 'job') return []
-  const path = input.type === 'file' ? input.path : input.dir
-  const what = input.type === 'file' ? 'input file' : 'input folder'
+  if (input.type === 'file') return checkReadable(input.path, 'input file', 'file')
+  return checkReadable(input.dir, 'input folder', 'folder')
+}
+
+/** Whether `path` is a readable file (or folder), as sentences naming it as `what` ("URL list"). */
+export async function checkReadable(path: string, what: string, kind: 'file' | 'folder'): Promise<string[]> {
   try {
     const info = await stat(path)
-    if (input.type === 'file' && !info.isFile()) return [`The ${what} ${path} is not a file.`]
-    if (input.type === 'files' && !info.isDirectory()) return [`The ${what} ${path} is not a folder.`]
+    if (kind === 'file' && !info.isFile()) return [`The ${what} ${path} is not a file.`]
+    if (kind === 'folder' && !info.isDirectory()) return [`The ${what} ${path} is not a folder.`]
     await access(path, constants.R_OK)
     return []
   } catch (error) {

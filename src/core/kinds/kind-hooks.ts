@@ -13,6 +13,8 @@ export interface KindHooks<S extends JobSpec = JobSpec> {
   /** Columns and rows for `jobs.export` (CSV/JSON), when the kind's results are tabular. */
   exportRows?: {
     columns: readonly string[]
+    /** The columns of one job, when its spec adds its own (a URL job's extraction rules). */
+    columnsFor?(spec: S): readonly string[]
     row(item: ItemRow): Record<string, string | number | boolean | null>
   }
   /**

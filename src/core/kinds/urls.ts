@@ -1,7 +1,8 @@
-import { constants } from 'node:fs'
-import { access, stat } from 'node:fs/promises'
 import { checkUrlText } from '../../shared/kinds/url-list-check'
+import type { ItemRow } from '../../shared/api-types'
+import { extractRuleProblem } from '../../shared/kinds/extract-rules'
 import type { UrlResult, UrlsSpec } from '../../shared/kinds/urls'
+import { checkReadable } from './job-inputs-check'
 import type { KindHooks } from './kind-hooks'
 
 /** Export columns, in the order a person reads a crawl report. */
@@ -35,68 +36,85 @@ const columns = [
 ] as const
 
 export const urlsHooks: KindHooks<UrlsSpec> = {
-  /** Only a stat: reading and parsing the list is the plan's work, in a worker. */
+  /** Only a stat and the extraction rules: reading and parsing the list is the plan's work, in a worker. */
   async check(spec) {
-    if (spec.input.type === 'text') {
-      if (spec.input.text.trim() === '') return ['The pasted text has no URLs.']
-      // The same check the dialog makes as you type: a list with no URL to analyse is refused before it starts.
-      const list = checkUrlText(spec.input.text)
-      if (!list || list.valid > 0) return []
-      const n = list.invalidTotal
-      return [
-        n === 0
-          ? 'The pasted text has no URLs.'
-          : `The pasted text has no http(s) URL: ${n} line${n === 1 ? ' is' : 's are'} not URLs.`,
-      ]
-    }
-    // Another job's units are read when this job's plan goes out (the farm checks that job exists).
-    if (spec.input.type === 'job') return []
-    const { path } = spec.input
-    try {
-      const info = await stat(path)
-      if (!info.isFile()) return [`The URL list ${path} is not a file.`]
-      await access(path, constants.R_OK)
-      return []
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ENOENT') return [`The URL list ${path} does not exist.`]
-      if (code === 'EACCES' || code === 'EPERM') return [`The URL list ${path} cannot be read (permission denied).`]
-      return [`The URL list ${path} cannot be read: ${(error as Error).message}`]
-    }
+    const problems = extractionProblems(spec)
+    if (problems.length) return problems
+    return inputProblems(spec)
   },
   exportRows: {
     columns,
+    columnsFor: (spec) => [...columns, ...spec.extract.map((rule) => rule.name)],
     row(item) {
       const r = item.result as UrlResult | null
-      return {
-        url: item.key,
-        state: item.state,
-        final_url: r?.finalUrl ?? null,
-        status: r?.status ?? null,
-        // An item the engine failed (a bug, or a crashed worker) still gets a reason in the export.
-        error_class: r?.errorClass ?? (item.state === 'failed' ? 'failed' : null),
-        error_message: r?.errorMessage ?? item.error,
-        redirects: r ? r.redirects.length : null,
-        redirect_chain: r ? r.redirects.map((hop) => `${hop.status} ${hop.location}`).join(' -> ') : null,
-        content_type: r?.contentType ?? null,
-        charset: r?.charset ?? null,
-        body_bytes: r?.bodyBytes ?? null,
-        truncated: r?.truncated ?? null,
-        ttfb_ms: r?.ttfbMs ?? null,
-        total_ms: r?.totalMs ?? null,
-        attempts: r?.attempts ?? item.attempts,
-        title: r?.title ?? null,
-        meta_description: r?.metaDescription ?? null,
-        h1: r?.h1 ?? null,
-        h1_count: r?.h1Count ?? null,
-        canonical: r?.canonical ?? null,
-        meta_robots: r?.metaRobots ?? null,
-        lang: r?.lang ?? null,
-        word_count: r?.wordCount ?? null,
-        internal_links: r?.internalLinks ?? null,
-        external_links: r?.externalLinks ?? null,
-        images: r?.images ?? null,
-      }
+      return { ...builtInRow(item, r), ...r?.extracted }
     },
   },
+}
+
+/** A bad selector or pattern, or a column name taken by a built-in column, as one sentence each. */
+function extractionProblems(spec: UrlsSpec): string[] {
+  const problems: string[] = []
+  for (const rule of spec.extract) {
+    const problem = extractRuleProblem(rule)
+    if (problem) problems.push(problem)
+    else if ((columns as readonly string[]).includes(rule.name))
+      problems.push(`The column name "${rule.name}" is taken by a built-in column; choose another.`)
+  }
+  return problems
+}
+
+async function inputProblems(spec: UrlsSpec): Promise<string[]> {
+  if (spec.input.type === 'sitemap') {
+    const { source } = spec.input
+    if (/^https?:\/\//i.test(source)) return URL.canParse(source) ? [] : [`The sitemap URL ${source} is not valid.`]
+    return checkReadable(source, 'sitemap', 'file')
+  }
+  if (spec.input.type === 'text') {
+    if (spec.input.text.trim() === '') return ['The pasted text has no URLs.']
+    // The same check the dialog makes as you type: a list with no URL to analyse is refused before it starts.
+    const list = checkUrlText(spec.input.text)
+    if (!list || list.valid > 0) return []
+    const n = list.invalidTotal
+    return [
+      n === 0
+        ? 'The pasted text has no URLs.'
+        : `The pasted text has no http(s) URL: ${n} line${n === 1 ? ' is' : 's are'} not URLs.`,
+    ]
+  }
+  // Another job's units are read when this job's plan goes out (the farm checks that job exists).
+  if (spec.input.type === 'job') return []
+  return checkReadable(spec.input.path, 'URL list', 'file')
+}
+
+function builtInRow(item: ItemRow, r: UrlResult | null): Record<string, string | number | boolean | null> {
+  return {
+    url: item.key,
+    state: item.state,
+    final_url: r?.finalUrl ?? null,
+    status: r?.status ?? null,
+    // An item the engine failed (a bug, or a crashed worker) still gets a reason in the export.
+    error_class: r?.errorClass ?? (item.state === 'failed' ? 'failed' : null),
+    error_message: r?.errorMessage ?? item.error,
+    redirects: r ? r.redirects.length : null,
+    redirect_chain: r ? r.redirects.map((hop) => `${hop.status} ${hop.location}`).join(' -> ') : null,
+    content_type: r?.contentType ?? null,
+    charset: r?.charset ?? null,
+    body_bytes: r?.bodyBytes ?? null,
+    truncated: r?.truncated ?? null,
+    ttfb_ms: r?.ttfbMs ?? null,
+    total_ms: r?.totalMs ?? null,
+    attempts: r?.attempts ?? item.attempts,
+    title: r?.title ?? null,
+    meta_description: r?.metaDescription ?? null,
+    h1: r?.h1 ?? null,
+    h1_count: r?.h1Count ?? null,
+    canonical: r?.canonical ?? null,
+    meta_robots: r?.metaRobots ?? null,
+    lang: r?.lang ?? null,
+    word_count: r?.wordCount ?? null,
+    internal_links: r?.internalLinks ?? null,
+    external_links: r?.externalLinks ?? null,
+    images: r?.images ?? null,
+  }
 }

@@ -75,7 +75,10 @@ export class UnitRows {
       params.mark = MARK[q.state]
     }
     if (q.text) {
-      where.push(`(je.value ->> 0 LIKE @text ESCAPE '\\' OR o.error LIKE @text ESCAPE '\\')`)
+      // A URL job's own columns (`extract`) are searched too: people filter by what they extracted.
+      where.push(
+        `(je.value ->> 0 LIKE @text ESCAPE '\\' OR o.error LIKE @text ESCAPE '\\' OR i.results -> je.key ->> '$.extracted' LIKE @text ESCAPE '\\')`,
+      )
       params.text = likePattern(q.text)
     }
     const from = `FROM items i JOIN json_each(i.units) je LEFT JOIN unit_outcomes o ON o.item_id = i.id AND o.unit = je.key

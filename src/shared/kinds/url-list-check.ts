@@ -3,6 +3,8 @@ import { normaliseUrl } from './normalise-url'
 export interface UrlListCheck {
   /** Distinct http(s) URLs the job would analyse. */
   valid: number
+  /** The first of them (the page the dialog previews its extraction rules on); '' when none. */
+  firstValid: string
   duplicates: number
   /** Lines that are not URLs the job can analyse, with why (the first 50). */
   invalid: { line: number; text: string; problem: string }[]
@@ -21,7 +23,7 @@ export function checkUrlText(text: string): UrlListCheck | null {
   if (first && first.split(/[,;\t]/).some((cell) => cell.trim().replace(/^"|"$/g, '').toLowerCase() === 'url'))
     return null
   const seen = new Set<string>()
-  const check: UrlListCheck = { valid: 0, duplicates: 0, invalid: [], invalidTotal: 0 }
+  const check: UrlListCheck = { valid: 0, firstValid: '', duplicates: 0, invalid: [], invalidTotal: 0 }
   rows.forEach((row, index) => {
     const candidate = row.trim()
     if (candidate === '' || candidate.startsWith('#')) return
@@ -31,7 +33,10 @@ export function checkUrlText(text: string): UrlListCheck | null {
         check.invalid.push({ line: index + 1, text: candidate, problem: url.problem })
       check.invalidTotal++
     } else if (seen.has(url.url)) check.duplicates++
-    else seen.add(url.url)
+    else {
+      if (seen.size === 0) check.firstValid = url.url
+      seen.add(url.url)
+    }
   })
   check.valid = seen.size
   return check

@@ -11,8 +11,26 @@ export const urlInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('file'), path: z.string().min(1, 'Give a URL list file.') }),
   z.object({ type: z.literal('text'), text: z.string() }),
   fromJobInputSchema,
+  /** A sitemap or sitemap index (gzipped or not), by URL or as a file: its pages are the list. */
+  z.object({ type: z.literal('sitemap'), source: z.string().min(1, 'Give a sitemap URL or file.') }),
 ])
 export type UrlInput = z.infer<typeof urlInputSchema>
+
+/**
+ * A column of the job's own: the first element a CSS selector matches (its text, or one attribute),
+ * or the first match of a regular expression in the page's HTML (its first group, when it has one).
+ */
+export const extractRuleSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'A column name is a letter or _, then letters, digits, _ or -.'),
+  type: z.enum(['css', 'regex']),
+  /** The CSS selector, or the regular expression's source. */
+  pattern: z.string().min(1).max(2000),
+  /** css only: the attribute to read instead of the element's text. */
+  attr: z.string().min(1).max(200).optional(),
+})
+export type ExtractRule = z.infer<typeof extractRuleSchema>
 
 /** A URL-analysis job: fetch every URL and record status, redirects, timings and on-page facts. */
 export const urlsSpecSchema = z.object({
@@ -39,6 +57,14 @@ export const urlsSpecSchema = z.object({
   /** Skip URLs that the site's robots.txt disallows for our user agent. */
   robots: z.boolean().default(false),
   userAgent: z.string().min(1).max(500).default('TaskFarm/0.1 (URL analysis)'),
+  /** Requests per second at most to one host, across every worker of the farm; null: no cap. */
+  ratePerSecond: z.number().positive().max(100_000).nullable().default(null),
+  /** Columns of the job's own, filled from each HTML page. */
+  extract: z
+    .array(extractRuleSchema)
+    .max(50)
+    .default([])
+    .refine((rules) => new Set(rules.map((r) => r.name)).size === rules.length, 'Two extraction columns share a name.'),
 })
 export type UrlsSpec = z.infer<typeof urlsSpecSchema>
 
@@ -111,4 +137,6 @@ export interface UrlResult extends PageFacts {
   attempts: number
   errorClass: UrlErrorClass | null
   errorMessage: string | null
+  /** The job's own columns (`extract`), by name; null where the page had no match or was not parsed. */
+  extracted?: Record<string, string | null>
 }

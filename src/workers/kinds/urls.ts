@@ -3,10 +3,11 @@ import type { Agent } from 'undici'
 import type { UrlsPayload, UrlsSpec } from '../../shared/kinds/urls'
 import { UserError } from '../../shared/user-error'
 import type { KindHandler } from '../kind-handler'
-import { analyseUrl } from './urls/analyse-url'
+import { analyseInTurn, localHostTurns } from './urls/paced-fetch'
 import { loadUndici } from './urls/fetch-chain'
 import { HostLimitedQueue } from './urls/host-limited-queue'
 import { normaliseUrl } from '../../shared/kinds/normalise-url'
+import { readSitemap } from './urls/read-sitemap'
 import { readUrlList } from './urls/read-url-list'
 
 /** Invalid lines logged one by one; past this a single summary line says how many more. */
@@ -21,7 +22,12 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
     const seen = new Set<string>()
     let invalid = 0
     let duplicates = 0
-    for await (const { line, text } of readUrlList(spec.input)) {
+    const { input } = spec
+    const lines =
+      input.type === 'sitemap'
+        ? readSitemap(input.source, { ...spec, signal: ctx.signal, warn: (message) => ctx.log('warn', message) })
+        : readUrlList(input)
+    for await (const { line, text } of lines) {
       if (ctx.signal.aborted) return
       const normalised = normaliseUrl(text)
       if (!normalised.ok) {
@@ -56,19 +62,16 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
     // Every request in flight listens for the job's cancellation; that many listeners is no leak.
     setMaxListeners(total + 10, ctx.signal)
     const queue = queueFor(ctx.jobId, { total, perKey: spec.perHost })
+    const turns = ctx.hostTurns ?? localHostTurns(ctx.jobId, spec)
     await Promise.all(
       items.map((item) =>
         queue.run(new URL(item.key).host, async () => {
           if (ctx.signal.aborted) return
           ctx.progress(item.id, 0)
-          const { row, retryable, retryAfterMs } = await analyseUrl(
-            item.key,
-            spec,
-            { dispatcher, signal: ctx.signal },
-            item.attempt,
-          )
+          const analysed = await analyseInTurn(item.key, spec, { dispatcher, signal: ctx.signal }, item.attempt, turns)
           // A cancelled item stays pending, so a resumed job analyses it again.
-          if (ctx.signal.aborted) return
+          if (!analysed || ctx.signal.aborted) return
+          const { row, retryable, retryAfterMs } = analysed
           // Tries left (`retries`): the farm's retry policy sends it again after its backoff. The last
           // try's row is the result, error class and all: a URL that answers is never a failed unit.
           if (retryable && item.attempt <= spec.retries)

@@ -49,8 +49,15 @@ const fieldTitles: Record<string, [title: string, width: number]> = {
  */
 const hiddenFields = new Set(['url', 'attempts'])
 
+/** The prefix of a field that is one of the job's own extraction columns, shown by the name given. */
+const EXTRACTED = 'extracted.'
+
 /** A title in words for any field: the list above, else `someFieldName` → "Some field name". */
 export function fieldTitle(field: string): [title: string, width: number] {
+  if (field.startsWith(EXTRACTED)) {
+    const name = field.slice(EXTRACTED.length)
+    return [name, Math.max(140, name.length * 8 + 44)]
+  }
   const words = field.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
   const [title, width] = fieldTitles[field] ?? [words.charAt(0).toUpperCase() + words.slice(1), 130]
   // Wide enough for the whole title and the sort arrow: a header never shrinks to "S…".
@@ -69,6 +76,10 @@ export function resultFields(rows: readonly ItemRow[], sample = 200): string[] {
   for (const row of rows.slice(0, sample)) {
     const result = row.result
     if (!result || typeof result !== 'object' || Array.isArray(result)) continue
+    // A URL job's own columns (`extract`) come as one object: each is a column of its own.
+    const extracted = (result as { extracted?: unknown }).extracted
+    if (extracted && typeof extracted === 'object')
+      for (const name of Object.keys(extracted)) fields.add(`${EXTRACTED}${name}`)
     for (const [key, value] of Object.entries(result)) {
       if (!hiddenFields.has(key) && (value === null || ['string', 'number', 'boolean'].includes(typeof value)))
         fields.add(key)
@@ -80,7 +91,10 @@ export function resultFields(rows: readonly ItemRow[], sample = 200): string[] {
 }
 
 const cell = (row: ItemRow, field: string): Cell => {
-  const value = (row.result as Record<string, unknown> | null)?.[field]
+  const result = row.result as Record<string, unknown> | null
+  const value = field.startsWith(EXTRACTED)
+    ? (result?.extracted as Record<string, unknown> | undefined)?.[field.slice(EXTRACTED.length)]
+    : result?.[field]
   return value === undefined ? null : (value as Cell)
 }
 // Cells are plain spans: a tooltip or tag component per cell is what makes 50,000-row tables

@@ -5,11 +5,13 @@ import type { RedirectHop, UrlResult, UrlsSpec } from '../../../shared/kinds/url
 import { charsetFromContentType } from './charset'
 import { classifyError, type ClassifiedError } from './classify-error'
 import { fetchChain, header, type ChainAnswer, type ChainOptions } from './fetch-chain'
+import { extractValues } from '../../../shared/kinds/extract-values'
 import { emptyPageFacts } from './page-facts'
 import { parseRetryAfter, retryableStatuses } from './retry-policy'
 import { robotsRefusal } from './robots'
 
-export type AnalyseSettings = Pick<UrlsSpec, 'userAgent' | 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'robots'>
+export type AnalyseSettings = Pick<UrlsSpec, 'userAgent' | 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'robots'> &
+  Partial<Pick<UrlsSpec, 'extract'>>
 
 export interface AnalyseContext {
   dispatcher: Dispatcher
@@ -45,8 +47,10 @@ export async function analyseUrl(
     signal: context.signal,
     onBytes: context.onBytes,
   }
+  const rules = settings.extract ?? []
   const row = emptyRow(url)
   row.attempts = attempt
+  if (rules.length) row.extracted = Object.fromEntries(rules.map((rule) => [rule.name, null]))
   const final = (error: ClassifiedError): AnalysedUrl => ({
     row: finish(row, started, error),
     retryable: false,
@@ -69,7 +73,7 @@ export async function analyseUrl(
         maxBytes: settings.maxBytes,
         use: (pageUrl, contentType) =>
           isHtml(contentType)
-            ? { as: 'html', pageUrl, headerCharset: charsetFromContentType(contentType) }
+            ? { as: 'html', pageUrl, headerCharset: charsetFromContentType(contentType), keepText: rules.length > 0 }
             : { as: 'count' },
       },
       redirects,
@@ -79,6 +83,8 @@ export async function analyseUrl(
   }
   row.redirects = redirects
   if (answer) describeAnswer(row, answer)
+  if (answer?.body.facts && answer.body.text !== null && rules.length)
+    row.extracted = extractValues(rules, answer.body.text)
   if (failure) setError(row, failure)
   row.totalMs = Math.round(performance.now() - started)
   return {

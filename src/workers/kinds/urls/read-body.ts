@@ -6,7 +6,8 @@ import { UrlFetchError } from './classify-error'
 import { PageFactsCollector } from './page-facts'
 
 /** What to do with the body: parse it as HTML, keep it as text (robots.txt), or only count it. */
-export type BodyUse = { as: 'html'; pageUrl: string; headerCharset: string | null } | { as: 'text' } | { as: 'count' }
+export type BodyUse =
+  { as: 'html'; pageUrl: string; headerCharset: string | null; keepText?: boolean } | { as: 'text' } | { as: 'count' }
 
 export interface BodyOutcome {
   bytes: number
@@ -94,12 +95,20 @@ function createSink(use: BodyUse): Sink {
       end: () => ({ charset: 'utf-8', facts: null, text: text + decoder.end() }),
     }
   }
-  return createHtmlSink(use.pageUrl, use.headerCharset)
+  return createHtmlSink(use.pageUrl, use.headerCharset, use.keepText ?? false)
 }
 
 /** Holds the first bytes back until the charset is known (from `<meta>`), then streams. */
-function createHtmlSink(pageUrl: string, headerCharset: string | null): Sink {
-  const collector = new PageFactsCollector(pageUrl)
+function createHtmlSink(pageUrl: string, headerCharset: string | null, keepText: boolean): Sink {
+  const parser = new PageFactsCollector(pageUrl)
+  // The decoded page is kept whole only for extraction rules, which need a DOM and the source.
+  let text = ''
+  const collector = {
+    write(part: string): void {
+      if (keepText) text += part
+      parser.write(part)
+    },
+  }
   let held: Buffer[] | null = []
   let heldBytes = 0
   let charset: string | null = null
@@ -122,7 +131,7 @@ function createHtmlSink(pageUrl: string, headerCharset: string | null): Sink {
     end() {
       if (held) release()
       collector.write(decoder!.end())
-      return { charset, facts: collector.finish(), text: null }
+      return { charset, facts: parser.finish(), text: keepText ? text : null }
     },
   }
 }

@@ -18,16 +18,32 @@ export async function robotsRefusal(
   url: string,
   options: Omit<ChainOptions, 'use' | 'maxBytes'>,
 ): Promise<string | null> {
+  const verdict = await verdictFor(url, options)
+  if ('allowAll' in verdict) return null
+  if ('disallowAll' in verdict) return verdict.disallowAll
+  return verdict.rules.isDisallowed(url, options.userAgent) ? `robots.txt disallows ${url} for this user agent` : null
+}
+
+/** The site's Crawl-delay for `userAgent`, in milliseconds; null when it sets none. */
+export async function robotsCrawlDelayMs(
+  url: string,
+  options: Omit<ChainOptions, 'use' | 'maxBytes'>,
+): Promise<number | null> {
+  const verdict = await verdictFor(url, options)
+  if (!('rules' in verdict)) return null
+  const seconds = verdict.rules.getCrawlDelay(options.userAgent)
+  // A delay of minutes would stall a job for days; a minute between requests is the most honoured.
+  return seconds !== undefined && seconds > 0 ? Math.min(seconds, 60) * 1000 : null
+}
+
+function verdictFor(url: string, options: Omit<ChainOptions, 'use' | 'maxBytes'>): Promise<Verdict> {
   const origin = new URL(url).origin
   let entry = cache.get(origin)
   if (!entry || Date.now() - entry.at > ROBOTS_TTL_MS) {
     entry = { at: Date.now(), verdict: readRobots(origin, options) }
     cache.set(origin, entry)
   }
-  const verdict = await entry.verdict
-  if ('allowAll' in verdict) return null
-  if ('disallowAll' in verdict) return verdict.disallowAll
-  return verdict.rules.isDisallowed(url, options.userAgent) ? `robots.txt disallows ${url} for this user agent` : null
+  return entry.verdict
 }
 
 /**

@@ -15,13 +15,16 @@ export function fakePlanContext() {
   return { ctx, items, logs }
 }
 
+/** Each run context is a job of its own, as the farm gives each job: a host's pace is per job. */
+let jobs = 0
+
 /** A run context that records every row by URL, and every engine failure. */
 export function fakeRunContext(signal = new AbortController().signal) {
   const rows = new Map<string, UrlResult>()
   const failures: { id: number; error: string; retryable?: boolean; retryAfterMs?: number }[] = []
   const keys = new Map<number, string>()
   const ctx: RunContext = {
-    jobId: 1,
+    jobId: ++jobs,
     signal,
     log: () => {},
     done: (id, result) => rows.set(keys.get(id)!, result as UrlResult),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { urlsSpecSchema, type UrlResult, type UrlsSpec } from '../../../../src/shared/kinds/urls'
 import { urlsHandler } from '../../../../src/workers/kinds/urls'
+import { THROTTLED_TRIES_IN_PLACE } from '../../../../src/workers/kinds/urls/paced-fetch'
 import { knownPageFacts, startUrlFixtureServer, type UrlFixtureServer } from '../../../fixtures/url-fixture-server'
 import { fakeRunContext } from './fake-contexts'
 
@@ -147,12 +148,23 @@ describe('urls run on hostile servers', () => {
     expect(row.redirects).toHaveLength(2)
   })
 
-  it('asks the farm to retry a 429 after its Retry-After and a 503 a bounded number of times', async () => {
-    const rows = await analyse(['/429', '/503'], { retries: 2 })
-    expect(rows.get('/429')).toMatchObject({ status: 200, title: 'Served at last', attempts: 2, errorClass: null })
-    expect(retryAfters.get('/429')).toBe(1000)
+  it('tries a 429 again in place after its Retry-After, not as a failed attempt', async () => {
+    const rows = await analyse(['/429'], { retries: 2 })
+    expect(rows.get('/429')).toMatchObject({ status: 200, title: 'Served at last', attempts: 1, errorClass: null })
+    expect(server.hits('/429')).toBe(2)
+    expect(retryAfters.has('/429')).toBe(false)
+  })
+
+  it('asks the farm to retry a 503 a bounded number of times', async () => {
+    const rows = await analyse(['/503'], { retries: 2 })
     expect(rows.get('/503')).toMatchObject({ status: 503, attempts: 3, errorClass: 'http-error' })
     expect(server.hits('/503')).toBe(3)
+  })
+
+  it('gives up trying a 429 in place after a bounded number of tries', async () => {
+    const rows = await analyse(['/always-429'], { retries: 0 })
+    expect(rows.get('/always-429')).toMatchObject({ status: 429, attempts: 1, errorClass: 'http-error' })
+    expect(server.hits('/always-429')).toBe(1 + THROTTLED_TRIES_IN_PLACE)
   })
 
   it('asks the farm to retry refused connections, then reports them', async () => {
