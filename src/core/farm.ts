@@ -16,30 +16,27 @@ import {
 import type { LogLevel } from '../shared/job-state'
 import { UserError } from '../shared/user-error'
 import { FarmEvents } from './farm-events'
-import { HistoryWriter } from './history-writer'
-import { JobScheduler } from './job-scheduler'
+import { assembleJobParts, assemblePoolParts, recoverInterrupted, takeOverQueue } from './farm-assembly'
+import { type HistoryWriter } from './history-writer'
+import { type JobScheduler } from './job-scheduler'
 import { hooksFor } from './kinds'
-import { JobLifecycle } from './job-lifecycle'
-import { JobChains } from './job-chains'
+import { type JobLifecycle } from './job-lifecycle'
+import { type JobChains } from './job-chains'
 import { jobDetail, jobSummary } from './job-views'
 import { FarmTicker } from './farm-ticker'
 import { FarmLock } from './store/farm-lock'
 import { JobStore } from './store/job-store'
 import { storedSpec } from './store/job-queries'
 import { openDatabase } from './store/open-database'
-import { TaskResults } from './task-results'
+import { type TaskResults } from './task-results'
 import type { WorkerPool } from './worker-pool'
-import { FarmPools } from './farm-pools'
+import { type FarmPools } from './farm-pools'
 import { parseSpec } from './parse-spec'
-import { FarmRemote } from './farm-remote'
-import { dirname, resolve } from 'node:path'
+import { type FarmRemote } from './farm-remote'
 import type { FarmOptions } from './farm-options'
 import type { FarmSchedules } from './farm-schedules'
 import type { JobEndRunner } from './job-end-runner'
-import { farmFollowUps } from './farm-follow-ups'
-import { MemoryGuard } from './memory-guard'
-import { systemMachineReader } from './machine-room'
-import { savedFarming } from './saved-farming'
+import { type MemoryGuard } from './memory-guard'
 
 export { defaultPoolConfig } from './farm-pools'
 export type { FarmOptions } from './farm-options'
@@ -81,103 +78,24 @@ export class Farm {
       this.lock.release()
       throw error
     }
-    this.writer = new HistoryWriter(
-      this.store,
-      (entries) => this.events.emit('job.log', { entries }),
-      (jobIds) => jobIds.forEach((jobId) => this.events.emit('job.units', { jobId })),
-    )
-    ;({ endRunner: this.endRunner, schedules: this.schedules } = farmFollowUps(this))
-    this.scheduler = new JobScheduler({
-      store: this.store,
+    const notes = { dirtyJobs: this.dirtyJobs, countedJobs: this.countedJobs }
+    const parts = assembleJobParts(this, options, notes)
+    ;({
       writer: this.writer,
-      pools: this.pools,
-      now: Date.now,
-      log: (jobId, level, source, message) => this.log(jobId, level, source, message),
-      jobChanged: (job) => this.countedJobs.add(job.id),
-      lifecycle: () => this.lifecycle,
-      cancelGraceMs: options.cancelGraceMs ?? 3000,
-      cleanupLimitMs: options.cleanupLimitMs ?? (options.cancelGraceMs ?? 3000) * 100,
-      history: options.inlineUnits ? null : resolve(options.dbPath),
-    })
-    this.lifecycle = new JobLifecycle({
-      store: this.store,
-      writer: this.writer,
-      scheduler: this.scheduler,
-      pools: this.pools,
-      now: Date.now,
-      log: (...a) => this.log(...a),
-      changed: (jobId) => this.dirtyJobs.add(jobId),
-      ended: (jobId) => {
-        this.endRunner.jobEnded(jobId)
-        this.events.emit('job.ended', this.summary(jobId))
-        this.chains.ended(jobId)
-      },
-      transitioned: options.onTransition,
-    })
-    this.chains = new JobChains({
-      store: this.store,
-      lifecycle: this.lifecycle,
-      owner: options.autoStart === true,
-      log: (jobId, message) => this.log(jobId, 'info', 'core', message),
-    })
-    this.results = new TaskResults({
+      endRunner: this.endRunner,
+      schedules: this.schedules,
       scheduler: this.scheduler,
       lifecycle: this.lifecycle,
-      store: this.store,
-      writer: this.writer,
-      log: (...a) => this.log(...a),
-    })
-    const recovered = this.recover()
-    const saved = savedFarming(this.store.setting('settings'))
-    this.memfreeBytes = saved.memfreeBytes
-    this.memory = new MemoryGuard({
-      scheduler: this.scheduler,
-      read: options.readMachine ?? systemMachineReader(),
-      memfreeBytes: () => this.memfreeBytes,
-      pools: this.pools,
-      cancelGraceMs: options.cancelGraceMs ?? 3000,
-      log: (...a) => this.log(...a),
-      changed: (job) => this.dirtyJobs.add(job.id),
-    })
-    this.scheduler.memoryHolds = (run) => this.memory.holds(run)
-    this.poolSet = new FarmPools({
-      pools: this.pools,
-      launcher: options.launcher,
-      overrides: options.pools ?? {},
-      savedSizes: (this.store.setting('poolSizes') as Partial<Record<PoolName, number>> | undefined) ?? {},
-      savedAutoscale: saved.poolAutoscale,
-      savedRecycle: saved.poolRecycle,
-      scheduler: this.scheduler,
+      chains: this.chains,
       results: this.results,
-      fail: (jobId, error) => this.lifecycle.apply(jobId, 'fail', { note: error, error }),
-      log: (...a) => this.log(...a),
-      measureWorkers: options.measureWorkers ?? true,
-    })
-    this.remote = new FarmRemote(
-      {
-        pools: this.pools,
-        dispatch: (pool) => this.scheduler.dispatch(pool),
-        changed: (pool) => this.poolSet.dirty.add(pool),
-        log: (level, message) => this.log(null, level, 'remote', message),
-        historyFolder: dirname(resolve(options.dbPath)),
-        // Being cancelled counts: the history's row follows a moment later.
-        cancelled: (jobId) =>
-          this.scheduler.runs.get(jobId)?.stopping === 'cancel' || this.store.job(jobId)?.state === 'cancelled',
-      },
-      () => Object.keys(this.pools) as PoolName[],
-      options.remote,
-      options.connectRemote,
-    )
-    if (options.autoStart) {
-      for (const id of this.store.jobIdsInState('queued')) {
-        const row = this.store.job(id)!
-        this.scheduler.enqueue(id, kindTraits[row.kind as JobSpec['kind']].pool, row.priority)
-      }
-      this.scheduler.admit()
-      this.finishOwedCancels()
-      this.chains.opened(recovered)
-      this.schedules.start()
-    }
+    } = parts)
+    const recovered = recoverInterrupted(this.store, this.lifecycle)
+    ;({
+      memory: this.memory,
+      poolSet: this.poolSet,
+      remote: this.remote,
+    } = assemblePoolParts(this, options, notes, parts))
+    if (options.autoStart) takeOverQueue(this, parts, recovered)
     this.endRunner.runOwed()
     this.ticker = new FarmTicker(
       {
@@ -375,27 +293,6 @@ export class Farm {
     this.writer.flush()
     this.store.db.close()
     this.lock.release()
-  }
-
-  /** Jobs that were running when the farm last stopped without warning become `interrupted`; returns them. */
-  private recover(): number[] {
-    const ids = this.store.jobIdsInState('running')
-    for (const id of ids) {
-      this.store.recount(id)
-      this.lifecycle.apply(id, 'recovered')
-    }
-    return ids
-  }
-
-  /**
-   * Cancels accepted before the farm died or stopped are finished by the next farm that owns the
-   * history (the app, `serve`): the table's `cancel` again, clean-up first. A CLI's own farm leaves them.
-   */
-  private finishOwedCancels(): void {
-    for (const id of this.store.jobIdsOwingCancel()) {
-      this.log(id, 'info', 'core', 'finishing the cancel accepted before the farm stopped')
-      this.lifecycle.apply(id, 'cancel', { note: 'cancelled by the user (before the farm stopped)' })
-    }
   }
 
   private row(jobId: number) {
