@@ -75,7 +75,9 @@ describe.skipIf(!testBrowser())('a command job made in the window', { timeout: 9
     await page.keyboard.press('Escape') // the unit's output panel
     await page.locator('[data-testid=unit-output]').waitFor({ state: 'hidden' })
     await page.click('[data-testid=new-command]')
-    await page.fill('[data-testid=command-line] input', `sh -c 'sleep 8; echo "$1"' sh {}`)
+    // Long enough to be running still when the follower is made, however slow the machine: the steps
+    // between took over 8 s under a loaded full run, the job had ended, and the menu went with it.
+    await page.fill('[data-testid=command-line] input', `sh -c 'sleep 20; echo "$1"' sh {}`)
     await page.fill('[data-testid=command-inputs] textarea', 'x\ny')
     await page.click('[data-testid=command-review]:not([disabled])')
     let before = page.url()
@@ -119,5 +121,5 @@ describe.skipIf(!testBrowser())('a command job made in the window', { timeout: 9
     await page.getByRole('button', { name: new RegExp(`^Job ${first} \\(`) }).click()
     await page.locator('[data-testid=job-followers]').waitFor()
     expect(pageProblems).toEqual([])
-  })
+  }, 180_000)
 })
