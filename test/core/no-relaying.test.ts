@@ -107,7 +107,7 @@ describe('a slice of an item goes as ranges of its indexes', () => {
     const shown = new Set<string>()
     t.farm.events.on('pool.updated', (pool) => pool.workers.forEach((w) => w.current && shown.add(w.current)))
     // Units of a millisecond: long enough that the pool is seen at work, however loaded the machine.
-    const id = await t.farm.create({ ...probe(2000), sleepMs: 1 } as JobSpec)
+    const id = await t.farm.create({ ...probe(2000), sleepMs: 1 })
     expect((await t.farm.waitForEnd(id)).itemsDone).toBe(2000)
     expect(reads).not.toHaveBeenCalled()
     // What the workers are on still shows, as the workers name it.
