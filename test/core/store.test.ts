@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Farm } from '../../src/core/farm'
 import { FarmLock } from '../../src/core/store/farm-lock'
-import { migrations } from '../../src/core/store/migrations'
+import { migrate, migrations } from '../../src/core/store/migrations'
 import { openDatabase } from '../../src/core/store/open-database'
 import { JobStore } from '../../src/core/store/job-store'
 import { childProcessLauncher } from '../../src/core/child-process-worker'
@@ -49,6 +49,26 @@ describe('the history database', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version)
     expect(db.prepare('SELECT title, error_code FROM jobs').get()).toEqual({ title: 'old job', error_code: null })
     db.close()
+  })
+
+  it('migrates once when two processes open an old history at the same moment', () => {
+    const path = fresh()
+    const old = new Database(path)
+    migrations[0]!.up(old)
+    old.pragma('user_version = 1')
+    old.close()
+    // B (a reader upgrading it) finishes first; A (a farm opening it) read version 1 just before.
+    openDatabase(path, { readonly: false }).close()
+    const a = new Database(path)
+    let stale = true
+    const pragma = a.pragma.bind(a)
+    a.pragma = (source: string, options?: Database.PragmaOptions) => {
+      if (stale && source === 'user_version' && options?.simple) return ((stale = false), 1)
+      return pragma(source, options)
+    }
+    expect(() => migrate(a)).not.toThrow()
+    expect(pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version)
+    a.close()
   })
 
   it('refuses a database from a newer version and a file that is not a database, with clear messages', () => {

@@ -214,9 +214,12 @@ export function migrate(db: Database.Database): void {
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue
+    // Another process may be migrating the same file (a farm opening it while a reader upgrades it):
+    // each step takes the write lock first and reads the version under it, so it runs exactly once.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return
       migration.up(db)
       db.pragma(`user_version = ${migration.version}`)
-    })()
+    }).immediate()
   }
 }
