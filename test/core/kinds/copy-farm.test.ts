@@ -34,7 +34,12 @@ describe('copy jobs on a real farm', () => {
     farm = t.farm
     dirs.push(t.dir.path)
     const id = await farm.create({ kind: 'copy', sources: [src], destination: dst })
-    await until(() => farm!.summary(id).bytesDone > 0 || listFiles(dst).length > 0, 'the copy to start')
+    // A file in flight, not only a folder made: on a loaded machine the plan (or a folder listing) makes
+    // folders before any file is copied, and a cancel then would land before the copy.
+    await until(
+      () => farm!.summary(id).bytesDone > 0 || listFiles(dst).some((p) => p.includes('taskfarm')),
+      'a file to be copying',
+    )
     farm.cancel(id)
     const end = await farm.waitForEnd(id)
     expect(end.state).toBe('cancelled')
