@@ -12,7 +12,8 @@ import type {
 } from '../shared/worker-protocol'
 import { unitId } from '../shared/worker-protocol'
 import { SpecKeeper } from '../shared/spec-once'
-import type { HostTurns, KindHandler } from './kind-handler'
+import type { KindHandler } from './kind-handler'
+import { farmHostTurns } from './farm-host-turns'
 import { openHistory, readItemUnits, readParsedUnits } from './history-reader'
 import { ItemPacker, itemBounds } from './item-packer'
 import { FoundUnitsPacker } from './found-units'
@@ -178,40 +179,6 @@ async function warm(handlers: HandlerLoaders, message: Extract<ToWorker, { type:
     if (message.history) await openHistory(message.history)
   } catch {
     // The task that needs them tries again and says why.
-  }
-}
-
-/** Turns asked of the farmer, by ask number; a cancelled wait leaves its turn unused. */
-function farmHostTurns(send: Transport['send']) {
-  const waiting = new Map<number, (ticket: number) => void>()
-  let asks = 0
-  return {
-    granted(ask: number, ticket: number): void {
-      const go = waiting.get(ask)
-      waiting.delete(ask)
-      go?.(ticket)
-    },
-    forTask(taskId: number): HostTurns {
-      return {
-        turn: (host, crawlDelayMs, signal) =>
-          new Promise((resolve) => {
-            if (signal.aborted) return resolve(null)
-            const ask = ++asks
-            const onAbort = (): void => {
-              waiting.delete(ask)
-              resolve(null)
-            }
-            signal.addEventListener('abort', onAbort, { once: true })
-            waiting.set(ask, (ticket) => {
-              signal.removeEventListener('abort', onAbort)
-              resolve(ticket)
-            })
-            send({ type: 'hostTurn', taskId, ask, host, crawlDelayMs })
-          }),
-        answered: (host, ticket, throttled, retryAfterMs) =>
-          send({ type: 'hostAnswered', taskId, host, ticket, throttled, retryAfterMs }),
-      }
-    },
   }
 }
 
