@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { describeTree, removeAll, tempDir } from '../workers/kinds/copy/helpers'
 import { childPids, listFiles, runCli, startCli } from './copy-cli-helpers'
@@ -52,6 +53,19 @@ const dirsBelow = (root: string): number => {
   }
 }
 
+/** Every unit key of job 1, read from its items as stored. */
+function unitKeys(db: string): string[] {
+  const history = new Database(db, { readonly: true })
+  try {
+    const rows = history
+      .prepare('SELECT je.value ->> 0 AS key FROM items i JOIN json_each(i.units) je WHERE i.job_id = 1')
+      .all() as { key: string }[]
+    return rows.map((r) => r.key)
+  } finally {
+    history.close()
+  }
+}
+
 const show = (db: string): Record<string, number | string> =>
   JSON.parse(runCli(db, ['show', '1', '--json']).stdout) as Record<string, number | string>
 
@@ -84,10 +98,15 @@ describe('task-farm copy of a large tree (the parallel walk)', () => {
         const after = statSync(join(dst, path))
         expect([after.ino, after.ctimeMs], path).toEqual([before.ino, before.ctimeMs])
       }
-      // Every unit once: each file, each folder's listing and each folder's times, none found twice.
+      // Every unit once: each file, each folder's times, and listings (a listing lists folders below
+      // it too, up to its budget), none found twice.
+      const keys = unitKeys(db)
+      expect(new Set(keys).size).toBe(keys.length)
+      const listings = keys.filter((k) => k.endsWith('/*')).length
+      expect(listings).toBeLessThan(tree.folders)
       const detail = show(db)
       expect(detail).toMatchObject({ state: 'completed', itemsFailed: 0 })
-      expect(detail.itemsTotal).toBe(tree.files + 2 * tree.folders)
+      expect(detail.itemsTotal).toBe(tree.files + tree.folders + listings)
       expect(detail.itemsDone).toBe(detail.itemsTotal)
     },
   )
@@ -110,9 +129,10 @@ describe('task-farm copy of a large tree (the parallel walk)', () => {
     expect(retried.code, retried.stdout + retried.stderr).toBe(0)
     expect(describeTree(join(dst, 'source'))).toEqual(describeTree(src))
     for (const [path, ino] of copied) if (path !== 'source/l/r') expect(statSync(join(dst, path)).ino, path).toBe(ino)
-    // The listing found its 2 folders and 3 × 6 files, each with a listing and times of its own.
+    // The listing listed its 2 folders itself (within its budget) and found 3 × 6 files and 3 folders' times.
     const after = show(db)
     expect(after).toMatchObject({ state: 'completed', itemsFailed: 0 })
-    expect(after.itemsTotal).toBe(Number(before.itemsTotal) + 3 * 6 + 2 * 2 + 1)
+    expect(after.itemsTotal).toBe(Number(before.itemsTotal) + 3 * 6 + 3)
+    expect(unitKeys(db).filter((k) => k.endsWith('/*'))).toEqual(['source/*', 'source/l/r/*'])
   }, 120_000)
 })

@@ -9,7 +9,7 @@ import { finishFolder } from './finish-folder'
 import { LateFileGuard } from './late-files'
 import { belowPath, childPath, splitKey, tempName } from './names'
 import { destinationVolume } from './volume'
-import { walkFolder, walkRules, type WalkRules } from './walk-folder'
+import { walkFolders, walkRules, type WalkRules } from './walk-folder'
 
 /** Large or verified files copied at once by one worker; small files go one after another, synchronously. */
 const CONCURRENT_LARGE = 4
@@ -91,7 +91,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
     try {
       walking ??= walkRules(spec)
       const found = (unit: PlannedItem): void => emit(item.id, unit)
-      const blocked = walkFolder(walking, { key: item.key, source, sourcePath: sources[source]! }, found)
+      const blocked = walkFolders(walking, { key: item.key, source, sourcePath: sources[source]! }, found)
       if (blocked) ctx.failed(item.id, blocked, { code: 'cannot-copy', retryable: false })
       else ctx.done(item.id)
     } catch (error) {

@@ -34,6 +34,61 @@ export function walkRules(spec: CopySpec): WalkRules {
 }
 
 /**
+ * How many units a folder unit may find before it stops listing subfolders itself: below it the
+ * subfolders it meets are listed in the same unit (breadth first), past it each one left becomes a
+ * folder unit of its own. One unit per folder made every level of a tree a round trip through the
+ * farmer and a row per small folder; a budget keeps a unit to a few milliseconds of listing while
+ * the rest of a large tree still spreads over every worker. `TASK_FARM_COPY_WALK_BUDGET` changes it
+ * (tests; 1 lists one folder per unit).
+ */
+export const WALK_BUDGET = 1000
+const walkBudget = (): number => Number(process.env.TASK_FARM_COPY_WALK_BUDGET) || WALK_BUDGET
+
+/**
+ * A folder unit with its budget: lists its own folder (see `walkFolder`), then the subfolders found
+ * while fewer than the budget's units were found; what is left is found as folder units. A subfolder
+ * that cannot be listed here is found as a folder unit too, which fails alone as it always did.
+ */
+export function walkFolders(
+  rules: WalkRules,
+  unit: { key: string; source: number; sourcePath: string },
+  found: (unit: PlannedItem) => void,
+): string | undefined {
+  const budget = walkBudget()
+  const subfolders: PlannedItem[] = []
+  let count = 0
+  // A folder's finds count only once its whole listing went through (a failed one finds nothing).
+  const list = (key: string): string | undefined => {
+    const finds: PlannedItem[] = []
+    const blocked = walkFolder(rules, { ...unit, key }, (u) => finds.push(u))
+    if (blocked) return blocked
+    for (const u of finds) {
+      if (u.role === 'finds') subfolders.push(u)
+      else {
+        count++
+        found(u)
+      }
+    }
+    return undefined
+  }
+  const blocked = list(unit.key)
+  if (blocked) return blocked
+  for (let next = 0; next < subfolders.length; next++) {
+    const sub = subfolders[next]!
+    let listed = false
+    if (count < budget) {
+      try {
+        listed = list(sub.key) === undefined
+      } catch {
+        // Found as a unit of its own: it fails there with the reason, and a retry lists it again.
+      }
+    }
+    if (!listed) found(sub)
+  }
+  return undefined
+}
+
+/**
  * A folder unit of the parallel walk (`type: 'walk'`, key `root/rel/*`): makes the destination folder
  * (so an empty one exists before any folder's times are set), lists the source folder and decides
  * each entry as the plan would, finding a unit for each file and link, a folder unit for each

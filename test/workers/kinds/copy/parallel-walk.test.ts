@@ -8,6 +8,7 @@ import { copySpec, describeTree, planAndRun, tempDir } from './helpers'
 
 afterEach(() => {
   delete process.env.TASK_FARM_COPY_PLAN_LIMIT
+  delete process.env.TASK_FARM_COPY_WALK_BUDGET
 })
 
 const base = { jobId: 7, signal: new AbortController().signal, log: () => {} }
@@ -82,10 +83,18 @@ function workspace(): { src: string; dstPlan: string; dstWalk: string } {
   return { src, dstPlan, dstWalk }
 }
 
+const policies = ['skip', 'overwrite', 'newer', 'different', 'rename'] as const
+/** One folder per listing (budget 1, 6 listings), and the default budget (the root's listing lists them all). */
+const budgets = [
+  ['1', 6],
+  ['', 1],
+] as const
+
 describe('copy handler: the parallel walk', () => {
-  it.each(['skip', 'overwrite', 'newer', 'different', 'rename'] as const)(
-    'decides every entry as the whole plan does (%s), and sets each folder’s times after its content',
-    async (onConflict) => {
+  it.each(policies.flatMap((policy) => budgets.map(([budget, listings]) => [policy, budget, listings] as const)))(
+    'decides every entry as the whole plan does (%s, budget "%s"), and sets each folder’s times after its content',
+    async (onConflict, budget, listings) => {
+      process.env.TASK_FARM_COPY_WALK_BUDGET = budget
       const { src, dstPlan, dstWalk } = workspace()
       const planned = await planAndRun(copySpec({ sources: [src], destination: dstPlan, onConflict }))
       const walked = await walkAndRun(copySpec({ sources: [src], destination: dstWalk, onConflict }))
@@ -94,15 +103,19 @@ describe('copy handler: the parallel walk', () => {
       expect(describeTree(join(dstWalk, 'src'))['a/b/c/']).toBe('dir m=755 t=1300000000000')
       // Each folder listed once, each file once, each folder's times once.
       expect(new Set(walked.units).size).toBe(walked.units.length)
-      expect(walked.units.filter((k) => k.endsWith('/*'))).toHaveLength(6)
+      expect(walked.units.filter((k) => k.endsWith('/*'))).toHaveLength(listings)
     },
   )
 
-  it('lists a folder the destination has a file in the way of as one failed unit, finding nothing in it', async () => {
-    const { src, dstWalk } = workspace()
-    writeFileSync(join(dstWalk, 'src', 'a'), 'in the way')
-    const walked = await walkAndRun(copySpec({ sources: [src], destination: dstWalk }))
-    expect([...walked.failed]).toEqual([['src/a/*', 'A file with this name is in the way at the destination.']])
-    expect(walked.units.some((k) => k.startsWith('src/a/b'))).toBe(false)
-  })
+  it.each(budgets)(
+    'lists a folder the destination has a file in the way of as one failed unit, finding nothing in it (budget "%s")',
+    async (budget) => {
+      process.env.TASK_FARM_COPY_WALK_BUDGET = budget
+      const { src, dstWalk } = workspace()
+      writeFileSync(join(dstWalk, 'src', 'a'), 'in the way')
+      const walked = await walkAndRun(copySpec({ sources: [src], destination: dstWalk }))
+      expect([...walked.failed]).toEqual([['src/a/*', 'A file with this name is in the way at the destination.']])
+      expect(walked.units.some((k) => k.startsWith('src/a/b'))).toBe(false)
+    },
+  )
 })
