@@ -3,10 +3,8 @@ import { apiChannels, localOnlyChannels, type ApiChannel, type ApiResponse } fro
 import type { PoolInfo, Settings } from '../shared/api-types'
 import { poolNames, type PoolName } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
-import { exportJob } from './export-job'
 import type { Farm } from './farm'
 import { diffJobs } from './job-diff'
-import { previewExtraction } from './kinds/url-preview'
 import { listFolder } from './list-folder'
 import { JobStatsQueries } from './store/job-stats'
 import { UnitSearch } from './store/unit-search'
@@ -88,7 +86,9 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
   const handlers: Handlers = {
     'jobs.create': async ({ spec, options }) => ({ jobId: await farm.create(spec, options ?? {}) }),
     'jobs.check': async ({ spec }) => ({ problems: await farm.check(spec) }),
-    'urls.preview': ({ url, extract, userAgent }) => previewExtraction(url, extract, userAgent),
+    // An HTML parser and a CSV writer are loaded when first asked for, not by every farm that starts.
+    'urls.preview': async ({ url, extract, userAgent }) =>
+      (await import('./kinds/url-preview')).previewExtraction(url, extract, userAgent),
     'jobs.list': (q) => farm.list(q),
     'jobs.get': ({ jobId }) => farm.detail(jobId),
     'jobs.items': ({ jobId, ...q }) => (farm.summary(jobId), farm.store.items(jobId, q)),
@@ -102,7 +102,8 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'jobs.follow': ({ jobId, after }) => (farm.follow(jobId, after), ok),
     'jobs.remove': ({ jobId }) => (farm.remove(jobId), ok),
     'jobs.rerun': async ({ jobId }) => ({ jobId: await farm.rerun(jobId) }),
-    'jobs.export': ({ jobId, format, path, overwrite }) => exportJob(farm.store, jobId, format, path, { overwrite }),
+    'jobs.export': async ({ jobId, format, path, overwrite }) =>
+      (await import('./export-job')).exportJob(farm.store, jobId, format, path, { overwrite }),
     'jobs.diff': ({ a, b, limit }) => diffJobs(farm.store.db, a, b, limit),
     'jobs.verify': async ({ jobId }) => ({ jobId: await farm.create(verifySpecFor(farm.store.db, jobId), {}) }),
     'stats.job': ({ jobId }) => (farm.summary(jobId), statsQueries().job(jobId)!),

@@ -2,7 +2,6 @@ import type { JobSpec } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
 import { UNIT_ACTION_LIMIT, type FoundUnit, type RetrySettings, type UnitFilter } from '../shared/unit-search'
 import { checkExportTarget } from './export-target'
-import { writeRows } from './export-job'
 import type { JobQueries } from './store/job-queries'
 import { storedSpec } from './store/job-queries'
 import { UnitSearch } from './store/unit-search'
@@ -127,5 +126,5 @@ export async function exportUnits(
       }
     }
   }
-  return { path, rows: await writeRows(path, format, unitExportColumns, rows()) }
+  return { path, rows: await (await import('./export-job')).writeRows(path, format, unitExportColumns, rows()) }
 }

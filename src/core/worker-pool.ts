@@ -220,7 +220,15 @@ export class WorkerPool {
   /** Stops every worker politely, killing those that do not stop within the grace period. */
   async shutdown(graceMs = this.config.stopGraceMs): Promise<void> {
     this.stopped = true
-    await Promise.all(this.workers.map((w) => ((w.state = 'stopping'), w.handle.stop(graceMs))))
+    await Promise.all(
+      this.workers.map((w) => {
+        // One still loading its code holds nothing: a short command's end does not wait for it to be
+        // ready only to stop (`probe --count 1` waited for the worker it never used).
+        const grace = w.state === 'starting' && w.tasks.size === 0 ? 0 : graceMs
+        w.state = 'stopping'
+        return w.handle.stop(grace)
+      }),
+    )
   }
 
   workerInfo(): WorkerInfo[] {
@@ -257,9 +265,10 @@ export class WorkerPool {
       (error: Error) => {
         // A worker that failed to start is never used; its exit handler replaces it after a pause.
         worker.state = 'stopping'
+        handle.kill()
+        if (this.stopped) return // stopped while it started: not a failure
         this.launchFailures++
         this.hooks.log(this, 'error', `a ${this.name} worker failed to start: ${error.message}`)
-        handle.kill()
       },
     )
     this.hooks.onChange(this)

@@ -1,6 +1,5 @@
 import { checkUrlText } from '../../shared/kinds/url-list-check'
 import type { ItemRow } from '../../shared/api-types'
-import { extractRuleProblem } from '../../shared/kinds/extract-rules'
 import type { UrlResult, UrlsSpec } from '../../shared/kinds/urls'
 import { checkReadable } from './job-inputs-check'
 import type { KindHooks } from './kind-hooks'
@@ -38,7 +37,7 @@ const columns = [
 export const urlsHooks: KindHooks<UrlsSpec> = {
   /** Only a stat and the extraction rules: reading and parsing the list is the plan's work, in a worker. */
   async check(spec) {
-    const problems = extractionProblems(spec)
+    const problems = spec.extract.length ? await extractionProblems(spec) : []
     if (problems.length) return problems
     return inputProblems(spec)
   },
@@ -52,8 +51,12 @@ export const urlsHooks: KindHooks<UrlsSpec> = {
   },
 }
 
-/** A bad selector or pattern, or a column name taken by a built-in column, as one sentence each. */
-function extractionProblems(spec: UrlsSpec): string[] {
+/**
+ * A bad selector or pattern, or a column name taken by a built-in column, as one sentence each. The
+ * selector engine loads only for a job that extracts (every job command's farm checks every spec).
+ */
+async function extractionProblems(spec: UrlsSpec): Promise<string[]> {
+  const { extractRuleProblem } = await import('../../shared/kinds/extract-rules')
   const problems: string[] = []
   for (const rule of spec.extract) {
     const problem = extractRuleProblem(rule)

@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../support/test-farm'
+import { cliEntry } from './copy-cli-helpers'
+
+const cleanups: (() => void)[] = []
+afterEach(() => {
+  for (const clean of cleanups.splice(0)) clean()
+})
+
+describe('a short job command', () => {
+  it('does not load the HTML parser or the CSV writer it never uses', () => {
+    const dir = tempDir('task-farm-imports-')
+    cleanups.push(() => dir.remove())
+    const loadedFile = join(dir.path, 'loaded.txt')
+    const hook = resolve('test/fixtures/list-loaded-modules.mjs')
+    const run = spawnSync(
+      process.execPath,
+      ['--import', hook, cliEntry, '--db', join(dir.path, 'h.sqlite'), 'probe', '--count', '1'],
+      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TASK_FARM_LOADED_FILE: loadedFile } },
+    )
+    expect([run.status, run.stderr]).toEqual([0, ''])
+    const packages = new Set(
+      readFileSync(loadedFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((f) => f.split('/')[0]),
+    )
+    expect(packages.has('better-sqlite3')).toBe(true) // the hook saw the farmer's packages
+    for (const unused of ['css-select', 'htmlparser2', 'domutils', 'csv-stringify'])
+      expect(packages.has(unused), unused).toBe(false)
+  }, 90_000)
+})
