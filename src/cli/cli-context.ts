@@ -56,8 +56,8 @@ export class CliContext {
    * Starts `count` workers of `pool` now, while the command still loads the farm, opens the history
    * and plans: they are ready by the time the job's first units are.
    */
-  prestartWorkers(pool: PoolName, count: number): void {
-    void this.workerLauncher().then((launcher) => launcher.prestart(count, pool))
+  prestartWorkers(pool: PoolName, count: number): Promise<void> {
+    return this.workerLauncher().then((launcher) => launcher.prestart(count, pool))
   }
 
   /** A farm that runs only the jobs this command starts (not the queue someone else left). */

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { isUserError } from '../shared/user-error'
 import { CliContext, type GlobalOptions } from './cli-context'
 import { registerCommands } from './commands'
+import { earlyWorkers } from './early-workers'
 import { commandExitCode, exitCodes } from './exit-codes'
 
 /** `task-farm`: the farm without a window. Exit codes: 0 done, 1 failed or with errors, 2 bad input, 124 wait timed out, 130 interrupted. */
@@ -50,9 +51,13 @@ function invokedCommand(args: string[]): string | undefined {
 }
 
 const cli = new CliContext(() => program.opts<GlobalOptions>())
+const command = invokedCommand(process.argv.slice(2))
+const early = earlyWorkers(command, process.argv.slice(2))
+// Awaited: the fork then happens before the command's own module and the spec schemas load.
+if (early) await cli.prestartWorkers(early.pool, early.count)
 let exitCode: number = exitCodes.ok
 try {
-  await registerCommands(program, cli, invokedCommand(process.argv.slice(2)))
+  await registerCommands(program, cli, command)
   if (process.argv.length <= 2) {
     program.outputHelp()
   } else {

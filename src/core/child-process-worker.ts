@@ -8,7 +8,8 @@ export interface PrestartingLauncher extends WorkerLauncher {
   /**
    * Forks `count` workers now, so they boot while the caller still loads and plans; the pool takes
    * them first. Until taken they hold neither the event loop nor anything else: an unused one exits
-   * with its parent (it ends on `disconnect`), or at once on `dropPrestarted`.
+   * with its parent (it ends on `disconnect`), or at once on `dropPrestarted`. Asked again for the
+   * same pool, it forks only what is missing; for another pool, the first ones are dropped.
    */
   prestart(count: number, pool: string): void
   dropPrestarted(): void
@@ -27,8 +28,10 @@ export function childProcessLauncher(entry: string, options: { execArgv?: string
     },
     {
       prestart(count: number, pool: string): void {
+        // Asked again (the CLI forks early, then the job command asks too): tops up to `count`.
+        if (pool !== readyFor) for (const worker of ready.splice(0)) worker.kill()
         readyFor = pool
-        for (let i = 0; i < count; i++) {
+        for (let i = ready.length; i < count; i++) {
           const worker = launch()
           worker.start().catch(() => undefined) // The pool sees a failed start when it takes it.
           worker.hold(false)

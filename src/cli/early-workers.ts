@@ -1,0 +1,34 @@
+import { availableParallelism } from 'node:os'
+import type { PoolName } from '../shared/job-spec'
+
+/**
+ * The job commands whose workers can be forked before anything else loads, with their kind's pool
+ * (`kindTraits[kind].pool`: importing it would load every spec schema first, which is what this
+ * avoids; a test keeps the two in step). `run` sizes its pool by `--jobs`, so it waits for its module.
+ */
+export const earlyPools: Record<string, PoolName> = { probe: 'cpu', map: 'cpu', copy: 'disk', urls: 'network' }
+
+/** Options with which the job does not run in this process now (another farm or a later time runs it). */
+const runsElsewhere = new Set(['--detach', '--after', '--after-ok', '--at', '--every', '--help', '-h'])
+
+/**
+ * The workers `runNewJob` will prestart for this command line, worked out from the words alone, so a
+ * job command forks them before it loads commander, its own module and the spec schemas (~60 ms on a
+ * quiet machine). Null when the command runs no job here or the words are not plain enough to tell.
+ */
+export function earlyWorkers(command: string | undefined, args: string[]): { pool: PoolName; count: number } | null {
+  const pool = command === undefined ? undefined : earlyPools[command]
+  if (!pool) return null
+  const help = args.indexOf('help')
+  if (help >= 0 && help < args.indexOf(command!)) return null // `task-farm help probe`
+  let count = Math.max(1, availableParallelism())
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i]!.split('=', 2) as [string, string | undefined]
+    if (runsElsewhere.has(flag)) return null
+    if (flag !== '--workers') continue
+    const value = Number(inline ?? args[++i])
+    if (!Number.isInteger(value) || value < 1) return null // 0 (remote hosts only) or a mistake commander reports
+    count = value
+  }
+  return { pool, count }
+}

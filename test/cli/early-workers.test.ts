@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { availableParallelism } from 'node:os'
+import { earlyPools, earlyWorkers } from '../../src/cli/early-workers'
+import { kindTraits } from '../../src/shared/job-spec'
+import { childProcessLauncher } from '../../src/core/child-process-worker'
+import { workerEntry } from '../support/test-farm'
+
+describe('workers forked before a job command loads', () => {
+  it('go to the pool of the kind the command makes', () => {
+    const kindOf: Record<string, keyof typeof kindTraits> = {
+      probe: 'probe',
+      map: 'module',
+      copy: 'copy',
+      urls: 'urls',
+    }
+    for (const [command, pool] of Object.entries(earlyPools))
+      expect(pool, command).toBe(kindTraits[kindOf[command]!].pool)
+  })
+
+  it('are as many as --workers says, or one per core, and none when the job runs elsewhere or later', () => {
+    const cores = Math.max(1, availableParallelism())
+    expect(earlyWorkers('probe', ['--db', 'h', 'probe', '--count', '1'])).toEqual({ pool: 'cpu', count: cores })
+    expect(earlyWorkers('copy', ['copy', 'a', 'b', '--workers', '3'])).toEqual({ pool: 'disk', count: 3 })
+    expect(earlyWorkers('urls', ['urls', 'list.txt', '--workers=5'])).toEqual({ pool: 'network', count: 5 })
+    for (const args of [
+      ['probe', '--workers', '0', '--redis', 'x'],
+      ['probe', '--detach'],
+      ['probe', '--after', '3'],
+      ['probe', '--every', '5m'],
+      ['probe', '--at', '12:00'],
+      ['probe', '--help'],
+      ['help', 'probe'],
+      ['probe', '--workers', 'many'],
+    ])
+      expect(earlyWorkers('probe', args), args.join(' ')).toBeNull()
+    expect(earlyWorkers('jobs', ['jobs'])).toBeNull()
+    expect(earlyWorkers('run', ['run', 'echo'])).toBeNull()
+  })
+
+  it('asked for twice, the launcher forks only what is missing', async () => {
+    const launcher = childProcessLauncher(workerEntry)
+    launcher.prestart(2, 'cpu')
+    launcher.prestart(2, 'cpu')
+    const handles = [1, 2, 3].map((workerId) => launcher({ pool: 'cpu', workerId }))
+    try {
+      // Two were forked ahead (they have a pid before start()); the third is forked when started.
+      expect(handles.map((h) => h.pid !== null)).toEqual([true, true, false])
+      await Promise.all(handles.slice(0, 2).map((h) => h.start()))
+    } finally {
+      for (const handle of handles) handle.kill()
+      launcher.dropPrestarted()
+    }
+  }, 30_000)
+})
