@@ -11,6 +11,7 @@ afterEach(() => {
   removeAll(...dirs)
   dirs = []
   delete process.env.TASK_FARM_COPY_PLAN_LIMIT
+  delete process.env.TASK_FARM_COPY_WALK_BUDGET
 }, 120_000)
 
 /** On a tmpfs where there is one: 40,000 files are made and removed in a fraction of the time. */
@@ -76,6 +77,9 @@ describe('task-farm copy of a large tree (the parallel walk)', () => {
     async () => {
       const { src, dst, db } = workspace()
       const tree = makeTree(src, 8, 80) // 255 folders, 20,400 files
+      // Two folders per listing: units that list several folders, and a walk that lasts most of the
+      // copy, so the kill lands mid-walk even on a fast machine (the default budget lists ~12 at once).
+      process.env.TASK_FARM_COPY_WALK_BUDGET = '100'
       const child = startCli(db, ['copy', src, dst, '--workers', '2'])
       await until(() => listFiles(dst).length > 2500, 'the copy to get going')
       const pids = [child.pid!, ...childPids(child.pid!)]
