@@ -17,7 +17,7 @@ import { farmHostTurns } from './farm-host-turns'
 import { openHistory, readItemUnits, readParsedUnits } from './history-reader'
 import { ItemPacker, itemBounds } from './item-packer'
 import { FoundUnitsPacker } from './found-units'
-import { kindTraits } from '../shared/job-spec'
+import { kindTraits } from '../shared/kind-traits'
 
 /**
  * How often a busy task reports finished units, closed items and progress: often enough that a

@@ -37,8 +37,8 @@ export const copySpecSchema = z.object({
 })
 export type CopySpec = z.infer<typeof copySpecSchema>
 
-/** What `skipSystemFiles` leaves out (names anywhere in the tree). */
-export const systemFilePatterns = ['.DS_Store', '._*', 'Thumbs.db'] as const
+// In a module without zod, so a copy's worker loads no schemas.
+export { systemFilePatterns } from './system-files'
 
 /**
  * One planned item of a copy job. Its key is the path below the destination folder

@@ -1,5 +1,6 @@
 import { basename, join, resolve } from 'node:path'
-import { systemFilePatterns, type CopyPayload, type CopySpec } from '../../../shared/kinds/copy'
+import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
+import { systemFilePatterns } from '../../../shared/kinds/system-files'
 import { UserError } from '../../../shared/user-error'
 import { formatBytes, formatCount } from '../../../shared/format'
 import type { PlannedItem, PlanSummary } from '../../../shared/worker-protocol'

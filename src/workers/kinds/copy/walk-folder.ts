@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, type Dirent, type Stats } from 'node:fs'
 import { resolve } from 'node:path'
-import { systemFilePatterns, type CopyPayload, type CopySpec } from '../../../shared/kinds/copy'
+import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
+import { systemFilePatterns } from '../../../shared/kinds/system-files'
 import type { PlannedItem } from '../../../shared/worker-protocol'
 import { timeSlack } from './conflict'
 import { comparedName, decideEntry, nameClash, readNames, type DestFolder, type EntryRules } from './entry-decision'
