@@ -11,15 +11,20 @@ afterEach(() => {
 })
 
 describe('a short job command', () => {
-  it('does not load the HTML parser or the CSV writer it never uses', () => {
+  it('does not load the HTML parser or the CSV writer it never uses, nor its workers the spec schemas', () => {
     const dir = tempDir('task-farm-imports-')
     cleanups.push(() => dir.remove())
     const loadedFile = join(dir.path, 'loaded.txt')
     const hook = resolve('test/fixtures/list-loaded-modules.mjs')
+    // NODE_OPTIONS reaches the workers too; one worker, which runs the unit and stops politely.
     const run = spawnSync(
       process.execPath,
-      ['--import', hook, cliEntry, '--db', join(dir.path, 'h.sqlite'), 'probe', '--count', '1'],
-      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TASK_FARM_LOADED_FILE: loadedFile } },
+      [cliEntry, '--db', join(dir.path, 'h.sqlite'), 'probe', '--count', '1', '--workers', '1'],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, TASK_FARM_LOADED_FILE: loadedFile, NODE_OPTIONS: `--import ${hook}` },
+      },
     )
     expect([run.status, run.stderr]).toEqual([0, ''])
     const packages = new Set(
@@ -31,5 +36,9 @@ describe('a short job command', () => {
     expect(packages.has('better-sqlite3')).toBe(true) // the hook saw the farmer's packages
     for (const unused of ['css-select', 'htmlparser2', 'domutils', 'csv-stringify'])
       expect(packages.has(unused), unused).toBe(false)
+    // Its workers load none of the spec schemas (zod is bundled: a chunk that defines its types).
+    const workerFiles = new Set(readFileSync(`${loadedFile}.workers`, 'utf8').split('\n').filter(Boolean))
+    expect(workerFiles.size).toBeGreaterThan(0)
+    for (const file of workerFiles) expect(readFileSync(file, 'utf8').includes('$ZodType'), file).toBe(false)
   }, 90_000)
 })
