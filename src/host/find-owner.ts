@@ -1,5 +1,5 @@
 import { FarmLock } from '../core/store/farm-lock'
-import { ControlClient } from './control-client'
+import type { ControlClient } from './control-client'
 
 /** How long a command waits for an owner that holds the lock but does not listen yet (it is starting). */
 const startingOwnerMs = 3000
@@ -20,6 +20,8 @@ export async function findOwner(dbPath: string): Promise<ControlClient | null> {
     if (!owner || owner.pid === process.pid) return null
     if (owner.endpoint && owner.token) {
       try {
+        // The client (and the contract's schemas) loads only when an owner runs: most commands find none.
+        const { ControlClient } = await import('./control-client')
         return await ControlClient.connect(owner.endpoint, owner.token, Math.max(500, deadline - Date.now()))
       } catch {
         // Not listening (yet, or any more): look at the lock again.
