@@ -14,6 +14,7 @@ import {
   type Stats,
 } from 'node:fs'
 import { copyFile, open } from 'node:fs/promises'
+import { basename } from 'node:path'
 import type { CopyPayload, CopyResult, CopySpec } from '../../../shared/kinds/copy'
 import { looksCopied } from './conflict'
 import { copyOnMac } from './copy-on-mac'
@@ -41,6 +42,8 @@ export interface FileTask {
   madeDirs: Set<string>
   /** Folders this task created itself: nothing of an earlier run can be in them, so no need to look. */
   createdDirs: Set<string>
+  /** The names in a destination folder as this task first saw it (see `dest-names.ts`), or null. */
+  destNames?: (dir: string) => Set<string> | null
   /** How far apart kept times may be at the destination (its time precision). */
   timeSlackMs?: number
   signal: AbortSignal
@@ -70,7 +73,7 @@ export async function copyEntry(task: FileTask): Promise<CopyResult | undefined>
     if (onSide('destination', () => mkdirSync(dir, { recursive: true })) !== undefined) task.createdDirs.add(dir)
     task.madeDirs.add(dir)
   }
-  if (!task.createdDirs.has(dir)) {
+  if (!task.createdDirs.has(dir) && task.destNames?.(dir)?.has(basename(destPath)) !== false) {
     const existing = lstatSync(destPath, { throwIfNoEntry: false })
     if (existing && isFinished(task, source, existing)) {
       // A resumed copy's finished file keeps its hash too, or `verify` would call it extra.

@@ -4,6 +4,7 @@ import type { PlannedItem, WorkItem } from '../../../shared/worker-protocol'
 import type { RunContext } from '../../kind-handler'
 import { timeSlack } from './conflict'
 import { copyEntry, LARGE_FILE } from './copy-file'
+import { destNamesReader } from './dest-names'
 import { describeCopyError } from './errors'
 import { finishFolder } from './finish-folder'
 import { LateFileGuard } from './late-files'
@@ -26,7 +27,10 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
   // Entries of a folder that failed here will never appear: its folder item must not wait for them.
   const failedIn = new Map<string, number>()
   // Kept times are compared at the destination's own precision (a finished copy on FAT is 2 s off).
-  const timeSlackMs = spec.preserve ? timeSlack(destinationVolume(destination).timePrecisionMs) : undefined
+  const volume = destinationVolume(destination)
+  const timeSlackMs = spec.preserve ? timeSlack(volume.timePrecisionMs) : undefined
+  // Names compared exactly: a folder's listing tells which copies may already be there.
+  const destNames = volume.foldsCase || volume.foldsForm ? undefined : destNamesReader(Math.max(64, 4 * items.length))
   const lateFiles = new LateFileGuard(spec.preserve, timeSlackMs)
   let sliceStart = performance.now()
   // macOS copies with metadata wait on a clone or on `cp`: several at once, as large files are.
@@ -69,6 +73,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
         destPath: childPath(destDir, destName),
         madeDirs,
         createdDirs,
+        destNames,
         timeSlackMs,
         signal: ctx.signal,
         tempPath: childPath(destDir, tempName(destName, ctx.jobId)),
