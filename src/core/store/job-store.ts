@@ -3,6 +3,7 @@ import { isFinished, type JobState, type LogLevel } from '../../shared/job-state
 import { JobQueries } from './job-queries'
 import type { PlannedBatch, PlanSummary, UnitRole } from '../../shared/worker-protocol'
 import { MARK } from './unit-rows'
+import { SeenKeys, type OnceRule } from './seen-keys'
 
 export interface NewJob {
   kind: string
@@ -58,6 +59,23 @@ export interface NewLog {
   message: string
 }
 
+/** Units found by a settled unit, to store with its mark; `once`: each key once per job (a crawl). */
+export interface FoundWrite {
+  jobId: number
+  batches: readonly PlannedBatch[]
+  once?: OnceRule
+  /** Filled by the write that stored them. */
+  stored?: StoredUnits
+}
+
+/** What a write added to a job: units and bytes stored, and keys held back by its `OnceRule`. */
+export interface StoredUnits {
+  units: number
+  bytes: number
+  seen: number
+  overLimit: number
+}
+
 /** `items.role` (v8) for each `UnitRole`; 0: an ordinary unit. */
 const ROLE = { finds: 1, last: 2 } as const satisfies Record<UnitRole, number>
 
@@ -67,8 +85,10 @@ const INSERT_ROWS = 100
 /** The history's writes, prepared once; streams of them are batched by the caller. Reads are in JobQueries. */
 export class JobStore extends JobQueries {
   private readonly s
+  private readonly seenKeys
   constructor(db: Database.Database) {
     super(db)
+    this.seenKeys = new SeenKeys(db)
     this.s = {
       insertJob: db.prepare(
         `INSERT INTO jobs (kind, title, spec, state, priority, pool, plan_only, memfree, created_at)
@@ -172,12 +192,14 @@ export class JobStore extends JobQueries {
     })()
   }
 
-  /** Stores items a plan made, each a packed run of units, all pending. */
-  insertBatches(jobId: number, batches: PlannedBatch[]): void {
-    this.db.transaction(() => this.addItems(jobId, batches))()
+  /** Stores items a plan made, each a packed run of units, all pending; `once`: see `OnceRule`. */
+  insertBatches(jobId: number, batches: PlannedBatch[], once?: OnceRule): StoredUnits {
+    return this.db.transaction(() => this.addItems(jobId, batches, once))()
   }
 
-  private addItems(jobId: number, batches: readonly PlannedBatch[]): void {
+  private addItems(jobId: number, given: readonly PlannedBatch[], once?: OnceRule): StoredUnits {
+    const kept = once ? this.seenKeys.keep(jobId, given, once) : { batches: given, seen: 0, overLimit: 0 }
+    const { batches, seen, overLimit } = kept
     let units = 0
     let bytes = 0
     for (const batch of batches) {
@@ -187,6 +209,7 @@ export class JobStore extends JobQueries {
       bytes += batch.size
     }
     this.s.addTotals.run(units, bytes, jobId)
+    return { units, bytes, seen, overLimit }
   }
 
   private readonly insertStatements = new Map<number, Database.Statement>()
@@ -209,6 +232,7 @@ export class JobStore extends JobQueries {
   clearPlan(jobId: number): void {
     this.db.transaction(() => {
       this.s.deleteItems.run(jobId)
+      this.seenKeys.forget(jobId)
       this.s.resetTotals.run(jobId)
     })()
   }
@@ -241,11 +265,11 @@ export class JobStore extends JobQueries {
     outcomes: UnitOutcome[],
     counts: Map<number, JobCounts>,
     logs: NewLog[],
-    found: ReadonlyMap<number, PlannedBatch[]> = new Map(),
+    found: readonly FoundWrite[] = [],
   ): number[] {
     return this.db.transaction(() => {
       for (const m of marks) this.s.setMarks.run(m.marks, m.results, m.settled ? 'settled' : 'pending', m.id)
-      for (const [jobId, batches] of found) this.addItems(jobId, batches)
+      for (const write of found) write.stored = this.addItems(write.jobId, write.batches, write.once)
       // Many rows per statement: one call into SQLite per row is what a busy farmer cannot afford.
       for (let start = 0; start < outcomes.length; start += INSERT_ROWS) {
         const rows = outcomes.slice(start, start + INSERT_ROWS)
