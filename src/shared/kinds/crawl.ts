@@ -54,5 +54,11 @@ export function registrableDomain(hostname: string): string {
   return labels.length <= 2 ? host : labels.slice(-2).join('.')
 }
 
+/** How the window says what a crawl does. */
+export function crawlText(crawl: CrawlInput): string {
+  const depth = crawl.depth === null ? 'any depth' : `at most ${crawl.depth} links away`
+  return `the pages found from ${crawl.url} (${crawl.scope} scope, ${depth}, ${crawl.maxPages} pages at most)`
+}
+
 /** Links kept from one page at most: a hostile page of a million links must not flood the job. */
 export const MAX_LINKS_PER_PAGE = 5000

@@ -1,4 +1,4 @@
-import { inCrawlScope, type CrawlInput, type CrawlPayload } from '../../../shared/kinds/crawl'
+import { crawlText, inCrawlScope, type CrawlInput, type CrawlPayload } from '../../../shared/kinds/crawl'
 import { normaliseUrl } from '../../../shared/kinds/normalise-url'
 import type { UrlResult } from '../../../shared/kinds/urls'
 import { UserError } from '../../../shared/user-error'
@@ -12,9 +12,8 @@ export function planCrawl(crawl: CrawlInput, emit: (unit: PlannedItem) => void):
   const start = normaliseUrl(crawl.url.trim())
   if (!start.ok) throw new UserError(`The crawl cannot start: ${start.problem}.`, 'bad-start-url')
   emit(pageUnit(crawl, start.url, { depth: 0 }))
-  const depth = crawl.depth === null ? 'any depth' : `depth ${crawl.depth} at most`
   return {
-    notes: [`crawl from ${start.url}: ${crawl.scope} scope, ${depth}, ${crawl.maxPages} pages at most`],
+    notes: [`Crawl of ${crawlText({ ...crawl, url: start.url })}`],
     facts: {
       start: start.url,
       scope: crawl.scope,
