@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events'
 import type { Agent } from 'undici'
-import { crawlOf, type UrlsPayload, type UrlsSpec } from '../../shared/kinds/urls'
+import { crawlOf, obeysRobots, type UrlsPayload, type UrlsSpec } from '../../shared/kinds/urls'
 import { UserError } from '../../shared/user-error'
 import type { KindHandler } from '../kind-handler'
 import { analyseInTurn, localHostTurns } from './urls/paced-fetch'
@@ -70,7 +70,7 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
     const turns = ctx.hostTurns ?? localHostTurns(ctx.jobId, spec)
     const crawl = crawlOf(spec)
     // A crawl always obeys robots.txt, and keeps the links of the pages that lead on.
-    const settings = crawl ? { ...spec, robots: true, collectLinks: true } : spec
+    const settings = { ...spec, robots: obeysRobots(spec), collectLinks: crawl !== null }
     await Promise.all(
       items.map((item) =>
         queue.run(new URL(item.key).host, async () => {
