@@ -117,7 +117,12 @@ export class TaskResults {
         job.bytesTotal += stored.bytes
         if (stored.overLimit && !job.overLimitNoted) {
           job.overLimitNoted = true
-          this.d.log(job.id, 'info', 'core', `${job.once!.maxUnits} pages found (--max-pages): links to more are not followed`)
+          this.d.log(
+            job.id,
+            'info',
+            'core',
+            `${job.once!.maxUnits} pages found (--max-pages): links to more are not followed`,
+          )
         }
       })
       any = true

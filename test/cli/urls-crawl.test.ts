@@ -132,7 +132,16 @@ describe('task-farm urls --crawl', { timeout: 240_000 }, () => {
 
     fixture.hits.clear()
     const json = join(dir, 'capped.json')
-    const capped = await runCli(['--db', db, 'urls', '--crawl', `${fixture.baseUrl}/p/0`, '--max-pages', '100', ...common])
+    const capped = await runCli([
+      '--db',
+      db,
+      'urls',
+      '--crawl',
+      `${fixture.baseUrl}/p/0`,
+      '--max-pages',
+      '100',
+      ...common,
+    ])
     expect(capped.code, capped.err).toBe(0)
     expect((await runCli(['--db', db, 'export', '2', '--out', json])).code).toBe(0)
     const rows = readRows(json)
@@ -151,7 +160,17 @@ describe('task-farm urls --crawl', { timeout: 240_000 }, () => {
     const fixture = await site(2000, 10)
     const dir = workspace()
     const db = join(dir, 'h.sqlite')
-    const child = startCli(['--db', db, 'urls', '--crawl', `${fixture.baseUrl}/p/0`, '--workers', '2', '--concurrency', '8'])
+    const child = startCli([
+      '--db',
+      db,
+      'urls',
+      '--crawl',
+      `${fixture.baseUrl}/p/0`,
+      '--workers',
+      '2',
+      '--concurrency',
+      '8',
+    ])
     await until(() => fixture.hits.size >= 400, 'the crawl to get going', 120_000)
     const pids = [child.pid!, ...childPids(child.pid!)]
     for (const pid of pids) process.kill(pid, 'SIGKILL')
@@ -181,12 +200,18 @@ describe('task-farm urls --crawl', { timeout: 240_000 }, () => {
     const db = join(dir, 'h.sqlite')
     const cases: [string[], RegExp][] = [
       [['--crawl', 'example.com/x'], /The crawl cannot start: "example\.com\/x" is not an absolute URL/],
-      [['--crawl', 'ftp://example.com/'], /The crawl cannot start: "ftp:\/\/example\.com\/" is not an http or https URL/],
+      [
+        ['--crawl', 'ftp://example.com/'],
+        /The crawl cannot start: "ftp:\/\/example\.com\/" is not an http or https URL/,
+      ],
       [['--crawl', 'http://127.0.0.1:1/', '--depth', '0'], /--depth must be a whole number from 1 to 1000\./],
       [['--crawl', 'http://127.0.0.1:1/', '--depth', 'deep'], /--depth must be a whole number/],
       [['--crawl', 'http://127.0.0.1:1/', '--max-pages', '-5'], /--max-pages must be a whole number from 1/],
       [['--crawl', 'http://127.0.0.1:1/', '--scope', 'planet'], /--scope must be one of: host, domain, prefix/],
-      [['urls.txt', '--crawl', 'http://127.0.0.1:1/'], /--crawl starts from one page: give it without a URL list file\./],
+      [
+        ['urls.txt', '--crawl', 'http://127.0.0.1:1/'],
+        /--crawl starts from one page: give it without a URL list file\./,
+      ],
       [['urls.txt', '--depth', '2'], /--depth, --max-pages and --scope go with --crawl URL\./],
     ]
     for (const [args, message] of cases) {

@@ -29,7 +29,7 @@ const keysOf = (store: JobStore, jobId: number): string[] =>
   store.pendingItems(jobId, 0, 100).flatMap((i) => (JSON.parse(store.itemUnits(i.id)) as [string][]).map(([k]) => k))
 
 describe("a job's keys held once (a crawl's URLs), decided by the history", () => {
-  it('stores each key once, whoever finds it and however often, up to the job\'s units in all', () => {
+  it("stores each key once, whoever finds it and however often, up to the job's units in all", () => {
     const { store, jobId } = storeWithJob()
     const once = { maxUnits: 5 }
     expect(store.insertBatches(jobId, [batch(['/'])], once)).toMatchObject({ units: 1, seen: 0 })

@@ -44,8 +44,7 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
       else if (input.type === 'crawl') {
         input.url = counter++ % 2 ? 'http://127.0.0.1:1/' : 'not a url'
         input.maxPages = 3
-      }
-      else input.text = 'http://127.0.0.1:1/a\nhttp://127.0.0.1:1/b\n'
+      } else input.text = 'http://127.0.0.1:1/a\nhttp://127.0.0.1:1/b\n'
       spec.timeoutMs = 200
       spec.retries = 0
       spec.concurrency = 2

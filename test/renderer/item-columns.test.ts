@@ -44,7 +44,7 @@ describe('URL results columns in people’s words', () => {
     expect(resultFields([urlRow(result)])).not.toContain('depth')
   })
 
-    it('counts a URL’s own retries, and the engine’s when they are more (after Retry failed)', () => {
+  it('counts a URL’s own retries, and the engine’s when they are more (after Retry failed)', () => {
     expect(attemptsOf(urlRow(result))).toBe(3)
     expect(attemptsOf(urlRow({ ...result, attempts: 1 }, 2))).toBe(2)
     expect(fieldTitle('status')[0]).toBe('Status')

@@ -43,7 +43,7 @@ function crawlInput(o: Record<string, unknown>): CrawlInputIn | null {
       throw new UserError('--depth, --max-pages and --scope go with --crawl URL.', 'no-input')
     return null
   }
-  const url = String(o.crawl).trim()
+  const url = (o.crawl as string).trim()
   // One sentence now, rather than a job that fails to plan.
   const start = normaliseUrl(url)
   if (!start.ok) throw new UserError(`The crawl cannot start: ${start.problem}.`, 'bad-start-url')

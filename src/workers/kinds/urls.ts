@@ -30,8 +30,8 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
       input.type === 'crawl'
         ? []
         : input.type === 'sitemap'
-        ? readSitemap(input.source, { ...spec, signal: ctx.signal, warn: (message) => ctx.log('warn', message) })
-        : readUrlList(input)
+          ? readSitemap(input.source, { ...spec, signal: ctx.signal, warn: (message) => ctx.log('warn', message) })
+          : readUrlList(input)
     for await (const { line, text } of lines) {
       if (ctx.signal.aborted) return
       const normalised = normaliseUrl(text)
@@ -79,7 +79,13 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
           if (crawl && !ctx.emit)
             return ctx.failed(item.id, 'Crawling a page needs a local worker; this one cannot add pages.')
           ctx.progress(item.id, 0)
-          const analysed = await analyseInTurn(item.key, settings, { dispatcher, signal: ctx.signal }, item.attempt, turns)
+          const analysed = await analyseInTurn(
+            item.key,
+            settings,
+            { dispatcher, signal: ctx.signal },
+            item.attempt,
+            turns,
+          )
           // A cancelled item stays pending, so a resumed job analyses it again.
           if (!analysed || ctx.signal.aborted) return
           const { row, retryable, retryAfterMs } = analysed

@@ -34,7 +34,10 @@ function pageUnit(crawl: CrawlInput, url: string, payload: CrawlPayload): Planne
 /** Where a crawled page came from, from its unit: the start page has no payload of a list's line. */
 export function crawlPayload(item: WorkItem): CrawlPayload {
   const payload = item.payload as Partial<CrawlPayload> | null
-  return { depth: typeof payload?.depth === 'number' ? payload.depth : 0, ...(payload?.from ? { from: payload.from } : {}) }
+  return {
+    depth: typeof payload?.depth === 'number' ? payload.depth : 0,
+    ...(payload?.from ? { from: payload.from } : {}),
+  }
 }
 
 /** The row says how the page was found: by which page, at which depth. */
