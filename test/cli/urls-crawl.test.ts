@@ -129,6 +129,10 @@ describe('task-farm urls --crawl', { timeout: 240_000 }, () => {
     const header = readFileSync(csv, 'utf8').split('\n')[0]!
     expect(header).toMatch(/^url,state,.*,images,found_from,depth$/)
     expect(readFileSync(csv, 'utf8').trim().split('\n').length).toBe(expected.size + 1)
+    const shown = await runCli(['--db', db, 'show', '1'])
+    expect(shown.out).toContain(
+      `Plan:     Crawl of the pages found from ${fixture.baseUrl}/p/0 (host scope, at most 3 links away, 10000 pages at most)`,
+    )
 
     fixture.hits.clear()
     const json = join(dir, 'capped.json')
@@ -192,6 +196,11 @@ describe('task-farm urls --crawl', { timeout: 240_000 }, () => {
     }
     for (let i = 0; i < 2000; i++) expect(fixture.hits.get(`/p/${i}`), `/p/${i}`).toBeGreaterThanOrEqual(1)
     expect(fixture.offScope).toEqual([])
+    const again = [...fixture.hits.values()].filter((n) => n > 1).length
+    console.log(
+      `crawl killed -9 with ${before.done.size} of ${expected.length} pages recorded (${before.keys.length} found); ` +
+        `${again} pages fetched again on resume (fetched, not yet recorded at the kill)`,
+    )
     expect([...fixture.hits.keys()].filter((p) => p.startsWith('/private'))).toEqual([])
   })
 
