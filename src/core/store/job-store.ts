@@ -1,9 +1,12 @@
 import type Database from 'better-sqlite3'
-import { isFinished, type JobState, type LogLevel } from '../../shared/job-state'
+import { isFinished, type JobState } from '../../shared/job-state'
 import { JobQueries } from './job-queries'
 import type { PlannedBatch, PlanSummary, UnitRole } from '../../shared/worker-protocol'
 import { MARK } from './unit-rows'
 import { SeenKeys, type OnceRule } from './seen-keys'
+import type { FoundWrite, ItemMarks, JobCounts, NewLog, StoredUnits, UnitOutcome } from './unit-writes'
+
+export type { FoundWrite, ItemMarks, JobCounts, NewLog, StoredUnits, UnitOutcome } from './unit-writes'
 
 export interface NewJob {
   kind: string
@@ -16,32 +19,6 @@ export interface NewJob {
   memfree?: number | null
 }
 
-/** An item whose units' marks (and maybe results) changed since the last write. */
-export interface ItemMarks {
-  id: number
-  marks: string
-  /** The JSON array of its units' results (null where a unit has none); null when none has one. */
-  results: string | null
-  /** Every unit has an outcome: the item leaves the queue. */
-  settled: boolean
-}
-
-/** A unit with something to say beside "done" and its result: an error, a retry. */
-export interface UnitOutcome {
-  itemId: number
-  unit: number
-  attempts: number
-  error: string | null
-  code: string | null
-}
-
-/** What a write adds to a job's counters. */
-export interface JobCounts {
-  done: number
-  failed: number
-  bytes: number
-}
-
 /** An item read back to be run: its units stay in the history until someone needs them. */
 export interface PendingItem {
   id: number
@@ -49,31 +26,6 @@ export interface PendingItem {
   size: number
   marks: string
   results: string | null
-}
-
-export interface NewLog {
-  jobId: number | null
-  at: number
-  level: LogLevel
-  source: string
-  message: string
-}
-
-/** Units found by a settled unit, to store with its mark; `once`: each key once per job (a crawl). */
-export interface FoundWrite {
-  jobId: number
-  batches: readonly PlannedBatch[]
-  once?: OnceRule
-  /** Filled by the write that stored them. */
-  stored?: StoredUnits
-}
-
-/** What a write added to a job: units and bytes stored, and keys held back by its `OnceRule`. */
-export interface StoredUnits {
-  units: number
-  bytes: number
-  seen: number
-  overLimit: number
 }
 
 /** `items.role` (v8) for each `UnitRole`; 0: an ordinary unit. */
