@@ -70,7 +70,7 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
     const turns = ctx.hostTurns ?? localHostTurns(ctx.jobId, spec)
     const crawl = crawlOf(spec)
     // A crawl always obeys robots.txt, and keeps the links of the pages that lead on.
-    const settings = { ...spec, robots: obeysRobots(spec), collectLinks: crawl !== null }
+    const settings = { ...spec, robots: obeysRobots(spec), strictRobots: crawl !== null, collectLinks: crawl !== null }
     await Promise.all(
       items.map((item) =>
         queue.run(new URL(item.key).host, async () => {

@@ -14,6 +14,8 @@ export type AnalyseSettings = Pick<UrlsSpec, 'userAgent' | 'timeoutMs' | 'maxByt
   Partial<Pick<UrlsSpec, 'extract'>> & {
     /** A crawl's page whose links are followed: keep them (`AnalysedUrl.links`). */
     collectLinks?: boolean
+    /** A crawl: a robots.txt that cannot be read refuses the URL for now (see `robotsRefusal`). */
+    strictRobots?: boolean
   }
 
 export interface AnalyseContext {
@@ -58,15 +60,16 @@ export async function analyseUrl(
   if (rules.length) row.extracted = Object.fromEntries(rules.map((rule) => [rule.name, null]))
   const final = (error: ClassifiedError): AnalysedUrl => ({
     row: finish(row, started, error),
-    retryable: false,
+    retryable: error.retryable,
     retryAfterMs: null,
     links: noLinks,
   })
   const reserved = reservedHostProblem(url)
   if (reserved) return final({ errorClass: 'dns', message: reserved, retryable: false })
   if (settings.robots) {
-    const refusal = await robotsRefusal(url, chain)
-    if (refusal) return final({ errorClass: 'robots-disallowed', message: refusal, retryable: false })
+    const refusal = await robotsRefusal(url, chain, settings.strictRobots)
+    if (refusal)
+      return final({ errorClass: 'robots-disallowed', message: refusal.reason, retryable: refusal.retryable })
   }
   const redirects: RedirectHop[] = []
   let answer: ChainAnswer | null = null
