@@ -121,7 +121,18 @@ describe('task-farm urls --crawl', { timeout: 240_000 }, () => {
     const dir = workspace()
     const db = join(dir, 'h.sqlite')
     const csv = join(dir, 'rows.csv')
-    const deep = await runCli(['--db', db, 'urls', '--crawl', `${fixture.baseUrl}/p/0`, '--depth', '3', '--out', csv])
+    const deep = await runCli([
+      '--db',
+      db,
+      'urls',
+      '--crawl',
+      `${fixture.baseUrl}/p/0`,
+      '--depth',
+      '3',
+      '--out',
+      csv,
+      ...common,
+    ])
     expect(deep.code, deep.err).toBe(0)
     const expected = expectedCrawl(2000, 3) // 40 pages and 2 disallowed ones
     expect([...fixture.hits.keys()].sort()).toEqual([...expected.keys()].filter((p) => p.startsWith('/p/')).sort())
@@ -174,6 +185,9 @@ describe('task-farm urls --crawl', { timeout: 240_000 }, () => {
       '2',
       '--concurrency',
       '8',
+      // Under load: a robots.txt that timed out would allow everything (RFC 9309), a page would go twice.
+      '--timeout-ms',
+      '60000',
     ])
     await until(() => fixture.hits.size >= 400, 'the crawl to get going', 120_000)
     const pids = [child.pid!, ...childPids(child.pid!)]
