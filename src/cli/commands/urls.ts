@@ -120,7 +120,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
       nonNegativeInt('--max-redirects', 50),
       defaults.maxRedirects,
     )
-    .option('--robots', 'skip URLs that robots.txt disallows')
+    .option('--robots', 'skip URLs that robots.txt disallows (a crawl always does)')
     .option('--user-agent <s>', 'the User-Agent header', defaults.userAgent)
     .option('--out <file>', 'write the result rows to results.csv or results.json when the job ends', exportOption)
     .option('--force', 'let --out replace a file that is not an earlier export')
