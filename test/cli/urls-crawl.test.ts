@@ -87,14 +87,24 @@ function unitsInHistory(db: string): { keys: string[]; done: Set<string> } {
   }
 }
 
+// Under load: a robots.txt that timed out would refuse its pages for a while, a page timed out goes twice.
 const common = ['--workers', '2', '--concurrency', '16', '--timeout-ms', '60000']
+/** `task-farm urls --crawl` of the fixture from its first page, on history `db`. */
+const crawlArgs = (db: string, site: CrawlSite, ...more: string[]): string[] => [
+  '--db',
+  db,
+  'urls',
+  '--crawl',
+  `${site.baseUrl}/p/0`,
+  ...more,
+]
 
 describe('task-farm urls --crawl', { timeout: 240_000 }, () => {
   it('visits each in-scope page of a 2,000-page site with cycles once, no off-scope link, robots.txt obeyed', async () => {
     const fixture = await site(2000)
     const dir = workspace()
     const out = join(dir, 'rows.json')
-    const run = await runCli(['--db', join(dir, 'h.sqlite'), 'urls', '--crawl', `${fixture.baseUrl}/p/0`, ...common])
+    const run = await runCli(crawlArgs(join(dir, 'h.sqlite'), fixture, ...common))
     expect(run.err).toBe('')
     expect(run.code).toBe(0)
     const expected = expectedCrawl(2000)
@@ -121,18 +131,7 @@ describe('task-farm urls --crawl', { timeout: 240_000 }, () => {
     const dir = workspace()
     const db = join(dir, 'h.sqlite')
     const csv = join(dir, 'rows.csv')
-    const deep = await runCli([
-      '--db',
-      db,
-      'urls',
-      '--crawl',
-      `${fixture.baseUrl}/p/0`,
-      '--depth',
-      '3',
-      '--out',
-      csv,
-      ...common,
-    ])
+    const deep = await runCli(crawlArgs(db, fixture, '--depth', '3', '--out', csv, ...common))
     expect(deep.code, deep.err).toBe(0)
     const expected = expectedCrawl(2000, 3) // 40 pages and 2 disallowed ones
     expect([...fixture.hits.keys()].sort()).toEqual([...expected.keys()].filter((p) => p.startsWith('/p/')).sort())
@@ -147,16 +146,7 @@ describe('task-farm urls --crawl', { timeout: 240_000 }, () => {
 
     fixture.hits.clear()
     const json = join(dir, 'capped.json')
-    const capped = await runCli([
-      '--db',
-      db,
-      'urls',
-      '--crawl',
-      `${fixture.baseUrl}/p/0`,
-      '--max-pages',
-      '100',
-      ...common,
-    ])
+    const capped = await runCli(crawlArgs(db, fixture, '--max-pages', '100', ...common))
     expect(capped.code, capped.err).toBe(0)
     expect((await runCli(['--db', db, 'export', '2', '--out', json])).code).toBe(0)
     const rows = readRows(json)
@@ -175,20 +165,7 @@ describe('task-farm urls --crawl', { timeout: 240_000 }, () => {
     const fixture = await site(2000, 10)
     const dir = workspace()
     const db = join(dir, 'h.sqlite')
-    const child = startCli([
-      '--db',
-      db,
-      'urls',
-      '--crawl',
-      `${fixture.baseUrl}/p/0`,
-      '--workers',
-      '2',
-      '--concurrency',
-      '8',
-      // Under load: a robots.txt that timed out would allow everything (RFC 9309), a page would go twice.
-      '--timeout-ms',
-      '60000',
-    ])
+    const child = startCli(crawlArgs(db, fixture, '--workers', '2', '--concurrency', '8', '--timeout-ms', '60000'))
     await until(() => fixture.hits.size >= 400, 'the crawl to get going', 120_000)
     const pids = [child.pid!, ...childPids(child.pid!)]
     for (const pid of pids) process.kill(pid, 'SIGKILL')
