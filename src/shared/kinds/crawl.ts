@@ -24,6 +24,8 @@ export type CrawlInput = z.infer<typeof crawlInputSchema>
 export interface CrawlPayload {
   depth: number
   from?: string
+  /** Where the start page landed, when it redirected: the scope is judged from there. */
+  site?: string
 }
 
 /**

@@ -102,8 +102,11 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
           else {
             // What a page found goes with its `done`: the farmer stores both in one transaction.
             if (crawl && ctx.emit)
-              emitLinks(crawl, { url: item.key, payload: crawlPayload(item) }, analysed.links, (unit) =>
-                ctx.emit!(item.id, unit),
+              emitLinks(
+                crawl,
+                { url: item.key, payload: crawlPayload(item), finalUrl: row.finalUrl },
+                analysed.links,
+                (unit) => ctx.emit!(item.id, unit),
               )
             ctx.done(item.id, row)
           }

@@ -37,6 +37,7 @@ export function crawlPayload(item: WorkItem): CrawlPayload {
   return {
     depth: typeof payload?.depth === 'number' ? payload.depth : 0,
     ...(payload?.from ? { from: payload.from } : {}),
+    ...(payload?.site ? { site: payload.site } : {}),
   }
 }
 
@@ -52,17 +53,21 @@ export function describeFinding(row: UrlResult, payload: CrawlPayload): void {
  */
 export function emitLinks(
   crawl: CrawlInput,
-  page: { url: string; payload: CrawlPayload },
+  page: { url: string; payload: CrawlPayload; finalUrl: string | null },
   links: ReadonlySet<string>,
   emit: (unit: PlannedItem) => void,
 ): void {
   const startUrl = normaliseUrl(crawl.url.trim())
   if (!leadsOn(crawl, page.payload.depth) || !startUrl.ok) return
-  const start = new URL(startUrl.url)
+  // The site is where the start page landed (`example.org` → `www.example.org/`), and stays so below it.
+  const site = page.payload.site ?? (page.payload.depth === 0 && page.finalUrl ? page.finalUrl : startUrl.url)
+  const scope = new URL(site)
   for (const link of links) {
     const normalised = normaliseUrl(link)
-    if (!normalised.ok || normalised.url === page.url) continue
-    if (!inCrawlScope(new URL(normalised.url), start, crawl.scope)) continue
-    emit(pageUnit(crawl, normalised.url, { depth: page.payload.depth + 1, from: page.url }))
+    // The page itself, under its own URL or the one it redirected to, is not found again.
+    if (!normalised.ok || normalised.url === page.url || normalised.url === page.finalUrl) continue
+    if (!inCrawlScope(new URL(normalised.url), scope, crawl.scope)) continue
+    const payload = { depth: page.payload.depth + 1, from: page.url, ...(site !== startUrl.url ? { site } : {}) }
+    emit(pageUnit(crawl, normalised.url, payload))
   }
 }

@@ -24,7 +24,13 @@ async function site(robotsResets: number): Promise<{ base: string; hits: Map<str
       res.writeHead(200, { 'content-type': 'text/plain' })
       return res.end('User-agent: *\nDisallow: /private\n')
     }
+    if (path === '/old/') {
+      res.writeHead(301, { location: '/new/' })
+      return res.end()
+    }
     res.writeHead(200, { 'content-type': 'text/html' })
+    if (path.startsWith('/new/'))
+      return res.end('<a href="a">a</a><a href="c">c</a><a href="/old/b">b</a><a href="/other">o</a>')
     res.end(
       '<a href="/p/1#x">1</a><a href="p/2">2</a><a href="/private/a">p</a><a href="/p/0">self</a>' +
         '<a href="http://localhost:1/p/3">off</a><a href="mailto:a@b.c">m</a>',
@@ -79,6 +85,25 @@ describe('a crawled page in the worker', () => {
     await urlsHandler.run(crawlSpec(`${base}/p/0`, 2), [unit], ctx)
     expect(rows.get(`${base}/p/2`)).toMatchObject({ status: 200, depth: 2, foundFrom: `${base}/p/0` })
     expect(found).toEqual([])
+  })
+
+  it('judges the scope from where the start page landed, at every depth below it', async () => {
+    const { base } = await site(0)
+    const spec = urlsSpecSchema.parse({ kind: 'urls', input: { type: 'crawl', url: `${base}/old/`, scope: 'prefix' } })
+    const { ctx, found, itemsFor } = crawlContext()
+    const [start, next] = itemsFor([`${base}/old/`, `${base}/new/a`])
+    await urlsHandler.run(spec, [{ ...start!, payload: { depth: 0 } }], ctx)
+    const site1 = { depth: 1, from: `${base}/old/`, site: `${base}/new/` }
+    expect(found.map(({ unit }) => [unit.key, unit.payload])).toEqual([
+      [`${base}/new/a`, site1],
+      [`${base}/new/c`, site1],
+    ])
+    found.length = 0
+    await urlsHandler.run(spec, [{ ...next!, payload: site1 }], ctx)
+    // Below the start, the site is still /new/: its /old/ link and the page outside it are not followed.
+    expect(found.map(({ unit }) => [unit.key, unit.payload])).toEqual([
+      [`${base}/new/c`, { depth: 2, from: `${base}/new/a`, site: `${base}/new/` }],
+    ])
   })
 
   it('refuses to run without a way to report what it finds (a remote host)', async () => {
