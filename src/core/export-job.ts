@@ -45,9 +45,10 @@ export async function exportJob(
   const hooks = hooksFor(spec)
   const columns = hooks.exportRows?.columnsFor?.(spec) ??
     hooks.exportRows?.columns ?? ['key', 'state', 'error', 'result']
-  const toRow =
-    hooks.exportRows?.row ??
-    ((item: ItemRow) => ({ key: item.key, state: item.state, error: item.error, result: JSON.stringify(item.result) }))
+  const kindRow = hooks.exportRows?.row
+  const toRow = kindRow
+    ? (item: ItemRow) => kindRow(item, spec)
+    : (item: ItemRow) => ({ key: item.key, state: item.state, error: item.error, result: JSON.stringify(item.result) })
   async function* rows(): AsyncGenerator<Record<string, unknown>> {
     for (let afterId = 0; ;) {
       const items = store.itemsAfter(jobId, afterId, PAGE)

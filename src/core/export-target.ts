@@ -33,8 +33,10 @@ export function checkExportTarget(
   if (info.isDirectory()) throw new UserError(`${path} is a folder: give the export a file name.`, 'export-is-folder')
   if (!info.isFile()) throw new UserError(`${path} is not a regular file: choose another name.`, 'export-not-file')
   if (overwrite || ledger?.isExportOf(path, jobId, info)) return path
+  // Units exports across jobs have no job (0) and no ledger: any existing file is someone else's.
+  const whose = jobId > 0 ? `is not an earlier export of job ${jobId}` : 'would be replaced'
   throw new UserError(
-    `${path} already exists and is not an earlier export of job ${jobId}: choose another name, or allow replacing it (--force).`,
+    `${path} already exists and ${whose}: choose another name, or allow replacing it (--force).`,
     'export-exists',
   )
 }

@@ -1,7 +1,8 @@
 import type { LogEntry } from '../shared/api-types'
 import type { PlannedBatch } from '../shared/worker-protocol'
 import type { ItemRun } from './item-run'
-import type { JobCounts, JobStore, NewLog, UnitOutcome } from './store/job-store'
+import type { FoundWrite, JobCounts, JobStore, NewLog, StoredUnits, UnitOutcome } from './store/job-store'
+import type { OnceRule } from './store/seen-keys'
 
 /** Flush at least this often, and sooner when this much is waiting. */
 const FLUSH_MS = 250
@@ -18,7 +19,7 @@ export class HistoryWriter {
   private outcomes: UnitOutcome[] = []
   private counts = new Map<number, JobCounts>()
   private logs: NewLog[] = []
-  private found = new Map<number, PlannedBatch[]>()
+  private found: { write: FoundWrite; onStored?: (stored: StoredUnits) => void }[] = []
   private lastFlush = 0
 
   constructor(
@@ -45,12 +46,17 @@ export class HistoryWriter {
 
   /**
    * Units a settled unit found: stored by the next flush in the transaction that writes its finder's
-   * mark, so a crash loses both or neither (the finder then runs again and finds them again).
+   * mark, so a crash loses both or neither (the finder then runs again and finds them again). With
+   * `once`, the history keeps only keys new to the job (`OnceRule`); `onStored` hears what it kept
+   * once the write is committed.
    */
-  foundUnits(jobId: number, batches: readonly PlannedBatch[]): void {
-    const list = this.found.get(jobId)
-    if (list) list.push(...batches)
-    else this.found.set(jobId, [...batches])
+  foundUnits(
+    jobId: number,
+    batches: readonly PlannedBatch[],
+    once?: OnceRule,
+    onStored?: (stored: StoredUnits) => void,
+  ): void {
+    this.found.push({ write: { jobId, batches, ...(once ? { once } : {}) }, ...(onStored ? { onStored } : {}) })
   }
 
   outcome(outcome: UnitOutcome): void {
@@ -75,7 +81,7 @@ export class HistoryWriter {
       this.outcomes.length === 0 &&
       this.logs.length === 0 &&
       this.counts.size === 0 &&
-      this.found.size === 0
+      this.found.length === 0
     )
       return
     const marks = [...this.items].map((item) => ({
@@ -89,8 +95,15 @@ export class HistoryWriter {
     this.outcomes = []
     this.counts = new Map()
     this.logs = []
-    this.found = new Map()
-    const ids = this.store.writeBatch(marks, outcomes, counts, logs, found)
+    this.found = []
+    const ids = this.store.writeBatch(
+      marks,
+      outcomes,
+      counts,
+      logs,
+      found.map((f) => f.write),
+    )
+    for (const { write, onStored } of found) if (write.stored) onStored?.(write.stored)
     if (logs.length) this.onLogs(logs.map((l, i) => ({ ...l, id: ids[i]! })))
     if (counts.size) this.onUnits([...counts.keys()])
   }

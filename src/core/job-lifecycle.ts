@@ -109,7 +109,11 @@ export class JobLifecycle {
     if (ends) return this.end(jobId, run)
     this.d.changed(jobId)
     if (!run) return
-    const broken = this.d.pools[run.pool].brokenReason
+    const pool = this.d.pools[run.pool]
+    // A crawl's pages are found on local workers only: in a pool of remote hosts alone it would wait for ever.
+    const broken =
+      pool.brokenReason ??
+      (run.once && pool.config.size === 0 ? 'it has no local workers, and a crawl runs on local workers only' : null)
     if (broken && rule.effects.includes('activate'))
       return this.apply(jobId, 'fail', { error: `The ${run.pool} pool cannot run: ${broken}.` })
     this.d.scheduler.afterChange(run)

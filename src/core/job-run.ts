@@ -11,6 +11,8 @@ import { ProgressMeter } from './progress-meter'
 import { retryPolicyFor, type RetryPolicy } from './retry-policy'
 import { TaskPace } from './task-pace'
 import type { JobRow, JobStore } from './store/job-store'
+import type { OnceRule } from './store/seen-keys'
+import { crawlOf } from '../shared/kinds/urls'
 
 /** Items read from SQLite at a time: each may hold thousands of units, so a few are plenty. */
 const PAGE_SIZE = 16
@@ -60,6 +62,13 @@ export class JobRun {
   readonly retries = new RetryQueue()
   /** Per-host pace of a URL job, one for all its local workers (docs/architecture.md, "Polite crawling"). */
   readonly hosts: HostPacer | null
+  /**
+   * A crawl's units: each URL once per job, `--max-pages` in all (the history decides: `OnceRule`);
+   * found only on local workers, so its tasks go to no remote host. Null for every other job.
+   */
+  readonly once: OnceRule | null
+  /** Links held back by `--max-pages` were noted in the job's log. */
+  overLimitNoted = false
   /** Crashes per unit id, for failing a poison unit alone after a bounded number. */
   readonly crashes = new Map<number, number>()
   /** Learnt cost of a unit and of a byte, so tasks are sized by time. */
@@ -82,6 +91,8 @@ export class JobRun {
     this.slots = jobSlots(spec)
     this.retry = retryPolicyFor(spec)
     this.hosts = spec.kind === 'urls' ? new HostPacer(spec.ratePerSecond ?? null) : null
+    const crawl = crawlOf(spec)
+    this.once = crawl ? { maxUnits: crawl.maxPages } : null
     this.state = row.state
     this.life = row.state
     this.planned = row.planned === 1

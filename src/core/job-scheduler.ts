@@ -163,6 +163,7 @@ export class JobScheduler {
           // Plans and clean-ups hold no units, so no slots.
           freeSlots: special ? Infinity : run.freeSlots,
           waits: run.unitsAtOnce && !special,
+          localOnly: run.once !== null,
         },
       })
     }
@@ -204,8 +205,9 @@ export class JobScheduler {
       this.d.lifecycle().phase(job, 'plan-sent')
       const spec = planSpec(job.id, job.spec, this.d.store, (id, level, text) => this.d.log(id, level, 'core', text))
       const history = pool.config.inlineUnits || worker.remote ? null : this.d.history
-      // Units that find units are stored from local workers' reports only (remote hosts do not relay them).
-      const findUnits = !job.planOnly && !pool.workers.some((w) => w.remote)
+      // Units that find units are stored from local workers' reports only (remote hosts do not relay them);
+      // a crawl's tasks go to local workers alone, so its pages may always find pages.
+      const findUnits = !job.planOnly && (job.once !== null || !pool.workers.some((w) => w.remote))
       const batch = { units: job.traits.batchItems, bytes: job.traits.batchBytes }
       message = { ...base, spec, type: 'plan', batch, findUnits, ...(history ? { history } : {}) }
       label = 'planning'

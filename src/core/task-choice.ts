@@ -18,6 +18,8 @@ export interface JobForChoice {
    * tasks do not take a worker's room, so a 2-worker pool runs `--jobs 8` eight at once.
    */
   waits: boolean
+  /** Its units find units that only local workers report (a crawl): no remote host takes its tasks. */
+  localOnly?: boolean
 }
 
 /** A worker as the balancer sees it. */
@@ -34,7 +36,7 @@ export const MAX_TASKS_PER_WORKER = 256
 
 /** Whether `worker` may take a task of `job` now. */
 export function hasRoomFor(worker: WorkerForChoice, job: JobForChoice, tasksPerWorker: number): boolean {
-  if (worker.remote) return worker.tasks === 0
+  if (worker.remote) return !job.localOnly && worker.tasks === 0
   if (job.waits && Number.isFinite(job.freeSlots)) return worker.tasks < MAX_TASKS_PER_WORKER
   return worker.heavyTasks < tasksPerWorker
 }

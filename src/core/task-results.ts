@@ -39,11 +39,9 @@ export class TaskResults {
     switch (message.type) {
       case 'planned': {
         if (job.stopping) return // A refused or cancelled plan's last items are not wanted.
-        this.d.store.insertBatches(job.id, message.batches)
-        for (const batch of message.batches) {
-          job.itemsTotal += batch.count
-          job.bytesTotal += batch.size
-        }
+        const stored = this.d.store.insertBatches(job.id, message.batches, job.once ?? undefined)
+        job.itemsTotal += stored.units
+        job.bytesTotal += stored.bytes
         job.morePlanned()
         this.d.scheduler.afterChange(job)
         return
@@ -113,11 +111,20 @@ export class TaskResults {
     let any = false
     for (const { id, batches } of found) {
       if (!settledNow.has(id) || batches.length === 0) continue
-      this.d.writer.foundUnits(job.id, batches)
-      for (const batch of batches) {
-        job.itemsTotal += batch.count
-        job.bytesTotal += batch.size
-      }
+      // A crawl keeps each URL once: the history decides, in the write, what is new (`OnceRule`).
+      this.d.writer.foundUnits(job.id, batches, job.once ?? undefined, (stored) => {
+        job.itemsTotal += stored.units
+        job.bytesTotal += stored.bytes
+        if (stored.overLimit && !job.overLimitNoted) {
+          job.overLimitNoted = true
+          this.d.log(
+            job.id,
+            'info',
+            'core',
+            `${job.once!.maxUnits} pages found (--max-pages): links to more are not followed`,
+          )
+        }
+      })
       any = true
     }
     if (!any) return

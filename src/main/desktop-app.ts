@@ -8,8 +8,7 @@ import type { DesktopEvent } from '../shared/desktop-api'
 import { timerSchedule as schedule } from '../core/schedule'
 import { EventThrottle, farmStateKey } from '../core/event-throttle'
 import { rememberJobsToResume, takeJobsToResume } from './decisions/resume-on-start'
-import { taskbarProgress } from './decisions/taskbar-progress'
-import { farmCounts, type TrayAction } from './decisions/tray-label'
+import type { TrayAction } from './decisions/tray-label'
 import { ProcessMetricsSampler } from './decisions/worker-metrics'
 import { QuitGate } from './decisions/quit-gate'
 import { ShutdownPhases, type ShutdownPhase } from './decisions/shutdown-phases'
@@ -23,6 +22,7 @@ import { createMainWindow, isTrustedSender } from './main-window'
 import { createJobNotifier } from './notifications'
 import { pauseRunningJobs, settleJobsBeforeQuit } from './quit-flow'
 import { onSessionEnd } from './session-end'
+import { StatusIndicators } from './status-indicators'
 import { createFarmTray, type FarmTray } from './tray'
 import { createUpdateFlow } from './updates'
 import { utilityProcessLauncher } from './utility-process-worker'
@@ -44,14 +44,18 @@ export class DesktopApp {
     closed: () => app.quit(),
     failed: (what, error) => console.error(`${what} failed:`, error),
   })
-  private refreshPending = false
   private get phase(): ShutdownPhase {
     return this.shutdown.current
   }
   private trayAvailable = true
-  /** The running jobs as last seen: written to the resume list at once when the session ends. */
-  private runningJobIds: number[] = []
   private readonly keepAwake = createKeepAwake()
+  private readonly indicators = new StatusIndicators({
+    api: () => this.api,
+    isOpen: () => this.phase === 'open',
+    tray: () => this.tray,
+    window: () => this.window,
+    keepAwake: this.keepAwake,
+  })
   private stopWatchingSession: () => void = () => undefined
   private updates!: UpdateFlow
   /** A second Quit while the question is open waits for the same answer instead of asking twice. */
@@ -176,9 +180,10 @@ export class DesktopApp {
     console.info(`Task Farm: ${reason}; pausing running jobs until the next start.`)
     const owner = this.connection.current.owner
     // At once, from what was last seen: Windows may end the process any moment after session-end.
-    if (owner) rememberJobsToResume(resumeFile(), this.runningJobIds)
+    if (owner) rememberJobsToResume(resumeFile(), this.indicators.runningJobIds)
     return this.shutdown.close(async () => {
-      if (owner) await pauseRunningJobs({ api: this.api, resumeFile: resumeFile(), seen: this.runningJobIds })
+      if (owner)
+        await pauseRunningJobs({ api: this.api, resumeFile: resumeFile(), seen: this.indicators.runningJobIds })
     })
   }
 
@@ -238,7 +243,7 @@ export class DesktopApp {
     this.toPage.push(event, event === 'pool.updated' && owned ? this.metrics.fill(payload as PoolInfo) : payload)
     if (event === 'job.ended') this.notifier.jobEnded(payload as JobSummary)
     if (event === 'queue.empty' && this.settings.queueNotify) this.notifier.queueEmptied()
-    if (event !== 'job.log') this.refreshSoon()
+    if (event !== 'job.log') this.indicators.soon()
   }
 
   /** The history's settings, then what only an owner does: measure its workers, resume what its last quit paused. */
@@ -254,7 +259,7 @@ export class DesktopApp {
         side.farm.log(jobId, 'warn', 'core', `Could not resume after restart: ${(error as Error).message}`)
       })
     }
-    this.refreshSoon()
+    this.indicators.soon()
   }
 
   private takeOverFailed(error: unknown): void {
@@ -281,7 +286,7 @@ export class DesktopApp {
     })
     // Windows ends the session without before-quit: pause, as on a logout elsewhere.
     window.on('session-end', () => void this.endSession('the Windows session is ending'))
-    window.webContents.on('did-finish-load', () => this.refreshSoon())
+    window.webContents.on('did-finish-load', () => this.indicators.soon())
   }
 
   private applySettings(settings: Settings): void {
@@ -296,29 +301,6 @@ export class DesktopApp {
     if (action === 'show') this.showWindow()
     else if (action === 'quit') void this.quit()
     else setAllPools(this.api, action)
-  }
-
-  /** Tray and taskbar follow the farm, at most twice a second. */
-  private refreshSoon(): void {
-    if (this.refreshPending || this.phase !== 'open') return
-    this.refreshPending = true
-    schedule(500, () => {
-      this.refreshPending = false
-      if (this.phase === 'open') void this.refresh().catch(() => undefined) // a farm gone meanwhile: the takeover refreshes
-    })
-  }
-
-  /** Through the window's own handlers, so an attached app shows the owner's counts. */
-  private async refresh(): Promise<void> {
-    const pools = await this.api.handle('pools.list', {})
-    const { jobs } = await this.api.handle('jobs.list', { states: ['running'], limit: 1000, offset: 0 })
-    if (this.phase !== 'open') return
-    this.runningJobIds = jobs.map((job) => job.id)
-    // The machine stays awake while jobs run (the owner's jobs too: they are this window's work).
-    this.keepAwake.set(jobs.length > 0)
-    this.tray?.update(farmCounts(pools))
-    const progress = taskbarProgress(jobs)
-    if (this.window && !this.window.isDestroyed()) this.window.setProgressBar(progress.value, { mode: progress.mode })
   }
 
   private pushMetrics(): void {

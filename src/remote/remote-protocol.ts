@@ -22,7 +22,7 @@ import { isRemotePool, type RemotePool } from './remote-pools'
  * would get wrong: queues are named with it, so a host of another version never takes this farm's
  * batches, and each side says so in one sentence.
  */
-export const REMOTE_PROTOCOL = 4
+export const REMOTE_PROTOCOL = 5
 /**
  * Each version's shape: the SHA-256 of its schemas' JSON Schema (test/remote/remote-protocol-shape.test.ts
  * computes it). Never edit an entry: a new shape gets the next version number and a line of its own.
@@ -34,6 +34,8 @@ export const PROTOCOL_SHAPES: Readonly<Record<number, string>> = {
   // history it may read (verify); copies keep hashes (`keepHashes`) and a file's source mtime; `verify` jobs;
   // URL jobs' sitemaps, per-host rate and extraction rules.
   4: '92c0dba139771dfea5df18865b7d5837790a9a9519346ae3eade5e3ada0ac0ac',
+  // URL jobs' crawl input (`{ type: 'crawl' }`); a crawl's tasks never go to a remote host.
+  5: 'a156daa1164c29c5f1ba9f2f8d0194ba98f59a35381c8ab3dbd0417a8d0e641a',
 }
 
 /** The prefix of every Redis key of Task Farm (BullMQ's own and ours). */

@@ -196,6 +196,13 @@ export const settingsSchema = z.object({
     .optional(),
 })
 export type Settings = z.infer<typeof settingsSchema>
+/**
+ * A change of some settings. What it leaves out stays as it is: the defaults of a full Settings are
+ * not filled in here (zod 4 applies them inside `.partial()`, so changing the theme reset Redis).
+ */
+export const settingsPatchSchema = settingsSchema
+  .extend({ redisUrl: settingsSchema.shape.redisUrl.unwrap(), whenQueueEmpty: queueEmptyActionSchema })
+  .partial()
 /** Settings as the farm answers them, with the system it runs on (the Run dialog splits command lines by its rules). */
 export const settingsViewSchema = settingsSchema.extend({ platform: z.string().max(20).optional() })
 export type SettingsView = z.infer<typeof settingsViewSchema>

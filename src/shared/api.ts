@@ -6,7 +6,7 @@ import {
   logEntrySchema,
   poolInfoSchema,
   poolAutoscaleSchema,
-  settingsSchema,
+  settingsPatchSchema,
   settingsViewSchema,
 } from './api-types'
 import { jobDiffSchema } from './job-diff'
@@ -168,7 +168,7 @@ export const apiChannels = {
     response: ok,
   },
   'settings.get': { request: z.object({}), response: settingsViewSchema },
-  'settings.set': { request: settingsSchema.partial(), response: settingsViewSchema },
+  'settings.set': { request: settingsPatchSchema, response: settingsViewSchema },
   /** A job started by the owning farm on time (`--at`, `--every`): kept in the history. */
   'schedules.create': {
     request: z.object({

@@ -84,6 +84,7 @@ export function jobTitle(spec: JobSpec): string {
       return `Copy ${spec.sources.length === 1 ? spec.sources[0] : `${spec.sources.length} folders`} → ${spec.destination}`
     case 'urls':
       if (spec.input.type === 'job') return `Analyse URLs of job ${spec.input.jobId}`
+      if (spec.input.type === 'crawl') return `Crawl ${spec.input.url}`.slice(0, 200)
       return spec.input.type === 'file' ? `Analyse URLs in ${spec.input.path}` : 'Analyse pasted URLs'
     case 'probe':
       return `Probe ×${spec.count}`

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApiHandlers } from '../../src/core/api-handlers'
@@ -62,7 +62,16 @@ describe('the actions when work ends', () => {
     })
     let emptied = 0
     farm.events.on('queue.empty', () => emptied++)
-    const ids = [await farm.create(quick(['a'])), await farm.create(quick(['b', 'c']))]
+    // The first job waits at a gate until the second exists: a loaded machine could otherwise end it
+    // before the second is made, and the queue would rightly be empty twice.
+    const gate = join(dir.path, 'gate')
+    const gated = jobSpecSchema.parse({
+      kind: 'command',
+      command: ['sh', '-c', `while [ ! -e ${gate} ]; do sleep 0.02; done`],
+      input: { type: 'list', values: ['a'] },
+    })
+    const ids = [await farm.create(gated), await farm.create(quick(['b', 'c']))]
+    writeFileSync(gate, '')
     await Promise.all(ids.map((id) => farm.waitForEnd(id)))
     await farm.shutdown()
     expect(lines(out)).toEqual(['empty'])

@@ -88,6 +88,7 @@ describe('adapting settings are kept in the history', () => {
     await api.handle('pools.autoscale', { pool: 'network', autoscale: { min: 2, max: 5, idleSeconds: 12 } }, 'local')
     await api.handle('pools.recycle', { pool: 'cpu', tasks: 7 }, 'local')
     await api.handle('settings.set', { memfreeBytes: GiB }, 'local')
+    await api.handle('settings.set', { whenQueueEmpty: { notify: true, run: 'true' } }, 'local')
     await api.handle('settings.set', { theme: 'dark' }, 'local') // a later change of something else keeps them
     await first.farm.shutdown('now')
     const second = openTestFarm({}, first.dir)
@@ -101,5 +102,7 @@ describe('adapting settings are kept in the history', () => {
     expect(second.farm.memfreeBytes).toBe(GiB)
     const settings = await createApiHandlers(second.farm).handle('settings.get', {}, 'local')
     expect([settings.memfreeBytes, settings.poolRecycle?.cpu, settings.theme]).toEqual([GiB, 7, 'dark'])
+    // Not reset to its default by the theme's change (zod 4 fills defaults in inside `.partial()`).
+    expect(settings.whenQueueEmpty).toEqual({ notify: true, run: 'true' })
   }, 60_000)
 })

@@ -101,6 +101,17 @@ describe('the choice of the next job and worker', () => {
     expect(hasRoomFor({ ...remote, tasks: 0 }, job(1), 4)).toBe(true)
   })
 
+  it('gives a job whose units only local workers may run (a crawl) no remote slot', () => {
+    const workers = [
+      { tasks: 0, heavyTasks: 0, remote: true },
+      { tasks: 3, heavyTasks: 0, remote: false },
+    ]
+    const crawl = job(1, { freeSlots: 10, waits: true, localOnly: true })
+    expect(hasRoomFor(workers[0]!, crawl, 4)).toBe(false)
+    expect(nextAssignment([crawl], workers, 4, 0)).toEqual({ job: 1, worker: 1 })
+    expect(nextAssignment([crawl], [workers[0]!], 4, 0)).toBeNull()
+  })
+
   it('takes every free slot once, fairly, over many random pools and jobs', () => {
     for (let seed = 1; seed <= 200; seed++) {
       let x = seed

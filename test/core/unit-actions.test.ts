@@ -87,6 +87,10 @@ describe('acting on the units a search found', () => {
     const lines = readFileSync(path, 'utf8').trim().split('\n')
     expect(lines[0]).toBe('job,kind,key,state,attempts,error,code,result')
     expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual(timeouts)
+    // A second export to the same name needs the user's word, said without a "job 0" that never was.
+    await expect(api.handle('units.export', { filter: timedOut, format: 'csv', path }, 'local')).rejects.toThrow(
+      `${path} already exists and would be replaced: choose another name, or allow replacing it (--force).`,
+    )
     const { keys } = await api.handle('units.keys', { filter: { ...timedOut, jobIds: [1] } }, 'page')
     expect(keys).toEqual(timeouts.slice(0, 2))
   })

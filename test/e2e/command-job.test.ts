@@ -85,6 +85,9 @@ describe.skipIf(!testBrowser())('a command job made in the window', { timeout: 9
     await page.waitForURL((url) => url.href !== before && /#\/jobs\/\d+$/.test(url.hash))
     const first = page.url().split('/').at(-1)!
     await page.locator('.head [data-state=running]').waitFor()
+    // A closing dialog gives the focus back to what opened it once its fade has ended: under load that
+    // came after the menu below had opened and took the focus from it. A person waits for it; so do we.
+    await page.locator('[role=dialog]').waitFor({ state: 'detached' })
 
     // By keyboard: the menu button opens on its first entry, Enter picks it.
     await page.getByRole('button', { name: 'Then…' }).focus()

@@ -5,7 +5,7 @@ import { apiChannels, type ApiChannel } from '../../src/shared/api'
 
 /**
  * Fuzzed requests that the contract accepts really run, so before sending one the harness confines
- * what it would touch: paths into a temp sandbox, URLs (lists, sitemaps, previews) to a closed port on 127.0.0.1, probe jobs and
+ * what it would touch: paths into a temp sandbox, URLs (lists, sitemaps, crawls, previews) to a closed port on 127.0.0.1, probe jobs and
  * pool sizes small. Requests the contract refuses are sent as generated (they never run).
  */
 export interface Sandbox {
@@ -40,7 +40,11 @@ export function createSandbox(root: string, newestJobId: () => number): Sandbox 
       if (input.type === 'file') input.path = join(root, counter++ % 2 ? 'urls.txt' : 'no-such-list.txt')
       else if (input.type === 'sitemap')
         input.source = counter++ % 2 ? 'http://127.0.0.1:1/sitemap.xml' : join(root, 'no-sitemap.xml')
-      else input.text = 'http://127.0.0.1:1/a\nhttp://127.0.0.1:1/b\n'
+      // A crawl starts at a closed port (or a start URL that is refused), and stops after a few pages.
+      else if (input.type === 'crawl') {
+        input.url = counter++ % 2 ? 'http://127.0.0.1:1/' : 'not a url'
+        input.maxPages = 3
+      } else input.text = 'http://127.0.0.1:1/a\nhttp://127.0.0.1:1/b\n'
       spec.timeoutMs = 200
       spec.retries = 0
       spec.concurrency = 2

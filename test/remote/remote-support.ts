@@ -288,11 +288,13 @@ export class RemoteBed {
     return this.opened!.dir.path
   }
 
-  async openFarm(): Promise<import('../../src/core/farm').Farm> {
+  /** `local`: local workers of the network pool beside the hosts (none unless a test needs them). */
+  async openFarm(local = 0): Promise<import('../../src/core/farm').Farm> {
     const { openTestFarm } = await import('../support/test-farm')
     const { BullmqRemoteLink } = await import('../../src/remote')
     this.link = new BullmqRemoteLink(this.redis.url)
-    const { farm, dir } = openTestFarm({ pools: { network: { size: 0 }, cpu: { size: 0 } }, remote: this.link })
+    const pools = { network: { size: local }, cpu: { size: 0 } }
+    const { farm, dir } = openTestFarm({ pools, remote: this.link })
     this.opened = { farm, dir }
     return farm
   }

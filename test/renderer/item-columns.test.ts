@@ -35,6 +35,15 @@ describe('URL results columns in people’s words', () => {
       if (column.title && column.width) expect(column.width).toBeGreaterThanOrEqual(column.title.length * 8)
   })
 
+  it('shows how a crawled page was found, beside its status', () => {
+    const crawled = urlRow({ ...result, depth: 2, foundFrom: 'https://a.example/docs/' })
+    const titles = (itemColumns('urls', resultFields([crawled])) as { title?: string }[]).map((c) => c.title)
+    expect(titles).toEqual(expect.arrayContaining(['Depth', 'Found from']))
+    expect(titles.indexOf('Depth')).toBeLessThan(titles.indexOf('Some new field'))
+    // A list's rows have neither.
+    expect(resultFields([urlRow(result)])).not.toContain('depth')
+  })
+
   it('counts a URL’s own retries, and the engine’s when they are more (after Retry failed)', () => {
     expect(attemptsOf(urlRow(result))).toBe(3)
     expect(attemptsOf(urlRow({ ...result, attempts: 1 }, 2))).toBe(2)

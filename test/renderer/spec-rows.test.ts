@@ -27,6 +27,11 @@ describe('the specification as the person entered it', () => {
     expect(specRows({ input: { type: 'text', text: 'https://a.example/\n\nhttps://b.example/' } })).toEqual([
       ['Inputs', '2 pasted lines'],
     ])
+    expect(
+      specRows({ input: { type: 'crawl', url: 'https://a.example/', depth: 2, maxPages: 500, scope: 'domain' } }),
+    ).toEqual([
+      ['Inputs', 'the pages found from https://a.example/ (domain scope, at most 2 links away, 500 pages at most)'],
+    ])
     expect(specRows({ input: { type: 'job', jobId: 3, state: 'failed', where: '.jpg' } })).toEqual([
       ['Inputs', 'the failed units of job 3 whose key contains ".jpg"'],
     ])

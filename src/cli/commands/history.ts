@@ -111,13 +111,20 @@ export function configureShow(command: Command, cli: CliContext): void {
           print(`  ${new Date(t.at).toLocaleString()}  ${t.state}${t.note ? `  ${t.note}` : ''}`)
         if (failed.total) {
           print(`Failed items (${failed.total}):`)
-          for (const item of failed.items) print(`  ${item.key}: ${item.error}`)
+          for (const item of failed.items) print(`  ${item.key}: ${item.error}${foundText(item.result)}`)
           if (failed.total > failed.items.length)
             print(`  … ${failed.total - failed.items.length} more (--json, or the app)`)
         }
         print(endLine(detail))
       }),
     )
+}
+
+/** How a crawl found a page (its row's `foundFrom` and `depth`), for the lines of its units. */
+function foundText(result: unknown): string {
+  const found = result as { foundFrom?: string | null; depth?: number } | null
+  if (typeof found?.depth !== 'number') return ''
+  return found.foundFrom ? ` (found from ${found.foundFrom}, depth ${found.depth})` : ' (the start page)'
 }
 
 /** A running URL job's hosts as the farm running it paces them; null when no farm runs it. */

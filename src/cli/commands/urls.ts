@@ -10,7 +10,11 @@ import { parseExtractRule } from '../../shared/kinds/extract-rules'
 import { parseRate } from '../../shared/kinds/host-pacer'
 import type { ExtractRule } from '../../shared/kinds/urls'
 import { UserError } from '../../shared/user-error'
-import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
+import { nonNegativeInt, nonNegativeSeconds, oneOf, positiveInt } from '../parse-options'
+import { crawlScopes, type CrawlInput, type CrawlScope } from '../../shared/kinds/crawl'
+import { normaliseUrl } from '../../shared/kinds/normalise-url'
+
+type CrawlInputIn = Pick<CrawlInput, 'type' | 'url'> & Partial<CrawlInput>
 import { addAfterOptions, addFromOptions, afterOption, fromOption } from '../chain-options'
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
@@ -32,14 +36,38 @@ function extractOption(value: string, previous: ExtractRule[] = []): ExtractRule
   return [...previous, rule]
 }
 
+/** `--crawl URL [--depth N] [--max-pages N] [--scope S]` as the job's input; null without `--crawl`. */
+function crawlInput(o: Record<string, unknown>): CrawlInputIn | null {
+  if (o.crawl === undefined) {
+    if (o.depth !== undefined || o.maxPages !== undefined || o.scope !== undefined)
+      throw new UserError('--depth, --max-pages and --scope go with --crawl URL.', 'no-input')
+    return null
+  }
+  const url = (o.crawl as string).trim()
+  // One sentence now, rather than a job that fails to plan.
+  const start = normaliseUrl(url)
+  if (!start.ok) throw new UserError(`The crawl cannot start: ${start.problem}.`, 'bad-start-url')
+  return {
+    type: 'crawl',
+    url,
+    ...(o.depth !== undefined ? { depth: o.depth as number } : {}),
+    ...(o.maxPages !== undefined ? { maxPages: o.maxPages as number } : {}),
+    ...(o.scope !== undefined ? { scope: o.scope as CrawlScope } : {}),
+  }
+}
+
 /** `task-farm urls FILE|-` or `urls --sitemap URL|FILE`: analyse a list of URLs on the network pool, optionally exporting the rows. */
 export function configureUrls(command: Command, cli: CliContext): void {
   const defaults = urlsSpecSchema.parse({ kind: 'urls', input: { type: 'text', text: '' } })
   addFromOptions(command, 'the URLs')
   addAfterOptions(command)
   addFollowUpOptions(command)
-    .argument('[file]', 'the URL list, or - for standard input (or --from ID, or --sitemap)')
+    .argument('[file]', 'the URL list, or - for standard input (or --from ID, --sitemap or --crawl)')
     .option('--sitemap <url|file>', "analyse a sitemap's pages (a sitemap index's too; gzip read as such)")
+    .option('--crawl <url>', 'start from this page and follow its links, each URL once (robots.txt obeyed)')
+    .option('--depth <n>', 'with --crawl: links followed at most from the start page', positiveInt('--depth', 1000))
+    .option('--max-pages <n>', 'with --crawl: pages at most (default 10000)', positiveInt('--max-pages', 10_000_000))
+    .option('--scope <scope>', 'with --crawl: host (default), domain or prefix', oneOf('--scope', crawlScopes))
     .option(
       '--rate <n/s>',
       'requests per second (5/s) or minute (300/min) at most to one host, for the whole farm',
@@ -92,7 +120,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
       nonNegativeInt('--max-redirects', 50),
       defaults.maxRedirects,
     )
-    .option('--robots', 'skip URLs that robots.txt disallows')
+    .option('--robots', 'skip URLs that robots.txt disallows (a crawl always does)')
     .option('--user-agent <s>', 'the User-Agent header', defaults.userAgent)
     .option('--out <file>', 'write the result rows to results.csv or results.json when the job ends', exportOption)
     .option('--force', 'let --out replace a file that is not an earlier export')
@@ -108,16 +136,20 @@ export function configureUrls(command: Command, cli: CliContext): void {
       commandAction(async (file: string | undefined, o) => {
         const from = fromOption(o)
         const sitemap = o.sitemap as string | undefined
-        const sources = [file !== undefined, from !== null, sitemap !== undefined].filter(Boolean).length
-        if (sources !== 1)
+        const crawl = crawlInput(o)
+        if (crawl && file !== undefined)
+          throw new UserError('--crawl starts from one page: give it without a URL list file.', 'no-input')
+        const sources = [file !== undefined, from !== null, sitemap !== undefined, crawl !== null].filter(Boolean)
+        if (sources.length !== 1)
           throw new UserError(
-            'Give the URL list (a file, or - for standard input), --from ID or --sitemap URL|FILE: one of them.',
+            'Give the URL list (a file, or - for standard input), --from ID, --sitemap URL|FILE or --crawl URL: one of them.',
             'no-input',
           )
         const spec: UrlsSpec = urlsSpecSchema.parse({
           kind: 'urls',
           input:
             from ??
+            crawl ??
             (sitemap !== undefined
               ? { type: 'sitemap', source: /^https?:\/\//i.test(sitemap) ? sitemap : resolve(sitemap) }
               : file === '-'

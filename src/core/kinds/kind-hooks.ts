@@ -15,7 +15,8 @@ export interface KindHooks<S extends JobSpec = JobSpec> {
     columns: readonly string[]
     /** The columns of one job, when its spec adds its own (a URL job's extraction rules). */
     columnsFor?(spec: S): readonly string[]
-    row(item: ItemRow): Record<string, string | number | boolean | null>
+    /** One row; `spec` is the job's, for kinds whose columns depend on it. */
+    row(item: ItemRow, spec?: S): Record<string, string | number | boolean | null>
   }
   /**
    * Asked about a running job every tick: whether it must end now, and how (a deadline, too many

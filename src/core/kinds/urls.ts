@@ -1,6 +1,7 @@
 import { checkUrlText } from '../../shared/kinds/url-list-check'
 import type { ItemRow } from '../../shared/api-types'
-import type { UrlResult, UrlsSpec } from '../../shared/kinds/urls'
+import { crawlOf, type UrlResult, type UrlsSpec } from '../../shared/kinds/urls'
+import { normaliseUrl } from '../../shared/kinds/normalise-url'
 import { checkReadable } from './job-inputs-check'
 import type { KindHooks } from './kind-hooks'
 
@@ -34,6 +35,9 @@ const columns = [
   'images',
 ] as const
 
+/** A crawl's own columns: the page that linked to each page, and its links away from the start. */
+const crawlColumns = ['found_from', 'depth'] as const
+
 export const urlsHooks: KindHooks<UrlsSpec> = {
   /** Only a stat and the extraction rules: reading and parsing the list is the plan's work, in a worker. */
   async check(spec) {
@@ -43,10 +47,17 @@ export const urlsHooks: KindHooks<UrlsSpec> = {
   },
   exportRows: {
     columns,
-    columnsFor: (spec) => [...columns, ...spec.extract.map((rule) => rule.name)],
-    row(item) {
+    columnsFor: (spec) => [
+      ...columns,
+      ...(crawlOf(spec) ? crawlColumns : []),
+      ...spec.extract.map((rule) => rule.name),
+    ],
+    row(item, spec) {
       const r = item.result as UrlResult | null
-      return { ...builtInRow(item, r), ...r?.extracted }
+      // A crawl's rows say how each page was found; a failed page that left no row has neither.
+      const found: Record<string, string | number | null> =
+        spec && crawlOf(spec) ? { found_from: r?.foundFrom ?? null, depth: r?.depth ?? null } : {}
+      return { ...builtInRow(item, r), ...found, ...r?.extracted }
     },
   },
 }
@@ -68,6 +79,10 @@ async function extractionProblems(spec: UrlsSpec): Promise<string[]> {
 }
 
 async function inputProblems(spec: UrlsSpec): Promise<string[]> {
+  if (spec.input.type === 'crawl') {
+    const start = normaliseUrl(spec.input.url.trim())
+    return start.ok ? [] : [`The crawl cannot start: ${start.problem}.`]
+  }
   if (spec.input.type === 'sitemap') {
     const { source } = spec.input
     if (/^https?:\/\//i.test(source)) return URL.canParse(source) ? [] : [`The sitemap URL ${source} is not valid.`]

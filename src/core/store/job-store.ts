@@ -1,8 +1,12 @@
 import type Database from 'better-sqlite3'
-import { isFinished, type JobState, type LogLevel } from '../../shared/job-state'
+import { isFinished, type JobState } from '../../shared/job-state'
 import { JobQueries } from './job-queries'
 import type { PlannedBatch, PlanSummary, UnitRole } from '../../shared/worker-protocol'
 import { MARK } from './unit-rows'
+import { SeenKeys, type OnceRule } from './seen-keys'
+import type { FoundWrite, ItemMarks, JobCounts, NewLog, StoredUnits, UnitOutcome } from './unit-writes'
+
+export type { FoundWrite, ItemMarks, JobCounts, NewLog, StoredUnits, UnitOutcome } from './unit-writes'
 
 export interface NewJob {
   kind: string
@@ -15,32 +19,6 @@ export interface NewJob {
   memfree?: number | null
 }
 
-/** An item whose units' marks (and maybe results) changed since the last write. */
-export interface ItemMarks {
-  id: number
-  marks: string
-  /** The JSON array of its units' results (null where a unit has none); null when none has one. */
-  results: string | null
-  /** Every unit has an outcome: the item leaves the queue. */
-  settled: boolean
-}
-
-/** A unit with something to say beside "done" and its result: an error, a retry. */
-export interface UnitOutcome {
-  itemId: number
-  unit: number
-  attempts: number
-  error: string | null
-  code: string | null
-}
-
-/** What a write adds to a job's counters. */
-export interface JobCounts {
-  done: number
-  failed: number
-  bytes: number
-}
-
 /** An item read back to be run: its units stay in the history until someone needs them. */
 export interface PendingItem {
   id: number
@@ -48,14 +26,6 @@ export interface PendingItem {
   size: number
   marks: string
   results: string | null
-}
-
-export interface NewLog {
-  jobId: number | null
-  at: number
-  level: LogLevel
-  source: string
-  message: string
 }
 
 /** `items.role` (v8) for each `UnitRole`; 0: an ordinary unit. */
@@ -67,8 +37,10 @@ const INSERT_ROWS = 100
 /** The history's writes, prepared once; streams of them are batched by the caller. Reads are in JobQueries. */
 export class JobStore extends JobQueries {
   private readonly s
+  private readonly seenKeys
   constructor(db: Database.Database) {
     super(db)
+    this.seenKeys = new SeenKeys(db)
     this.s = {
       insertJob: db.prepare(
         `INSERT INTO jobs (kind, title, spec, state, priority, pool, plan_only, memfree, created_at)
@@ -172,12 +144,14 @@ export class JobStore extends JobQueries {
     })()
   }
 
-  /** Stores items a plan made, each a packed run of units, all pending. */
-  insertBatches(jobId: number, batches: PlannedBatch[]): void {
-    this.db.transaction(() => this.addItems(jobId, batches))()
+  /** Stores items a plan made, each a packed run of units, all pending; `once`: see `OnceRule`. */
+  insertBatches(jobId: number, batches: PlannedBatch[], once?: OnceRule): StoredUnits {
+    return this.db.transaction(() => this.addItems(jobId, batches, once))()
   }
 
-  private addItems(jobId: number, batches: readonly PlannedBatch[]): void {
+  private addItems(jobId: number, given: readonly PlannedBatch[], once?: OnceRule): StoredUnits {
+    const kept = once ? this.seenKeys.keep(jobId, given, once) : { batches: given, seen: 0, overLimit: 0 }
+    const { batches, seen, overLimit } = kept
     let units = 0
     let bytes = 0
     for (const batch of batches) {
@@ -187,6 +161,7 @@ export class JobStore extends JobQueries {
       bytes += batch.size
     }
     this.s.addTotals.run(units, bytes, jobId)
+    return { units, bytes, seen, overLimit }
   }
 
   private readonly insertStatements = new Map<number, Database.Statement>()
@@ -209,6 +184,7 @@ export class JobStore extends JobQueries {
   clearPlan(jobId: number): void {
     this.db.transaction(() => {
       this.s.deleteItems.run(jobId)
+      this.seenKeys.forget(jobId)
       this.s.resetTotals.run(jobId)
     })()
   }
@@ -241,11 +217,11 @@ export class JobStore extends JobQueries {
     outcomes: UnitOutcome[],
     counts: Map<number, JobCounts>,
     logs: NewLog[],
-    found: ReadonlyMap<number, PlannedBatch[]> = new Map(),
+    found: readonly FoundWrite[] = [],
   ): number[] {
     return this.db.transaction(() => {
       for (const m of marks) this.s.setMarks.run(m.marks, m.results, m.settled ? 'settled' : 'pending', m.id)
-      for (const [jobId, batches] of found) this.addItems(jobId, batches)
+      for (const write of found) write.stored = this.addItems(write.jobId, write.batches, write.once)
       // Many rows per statement: one call into SQLite per row is what a busy farmer cannot afford.
       for (let start = 0; start < outcomes.length; start += INSERT_ROWS) {
         const rows = outcomes.slice(start, start + INSERT_ROWS)

@@ -202,6 +202,20 @@ export const migrations: Migration[] = [
       db.exec('ALTER TABLE jobs ADD COLUMN memfree INTEGER')
     },
   },
+  {
+    // The keys a job holds once whoever finds them (a crawl's URLs): written in the transaction that
+    // stores the units found, so two workers, or a finder run again after a crash, never add a page twice.
+    version: 10,
+    up(db) {
+      db.exec(`
+        CREATE TABLE job_seen_keys (
+          job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+          key TEXT NOT NULL,
+          PRIMARY KEY (job_id, key)
+        ) WITHOUT ROWID
+      `)
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {

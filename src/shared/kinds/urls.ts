@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { retryDelaySchema } from './command'
+import { crawlInputSchema, type CrawlInput, type CrawlPayload } from './crawl'
 import { fromJobInputSchema } from './from-job'
 
 /**
@@ -13,6 +14,8 @@ export const urlInputSchema = z.discriminatedUnion('type', [
   fromJobInputSchema,
   /** A sitemap or sitemap index (gzipped or not), by URL or as a file: its pages are the list. */
   z.object({ type: z.literal('sitemap'), source: z.string().min(1, 'Give a sitemap URL or file.') }),
+  /** A start page whose links are followed (units that find units). */
+  crawlInputSchema,
 ])
 export type UrlInput = z.infer<typeof urlInputSchema>
 
@@ -54,7 +57,7 @@ export const urlsSpecSchema = z.object({
   /** Seconds before the first retry, doubled for each later one; unset: the kind's default. */
   retryDelayS: retryDelaySchema,
   maxRedirects: z.number().int().min(0).max(50).default(10),
-  /** Skip URLs that the site's robots.txt disallows for our user agent. */
+  /** Skip URLs that the site's robots.txt disallows for our user agent (a crawl always does). */
   robots: z.boolean().default(false),
   userAgent: z.string().min(1).max(500).default('TaskFarm/0.1 (URL analysis)'),
   /** Requests per second at most to one host, across every worker of the farm; null: no cap. */
@@ -68,10 +71,16 @@ export const urlsSpecSchema = z.object({
 })
 export type UrlsSpec = z.infer<typeof urlsSpecSchema>
 
-/** An item's payload: where the URL was found in the input. */
-export interface UrlsPayload {
-  line: number
+/** An item's payload: where the URL was found in the input, or (a crawl) by which page. */
+export type UrlsPayload = { line: number } | CrawlPayload
+
+/** The crawl a URL job makes, or null for a job of a list. */
+export function crawlOf(spec: { kind: string; input?: { type: string } }): CrawlInput | null {
+  return spec.kind === 'urls' && spec.input?.type === 'crawl' ? (spec.input as CrawlInput) : null
 }
+
+/** Whether robots.txt keeps a URL from being fetched: asked for (`robots`), or always in a crawl. */
+export const obeysRobots = (spec: UrlsSpec): boolean => spec.robots || crawlOf(spec) !== null
 
 /** Why a URL has no clean answer. A row with an error class is still a result, not a failed item. */
 export const urlErrorClasses = [
@@ -139,4 +148,8 @@ export interface UrlResult extends PageFacts {
   errorMessage: string | null
   /** The job's own columns (`extract`), by name; null where the page had no match or was not parsed. */
   extracted?: Record<string, string | null>
+  /** A crawl's page only: the page whose link found it (null for the start page). */
+  foundFrom?: string | null
+  /** A crawl's page only: links away from the start page (the start is 0). */
+  depth?: number
 }

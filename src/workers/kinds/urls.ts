@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events'
 import type { Agent } from 'undici'
-import type { UrlsPayload, UrlsSpec } from '../../shared/kinds/urls'
+import { crawlOf, obeysRobots, type UrlsPayload, type UrlsSpec } from '../../shared/kinds/urls'
 import { UserError } from '../../shared/user-error'
 import type { KindHandler } from '../kind-handler'
 import { analyseInTurn, localHostTurns } from './urls/paced-fetch'
@@ -9,6 +9,7 @@ import { HostLimitedQueue } from './urls/host-limited-queue'
 import { normaliseUrl } from '../../shared/kinds/normalise-url'
 import { readSitemap } from './urls/read-sitemap'
 import { readUrlList } from './urls/read-url-list'
+import { crawlPayload, describeFinding, emitLinks, planCrawl } from './urls/crawl-pages'
 
 /** Invalid lines logged one by one; past this a single summary line says how many more. */
 const MAX_LINE_WARNINGS = 1000
@@ -19,14 +20,18 @@ const MAX_LINE_WARNINGS = 1000
  */
 export const urlsHandler: KindHandler<UrlsSpec> = {
   async plan(spec, ctx) {
+    const crawl = crawlOf(spec)
+    if (crawl) return planCrawl(crawl, (unit) => ctx.emit(unit))
     const seen = new Set<string>()
     let invalid = 0
     let duplicates = 0
     const { input } = spec
     const lines =
-      input.type === 'sitemap'
-        ? readSitemap(input.source, { ...spec, signal: ctx.signal, warn: (message) => ctx.log('warn', message) })
-        : readUrlList(input)
+      input.type === 'crawl'
+        ? []
+        : input.type === 'sitemap'
+          ? readSitemap(input.source, { ...spec, signal: ctx.signal, warn: (message) => ctx.log('warn', message) })
+          : readUrlList(input)
     for await (const { line, text } of lines) {
       if (ctx.signal.aborted) return
       const normalised = normaliseUrl(text)
@@ -63,15 +68,28 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
     setMaxListeners(total + 10, ctx.signal)
     const queue = queueFor(ctx.jobId, { total, perKey: spec.perHost })
     const turns = ctx.hostTurns ?? localHostTurns(ctx.jobId, spec)
+    const crawl = crawlOf(spec)
+    // A crawl always obeys robots.txt, and keeps the links of the pages that lead on.
+    const settings = { ...spec, robots: obeysRobots(spec), strictRobots: crawl !== null, collectLinks: crawl !== null }
     await Promise.all(
       items.map((item) =>
         queue.run(new URL(item.key).host, async () => {
           if (ctx.signal.aborted) return
+          // Found pages are stored by the farmer from local workers only; a crawl's tasks go to none else.
+          if (crawl && !ctx.emit)
+            return ctx.failed(item.id, 'Crawling a page needs a local worker; this one cannot add pages.')
           ctx.progress(item.id, 0)
-          const analysed = await analyseInTurn(item.key, spec, { dispatcher, signal: ctx.signal }, item.attempt, turns)
+          const analysed = await analyseInTurn(
+            item.key,
+            settings,
+            { dispatcher, signal: ctx.signal },
+            item.attempt,
+            turns,
+          )
           // A cancelled item stays pending, so a resumed job analyses it again.
           if (!analysed || ctx.signal.aborted) return
           const { row, retryable, retryAfterMs } = analysed
+          if (crawl) describeFinding(row, crawlPayload(item))
           // Tries left (`retries`): the farm's retry policy sends it again after its backoff. The last
           // try's row is the result, error class and all: a URL that answers is never a failed unit.
           if (retryable && item.attempt <= spec.retries)
@@ -81,7 +99,17 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
               result: row,
               ...(retryAfterMs !== null ? { retryAfterMs } : {}),
             })
-          else ctx.done(item.id, row)
+          else {
+            // What a page found goes with its `done`: the farmer stores both in one transaction.
+            if (crawl && ctx.emit)
+              emitLinks(
+                crawl,
+                { url: item.key, payload: crawlPayload(item), finalUrl: row.finalUrl },
+                analysed.links,
+                (unit) => ctx.emit!(item.id, unit),
+              )
+            ctx.done(item.id, row)
+          }
         }),
       ),
     )

@@ -18,6 +18,8 @@ const firstFields = [
   'bodyBytes',
   'wordCount',
   'h1',
+  'depth',
+  'foundFrom',
 ]
 /** Column titles for known result fields; others are shown as their name. */
 const fieldTitles: Record<string, [title: string, width: number]> = {
@@ -42,6 +44,9 @@ const fieldTitles: Record<string, [title: string, width: number]> = {
   internalLinks: ['Links inside the site', 170],
   externalLinks: ['Links to other sites', 170],
   images: ['Images', 90],
+  // A crawl's page: how it was found.
+  depth: ['Depth', 80],
+  foundFrom: ['Found from', 240],
 }
 /**
  * Fields that repeat the item's key, or that the shared columns show: a URL's own attempts are the

@@ -1,5 +1,6 @@
 import { quote } from 'shell-quote'
 import { formatBytes } from '../../../shared/format'
+import { crawlText, type CrawlInput } from '../../../shared/kinds/crawl'
 import { fromJobText, type FromJobInput } from '../../../shared/kinds/from-job'
 
 /** `ignoreFreeSpace` → `Ignore free space`. */
@@ -13,6 +14,8 @@ type Input =
   | { type: 'file'; path: string }
   | { type: 'files'; dir: string; glob: string }
   | { type: 'text'; text: string }
+  | { type: 'sitemap'; source: string }
+  | CrawlInput
   | FromJobInput
 
 /** Where a job's inputs come from, as the person gave them. */
@@ -30,6 +33,10 @@ function describeInput(input: Input): string {
       return `${input.text.split('\n').filter((l) => l.trim()).length} pasted lines`
     case 'job':
       return fromJobText(input)
+    case 'sitemap':
+      return `the pages of the sitemap ${input.source}`
+    case 'crawl':
+      return crawlText(input)
   }
 }
 

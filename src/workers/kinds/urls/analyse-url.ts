@@ -11,7 +11,12 @@ import { parseRetryAfter, retryableStatuses } from './retry-policy'
 import { robotsRefusal } from './robots'
 
 export type AnalyseSettings = Pick<UrlsSpec, 'userAgent' | 'timeoutMs' | 'maxBytes' | 'maxRedirects' | 'robots'> &
-  Partial<Pick<UrlsSpec, 'extract'>>
+  Partial<Pick<UrlsSpec, 'extract'>> & {
+    /** A crawl's page whose links are followed: keep them (`AnalysedUrl.links`). */
+    collectLinks?: boolean
+    /** A crawl: a robots.txt that cannot be read refuses the URL for now (see `robotsRefusal`). */
+    strictRobots?: boolean
+  }
 
 export interface AnalyseContext {
   dispatcher: Dispatcher
@@ -25,6 +30,8 @@ export interface AnalysedUrl {
   retryable: boolean
   /** The server's Retry-After, when it gave one. */
   retryAfterMs: number | null
+  /** With `collectLinks`, the links of a page that answered 2xx with HTML; else empty. */
+  links: ReadonlySet<string>
 }
 
 /**
@@ -53,14 +60,16 @@ export async function analyseUrl(
   if (rules.length) row.extracted = Object.fromEntries(rules.map((rule) => [rule.name, null]))
   const final = (error: ClassifiedError): AnalysedUrl => ({
     row: finish(row, started, error),
-    retryable: false,
+    retryable: error.retryable,
     retryAfterMs: null,
+    links: noLinks,
   })
   const reserved = reservedHostProblem(url)
   if (reserved) return final({ errorClass: 'dns', message: reserved, retryable: false })
   if (settings.robots) {
-    const refusal = await robotsRefusal(url, chain)
-    if (refusal) return final({ errorClass: 'robots-disallowed', message: refusal, retryable: false })
+    const refusal = await robotsRefusal(url, chain, settings.strictRobots)
+    if (refusal)
+      return final({ errorClass: 'robots-disallowed', message: refusal.reason, retryable: refusal.retryable })
   }
   const redirects: RedirectHop[] = []
   let answer: ChainAnswer | null = null
@@ -73,7 +82,13 @@ export async function analyseUrl(
         maxBytes: settings.maxBytes,
         use: (pageUrl, contentType) =>
           isHtml(contentType)
-            ? { as: 'html', pageUrl, headerCharset: charsetFromContentType(contentType), keepText: rules.length > 0 }
+            ? {
+                as: 'html',
+                pageUrl,
+                headerCharset: charsetFromContentType(contentType),
+                keepText: rules.length > 0,
+                collectLinks: settings.collectLinks ?? false,
+              }
             : { as: 'count' },
       },
       redirects,
@@ -91,8 +106,12 @@ export async function analyseUrl(
     row,
     retryable: failure ? failure.retryable : answer !== null && retryableStatuses.has(answer.status),
     retryAfterMs: answer ? parseRetryAfter(header(answer.headers, 'retry-after')) : null,
+    // Only a page that answered well leads on: an error page's links are the site's template, not its pages.
+    links: (!failure && row.errorClass === null && answer?.body.links) || noLinks,
   }
 }
+
+const noLinks: ReadonlySet<string> = new Set()
 
 function describeAnswer(row: UrlResult, answer: ChainAnswer): void {
   row.finalUrl = answer.finalUrl

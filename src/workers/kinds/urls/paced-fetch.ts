@@ -21,7 +21,7 @@ export const THROTTLED_TRIES_IN_PLACE = 2
  */
 export async function analyseInTurn(
   url: string,
-  spec: UrlsSpec,
+  spec: UrlsSpec & { collectLinks?: boolean; strictRobots?: boolean },
   context: { dispatcher: Dispatcher; signal: AbortSignal },
   attempt: number,
   turns: HostTurns,

@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2'
+import { MAX_LINKS_PER_PAGE } from '../../../shared/kinds/crawl'
 import type { PageFacts } from '../../../shared/kinds/urls'
 
 export const emptyPageFacts = (): PageFacts => ({
@@ -37,8 +38,11 @@ export class PageFactsCollector {
   private capture: { field: 'title' | 'h1'; text: string } | null = null
   /** True when the last text ended inside a word, so a word split across chunks counts once. */
   private inWord = false
+  /** A crawl's page: the http(s) links it yields, resolved and without their fragment, each once. */
+  readonly links: Set<string> | null
 
-  constructor(pageUrl: string) {
+  constructor(pageUrl: string, collectLinks = false) {
+    this.links = collectLinks ? new Set() : null
     this.baseUrl = new URL(pageUrl)
     this.pageHost = this.baseUrl.hostname
     this.parser = new Parser(
@@ -100,7 +104,10 @@ export class PageFactsCollector {
         break
       case 'a':
       case 'area':
-        if (attribs.href !== undefined) this.countLink(attribs.href)
+        if (attribs.href !== undefined) {
+          this.countLink(attribs.href)
+          if (this.links && this.links.size < MAX_LINKS_PER_PAGE) this.keepLink(attribs.href)
+        }
         break
       case 'img':
         facts.images++
@@ -134,6 +141,13 @@ export class PageFactsCollector {
     const { field, text } = this.capture!
     this.capture = null
     this.facts[field] = clip(collapse(text))
+  }
+
+  private keepLink(href: string): void {
+    const target = resolve(href, this.baseUrl)
+    if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:') || target.hostname === '') return
+    target.hash = ''
+    this.links!.add(target.href)
   }
 
   private countLink(href: string): void {

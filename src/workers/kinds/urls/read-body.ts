@@ -7,7 +7,9 @@ import { PageFactsCollector } from './page-facts'
 
 /** What to do with the body: parse it as HTML, keep it as text (robots.txt), or only count it. */
 export type BodyUse =
-  { as: 'html'; pageUrl: string; headerCharset: string | null; keepText?: boolean } | { as: 'text' } | { as: 'count' }
+  | { as: 'html'; pageUrl: string; headerCharset: string | null; keepText?: boolean; collectLinks?: boolean }
+  | { as: 'text' }
+  | { as: 'count' }
 
 export interface BodyOutcome {
   bytes: number
@@ -15,6 +17,8 @@ export interface BodyOutcome {
   charset: string | null
   facts: PageFacts | null
   text: string | null
+  /** The page's links, when asked to collect them (a crawl). */
+  links?: Set<string> | null
 }
 
 /**
@@ -82,7 +86,7 @@ function createDecompressor(contentEncoding: string | null): Transform | null {
 
 interface Sink {
   write(bytes: Buffer): void
-  end(): Pick<BodyOutcome, 'charset' | 'facts' | 'text'>
+  end(): Pick<BodyOutcome, 'charset' | 'facts' | 'text' | 'links'>
 }
 
 function createSink(use: BodyUse): Sink {
@@ -95,12 +99,14 @@ function createSink(use: BodyUse): Sink {
       end: () => ({ charset: 'utf-8', facts: null, text: text + decoder.end() }),
     }
   }
-  return createHtmlSink(use.pageUrl, use.headerCharset, use.keepText ?? false)
+  return createHtmlSink(use)
 }
 
 /** Holds the first bytes back until the charset is known (from `<meta>`), then streams. */
-function createHtmlSink(pageUrl: string, headerCharset: string | null, keepText: boolean): Sink {
-  const parser = new PageFactsCollector(pageUrl)
+function createHtmlSink(use: Extract<BodyUse, { as: 'html' }>): Sink {
+  const { headerCharset } = use
+  const keepText = use.keepText ?? false
+  const parser = new PageFactsCollector(use.pageUrl, use.collectLinks)
   // The decoded page is kept whole only for extraction rules, which need a DOM and the source.
   let text = ''
   const collector = {
@@ -131,7 +137,7 @@ function createHtmlSink(pageUrl: string, headerCharset: string | null, keepText:
     end() {
       if (held) release()
       collector.write(decoder!.end())
-      return { charset, facts: parser.finish(), text: keepText ? text : null }
+      return { charset, facts: parser.finish(), text: keepText ? text : null, links: parser.links }
     },
   }
 }

@@ -19,7 +19,7 @@ const SNIFF_BYTES = 64 * 1024
  * Streams the URL candidates of a list: a plain list (one per line, blank lines and `#` comments
  * skipped) or a CSV with a `url` column. Nothing is held in memory beyond the current record.
  */
-export async function* readUrlList(input: Exclude<UrlInput, { type: 'sitemap' }>): AsyncGenerator<UrlLine> {
+export async function* readUrlList(input: Exclude<UrlInput, { type: 'sitemap' | 'crawl' }>): AsyncGenerator<UrlLine> {
   // The farm reads another job's units into a file before the plan goes out (from-job-inputs.ts).
   if (input.type === 'job') throw new Error('URLs from a job reached a worker unread')
   const head = input.type === 'text' ? input.text.slice(0, SNIFF_BYTES) : await readHead(input.path)

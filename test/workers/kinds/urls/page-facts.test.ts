@@ -24,6 +24,25 @@ describe('page facts', () => {
     expect(facts).toMatchObject({ internalLinks: 1, externalLinks: 1 })
   })
 
+  it("collects a crawl's links: resolved against <base>, without fragments, http(s) only, each once", () => {
+    const collector = new PageFactsCollector('https://www.example.com/dir/page', true)
+    collector.write(
+      '<a href="a#x">1</a><base href="https://www.example.com/other/"><a href="b">2</a><a href="../c?q=1#top">3</a>' +
+        '<area href="//cdn.example.net/d"><a href="mailto:x@y.z">4</a><a href="javascript:void(0)">5</a>' +
+        '<a href="#only">6</a><a href="b#again">7</a><a href="ftp://files.example/">8</a><a>9</a>',
+    )
+    collector.finish()
+    // A link before <base> resolves against the page (the parser streams; browsers look ahead).
+    expect([...collector.links!]).toEqual([
+      'https://www.example.com/dir/a',
+      'https://www.example.com/other/b',
+      'https://www.example.com/c?q=1',
+      'https://cdn.example.net/d',
+      'https://www.example.com/other/',
+    ])
+    expect(new PageFactsCollector('https://a.example/').links).toBeNull()
+  })
+
   it('keeps the first title, description and h1, ignoring an svg title', () => {
     const facts = factsOf(
       '<svg><title>icon</title></svg><title>Real</title><title>Second</title><meta name="DESCRIPTION" content=" first "><meta name="description" content="second"><h1> A <em>b</em> </h1><h1>c</h1>',
