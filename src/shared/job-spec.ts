@@ -85,6 +85,7 @@ export function jobTitle(spec: JobSpec): string {
     case 'urls':
       if (spec.input.type === 'job') return `Analyse URLs of job ${spec.input.jobId}`
       if (spec.input.type === 'crawl') return `Crawl ${spec.input.url}`.slice(0, 200)
+      if (spec.input.type === 'sitemap') return `Analyse the sitemap ${spec.input.source}`.slice(0, 200)
       return spec.input.type === 'file' ? `Analyse URLs in ${spec.input.path}` : 'Analyse pasted URLs'
     case 'probe':
       return `Probe ×${spec.count}`

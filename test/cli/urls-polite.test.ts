@@ -69,6 +69,7 @@ describe('task-farm urls: --sitemap, --rate, --extract', { timeout: 120_000 }, (
     const text = await runCli(['--db', db, 'show', '1'])
     const r = await run
     expect(text.out).toMatch(/Host: {5}127\.0\.0\.1:\d+: \d+\/s now \(1\/s allowed\), \d+ requests, 0 throttled/)
+    expect(text.out).toContain(`Analyse the sitemap ${fixture.baseUrl}/sitemap-index.xml`) // not "pasted URLs"
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/Completed job 1: 5 of 5 items done/)
