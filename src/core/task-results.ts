@@ -69,6 +69,9 @@ export class TaskResults {
         )
         return
       }
+      case 'hostsUsed':
+        for (const used of message.hosts) job.hosts?.used(used.host, used.requests, used.ok)
+        return
       case 'hostAnswered':
         job.hosts?.answered(message.host, message.ticket, message.throttled, message.retryAfterMs)
         return

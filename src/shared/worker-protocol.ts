@@ -173,5 +173,10 @@ export type FromWorker =
       throttled: boolean
       retryAfterMs: number | null
     }
+  /**
+   * Requests of a job without a rate that went to a host without asking (`hostTurn`), while the
+   * host had not answered this worker 429/503; sent every ~100 ms, before any `hostAnswered`.
+   */
+  | { type: 'hostsUsed'; taskId: number; hosts: { host: string; requests: number; ok: number }[] }
   | { type: 'done'; taskId: number; summary?: PlanSummary; rss: number }
   | { type: 'failed'; taskId: number; error: ErrorInfo; rss: number }
