@@ -7,18 +7,19 @@ const USED_FLUSH_MS = 100
 /**
  * A URL job's turns per host, asked of the farmer that paces them across every worker (see
  * docs/architecture.md, "Polite crawling"); a cancelled wait leaves its turn unused. Requests sent
- * without asking (`used`) are tallied per task and host and sent in one message every ~100 ms.
+ * without asking (`used`) are tallied per job and host and sent in one message every ~100 ms: by
+ * job, as a task may have ended by then (a message per task's end would cost more than it says).
  */
 export function farmHostTurns(send: (message: FromWorker) => void) {
   const waiting = new Map<number, (ticket: number) => void>()
   let asks = 0
-  const tallies = new Map<number, Map<string, { requests: number; ok: number }>>()
+  const tallies = new Map<number, { taskId: number; hosts: Map<string, { requests: number; ok: number }> }>()
   let timer: ReturnType<typeof setTimeout> | null = null
   const flush = (): void => {
     if (timer) clearTimeout(timer)
     timer = null
-    for (const [taskId, hosts] of tallies)
-      send({ type: 'hostsUsed', taskId, hosts: [...hosts].map(([host, used]) => ({ host, ...used })) })
+    for (const [jobId, { taskId, hosts }] of tallies)
+      send({ type: 'hostsUsed', taskId, jobId, hosts: [...hosts].map(([host, used]) => ({ host, ...used })) })
     tallies.clear()
   }
   return {
@@ -27,7 +28,7 @@ export function farmHostTurns(send: (message: FromWorker) => void) {
       waiting.delete(ask)
       go?.(ticket)
     },
-    forTask(taskId: number): HostTurns {
+    forTask(taskId: number, jobId: number): HostTurns {
       return {
         turn: (host, crawlDelayMs, signal) =>
           new Promise((resolve) => {
@@ -50,8 +51,10 @@ export function farmHostTurns(send: (message: FromWorker) => void) {
           send({ type: 'hostAnswered', taskId, host, ticket, throttled, retryAfterMs })
         },
         used: (host, requests, ok) => {
-          let hosts = tallies.get(taskId)
-          if (!hosts) tallies.set(taskId, (hosts = new Map<string, { requests: number; ok: number }>()))
+          let job = tallies.get(jobId)
+          if (!job) tallies.set(jobId, (job = { taskId, hosts: new Map() }))
+          job.taskId = taskId
+          const hosts = job.hosts
           const tally = hosts.get(host)
           if (tally) {
             tally.requests += requests
@@ -59,7 +62,6 @@ export function farmHostTurns(send: (message: FromWorker) => void) {
           } else hosts.set(host, { requests, ok })
           timer ??= setTimeout(flush, USED_FLUSH_MS)
         },
-        flush,
       }
     },
   }

@@ -51,8 +51,6 @@ export interface HostTurns {
   answered(host: string, ticket: number, throttled: boolean, retryAfterMs: number | null): void
   /** Tells the pacer of requests sent without a turn (`freeUntilThrottled`); absent: every request asks. */
   used?(host: string, requests: number, ok: number): void
-  /** Sends what `used` holds now (a task's end). */
-  flush?(): void
 }
 
 export interface CleanupContext extends TaskContext {

@@ -119,7 +119,6 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
         }),
       ),
     )
-    turns.flush?.()
     if (queues.get(ctx.jobId)?.idle) queues.delete(ctx.jobId)
   },
 }

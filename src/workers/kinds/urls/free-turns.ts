@@ -36,6 +36,5 @@ export function freeUntilThrottled(jobId: number, turns: HostTurns): HostTurns {
       throttled.add(host)
       turns.answered(host, FREE_AS_TICKET, true, retryAfterMs)
     },
-    flush: turns.flush,
   }
 }

@@ -23,7 +23,7 @@ function wired(jobId: number) {
       pacer.answered(message.host, message.ticket, message.throttled, message.retryAfterMs)
     else if (message.type === 'hostsUsed') for (const u of message.hosts) pacer.used(u.host, u.requests, u.ok)
   })
-  return { pacer, sent, turns: freeUntilThrottled(jobId, farm.forTask(1)) }
+  return { pacer, sent, turns: freeUntilThrottled(jobId, farm.forTask(1, jobId)) }
 }
 
 const signal = new AbortController().signal
@@ -38,7 +38,9 @@ describe('turns of a job without a rate', () => {
     }
     expect(count(sent, 'hostTurn') + count(sent, 'hostAnswered')).toBe(0)
     vi.advanceTimersByTime(100)
-    expect(sent).toEqual([{ type: 'hostsUsed', taskId: 1, hosts: [{ host: 'a.test', requests: 50, ok: 50 }] }])
+    expect(sent).toEqual([
+      { type: 'hostsUsed', taskId: 1, jobId: 101, hosts: [{ host: 'a.test', requests: 50, ok: 50 }] },
+    ])
     expect(pacer.paces()[0]).toMatchObject({ host: 'a.test', rate: null, requests: 50, perSecond: 50 })
 
     // Two requests under way get 429: the farmer cuts once, from what was sent, and holds the host.
