@@ -1,8 +1,10 @@
 // URL-analysis benchmark, loopback only: our `task-farm urls` against the seed-style Python
 // Pool(10) analyser and `xargs -P 10` with curl, on 2,000 URLs answered after 50 ms with 20 KB pages;
 // then a CPU-bound run (no latency, 100 KB pages) with 1 and 2 workers.
-// Usage: PATH=node_modules/.bin:$PATH node bench/urls/run.mjs [--urls N] [--concurrency N]
+// Usage: PATH=node_modules/.bin:$PATH node bench/urls/run.mjs [--urls N] [--concurrency N] [--rounds N]
 // (after `npm run build:node`; needs python3, curl and xargs; about a minute on two idle cores).
+// The row's ratios are medians over --rounds (3) rounds of ours, the bare loop and the Python pool,
+// each round in another order, so a machine whose load drifts skews every peer alike.
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
@@ -19,6 +21,7 @@ const arg = (name, fallback) => {
 }
 const URLS = arg('--urls', 2000)
 const CONCURRENCY = arg('--concurrency', 128)
+const ROUNDS = Math.max(1, arg('--rounds', 3))
 const LATENCY_MS = 50
 const work = mkdtempSync(join(tmpdir(), 'tf-bench-urls-'))
 
@@ -98,11 +101,34 @@ try {
   const list = writeList(slow.port, 'urls.txt')
   const bound = CONCURRENCY / (LATENCY_MS / 1000)
   const workers = 2
-  const tOurs = ours(list, { workers, concurrency: CONCURRENCY })
-  const tFetch = fetchSeconds(timed.out)
-  const tPython = timed('python3', [join(here, 'seed_pool.py'), list])
+  const runs = {
+    ours: () => {
+      const seconds = ours(list, { workers, concurrency: CONCURRENCY })
+      return { seconds, fetching: fetchSeconds(timed.out) }
+    },
+    python: () => ({ seconds: timed('python3', [join(here, 'seed_pool.py'), list]) }),
+    bare: () => ({ seconds: timed(process.execPath, [join(here, 'bare-fetch.mjs'), list, String(CONCURRENCY)]) }),
+  }
+  const rounds = []
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = Object.keys(runs)
+    for (let k = 0; k < r % order.length; k++) order.push(order.shift())
+    const round = {}
+    for (const name of order) round[name] = runs[name]()
+    rounds.push(round)
+    if (ROUNDS > 1)
+      console.log(
+        `  round ${r + 1} (${order.join(', ')}): ours ${round.ours.seconds.toFixed(2)} s, bare ${round.bare.seconds.toFixed(2)} s, python ${round.python.seconds.toFixed(2)} s`,
+      )
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+  const tOurs = median(rounds.map((r) => r.ours.seconds))
+  const tFetch = median(rounds.map((r) => r.ours.fetching))
+  const tPython = median(rounds.map((r) => r.python.seconds))
+  const tBare = median(rounds.map((r) => r.bare.seconds))
+  const seedRatio = median(rounds.map((r) => r.python.seconds / r.ours.seconds))
+  const bareRatio = median(rounds.map((r) => r.ours.seconds / r.bare.seconds))
   const tCurl = timed('sh', ['-c', `xargs -P 10 -n 1 curl -s -o /dev/null < "${list}"`])
-  const tBare = timed(process.execPath, [join(here, 'bare-fetch.mjs'), list, String(CONCURRENCY)])
   slow.stop()
   line(
     `task-farm urls (concurrency ${CONCURRENCY}, ${workers} workers)`,
@@ -121,17 +147,18 @@ try {
     `bound: concurrency ÷ latency = ${CONCURRENCY} ÷ ${LATENCY_MS / 1000} s = ${bound.toFixed(0)} URLs/s (bound ÷ ours = ${(bound / rate(tOurs)).toFixed(2)}× whole run, ${(bound / rate(tFetch)).toFixed(2)}× fetching)`,
   )
   console.log(
-    `ratios: ours ÷ python Pool = ${(tPython / tOurs).toFixed(1)}× (${(tPython / tFetch).toFixed(1)}× fetching), ours ÷ xargs curl = ${(tCurl / tOurs).toFixed(1)}×`,
+    `ratios: ours ÷ python Pool = ${seedRatio.toFixed(2)}× (${(tPython / tFetch).toFixed(1)}× fetching), ours ÷ xargs curl = ${(tCurl / tOurs).toFixed(1)}×`,
   )
   console.log(
-    `time ÷ bare fetch loop: ${(tOurs / tBare).toFixed(2)}× whole run, ${(tFetch / tBare).toFixed(2)}× fetching (the goal: ≤ 1.5×)`,
+    `time ÷ bare fetch loop: ${bareRatio.toFixed(2)}× whole run, ${(tFetch / tBare).toFixed(2)}× fetching (the goal: ≤ 1.5×)`,
   )
+  console.log(`(times and ratios: medians of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; curl once)`)
   console.log('(our times are whole CLI runs: start, plan, workers, SQLite history, shutdown)')
   tableRow(
     8,
     `${URLS.toLocaleString()} URLs, ${LATENCY_MS} ms latency, 20 KB pages, ${CONCURRENCY} in flight`,
     'python Pool(10); bare fetch loop',
-    `${(tPython / tOurs).toFixed(2)}× the seed; ${(tOurs / tBare).toFixed(2)}× the bare loop's time`,
+    `${seedRatio.toFixed(2)}× the seed; ${bareRatio.toFixed(2)}× the bare loop's time`,
   )
 
   console.log(`\nCPU-bound: ${URLS} URLs, no latency, 100 KB pages`)

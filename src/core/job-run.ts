@@ -150,6 +150,13 @@ export class JobRun {
     return Number.isFinite(this.slots) ? Math.max(0, this.slots - this.inFlightUnits) : Infinity
   }
 
+  /** Its slots, those free, and its units neither settled nor in flight (for `slotsWorthATask`). */
+  slotsNow(): { slots: number; freeSlots: number; left: number } {
+    const inFlight = this.inFlightUnits
+    const freeSlots = Number.isFinite(this.slots) ? Math.max(0, this.slots - inFlight) : Infinity
+    return { slots: this.slots, freeSlots, left: this.itemsTotal - this.itemsDone - this.itemsFailed - inFlight }
+  }
+
   /** Puts a failed unit back in the queue after `delayMs`; `then` runs once it is there (to dispatch). */
   retryLater(unit: WorkItem, delayMs: number, then: () => void): void {
     // A stopped job's unit stays pending in the history; a paused one's waits in the queue.

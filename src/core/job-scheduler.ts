@@ -7,7 +7,7 @@ import type { HistoryWriter } from './history-writer'
 import type { JobLifecycle } from './job-lifecycle'
 import { storedSpec } from './store/job-queries'
 import type { JobStore } from './store/job-store'
-import { hasRoomFor, nextAssignment, type JobForChoice } from './task-choice'
+import { hasRoomFor, nextAssignment, slotsWorthATask, type JobForChoice } from './task-choice'
 import type { PoolWorker, WorkerPool } from './worker-pool'
 
 export interface SchedulerDeps {
@@ -161,7 +161,7 @@ export class JobScheduler {
           hasWork,
           cleanup: run.special?.startsWith('cleanup') ?? false,
           // Plans and clean-ups hold no units, so no slots.
-          freeSlots: special ? Infinity : run.freeSlots,
+          freeSlots: special ? Infinity : slotsWorthATask({ ...run.slotsNow(), durable: run.durable }),
           waits: run.unitsAtOnce && !special,
           localOnly: run.once !== null,
         },

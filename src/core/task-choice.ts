@@ -103,3 +103,19 @@ export function taskUnits(s: TaskSizeInput): number {
   else units = Math.min(fair, s.firstUnits)
   return Math.max(1, Math.min(units, s.freeSlots))
 }
+
+/** A job of many slots sends a task once this share of its slots is free (see `slotsWorthATask`). */
+const SLOTS_PER_TASK_DIVISOR = 16
+
+/**
+ * The free slots a job offers the balancer: all of them once a task of them is worth sending, else
+ * none. Units that finish a few at a time (a URL job's 128 requests) would otherwise each free a
+ * slot that a task of one unit fills, and the messages, history reads and reports of a task are
+ * paid per unit: a job waits for a sixteenth of its slots, or for room for all it has left.
+ * A durable kind's task is one unit anyway, and a job of fewer than 32 slots sends at once.
+ */
+export function slotsWorthATask(job: { freeSlots: number; slots: number; left: number; durable: boolean }): number {
+  if (!Number.isFinite(job.freeSlots) || job.durable) return job.freeSlots
+  const least = Math.max(1, Math.min(Math.floor(job.slots / SLOTS_PER_TASK_DIVISOR), job.left))
+  return job.freeSlots >= least ? job.freeSlots : 0
+}

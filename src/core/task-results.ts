@@ -33,6 +33,11 @@ export class TaskResults {
       this.d.log(task?.job.id ?? worker.jobId, message.level, `worker ${worker.handle.pid}`, message.message)
       return
     }
+    if (message.type === 'hostsUsed') {
+      const hosts = this.d.scheduler.runs.get(message.jobId)?.hosts
+      for (const used of message.hosts) hosts?.used(used.host, used.requests, used.ok)
+      return
+    }
     const task = this.d.scheduler.tasks.get(message.taskId)
     if (!task) return // A task already given up (its job was cancelled and the worker killed).
     const job = task.job

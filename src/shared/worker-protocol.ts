@@ -173,5 +173,11 @@ export type FromWorker =
       throttled: boolean
       retryAfterMs: number | null
     }
+  /**
+   * Requests of a job without a rate that went to a host without asking (`hostTurn`), while the
+   * host had not answered this worker 429/503; sent every ~100 ms and before any `hostAnswered`,
+   * for the job (its tasks may have ended by then; `taskId` is the last one that sent a request).
+   */
+  | { type: 'hostsUsed'; taskId: number; jobId: number; hosts: { host: string; requests: number; ok: number }[] }
   | { type: 'done'; taskId: number; summary?: PlanSummary; rss: number }
   | { type: 'failed'; taskId: number; error: ErrorInfo; rss: number }

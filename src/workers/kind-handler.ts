@@ -49,6 +49,8 @@ export interface HostTurns {
   turn(host: string, crawlDelayMs: number | null, signal: AbortSignal): Promise<number | null>
   /** How the host answered the request of `ticket`. */
   answered(host: string, ticket: number, throttled: boolean, retryAfterMs: number | null): void
+  /** Tells the pacer of requests sent without a turn (`freeUntilThrottled`); absent: every request asks. */
+  used?(host: string, requests: number, ok: number): void
 }
 
 export interface CleanupContext extends TaskContext {

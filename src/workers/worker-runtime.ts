@@ -124,7 +124,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
           progress: (id, bytes) => out.progress(id, bytes),
           ...(message.findUnits ? { emit: (id: number, unit: PlannedItem) => out.found(id, unit) } : {}),
           spawned: (id, group) => transport.send({ type: 'spawned', taskId, unit: id, group }),
-          ...(message.paced ? { hostTurns: turns.forTask(taskId) } : {}),
+          ...(message.paced ? { hostTurns: turns.forTask(taskId, message.jobId) } : {}),
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
       out.flush(true)

@@ -3,6 +3,7 @@ import {
   MAX_TASKS_PER_WORKER,
   hasRoomFor,
   nextAssignment,
+  slotsWorthATask,
   taskUnits,
   type JobForChoice,
   type TaskSizeInput,
@@ -167,5 +168,24 @@ describe('the size of a task', () => {
 
   it('gives a durable kind one unit per task, so each outcome is stored before its slot goes on', () => {
     expect(size({ durable: true, sequential: false, freeSlots: 8 })).toBe(1)
+  })
+})
+
+describe('when a job of many slots offers them', () => {
+  const offer = (over: Partial<Parameters<typeof slotsWorthATask>[0]>) =>
+    slotsWorthATask({ freeSlots: 1, slots: 128, left: 1000, durable: false, ...over })
+
+  it('waits for a sixteenth of its slots, so units that finish one by one do not each cost a task', () => {
+    expect(offer({ freeSlots: 7 })).toBe(0)
+    expect(offer({ freeSlots: 8 })).toBe(8)
+    expect(offer({ freeSlots: 128 })).toBe(128)
+  })
+
+  it('sends at once what fits all it has left, a durable kind, and a job of few or no slots', () => {
+    expect(offer({ freeSlots: 3, left: 3 })).toBe(3)
+    expect(offer({ freeSlots: 1, left: 0 })).toBe(1)
+    expect(offer({ freeSlots: 1, durable: true })).toBe(1)
+    expect(offer({ freeSlots: 1, slots: 16 })).toBe(1)
+    expect(offer({ freeSlots: Infinity, slots: Infinity })).toBe(Infinity)
   })
 })

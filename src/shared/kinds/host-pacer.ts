@@ -99,6 +99,27 @@ export class HostPacer {
     this.pump()
   }
 
+  /**
+   * Requests a worker sent without asking (the host had no limit it knew of) and how many were
+   * answered well, told in a batch afterwards: counted as granted and answered now, so the view and
+   * the base of a later cut see them as they would have seen asked turns.
+   */
+  used(host: string, requests: number, ok: number): void {
+    const state = this.state(host)
+    const now = this.now()
+    state.grants += requests
+    state.requests += requests
+    if (requests > 0) state.lastGrantAt = Math.max(state.lastGrantAt, now)
+    for (let i = 0; i < requests; i++) state.recentGrants.push(now)
+    for (let i = 0; i < ok; i++) {
+      state.recentOk.push(now)
+      if (Number.isFinite(state.allowed))
+        state.allowed = Math.min(this.cap ?? Infinity, state.allowed + INCREASE_PER_S / state.allowed)
+    }
+    if (state.recentOk.length > 1024) lastSecond(state.recentOk, now)
+    if (state.recentGrants.length > 1024) lastSecond(state.recentGrants, now)
+  }
+
   /** The `limit` busiest hosts' paces, busiest first. */
   paces(limit = 20): HostPace[] {
     const now = this.now()

@@ -6,6 +6,7 @@ import type { KindHandler } from '../kind-handler'
 import { analyseInTurn, localHostTurns } from './urls/paced-fetch'
 import { loadUndici } from './urls/fetch-chain'
 import { HostLimitedQueue } from './urls/host-limited-queue'
+import { freeUntilThrottled } from './urls/free-turns'
 import { normaliseUrl } from '../../shared/kinds/normalise-url'
 import { readSitemap } from './urls/read-sitemap'
 import { readUrlList } from './urls/read-url-list'
@@ -67,7 +68,12 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
     // Every request in flight listens for the job's cancellation; that many listeners is no leak.
     setMaxListeners(total + 10, ctx.signal)
     const queue = queueFor(ctx.jobId, { total, perKey: spec.perHost })
-    const turns = ctx.hostTurns ?? localHostTurns(ctx.jobId, spec)
+    // Without a rate the farmer's turns are asked for only once a host throttles (`freeUntilThrottled`).
+    const turns = ctx.hostTurns
+      ? !spec.ratePerSecond
+        ? freeUntilThrottled(ctx.jobId, ctx.hostTurns)
+        : ctx.hostTurns
+      : localHostTurns(ctx.jobId, spec)
     const crawl = crawlOf(spec)
     // A crawl always obeys robots.txt, and keeps the links of the pages that lead on.
     const settings = { ...spec, robots: obeysRobots(spec), strictRobots: crawl !== null, collectLinks: crawl !== null }
