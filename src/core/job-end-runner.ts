@@ -40,6 +40,10 @@ export class JobEndRunner {
   private closing = false
   /** The history is closing: actions still running after the wait write nothing more. */
   private detached = false
+  /** A look at the queue after an end, not yet made. */
+  private queueLook: Promise<void> | null = null
+  /** When the queue was last found empty (ms since the epoch). */
+  private emptiedAt = -Infinity
 
   constructor(private readonly d: EndRunnerDeps) {
     const ends = actionEnds.map((s) => `'${s}'`).join(', ')
@@ -79,8 +83,18 @@ export class JobEndRunner {
       const claimed = this.s.claim.run(jobId, job.finishedAt, job.state, Date.now()).changes > 0
       if (claimed) this.track(this.runCommand(job, actions.run, actions.cwd))
     }
-    // The scheduler admits the next queued job in the same turn as this end: look once it has.
-    this.track(new Promise((resolve) => setImmediate(() => resolve(this.checkQueue()))))
+    // An end at or before the last "queue empty" was counted in it (its news came late): not a new emptying.
+    if (job.finishedAt !== null && job.finishedAt <= this.emptiedAt) return
+    // The scheduler admits the next queued job in the same turn as this end: look once it has. Ends
+    // close together share one look, so one emptying is announced once.
+    if (this.queueLook) return
+    this.queueLook = new Promise((resolve) =>
+      setImmediate(() => {
+        this.queueLook = null
+        resolve(this.checkQueue())
+      }),
+    )
+    this.track(this.queueLook)
   }
 
   /** Lets actions under way finish (up to 30 s) before the farm closes the history. */
@@ -99,6 +113,7 @@ export class JobEndRunner {
   /** Decided for an end seen before the farm began to stop, so a stopping farm still runs it. */
   private checkQueue(): void {
     if (this.d.activeJobs() > 0) return
+    this.emptiedAt = Date.now()
     const action = this.d.queueEmptyAction()
     this.d.queueEmptied()
     if (action.run) this.track(this.runCommand(null, action.run, undefined))
