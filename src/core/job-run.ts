@@ -4,7 +4,8 @@ import type { JobState } from '../shared/job-state'
 import type { LifeState, Phase } from './job-transitions'
 import type { WorkItem } from '../shared/worker-protocol'
 import { HostPacer } from '../shared/kinds/host-pacer'
-import { ItemRun } from './item-run'
+import type { ItemRun } from './item-run'
+import { OpenItems } from './open-items'
 import type { Batch, Task } from './task'
 import { RetryQueue } from './retry-queue'
 import { ProgressMeter } from './progress-meter'
@@ -13,9 +14,6 @@ import { TaskPace } from './task-pace'
 import type { JobRow, JobStore } from './store/job-store'
 import type { OnceRule } from './store/seen-keys'
 import { crawlOf } from '../shared/kinds/urls'
-
-/** Items read from SQLite at a time: each may hold thousands of units, so a few are plenty. */
-const PAGE_SIZE = 16
 
 export type { Batch, Task } from './task'
 
@@ -57,7 +55,7 @@ export class JobRun {
   /** Items with unsettled units, by id: loaded from the history, in a task, or back in the queue. */
   readonly items = new Map<number, ItemRun>()
   /** Items with free units, in order (the page read last, and items whose worker died). */
-  private readonly open: ItemRun[] = []
+  private readonly open: OpenItems
   /** Units to try again: failed ones once their backoff is over, and ones in hand when their worker died. */
   readonly retries = new RetryQueue()
   /** Per-host pace of a URL job, one for all its local workers (docs/architecture.md, "Polite crawling"). */
@@ -73,10 +71,6 @@ export class JobRun {
   readonly crashes = new Map<number, number>()
   /** Learnt cost of a unit and of a byte, so tasks are sized by time. */
   private readonly pace = new TaskPace()
-  private cursor = 0
-  private exhausted = false
-  /** Every other unit has settled: the `last` items (a copy's folder times) are handed out now. */
-  private lastPhase = false
   private findingAt = -Infinity
   private findingCache = false
 
@@ -87,6 +81,7 @@ export class JobRun {
     private readonly store: JobStore,
   ) {
     this.traits = kindTraits[spec.kind]
+    this.open = new OpenItems(id, store, this.items, () => this.onlyLastLeft())
     this.pool = this.traits.pool
     this.slots = jobSlots(spec)
     this.retry = retryPolicyFor(spec)
@@ -185,19 +180,17 @@ export class JobRun {
     // A plan or a clean-up goes out once, alone: nothing else of the job runs beside it.
     if (this.special) return this.tasks.size === 0
     if (this.planOnly) return false
-    return this.retryQueue.length > 0 || this.peek() !== undefined
+    return this.retryQueue.length > 0 || this.open.peek() !== undefined
   }
 
   /** Units of the item are free again (their worker died): they go next. */
   reopen(item: ItemRun): void {
-    if (item.free === 0 || item.queued) return
-    item.queued = true
-    this.open.unshift(item)
+    this.open.reopen(item)
   }
 
   /** A plan added items: look in the history again. */
   morePlanned(): void {
-    this.exhausted = false
+    this.open.morePlanned()
   }
 
   /**
@@ -235,7 +228,7 @@ export class JobRun {
         bytes += retry.unit.size
         continue
       }
-      const item = this.peek()
+      const item = this.open.peek()
       if (!item) break
       const perUnit = item.size / item.count
       const room = Math.max(
@@ -269,7 +262,7 @@ export class JobRun {
       this.tasks.size === 0 &&
       this.retryQueue.length === 0 &&
       this.retries.waiting === 0 &&
-      this.peek() === undefined
+      this.open.peek() === undefined
     )
   }
 
@@ -277,10 +270,7 @@ export class JobRun {
   forgetItems(): void {
     this.items.clear()
     this.dropRetries()
-    this.open.length = 0
-    this.cursor = 0
-    this.exhausted = false
-    this.lastPhase = false
+    this.open.clear()
   }
 
   /**
@@ -306,33 +296,5 @@ export class JobRun {
       this.retryQueue.length === 0 &&
       this.retries.waiting === 0
     )
-  }
-
-  private peek(): ItemRun | undefined {
-    for (;;) {
-      const item = this.peekPhase()
-      if (item || this.lastPhase || !this.onlyLastLeft()) return item
-      // The `last` items go once every other unit has settled (a folder's times after its content).
-      this.lastPhase = true
-      this.cursor = 0
-      this.exhausted = false
-    }
-  }
-
-  private peekPhase(): ItemRun | undefined {
-    while (this.open.length === 0 && !this.exhausted) {
-      const rows = this.store.pendingItems(this.id, this.cursor, PAGE_SIZE, this.lastPhase)
-      if (rows.length < PAGE_SIZE) this.exhausted = true
-      const last = rows.at(-1)
-      if (last) this.cursor = last.id
-      for (const row of rows) {
-        const item = new ItemRun(row, (id) => this.store.itemUnits(id))
-        if (item.free === 0) continue
-        this.items.set(item.id, item)
-        item.queued = true
-        this.open.push(item)
-      }
-    }
-    return this.open[0]
   }
 }

@@ -6,6 +6,7 @@ import { JobRun, type Task } from './job-run'
 import type { HistoryWriter } from './history-writer'
 import type { JobLifecycle } from './job-lifecycle'
 import { storedSpec } from './store/job-queries'
+import { TaskAborter } from './task-abort'
 import type { JobStore } from './store/job-store'
 import { hasRoomFor, nextAssignment, slotsWorthATask, type JobForChoice } from './task-choice'
 import type { PoolWorker, WorkerPool } from './worker-pool'
@@ -43,7 +44,11 @@ export class JobScheduler {
   /** Whether free memory is below the job's `--memfree`, so none of its units may start (`MemoryGuard`). */
   memoryHolds: (run: JobRun) => boolean = () => false
 
-  constructor(private readonly d: SchedulerDeps) {}
+  private readonly aborter: TaskAborter
+
+  constructor(private readonly d: SchedulerDeps) {
+    this.aborter = new TaskAborter({ ...d, endTask: (task) => this.endTask(task) })
+  }
 
   enqueue(id: number, pool: PoolName, priority: number): void {
     const list = this.queue.get(pool) ?? []
@@ -193,7 +198,7 @@ export class JobScheduler {
     if (job.special === 'cleanup-cancel' || job.special === 'cleanup-resume') {
       message = { ...base, type: 'cleanup', reason: job.special === 'cleanup-cancel' ? 'cancel' : 'resume' }
       label = 'cleaning up'
-      if (message.reason === 'cancel') this.boundCleanup(job, taskId)
+      if (message.reason === 'cancel') this.aborter.boundCleanup(job, taskId)
     } else if (job.special === 'plan') {
       // A plan that died half-way left some items: planning starts again from nothing.
       if (job.itemsTotal > 0) {
@@ -250,6 +255,15 @@ export class JobScheduler {
     pool.assign(worker, message, label, heavy)
   }
 
+  /**
+   * Asks the workers of a job's tasks to stop, kills the ones that do not within the grace period, and
+   * resolves once the job has no task left. Asked again while it lasts, it is the same abort.
+   */
+  abortTasks(job: JobRun, graceMs = this.d.cancelGraceMs): Promise<void> {
+    job.aborting ??= this.aborter.abort(job, graceMs).finally(() => (job.aborting = null))
+    return job.aborting
+  }
+
   /** The task is over (done, failed, or its worker died): account for it and look for what comes next. */
   endTask(task: Task): void {
     this.tasks.delete(task.id)
@@ -279,58 +293,6 @@ export class JobScheduler {
       return life.apply(job.id, 'done-with-errors', { note: error, error })
     }
     this.dispatch(job.pool)
-  }
-
-  /** A cancel's clean-up that never answers (a hung worker) must not leave its job cancelling forever. */
-  private boundCleanup(job: JobRun, taskId: number): void {
-    const limit = this.d.cleanupLimitMs
-    setTimeout(() => {
-      const worker = job.tasks.has(taskId) ? this.d.pools[job.pool].holderOf(taskId) : undefined
-      if (!worker) return
-      this.d.log(
-        job.id,
-        'warn',
-        'core',
-        `the clean-up after the cancel took over ${limit / 1000} s: its worker was killed`,
-      )
-      this.d.pools[job.pool].killWorker(worker) // its exit ends the clean-up, and the cancel ends the job
-    }, limit).unref()
-  }
-
-  /**
-   * Asks the workers of a job's tasks to stop, kills the ones that do not within the grace period, and
-   * resolves once the job has no task left. Asked again while it lasts, it is the same abort.
-   */
-  abortTasks(job: JobRun, graceMs = this.d.cancelGraceMs): Promise<void> {
-    job.aborting ??= this.abort(job, graceMs).finally(() => (job.aborting = null))
-    return job.aborting
-  }
-
-  private async abort(job: JobRun, graceMs: number): Promise<void> {
-    const pool = this.d.pools[job.pool]
-    for (const taskId of job.tasks.keys()) pool.holderOf(taskId)?.handle.post({ type: 'cancel', taskId })
-    if (job.tasks.size === 0) return
-    const idle = job.untilIdle().then(() => true)
-    let timer: NodeJS.Timeout | undefined
-    const after = (ms: number): Promise<boolean> =>
-      new Promise((resolve) => (timer = setTimeout(() => resolve(false), ms)))
-    try {
-      if (await Promise.race([idle, after(graceMs)])) return
-      clearTimeout(timer)
-      for (const worker of pool.workers.filter((w) => [...w.tasks.keys()].some((id) => job.tasks.has(id)))) {
-        this.d.log(job.id, 'warn', 'core', `worker ${worker.handle.pid} did not stop within ${graceMs} ms: killed`)
-        pool.killWorker(worker)
-      }
-      // The exits end the tasks; should they never come, the tasks are given up so the job can end.
-      if (await Promise.race([idle, after(5000)])) return
-      for (const task of [...job.tasks.values()]) {
-        task.items.clear()
-        task.units.clear()
-        this.endTask(task)
-      }
-    } finally {
-      clearTimeout(timer)
-    }
   }
 }
 
