@@ -70,6 +70,13 @@ describe.skipIf(!testRedisServer())('remote work survives faults', () => {
   it('a remote host killed with kill -9 mid-job: its batches go to the other host, every unit once', async () => {
     const { farm, urlJob, probeJob } = await startJobs()
     await underWay(farm, urlJob, probeJob)
+    // Killed while it holds a batch: a host killed between batches (a loaded machine's local workers
+    // and beta took the rest) leaves nothing to move, and the test would prove nothing.
+    const alphaBusy = (): boolean =>
+      farm
+        .poolInfo()
+        .some((p) => p.remoteHosts?.some((h) => h.name === 'alpha' && h.workers.some((w) => w.batch !== null)))
+    await until(alphaBusy, 'alpha on a batch', 60_000)
     await bed!.hosts[0]!.kill9()
     await expectExactlyOnce(farm, urlJob, probeJob)
     const alpha = farm
