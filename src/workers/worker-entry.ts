@@ -31,8 +31,12 @@ if (parentPort) {
   const send = process.send.bind(process)
   // A farm that dies without saying goodbye must not leave orphaned workers behind.
   process.on('disconnect', () => process.exit(0))
-  // A closed terminal signals the whole process group too (Ctrl-C is ignored above for both runtimes).
+  // A closed terminal signals the whole process group too (Ctrl-C is ignored above for both runtimes),
+  // and so do `timeout` and `kill -TERM -PGID`: the farm stops its workers itself (they are killed
+  // with SIGKILL when they must be), and dies first otherwise — then `disconnect` ends them. Not for
+  // Electron's utility processes: Electron stops those with SIGTERM.
   process.on('SIGHUP', () => {})
+  process.on('SIGTERM', () => {})
   startWorkerRuntime(
     {
       send: (message: FromWorker) => void send(message),

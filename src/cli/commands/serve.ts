@@ -37,11 +37,11 @@ export function configureServe(command: Command, cli: CliContext): void {
     .action(
       commandAction(async (o: { port: number; token?: string; rendererDir?: string }) => {
         const stop = new Promise<NodeJS.Signals>((resolve) => {
-          process.once('SIGINT', () => resolve('SIGINT'))
-          process.once('SIGTERM', () => resolve('SIGTERM'))
-          // A closed terminal tab or a dropped ssh: stop as cleanly as for Ctrl-C.
-          // It often comes twice (the terminal, then the shell passing it on): never the default death.
-          process.on('SIGHUP', () => resolve('SIGHUP'))
+          // A Ctrl-C, a `kill`, a closed terminal tab or a dropped ssh: stop cleanly. Each often comes
+          // twice (the terminal signals the whole group — npm, `npm start`'s script, serve — and the
+          // script passes it on; `timeout` does the same): the listeners stay, so a second one never
+          // brings the default death mid-stop (lock and socket left behind, temporary files kept).
+          for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => resolve(signal))
         })
         let address: Address = { port: o.port, token: o.token, rendererDir: o.rendererDir }
         for (let announced = false; ; announced = true) {
