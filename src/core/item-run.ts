@@ -28,6 +28,11 @@ export class ItemRun {
   private packed: string | null = null
   /** Units' results as JSON text, by index; read from the history only when a new one comes. */
   private results: (string | undefined)[] | null = null
+  /**
+   * Results as they came in reports (`DoneRun`): `[from, to)` and their JSON array, kept whole (no
+   * parse, no encode per unit) until a single result needs a place among them.
+   */
+  private runs: { from: number; to: number; text: string }[] | null = null
   private storedResults: string | null
 
   constructor(
@@ -77,15 +82,44 @@ export class ItemRun {
     if (!this.results) {
       const old = this.storedResults ? (JSON.parse(this.storedResults) as unknown[]) : []
       this.results = old.map((r) => (r === null ? undefined : JSON.stringify(r)))
+      for (const run of this.runs ?? []) this.spread(run.from, run.text)
+      this.runs = null
     }
     this.results[index] = json
   }
 
+  /** Results of units `[from, to)` that all settled just now, as one JSON array. */
+  setResults(from: number, to: number, text: string): void {
+    if (this.results || this.storedResults) this.spread(from, text)
+    else (this.runs ??= []).push({ from, to, text })
+  }
+
+  private spread(from: number, text: string): void {
+    const values = JSON.parse(text) as unknown[]
+    for (let i = 0; i < values.length; i++) if (values[i] !== null) this.setResult(from + i, JSON.stringify(values[i]))
+  }
+
   /** The results as stored, or null to leave the stored ones as they are. */
   resultsText(): string | null {
+    if (this.runs) return this.runsText(this.runs)
     if (!this.results) return null
     const parts = new Array<string>(this.count)
     for (let i = 0; i < this.count; i++) parts[i] = this.results[i] ?? 'null'
+    return `[${parts.join(',')}]`
+  }
+
+  /** Runs of results (never overlapping: each unit settles once) as one array, null between them. */
+  private runsText(runs: { from: number; to: number; text: string }[]): string {
+    if (runs.length === 1 && runs[0]!.from === 0 && runs[0]!.to === this.count) return runs[0]!.text
+    runs.sort((a, b) => a.from - b.from)
+    const parts: string[] = []
+    let at = 0
+    for (const { from, to, text } of runs) {
+      for (; at < from; at++) parts.push('null')
+      parts.push(text.slice(1, -1))
+      at = to
+    }
+    for (; at < this.count; at++) parts.push('null')
     return `[${parts.join(',')}]`
   }
 

@@ -1,5 +1,12 @@
 import type { LogLevel } from '../shared/job-state'
-import { type FoundUnits, type FromWorker, type ItemFailure, type WorkItem } from '../shared/worker-protocol'
+import {
+  unitId,
+  type DoneRun,
+  type FoundUnits,
+  type FromWorker,
+  type ItemFailure,
+  type WorkItem,
+} from '../shared/worker-protocol'
 import type { HistoryWriter } from './history-writer'
 import { orphanGroupsOf } from './orphan-runs'
 import { UnitSettling } from './unit-settling'
@@ -84,11 +91,13 @@ export class TaskResults {
         for (const id of message.ids) if (this.units.done(task, id, null) && (done++, now)) now.add(id)
         for (const { id, result } of message.results)
           if (this.units.done(task, id, result) && (done++, now)) now.add(id)
+        // Packed runs never hold a unit that found units, so `now` does not need theirs.
+        for (const run of message.runs ?? []) done += this.units.doneRun(task, run)
         job.itemsDone += done
         job.bytesDone += message.bytes
         this.d.writer.count(job.id, done, 0, message.bytes)
         if (message.found && now) this.found(job, message.found, now)
-        this.settled(task, message.ids, message.results)
+        this.settled(task, message.ids, message.results, message.runs)
         return
       }
       case 'unitsFailed':
@@ -149,10 +158,20 @@ export class TaskResults {
    * Units settled. A durable kind's outcomes are written now, before their slots take more units, so
    * after kill -9 of everything only the units that were running run again.
    */
-  private settled(task: Task, ids: readonly number[], more: readonly { id: number }[]): void {
+  private settled(
+    task: Task,
+    ids: readonly number[],
+    more: readonly { id: number }[],
+    runs: readonly DoneRun[] = [],
+  ): void {
+    let count = ids.length + more.length
     for (const id of ids) task.groups.delete(id)
     for (const { id } of more) task.groups.delete(id)
-    if (ids.length + more.length === 0) return
+    for (const { item, from, to } of runs) {
+      count += to - from
+      if (task.groups.size) for (let index = from; index < to; index++) task.groups.delete(unitId(item, index))
+    }
+    if (count === 0) return
     if (task.job.durable) this.d.writer.flush()
     // Their slots are free: a job bounded by slots takes more units now, not when the task ends.
     if (Number.isFinite(task.job.slots)) this.d.scheduler.dispatch(task.job.pool)

@@ -1,5 +1,5 @@
 import type { LogLevel } from '../shared/job-state'
-import { UNIT_SPAN, indexOfUnit, itemOfUnit, type WorkItem } from '../shared/worker-protocol'
+import { UNIT_SPAN, indexOfUnit, itemOfUnit, unitId, type DoneRun, type WorkItem } from '../shared/worker-protocol'
 import type { HistoryWriter } from './history-writer'
 import type { ItemRun } from './item-run'
 import type { JobRun, Task } from './job-run'
@@ -34,6 +34,27 @@ export class UnitSettling {
     if (attempts > 1) this.d.writer.outcome({ itemId: item.id, unit: index, attempts, error: null, code: null })
     this.afterSettle(job, item)
     return true
+  }
+
+  /**
+   * Units done in a row (`DoneRun`): settled one by one; their results kept as the text that came
+   * when every one of them settled now (else only those that did). Returns how many settled now.
+   */
+  doneRun(task: Task, { item: itemId, from, to, results }: DoneRun): number {
+    const item = task.items.get(itemId)?.item ?? task.job.items.get(itemId)
+    const now: number[] = []
+    for (let index = from; index < to; index++) if (this.done(task, unitId(itemId, index), null)) now.push(index)
+    if (results === null || !item || now.length === 0) return now.length
+    if (now.length === to - from) item.setResults(from, to, results)
+    else {
+      // A late or repeated report of some of them: only the units settled now take their results.
+      const values = JSON.parse(results) as unknown[]
+      for (const index of now) {
+        const value = values[index - from]
+        if (value !== null && value !== undefined) item.setResult(index, JSON.stringify(value))
+      }
+    }
+    return now.length
   }
 
   /** The unit as sent, when this task still owes a report on it. */

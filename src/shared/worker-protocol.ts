@@ -86,6 +86,18 @@ export interface ItemSuccess {
   id: number
   result: unknown
 }
+
+/**
+ * Units `[from, to)` of one item, done one after another: `results` is their results as one JSON
+ * array (null where a unit has none), or null when none has one. The farmer stores that text as it
+ * came, so a map of 200,000 calls costs it no object, parse or encode per unit.
+ */
+export interface DoneRun {
+  item: number
+  from: number
+  to: number
+  results: string | null
+}
 export interface ItemFailure {
   id: number
   error: string
@@ -126,6 +138,8 @@ export type ToWorker =
       findUnits?: boolean
       /** The farmer paces requests per host for this job across all its workers (`hostTurn`). */
       paced?: boolean
+      /** Report done units as `DoneRun`s (a local worker; remote hosts keep one entry per unit). */
+      packResults?: boolean
     }
   /** The turn asked for with `ask` came: its request may start; `ticket` goes back with the answer. */
   | { type: 'hostTurn'; taskId: number; ask: number; ticket: number }
@@ -150,9 +164,18 @@ export type FromWorker =
   | { type: 'log'; taskId?: number; level: LogLevel; message: string }
   /**
    * Units finished since the last report, sent every few tens of milliseconds: `ids` without a
-   * result, `results` with one; `bytes` is the sum of their sizes.
+   * result, `results` with one, `runs` packed (`packResults`; a unit that found units never is);
+   * `bytes` is the sum of their sizes.
    */
-  | { type: 'unitsDone'; taskId: number; ids: number[]; results: ItemSuccess[]; bytes: number; found?: FoundUnits[] }
+  | {
+      type: 'unitsDone'
+      taskId: number
+      ids: number[]
+      results: ItemSuccess[]
+      runs?: DoneRun[]
+      bytes: number
+      found?: FoundUnits[]
+    }
   | { type: 'unitsFailed'; taskId: number; items: ItemFailure[] }
   /**
    * A unit started a process group of its own (a command's run): the farmer kills that group when

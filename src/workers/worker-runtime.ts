@@ -1,15 +1,6 @@
 import type { JobSpec } from '../shared/job-spec'
 import { toErrorInfo } from '../shared/user-error'
-import type {
-  FoundUnits,
-  FromWorker,
-  ItemFailure,
-  ItemSuccess,
-  PackedUnit,
-  PlannedItem,
-  ToWorker,
-  WorkItem,
-} from '../shared/worker-protocol'
+import type { FromWorker, PackedUnit, PlannedItem, ToWorker, WorkItem } from '../shared/worker-protocol'
 import { unitId } from '../shared/worker-protocol'
 import { SpecKeeper } from '../shared/spec-once'
 import type { KindHandler } from './kind-handler'
@@ -17,15 +8,8 @@ import { farmHostTurns } from './farm-host-turns'
 import { openHistory, readItemUnits, readParsedUnits } from './history-reader'
 import { ItemPacker, itemBounds } from './item-packer'
 import { FoundUnitsPacker } from './found-units'
+import { TaskOutbox } from './task-outbox'
 import { kindTraits } from '../shared/kind-traits'
-
-/**
- * How often a busy task reports finished units, closed items and progress: often enough that a
- * worker's death loses little and a plan's first items start at once, rarely enough to be cheap.
- * A flush only sends what is closed: where an item ends never depends on time (see `ItemPacker`).
- */
-const FLUSH_MS = 25
-const FLUSH_UNITS = 5000
 
 export type HandlerLoaders = { [K in JobSpec['kind']]: () => Promise<KindHandler<Extract<JobSpec, { kind: K }>>> }
 
@@ -87,6 +71,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       units,
       new ItemPacker(message.type === 'plan' ? itemBounds(spec, message.batch) : { units: 1, bytes: 0 }),
       new FoundUnitsPacker(kindTraits[spec.kind]),
+      message.type === 'run' && message.packResults === true,
     )
     const base = {
       jobId,
@@ -179,101 +164,5 @@ async function warm(handlers: HandlerLoaders, message: Extract<ToWorker, { type:
     if (message.history) await openHistory(message.history)
   } catch {
     // The task that needs them tries again and says why.
-  }
-}
-
-/** Coalesces a task's results, planned units and progress into few messages. */
-class TaskOutbox {
-  private doneIds: number[] = []
-  private doneResults: ItemSuccess[] = []
-  private doneBytes = 0
-  private doneFound: FoundUnits[] = []
-  private failedItems: ItemFailure[] = []
-  private partialBytes = new Map<number, number>()
-  private progressDirty = false
-  private readonly timer: NodeJS.Timeout
-  /** The task's units by id, made on first need only: units without bytes never need it. */
-  private byId: Map<number, WorkItem> | null = null
-  private readonly sized: boolean
-
-  constructor(
-    private readonly taskId: number,
-    private readonly send: (message: FromWorker) => void,
-    private readonly units: WorkItem[],
-    private readonly packer: ItemPacker,
-    private readonly finds: FoundUnitsPacker,
-  ) {
-    this.sized = units.some((unit) => unit.size > 0)
-    this.timer = setInterval(() => this.flush(), FLUSH_MS)
-  }
-
-  planned(item: PlannedItem): void {
-    if (this.packer.add(item) >= 8) this.flush()
-  }
-  found(id: number, unit: PlannedItem): void {
-    this.finds.add(id, unit)
-  }
-  done(id: number, result: unknown): void {
-    this.settle(id)
-    // What the unit found goes in the message that says it is done: the farmer stores both at once.
-    const found = this.finds.take(id)
-    if (found) this.doneFound.push(found)
-    if (result === undefined || result === null) this.doneIds.push(id)
-    else this.doneResults.push({ id, result })
-    if (this.sized) this.doneBytes += this.unit(id)?.size ?? 0
-    if (this.doneIds.length + this.doneResults.length >= FLUSH_UNITS) this.flush()
-  }
-  failed(item: ItemFailure): void {
-    this.settle(item.id)
-    this.finds.take(item.id) // a failed unit's finds are dropped: it finds them again when it goes again
-    this.failedItems.push(item)
-    if (this.failedItems.length >= FLUSH_UNITS) this.flush()
-  }
-  progress(id: number, bytes: number): void {
-    this.partialBytes.set(id, bytes)
-    this.progressDirty = true
-  }
-
-  /** Sends what has settled; `final` (the task's end) also closes the item still open. */
-  flush(final = false): void {
-    const { taskId } = this
-    const batches = this.packer.take(final)
-    if (batches.length) this.send({ type: 'planned', taskId, batches })
-    if (this.doneIds.length || this.doneResults.length) {
-      const found = this.doneFound.length ? { found: this.doneFound } : {}
-      this.send({
-        type: 'unitsDone',
-        taskId,
-        ids: this.doneIds,
-        results: this.doneResults,
-        bytes: this.doneBytes,
-        ...found,
-      })
-      this.doneIds = []
-      this.doneResults = []
-      this.doneBytes = 0
-      this.doneFound = []
-    }
-    if (this.failedItems.length) this.send({ type: 'unitsFailed', taskId, items: this.failedItems.splice(0) })
-    if (this.progressDirty) {
-      this.progressDirty = false
-      let bytes = 0
-      for (const b of this.partialBytes.values()) bytes += b
-      const current = [...this.partialBytes.keys()].slice(0, 8).map((id) => this.unit(id)?.key ?? String(id))
-      this.send({ type: 'progress', taskId, bytes, current })
-    }
-  }
-
-  close(): void {
-    clearInterval(this.timer)
-  }
-
-  private unit(id: number): WorkItem | undefined {
-    this.byId ??= new Map(this.units.map((unit) => [unit.id, unit]))
-    return this.byId.get(id)
-  }
-
-  private settle(id: number): void {
-    if (this.partialBytes.delete(id)) this.progressDirty = true
   }
 }

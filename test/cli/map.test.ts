@@ -63,6 +63,48 @@ describe('task-farm map', () => {
     expect(rows[2]!.error).toMatch(/^RangeError: no multiples of three: 3\n\s+at picky \(.*picky\.mjs:2/)
   })
 
+  it('keeps every result in its place when thousands of quick calls report in runs and some go again', async () => {
+    // Inputs divisible by 97 throw on their first call (a marker file says it was made): they go
+    // again alone, and their results land among the runs of results reported around them.
+    const { dir, db } = workspace({
+      'flaky.mjs': `import { existsSync, writeFileSync } from 'node:fs'
+export default (n) => {
+  const marker = new URL('./seen-' + n, import.meta.url)
+  if (n % 97 === 0 && !existsSync(marker)) {
+    writeFileSync(marker, '')
+    throw new Error('first call of ' + n)
+  }
+  return n % 10 === 0 ? undefined : n % 5 === 0 ? { n, text: 'five "' + n + '"' } : n * n
+}
+`,
+    })
+    const count = 6000
+    writeFileSync(join(dir, 'numbers.txt'), numbers(count).join('\n'))
+    const out = join(dir, 'results.json')
+    const r = await runCli([
+      '--db',
+      db,
+      'map',
+      join(dir, 'flaky.mjs'),
+      '--input',
+      join(dir, 'numbers.txt'),
+      '--retries',
+      '1',
+      '--out',
+      out,
+    ])
+    expect(r.code).toBe(0)
+    const rows = JSON.parse(readFileSync(out, 'utf8')) as { input: string; attempts: number; result: string }[]
+    expect(rows.map((row) => row.input)).toEqual(numbers(count))
+    const want = (n: number): unknown => (n % 10 === 0 ? null : n % 5 === 0 ? { n, text: `five "${n}"` } : n * n)
+    expect(rows.map((row) => JSON.parse(row.result))).toEqual(numbers(count).map((n) => want(Number(n))))
+    expect(rows.filter((row) => row.attempts === 2).map((row) => Number(row.input))).toEqual(
+      numbers(count)
+        .map(Number)
+        .filter((n) => n % 97 === 0),
+    )
+  })
+
   it('fails the job at once, before any input runs, when the module does not load', async () => {
     const { dir, db } = workspace({
       'broken.mjs': 'export default (n) => n *\n',

@@ -1,5 +1,4 @@
 import { inspect } from 'node:util'
-import type { InputPayload } from '../../shared/kinds/command'
 import { parseInputLine, type ModuleSpec } from '../../shared/kinds/module'
 import type { KindHandler } from '../kind-handler'
 import type { WorkItem } from '../../shared/worker-protocol'
@@ -18,7 +17,7 @@ export const moduleHandler: KindHandler<ModuleSpec> = {
     let count = 0
     for await (const input of readInputs(spec.input, ctx.signal)) {
       count++
-      ctx.emit({ key: input, payload: { seq: count } satisfies InputPayload, size: 0 })
+      ctx.emit({ key: input, payload: null, size: 0 }) // A call needs only its input (commands number theirs: `{#}`).
     }
     if (ctx.signal.aborted) return
     return { notes: [`${count} input${count === 1 ? '' : 's'} to map`], facts: { inputs: count } }
