@@ -17,9 +17,8 @@ const ERROR_STDERR_CHARS = 4096
 export const commandHandler: KindHandler<CommandSpec> = {
   async plan(spec, ctx) {
     let count = 0
-    for await (const input of readInputs(spec.input, ctx.signal)) {
-      count++
-      ctx.emit({ key: input, payload: { seq: count } satisfies InputPayload, size: 0 })
+    for await (const inputs of readInputs(spec.input, ctx.signal)) {
+      for (const input of inputs) ctx.emit({ key: input, payload: { seq: ++count } satisfies InputPayload, size: 0 })
     }
     if (ctx.signal.aborted) return
     return { notes: [`${count} input${count === 1 ? '' : 's'} to run`], facts: { inputs: count } }

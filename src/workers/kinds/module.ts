@@ -15,9 +15,10 @@ export const moduleHandler: KindHandler<ModuleSpec> = {
   async plan(spec, ctx) {
     await loadTaskModule(await moduleUrlFor(spec.module), spec.module)
     let count = 0
-    for await (const input of readInputs(spec.input, ctx.signal)) {
-      count++
-      ctx.emit({ key: input, payload: null, size: 0 }) // A call needs only its input (commands number theirs: `{#}`).
+    for await (const inputs of readInputs(spec.input, ctx.signal)) {
+      // A call needs only its input (commands number theirs: `{#}`).
+      for (const input of inputs) ctx.emit({ key: input, payload: null, size: 0 })
+      count += inputs.length
     }
     if (ctx.signal.aborted) return
     return { notes: [`${count} input${count === 1 ? '' : 's'} to map`], facts: { inputs: count } }

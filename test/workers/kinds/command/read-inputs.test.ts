@@ -10,7 +10,7 @@ afterAll(() => dir.remove())
 
 async function read(input: Parameters<typeof readInputs>[0]): Promise<string[]> {
   const out: string[] = []
-  for await (const line of readInputs(input, new AbortController().signal)) out.push(line)
+  for await (const lines of readInputs(input, new AbortController().signal)) out.push(...lines)
   return out
 }
 
@@ -33,6 +33,18 @@ describe('the inputs of a command job', () => {
       // GNU parallel is not installed.
     }
     if (gnu) expect(gnu).toEqual(['[a]', '[b c]', '[  d  ]'])
+  })
+
+  it('reads a large file in batches, with a line ending cut between two of them', async () => {
+    // 60,000 lines of Windows endings span many 64 KiB reads; some cut a \r\n in two.
+    const lines = Array.from({ length: 60_000 }, (_, i) => `input ${i}`)
+    const path = join(dir.path, 'many.txt')
+    writeFileSync(path, lines.join('\r\n') + '\r\nold mac\rline\n')
+    const batches: string[][] = []
+    for await (const batch of readInputs({ type: 'file', path }, new AbortController().signal)) batches.push(batch)
+    expect(batches.length).toBeGreaterThan(1)
+    expect(batches.length).toBeLessThan(100) // batches, not a promise per line
+    expect(batches.flat()).toEqual([...lines, 'old mac', 'line'])
   })
 
   it('takes a list as given, empty words included, as parallel does with :::', async () => {

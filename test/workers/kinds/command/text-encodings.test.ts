@@ -15,7 +15,8 @@ async function inputsOf(bytes: Buffer, growing = false): Promise<string[]> {
   const path = join(dir.path, 'inputs.txt')
   writeFileSync(path, bytes)
   const out: string[] = []
-  for await (const line of readInputs({ type: 'file', path, growing }, new AbortController().signal)) out.push(line)
+  for await (const lines of readInputs({ type: 'file', path, growing }, new AbortController().signal))
+    out.push(...lines)
   return out
 }
 
