@@ -124,7 +124,7 @@ export class TaskOutbox {
 /** Packs done units into runs of one item's consecutive units, their results joined as JSON text. */
 export class DoneRunPacker {
   private runs: DoneRun[] = []
-  private open: { item: number; from: number; to: number; results: string[] | null } | null = null
+  private open: { item: number; from: number; to: number; values: unknown[]; any: boolean } | null = null
   /** Units added since the last `take`. */
   units = 0
 
@@ -134,21 +134,10 @@ export class DoneRunPacker {
     let run = this.open
     if (!run || run.item !== item || run.to !== index) {
       this.close()
-      run = this.open = { item, from: index, to: index, results: null }
+      run = this.open = { item, from: index, to: index, values: [], any: false }
     }
-    const json =
-      result === null || result === undefined
-        ? null
-        : typeof result === 'number'
-          ? Number.isFinite(result)
-            ? String(result) // A number's JSON text, without the general encoder's cost.
-            : 'null'
-          : (JSON.stringify(result) ?? 'null')
-    if (json !== null) {
-      // The first result of a run: the units before it in the run had none.
-      run.results ??= new Array<string>(run.to - run.from).fill('null')
-      run.results.push(json)
-    } else run.results?.push('null')
+    run.values.push(result)
+    if (result !== null && result !== undefined) run.any = true
     run.to++
     this.units++
   }
@@ -165,11 +154,28 @@ export class DoneRunPacker {
     const run = this.open
     if (!run) return
     this.open = null
-    this.runs.push({
-      item: run.item,
-      from: run.from,
-      to: run.to,
-      results: run.results ? `[${run.results.join(',')}]` : null,
-    })
+    const { item, from, to } = run
+    this.runs.push({ item, from, to, results: run.any ? resultsJson(run.values) : null })
+  }
+}
+
+/**
+ * Results as one JSON array, encoded in one call (a unit's own encoding cost more than the rest of its
+ * report). What JSON cannot hold (undefined, a function, NaN) is null there: a unit without a result.
+ */
+function resultsJson(values: unknown[]): string {
+  try {
+    return JSON.stringify(values)
+  } catch {
+    // One value cannot be encoded (a BigInt, a cycle): that one alone has no result.
+    return `[${values.map((value) => safeJson(value)).join(',')}]`
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null'
+  } catch {
+    return 'null'
   }
 }
