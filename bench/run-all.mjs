@@ -13,6 +13,7 @@ const benches = {
   urls: 'urls/run.mjs',
   command: 'command/run.mjs',
   copy: 'copy/run.mjs',
+  memory: 'copy/memory.mjs',
   ui: 'ui/measure-ui.mjs',
   clients: 'clients/run.mjs',
   startup: 'clients/startup.mjs',

@@ -1,13 +1,14 @@
-// Generates a benchmark tree.  Usage: node make-tree.mjs DIR a|b [SCALE]
+// Generates a benchmark tree.  Usage: node make-tree.mjs DIR a|b|c [SCALE]
 //   a: 40,000 × SCALE files of 1–64 KiB in nested folders, plus eight 64 MiB files
 //   b: 50,000 × SCALE files of 1–8 KiB
+//   c: 300,000 × SCALE files of 1 KiB (the memory benchmark's tree)
 // Content is pseudo-random (not compressible, not dedupable) and the same on every run.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const [dir, shape = 'b', scaleArg = '1'] = process.argv.slice(2)
-if (!dir || !['a', 'b'].includes(shape)) {
-  console.error('usage: node make-tree.mjs DIR a|b [SCALE]')
+if (!dir || !['a', 'b', 'c'].includes(shape)) {
+  console.error('usage: node make-tree.mjs DIR a|b|c [SCALE]')
   process.exit(2)
 }
 const scale = Number(scaleArg)
@@ -26,8 +27,8 @@ const slice = (size) => {
   return pool.subarray(start, start + size)
 }
 
-const files = Math.round((shape === 'a' ? 40_000 : 50_000) * scale)
-const [minKiB, maxKiB] = shape === 'a' ? [1, 64] : [1, 8]
+const files = Math.round({ a: 40_000, b: 50_000, c: 300_000 }[shape] * scale)
+const [minKiB, maxKiB] = { a: [1, 64], b: [1, 8], c: [1, 1] }[shape]
 const perFolder = 100
 const LARGE = 8
 let bytes = 0

@@ -104,9 +104,11 @@ async function phases(src, dst, place, cliPath = cli) {
   for await (const line of createInterface({ input: child.stdout })) {
     const event = JSON.parse(line)
     const at = (Date.now() - started) / 1000
-    if (event.event === 'log' && /created/.test(event.message)) marks.created ??= at
-    // The plan's first note ("N files, …") is logged when planning ends; progress events are throttled.
-    if (event.event === 'log' && /^[\d,]+ files?, /.test(event.message)) marks.planned ??= at
+    // The job's first event: it exists and its plan went out.
+    marks.created ??= at
+    // The plan's note is logged when planning ends: "N files, …" for a tree planned whole, "Over N
+    // entries: …" when its folders are listed as the copy goes. Progress events are throttled.
+    if (event.event === 'log' && /^([\d,]+ files?, |Over [\d,]+ entries)/.test(event.message)) marks.planned ??= at
     if (event.event === 'progress' && event.itemsDone > 0) marks.firstDone ??= at
     if (event.event === 'end') marks.end = at
   }

@@ -12,7 +12,11 @@ import { remotePools } from './remote-pools'
  */
 
 const id = z.number().int().nonnegative()
-const workItem = z.object({ id, key: z.string(), payload: z.unknown(), size: z.number(), attempt: z.number().int() })
+/** A unit's payload is its kind's; a copy's plain file is stored as its mtime alone (`storedCopyPayload`). */
+const unitPayload = z
+  .unknown()
+  .describe("the kind's unit payload; a copy's plain file of the first source: its mtime alone")
+const workItem = z.object({ id, key: z.string(), payload: unitPayload, size: z.number(), attempt: z.number().int() })
 
 /** A task the farm sends (a plan, a run of units, a clean-up), after its signature is checked. */
 export const remoteTaskSchema = z.discriminatedUnion('type', [

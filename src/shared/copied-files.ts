@@ -1,4 +1,5 @@
-import type { CopyPayload, CopyResult } from './kinds/copy'
+import type { CopyResult } from './kinds/copy'
+import { copyPayloadOf } from './kinds/copy-payload'
 import type { PackedUnit } from './worker-protocol'
 
 /** An item of the history as stored: its packed units, their marks and results (JSON text). */
@@ -30,7 +31,7 @@ export function copiedEntries(item: StoredItem): CopiedEntry[] {
   const entries: CopiedEntry[] = []
   units.forEach(([key, size, raw], index) => {
     if (item.marks[index] !== 'd') return
-    const payload = raw as CopyPayload
+    const payload = copyPayloadOf(raw)
     // A folder listing of the parallel walk copies nothing itself: what it found are units of their own.
     if (payload.type === 'walk') return
     const result = results[index] ?? null

@@ -68,27 +68,34 @@ describe.skipIf(!testRedisServer())('remote work survives faults', () => {
   }
 
   it('a remote host killed with kill -9 mid-job: its batches go to the other host, every unit once', async () => {
-    const { farm, urlJob, probeJob } = await startJobs()
-    await underWay(farm, urlJob, probeJob)
-    // Killed while it holds a batch: a host killed between batches (a loaded machine's local workers
-    // and beta took the rest) leaves nothing to move, and the test would prove nothing.
-    const alphaBusy = (): boolean =>
-      farm
+    // The hosts' view of alpha comes with its heartbeats: on a loaded machine the batch seen there
+    // may have ended before the kill, and then nothing moves and the test proves nothing. Such a
+    // run still checks "every unit once", and the whole scenario goes again (three times at most).
+    for (let attempt = 1; ; attempt++) {
+      const { farm, urlJob, probeJob } = await startJobs()
+      await underWay(farm, urlJob, probeJob)
+      const alphaBusy = (): boolean =>
+        farm
+          .poolInfo()
+          .some((p) => p.remoteHosts?.some((h) => h.name === 'alpha' && h.workers.some((w) => w.batch !== null)))
+      await until(alphaBusy, 'alpha on a batch', 60_000)
+      await bed!.hosts[0]!.kill9()
+      await expectExactlyOnce(farm, urlJob, probeJob)
+      const alpha = farm
         .poolInfo()
-        .some((p) => p.remoteHosts?.some((h) => h.name === 'alpha' && h.workers.some((w) => w.batch !== null)))
-    await until(alphaBusy, 'alpha on a batch', 60_000)
-    await bed!.hosts[0]!.kill9()
-    await expectExactlyOnce(farm, urlJob, probeJob)
-    const alpha = farm
-      .poolInfo()
-      .find((p) => p.name === 'cpu')!
-      .remoteHosts!.find((h) => h.name === 'alpha')
-    expect(alpha?.state ?? 'gone').toMatch(/stale|gone/)
-    // Moved on by BullMQ's stalled check, or (stalled too often, on a loaded machine) given up and re-queued by the farm.
-    expect(
-      remoteLog(farm).some((line) => /stalled: its host stopped answering|was lost on its remote host/.test(line)),
-    ).toBe(true)
-  }, 180_000)
+        .find((p) => p.name === 'cpu')!
+        .remoteHosts!.find((h) => h.name === 'alpha')
+      expect(alpha?.state ?? 'gone').toMatch(/stale|gone/)
+      // Moved on by BullMQ's stalled check, or (stalled too often, on a loaded machine) given up and re-queued by the farm.
+      const moved = remoteLog(farm).some((line) =>
+        /stalled: its host stopped answering|was lost on its remote host/.test(line),
+      )
+      if (moved || attempt === 3) return expect(moved).toBe(true)
+      await bed!.clear()
+      await bed!.redis.stop()
+      bed = null
+    }
+  }, 400_000)
 
   it('Redis restarting mid-job (losing every queued batch): farm and hosts reconnect, every unit once', async () => {
     const { farm, urlJob, probeJob } = await startJobs()

@@ -1,5 +1,6 @@
 import { basename, join, resolve } from 'node:path'
 import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
+import { storedCopyPayload } from '../../../shared/kinds/copy-payload'
 import { systemFilePatterns } from '../../../shared/kinds/system-files'
 import { UserError } from '../../../shared/user-error'
 import { formatBytes, formatCount } from '../../../shared/format'
@@ -101,7 +102,13 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
     const rootName = basename(root)
     const destRoot = join(destination, rootName)
     const keyOf = (rel: string): string => (rel ? `${rootName}/${rel}` : rootName)
-    const emit = (inside: FolderData | undefined, key: string, payload: CopyPayload, size: number, last = false) => {
+    const emit = (
+      inside: FolderData | undefined,
+      key: string,
+      payload: CopyPayload | number,
+      size: number,
+      last = false,
+    ) => {
       if (inside) inside.units++
       emitUnit({ key, payload, size, ...(last ? { role: 'last' as const } : {}) })
     }
@@ -215,7 +222,7 @@ export async function planCopy(spec: CopySpec, ctx: PlanContext): Promise<PlanSu
           else counts.links++
           counts.bytes += size
           checkSpace()
-          emit(data, key, decision.payload, size)
+          emit(data, key, storedCopyPayload(decision.payload), size)
           break
         }
       }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
-import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
+import type { CopySpec } from '../../../shared/kinds/copy'
+import { copyPayloadOf } from '../../../shared/kinds/copy-payload'
 import type { PlannedItem, WorkItem } from '../../../shared/worker-protocol'
 import type { RunContext } from '../../kind-handler'
 import { timeSlack } from './conflict'
@@ -38,7 +39,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
 
   let walking: WalkRules | undefined
   const runItem = async (item: WorkItem): Promise<void> => {
-    const payload = item.payload as CopyPayload
+    const payload = copyPayloadOf(item.payload)
     if (payload.problem) return ctx.failed(item.id, payload.problem, { code: 'cannot-copy', retryable: false })
     if (payload.type === 'walk') return walkUnit(item, payload.source)
     const { rel } = splitKey(item.key)
@@ -111,7 +112,7 @@ export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext
   const folders: WorkItem[] = []
   for (const item of items) {
     if (ctx.signal.aborted) break
-    const payload = item.payload as CopyPayload
+    const payload = copyPayloadOf(item.payload)
     if (payload.type === 'folder' && !payload.problem) {
       folders.push(item)
       continue

@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, type Dirent, type Stats } from 'node:fs'
 import { resolve } from 'node:path'
 import type { CopyPayload, CopySpec } from '../../../shared/kinds/copy'
+import { storedCopyPayload } from '../../../shared/kinds/copy-payload'
 import { systemFilePatterns } from '../../../shared/kinds/system-files'
 import type { PlannedItem } from '../../../shared/worker-protocol'
 import { timeSlack } from './conflict'
@@ -155,7 +156,7 @@ export function walkFolder(
       const decision = decideEntry(rules, folder, { name, type, stat, source }, allNames)
       if (decision.action === 'problem') problem(key, decision.message)
       else if (decision.action === 'copy')
-        found({ key, payload: decision.payload, size: type === 'file' ? stat.size : 0 })
+        found({ key, payload: storedCopyPayload(decision.payload), size: type === 'file' ? stat.size : 0 })
     } else problem(key, `It is a ${specialKind(stat)}, not a file; it is not copied.`)
   }
   found({ key: `${folderKey}/`, payload: { type: 'folder', source, expect: 0 }, size: 0, role: 'last' })
