@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { jobEndActionsSchema, queueEmptyActionSchema } from './job-end-actions'
 import { jobSpecSchema, poolNameSchema } from './job-spec'
-import { hostPaceSchema } from './kinds/host-pacer'
+import { hostPaceSchema } from './kinds/host-pace'
 import { hasEnded, jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
 
 /** A job linked by `--after`: the one it follows (or that follows it), whether it must succeed, its state now (null: removed). */

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../support/test-farm'
 import { cliEntry } from './copy-cli-helpers'
@@ -41,4 +41,26 @@ describe('a short job command', () => {
     expect(workerFiles.size).toBeGreaterThan(0)
     for (const file of workerFiles) expect(readFileSync(file, 'utf8').includes('$ZodType'), file).toBe(false)
   }, 90_000)
+})
+
+describe("every kind's worker code", () => {
+  it('loads no spec schemas: zod stays in the farmer, a worker starts without building a schema', () => {
+    // What a worker process loads for a kind: the kind's chunk (imported when its first task comes)
+    // and every chunk it imports, followed through the built files.
+    const entry = resolve('out/node/worker.js')
+    const kinds = [...readFileSync(entry, 'utf8').matchAll(/import\("(\.\/chunks\/[^"]+)"\)/g)].map((m) => m[1]!)
+    expect(kinds.length).toBeGreaterThanOrEqual(6) // copy, urls, probe, command, module, verify
+    for (const kind of [entry, ...kinds.map((k) => resolve('out/node', k))]) {
+      const seen = new Set<string>()
+      const visit = (file: string): void => {
+        if (seen.has(file)) return
+        seen.add(file)
+        for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^;]*?from\s+"(\.[^"]+)"/gms))
+          visit(join(dirname(file), m[1]!))
+      }
+      visit(kind)
+      const withSchemas = [...seen].filter((file) => readFileSync(file, 'utf8').includes('$ZodType'))
+      expect(withSchemas, kind).toEqual([])
+    }
+  })
 })

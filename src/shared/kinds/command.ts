@@ -1,4 +1,6 @@
 import { z } from 'zod'
+
+export { OUTPUT_EXCERPT_BYTES, WORKER_PID_VARIABLE } from './command-limits'
 import { fromJobInputSchema } from './from-job'
 
 /**
@@ -90,16 +92,10 @@ export const commandSpecSchema = z.object({
 })
 export type CommandSpec = z.infer<typeof commandSpecSchema>
 
-/** Every command run carries its worker's pid in this variable, so the farm finds the runs of a killed worker. */
-export const WORKER_PID_VARIABLE = 'TASK_FARM_WORKER_PID'
-
 /** An input's payload: its number in input order, from 1 (`{#}`). */
 export interface InputPayload {
   seq: number
 }
-
-/** Bytes kept of each stream: its first and its last this many. */
-export const OUTPUT_EXCERPT_BYTES = 64 * 1024
 
 /** One run's record, as stored with the unit and shown in the results table. */
 export interface CommandResult {

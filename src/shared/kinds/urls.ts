@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { retryDelaySchema } from './command'
-import { crawlInputSchema, type CrawlInput, type CrawlPayload } from './crawl'
+import { crawlInputSchema, type CrawlPayload } from './crawl'
 import { fromJobInputSchema } from './from-job'
 
 /**
@@ -74,13 +74,7 @@ export type UrlsSpec = z.infer<typeof urlsSpecSchema>
 /** An item's payload: where the URL was found in the input, or (a crawl) by which page. */
 export type UrlsPayload = { line: number } | CrawlPayload
 
-/** The crawl a URL job makes, or null for a job of a list. */
-export function crawlOf(spec: { kind: string; input?: { type: string } }): CrawlInput | null {
-  return spec.kind === 'urls' && spec.input?.type === 'crawl' ? (spec.input as CrawlInput) : null
-}
-
-/** Whether robots.txt keeps a URL from being fetched: asked for (`robots`), or always in a crawl. */
-export const obeysRobots = (spec: UrlsSpec): boolean => spec.robots || crawlOf(spec) !== null
+export { crawlOf, obeysRobots } from './urls-input'
 
 /** Why a URL has no clean answer. A row with an error class is still a result, not a failed item. */
 export const urlErrorClasses = [

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
-import { parseInputLine, type ModuleSpec } from '../../shared/kinds/module'
+import type { ModuleSpec } from '../../shared/kinds/module'
+import { parseInputLine } from '../../shared/kinds/module-input'
 import type { KindHandler } from '../kind-handler'
 import type { WorkItem } from '../../shared/worker-protocol'
 import { readInputs } from './command/read-inputs'

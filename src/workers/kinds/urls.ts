@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events'
 import type { Agent } from 'undici'
-import { crawlOf, obeysRobots, type UrlsPayload, type UrlsSpec } from '../../shared/kinds/urls'
+import type { UrlsPayload, UrlsSpec } from '../../shared/kinds/urls'
+import { crawlOf, obeysRobots } from '../../shared/kinds/urls-input'
 import { UserError } from '../../shared/user-error'
 import type { KindHandler } from '../kind-handler'
 import { analyseInTurn, localHostTurns } from './urls/paced-fetch'

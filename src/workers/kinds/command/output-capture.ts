@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
-import { OUTPUT_EXCERPT_BYTES } from '../../../shared/kinds/command'
+import { OUTPUT_EXCERPT_BYTES } from '../../../shared/kinds/command-limits'
 import { decodeOutput } from './text-encodings'
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import type { CommandResult, CommandSpec } from '../../../shared/kinds/command'
-import { WORKER_PID_VARIABLE } from '../../../shared/kinds/command'
+import { WORKER_PID_VARIABLE } from '../../../shared/kinds/command-limits'
 import { OutputCapture } from './output-capture'
 import { killTree, track, treeSpawnOptions } from './process-tree'
 import { startCommand } from './start-command'

@@ -1,4 +1,4 @@
-import { STACK_LIMIT } from '../../../shared/kinds/module'
+import { STACK_LIMIT } from '../../../shared/kinds/module-input'
 import type { TaskFunction, TaskFunctionContext } from './load-task-module'
 
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: string; code: string } | null

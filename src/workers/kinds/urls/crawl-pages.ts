@@ -1,4 +1,5 @@
-import { crawlText, inCrawlScope, type CrawlInput, type CrawlPayload } from '../../../shared/kinds/crawl'
+import type { CrawlInput } from '../../../shared/kinds/crawl'
+import { crawlText, inCrawlScope, type CrawlPayload } from '../../../shared/kinds/crawl-scope'
 import { normaliseUrl } from '../../../shared/kinds/normalise-url'
 import type { UrlResult } from '../../../shared/kinds/urls'
 import { UserError } from '../../../shared/user-error'

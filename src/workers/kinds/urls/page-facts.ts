@@ -1,5 +1,5 @@
 import { Parser } from 'htmlparser2'
-import { MAX_LINKS_PER_PAGE } from '../../../shared/kinds/crawl'
+import { MAX_LINKS_PER_PAGE } from '../../../shared/kinds/crawl-scope'
 import type { PageFacts } from '../../../shared/kinds/urls'
 
 export const emptyPageFacts = (): PageFacts => ({

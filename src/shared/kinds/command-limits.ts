@@ -1,0 +1,7 @@
+// Zod-free (command workers load it): constants of command jobs.
+
+/** Every command run carries its worker's pid in this variable, so the farm finds the runs of a killed worker. */
+export const WORKER_PID_VARIABLE = 'TASK_FARM_WORKER_PID'
+
+/** Bytes kept of each stream: its first and its last this many. */
+export const OUTPUT_EXCERPT_BYTES = 64 * 1024
