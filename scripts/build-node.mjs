@@ -2,7 +2,8 @@
 // Dependencies stay external: they load from node_modules (better-sqlite3 is native), except zod: as
 // hundreds of small modules it took a CLI run longer to resolve and compile than all of our own code.
 import { build } from 'esbuild'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -13,8 +14,9 @@ const entries = {
 }
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(root + file)))
 
-await build({
+const result = await build({
   absWorkingDir: root,
+  metafile: true,
   entryPoints,
   outdir: 'out/node',
   bundle: true,
@@ -31,6 +33,14 @@ await build({
     js: "import { createRequire as __tfCreateRequire } from 'node:module'; const require = __tfCreateRequire(import.meta.url);",
   },
 })
+
+// Chunks are named by their content's hash, so each build leaves the last one's behind: without this,
+// out/node (and an app packaged from it) would hold every chunk ever built. A process still running
+// an older build must be restarted, as after any change of its code.
+const built = new Set(Object.keys(result.metafile.outputs).map((file) => relative('out/node', file)))
+for (const name of readdirSync(join(root, 'out/node/chunks'))) {
+  if (!built.has(`chunks/${name}`)) rmSync(join(root, 'out/node/chunks', name))
+}
 
 /**
  * Every package import stays external but zod's, which is bundled (and tree-shaken) with our code. Of
