@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { ItemRun } from '../../src/core/item-run'
-import type { FromWorker, ToWorker, WorkItem } from '../../src/shared/worker-protocol'
+import type { ToWorker, WorkItem } from '../../src/shared/worker-protocol'
 import { unitId } from '../../src/shared/worker-protocol'
 import type { KindHandler } from '../../src/workers/kind-handler'
 import { DoneRunPacker } from '../../src/workers/task-outbox'
-import { startWorkerRuntime, type HandlerLoaders } from '../../src/workers/worker-runtime'
+import { runInRuntime } from '../support/worker-runtime-harness'
 
 describe('a worker packs done units in runs of one item', () => {
   it('closes a run at a gap or another item, and writes results as one JSON array', () => {
@@ -52,9 +52,9 @@ describe('a worker packs done units in runs of one item', () => {
       units,
       ...(packResults ? { packResults } : {}),
     })
-    const packed = (await runTask(handler, task(true))).find((m) => m.type === 'unitsDone')
+    const packed = (await runInRuntime(handler, task(true))).find((m) => m.type === 'unitsDone')
     expect(packed).toMatchObject({ ids: [], results: [], runs: [{ item: 9, from: 0, to: 3, results: '[0,null,20]' }] })
-    const plain = (await runTask(handler, task(false))).find((m) => m.type === 'unitsDone')
+    const plain = (await runInRuntime(handler, task(false))).find((m) => m.type === 'unitsDone')
     expect(plain).toMatchObject({
       ids: [units[1]!.id],
       results: [
@@ -95,24 +95,3 @@ describe("the farmer keeps a run's results as the text that came", () => {
     expect(JSON.parse(resumed.resultsText()!)).toEqual([10, null, 30, 40])
   })
 })
-
-/** Runs one run task in the worker runtime (the transport in memory); every message it sent. */
-async function runTask(handler: KindHandler, message: ToWorker): Promise<FromWorker[]> {
-  const sent: FromWorker[] = []
-  let listener: ((message: ToWorker) => void) | null = null
-  await new Promise<void>((resolve) => {
-    startWorkerRuntime(
-      {
-        send(m: FromWorker) {
-          sent.push(m)
-          if (m.type === 'done' || m.type === 'failed') resolve()
-        },
-        onMessage: (l) => (listener = l),
-        exit: () => {},
-      },
-      new Proxy({}, { get: () => async () => handler }) as HandlerLoaders,
-    )
-    listener!(message)
-  })
-  return sent
-}

@@ -3,30 +3,12 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { FromWorker, ToWorker } from '../../src/shared/worker-protocol'
 import { copyHandler } from '../../src/workers/kinds/copy'
-import type { HandlerLoaders } from '../../src/workers/worker-runtime'
-import { startWorkerRuntime } from '../../src/workers/worker-runtime'
+import { runInRuntime } from '../support/worker-runtime-harness'
 import { copySpec, tempDir } from './kinds/copy/helpers'
 
-/** Runs one run task in the worker runtime (the transport in memory); every message it sent. */
-async function runTask(message: Extract<ToWorker, { type: 'run' }>): Promise<FromWorker[]> {
-  const sent: FromWorker[] = []
-  let listener: ((message: ToWorker) => void) | null = null
-  await new Promise<void>((resolve) => {
-    startWorkerRuntime(
-      {
-        send(m: FromWorker) {
-          sent.push(m)
-          if (m.type === 'done' || m.type === 'failed') resolve()
-        },
-        onMessage: (l) => (listener = l),
-        exit: () => {},
-      },
-      new Proxy({}, { get: () => async () => copyHandler }) as HandlerLoaders,
-    )
-    listener!(message)
-  })
-  return sent
-}
+/** Runs one run task of the copy kind in the worker runtime; every message it sent. */
+const runTask = (message: Extract<ToWorker, { type: 'run' }>): Promise<FromWorker[]> =>
+  runInRuntime(copyHandler, message)
 
 describe('the worker runtime and units that find units', () => {
   const root = tempDir('tf-found-')
