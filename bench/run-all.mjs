@@ -2,6 +2,8 @@
 // peers, then the table of issue 21 (every row a benchmark measured, with its peer) from their marked
 // lines. `npm run bench` (all), or `npm run bench -- pool urls` (some). Needs `npm run build` first for the
 // UI one (it serves the built window), python3 for the Python peers, rsync and curl for theirs.
+// Task Farm runs as its users run it: `bin/task-farm.js` (the `task-farm` command), which keeps Node's
+// compiled code between runs (`module.enableCompileCache`), as every later run of a user's does.
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'

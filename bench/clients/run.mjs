@@ -35,7 +35,7 @@ const lag = async (command) => (owner.stdin.write(`${command}\n`), command === '
 
 function cli(...args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'out/node/cli.js'), '--db', db, ...args], {
+    const child = spawn(process.execPath, [join(root, 'bin/task-farm.js'), '--db', db, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''

@@ -30,7 +30,7 @@ function timed(command, args, options = {}) {
   return wall
 }
 const taskFarm = (...args) =>
-  timed(process.execPath, [join(root, 'out/node/cli.js'), '--db', join(dir, `h${jobDb++}.sqlite`), ...args])
+  timed(process.execPath, [join(root, 'bin/task-farm.js'), '--db', join(dir, `h${jobDb++}.sqlite`), ...args])
 const available = (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0
 
 const contests = [

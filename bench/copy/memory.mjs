@@ -82,7 +82,7 @@ try {
     .trim()
   const files = Number(made.split(' ')[0])
   const started = Date.now()
-  const cli = join(root, 'out/node/cli.js')
+  const cli = join(root, 'bin/task-farm.js')
   const child = spawn(process.execPath, [cli, '--db', db, 'copy', src, dst, '--workers', '2'], { stdio: 'ignore' })
   const peaks = new Map() // pid -> { role, peak }
   const sample = () => {

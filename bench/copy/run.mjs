@@ -26,7 +26,7 @@ const PEERS = env('BENCH_PEERS', 'cp,rsync,python,node,limit').split(',')
 const BASELINE = env('BENCH_BASELINE_CLI', '')
 const WORKERS = env('BENCH_WORKERS', '2')
 const node = process.execPath
-const cli = join(root, 'out/node/cli.js')
+const cli = join(root, 'bin/task-farm.js')
 
 const work = join(root, 'bench/.work/copy')
 rmSync(work, { recursive: true, force: true })

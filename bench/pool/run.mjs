@@ -26,7 +26,7 @@ function taskFarm(chunkSize) {
   const dir = mkdtempSync(join(tmpdir(), 'tf-bench-'))
   try {
     const { wall, out } = timed(process.execPath, [
-      join(root, 'out/node/cli.js'),
+      join(root, 'bin/task-farm.js'),
       '--db',
       join(dir, 'h.sqlite'),
       'probe',

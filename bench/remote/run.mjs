@@ -17,7 +17,7 @@ import { tableRow } from '../table-row.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = join(here, '..', '..')
-const cli = join(root, 'out/node/cli.js')
+const cli = join(root, 'bin/task-farm.js')
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name)
   return i > 0 ? Number(process.argv[i + 1]) : fallback

@@ -73,7 +73,7 @@ let dbCount = 0
 function ours(list, { workers, concurrency }) {
   const db = join(work, `history-${dbCount++}.db`)
   return timed(process.execPath, [
-    join(root, 'out/node/cli.js'),
+    join(root, 'bin/task-farm.js'),
     '--db',
     db,
     'urls',
