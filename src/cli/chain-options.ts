@@ -8,7 +8,11 @@ import { jobId, oneOf } from './parse-options'
 /** `--after ID[,ID…]` and `--after-ok ID[,ID…]`, on every command that makes a job. */
 export function addAfterOptions(command: Command): Command {
   return command
-    .option('--after <ids>', 'wait until these jobs have ended (comma-separated ids), then run', ids('--after'))
+    .option(
+      '--after <ids>',
+      'wait until these jobs have ended (comma-separated ids), then run; one paused, interrupted or timed out holds it until resumed or cancelled',
+      ids('--after'),
+    )
     .option(
       '--after-ok <ids>',
       'run only once these jobs have completed without errors; otherwise this job ends skipped',

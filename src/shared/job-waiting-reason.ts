@@ -1,5 +1,6 @@
 import type { JobLink, JobSummary, PoolInfo } from './api-types'
 import { formatBytes } from './format'
+import { resumableStates } from './job-state'
 
 /** What a person can do about a wait: the button (window) or the command (CLI) that ends it. */
 export type WaitingAction = 'reopen-pool' | 'resume-pool' | 'resume-job'
@@ -51,11 +52,18 @@ export function waitingReason(job: JobFacts, pool: PoolFacts | undefined): Waiti
   return null
 }
 
-/** "waiting for job 3 (running) to end, job 4 (queued) to complete without errors". */
+/**
+ * "waiting for job 3 (running) to end, job 4 (queued) to complete without errors". A job that stopped
+ * and may still be resumed (paused, interrupted, timed out) holds its followers until it is resumed
+ * or cancelled: the text says so, as `timed-out` alone reads like an end.
+ */
 export function followsText(after: JobLink[]): string {
   if (after.length === 0) return 'waiting for other jobs to end'
-  const one = (l: JobLink): string =>
-    `job ${l.jobId} (${l.state ?? 'removed'}) to ${l.ok ? 'complete without errors' : 'end'}`
+  const one = (l: JobLink): string => {
+    const waits = `job ${l.jobId} (${l.state ?? 'removed'}`
+    if (l.state && resumableStates.includes(l.state)) return `${waits}: resume or cancel it)`
+    return `${waits}) to ${l.ok ? 'complete without errors' : 'end'}`
+  }
   return `waiting for ${after.map(one).join(', ')}`
 }
 

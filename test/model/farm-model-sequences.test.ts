@@ -108,4 +108,11 @@ describe('jobs that follow jobs, against the model', () => {
       new LetTimePass(1500),
     )
   }, 120_000)
+
+  it('[follows] a follower of a job that ran past its deadline waits for it, and goes on once it is resumed', async () => {
+    // Found by `npm run fuzz` under load: a timed-out job may still be resumed, so its followers wait
+    // (job-chains.ts); the model's settling now resumes it as it does an interrupted one. Four units of
+    // 900 ms at one slot always outlast the 1.5 s deadline.
+    await run(command({ units: 4, deadline: true }), follower(0, false), new LetTimePass(2500))
+  }, 120_000)
 })

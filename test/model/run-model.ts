@@ -122,13 +122,16 @@ export async function oneSequence(
 }
 
 /**
- * The end of a sequence: paused and interrupted jobs are resumed, and every job must then come to
+ * The end of a sequence: paused, interrupted and timed-out jobs are resumed (the farm keeps their
+ * followers waiting: they may still be resumed, see job-chains.ts), and every job must then come to
  * rest within its work plus the grace period (a job left `running` for good fails here).
  */
 async function settle(model: FarmModel, real: RealFarm): Promise<void> {
-  real.trail.push('settle: resume what is paused or interrupted, wait for every job to rest')
+  real.trail.push('settle: resume what is paused, interrupted or timed out, wait for every job to rest')
   for (const job of model.jobs) {
-    const resumable = job.expect.is === 'paused' || (job.expect.is === 'resting' && job.expect.state === 'interrupted')
+    const e = job.expect
+    const resumable =
+      e.is === 'paused' || (e.is === 'resting' && (e.state === 'interrupted' || e.state === 'timed-out'))
     if (!resumable) continue
     await real.owner.client.call('jobs.resume', { jobId: job.id })
     job.causes.push('resume')

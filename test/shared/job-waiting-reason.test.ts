@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { PoolInfo } from '../../src/shared/api-types'
-import { waitingCommand, waitingReason } from '../../src/shared/job-waiting-reason'
+import type { JobLink, PoolInfo } from '../../src/shared/api-types'
+import { followsText, waitingCommand, waitingReason } from '../../src/shared/job-waiting-reason'
 
 const pool = (over: Partial<PoolInfo> = {}): PoolInfo => ({
   name: 'cpu',
@@ -73,5 +73,21 @@ describe('a job short of memory (--memfree)', () => {
       actionLabel: null,
     })
     expect(waitingReason({ ...job, memoryWait: null }, pool())).toBeNull()
+  })
+})
+
+describe('what a follower waits for', () => {
+  it('names each job with its state, and says what to do when one stopped and may still be resumed', () => {
+    expect(
+      followsText([
+        { jobId: 3, state: 'running', ok: false },
+        { jobId: 4, state: 'queued', ok: true },
+      ] as JobLink[]),
+    ).toBe('waiting for job 3 (running) to end, job 4 (queued) to complete without errors')
+    // A timed-out job reads like an end, but it holds its followers until it is resumed or cancelled.
+    for (const state of ['timed-out', 'interrupted', 'paused'] as const)
+      expect(followsText([{ jobId: 7, state, ok: false }] as JobLink[])).toBe(
+        `waiting for job 7 (${state}: resume or cancel it)`,
+      )
   })
 })
