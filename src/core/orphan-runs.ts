@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { WORKER_PID_VARIABLE } from '../shared/kinds/command'
+import { WORKER_PID_VARIABLE } from '../shared/kinds/command-limits'
 
 /**
  * Process groups of the runs a dead worker started, found by their environment (Linux's /proc; empty
@@ -34,4 +34,31 @@ export function orphanGroupsOf(workerPid: number): number[] {
     }
   }
   return [...groups]
+}
+
+/**
+ * Ends the runs of a worker that died with tasks in hand (a SIGKILLed worker never ran its exit
+ * handler, so its runs' process groups live on), before their units go again: a unit never runs
+ * twice at once or past its timeout. The /proc scan is done once per dead worker, whatever it held.
+ */
+export class RunReaper {
+  private lastScan: { pid: number; groups: number[] } | null = null
+
+  /** Ends the groups the worker reported and, for a local command task, those found by their environment. */
+  reap(reported: Iterable<number>, workerPid: number | null): void {
+    for (const group of reported) killGroup(group)
+    if (workerPid === null) return
+    if (this.lastScan?.pid !== workerPid) this.lastScan = { pid: workerPid, groups: orphanGroupsOf(workerPid) }
+    for (const group of this.lastScan.groups) killGroup(group)
+  }
+}
+
+export function killGroup(group: number): void {
+  // Windows has no process groups: there a killed worker's runs are left to end on their own.
+  if (process.platform === 'win32') return
+  try {
+    process.kill(-group, 'SIGKILL')
+  } catch {
+    // ESRCH: the group has ended already.
+  }
 }

@@ -8,7 +8,7 @@ import {
   type WorkItem,
 } from '../shared/worker-protocol'
 import type { HistoryWriter } from './history-writer'
-import { orphanGroupsOf } from './orphan-runs'
+import { RunReaper } from './orphan-runs'
 import { UnitSettling } from './unit-settling'
 import { retryDelay } from './retry-policy'
 import type { JobRun, Task } from './job-run'
@@ -29,6 +29,7 @@ export interface TaskResultDeps {
 /** Applies what workers report (finished units, failures, plans, deaths) to the jobs they work for. */
 export class TaskResults {
   private readonly units: UnitSettling
+  private readonly reaper = new RunReaper()
   constructor(private readonly d: TaskResultDeps) {
     this.units = new UnitSettling(d)
   }
@@ -147,13 +148,6 @@ export class TaskResults {
     this.d.scheduler.dispatch(job.pool)
   }
 
-  /** The dead worker's runs by their environment, looked up once per worker (it may hold many tasks). */
-  private orphansOf(workerPid: number): number[] {
-    if (this.lastScan?.pid !== workerPid) this.lastScan = { pid: workerPid, groups: orphanGroupsOf(workerPid) }
-    return this.lastScan.groups
-  }
-  private lastScan: { pid: number; groups: number[] } | null = null
-
   /**
    * Units settled. A durable kind's outcomes are written now, before their slots take more units, so
    * after kill -9 of everything only the units that were running run again.
@@ -182,12 +176,10 @@ export class TaskResults {
     const task = this.d.scheduler.tasks.get(taskId)
     if (!task) return
     const job = task.job
-    // A SIGKILLed worker never ran its exit handler: its runs' process groups live on. End them
-    // before their units go again, so a unit never runs twice at once or past its timeout.
-    for (const group of task.groups.values()) killGroup(group)
+    // Its runs live on after a SIGKILL: ended before their units go again (`RunReaper`).
+    const scan = task.type === 'run' && job.spec.kind === 'command' && !worker.remote
+    this.reaper.reap(task.groups.values(), scan ? worker.handle.pid : null)
     task.groups.clear()
-    if (task.type === 'run' && job.spec.kind === 'command' && !worker.remote && worker.handle.pid !== null)
-      for (const group of this.orphansOf(worker.handle.pid)) killGroup(group)
     const how = `${exit.reason}${exit.signal ? `, ${exit.signal}` : exit.code !== null ? `, code ${exit.code}` : ''}`
     if (task.type === 'plan') {
       job.planFailures++
@@ -307,15 +299,5 @@ export class TaskResults {
     }
     if (job.stopping) return // Cancelled mid-unit: it stays pending, not failed.
     this.units.failForGood(job, unit, failure.error, failure.code, failure.result)
-  }
-}
-
-function killGroup(group: number): void {
-  // Windows has no process groups: there a killed worker's runs are left to end on their own.
-  if (process.platform === 'win32') return
-  try {
-    process.kill(-group, 'SIGKILL')
-  } catch {
-    // ESRCH: the group has ended already.
   }
 }
