@@ -76,6 +76,9 @@ function runOnce(
   }
   const timer = spec.timeoutS > 0 ? setTimeout(() => ((timedOut = true), kill()), spec.timeoutS * 1000) : null
   const onAbort = (): void => {
+    // A command that has ended already (its pipes may still be draining) finished: its record stands
+    // and the farm keeps it, so a resume never runs a finished command again.
+    if (child.exitCode !== null || child.signalCode !== null) return
     cancelled = true
     kill()
   }
@@ -91,7 +94,8 @@ function runOnce(
       if (timer) clearTimeout(timer)
       signal.removeEventListener('abort', onAbort)
       void Promise.all([stdout.close(), stderr.close()]).then(() => {
-        if (cancelled) return resolve(null)
+        // Stopped by the cancel: the input stays pending. One that still exited 0 on its own finished.
+        if (cancelled && (code !== 0 || killedBy !== null)) return resolve(null)
         const error = spawnError
         if (error) stderr.write(Buffer.from(spawnMessage(spec, error)))
         resolve({

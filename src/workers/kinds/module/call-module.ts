@@ -29,16 +29,22 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null &&
   typeof (value as { then?: unknown }).then === 'function'
 
-/** Waits for a promised result, or for a cancel, whichever comes first. */
+/** What the cancel's promise resolves to: never a value a function returns. */
+const CANCELLED = Symbol('cancelled')
+
+/**
+ * Waits for a promised result, or for a cancel, whichever comes first. A result that came first is
+ * kept even when the cancel follows at once: the call finished, and a resume must not make it again.
+ */
 async function settle(promised: PromiseLike<unknown>, signal: AbortSignal): Promise<CallOutcome> {
   let onAbort = (): void => {}
-  const aborted = new Promise<null>((resolve) => {
-    onAbort = () => resolve(null)
+  const aborted = new Promise<typeof CANCELLED>((resolve) => {
+    onAbort = () => resolve(CANCELLED)
     signal.addEventListener('abort', onAbort, { once: true })
   })
   try {
     const value = await Promise.race([promised, aborted])
-    if (signal.aborted) return null
+    if (value === CANCELLED) return null
     return storable(value)
   } catch (error) {
     if (signal.aborted) return null

@@ -5,6 +5,7 @@ import type { ModuleSpec } from '../../../../src/shared/kinds/module'
 import type { WorkItem } from '../../../../src/shared/worker-protocol'
 import type { RunContext } from '../../../../src/workers/kind-handler'
 import { moduleHandler } from '../../../../src/workers/kinds/module'
+import { callModule } from '../../../../src/workers/kinds/module/call-module'
 import { tempDir } from '../../../support/test-farm'
 
 const dirs: { remove(): void }[] = []
@@ -37,5 +38,30 @@ describe('a module job in a worker', () => {
     writeFileSync(module, 'export default (n) => n + 1000\n')
     // Another job: its first task looks the file up again, whatever the last task of the job before saw.
     expect(await runAs(2, spec, ['1', '2'])).toEqual([1001, 1002])
+  })
+})
+
+describe('a call and a cancel that come together', () => {
+  it('keeps the result of a call that settled just before the cancel: it is not made again on resume', async () => {
+    let settle: (value: unknown) => void = () => {}
+    const promised = new Promise((resolve) => (settle = resolve))
+    const controller = new AbortController()
+    const outcome = callModule(() => promised, 1, {
+      signal: controller.signal,
+      log: () => undefined,
+      progress: () => undefined,
+    })
+    settle(42)
+    controller.abort()
+    expect(await outcome).toEqual({ ok: true, result: 42 })
+    // A cancel that comes first leaves the input pending (null), whatever the call does after.
+    const second = new AbortController()
+    const waiting = callModule(() => new Promise(() => {}), 1, {
+      signal: second.signal,
+      log: () => undefined,
+      progress: () => undefined,
+    })
+    second.abort()
+    expect(await waiting).toBeNull()
   })
 })
