@@ -60,13 +60,8 @@ export const acceptedIn: Record<'pause' | 'resume' | 'cancel' | 'retry', readonl
   retry: ['completed-with-errors', 'failed', 'cancelled', 'interrupted', 'timed-out', 'skipped'],
 }
 
-/**
- * A unit already on its way to a process when a pause or cancel lands may still start this long after
- * it. A paused job gets no task (`JobRun.hasWork`); what starts later was sent before. 1 s was too short
- * for a loaded machine: `npm run fuzz` beside a full test loop under `stress --cpu 2` saw a unit sent
- * just before a pause start its `sh` 1.5 s after it, on a pool of one worker.
- */
-export const holdSlackMs = 2500
+/** A unit already on its way to a process when a pause or cancel lands may still start this long after it. */
+export const holdSlackMs = 1000
 
 /** How long the farm has to do what it was asked (cancel, end a job, let a waiting client go), under load. */
 export const graceMs = 20_000

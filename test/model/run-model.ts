@@ -133,9 +133,11 @@ async function settle(model: FarmModel, real: RealFarm): Promise<void> {
     const resumable =
       e.is === 'paused' || (e.is === 'resting' && (e.state === 'interrupted' || e.state === 'timed-out'))
     if (!resumable) continue
+    // Units may start before the answer is back: the holds end when the resume is sent (as `JobControl`).
+    const sentAt = Date.now()
     await real.owner.client.call('jobs.resume', { jobId: job.id })
     job.causes.push('resume')
-    for (const hold of job.holds) hold.to ??= Date.now()
+    for (const hold of job.holds) hold.to ??= sentAt
     job.expect = { is: 'active' }
   }
   const limit = Date.now() + graceMs + 20_000
