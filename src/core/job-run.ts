@@ -13,7 +13,7 @@ import { retryPolicyFor, type RetryPolicy } from './retry-policy'
 import { TaskPace } from './task-pace'
 import type { JobRow, JobStore } from './store/job-store'
 import type { OnceRule } from './store/seen-keys'
-import { crawlOf } from '../shared/kinds/urls'
+import { crawlOf } from '../shared/kinds/urls-input'
 
 export type { Batch, Task } from './task'
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { HostPace } from '../../src/shared/kinds/host-pacer'
+import type { HostPace } from '../../src/shared/kinds/host-pace'
 import { busiestSecond, startPoliteFixture, type PoliteFixture } from '../fixtures/polite-fixture-server'
 import { cliEntry, tempDir, until } from '../support/test-farm'
 

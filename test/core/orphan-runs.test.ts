@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { orphanGroupsOf } from '../../src/core/orphan-runs'
-import { WORKER_PID_VARIABLE } from '../../src/shared/kinds/command'
+import { WORKER_PID_VARIABLE } from '../../src/shared/kinds/command-limits'
 import { until } from '../support/test-farm'
 
 describe("a dead worker's runs, found by their environment", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { inCrawlScope, registrableDomain } from '../../src/shared/kinds/crawl'
+import { inCrawlScope, registrableDomain } from '../../src/shared/kinds/crawl-scope'
 
 const inScope = (link: string, start: string, scope: 'host' | 'domain' | 'prefix'): boolean =>
   inCrawlScope(new URL(link), new URL(start), scope)

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { JobLink } from '../../shared/api-types'
-import type { HostPace } from '../../shared/kinds/host-pacer'
+import type { HostPace } from '../../shared/kinds/host-pace'
 import { jobStates, type JobState } from '../../shared/job-state'
 import { jobKinds } from '../../shared/job-spec'
 import { formatBytes, formatCount, percent } from '../../shared/format'

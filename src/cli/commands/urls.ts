@@ -11,7 +11,8 @@ import { parseRate } from '../../shared/kinds/host-pacer'
 import type { ExtractRule } from '../../shared/kinds/urls'
 import { UserError } from '../../shared/user-error'
 import { nonNegativeInt, nonNegativeSeconds, oneOf, positiveInt } from '../parse-options'
-import { crawlScopes, type CrawlInput, type CrawlScope } from '../../shared/kinds/crawl'
+import type { CrawlInput } from '../../shared/kinds/crawl'
+import { crawlScopes, type CrawlScope } from '../../shared/kinds/crawl-scope'
 import { normaliseUrl } from '../../shared/kinds/normalise-url'
 
 type CrawlInputIn = Pick<CrawlInput, 'type' | 'url'> & Partial<CrawlInput>

@@ -1,6 +1,7 @@
 import { checkUrlText } from '../../shared/kinds/url-list-check'
 import type { ItemRow } from '../../shared/api-types'
-import { crawlOf, type UrlResult, type UrlsSpec } from '../../shared/kinds/urls'
+import type { UrlResult, UrlsSpec } from '../../shared/kinds/urls'
+import { crawlOf } from '../../shared/kinds/urls-input'
 import { normaliseUrl } from '../../shared/kinds/normalise-url'
 import { checkReadable } from './job-inputs-check'
 import type { KindHooks } from './kind-hooks'

@@ -1,6 +1,4 @@
 import { z } from 'zod'
-
-export { OUTPUT_EXCERPT_BYTES, WORKER_PID_VARIABLE } from './command-limits'
 import { fromJobInputSchema } from './from-job'
 
 /**

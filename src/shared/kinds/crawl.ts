@@ -2,15 +2,6 @@ import { z } from 'zod'
 import { crawlScopes } from './crawl-scope'
 
 // The pure parts (scope, payload, limits) are in crawl-scope.ts, which workers load without zod.
-export {
-  crawlScopes,
-  crawlText,
-  inCrawlScope,
-  MAX_LINKS_PER_PAGE,
-  registrableDomain,
-  type CrawlPayload,
-  type CrawlScope,
-} from './crawl-scope'
 
 /**
  * A crawl (`--crawl URL`): the start page, then every in-scope page its links lead to, each URL once

@@ -1,7 +1,5 @@
 import type { HostPace } from './host-pace'
 
-export type { HostPace } from './host-pace'
-
 // Zod-free: URL workers pace their own requests with it, and workers load no schema library.
 
 /** Slowest a back-off goes: one request every ten seconds still finishes a job. */

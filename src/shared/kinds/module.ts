@@ -17,5 +17,3 @@ export const moduleSpecSchema = z.object({
   retryDelayS: retryDelaySchema,
 })
 export type ModuleSpec = z.infer<typeof moduleSpecSchema>
-
-export { parseInputLine, STACK_LIMIT } from './module-input'

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { retryDelaySchema } from './command'
-import { crawlInputSchema, type CrawlPayload } from './crawl'
+import { crawlInputSchema } from './crawl'
+import type { CrawlPayload } from './crawl-scope'
 import { fromJobInputSchema } from './from-job'
 
 /**
@@ -73,8 +74,6 @@ export type UrlsSpec = z.infer<typeof urlsSpecSchema>
 
 /** An item's payload: where the URL was found in the input, or (a crawl) by which page. */
 export type UrlsPayload = { line: number } | CrawlPayload
-
-export { crawlOf, obeysRobots } from './urls-input'
 
 /** Why a URL has no clean answer. A row with an error class is still a result, not a failed item. */
 export const urlErrorClasses = [

@@ -1,6 +1,7 @@
 import { quote } from 'shell-quote'
 import { formatBytes } from '../../../shared/format'
-import { crawlText, type CrawlInput } from '../../../shared/kinds/crawl'
+import type { CrawlInput } from '../../../shared/kinds/crawl'
+import { crawlText } from '../../../shared/kinds/crawl-scope'
 import { fromJobText, type FromJobInput } from '../../../shared/kinds/from-job'
 
 /** `ignoreFreeSpace` → `Ignore free space`. */
