@@ -90,8 +90,12 @@ describe('the CLI as a client of a served farm', () => {
       if (cancel.code === 2 && job(db, id).state === 'completed' && attempt < 3) continue
       expect([cancel.code, cancel.out]).toEqual([0, expect.stringMatching(/Job 1 was cancelled/)])
       expect(job(db, id).state).toBe('cancelled')
-      expect(listFiles(join(dir, 'dst')).length).toBeLessThan(folders * 100) // cancelled mid-copy indeed
-      expect(listFiles(join(dir, 'dst')).filter((p) => p.includes('taskfarm'))).toEqual([])
+      // A cancel that lands after the last file (while folder times are set) is a cancel too, but it
+      // proves nothing about stopping mid-copy: go again with the larger tree.
+      const copied = listFiles(join(dir, 'dst'))
+      expect(copied.filter((p) => p.includes('taskfarm'))).toEqual([])
+      if (copied.length === folders * 100 && attempt < 3) continue
+      expect(copied.length).toBeLessThan(folders * 100) // cancelled mid-copy indeed
       return
     }
   }, 180_000)
