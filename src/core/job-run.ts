@@ -6,6 +6,7 @@ import type { WorkItem } from '../shared/worker-protocol'
 import { HostPacer } from '../shared/kinds/host-pacer'
 import type { ItemRun } from './item-run'
 import { OpenItems } from './open-items'
+import { PlanReplay } from './plan-replay'
 import type { Batch, Task } from './task'
 import { RetryQueue } from './retry-queue'
 import { ProgressMeter } from './progress-meter'
@@ -52,6 +53,7 @@ export class JobRun {
   bytesTotal: number
   bytesDone: number
   planFailures = 0
+  readonly planReplay: PlanReplay
   /** Items with unsettled units, by id: loaded from the history, in a task, or back in the queue. */
   readonly items = new Map<number, ItemRun>()
   /** Items with free units, in order (the page read last, and items whose worker died). */
@@ -99,6 +101,7 @@ export class JobRun {
     this.bytesTotal = row.bytes_total
     this.bytesDone = row.bytes_done
     if (!this.planned) this.special = 'plan'
+    this.planReplay = new PlanReplay(row.plan_batches ?? 0)
   }
 
   /** Set while a cancel or a stop is under way: no new work goes out. */
@@ -264,13 +267,6 @@ export class JobRun {
       this.retries.waiting === 0 &&
       this.open.peek() === undefined
     )
-  }
-
-  /** Forgets every item (a plan starts again from nothing). */
-  forgetItems(): void {
-    this.items.clear()
-    this.dropRetries()
-    this.open.clear()
   }
 
   /**

@@ -200,13 +200,12 @@ export class JobScheduler {
       label = 'cleaning up'
       if (message.reason === 'cancel') this.aborter.boundCleanup(job, taskId)
     } else if (job.special === 'plan') {
-      // A plan that died half-way left some items: planning starts again from nothing.
-      if (job.itemsTotal > 0) {
-        this.d.writer.flush()
-        this.d.store.clearPlan(job.id)
-      }
-      job.forgetItems()
-      job.itemsTotal = job.bytesTotal = job.itemsDone = job.itemsFailed = job.bytesDone = 0
+      // A plan that stopped half-way runs again from its start; the items it stored before stay, with
+      // their outcomes, and are passed over (`PlanReplay`): none of their units runs again.
+      job.planReplay.restart()
+      const before = job.planReplay.storedBefore
+      if (before > 0)
+        this.d.log(job.id, 'info', 'core', `planning again from the start; its first ${before} batches are kept`)
       this.d.lifecycle().phase(job, 'plan-sent')
       const spec = planSpec(job.id, job.spec, this.d.store, (id, level, text) => this.d.log(id, level, 'core', text))
       const history = pool.config.inlineUnits || worker.remote ? null : this.d.history

@@ -54,14 +54,6 @@ export class OpenItems {
     this.exhausted = false
   }
 
-  /** Forgets every item (a plan starts again from nothing). */
-  clear(): void {
-    this.open.length = 0
-    this.cursor = 0
-    this.exhausted = false
-    this.lastPhase = false
-  }
-
   private peekPhase(): ItemRun | undefined {
     while (this.open.length === 0 && !this.exhausted) {
       const rows = this.store.pendingItems(this.jobId, this.cursor, PAGE_SIZE, this.lastPhase)

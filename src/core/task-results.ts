@@ -52,7 +52,9 @@ export class TaskResults {
     switch (message.type) {
       case 'planned': {
         if (job.stopping) return // A refused or cancelled plan's last items are not wanted.
-        const stored = this.d.store.insertBatches(job.id, message.batches, job.once ?? undefined)
+        const fresh = job.planReplay.fresh(message.batches)
+        if (fresh.length === 0) return
+        const stored = this.d.store.insertPlanned(job.id, fresh, job.once ?? undefined)
         job.itemsTotal += stored.units
         job.bytesTotal += stored.bytes
         job.morePlanned()

@@ -35,7 +35,7 @@ function storeWithUnits(units: number, perItem: number): { store: JobStore; jobI
       size: packed.reduce((a, u) => a + (u[1] as number), 0),
     })
   }
-  store.insertBatches(jobId, batches)
+  store.insertPlanned(jobId, batches)
   return { store, jobId }
 }
 

@@ -14,6 +14,8 @@ export interface JobRow {
   pool: string
   plan_only: number
   planned: number
+  /** Batches of its plan stored so far (v11): a plan run again passes over that many. */
+  plan_batches?: number
   created_at: number
   started_at: number | null
   finished_at: number | null

@@ -50,10 +50,7 @@ export class JobStore extends JobQueries {
       addTotals: db.prepare(
         'UPDATE jobs SET items_total = items_total + ?, bytes_total = bytes_total + ? WHERE id = ?',
       ),
-      deleteItems: db.prepare('DELETE FROM items WHERE job_id = ?'),
-      resetTotals: db.prepare(
-        'UPDATE jobs SET items_total = 0, bytes_total = 0, items_done = 0, items_failed = 0, bytes_done = 0 WHERE id = ?',
-      ),
+      countPlanned: db.prepare('UPDATE jobs SET plan_batches = plan_batches + ? WHERE id = ?'),
       setPlanned: db.prepare('UPDATE jobs SET planned = 1, notes = ?, facts = ? WHERE id = ?'),
       insertItem: db.prepare('INSERT INTO items (job_id, units, count, size, marks, role) VALUES (?, ?, ?, ?, ?, ?)'),
       pending: db.prepare(
@@ -145,8 +142,12 @@ export class JobStore extends JobQueries {
   }
 
   /** Stores items a plan made, each a packed run of units, all pending; `once`: see `OnceRule`. */
-  insertBatches(jobId: number, batches: PlannedBatch[], once?: OnceRule): StoredUnits {
-    return this.db.transaction(() => this.addItems(jobId, batches, once))()
+  /** Stores batches of a job's plan, counted (`plan_batches`) so that a plan run again passes over them. */
+  insertPlanned(jobId: number, batches: readonly PlannedBatch[], once?: OnceRule): StoredUnits {
+    return this.db.transaction(() => {
+      this.s.countPlanned.run(batches.length, jobId)
+      return this.addItems(jobId, batches, once)
+    })()
   }
 
   private addItems(jobId: number, given: readonly PlannedBatch[], once?: OnceRule): StoredUnits {
@@ -178,15 +179,6 @@ export class JobStore extends JobQueries {
       this.insertStatements.set(count, statement)
     }
     return statement
-  }
-
-  /** Forgets a half-made plan, so planning can start again from nothing. */
-  clearPlan(jobId: number): void {
-    this.db.transaction(() => {
-      this.s.deleteItems.run(jobId)
-      this.seenKeys.forget(jobId)
-      this.s.resetTotals.run(jobId)
-    })()
   }
 
   setPlanned(jobId: number, summary: PlanSummary): void {

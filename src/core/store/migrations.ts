@@ -216,6 +216,14 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    // Batches of its plan stored so far: a plan stopped half-way (its worker or the farm killed) is
+    // run again from its start, and that many of its batches, stored before, are passed over.
+    version: 11,
+    up(db) {
+      db.exec('ALTER TABLE jobs ADD COLUMN plan_batches INTEGER NOT NULL DEFAULT 0')
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {

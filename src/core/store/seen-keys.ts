@@ -32,7 +32,6 @@ export class SeenKeys {
       remember: db.prepare('INSERT OR IGNORE INTO job_seen_keys (job_id, key) VALUES (?, ?)'),
       known: db.prepare('SELECT 1 FROM job_seen_keys WHERE job_id = ? AND key = ?').pluck(),
       units: db.prepare('SELECT items_total FROM jobs WHERE id = ?').pluck(),
-      forget: db.prepare('DELETE FROM job_seen_keys WHERE job_id = ?'),
     }
   }
 
@@ -64,10 +63,5 @@ export class SeenKeys {
       else if (units.length > 0) kept.push({ ...batch, units: JSON.stringify(units), count: units.length, size })
     }
     return { batches: kept, seen, overLimit }
-  }
-
-  /** The job's plan starts again from nothing: so do its keys. */
-  forget(jobId: number): void {
-    this.s.forget.run(jobId)
   }
 }

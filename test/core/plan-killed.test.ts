@@ -1,0 +1,104 @@
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Farm } from '../../src/core/farm'
+import { openTestFarm, tempDir, until } from '../support/test-farm'
+
+/**
+ * Units run while their plan goes on (a plan streams its items). A plan that stops half-way (its
+ * worker killed, or the whole farm) is planned again, and its units that already ran must not run
+ * again: commands have side effects. The plan is replayed and the items it had stored are kept.
+ */
+const open: { farm: Farm; remove(): void }[] = []
+afterEach(async () => {
+  for (const f of open.splice(0)) {
+    await f.farm.shutdown('now')
+    f.remove()
+  }
+})
+
+const lines = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []
+const twice = (values: string[]): string[] => values.filter((v, i) => values.indexOf(v) !== i)
+
+/** A command job over a followed input file this test writes: it is still planning while its first units run. */
+async function startFollowedJob(
+  farm: Farm,
+  work: string,
+): Promise<{ id: number; write(upTo: number): void; ran(): string[]; end(): void }> {
+  const input = join(work, 'inputs.txt')
+  const counter = join(work, 'ran')
+  writeFileSync(input, '')
+  writeFileSync(`${input}.writing`, String(process.pid))
+  const id = await farm.create({
+    kind: 'command',
+    command: ['sh', '-c', `echo "$1" >> ${counter}`, 'sh', '{}'],
+    input: { type: 'file', path: input, growing: true },
+  })
+  let written = 0
+  return {
+    id,
+    write(upTo) {
+      for (; written < upTo; written++) appendFileSync(input, `line-${written}\n`)
+    },
+    ran: () => lines(counter),
+    end: () => rmSync(`${input}.writing`),
+  }
+}
+
+const planner = (farm: Farm) =>
+  farm
+    .poolInfo()
+    .find((p) => p.name === 'cpu')!
+    .workers.find((w) => w.current === 'planning')
+
+describe('a plan stopped half-way', () => {
+  it('planned again after its worker was killed, runs none of the units that already ran', async () => {
+    const t = openTestFarm()
+    open.push({ farm: t.farm, remove: t.dir.remove })
+    const { farm } = t
+    const job = await startFollowedJob(farm, t.dir.path)
+    job.write(10)
+    await until(() => job.ran().length >= 10, 'the first ten commands to run')
+    await until(() => planner(farm) !== undefined, 'the planning worker in the pool view')
+    process.kill(planner(farm)!.pid!, 'SIGKILL')
+    await until(
+      () =>
+        farm.store
+          .logs({ jobId: job.id, afterId: 0, minLevel: 'warn', limit: 50 })
+          .some((l) => /planning again/.test(l.message)),
+      'the farm to plan again',
+    )
+    job.write(20)
+    job.end()
+    const end = await farm.waitForEnd(job.id)
+    expect([end.state, end.itemsTotal, end.itemsDone]).toEqual(['completed', 20, 20])
+    expect(twice(job.ran())).toEqual([])
+    expect(job.ran()).toHaveLength(20)
+  }, 60_000)
+
+  it('planned again when the farm reopens, runs none of the units that already ran', async () => {
+    const dir = tempDir()
+    const first = openTestFarm({}, dir)
+    open.push({ farm: first.farm, remove: () => {} })
+    const job = await startFollowedJob(first.farm, dir.path)
+    job.write(10)
+    await until(
+      () => job.ran().length >= 10 && first.farm.summary(job.id).itemsDone >= 10,
+      'the first ten commands to run',
+    )
+    await first.farm.shutdown('now')
+    open.length = 0
+
+    const second = openTestFarm({}, dir)
+    open.push({ farm: second.farm, remove: dir.remove })
+    expect(second.farm.summary(job.id)).toMatchObject({ state: 'interrupted', itemsDone: 10 })
+    job.write(20)
+    job.end()
+    second.farm.resume(job.id)
+    const end = await second.farm.waitForEnd(job.id)
+    expect([end.state, end.itemsTotal, end.itemsDone]).toEqual(['completed', 20, 20])
+    expect(twice(job.ran())).toEqual([])
+    expect(job.ran()).toHaveLength(20)
+  }, 60_000)
+})
