@@ -287,7 +287,11 @@ export class TaskResults {
 
   /** A unit failed: it goes again after its backoff (the job's retry policy), or fails for good. */
   private unitFailed(job: JobRun, unit: WorkItem, failure: ItemFailure): void {
-    const delay = failure.retryable && !job.stopping ? retryDelay(job.retry, unit.attempt, failure.retryAfterMs) : null
+    const delay = failure.retryable ? retryDelay(job.retry, unit.attempt, failure.retryAfterMs) : null
+    // A unit the stop broke off is not reported (every kind's handler); a failure that comes in while
+    // the job stops is one that ended on its own first: it is kept, so a resume does not run it again.
+    // One with a try left stays pending: the resume is its retry.
+    if (delay !== null && job.stopping) return
     if (delay !== null) {
       const wait = delay > 0 ? ` in ${(delay / 1000).toFixed(1)} s` : ''
       this.d.log(
@@ -299,7 +303,6 @@ export class TaskResults {
       job.retryLater({ ...unit, attempt: unit.attempt + 1 }, delay, () => this.d.scheduler.dispatch(job.pool))
       return
     }
-    if (job.stopping) return // Cancelled mid-unit: it stays pending, not failed.
     this.units.failForGood(job, unit, failure.error, failure.code, failure.result)
   }
 }
