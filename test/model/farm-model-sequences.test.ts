@@ -115,4 +115,10 @@ describe('jobs that follow jobs, against the model', () => {
     // 900 ms at one slot always outlast the 1.5 s deadline.
     await run(command({ units: 4, deadline: true }), follower(0, false), new LetTimePass(2500))
   }, 120_000)
+
+  it('[follows] a follower of a job that passes its deadline while the sequence settles goes on', async () => {
+    // Found by `npm run fuzz` (seed 1206): the job's deadline came after the settling had begun (the
+    // worker killed was planning it), and the model's settling resumed only jobs at rest when it began.
+    await run(command({ units: 2, deadline: true }), follower(0, false), new KillWorker('cpu', 0))
+  }, 120_000)
 })

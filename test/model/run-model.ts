@@ -128,20 +128,10 @@ export async function oneSequence(
  */
 async function settle(model: FarmModel, real: RealFarm): Promise<void> {
   real.trail.push('settle: resume what is paused, interrupted or timed out, wait for every job to rest')
-  for (const job of model.jobs) {
-    const e = job.expect
-    const resumable =
-      e.is === 'paused' || (e.is === 'resting' && (e.state === 'interrupted' || e.state === 'timed-out'))
-    if (!resumable) continue
-    // Units may start before the answer is back: the holds end when the resume is sent (as `JobControl`).
-    const sentAt = Date.now()
-    await real.owner.client.call('jobs.resume', { jobId: job.id })
-    job.causes.push('resume')
-    for (const hold of job.holds) hold.to ??= sentAt
-    job.expect = { is: 'active' }
-  }
   const limit = Date.now() + graceMs + 20_000
   for (;;) {
+    // Also a job that comes to rest timed out while the settling waits (its deadline came later).
+    await resumeStopped(model, real)
     checkStep(model, real)
     const moving = model.jobs.filter((j) => j.expect.is !== 'resting')
     const waiting = real.owner.clients.filter((c) => c.exitedAt === null)
@@ -155,6 +145,21 @@ async function settle(model: FarmModel, real: RealFarm): Promise<void> {
       return
     }
     await new Promise((r) => setTimeout(r, 300))
+  }
+}
+
+async function resumeStopped(model: FarmModel, real: RealFarm): Promise<void> {
+  for (const job of model.jobs) {
+    const e = job.expect
+    const resumable =
+      e.is === 'paused' || (e.is === 'resting' && (e.state === 'interrupted' || e.state === 'timed-out'))
+    if (!resumable) continue
+    // Units may start before the answer is back: the holds end when the resume is sent (as `JobControl`).
+    const sentAt = Date.now()
+    await real.owner.client.call('jobs.resume', { jobId: job.id })
+    job.causes.push('resume')
+    for (const hold of job.holds) hold.to ??= sentAt
+    job.expect = { is: 'active' }
   }
 }
 
