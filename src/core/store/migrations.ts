@@ -222,6 +222,19 @@ export const migrations: Migration[] = [
     version: 11,
     up(db) {
       db.exec('ALTER TABLE jobs ADD COLUMN plan_batches INTEGER NOT NULL DEFAULT 0')
+      // A job stopped mid-plan by an older build: its items are its plan's batches, one each, unless
+      // its units may have found units (copies, URL lists: items of both kinds, not told apart). Those
+      // are planned from nothing again, as the older build would have done on resume or retry (a
+      // completed job's plan ended).
+      const midPlan = `planned = 0 AND kind IN ('copy', 'urls') AND state NOT IN ('completed', 'completed-with-errors', 'skipped')`
+      db.exec(`
+        UPDATE jobs SET plan_batches = (SELECT COUNT(*) FROM items WHERE items.job_id = jobs.id)
+          WHERE planned = 0 AND kind IN ('command', 'module', 'probe', 'verify');
+        DELETE FROM items WHERE job_id IN (SELECT id FROM jobs WHERE ${midPlan});
+        DELETE FROM job_seen_keys WHERE job_id IN (SELECT id FROM jobs WHERE ${midPlan});
+        UPDATE jobs SET items_total = 0, bytes_total = 0, items_done = 0, items_failed = 0, bytes_done = 0
+          WHERE ${midPlan};
+      `)
     },
   },
 ]
