@@ -119,6 +119,14 @@ describe('the CLI as a client of a served farm', () => {
     90_000,
   )
 
+  /** The job, its log and the pools as the farm tells them, for a failure's message. */
+  const farmSays = async (db: string, id: number): Promise<string> => {
+    const said = await Promise.all(
+      [['show', String(id)], ['logs', String(id)], ['pools']].map((args) => cli(db, args, 20_000)),
+    )
+    return said.map((r) => r.out + r.err).join('\n')
+  }
+
   // POSIX only: Node sends no Ctrl-C on Windows (kill('SIGINT') terminates the process).
   it.skipIf(process.platform === 'win32')(
     'Ctrl-C twice on an attached CLI stops waiting at once; the job is left to the farm',
@@ -136,7 +144,9 @@ describe('the CLI as a client of a served farm', () => {
       const result = await attached.result
       expect([result.code, result.out]).toEqual([130, expect.stringMatching(/Stopped waiting; job 1 keeps its state/)])
       const waited = await cli(db, ['wait', '1'])
-      expect(waited.code).toBe(130)
+      // Once under stress (1 run in 4) `wait` had no answer in 60 s: what the farm says then is kept.
+      const why = waited.code === 130 ? '' : await farmSays(db, 1)
+      expect(waited.code, why).toBe(130)
       expect(job(db, 1).state).toBe('interrupted')
     },
     90_000,
