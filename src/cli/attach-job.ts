@@ -38,13 +38,19 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
     owner.onGone(() => settle({ gone: true })),
   ]
   let signals = 0
+  let interruptAsked: Promise<unknown> = Promise.resolve()
   const onSignal = (signal: NodeJS.Signals): void => {
     // A hang-up often comes twice (the terminal, then the shell passing it on): it never escalates.
     if (signal === 'SIGHUP' && signals > 0) return
     signals++
-    if (signals > 1 || !options.interruptOnSignal) return settle({ stopped: 'signal' })
+    if (signals > 1 || !options.interruptOnSignal) {
+      // Not before the farm has taken the first Ctrl-C's interrupt: a farm slow to read it (a loaded
+      // machine) dropped it when this command's exit closed the connection, and the job ran on.
+      void Promise.race([interruptAsked, sleep(INTERRUPT_ANSWER_MS)]).then(() => settle({ stopped: 'signal' }))
+      return
+    }
     view.note('Stopping: the job will be resumable (Ctrl-C again to stop waiting; the job keeps its state).')
-    owner
+    interruptAsked = owner
       .call('jobs.interrupt', { jobId })
       .catch((error: Error) => view.note(`Could not interrupt job ${jobId}: ${error.message}`))
   }
@@ -90,3 +96,7 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
 }
 
 const ignoreHangUp = (): void => undefined
+
+/** The longest a second Ctrl-C waits for the farm to answer the first one's interrupt. */
+const INTERRUPT_ANSWER_MS = 5000
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

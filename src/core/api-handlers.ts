@@ -96,7 +96,8 @@ export function createApiHandlers(farm: Farm, options: ApiHandlerOptions = {}): 
     'jobs.pause': ({ jobId }) => (farm.pause(jobId), ok),
     'jobs.resume': ({ jobId }) => (farm.resume(jobId), ok),
     'jobs.cancel': ({ jobId }) => (farm.cancel(jobId), ok),
-    'jobs.interrupt': async ({ jobId }) => (await farm.interrupt(jobId), ok),
+    // Answered once taken, as a cancel is: a client's second Ctrl-C waits for this answer before it exits.
+    'jobs.interrupt': ({ jobId }) => (farm.askInterrupt(jobId), ok),
     'jobs.priority': ({ jobId, priority }) => (farm.setPriority(jobId, priority), ok),
     'jobs.retry': ({ jobId }) => (farm.retry(jobId), ok),
     'jobs.follow': ({ jobId, after }) => (farm.follow(jobId, after), ok),

@@ -167,13 +167,15 @@ export class Farm {
     if (this.scheduler.runs.has(jobId)) this.log(jobId, 'info', 'core', 'cancelling')
   }
 
-  /**
-   * Stops one job as `interrupted`, as a stopping farm does to all of them (a client's Ctrl-C):
-   * its workers abort their units, which stay pending; `resume` goes on from there.
-   */
+  /** Stops one job as `interrupted` (a client's Ctrl-C): its units stay pending for `resume`; resolves once stopped. */
   async interrupt(jobId: number): Promise<void> {
-    this.lifecycle.apply(jobId, 'interrupt')
+    this.askInterrupt(jobId)
     await this.waitForEnd(jobId)
+  }
+
+  /** `interrupt`, over once the farm has taken it (a job that cannot be interrupted is refused). */
+  askInterrupt(jobId: number): void {
+    this.lifecycle.apply(jobId, 'interrupt')
   }
 
   /** A new priority; a queued job moves in its pool's queue at once. */

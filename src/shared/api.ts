@@ -88,7 +88,10 @@ export const apiChannels = {
   'jobs.pause': { request: jobRef, response: ok },
   'jobs.resume': { request: jobRef, response: ok },
   'jobs.cancel': { request: jobRef, response: ok },
-  /** Stop a running job as `interrupted` (a client's Ctrl-C): the farm goes on, `jobs.resume` finishes it. */
+  /**
+   * Stop a running job as `interrupted` (a client's Ctrl-C): the farm goes on, `jobs.resume` finishes it.
+   * Answered once the farm has taken it; the job ends (`job.ended`) when its workers have stopped.
+   */
   'jobs.interrupt': { request: jobRef, response: ok },
   /** Higher runs first among queued jobs of the same pool. */
   'jobs.priority': { request: jobRef.extend({ priority: jobOptionsSchema.shape.priority }), response: ok },
