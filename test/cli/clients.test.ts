@@ -21,7 +21,7 @@ function workspace(): { dir: string; db: string } {
 
 async function serve(db: string, dir: string): Promise<Served> {
   const served = await startServe(db, dir)
-  cleanups.push(() => served.stop('SIGKILL'))
+  cleanups.push(() => served.killAll())
   return served
 }
 

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { WebSocket } from 'ws'
 import { cliEntry } from '../support/test-farm'
+import { childPids } from '../support/process-state'
 
 export interface CliResult {
   code: number | null
@@ -41,6 +42,8 @@ export interface Served {
   token: string
   output(): string
   stop(signal?: NodeJS.Signals): Promise<number | null>
+  /** SIGKILL for the farm and its workers (a test's clean-up). */
+  killAll(): Promise<number | null>
 }
 
 /** Where and how `serve` starts: its own folder and environment; `detached` gives it its own process group. */
@@ -74,14 +77,28 @@ export async function startServe(db: string, dir: string, start: ServeStart = {}
     })
     void exited.then((code) => reject(new Error(`serve exited with ${code}:\n${output}`)))
   })
+  const stop = (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    return exited
+  }
   return {
     child,
     port,
     token,
     output: () => output,
-    stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-      return exited
+    stop,
+    killAll() {
+      // A test's clean-up: SIGKILL gives the farm no time to end its workers, and one stuck in a busy
+      // loop (a hung probe unit) cannot hear its parent go: it would spin on after the test.
+      const workers = process.platform === 'win32' ? [] : childPids(child.pid!)
+      const exit = stop('SIGKILL')
+      for (const pid of workers)
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // Gone already.
+        }
+      return exit
     },
   }
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 
 /**
@@ -21,4 +22,20 @@ export function isProcessGone(pid: number): boolean {
   // "pid (command) state …": the command may hold spaces and parentheses, so read after the last ')'.
   const state = stat.slice(stat.lastIndexOf(')') + 2).charAt(0)
   return state === 'Z' || state === 'X'
+}
+
+/**
+ * The processes `pid` started that are still its children (Linux: from /proc; elsewhere `pgrep -P`):
+ * a farm's workers, to end with it when a test kills the farm with SIGKILL. A worker stuck in a busy
+ * loop (a hung probe unit) cannot hear its parent go, and would spin on after the test.
+ */
+export function childPids(pid: number): number[] {
+  try {
+    if (process.platform === 'linux')
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number)
+    const listed = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout ?? ''
+    return listed.split('\n').filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
 }
