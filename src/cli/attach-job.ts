@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import { summaryHasEnded, type JobSummary } from '../shared/api-types'
 import type { ControlClient } from '../host/control-client'
 import { exitCodeFor, exitCodes } from './exit-codes'
@@ -46,7 +47,7 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
     if (signals > 1 || !options.interruptOnSignal) {
       // Not before the farm has taken the first Ctrl-C's interrupt: a farm slow to read it (a loaded
       // machine) dropped it when this command's exit closed the connection, and the job ran on.
-      void Promise.race([interruptAsked, sleep(INTERRUPT_ANSWER_MS)]).then(() => settle({ stopped: 'signal' }))
+      void Promise.race([interruptAsked, delay(INTERRUPT_ANSWER_MS)]).then(() => settle({ stopped: 'signal' }))
       return
     }
     view.note('Stopping: the job will be resumable (Ctrl-C again to stop waiting; the job keeps its state).')
@@ -99,4 +100,3 @@ const ignoreHangUp = (): void => undefined
 
 /** The longest a second Ctrl-C waits for the farm to answer the first one's interrupt. */
 const INTERRUPT_ANSWER_MS = 5000
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
