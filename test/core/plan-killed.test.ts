@@ -59,7 +59,12 @@ describe('a plan stopped half-way', () => {
     const { farm } = t
     const job = await startFollowedJob(farm, t.dir.path)
     job.write(10)
-    await until(() => job.ran().length >= 10, 'the first ten commands to run')
+    // Recorded, not only run: the planning worker takes commands too, and one whose result is still on
+    // its way when that worker is killed was running then, which a resume may run again.
+    await until(
+      () => job.ran().length >= 10 && farm.summary(job.id).itemsDone >= 10,
+      'the first ten commands to run and be recorded',
+    )
     await until(() => planner(farm) !== undefined, 'the planning worker in the pool view')
     process.kill(planner(farm)!.pid!, 'SIGKILL')
     await until(
