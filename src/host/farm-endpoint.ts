@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { createApiHandlers } from '../core/api-handlers'
 import type { Farm } from '../core/farm'
 import { FarmLock } from '../core/store/farm-lock'
 import { controlEndpointFor } from './control-endpoint'
@@ -11,7 +10,10 @@ import type { ApiHandlers } from '../core/api-handlers'
  * endpoint and records it in the lock, where `task-farm` looks first. Every owner calls this: the
  * desktop app, `task-farm serve`, and a CLI command that runs the farm itself.
  */
-export async function listenForClients(farm: Farm, api: ApiHandlers = createApiHandlers(farm)): Promise<ControlServer> {
+export async function listenForClients(
+  farm: Farm,
+  api: ApiHandlers = handlersOnFirstCall(farm),
+): Promise<ControlServer> {
   const dbPath = farm.options.dbPath
   const token = FarmLock.ownToken(dbPath)
   if (token === undefined) throw new Error(`This process does not hold the lock of ${dbPath}.`)
@@ -22,4 +24,15 @@ export async function listenForClients(farm: Farm, api: ApiHandlers = createApiH
   const server = await startControlServer({ endpoint: named, api, events: farm.events, token })
   FarmLock.recordEndpoint(dbPath, server.endpoint)
   return server
+}
+
+/** The contract's handlers, loaded by the first call a client makes (most CLI runs get none). */
+function handlersOnFirstCall(farm: Farm): ApiHandlers {
+  let handlers: Promise<ApiHandlers> | undefined
+  return {
+    async handle(channel, raw, door) {
+      handlers ??= import('../core/api-handlers').then(({ createApiHandlers }) => createApiHandlers(farm))
+      return (await handlers).handle(channel, raw, door)
+    },
+  }
 }
