@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { summaryHasEnded, type JobSummary } from '../shared/api-types'
+import type { JobSummary } from '../shared/api-types'
+import { summaryHasEnded } from '../shared/job-state'
 import type { ControlClient } from '../host/control-client'
 import { exitCodeFor, exitCodes } from './exit-codes'
 import { createProgressView, type ProgressView } from './progress-view'

@@ -1,4 +1,4 @@
-import { summaryHasEnded } from '../shared/api-types'
+import { summaryHasEnded } from '../shared/job-state'
 import { queueEmptyActionSchema } from '../shared/job-end-actions'
 import type { Farm } from './farm'
 import { FarmSchedules } from './farm-schedules'

@@ -1,10 +1,4 @@
-import {
-  summaryHasEnded,
-  type JobDetail,
-  type JobSummary,
-  type PoolAutoscale,
-  type PoolInfo,
-} from '../shared/api-types'
+import type { JobDetail, JobSummary, PoolAutoscale, PoolInfo } from '../shared/api-types'
 import {
   jobOptionsSchema,
   jobTitle,
@@ -13,7 +7,7 @@ import {
   type JobSpec,
   type PoolName,
 } from '../shared/job-spec'
-import type { LogLevel } from '../shared/job-state'
+import { summaryHasEnded, type LogLevel } from '../shared/job-state'
 import { UserError } from '../shared/user-error'
 import { FarmEvents } from './farm-events'
 import { assembleJobParts, assemblePoolParts, recoverInterrupted, takeOverQueue } from './farm-assembly'

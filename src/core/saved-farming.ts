@@ -1,4 +1,4 @@
-import { poolAutoscaleSchema, type PoolAutoscale } from '../shared/api-types'
+import { poolAutoscaleSchema, type PoolAutoscale } from '../shared/autoscale-bounds'
 import { poolNames, type PoolName } from '../shared/job-spec'
 
 /** How the farm adapts, as Settings keep it: autoscaled pools, workers' task limits, the farm's `--memfree`. */

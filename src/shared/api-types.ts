@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { jobEndActionsSchema, queueEmptyActionSchema } from './job-end-actions'
 import { jobSpecSchema, poolNameSchema } from './job-spec'
 import { hostPaceSchema } from './kinds/host-pace'
-import { hasEnded, jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
+import { poolAutoscaleSchema } from './autoscale-bounds'
+import { jobStateSchema, itemStateSchema, logLevelSchema } from './job-state'
 
 /** A job linked by `--after`: the one it follows (or that follows it), whether it must succeed, its state now (null: removed). */
 export const jobLinkSchema = z.object({
@@ -59,9 +60,8 @@ export const jobSummarySchema = z.object({
 })
 export type JobSummary = z.infer<typeof jobSummarySchema>
 
-/** Whether a waiter is done with the job: it has ended (`hasEnded`) and owes no cancel. */
-export const summaryHasEnded = (job: Pick<JobSummary, 'state' | 'cancelling'>): boolean =>
-  hasEnded(job.state) && !job.cancelling
+// Beside the contract, so the farm reads saved autoscaling without loading the contract's schemas.
+export { poolAutoscaleSchema, type PoolAutoscale } from './autoscale-bounds'
 
 export const jobDetailSchema = jobSummarySchema.extend({
   spec: jobSpecSchema,
@@ -132,16 +132,6 @@ export const remoteHostInfoSchema = z.object({
   ),
 })
 export type RemoteHostInfo = z.infer<typeof remoteHostInfoSchema>
-
-/** An autoscaled pool's bounds: it grows while units wait, and shrinks after `idleSeconds` idle. */
-export const poolAutoscaleSchema = z
-  .object({
-    min: z.number().int().min(1).max(64),
-    max: z.number().int().min(1).max(64),
-    idleSeconds: z.number().min(0).max(86_400).default(30),
-  })
-  .refine((a) => a.min <= a.max, { message: 'The minimum is above the maximum.' })
-export type PoolAutoscale = z.infer<typeof poolAutoscaleSchema>
 
 export const poolInfoSchema = z.object({
   name: poolNameSchema,

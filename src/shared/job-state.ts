@@ -46,6 +46,10 @@ export const isFinished = (s: JobState): boolean => finishedStates.includes(s)
 export const endedStates: readonly JobState[] = [...finishedStates, 'interrupted', 'timed-out']
 export const hasEnded = (s: JobState): boolean => endedStates.includes(s)
 
+/** Whether a waiter is done with the job: it has ended (`hasEnded`) and owes no cancel. */
+export const summaryHasEnded = (job: { state: JobState; cancelling?: boolean }): boolean =>
+  hasEnded(job.state) && !job.cancelling
+
 /** States that can be resumed: the job still has unfinished items. */
 export const resumableStates: readonly JobState[] = ['paused', 'interrupted', 'timed-out']
 
