@@ -45,7 +45,7 @@ export const apiChannels = {
       /** Checked by the handler, which says in one sentence what is wrong with it. */
       url: z.string().min(1).max(8000),
       extract: z.array(extractRuleSchema).min(1).max(50),
-      userAgent: urlsSpecSchema.shape.userAgent,
+      userAgent: urlsSpecSchema.unwrap().shape.userAgent,
     }),
     response: z.object({
       status: z.number().int(),

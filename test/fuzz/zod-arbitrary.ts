@@ -64,6 +64,8 @@ export function arbitraryFor(schema: z.ZodType): fc.Arbitrary<unknown> {
     }
     case 'unknown':
       return fc.jsonValue({ maxDepth: 2 })
+    case 'lazy': // A schema built on first use (the job kinds' specs): its values are the built one's.
+      return arbitraryFor(lazyInner(schema))
     default:
       throw new Error(`No arbitrary for zod type "${def.type}": teach test/fuzz/zod-arbitrary.ts about it.`)
   }
@@ -84,8 +86,11 @@ interface ZodDef {
 
 function isOptional(schema: z.ZodType): boolean {
   const type = (schema._zod.def as unknown as ZodDef).type
+  if (type === 'lazy') return isOptional(lazyInner(schema))
   return type === 'optional' || type === 'default'
 }
+
+const lazyInner = (schema: z.ZodType): z.ZodType => (schema as unknown as z.ZodLazy<z.ZodType>).unwrap()
 
 /** Every path to a field of a JSON-like value, for mutating one at a time. */
 export function fieldPaths(

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { ItemRow, JobLink, LogEntry } from '../../shared/api-types'
-import { jobSpecSchema, type JobSpec } from '../../shared/job-spec'
+import { jobSpecSchemaFor, type JobSpec } from '../../shared/job-spec'
 import { logLevels, type ItemState, type JobState, type LogLevel } from '../../shared/job-state'
 import { likePattern, UnitRows } from './unit-rows'
 
@@ -54,7 +54,8 @@ const hasLinks = (db: Database.Database): boolean =>
 
 /** A job's spec as stored, read back through its schema: the one place stored specs are decoded. */
 export function storedSpec(row: Pick<JobRow, 'spec'>): JobSpec {
-  return jobSpecSchema.parse(JSON.parse(row.spec))
+  const spec: unknown = JSON.parse(row.spec)
+  return jobSpecSchemaFor(spec).parse(spec)
 }
 
 export interface JobListQuery {

@@ -8,33 +8,35 @@ export const symlinkModes = ['copy', 'follow', 'skip'] as const
  * A copy job: each source folder is copied, with every file and empty folder, into `destination`
  * as `destination/<source folder name>` (like `cp -a SRC... DST`).
  */
-export const copySpecSchema = z.object({
-  kind: z.literal('copy'),
-  sources: z.array(z.string().min(1, 'A source path is empty.')).min(1, 'Give at least one source folder.'),
-  destination: z.string().min(1, 'Give a destination folder.'),
-  /** What to do with a file that is already at the destination. */
-  onConflict: z.enum(conflictPolicies).default('skip'),
-  /** Compare a checksum (xxh128) of each source and its copy before the copy takes the real name. */
-  verify: z.boolean().default(false),
-  /** Keep each file's xxh128 in the history (read from the copy) without verifying, for `verify` later. */
-  keepHashes: z.boolean().default(false),
-  /** Keep modification times and permission bits. */
-  preserve: z.boolean().default(true),
-  symlinks: z.enum(symlinkModes).default('copy'),
-  /** Globs; a pattern without `/` matches a name anywhere, one with `/` a path below the source folder. */
-  include: z.array(z.string().min(1)).default([]),
-  exclude: z.array(z.string().min(1)).default([]),
-  /**
-   * Keep extended attributes and ACLs (Finder tags, resource forks, `com.apple.quarantine`): on macOS
-   * a same-volume copy is an APFS clone, another volume's goes through the system's copy. False: bytes
-   * only. Linux and Windows copies keep none of these yet.
-   */
-  metadata: z.boolean().default(true),
-  /** Leave out the files systems leave behind: `.DS_Store`, `._*` (AppleDouble), `Thumbs.db`. */
-  skipSystemFiles: z.boolean().default(true),
-  /** Go on even when the destination seems too small. */
-  ignoreFreeSpace: z.boolean().default(false),
-})
+export const copySpecSchema = z.lazy(() =>
+  z.object({
+    kind: z.literal('copy'),
+    sources: z.array(z.string().min(1, 'A source path is empty.')).min(1, 'Give at least one source folder.'),
+    destination: z.string().min(1, 'Give a destination folder.'),
+    /** What to do with a file that is already at the destination. */
+    onConflict: z.enum(conflictPolicies).default('skip'),
+    /** Compare a checksum (xxh128) of each source and its copy before the copy takes the real name. */
+    verify: z.boolean().default(false),
+    /** Keep each file's xxh128 in the history (read from the copy) without verifying, for `verify` later. */
+    keepHashes: z.boolean().default(false),
+    /** Keep modification times and permission bits. */
+    preserve: z.boolean().default(true),
+    symlinks: z.enum(symlinkModes).default('copy'),
+    /** Globs; a pattern without `/` matches a name anywhere, one with `/` a path below the source folder. */
+    include: z.array(z.string().min(1)).default([]),
+    exclude: z.array(z.string().min(1)).default([]),
+    /**
+     * Keep extended attributes and ACLs (Finder tags, resource forks, `com.apple.quarantine`): on macOS
+     * a same-volume copy is an APFS clone, another volume's goes through the system's copy. False: bytes
+     * only. Linux and Windows copies keep none of these yet.
+     */
+    metadata: z.boolean().default(true),
+    /** Leave out the files systems leave behind: `.DS_Store`, `._*` (AppleDouble), `Thumbs.db`. */
+    skipSystemFiles: z.boolean().default(true),
+    /** Go on even when the destination seems too small. */
+    ignoreFreeSpace: z.boolean().default(false),
+  }),
+)
 export type CopySpec = z.infer<typeof copySpecSchema>
 
 // In a module without zod, so a copy's worker loads no schemas.
