@@ -2,7 +2,7 @@
 // Dependencies stay external: they load from node_modules (better-sqlite3 is native), except zod: as
 // hundreds of small modules it took a CLI run longer to resolve and compile than all of our own code.
 import { build } from 'esbuild'
-import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -39,7 +39,14 @@ const result = await build({
 // an older build must be restarted, as after any change of its code.
 const built = new Set(Object.keys(result.metafile.outputs).map((file) => relative('out/node', file)))
 for (const name of readdirSync(join(root, 'out/node/chunks'))) {
-  if (!built.has(`chunks/${name}`)) rmSync(join(root, 'out/node/chunks', name))
+  if (!built.has(`chunks/${name}`) && name !== 'package.json') rmSync(join(root, 'out/node/chunks', name))
+}
+
+// Node looks for the package.json that says how to load each module, folder by folder up from it, and
+// does not remember a folder that has none: without these, a CLI run tried three missing files for each
+// of its fifty-odd chunks before it reached the project's.
+for (const folder of ['out/node', 'out/node/chunks']) {
+  writeFileSync(join(root, folder, 'package.json'), '{ "type": "module", "private": true }\n')
 }
 
 /**

@@ -1,5 +1,4 @@
-import pidusage from 'pidusage'
-
+import { createRequire } from 'node:module'
 export interface Usage {
   cpuPercent: number
   memoryBytes: number
@@ -9,7 +8,12 @@ type Stat = { cpu: number; memory: number }
 /** Reads many processes in one go: pidusage asks the OS once for a list (one `ps`, one `wmic`). */
 export type ReadUsage = (pids: number[]) => Promise<Record<number, Stat>>
 
-const readAll: ReadUsage = (pids) => pidusage(pids)
+// Loaded with the first reading, a second after the first worker starts, not by every farm as it opens;
+// through `require`, which always gives the module's own export (an `import()` of this CommonJS
+// package in a farm resumed after a kill gave an object in its place, seen in cli.test.ts).
+let pidusage: typeof import('pidusage') | undefined
+const readAll: ReadUsage = (pids) =>
+  (pidusage ??= createRequire(import.meta.url)('pidusage') as typeof import('pidusage'))(pids)
 
 /**
  * CPU and memory of worker processes, read once a second while there are any (from /proc on Linux,
@@ -38,7 +42,7 @@ export class WorkerUsage {
 
   close(): void {
     clearInterval(this.timer)
-    pidusage.clear()
+    pidusage?.clear()
   }
 
   private async sample(): Promise<void> {
