@@ -7,8 +7,8 @@ import type { JobStore } from '../core/store/job-store'
 import { FarmLock } from '../core/store/farm-lock'
 import type { ControlClient } from '../host/control-client'
 import type { RemoteLink } from '../core/remote-link'
-import type { PrestartingLauncher } from '../core/child-process-worker'
 import { LazyRemoteLink } from './lazy-remote-link'
+import { dropPrestarted, prestartWorkers, workerLauncher } from './worker-launcher'
 
 export interface GlobalOptions {
   db?: string
@@ -22,7 +22,6 @@ export interface GlobalOptions {
 export class CliContext {
   private ownerClient: Promise<ControlClient | null> | undefined
   private farmAlive: boolean | undefined
-  private launcher: Promise<PrestartingLauncher> | undefined
 
   constructor(private readonly globals: () => GlobalOptions) {}
 
@@ -44,25 +43,14 @@ export class CliContext {
     return started
   }
 
-  /** How this command starts workers (one launcher, so workers started early are the ones the farm takes). */
-  private workerLauncher(): Promise<PrestartingLauncher> {
-    this.launcher ??= Promise.all([import('../core/child-process-worker'), import('../core/bundle-paths')]).then(
-      ([{ childProcessLauncher }, { bundledWorkerEntry }]) => childProcessLauncher(bundledWorkerEntry()),
-    )
-    return this.launcher
-  }
-
-  /**
-   * Starts `count` workers of `pool` now, while the command still loads the farm, opens the history
-   * and plans: they are ready by the time the job's first units are.
-   */
+  /** Starts `count` workers of `pool` now (`worker-launcher.ts`), while the command loads and plans. */
   prestartWorkers(pool: PoolName, count: number): Promise<void> {
-    return this.workerLauncher().then((launcher) => launcher.prestart(count, pool))
+    return prestartWorkers(pool, count)
   }
 
   /** A farm that runs only the jobs this command starts (not the queue someone else left). */
   async openFarm(poolSizes: Partial<Record<PoolName, number>> = {}): Promise<Farm> {
-    const [{ Farm }, launcher] = await Promise.all([import('../core/farm'), this.workerLauncher()])
+    const [{ Farm }, launcher] = await Promise.all([import('../core/farm'), workerLauncher()])
     const pools = Object.fromEntries(Object.entries(poolSizes).map(([name, size]) => [name, { size }]))
     return new Farm({
       dbPath: this.dbPath,
@@ -126,7 +114,7 @@ export class CliContext {
 
   /** Lets go of the owner's connection, so the process can end. */
   async close(): Promise<void> {
-    ;(await this.launcher)?.dropPrestarted()
+    await dropPrestarted()
     const client = await this.ownerClient?.catch(() => null)
     client?.close()
   }

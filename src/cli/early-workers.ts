@@ -8,12 +8,23 @@ import type { PoolName } from '../shared/job-spec'
  */
 export const earlyPools: Record<string, PoolName> = { probe: 'cpu', map: 'cpu', copy: 'disk', urls: 'network' }
 
+/** The command named on the command line (the first word that is not a global option or its value). */
+const globalOptionsWithValue = new Set(['--db', '--redis'])
+export function invokedCommand(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (globalOptionsWithValue.has(args[i]!)) i++
+    else if (args[i] === 'help') return args[i + 1]
+    else if (!args[i]!.startsWith('-')) return args[i]
+  }
+  return undefined
+}
+
 /** Options with which the job does not run in this process now (another farm or a later time runs it). */
 const runsElsewhere = new Set(['--detach', '--after', '--after-ok', '--at', '--every', '--help', '-h'])
 
 /**
  * The workers `runNewJob` will prestart for this command line, worked out from the words alone, so a
- * job command forks them before it loads commander, its own module and the spec schemas (~60 ms on a
+ * job command forks them before it loads commander, its own module and the spec schemas (~70 ms on a
  * quiet machine). Null when the command runs no job here or the words are not plain enough to tell.
  */
 export function earlyWorkers(command: string | undefined, args: string[]): { pool: PoolName; count: number } | null {

@@ -1,85 +1,10 @@
-import { Command, CommanderError } from 'commander'
-import { isUserError } from '../shared/user-error'
-import { CliContext, type GlobalOptions } from './cli-context'
-import { registerCommands } from './commands'
-import { earlyWorkers } from './early-workers'
-import { commandExitCode, exitCodes } from './exit-codes'
+import { earlyWorkers, invokedCommand } from './early-workers'
+import { prestartWorkers } from './worker-launcher'
 
-/** `task-farm`: the farm without a window. Exit codes: 0 done, 1 failed or with errors, 2 bad input, 124 wait timed out, 130 interrupted. */
-const program = new Command('task-farm')
-  .description('Run copy and URL-analysis jobs on pools of worker processes, with a crash-safe history.')
-  .option('--db <path>', "history database (default: the app's own, or $TASK_FARM_DB)")
-  .option(
-    '--redis <url>',
-    'add remote worker hosts through this Redis (default: $TASK_FARM_REDIS); see docs/scale-out.md',
-  )
-  .showSuggestionAfterError(true)
-  .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'task-farm: ')) })
-
-// `task-farm jobs | head` closes our stdout early: that is the reader's choice, not an error. EIO is a
-// terminal that went away (a closed tab, a dropped ssh): the command still stops its jobs cleanly.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-    if (error.code === 'EIO') return
-    throw error
-  })
-}
-
-/**
- * Resolves once everything written so far has left the process: writes to a pipe are asynchronous
- * on POSIX, and exiting before they drain cuts what a slow reader (`| (sleep 1; wc -c)`) gets.
- */
-function flushed(stream: NodeJS.WriteStream): Promise<void> {
-  if (stream.destroyed || !stream.writable) return Promise.resolve()
-  return new Promise((resolve) => {
-    stream.once('error', () => resolve())
-    stream.write('', () => resolve())
-  })
-}
-
-/** The command named on the command line (the first word that is not a global option or its value). */
-const globalOptionsWithValue = new Set(['--db', '--redis'])
-function invokedCommand(args: string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    if (globalOptionsWithValue.has(args[i]!)) i++
-    else if (args[i] === 'help') return args[i + 1]
-    else if (!args[i]!.startsWith('-')) return args[i]
-  }
-  return undefined
-}
-
-const cli = new CliContext(() => program.opts<GlobalOptions>())
-const command = invokedCommand(process.argv.slice(2))
-const early = earlyWorkers(command, process.argv.slice(2))
-// Awaited: the fork then happens before the command's own module and the spec schemas load.
-if (early) await cli.prestartWorkers(early.pool, early.count)
-let exitCode: number = exitCodes.ok
-try {
-  await registerCommands(program, cli, command)
-  if (process.argv.length <= 2) {
-    program.outputHelp()
-  } else {
-    await program.parseAsync(process.argv)
-    exitCode = commandExitCode()
-  }
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // --help and --version are not errors; anything else commander rejects is bad input.
-    exitCode = error.exitCode === 0 ? exitCodes.ok : exitCodes.badInput
-  } else if (isUserError(error)) {
-    process.stderr.write(`task-farm: ${error.message}\n`)
-    exitCode = (error as { code?: string }).code === 'farm-gone' ? exitCodes.failed : exitCodes.badInput
-  } else {
-    process.stderr.write(
-      `task-farm: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    )
-    exitCode = exitCodes.failed
-  }
-}
-await cli.close()
-process.exitCode = exitCode
-await Promise.all([flushed(process.stdout), flushed(process.stderr)])
-// Workers and timers are shut down by the commands; make sure nothing left holds the process open.
-setTimeout(() => process.exit(exitCode), 50).unref()
+// The `task-farm` command. A job command forks its workers first, from the command line's words alone,
+// so they boot while the program (commander, the command's module, the farm, the schemas) loads: the
+// workers, not this process, were the last to be ready for the first unit.
+const args = process.argv.slice(2)
+const early = earlyWorkers(invokedCommand(args), args)
+if (early) await prestartWorkers(early.pool, early.count)
+await import('./program')

@@ -11,7 +11,7 @@ afterEach(() => {
 })
 
 describe('a short job command', () => {
-  it('does not load the HTML parser or the CSV writer it never uses, nor its workers the spec schemas', () => {
+  it('loads neither the HTML parser, the CSV writer, process stats nor the contract it never uses, nor its workers the spec schemas', () => {
     const dir = tempDir('task-farm-imports-')
     cleanups.push(() => dir.remove())
     const loadedFile = join(dir.path, 'loaded.txt')
@@ -34,8 +34,15 @@ describe('a short job command', () => {
         .map((f) => f.split('/')[0]),
     )
     expect(packages.has('better-sqlite3')).toBe(true) // the hook saw the farmer's packages
-    for (const unused of ['css-select', 'htmlparser2', 'domutils', 'csv-stringify'])
+    for (const unused of ['css-select', 'htmlparser2', 'domutils', 'csv-stringify', 'pidusage'])
       expect(packages.has(unused), unused).toBe(false)
+    // No other command reached it, so the contract's schemas and handlers were never loaded (each bundle
+    // file names the sources it holds). Its code is listening: the control server is there.
+    const farmerFiles = readFileSync(`${loadedFile}.farmer`, 'utf8').split('\n').filter(Boolean)
+    const sources = farmerFiles.map((file) => readFileSync(file, 'utf8')).join('\n')
+    expect(sources).toContain('// src/host/control-server.ts')
+    for (const unused of ['src/shared/api.ts', 'src/core/api-handlers.ts', 'src/host/control-session.ts'])
+      expect(sources.includes(`// ${unused}`), unused).toBe(false)
     // Its workers load none of the spec schemas (zod is bundled: a chunk that defines its types).
     const workerFiles = new Set(readFileSync(`${loadedFile}.workers`, 'utf8').split('\n').filter(Boolean))
     expect(workerFiles.size).toBeGreaterThan(0)
