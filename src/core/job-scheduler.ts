@@ -118,11 +118,7 @@ export class JobScheduler {
         pool.config.tasksPerWorker,
         this.turn.get(poolName) ?? 0,
       )
-      if (!choice)
-        return this.warm(
-          poolName,
-          workers.filter((w) => w.tasks.size === 0),
-        )
+      if (!choice) return this.warm(poolName, workers)
       const { run, choice: job } = jobs.find((j) => j.run.id === choice.job)!
       if (!job.cleanup) this.turn.set(poolName, run.id)
       const withRoom = rooms.filter((r) => hasRoomFor(r, job, pool.config.tasksPerWorker)).length
@@ -135,8 +131,9 @@ export class JobScheduler {
   }
 
   /**
-   * Each idle local worker loads the kinds of the pool's active jobs (and opens the history) while the
-   * plan runs elsewhere, so its first task does not wait for either. One with a task loads what it needs.
+   * Each local worker loads the kinds of the pool's active jobs and opens the history ahead of its first
+   * unit: an idle one while the plan runs elsewhere, and the planning one while it plans (a plan task
+   * loads the kind's code but not the history, and that worker is often the one the first units go to).
    */
   private warm(poolName: PoolName, workers: PoolWorker[]): void {
     for (const run of this.runs.values()) {
