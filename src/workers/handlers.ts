@@ -1,3 +1,4 @@
+import { endWithFarm } from './end-with-farm'
 import type { HandlerLoaders } from './worker-runtime'
 
 /**
@@ -9,6 +10,7 @@ export const handlers: HandlerLoaders = {
   urls: () => import('./kinds/urls').then((m) => m.urlsHandler),
   probe: () => import('./kinds/probe').then((m) => m.probeHandler),
   command: () => import('./kinds/command').then((m) => m.commandHandler),
-  module: () => import('./kinds/module').then((m) => m.moduleHandler),
+  // A module's function runs in this thread and may never give it back.
+  module: () => (endWithFarm(), import('./kinds/module').then((m) => m.moduleHandler)),
   verify: () => import('./kinds/verify').then((m) => m.verifyHandler),
 }
