@@ -90,10 +90,11 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
     if (timer) clearTimeout(timer)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
-    process.off('SIGHUP', onSignal)
     // The shell often passes a hang-up on after the terminal's: one landing while this command flushes
-    // its output and exits must not kill it half-way.
+    // its output and exits must not kill it half-way. Installed before the other handler goes: with no
+    // handler at all for an instant, a hang-up then took the signal's default and killed the command.
     process.on('SIGHUP', ignoreHangUp)
+    process.off('SIGHUP', onSignal)
   }
 }
 

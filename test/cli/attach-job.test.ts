@@ -39,3 +39,27 @@ describe.skipIf(process.platform === 'win32')('Ctrl-C twice on an attached comma
     expect(returned).toBe(130)
   })
 })
+
+describe.skipIf(process.platform === 'win32')('an attached command as it stops', () => {
+  it('is never without a hang-up handler: one then would take the default and kill it', async () => {
+    const owner = {
+      on: () => () => {},
+      onGone: () => () => {},
+      call: () => Promise.resolve({ id: 1, state: 'completed', cancelling: false, itemsTotal: 1, itemsDone: 1 }),
+    } as unknown as ControlClient
+    // The test runner may listen too: what counts is whether the command's own handlers are ever all gone.
+    const before = process.listenerCount('SIGHUP')
+    const left: number[] = []
+    const watch = (event: string | symbol): void => {
+      if (event === 'SIGHUP') left.push(process.listenerCount('SIGHUP'))
+    }
+    process.on('removeListener', watch)
+    try {
+      expect(await attachToJob(owner, 1, { interruptOnSignal: true, quiet: true })).toBe(0)
+    } finally {
+      process.off('removeListener', watch)
+    }
+    expect(left.length).toBeGreaterThan(0)
+    expect(Math.min(...left)).toBeGreaterThan(before)
+  })
+})
