@@ -8,7 +8,7 @@ import { FarmLock } from '../core/store/farm-lock'
 import type { ControlClient } from '../host/control-client'
 import type { RemoteLink } from '../core/remote-link'
 import { LazyRemoteLink } from './lazy-remote-link'
-import { dropPrestarted, prestartWorkers, workerLauncher } from './worker-launcher'
+import { dropPrestarted, workerLauncher } from './worker-launcher'
 
 export interface GlobalOptions {
   db?: string
@@ -41,11 +41,6 @@ export class CliContext {
     const started = startBackgroundOwner(this)
     this.ownerClient = started.catch(() => null)
     return started
-  }
-
-  /** Starts `count` workers of `pool` now (`worker-launcher.ts`), while the command loads and plans. */
-  prestartWorkers(pool: PoolName, count: number): Promise<void> {
-    return prestartWorkers(pool, count)
   }
 
   /** A farm that runs only the jobs this command starts (not the queue someone else left). */
