@@ -23,6 +23,8 @@ export const lightOverrides: GlobalThemeOverrides = {
   },
   // An empty list's sentence and a field's warning: naive's greys and amber read at under 2:1 here.
   Empty: { textColor: '#5b6472' },
+  // A timeline entry's time: naive's grey reads at 4.2:1 on a white card.
+  Timeline: { metaTextColor: '#5b6472' },
   Form: { feedbackTextColorWarning: '#92400e' },
 }
 export const darkOverrides: GlobalThemeOverrides = {
