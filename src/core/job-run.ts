@@ -101,7 +101,7 @@ export class JobRun {
     this.bytesTotal = row.bytes_total
     this.bytesDone = row.bytes_done
     if (!this.planned) this.special = 'plan'
-    this.planReplay = new PlanReplay(row.plan_batches ?? 0)
+    this.planReplay = new PlanReplay(row.plan_batches ?? 0, store.plans.of(id))
   }
 
   /** Set while a cancel or a stop is under way: no new work goes out. */

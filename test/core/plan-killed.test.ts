@@ -25,7 +25,7 @@ const twice = (values: string[]): string[] => values.filter((v, i) => values.ind
 async function startFollowedJob(
   farm: Farm,
   work: string,
-): Promise<{ id: number; write(upTo: number): void; ran(): string[]; end(): void }> {
+): Promise<{ id: number; input: string; write(upTo: number): void; ran(): string[]; end(): void }> {
   const input = join(work, 'inputs.txt')
   const counter = join(work, 'ran')
   writeFileSync(input, '')
@@ -38,6 +38,7 @@ async function startFollowedJob(
   let written = 0
   return {
     id,
+    input,
     write(upTo) {
       for (; written < upTo; written++) appendFileSync(input, `line-${written}\n`)
     },
@@ -105,5 +106,35 @@ describe('a plan stopped half-way', () => {
     expect([end.state, end.itemsTotal, end.itemsDone]).toEqual(['completed', 20, 20])
     expect(twice(job.ran())).toEqual([])
     expect(job.ran()).toHaveLength(20)
+  }, 60_000)
+
+  it('runs every input once when the input changed before the plan ran again: none left out, none twice', async () => {
+    const dir = tempDir()
+    const first = openTestFarm({}, dir)
+    open.push({ farm: first.farm, remove: () => {} })
+    const job = await startFollowedJob(first.farm, dir.path)
+    job.write(10)
+    await until(
+      () => job.ran().length >= 10 && first.farm.summary(job.id).itemsDone >= 10,
+      'the first ten commands to run',
+    )
+    await first.farm.shutdown('now')
+    open.length = 0
+    // While the farm is down, the list loses its first line and gains one further on: every line after
+    // them moves by one place, across the edges of the batches the first run stored.
+    const before = readFileSync(job.input, 'utf8').split('\n').filter(Boolean)
+    writeFileSync(job.input, [...before.slice(1, 5), 'line-added', ...before.slice(5)].join('\n') + '\n')
+
+    const second = openTestFarm({}, dir)
+    open.push({ farm: second.farm, remove: dir.remove })
+    job.write(20)
+    job.end()
+    second.farm.resume(job.id)
+    const end = await second.farm.waitForEnd(job.id)
+    expect(twice(job.ran())).toEqual([])
+    // line-0 ran before it left the list; the replay by count would have left out line-10 and run line-9 again.
+    const expected = ['line-added', ...Array.from({ length: 20 }, (_, i) => `line-${i}`)]
+    expect(job.ran().sort()).toEqual(expected.sort())
+    expect([end.state, end.itemsTotal, end.itemsDone]).toEqual(['completed', 21, 21])
   }, 60_000)
 })

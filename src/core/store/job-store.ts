@@ -4,6 +4,7 @@ import { JobQueries } from './job-queries'
 import type { PlannedBatch, PlanSummary, UnitRole } from '../../shared/worker-protocol'
 import { MARK } from './unit-rows'
 import { SeenKeys, type OnceRule } from './seen-keys'
+import { StoredPlans } from './stored-plan'
 import type { FoundWrite, ItemMarks, JobCounts, NewLog, StoredUnits, UnitOutcome } from './unit-writes'
 
 export type { FoundWrite, ItemMarks, JobCounts, NewLog, StoredUnits, UnitOutcome } from './unit-writes'
@@ -28,6 +29,9 @@ export interface PendingItem {
   results: string | null
 }
 
+/** A batch to store; a plan's carries its number in the plan (`items.plan_batch`, v12), a found one none. */
+type NumberedBatch = PlannedBatch & { planBatch?: number }
+
 /** `items.role` (v8) for each `UnitRole`; 0: an ordinary unit. */
 const ROLE = { finds: 1, last: 2 } as const satisfies Record<UnitRole, number>
 
@@ -38,9 +42,12 @@ const INSERT_ROWS = 100
 export class JobStore extends JobQueries {
   private readonly s
   private readonly seenKeys
+  /** The stored batches of jobs' plans, for a plan run again. */
+  readonly plans: StoredPlans
   constructor(db: Database.Database) {
     super(db)
     this.seenKeys = new SeenKeys(db)
+    this.plans = new StoredPlans(db)
     this.s = {
       insertJob: db.prepare(
         `INSERT INTO jobs (kind, title, spec, state, priority, pool, plan_only, memfree, created_at)
@@ -52,7 +59,10 @@ export class JobStore extends JobQueries {
       ),
       countPlanned: db.prepare('UPDATE jobs SET plan_batches = plan_batches + ? WHERE id = ?'),
       setPlanned: db.prepare('UPDATE jobs SET planned = 1, notes = ?, facts = ? WHERE id = ?'),
-      insertItem: db.prepare('INSERT INTO items (job_id, units, count, size, marks, role) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertItem: db.prepare(
+        'INSERT INTO items (job_id, units, count, size, marks, role, plan_batch) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      planBatches: db.prepare('SELECT plan_batches FROM jobs WHERE id = ?').pluck(),
       pending: db.prepare(
         `SELECT id, count, size, marks, results FROM items WHERE job_id = ? AND state = 'pending' AND id > ? AND role <> ${ROLE.last} ORDER BY id LIMIT ?`,
       ),
@@ -141,25 +151,32 @@ export class JobStore extends JobQueries {
     })()
   }
 
-  /** Stores items a plan made, each a packed run of units, all pending; `once`: see `OnceRule`. */
-  /** Stores batches of a job's plan, counted (`plan_batches`) so that a plan run again passes over them. */
+  /**
+   * Stores batches of a job's plan, each a packed run of units, all pending; counted (`plan_batches`)
+   * and numbered (`items.plan_batch`) so that a plan run again passes over them. `once`: see `OnceRule`.
+   */
   insertPlanned(jobId: number, batches: readonly PlannedBatch[], once?: OnceRule): StoredUnits {
     return this.db.transaction(() => {
+      const first = this.s.planBatches.get(jobId) as number
       this.s.countPlanned.run(batches.length, jobId)
-      return this.addItems(jobId, batches, once)
+      return this.addItems(
+        jobId,
+        batches.map((batch, i) => ({ ...batch, planBatch: first + i })),
+        once,
+      )
     })()
   }
 
-  private addItems(jobId: number, given: readonly PlannedBatch[], once?: OnceRule): StoredUnits {
+  private addItems(jobId: number, given: readonly NumberedBatch[], once?: OnceRule): StoredUnits {
     const kept = once ? this.seenKeys.keep(jobId, given, once) : { batches: given, seen: 0, overLimit: 0 }
     const { batches, seen, overLimit } = kept
     let units = 0
     let bytes = 0
-    for (const batch of batches) {
-      const role = batch.role ? ROLE[batch.role] : 0
-      this.s.insertItem.run(jobId, batch.units, batch.count, batch.size, MARK.pending.repeat(batch.count), role)
-      units += batch.count
-      bytes += batch.size
+    for (const { units: packed, count, size, role, planBatch } of batches) {
+      const marks = MARK.pending.repeat(count)
+      this.s.insertItem.run(jobId, packed, count, size, marks, role ? ROLE[role] : 0, planBatch ?? null)
+      units += count
+      bytes += size
     }
     this.s.addTotals.run(units, bytes, jobId)
     return { units, bytes, seen, overLimit }

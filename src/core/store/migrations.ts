@@ -237,6 +237,25 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    // Each batch of a plan by its number in the plan: a plan run again checks the batches it passes
+    // over against the stored ones, and goes by key where the source changed (`PlanReplay`). A job
+    // stopped mid-plan whose items are all its plan's batches has them numbered in order; the others
+    // (copies, URL lists, whose items may be found ones) stay unnumbered and are passed over by count.
+    version: 12,
+    up(db) {
+      db.exec(`
+        ALTER TABLE items ADD COLUMN plan_batch INTEGER;
+        CREATE INDEX items_by_plan_batch ON items (job_id, plan_batch) WHERE plan_batch IS NOT NULL;
+        UPDATE items SET plan_batch = numbered.n
+          FROM (
+            SELECT id, ROW_NUMBER() OVER (PARTITION BY job_id ORDER BY id) - 1 AS n FROM items
+              WHERE job_id IN (SELECT id FROM jobs WHERE planned = 0 AND kind IN ('command', 'module', 'probe', 'verify'))
+          ) AS numbered
+          WHERE items.id = numbered.id;
+      `)
+    },
+  },
 ]
 
 export function migrate(db: Database.Database): void {

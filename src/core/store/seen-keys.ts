@@ -11,8 +11,8 @@ export interface OnceRule {
 }
 
 /** What `SeenKeys.keep` let through, and what it held back. */
-export interface KeptUnits {
-  batches: PlannedBatch[]
+export interface KeptUnits<B extends PlannedBatch = PlannedBatch> {
+  batches: B[]
   /** Keys the job already held (or held twice in these batches). */
   seen: number
   /** New keys past the job's `maxUnits`: not stored, not remembered. */
@@ -36,9 +36,9 @@ export class SeenKeys {
   }
 
   /** The units of `batches` whose keys are new to the job, up to its `maxUnits` in all, each remembered. */
-  keep(jobId: number, batches: readonly PlannedBatch[], rule: OnceRule): KeptUnits {
+  keep<B extends PlannedBatch>(jobId: number, batches: readonly B[], rule: OnceRule): KeptUnits<B> {
     let room = Math.max(0, rule.maxUnits - ((this.s.units.get(jobId) as number | undefined) ?? 0))
-    const kept: PlannedBatch[] = []
+    const kept: B[] = []
     let seen = 0
     let overLimit = 0
     for (const batch of batches) {
