@@ -253,7 +253,7 @@ export class FarmPools {
       onIdle: (pool: WorkerPool) => scheduler.dispatch(pool.name),
       onMessage: (worker: Parameters<TaskResults['onMessage']>[1], message: Parameters<TaskResults['onMessage']>[2]) =>
         results.onMessage(this.get(name), worker, message),
-      onTaskLost: results.onTaskLost.bind(results),
+      onTaskLost: results.onTaskLost,
       onOutput: (worker: Parameters<TaskResults['onMessage']>[1], stream: 'stdout' | 'stderr', line: string) =>
         log(worker.jobId, stream === 'stderr' ? 'warn' : 'info', `worker ${worker.handle.pid}`, line),
       // Workers cannot start at all: fail the pool's jobs with the reason rather than leave them waiting.

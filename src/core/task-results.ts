@@ -8,14 +8,13 @@ import {
   type WorkItem,
 } from '../shared/worker-protocol'
 import type { HistoryWriter } from './history-writer'
-import { RunReaper } from './orphan-runs'
+import { TaskLoss } from './task-loss'
 import { UnitSettling } from './unit-settling'
 import { retryDelay } from './retry-policy'
 import type { JobRun, Task } from './job-run'
 import type { EventDetail, JobEvent, JobLifecycle } from './job-lifecycle'
 import type { JobScheduler } from './job-scheduler'
 import type { JobStore } from './store/job-store'
-import type { WorkerExit } from './worker-handle'
 import type { PoolWorker, WorkerPool } from './worker-pool'
 
 export interface TaskResultDeps {
@@ -29,9 +28,12 @@ export interface TaskResultDeps {
 /** Applies what workers report (finished units, failures, plans, deaths) to the jobs they work for. */
 export class TaskResults {
   private readonly units: UnitSettling
-  private readonly reaper = new RunReaper()
+  /** The worker died with a task in hand (`TaskLoss`). */
+  readonly onTaskLost: TaskLoss['onTaskLost']
   constructor(private readonly d: TaskResultDeps) {
     this.units = new UnitSettling(d)
+    const loss = new TaskLoss(d, this.units, (job, ...event) => this.tell(job, ...event))
+    this.onTaskLost = (worker, taskId, exit) => loss.onTaskLost(worker, taskId, exit)
   }
 
   onMessage(pool: WorkerPool, worker: PoolWorker, message: FromWorker): void {
@@ -171,61 +173,6 @@ export class TaskResults {
     if (task.job.durable) this.d.writer.flush()
     // Their slots are free: a job bounded by slots takes more units now, not when the task ends.
     if (Number.isFinite(task.job.slots)) this.d.scheduler.dispatch(task.job.pool)
-  }
-
-  /** The worker died with the task in hand. */
-  onTaskLost(worker: PoolWorker, taskId: number, exit: WorkerExit): void {
-    const task = this.d.scheduler.tasks.get(taskId)
-    if (!task) return
-    const job = task.job
-    // Its runs live on after a SIGKILL: ended before their units go again (`RunReaper`).
-    const scan = task.type === 'run' && job.spec.kind === 'command' && !worker.remote
-    this.reaper.reap(task.groups.values(), scan ? worker.handle.pid : null)
-    task.groups.clear()
-    const how = `${exit.reason}${exit.signal ? `, ${exit.signal}` : exit.code !== null ? `, code ${exit.code}` : ''}`
-    if (task.type === 'plan') {
-      job.planFailures++
-      if (job.planFailures >= job.traits.maxCrashes) {
-        const error = `planning crashed its worker ${job.planFailures} times (${how})`
-        this.tell(job, 'fail', { note: error, error })
-        return this.d.scheduler.endTask(task)
-      }
-      this.d.log(job.id, 'warn', 'core', `the worker planning this job died (${how}); planning again`)
-      if (!job.stopping) this.d.lifecycle.phase(job, 'plan-lost')
-    } else if (task.type === 'run' && task.requeue) {
-      this.units.putBack(task, this.units.unsettledOf(task)) // Killed to free memory: not the units' fault, no crash counted.
-    } else if (task.type === 'run' && !job.stopping) {
-      const left = this.units.unsettledOf(task)
-      this.d.log(
-        job.id,
-        'warn',
-        'core',
-        `worker ${worker.handle.pid} died (${how}) with ${left.length} units in hand; they go back to the queue`,
-      )
-      // The unit in hand is the one after the furthest reported (units run in the order sent); it
-      // goes alone, so a unit that kills its worker costs only itself. The rest go again together.
-      const suspect = left.find((u) => u.position > task.furthest) ?? left[0]
-      this.units.putBack(task, left, suspect?.unit)
-      if (suspect) {
-        const { unit } = suspect
-        const crashes = (job.crashes.get(unit.id) ?? 0) + 1
-        job.crashes.set(unit.id, crashes)
-        if (crashes >= job.traits.maxCrashes) {
-          this.units.failForGood(
-            job,
-            unit,
-            `its worker died ${crashes} times while on this unit (last: ${how})`,
-            'worker-crash',
-          )
-        } else job.retryQueue.push({ unit: { ...unit, attempt: unit.attempt + 1 }, alone: true })
-      }
-    } else if (task.type === 'cleanup') {
-      this.d.log(job.id, 'warn', 'core', `the clean-up died (${how})`)
-      this.d.lifecycle.phase(job, 'cleanup-ended')
-    }
-    task.items.clear()
-    task.units.clear()
-    this.d.scheduler.endTask(task)
   }
 
   private taskEnded(task: Task, message: Extract<FromWorker, { type: 'done' | 'failed' }>): void {
