@@ -1,12 +1,17 @@
 import { availableParallelism } from 'node:os'
-import type { PoolName } from '../shared/job-spec'
+import type { JobKind, PoolName } from '../shared/job-spec'
 
 /**
- * The job commands whose workers can be forked before anything else loads, with their kind's pool
- * (`kindTraits[kind].pool`: importing it would load every spec schema first, which is what this
- * avoids; a test keeps the two in step). `run` sizes its pool by `--jobs`, so it waits for its module.
+ * The job commands whose workers can be forked before anything else loads: the kind each makes and
+ * its pool (`kindTraits[kind].pool`: importing it would load every spec schema first, which is what
+ * this avoids; a test keeps the two in step). `run` sizes its pool by `--jobs`, so it waits for its module.
  */
-export const earlyPools: Record<string, PoolName> = { probe: 'cpu', map: 'cpu', copy: 'disk', urls: 'network' }
+export const earlyJobs: Record<string, { kind: JobKind; pool: PoolName }> = {
+  probe: { kind: 'probe', pool: 'cpu' },
+  map: { kind: 'module', pool: 'cpu' },
+  copy: { kind: 'copy', pool: 'disk' },
+  urls: { kind: 'urls', pool: 'network' },
+}
 
 /** The command named on the command line (the first word that is not a global option or its value). */
 const globalOptionsWithValue = new Set(['--db', '--redis'])
@@ -27,9 +32,12 @@ const runsElsewhere = new Set(['--detach', '--after', '--after-ok', '--at', '--e
  * job command forks them before it loads commander, its own module and the spec schemas (~70 ms on a
  * quiet machine). Null when the command runs no job here or the words are not plain enough to tell.
  */
-export function earlyWorkers(command: string | undefined, args: string[]): { pool: PoolName; count: number } | null {
-  const pool = command === undefined ? undefined : earlyPools[command]
-  if (!pool) return null
+export function earlyWorkers(
+  command: string | undefined,
+  args: string[],
+): { pool: PoolName; count: number; kind: JobKind } | null {
+  const job = command === undefined ? undefined : earlyJobs[command]
+  if (!job) return null
   const help = args.indexOf('help')
   if (help >= 0 && help < args.indexOf(command!)) return null // `task-farm help probe`
   let count = Math.max(1, availableParallelism())
@@ -41,5 +49,5 @@ export function earlyWorkers(command: string | undefined, args: string[]): { poo
     if (!Number.isInteger(value) || value < 1) return null // 0 (remote hosts only) or a mistake commander reports
     count = value
   }
-  return { pool, count }
+  return { ...job, count }
 }

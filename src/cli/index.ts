@@ -6,5 +6,5 @@ import { prestartWorkers } from './worker-launcher'
 // workers, not this process, were the last to be ready for the first unit.
 const args = process.argv.slice(2)
 const early = earlyWorkers(invokedCommand(args), args)
-if (early) await prestartWorkers(early.pool, early.count)
+if (early) await prestartWorkers(early.pool, early.count, early.kind)
 await import('./program')

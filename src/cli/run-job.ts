@@ -47,7 +47,7 @@ export async function runNewJob(
   const follows = (options.after?.length ?? 0) > 0
   // Workers boot while this process looks for an owner, loads the farm and plans (unused ones end on exit).
   if (!run.detach && !follows && run.workers !== 0)
-    void prestartWorkers(pool, run.workers ?? Math.max(1, availableParallelism()))
+    void prestartWorkers(pool, run.workers ?? Math.max(1, availableParallelism()), spec.kind)
   const owner = (await cli.owner()) ?? (run.detach || follows ? await cli.startOwner() : null)
   if (owner) {
     const { jobId } = await owner.call('jobs.create', { spec, options })

@@ -1,5 +1,5 @@
 import type { PrestartingLauncher } from '../core/child-process-worker'
-import type { PoolName } from '../shared/job-spec'
+import type { JobKind, PoolName } from '../shared/job-spec'
 
 // One launcher per CLI process, so the workers forked early are the ones the farm takes.
 let launcher: Promise<PrestartingLauncher> | undefined
@@ -14,10 +14,10 @@ export function workerLauncher(): Promise<PrestartingLauncher> {
 
 /**
  * Starts `count` workers of `pool` now, while the command still loads the farm, opens the history and
- * plans: they are ready by the time the job's first units are.
+ * plans: they are ready, the `kind`'s code loaded, by the time the job's first units are.
  */
-export function prestartWorkers(pool: PoolName, count: number): Promise<void> {
-  return workerLauncher().then((launcher) => launcher.prestart(count, pool))
+export function prestartWorkers(pool: PoolName, count: number, kind: JobKind): Promise<void> {
+  return workerLauncher().then((launcher) => launcher.prestart(count, pool, kind))
 }
 
 /** Ends the workers started early that no farm took (a command that ran no job here). */

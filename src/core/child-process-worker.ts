@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process'
-import type { ToWorker } from '../shared/worker-protocol'
+import { LOAD_KIND_FLAG, type ToWorker } from '../shared/worker-protocol'
 import type { ExitReason, WorkerLauncher, WorkerLaunchOptions } from './worker-handle'
 import { WorkerHandleBase } from './worker-handle-base'
 
@@ -9,9 +9,10 @@ export interface PrestartingLauncher extends WorkerLauncher {
    * Forks `count` workers now, so they boot while the caller still loads and plans; the pool takes
    * them first. Until taken they hold neither the event loop nor anything else: an unused one exits
    * with its parent (it ends on `disconnect`), or at once on `dropPrestarted`. Asked again for the
-   * same pool, it forks only what is missing; for another pool, the first ones are dropped.
+   * same pool, it forks only what is missing; for another pool, the first ones are dropped. `kind`:
+   * the job kind they will run, whose code each loads as it boots, before any task is sent.
    */
-  prestart(count: number, pool: string): void
+  prestart(count: number, pool: string, kind?: string): void
   dropPrestarted(): void
 }
 
@@ -19,7 +20,8 @@ export interface PrestartingLauncher extends WorkerLauncher {
 export function childProcessLauncher(entry: string, options: { execArgv?: string[] } = {}): PrestartingLauncher {
   const ready: ChildProcessWorker[] = []
   let readyFor = ''
-  const launch = (): ChildProcessWorker => new ChildProcessWorker(entry, options.execArgv ?? [])
+  const launch = (kind?: string): ChildProcessWorker =>
+    new ChildProcessWorker(entry, options.execArgv ?? [], kind ? [`${LOAD_KIND_FLAG}${kind}`] : [])
   return Object.assign(
     (launchOptions: WorkerLaunchOptions) => {
       const worker = launchOptions.pool === readyFor ? ready.shift() : undefined
@@ -27,12 +29,12 @@ export function childProcessLauncher(entry: string, options: { execArgv?: string
       return worker ?? launch()
     },
     {
-      prestart(count: number, pool: string): void {
+      prestart(count: number, pool: string, kind?: string): void {
         // Asked again (the CLI forks early, then the job command asks too): tops up to `count`.
         if (pool !== readyFor) for (const worker of ready.splice(0)) worker.kill()
         readyFor = pool
         for (let i = ready.length; i < count; i++) {
-          const worker = launch()
+          const worker = launch(kind)
           worker.start().catch(() => undefined) // The pool sees a failed start when it takes it.
           worker.hold(false)
           ready.push(worker)
@@ -54,6 +56,7 @@ class ChildProcessWorker extends WorkerHandleBase {
   constructor(
     private readonly entry: string,
     private readonly execArgv: string[],
+    private readonly args: string[] = [],
   ) {
     super()
   }
@@ -84,7 +87,7 @@ class ChildProcessWorker extends WorkerHandleBase {
     let child: ChildProcess
     try {
       // Advanced serialization keeps large batches cheap and carries typed values intact.
-      child = fork(this.entry, [], {
+      child = fork(this.entry, this.args, {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         serialization: 'advanced',
         execArgv: this.execArgv,

@@ -25,6 +25,9 @@ export interface WorkItem {
 
 /** Units per item at most: a unit's id packs the item id and its index below this. */
 export const UNIT_SPAN = 65536
+/** How a worker started ahead of a job is told the job's kind (`--load-kind=probe`): it loads that kind's code at once. */
+export const LOAD_KIND_FLAG = '--load-kind='
+
 export const unitId = (itemId: number, index: number): number => itemId * UNIT_SPAN + index
 export const itemOfUnit = (id: number): number => Math.floor(id / UNIT_SPAN)
 export const indexOfUnit = (id: number): number => id % UNIT_SPAN

@@ -22,7 +22,7 @@ export function openHistory(history: string): Promise<OpenHistory> {
     open?.db.close()
     open = null
     parsed.clear()
-    const promise = import('better-sqlite3').then(({ default: Sqlite }) => {
+    const promise = loadSqlite().then(({ default: Sqlite }) => {
       const db = new Sqlite(history, { readonly: true, fileMustExist: true })
       // The farmer writes while workers read: in WAL mode a reader only waits for a checkpoint's moment.
       db.pragma('busy_timeout = 5000')
@@ -36,6 +36,14 @@ export function openHistory(history: string): Promise<OpenHistory> {
   return opening.promise
 }
 let opening: { path: string; promise: Promise<OpenHistory> } | null = null
+
+/** The SQLite module, loaded once: a worker told its job's kind as it starts loads it then (`preload`). */
+export function loadSqlite(): ReturnType<typeof importSqlite> {
+  sqlite ??= importSqlite()
+  return sqlite
+}
+const importSqlite = () => import('better-sqlite3')
+let sqlite: ReturnType<typeof importSqlite> | undefined
 
 /** An item's units, parsed; the last few are kept, as slices of one item come in turn. */
 export async function readParsedUnits(history: string | undefined, item: number): Promise<PackedUnit[]> {

@@ -1,4 +1,4 @@
-import type { FromWorker, ToWorker } from '../shared/worker-protocol'
+import { LOAD_KIND_FLAG, type FromWorker, type ToWorker } from '../shared/worker-protocol'
 import { handlers } from './handlers'
 import { startWorkerRuntime } from './worker-runtime'
 
@@ -18,6 +18,9 @@ const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPor
 // so a worker does not die under the graceful stop the farm has just begun.
 process.on('SIGINT', () => {})
 
+// Started ahead of a job of a known kind (`prestart`): its code loads while the farm still gets ready.
+const preload = process.argv.find((arg) => arg.startsWith(LOAD_KIND_FLAG))?.slice(LOAD_KIND_FLAG.length)
+
 if (parentPort) {
   startWorkerRuntime(
     {
@@ -26,6 +29,7 @@ if (parentPort) {
       exit: (code) => process.exit(code),
     },
     handlers,
+    preload,
   )
 } else if (process.send) {
   const send = process.send.bind(process)
@@ -44,6 +48,7 @@ if (parentPort) {
       exit: (code) => process.exit(code),
     },
     handlers,
+    preload,
   )
 } else {
   console.error('task-farm worker: start me from the farm, not by hand.')

@@ -5,7 +5,7 @@ import { unitId } from '../shared/worker-protocol'
 import { SpecKeeper } from '../shared/spec-once'
 import type { KindHandler } from './kind-handler'
 import { farmHostTurns } from './farm-host-turns'
-import { openHistory, readItemUnits, readParsedUnits } from './history-reader'
+import { loadSqlite, openHistory, readItemUnits, readParsedUnits } from './history-reader'
 import { ItemPacker, itemBounds } from './item-packer'
 import { FoundUnitsPacker } from './found-units'
 import { TaskOutbox } from './task-outbox'
@@ -19,8 +19,12 @@ interface Transport {
   exit(code: number): void
 }
 
-/** Runs tasks sent by the farm; speaks only the worker protocol, and hands kind handlers plain units. */
-export function startWorkerRuntime(transport: Transport, handlers: HandlerLoaders): void {
+/**
+ * Runs tasks sent by the farm; speaks only the worker protocol, and hands kind handlers plain units.
+ * `preload`: the kind of the job this worker was started for, whose code it loads now, with SQLite
+ * (units are read from the history), while the farm still loads and plans.
+ */
+export function startWorkerRuntime(transport: Transport, handlers: HandlerLoaders, preload?: string): void {
   const aborts = new Map<number, AbortController>()
   // A job's spec comes with its first task to this worker only (`spec-once.ts`).
   const specs = new SpecKeeper()
@@ -50,6 +54,11 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
     }
   })
   transport.send({ type: 'ready', pid: process.pid })
+  if (preload && Object.hasOwn(handlers, preload)) {
+    // A failure here is the first task's to report (`warm` and `runTask` load the same again).
+    handlers[preload as JobSpec['kind']]().catch(() => undefined)
+    loadSqlite().catch(() => undefined)
+  }
 
   async function runTask(
     message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' | 'warm' | 'hostTurn' }>,

@@ -1,27 +1,30 @@
 import { describe, expect, it } from 'vitest'
 import { availableParallelism } from 'node:os'
-import { earlyPools, earlyWorkers } from '../../src/cli/early-workers'
+import { earlyJobs, earlyWorkers } from '../../src/cli/early-workers'
 import { kindTraits } from '../../src/shared/job-spec'
 import { childProcessLauncher } from '../../src/core/child-process-worker'
 import { workerEntry } from '../support/test-farm'
 
 describe('workers forked before a job command loads', () => {
   it('go to the pool of the kind the command makes', () => {
-    const kindOf: Record<string, keyof typeof kindTraits> = {
+    expect(Object.fromEntries(Object.entries(earlyJobs).map(([command, { kind }]) => [command, kind]))).toEqual({
       probe: 'probe',
       map: 'module',
       copy: 'copy',
       urls: 'urls',
-    }
-    for (const [command, pool] of Object.entries(earlyPools))
-      expect(pool, command).toBe(kindTraits[kindOf[command]!].pool)
+    })
+    for (const [command, { kind, pool }] of Object.entries(earlyJobs)) expect(pool, command).toBe(kindTraits[kind].pool)
   })
 
   it('are as many as --workers says, or one per core, and none when the job runs elsewhere or later', () => {
     const cores = Math.max(1, availableParallelism())
-    expect(earlyWorkers('probe', ['--db', 'h', 'probe', '--count', '1'])).toEqual({ pool: 'cpu', count: cores })
-    expect(earlyWorkers('copy', ['copy', 'a', 'b', '--workers', '3'])).toEqual({ pool: 'disk', count: 3 })
-    expect(earlyWorkers('urls', ['urls', 'list.txt', '--workers=5'])).toEqual({ pool: 'network', count: 5 })
+    expect(earlyWorkers('probe', ['--db', 'h', 'probe', '--count', '1'])).toEqual({
+      kind: 'probe',
+      pool: 'cpu',
+      count: cores,
+    })
+    expect(earlyWorkers('copy', ['copy', 'a', 'b', '--workers', '3'])).toEqual({ kind: 'copy', pool: 'disk', count: 3 })
+    expect(earlyWorkers('urls', ['urls', 'list.txt', '--workers=5'])).toMatchObject({ pool: 'network', count: 5 })
     for (const args of [
       ['probe', '--workers', '0', '--redis', 'x'],
       ['probe', '--detach'],

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { childProcessLauncher } from '../../src/core/child-process-worker'
@@ -53,5 +53,26 @@ describe('workers started before the farm asks', () => {
     const pid = Number(run.stdout.trim())
     expect(pid).toBeGreaterThan(0)
     await until(() => isProcessGone(pid), 'the unused worker to end with its parent')
+  }, 30_000)
+
+  it("load their job kind's code and SQLite as they boot, before the farm sends them anything", async () => {
+    const dir = tempDir('task-farm-prestart-')
+    cleanups.push(() => dir.remove())
+    const loadedFile = join(dir.path, 'loaded.txt')
+    const hook = resolve('test/fixtures/log-loads-as-they-come.mjs')
+    const before = process.env.TASK_FARM_LOADED_FILE
+    process.env.TASK_FARM_LOADED_FILE = loadedFile // the fork takes this process's environment
+    cleanups.push(() =>
+      before === undefined ? delete process.env.TASK_FARM_LOADED_FILE : (process.env.TASK_FARM_LOADED_FILE = before),
+    )
+    const launcher = childProcessLauncher(workerEntry, { execArgv: ['--import', hook] })
+    launcher.prestart(1, 'cpu', 'probe')
+    cleanups.push(() => launcher.dropPrestarted())
+    const loaded = (): string => (existsSync(loadedFile) ? readFileSync(loadedFile, 'utf8') : '')
+    // Nothing is sent to it: no pool has taken it, no task exists.
+    await until(
+      () => /\/chunks\/probe-[^/]+\.js$/m.test(loaded()) && loaded().includes('/node_modules/better-sqlite3/'),
+      "the probe kind's chunk and better-sqlite3 in what the worker loaded",
+    )
   }, 30_000)
 })
