@@ -29,7 +29,7 @@ if (parentPort) {
       exit: (code) => process.exit(code),
     },
     handlers,
-    preload,
+    { preload, captureOutput: true },
   )
 } else if (process.send) {
   const send = process.send.bind(process)
@@ -48,7 +48,7 @@ if (parentPort) {
       exit: (code) => process.exit(code),
     },
     handlers,
-    preload,
+    { preload, captureOutput: true },
   )
 } else {
   console.error('task-farm worker: start me from the farm, not by hand.')

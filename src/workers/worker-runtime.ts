@@ -9,6 +9,7 @@ import { loadSqlite, openHistory, readItemUnits, readParsedUnits } from './histo
 import { ItemPacker, itemBounds } from './item-packer'
 import { FoundUnitsPacker } from './found-units'
 import { TaskOutbox } from './task-outbox'
+import { TaskOutput } from './task-output'
 import { kindTraits } from '../shared/kind-traits'
 
 export type HandlerLoaders = { [K in JobSpec['kind']]: () => Promise<KindHandler<Extract<JobSpec, { kind: K }>>> }
@@ -19,16 +20,21 @@ interface Transport {
   exit(code: number): void
 }
 
-/**
- * Runs tasks sent by the farm; speaks only the worker protocol, and hands kind handlers plain units.
- * `preload`: the kind of the job this worker was started for, whose code it loads now, with SQLite
- * (units are read from the history), while the farm still loads and plans.
- */
-export function startWorkerRuntime(transport: Transport, handlers: HandlerLoaders, preload?: string): void {
+export interface RuntimeOptions {
+  /** The kind of the job this worker was started for: its code loads now, with SQLite (units are read from the history), while the farm still loads and plans. */
+  preload?: string
+  /** Send what tasks print as their log lines (`TaskOutput`): a worker process's own, not a test's. */
+  captureOutput?: boolean
+}
+
+/** Runs tasks sent by the farm; speaks only the worker protocol, and hands kind handlers plain units. */
+export function startWorkerRuntime(transport: Transport, handlers: HandlerLoaders, options: RuntimeOptions = {}): void {
+  const { preload } = options
   const aborts = new Map<number, AbortController>()
   // A job's spec comes with its first task to this worker only (`spec-once.ts`).
   const specs = new SpecKeeper()
   const turns = farmHostTurns(transport.send)
+  const output = options.captureOutput ? new TaskOutput(transport.send, () => aborts.keys().next().value) : null
   transport.onMessage((message) => {
     switch (message.type) {
       case 'hostTurn':
@@ -121,9 +127,11 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
           ...(message.paced ? { hostTurns: turns.forTask(taskId, message.jobId) } : {}),
         })
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
+      output?.settle(taskId)
       out.flush(true)
       transport.send({ type: 'done', taskId, summary, rss: residentBytes() })
     } catch (error) {
+      output?.settle(taskId)
       out.flush(true)
       transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: residentBytes() })
     } finally {
