@@ -6,7 +6,13 @@ import { jobSpecSchema, type JobSpecInput } from '../../src/shared/job-spec'
 /** A job run as the farm holds it, without a history behind it (durability reads only its pace). */
 function runOf(spec: JobSpecInput): JobRun {
   const row = { state: 'running', planned: 1, plan_only: 0, items_total: 0, items_done: 0, items_failed: 0 }
-  return new JobRun(1, jobSpecSchema.parse(spec), { ...row, bytes_total: 0, bytes_done: 0 } as JobRow, {} as JobStore)
+  const noPlan = { plans: { of: () => ({ batch: () => undefined, keysFrom: () => new Map() }) } }
+  return new JobRun(
+    1,
+    jobSpecSchema.parse(spec),
+    { ...row, bytes_total: 0, bytes_done: 0 } as JobRow,
+    noPlan as unknown as JobStore,
+  )
 }
 /** Teaches the run that a task of `units` units took `ms`. */
 function paced(run: JobRun, units: number, ms: number): void {
