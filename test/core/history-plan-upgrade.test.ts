@@ -8,14 +8,20 @@ import { tempDir } from '../support/test-farm'
 const dirs: ReturnType<typeof tempDir>[] = []
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
 
+/** A history file as a build of schema `version` left it, open for the test to fill. */
+function historyOfVersion(version: number): { path: string; old: Database.Database } {
+  const dir = tempDir()
+  dirs.push(dir)
+  const path = join(dir.path, 'history.sqlite')
+  const old = new Database(path)
+  for (const m of migrations.filter((m) => m.version <= version)) m.up(old)
+  old.pragma(`user_version = ${version}`)
+  return { path, old }
+}
+
 describe('a history of version 10 with jobs stopped mid-plan', () => {
   it('keeps a command job’s items as its plan’s batches, and plans a copy from nothing again', () => {
-    const dir = tempDir()
-    dirs.push(dir)
-    const path = join(dir.path, 'history.sqlite')
-    const old = new Database(path)
-    for (const m of migrations.filter((m) => m.version <= 10)) m.up(old)
-    old.pragma('user_version = 10')
+    const { path, old } = historyOfVersion(10)
     const job = old.prepare(
       `INSERT INTO jobs (id, kind, title, spec, state, pool, created_at, facts, planned, items_total, items_done)
        VALUES (?, ?, 't', '{}', 'interrupted', 'cpu', 1, '{}', 0, 2, 1)`,
@@ -52,12 +58,7 @@ const numbers = (db: Database.Database, jobId: number): (number | null)[] =>
 
 describe('a history of version 11', () => {
   it('numbers the batches of a plan stopped half-way where every item is one, and no other', () => {
-    const dir = tempDir()
-    dirs.push(dir)
-    const path = join(dir.path, 'history.sqlite')
-    const old = new Database(path)
-    for (const m of migrations.filter((m) => m.version <= 11)) m.up(old)
-    old.pragma('user_version = 11')
+    const { path, old } = historyOfVersion(11)
     const job = old.prepare(
       `INSERT INTO jobs (id, kind, title, spec, state, pool, created_at, facts, planned, plan_batches)
        VALUES (?, ?, 't', '{}', 'interrupted', 'cpu', 1, '{}', ?, ?)`,

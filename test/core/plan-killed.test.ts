@@ -47,6 +47,27 @@ async function startFollowedJob(
   }
 }
 
+/** A followed job whose first ten commands ran, its farm shut down mid-plan; `reopen` opens the farm again. */
+async function stoppedMidPlan() {
+  const dir = tempDir()
+  const first = openTestFarm({}, dir)
+  open.push({ farm: first.farm, remove: () => {} })
+  const job = await startFollowedJob(first.farm, dir.path)
+  job.write(10)
+  await until(
+    () => job.ran().length >= 10 && first.farm.summary(job.id).itemsDone >= 10,
+    'the first ten commands to run',
+  )
+  await first.farm.shutdown('now')
+  open.length = 0
+  const reopen = (): ReturnType<typeof openTestFarm> => {
+    const second = openTestFarm({}, dir)
+    open.push({ farm: second.farm, remove: dir.remove })
+    return second
+  }
+  return { job, reopen }
+}
+
 const planner = (farm: Farm) =>
   farm
     .poolInfo()
@@ -84,20 +105,8 @@ describe('a plan stopped half-way', () => {
   }, 60_000)
 
   it('planned again when the farm reopens, runs none of the units that already ran', async () => {
-    const dir = tempDir()
-    const first = openTestFarm({}, dir)
-    open.push({ farm: first.farm, remove: () => {} })
-    const job = await startFollowedJob(first.farm, dir.path)
-    job.write(10)
-    await until(
-      () => job.ran().length >= 10 && first.farm.summary(job.id).itemsDone >= 10,
-      'the first ten commands to run',
-    )
-    await first.farm.shutdown('now')
-    open.length = 0
-
-    const second = openTestFarm({}, dir)
-    open.push({ farm: second.farm, remove: dir.remove })
+    const { job, reopen } = await stoppedMidPlan()
+    const second = reopen()
     expect(second.farm.summary(job.id)).toMatchObject({ state: 'interrupted', itemsDone: 10 })
     job.write(20)
     job.end()
@@ -109,24 +118,13 @@ describe('a plan stopped half-way', () => {
   }, 60_000)
 
   it('runs every input once when the input changed before the plan ran again: none left out, none twice', async () => {
-    const dir = tempDir()
-    const first = openTestFarm({}, dir)
-    open.push({ farm: first.farm, remove: () => {} })
-    const job = await startFollowedJob(first.farm, dir.path)
-    job.write(10)
-    await until(
-      () => job.ran().length >= 10 && first.farm.summary(job.id).itemsDone >= 10,
-      'the first ten commands to run',
-    )
-    await first.farm.shutdown('now')
-    open.length = 0
+    const { job, reopen } = await stoppedMidPlan()
     // While the farm is down, the list loses its first line and gains one further on: every line after
     // them moves by one place, across the edges of the batches the first run stored.
     const before = readFileSync(job.input, 'utf8').split('\n').filter(Boolean)
     writeFileSync(job.input, [...before.slice(1, 5), 'line-added', ...before.slice(5)].join('\n') + '\n')
 
-    const second = openTestFarm({}, dir)
-    open.push({ farm: second.farm, remove: dir.remove })
+    const second = reopen()
     job.write(20)
     job.end()
     second.farm.resume(job.id)
