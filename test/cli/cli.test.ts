@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { JobStore } from '../../src/core/store/job-store'
 import { openDatabase } from '../../src/core/store/open-database'
 import { findOwner } from '../../src/host/find-owner'
-import { cliEntry, tempDir, until } from '../support/test-farm'
-import { isProcessGone } from '../support/process-state'
+import { cliEntry, tempDir, until, workerEntry } from '../support/test-farm'
+import { childPids, isProcessGone } from '../support/process-state'
 
 const dirs: ReturnType<typeof tempDir>[] = []
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
@@ -127,6 +127,36 @@ describe('stopping the CLI', () => {
       expect(progress(db, 1).state).toBe('interrupted')
       expect(run(db, 'resume', '1').code).toBe(0)
       expect(progress(db, 1)).toEqual({ state: 'completed', done: 400 })
+    },
+  )
+
+  // Linux only: it reads the workers' command lines from /proc.
+  it.skipIf(process.platform !== 'linux')(
+    'a farm the command runs starts no more workers than its job has units, unless --workers says so',
+    async () => {
+      const workersWhileRunning = async (...args: string[]): Promise<number> => {
+        const db = newDb()
+        const child = spawn(process.execPath, [cliEntry, '--db', db, 'probe', '--sleep-ms', '1500', ...args], {
+          stdio: 'ignore',
+        })
+        try {
+          // The pool starts its workers before the first unit goes out, so while that unit runs they all exist.
+          await until(() => progress(db, 1).state === 'running', 'the job to run', 30_000)
+          // Other children come and go (pidusage's `getconf`): only the worker processes count.
+          const commandLine = (pid: number): string => {
+            try {
+              return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+            } catch {
+              return '' // ended meanwhile
+            }
+          }
+          return childPids(child.pid!).filter((pid) => commandLine(pid).includes(workerEntry)).length
+        } finally {
+          await new Promise((r) => child.on('exit', r))
+        }
+      }
+      expect(await workersWhileRunning('--count', '1')).toBe(1)
+      expect(await workersWhileRunning('--count', '1', '--workers', '2')).toBe(2)
     },
   )
 

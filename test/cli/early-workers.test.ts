@@ -16,13 +16,20 @@ describe('workers forked before a job command loads', () => {
     for (const [command, { kind, pool }] of Object.entries(earlyJobs)) expect(pool, command).toBe(kindTraits[kind].pool)
   })
 
-  it('are as many as --workers says, or one per core, and none when the job runs elsewhere or later', () => {
+  it('are as many as --workers says, or one per core but no more than a probe has units, and none when the job runs elsewhere or later', () => {
     const cores = Math.max(1, availableParallelism())
     expect(earlyWorkers('probe', ['--db', 'h', 'probe', '--count', '1'])).toEqual({
       kind: 'probe',
       pool: 'cpu',
-      count: cores,
+      count: 1,
     })
+    expect(earlyWorkers('probe', ['probe', '--count=0'])).toMatchObject({ count: 1 })
+    expect(earlyWorkers('probe', ['probe', '--count', '400', '--chunk', '200'])).toMatchObject({
+      count: Math.min(cores, 2),
+    })
+    expect(earlyWorkers('probe', ['probe', '--count', '1000'])).toMatchObject({ count: cores })
+    expect(earlyWorkers('probe', ['probe', '--count', '1', '--workers', '2'])).toMatchObject({ count: 2 })
+    expect(earlyWorkers('map', ['map', 'm.mjs', '--input', 'in.txt'])).toMatchObject({ count: cores })
     expect(earlyWorkers('copy', ['copy', 'a', 'b', '--workers', '3'])).toEqual({ kind: 'copy', pool: 'disk', count: 3 })
     expect(earlyWorkers('urls', ['urls', 'list.txt', '--workers=5'])).toMatchObject({ pool: 'network', count: 5 })
     for (const args of [

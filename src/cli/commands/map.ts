@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { moduleSpecSchema, type ModuleSpec } from '../../shared/kinds/module'
 import type { CliContext } from '../cli-context'
@@ -9,6 +8,7 @@ import { jobInputFrom } from '../job-input-options'
 import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
+import { workersForUnits } from '../early-workers'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
 import { addFollowUpOptions } from '../follow-up-options'
@@ -67,7 +67,8 @@ export function configureMap(command: Command, cli: CliContext): void {
         })
         let jobId = 0
         try {
-          const workers = o.workers ?? availableParallelism()
+          const workers =
+            o.workers ?? workersForUnits(spec.input.type === 'list' ? spec.input.values.length : undefined)
           const code = await runNewJob(cli, spec, withFarming(afterOption(o), o), {
             json: o.json,
             detach: o.detach,

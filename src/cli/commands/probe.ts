@@ -5,6 +5,7 @@ import { numberList, nonNegativeInt, positiveInt } from '../parse-options'
 import { addAfterOptions, afterOption } from '../chain-options'
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
+import { workersForUnits } from '../early-workers'
 import { addFollowUpOptions } from '../follow-up-options'
 
 /** `task-farm probe`: a diagnostic job that exercises the farm itself. The model for kind commands. */
@@ -38,7 +39,7 @@ export function configureProbe(command: Command, cli: CliContext): void {
         }
         return runNewJob(cli, spec, withFarming(afterOption(o), o), {
           json: o.json,
-          workers: o.workers,
+          workers: o.workers ?? workersForUnits(Math.ceil(o.count / o.chunk)),
           detach: o.detach,
           followUps: o,
         })

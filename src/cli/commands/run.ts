@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
-import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import type { ItemRow } from '../../shared/api-types'
 import { commandSpecSchema, envName, parseHalt, type CommandResult, type CommandSpec } from '../../shared/kinds/command'
@@ -11,6 +10,7 @@ import { jobInputFrom, splitListedInputs } from '../job-input-options'
 import { collect, nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-options'
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
+import { workersForUnits } from '../early-workers'
 import { followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
 import { addFollowUpOptions } from '../follow-up-options'
@@ -100,7 +100,7 @@ export function configureRun(program: Command, cli: CliContext): void {
         })
         const units = followUnits(cli, o.keepOrder ?? false, o.json ? (item) => printJson(item) : printOutput)
         let jobId = 0
-        const workers = Math.min(spec.jobs, availableParallelism())
+        const workers = Math.min(spec.jobs, workersForUnits(listed?.length))
         try {
           const code = await runNewJob(
             cli,
