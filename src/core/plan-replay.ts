@@ -36,8 +36,12 @@ export class PlanReplay {
     this.unmatched = null
   }
 
-  /** The batches of a `planned` report to store: the caller stores them, and they are counted as stored. */
-  fresh(batches: readonly PlannedBatch[]): readonly PlannedBatch[] {
+  /**
+   * The batches of a `planned` report to store: the caller stores them, and they are counted as stored.
+   * `from` 0 after batches were seen: a remote plan another host started again (its first stalled).
+   */
+  fresh(batches: readonly PlannedBatch[], from?: number): readonly PlannedBatch[] {
+    if (from === 0 && this.seen > 0) this.restart()
     const kept: PlannedBatch[] = []
     for (const batch of batches) {
       const index = this.seen++

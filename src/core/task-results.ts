@@ -54,7 +54,7 @@ export class TaskResults {
     switch (message.type) {
       case 'planned': {
         if (job.stopping) return // A refused or cancelled plan's last items are not wanted.
-        const fresh = job.planReplay.fresh(message.batches)
+        const fresh = job.planReplay.fresh(message.batches, message.from)
         if (fresh.length === 0) return
         const stored = this.d.store.insertPlanned(job.id, fresh, job.once ?? undefined)
         job.itemsTotal += stored.units

@@ -16,8 +16,10 @@ interface SentBatch {
   task: RemoteTask
   data: BatchEnvelope
   sentAt: number
-  /** Items of a plan passed on so far: a replayed plan (same items, same order) skips the ones already passed. */
-  plannedForwarded: number
+  /** Batches of the plan's current run passed on, in order (a run started again on another host counts anew). */
+  planEnd: number
+  /** The host running that run: a host that lost the batch after a stall may still report its own. */
+  planHost: string | null
   /** Set while a lost batch is being added again. */
   resending: boolean
   /** Taken back: when it settles, its job has likely ended cancelled, which the hosts should hear at once. */
@@ -61,7 +63,8 @@ export class RemoteLedger {
           task,
           data,
           sentAt: Date.now(),
-          plannedForwarded: 0,
+          planEnd: 0,
+          planHost: null,
           resending: false,
           revoked: false,
         }
@@ -117,12 +120,18 @@ export class RemoteLedger {
       return this.o.log('warn', `batch ${batchId}: a host sent progress that does not fit the protocol`)
     for (const message of progress.data.messages) {
       if (message.type === 'planned') {
-        const skip = batch.plannedForwarded - (message.from ?? 0)
-        // A gap means progress was lost: the outcome's count then shows the plan incomplete.
-        if (skip < 0 || skip >= message.batches.length) continue
-        const batches = skip > 0 ? message.batches.slice(skip) : message.batches
-        batch.plannedForwarded += batches.length
-        batch.slot.deliver({ type: 'planned', taskId: message.taskId, batches })
+        const from = message.from ?? batch.planEnd
+        // A report that neither follows the last one of its host nor starts the plan again (another
+        // host took the batch after a stall) was lost in between, or comes late from a host that lost
+        // the batch: the outcome's count then shows the plan incomplete, and it is planned again. A
+        // plan started again goes to the farm whole, with its `from`: the farm's replay checks each
+        // batch against the one stored under that number (`PlanReplay`), where passing over by count
+        // would skip or double units of a source that changed in between.
+        const follows = from === batch.planEnd && progress.data.host === batch.planHost
+        if (!follows && from !== 0) continue
+        batch.planEnd = from + message.batches.length
+        batch.planHost = progress.data.host
+        batch.slot.deliver({ type: 'planned', taskId: message.taskId, batches: message.batches, from })
       } else if (message.type === 'log') {
         // Which machine said it: remote workers have no pid the farm could name.
         batch.slot.deliver({ ...message, message: `[${progress.data.host}] ${message.message}` })
@@ -194,10 +203,10 @@ export class RemoteLedger {
       batch.slot.deliver({ type: 'unitsDone', taskId, ids, results, bytes })
     }
     if (outcome.unitsFailed.length) batch.slot.deliver({ type: 'unitsFailed', taskId, items: outcome.unitsFailed })
-    if (type === 'plan' && outcome.final.type === 'done' && batch.plannedForwarded < outcome.planned) {
+    if (type === 'plan' && outcome.final.type === 'done' && batch.planEnd < outcome.planned) {
       this.o.log(
         'warn',
-        `a plan on ${outcome.host} reached the farm incomplete (${batch.plannedForwarded} of ${outcome.planned} items); planning again`,
+        `a plan on ${outcome.host} reached the farm incomplete (${batch.planEnd} of ${outcome.planned} items); planning again`,
       )
       return batch.slot.lose()
     }

@@ -162,7 +162,12 @@ export interface PlanSummary {
 
 export type FromWorker =
   | { type: 'ready'; pid: number }
-  | { type: 'planned'; taskId: number; batches: PlannedBatch[] }
+  /**
+   * `from`: the number of its first batch in the run of the plan that sent it. Remote hosts send it: a
+   * plan batch BullMQ hands to another host after a stall starts again at 0. A local worker's reports
+   * follow each other (a plan started again is a new task).
+   */
+  | { type: 'planned'; taskId: number; batches: PlannedBatch[]; from?: number }
   | { type: 'progress'; taskId: number; bytes: number; current?: string[] }
   | { type: 'log'; taskId?: number; level: LogLevel; message: string }
   /**

@@ -63,6 +63,23 @@ describe('PlanReplay', () => {
     expect(r.storedBefore).toBe(3)
   })
 
+  it('starts again within one task when a report says it begins at batch 0 (a remote plan another host took over)', () => {
+    const h = history([])
+    const r = new PlanReplay(0, h.plan)
+    const keep = (batches: PlannedBatch[], from?: number): string[][] => {
+      const fresh = r.fresh(batches, from)
+      h.store(fresh)
+      return keysOf(fresh)
+    }
+    expect(keep([batch('a', 'b'), batch('c', 'd')], 0)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ])
+    // The source lost `a` before the other host planned: every later batch's edge moved by one.
+    expect(keep([batch('b', 'c'), batch('d', 'e')], 0)).toEqual([['e']])
+    expect(keep([batch('f')], 2)).toEqual([['f']])
+  })
+
   it('leaves out no unit when the source lost one before the point where the plan stopped', () => {
     // First run: a b | c d | e f stored. The source lost `b`: the new run packs a c | d e | f g | h.
     const stored = [batch('a', 'b'), batch('c', 'd'), batch('e', 'f')]
