@@ -27,6 +27,12 @@ import type { RemoteSlot, SlotOwner } from './remote-slot'
 
 /** How often the farm reads the hosts' heartbeats, writes its signed state and checks its batches are still queued. */
 const SYNC_MS = 1000
+/**
+ * How long a stopping farm waits to tell Redis it stopped. Commands to a Redis that is away wait for it
+ * to come back (they queue while ioredis reconnects): without a bound, a job that ran on local workers
+ * while Redis was away never returned. The hosts see the farm's state expire meanwhile (10 s).
+ */
+const CLOSE_MS = 2000
 
 /**
  * The farm's side of remote work on BullMQ: one queue per pool, `QueueEvents` for what the hosts
@@ -145,13 +151,29 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     if (this.timer) clearInterval(this.timer)
     this.capacity.killAll()
     if (this.stateTimer) clearTimeout(this.stateTimer)
-    await this.writeState().catch(() => {})
-    await Promise.allSettled([
-      ...this.events.map((e) => e.close()),
-      ...[...this.queues.values()].map((q) => q.close()),
-      this.producer.close(),
-    ])
-    await this.redis.quit().catch(() => this.redis.disconnect())
+    const polite = async (): Promise<boolean> => {
+      await this.writeState().catch(() => {})
+      await Promise.allSettled([
+        ...this.events.map((e) => e.close()),
+        ...[...this.queues.values()].map((q) => q.close()),
+        this.producer.close(),
+      ])
+      await this.redis.quit()
+      return true
+    }
+    let bound: NodeJS.Timeout | undefined
+    const closed =
+      this.redis.status === 'ready' &&
+      (await Promise.race([
+        polite(),
+        new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(false), CLOSE_MS))),
+      ]).catch(() => false))
+    clearTimeout(bound)
+    if (closed) return
+    // Redis is away: whatever waits on it is dropped, and every connection ends now, reconnecting no more.
+    for (const closable of [...this.events, ...this.queues.values(), this.producer])
+      void closable.disconnect().catch(() => {})
+    this.redis.disconnect()
   }
 
   private async publish(control: ControlMessage): Promise<void> {

@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { cliEntry, tempDir } from '../support/test-farm'
+
+const dirs: ReturnType<typeof tempDir>[] = []
+afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
+
+/** A loopback port nobody listens on (taken, then given back). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * Redis away (a wrong port, a server down): the job runs on the local workers, as documented, and the
+ * command returns. No Redis server needed: nothing listens on the port.
+ */
+describe('a job command given a Redis that does not answer', () => {
+  it('runs the job on its own workers and returns', async () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const redis = `redis://127.0.0.1:${await closedPort()}`
+    const run = spawnSync(
+      process.execPath,
+      [cliEntry, '--db', join(dir.path, 'h.sqlite'), '--redis', redis, 'probe', '--count', '3', '--workers', '1'],
+      { encoding: 'utf8', timeout: 30_000 },
+    )
+    // Before, the job completed and the command then waited for ever to tell Redis it stopped.
+    expect([run.status, run.signal], run.stderr).toEqual([0, null])
+    expect(run.stdout).toMatch(/Completed job 1: 3 of 3 items done/)
+  }, 60_000)
+})
