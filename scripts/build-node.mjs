@@ -1,6 +1,7 @@
 // Bundles the headless entry points (CLI, worker, web host) into out/node for Node 22.
-// Dependencies stay external: they load from node_modules (better-sqlite3 is native), except zod: as
-// hundreds of small modules it took a CLI run longer to resolve and compile than all of our own code.
+// Dependencies stay external: they load from node_modules (better-sqlite3 is native), except zod and
+// the queue library with its Redis client: as hundreds of small modules each took a run longer to
+// resolve and compile than all of our own code.
 import { build } from 'esbuild'
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -14,6 +15,19 @@ const entries = {
 }
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(root + file)))
 
+/**
+ * The queue library and its Redis client, bundled with what they need: as ~250 ESM modules they took a
+ * `--redis` run ~115 ms to load, on the way to its first remote batch.
+ */
+const bundledPackages = new Set(['bullmq', 'ioredis'])
+/** Packages that load a native binding from their own folder at run time: they stay in node_modules. */
+const nativeLoaders = new Set(['msgpackr', 'msgpackr-extract', 'node-gyp-build-optional-packages'])
+const packageName = (path) =>
+  path
+    .split('/')
+    .slice(0, path.startsWith('@') ? 2 : 1)
+    .join('/')
+
 const result = await build({
   absWorkingDir: root,
   metafile: true,
@@ -26,7 +40,9 @@ const result = await build({
   platform: 'node',
   format: 'esm',
   target: 'node22',
-  plugins: [externalExceptZod()],
+  // ES modules where a bundled package has them: esbuild then leaves out what is never imported.
+  mainFields: ['module', 'main'],
+  plugins: [externalExceptBundled()],
   sourcemap: 'linked',
   logLevel: 'warning',
   banner: {
@@ -50,12 +66,12 @@ for (const folder of ['out/node', 'out/node/chunks']) {
 }
 
 /**
- * Every package import stays external but zod's, which is bundled (and tree-shaken) with our code. Of
+ * Every package import stays external but zod's and `bundledPackages`', bundled (and tree-shaken) with our code. Of
  * its error messages only English is kept: the rest were 40 % of the bundle, and nothing here uses them.
  */
-function externalExceptZod() {
+function externalExceptBundled() {
   return {
-    name: 'external-except-zod',
+    name: 'external-except-bundled',
     setup(b) {
       b.onLoad({ filter: /zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
         contents: 'export { default as en } from "./en.js"\n',
@@ -63,6 +79,10 @@ function externalExceptZod() {
       }))
       b.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.kind === 'entry-point' || args.path === 'zod' || args.path.startsWith('zod/')) return undefined
+        const name = packageName(args.path)
+        if (bundledPackages.has(name)) return undefined
+        // What a bundled package needs comes with it, but a native binding's loader looks for its files beside it.
+        if (/[\\/]node_modules[\\/]/.test(args.importer) && !nativeLoaders.has(name)) return undefined
         return { path: args.path, external: true }
       })
     },
