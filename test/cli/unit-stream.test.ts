@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ItemRow } from '../../src/shared/api-types'
 import { CliContext } from '../../src/cli/cli-context'
 import { followUnits } from '../../src/cli/unit-stream'
 import { FarmEvents } from '../../src/core/farm-events'
+import { JobStore } from '../../src/core/store/job-store'
 import { openTestFarm } from '../support/test-farm'
 
 let cleanup: (() => Promise<void>) | undefined
@@ -12,7 +13,7 @@ afterEach(async () => {
 })
 
 describe("the CLI's stream of a job's units", () => {
-  it('reads the history when the farm says units were written, never on a timer', async () => {
+  it('reads the history when the farm says units were written, never on a timer alone', async () => {
     const { farm, dbPath, dir } = openTestFarm()
     cleanup = async () => {
       await farm.shutdown('now')
@@ -35,6 +36,29 @@ describe("the CLI's stream of a job's units", () => {
     expect(shown.map((unit) => unit.key)).toEqual(Array.from({ length: 30 }, (_, i) => `#${i}`))
     units.stop()
     expect(shown).toHaveLength(30)
+  })
+
+  it('reads at most every 50 ms however often the farm says it wrote, and shows every unit in the end', async () => {
+    const { farm, dbPath, dir } = openTestFarm()
+    cleanup = async () => {
+      await farm.shutdown('now')
+      dir.remove()
+    }
+    const jobId = await farm.create({ kind: 'probe', count: 40 })
+    await farm.waitForEnd(jobId)
+    const events = new FarmEvents()
+    const shown: string[] = []
+    const units = followUnits(new CliContext(() => ({ db: dbPath })), false, (item) => shown.push(item.key))
+    units.start(jobId, events)
+    const reads = vi.spyOn(JobStore.prototype, 'itemsAfter')
+    // A job of quick commands commits, and says so, after every unit.
+    for (let i = 0; i < 500; i++) events.emit('job.units', { jobId })
+    expect(reads).toHaveBeenCalledTimes(1)
+    await new Promise((r) => setTimeout(r, 120))
+    expect(reads).toHaveBeenCalledTimes(2)
+    units.stop()
+    reads.mockRestore()
+    expect(shown).toEqual(Array.from({ length: 40 }, (_, i) => `#${i}`))
   })
 
   it('is told by a running farm as its units reach the history', async () => {
