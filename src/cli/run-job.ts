@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import type { ApiChannel, ApiRequest, ApiResponse } from '../shared/api'
+import type { LogEntry } from '../shared/api-types'
 import type { JobOptions, JobSpec, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
@@ -156,9 +157,11 @@ function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions): Promi
 async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promise<number> {
   const view = createProgressView({ json: run.json ?? false })
   const offUpdate = farm.events.on('job.updated', (job) => job.id === jobId && view.update(job))
-  const offLog = farm.events.on('job.log', ({ entries }) =>
-    entries.filter((e) => e.jobId === jobId).forEach((e) => view.log(e)),
-  )
+  // Beside the job's own lines, the farm's warnings about remote work (Redis unreachable, a host
+  // refused): the job may be running without the hosts the command line asked for.
+  const shown = (e: LogEntry): boolean =>
+    e.jobId === jobId || (e.jobId === null && e.source === 'remote' && (e.level === 'warn' || e.level === 'error'))
+  const offLog = farm.events.on('job.log', ({ entries }) => entries.filter(shown).forEach((e) => view.log(e)))
   let interrupts = 0
   const onSignal = (signal: NodeJS.Signals): void => {
     // A hang-up often comes twice (the terminal, then the shell passing it on): it never escalates.
