@@ -55,6 +55,11 @@ export class CliContext {
     })
   }
 
+  /** Whether --redis was given on this command line (not only in the environment). */
+  get redisFlagGiven(): boolean {
+    return this.globals().redis !== undefined
+  }
+
   /** The Redis of remote worker hosts, when one was given (--redis or $TASK_FARM_REDIS). */
   get redisUrl(): string | undefined {
     return this.globals().redis ?? (process.env.TASK_FARM_REDIS || undefined)

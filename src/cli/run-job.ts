@@ -49,7 +49,12 @@ export async function runNewJob(
   // Workers boot while this process looks for an owner, loads the farm and plans (unused ones end on exit).
   if (!run.detach && !follows && run.workers !== 0)
     void prestartWorkers(pool, run.workers ?? Math.max(1, availableParallelism()), spec.kind)
-  const owner = (await cli.owner()) ?? (run.detach || follows ? await cli.startOwner() : null)
+  const found = await cli.owner()
+  if (found && cli.redisFlagGiven)
+    process.stderr.write(
+      'note: a farm already serves this history: it runs the job with its own remote workers (its --redis, or Settings); --redis applies to a farm this command starts.\n',
+    )
+  const owner = found ?? (run.detach || follows ? await cli.startOwner() : null)
   if (owner) {
     const { jobId } = await owner.call('jobs.create', { spec, options })
     run.onCreated?.(jobId, owner)

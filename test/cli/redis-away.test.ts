@@ -3,6 +3,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { cliEntry, tempDir } from '../support/test-farm'
+import { cli, startServe } from './served-farm'
 
 const dirs: ReturnType<typeof tempDir>[] = []
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
@@ -49,5 +50,25 @@ describe('a job command given a Redis that does not answer', () => {
     expect(run.stdout).toMatch(/Completed job 1: 3 of 3 items done/)
     // And says the hosts were not there (ioredis tries again every 0.1 s at first; the units take 1.2 s).
     expect(run.stderr).toMatch(/warn: Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable .*local work goes on/)
+  }, 60_000)
+})
+
+describe('--redis given while a farm already serves the history', () => {
+  it('says the serving farm keeps its own remote workers, and the job runs there', async () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const db = join(dir.path, 'h.sqlite')
+    const served = await startServe(db, dir.path)
+    try {
+      const redis = `redis://127.0.0.1:${await closedPort()}`
+      const run = await cli(db, ['--redis', redis, 'probe', '--count', '2'])
+      expect(run.code, run.err).toBe(0)
+      expect(run.err).toMatch(/a farm already serves this history: it runs the job with its own remote workers/)
+      expect(run.out).toMatch(/Completed job 1: 2 of 2 items done/)
+      // Without the flag, nothing to say.
+      expect((await cli(db, ['probe', '--count', '2'])).err).toBe('')
+    } finally {
+      await served.stop()
+    }
   }, 60_000)
 })
