@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os'
 import type { ApiChannel, ApiRequest, ApiResponse } from '../shared/api'
 import type { LogEntry } from '../shared/api-types'
 import type { JobOptions, JobSpec, PoolName } from '../shared/job-spec'
@@ -14,6 +13,7 @@ import type { UnitEvents } from './unit-stream'
 import { endActions, scheduleRule, type FollowUpFlags } from './follow-up-options'
 import { report } from './output'
 import { prestartWorkers } from './worker-launcher'
+import { workersForUnits } from './early-workers'
 import type { ScheduleRule } from '../shared/schedules'
 
 export interface ForegroundOptions {
@@ -48,7 +48,7 @@ export async function runNewJob(
   const follows = (options.after?.length ?? 0) > 0
   // Workers boot while this process looks for an owner, loads the farm and plans (unused ones end on exit).
   if (!run.detach && !follows && run.workers !== 0)
-    void prestartWorkers(pool, run.workers ?? Math.max(1, availableParallelism()), spec.kind)
+    void prestartWorkers(pool, run.workers ?? workersForUnits(), spec.kind)
   const found = await cli.owner()
   if (found && cli.redisFlagGiven)
     process.stderr.write(

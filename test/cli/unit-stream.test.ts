@@ -12,16 +12,21 @@ afterEach(async () => {
   cleanup = undefined
 })
 
+/** A farm (ended with the test) whose probe job of `count` units has finished: every unit is in the history. */
+async function finishedJob(count: number): Promise<{ dbPath: string; jobId: number }> {
+  const { farm, dbPath, dir } = openTestFarm()
+  cleanup = async () => {
+    await farm.shutdown('now')
+    dir.remove()
+  }
+  const jobId = await farm.create({ kind: 'probe', count })
+  await farm.waitForEnd(jobId)
+  return { dbPath, jobId }
+}
+
 describe("the CLI's stream of a job's units", () => {
   it('reads the history when the farm says units were written, never on a timer alone', async () => {
-    const { farm, dbPath, dir } = openTestFarm()
-    cleanup = async () => {
-      await farm.shutdown('now')
-      dir.remove()
-    }
-    const jobId = await farm.create({ kind: 'probe', count: 30 })
-    await farm.waitForEnd(jobId)
-
+    const { dbPath, jobId } = await finishedJob(30)
     const events = new FarmEvents()
     const shown: ItemRow[] = []
     const units = followUnits(new CliContext(() => ({ db: dbPath })), true, (item) => shown.push(item))
@@ -39,13 +44,7 @@ describe("the CLI's stream of a job's units", () => {
   })
 
   it('reads at most every 50 ms however often the farm says it wrote, and shows every unit in the end', async () => {
-    const { farm, dbPath, dir } = openTestFarm()
-    cleanup = async () => {
-      await farm.shutdown('now')
-      dir.remove()
-    }
-    const jobId = await farm.create({ kind: 'probe', count: 40 })
-    await farm.waitForEnd(jobId)
+    const { dbPath, jobId } = await finishedJob(40)
     const events = new FarmEvents()
     const shown: string[] = []
     const units = followUnits(new CliContext(() => ({ db: dbPath })), false, (item) => shown.push(item.key))
