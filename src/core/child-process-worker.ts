@@ -1,7 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process'
-import { LOAD_KIND_FLAG, type ToWorker } from '../shared/worker-protocol'
+import { LOAD_KIND_FLAG, REAPED_ENV, type ToWorker } from '../shared/worker-protocol'
 import type { ExitReason, WorkerLauncher, WorkerLaunchOptions } from './worker-handle'
 import { WorkerHandleBase } from './worker-handle-base'
+import { WorkerReaper, workerReaper } from './worker-reaper'
 
 /** A launcher that can start processes before the farm asks for them (`prestart`). */
 export interface PrestartingLauncher extends WorkerLauncher {
@@ -52,6 +53,8 @@ class ChildProcessWorker extends WorkerHandleBase {
   private killedByUs = false
   private stderrTail = ''
   private started: Promise<void> | null = null
+  /** Lists this worker while it runs the person's code, so it ends with the farm (`worker-reaper.ts`). */
+  private reaper: WorkerReaper | null = null
 
   constructor(
     private readonly entry: string,
@@ -84,6 +87,7 @@ class ChildProcessWorker extends WorkerHandleBase {
 
   private launch(): Promise<void> {
     const ready = this.readyGate()
+    const reaper = workerReaper()
     let child: ChildProcess
     try {
       // Advanced serialization keeps large batches cheap and carries typed values intact.
@@ -93,6 +97,7 @@ class ChildProcessWorker extends WorkerHandleBase {
         execArgv: this.execArgv,
         // A worker of a detached farm has no console to share: Windows would open one per worker.
         windowsHide: true,
+        ...(reaper ? { env: { ...process.env, [REAPED_ENV]: '1' } } : {}),
       })
     } catch (error) {
       ready.settle(error as Error)
@@ -100,6 +105,9 @@ class ChildProcessWorker extends WorkerHandleBase {
       return ready.promise
     }
     this.child = child
+    this.reaper = reaper
+    const { pid } = child
+    if (pid !== undefined && this.args.includes(`${LOAD_KIND_FLAG}module`)) reaper?.list(pid, true)
     this.pipeLines(child.stdout, 'stdout')
     // The tail of stderr tells an out-of-memory death from other crashes.
     this.pipeLines(child.stderr, 'stderr', (line) => (this.stderrTail = (this.stderrTail + line + '\n').slice(-4096)))
@@ -113,6 +121,7 @@ class ChildProcessWorker extends WorkerHandleBase {
       if (child.pid === undefined) this.finish({ reason: 'launch-failed', code: null, signal: null })
     })
     child.on('exit', (code, signal) => {
+      if (pid !== undefined) reaper?.list(pid, false)
       ready.settle(new Error(`worker exited before it was ready (${signal ?? `code ${code}`})`))
       this.finish({ reason: exitReason(code, signal, this.killedByUs, this.stderrTail), code, signal })
     })
@@ -120,6 +129,9 @@ class ChildProcessWorker extends WorkerHandleBase {
   }
 
   post(message: ToWorker): void {
+    const pid = this.child?.pid
+    const userCode = this.reaper && pid !== undefined ? WorkerReaper.runsUserCode(message) : null
+    if (userCode !== null) this.reaper!.list(pid!, userCode)
     if (this.child?.connected) this.child.send(this.specs.wire(message))
   }
 

@@ -27,6 +27,11 @@ export interface WorkItem {
 export const UNIT_SPAN = 65536
 /** How a worker started ahead of a job is told the job's kind (`--load-kind=probe`): it loads that kind's code at once. */
 export const LOAD_KIND_FLAG = '--load-kind='
+/**
+ * Set in a worker's environment when its farm's reaper ends it with the farm (`worker-reaper.ts`): it
+ * starts no watcher thread of its own (`end-with-farm.ts`, the way where there is no POSIX shell).
+ */
+export const REAPED_ENV = 'TASK_FARM_REAPED'
 
 export const unitId = (itemId: number, index: number): number => itemId * UNIT_SPAN + index
 export const itemOfUnit = (id: number): number => Math.floor(id / UNIT_SPAN)

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads'
+import { REAPED_ENV } from '../shared/worker-protocol'
 
 // Runs in a thread of its own, as plain JavaScript: the worker's main thread may never be free again.
 const watcherCode = `
@@ -27,7 +28,8 @@ let watching = false
  * module's function); an Electron utility process is ended by Electron itself.
  */
 export function endWithFarm(everyMs = 1000): void {
-  if (watching || !process.send) return
+  // The farm's reaper ends this process with the farm (POSIX): no thread needed.
+  if (watching || !process.send || process.env[REAPED_ENV] === '1') return
   watching = true
   try {
     const watcher = new Worker(watcherCode, { eval: true, workerData: { farm: process.ppid, everyMs } })

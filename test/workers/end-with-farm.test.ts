@@ -11,7 +11,12 @@ afterEach(() => {
   for (const clean of cleanups.splice(0)) clean()
 })
 
-describe('a worker whose unit never gives its thread back', () => {
+// On POSIX the farm's reaper ends such a worker (`worker-reaper.ts`); where there is no shell (Windows),
+// or with the reaper off, a watcher thread in the worker does (`end-with-farm.ts`). Both ways are tried.
+describe.each([
+  ["the farm's reaper", {}],
+  ['its own watcher thread', { TASK_FARM_REAPER: 'off' }],
+])('a worker whose unit never gives its thread back, ended by %s', (_way, env) => {
   it('ends when its farm is killed with SIGKILL, instead of spinning for good', async () => {
     const dir = tempDir('task-farm-endless-')
     cleanups.push(() => dir.remove())
@@ -22,7 +27,7 @@ describe('a worker whose unit never gives its thread back', () => {
     const farm: ChildProcess = spawn(
       process.execPath,
       [cliEntry, '--db', join(dir.path, 'h.sqlite'), 'map', module, '--input', inputs, '--workers', '1'],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', env: { ...process.env, ...env } },
     )
     let workers: number[] = []
     cleanups.push(() => {
