@@ -1,6 +1,7 @@
 // Command and module jobs against their peers, in one run, alternating rounds, medians of the whole
 // command's wall time: `task-farm run --jobs 2 -- true` over 2,000 inputs against GNU parallel -j2 and
-// xargs -P2, and `task-farm map` of a squaring module over 200,000 numbers against Python's Pool.map.
+// xargs -P2, and `task-farm map` of a squaring module over 200,000 numbers, and of a module taking the
+// length of 200,000 file names (text inputs), against Python's Pool.map.
 // `node bench/command/run.mjs` (after `npm run build:node`); BENCH_RUNS, BENCH_NUMBERS, BENCH_ROUNDS.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,9 +18,13 @@ const dir = mkdtempSync(join(tmpdir(), 'tf-bench-command-'))
 const inputs = join(dir, 'inputs.txt')
 const numbersFile = join(dir, 'numbers.txt')
 const square = join(dir, 'square.mjs')
+const namesFile = join(dir, 'names.txt')
+const length = join(dir, 'length.mjs')
 writeFileSync(inputs, Array.from({ length: runs }, (_, i) => String(i + 1)).join('\n') + '\n')
 writeFileSync(numbersFile, Array.from({ length: numbers }, (_, i) => String(i + 1)).join('\n') + '\n')
 writeFileSync(square, 'export default (n) => n * n\n')
+writeFileSync(namesFile, Array.from({ length: numbers }, (_, i) => `/srv/data/file-${i + 1}.txt`).join('\n') + '\n')
+writeFileSync(length, 'export default (name) => name.length\n')
 
 let jobDb = 0
 function timed(command, args, options = {}) {
@@ -49,6 +54,16 @@ const contests = [
       ['python Pool.map', () => timed('python3', [join(root, 'bench/command/python_map.py'), String(numbers), '2'])],
     ],
   },
+  {
+    title: `map a function over ${numbers.toLocaleString()} file names (text inputs), 2 workers`,
+    entrants: [
+      ['task-farm map', () => taskFarm('map', length, '--input', namesFile, '--workers', '2')],
+      [
+        'python Pool.map',
+        () => timed('python3', [join(root, 'bench/command/python_map.py'), String(numbers), '2', 'text']),
+      ],
+    ],
+  },
 ]
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -65,7 +80,7 @@ try {
         `  task-farm ÷ ${entrants[i][0]}: ${(median(times[i]) / ours).toFixed(2)}× (above 1×: Task Farm is faster)`,
       )
     }
-    if (title.startsWith('map'))
+    if (title.startsWith('map a squaring'))
       tableRow(
         1,
         `\`map\` squaring ${numbers.toLocaleString()} numbers, 2 workers`,
