@@ -1,11 +1,10 @@
 import { open, readFile, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { TextDecoder } from 'node:util'
-import { glob } from 'tinyglobby'
 import type { JobInput } from '../../../shared/kinds/command'
 import { UserError } from '../../../shared/user-error'
 import { sleep } from '../../abortable-sleep'
-import { bomOf, openTextFile } from './text-encodings'
+import { bomOf, openTextFile } from './text-file'
 
 /**
  * A command or module job's inputs in order, read here in the worker (a list file may be large), in
@@ -56,6 +55,8 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
       if (!info?.isDirectory()) throw new UserError(`The folder ${dir} does not exist.`, 'input-unreadable')
       // A pattern without a slash matches a name in any folder, as copy's include/exclude do.
       const pattern = input.glob.includes('/') ? input.glob : `**/${input.glob}`
+      // Loaded for `--files` alone: a list or a file of inputs never needs it.
+      const { glob } = await import('tinyglobby')
       const found = await glob(pattern, {
         cwd: dir,
         absolute: true,

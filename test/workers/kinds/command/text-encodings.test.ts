@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import iconv from 'iconv-lite'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readInputs } from '../../../../src/workers/kinds/command/read-inputs'
-import { bomOf, consoleCodePage, decodeOutput } from '../../../../src/workers/kinds/command/text-encodings'
+import { consoleCodePage, decodeOutput } from '../../../../src/workers/kinds/command/text-encodings'
+import { bomOf } from '../../../../src/workers/kinds/command/text-file'
 import { tempDir } from '../../../support/test-farm'
 
 const dirs: ReturnType<typeof tempDir>[] = []
