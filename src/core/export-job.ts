@@ -2,23 +2,17 @@ import { stringify } from 'csv-stringify'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { basename, dirname, extname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { ItemRow } from '../shared/api-types'
 import { jobSpecSchema } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
 import { checkExportTarget, ExportLedger, unwritable } from './export-target'
+export { exportFormat } from './export-target'
 import { renameRetrying } from './rename-retrying'
 import { hooksFor } from './kinds'
 import type { JobStore } from './store/job-store'
 
 const PAGE = 5000
-
-export function exportFormat(file: string): 'csv' | 'json' {
-  const ext = extname(file).toLowerCase()
-  if (ext === '.json') return 'json'
-  if (ext === '.csv') return 'csv'
-  throw new UserError(`Give the export file a .csv or .json name (not "${file}").`, 'bad-export-path')
-}
 
 export interface ExportOptions {
   /** Replace an existing file that is not an earlier export of this job (`--force`, a save dialog that asked). */

@@ -109,3 +109,11 @@ export class ExportLedger {
     }
   }
 }
+
+/** The export's format, by its file name: a .csv or .json name. */
+export function exportFormat(file: string): 'csv' | 'json' {
+  const ext = extname(file).toLowerCase()
+  if (ext === '.json') return 'json'
+  if (ext === '.csv') return 'csv'
+  throw new UserError(`Give the export file a .csv or .json name (not "${file}").`, 'bad-export-path')
+}

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander'
-import { exportFormat, exportJob } from '../../core/export-job'
+import { exportFormat } from '../../core/export-target'
 import type { CliContext } from '../cli-context'
 
 /** Commander check of `--out`: a .csv or .json name. */
@@ -20,6 +20,8 @@ export async function exportResults(
   json: boolean | undefined,
   force?: boolean,
 ): Promise<void> {
+  // Loaded when a job ends with `--out` only: the CSV writer is not on the way to a job's first unit.
+  const { exportJob } = await import('../../core/export-job')
   const written = await cli.withHistory((store) =>
     exportJob(store, jobId, exportFormat(out), out, { overwrite: force }),
   )
