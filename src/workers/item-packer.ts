@@ -27,9 +27,13 @@ export class ItemPacker {
   private openBytes = 0
   private openRole: UnitRole | undefined
   private closedItems = 0
+  /** Units the open item holds at most (`unitBound`), worked out as it opens: a plan adds units by the million. */
+  private openBound = 1
   private readonly closed: PlannedBatch[] = []
 
-  constructor(private readonly bounds: ItemBounds) {}
+  constructor(private readonly bounds: ItemBounds) {
+    this.openBound = this.unitBound()
+  }
 
   /** Adds a unit; returns how many closed items wait to be sent. */
   add(unit: PlannedItem): number {
@@ -39,7 +43,7 @@ export class ItemPacker {
     this.open.push([unit.key, unit.size, unit.payload ?? null])
     this.openBytes += unit.size
     const byBytes = this.bounds.bytes > 0 && this.openBytes >= this.bounds.bytes
-    if (this.open.length >= this.unitBound() || byBytes) this.close()
+    if (this.open.length >= this.openBound || byBytes) this.close()
     return this.closed.length
   }
 
@@ -59,6 +63,7 @@ export class ItemPacker {
     const role = this.openRole ? { role: this.openRole } : {}
     this.closed.push({ units: JSON.stringify(this.open), count: this.open.length, size: this.openBytes, ...role })
     this.closedItems++
+    this.openBound = this.unitBound()
     this.open = []
     this.openBytes = 0
   }

@@ -35,7 +35,7 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
       try {
         for await (const chunk of text) {
           if (signal.aborted) return
-          const lines = (rest + String(chunk)).split(LINE_END)
+          const lines = splitLines(rest + String(chunk))
           rest = lines.pop()!
           yield lines.filter(isFilled)
         }
@@ -73,9 +73,17 @@ export async function* readInputs(input: JobInput, signal: AbortSignal): AsyncGe
 
 /** What ends a line, as readline says it: `\r\n`, `\n`, or a `\r` alone. */
 const LINE_END = /\r\n|\n|\r/
+/** Lines of a text; a text without `\r` (most) is split by the plain string, several times faster. */
+const splitLines = (text: string): string[] => (text.includes('\r') ? text.split(LINE_END) : text.split('\n'))
 const NOT_SPACE = /\S/
-/** Not blank: something besides white space (what `trim` removes). */
-const isFilled = (line: string): boolean => NOT_SPACE.test(line)
+/**
+ * Not blank: something besides white space (what `trim` removes). A line that starts with a visible
+ * ASCII character (most) is known filled without the regular expression.
+ */
+const isFilled = (line: string): boolean => {
+  const first = line.charCodeAt(0)
+  return (first > 32 && first < 127) || NOT_SPACE.test(line)
+}
 
 /** How often a followed file is looked at again once its reader has caught up with its writer. */
 const FOLLOW_MS = 30
