@@ -7,7 +7,7 @@ describe('a module job input line, as the function receives it', () => {
     expect(parseInputLine('0')).toBe(0)
     expect(Object.is(parseInputLine('-0'), -0)).toBe(true)
     expect(parseInputLine('123456789012345')).toBe(123456789012345)
-    expect(parseInputLine('12345678901234567890')).toBe(12345678901234567890)
+    expect(parseInputLine('12345678901234567890')).toBe(JSON.parse('12345678901234567890'))
     expect(parseInputLine('-1.5e3')).toBe(-1500)
     expect(parseInputLine('"text"')).toBe('text')
     expect(parseInputLine('{"a":1}')).toEqual({ a: 1 })
