@@ -63,7 +63,7 @@ export function workerReaper(): WorkerReaper | null {
 export function startReaper(): WorkerReaper | null {
   let shell: ChildProcess
   try {
-    shell = spawn('/bin/sh', ['-c', reaperScript], { stdio: ['pipe', 'ignore', 'ignore'] })
+    shell = spawn('/bin/sh', ['-c', reaperScript], { stdio: ['pipe', 'ignore', 'ignore'], windowsHide: true })
   } catch {
     return null
   }
