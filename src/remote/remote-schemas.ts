@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { remoteHostInfoSchema } from '../shared/api-types'
 import { jobSpecSchema } from '../shared/job-spec'
 import type { FromWorker, ToWorker } from '../shared/worker-protocol'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { jobEndActionsSchema, queueEmptyActionSchema } from './job-end-actions'
 import { jobSpecSchema, poolNameSchema } from './job-spec'
 import { hostPaceSchema } from './kinds/host-pace'

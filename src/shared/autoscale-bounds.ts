@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** An autoscaled pool's bounds: it grows while units wait, and shrinks after `idleSeconds` idle. */
 export const poolAutoscaleSchema = z

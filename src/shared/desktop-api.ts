@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * What only the desktop app can do beside the farm contract (native dialogs, the OS shell), and

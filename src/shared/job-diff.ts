@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** One field of a unit that differs between two runs, as text (null: the run has no value). */
 export const fieldChangeSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * What the owning farm does when a job ends (completed, with errors, failed, cancelled or timed out;

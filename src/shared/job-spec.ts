@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { jobEndActionsSchema } from './job-end-actions'
 import { commandSpecSchema } from './kinds/command'
 import { quoteWords } from './kinds/command-line'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * Every state a job can be in. `interrupted` means the farm stopped (crash, quit, Ctrl-C) mid-job;

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { itemRowSchema } from './api-types'
 import { jobKinds } from './job-spec'
 import { itemStateSchema } from './job-state'

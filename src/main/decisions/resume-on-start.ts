@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * The jobs someone chose to pause when quitting: the farm leaves them `interrupted`, and the next

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const conflictPolicies = ['skip', 'overwrite', 'newer', 'different', 'rename'] as const
 export type ConflictPolicy = (typeof conflictPolicies)[number]

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { crawlScopes } from './crawl-scope'
 
 // The pure parts (scope, payload, limits) are in crawl-scope.ts, which workers load without zod.

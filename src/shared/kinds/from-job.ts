@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Which of the earlier job's units give inputs: those done (the default), those failed, or all. */
 export const fromJobStates = ['done', 'failed', 'all'] as const

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** One host's pace as the job page, `show` and `--json` see it. */
 export const hostPaceSchema = z.object({

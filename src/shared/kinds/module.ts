@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { jobInputSchema, retryDelaySchema } from './command'
 
 /** A module job: the default export of the person's own module runs once per input (Python's `Pool.map`). */

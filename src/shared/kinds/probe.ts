@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * A diagnostic job: `count` items that each echo their number squared, and on demand sleep, fail,

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { retryDelaySchema } from './command'
 import { crawlInputSchema } from './crawl'
 import type { CrawlPayload } from './crawl-scope'

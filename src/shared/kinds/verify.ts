@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * A verify job: re-reads a finished copy's destination and checks every file against the xxh128 the
