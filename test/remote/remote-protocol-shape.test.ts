@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod'
 import { PROTOCOL_SHAPES, REMOTE_PROTOCOL } from '../../src/remote/remote-protocol'
 import { remoteShapes } from '../../src/remote/remote-schemas'
 
