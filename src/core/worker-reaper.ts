@@ -23,19 +23,16 @@ exit 0`
  */
 export class WorkerReaper {
   private readonly listed = new Set<number>()
-
-  constructor(
-    private readonly input: Socket,
-    /** The shell itself (a test waits for its end). */
-    readonly shell: ChildProcess,
-  ) {}
+  /** The shell, started when the first worker is listed: a farm that never runs module code starts none. */
+  shell: ChildProcess | null = null
+  private input: Socket | null = null
 
   /** Lists the worker (it runs the person's code) or takes it off (it runs other work, or has ended). */
   list(pid: number, on: boolean): void {
     if (on === this.listed.has(pid)) return
     if (on) this.listed.add(pid)
     else this.listed.delete(pid)
-    this.input.write(`${[...this.listed].join(' ')}\n`)
+    this.started()?.write(`${[...this.listed].join(' ')}\n`)
   }
 
   /** Whether a message hands the worker the person's code to run (a module job's task, or its code to load). */
@@ -43,36 +40,44 @@ export class WorkerReaper {
     if (message.type === 'warm') return message.kind === 'module' ? true : null
     return 'spec' in message ? message.spec.kind === 'module' : null
   }
+
+  /** The shell's input; null when it could not be started (the workers then end on `disconnect` alone). */
+  private started(): Socket | null {
+    if (this.shell) return this.input
+    try {
+      // A session of its own: a terminal's Ctrl-C or hang-up, sent to the farm's process group, never
+      // reaches it (the script ignores those signals too once it runs).
+      this.shell = spawn('/bin/sh', ['-c', reaperScript], {
+        stdio: ['pipe', 'ignore', 'ignore'],
+        detached: true,
+        windowsHide: true,
+      })
+    } catch {
+      return null
+    }
+    const input = this.shell.stdin as Socket
+    // A reaper that is gone (killed by hand) leaves the workers to their own `disconnect`.
+    input.on('error', () => undefined)
+    this.shell.on('error', () => undefined)
+    // It never keeps the farm's process alive.
+    this.shell.unref()
+    input.unref()
+    this.input = input
+    return input
+  }
 }
 
 let reaper: WorkerReaper | null | undefined
 
 /**
- * This process's reaper, started on first need; null where there is no POSIX shell (Windows), or when
- * `TASK_FARM_REAPER=off` (the workers then watch their farm from a thread, as on Windows).
+ * This process's reaper (its shell starts with the first module worker); null where there is no POSIX
+ * shell (Windows), or when `TASK_FARM_REAPER=off` (the workers then watch their farm from a thread, as
+ * on Windows).
  */
 export function workerReaper(): WorkerReaper | null {
   if (reaper === undefined) {
     const off = process.platform === 'win32' || process.env.TASK_FARM_REAPER === 'off' || !existsSync('/bin/sh')
-    reaper = off ? null : startReaper()
+    reaper = off ? null : new WorkerReaper()
   }
   return reaper
-}
-
-/** Starts a reaper shell; null when it cannot be started. */
-export function startReaper(): WorkerReaper | null {
-  let shell: ChildProcess
-  try {
-    shell = spawn('/bin/sh', ['-c', reaperScript], { stdio: ['pipe', 'ignore', 'ignore'], windowsHide: true })
-  } catch {
-    return null
-  }
-  const input = shell.stdin as Socket
-  // A reaper that is gone (killed by hand) leaves the workers to their own `disconnect`.
-  input.on('error', () => undefined)
-  shell.on('error', () => undefined)
-  // It never keeps the farm's process alive.
-  shell.unref()
-  input.unref()
-  return new WorkerReaper(input, shell)
 }

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startReaper, WorkerReaper } from '../../src/core/worker-reaper'
+import { WorkerReaper } from '../../src/core/worker-reaper'
 import type { ToWorker } from '../../src/shared/worker-protocol'
 import { isProcessGone } from '../support/process-state'
 import { until } from '../support/test-farm'
@@ -18,16 +19,31 @@ function fakeWorker(): number {
   return sleeper.pid!
 }
 
+/** A process's group id, from `ps` (POSIX). */
+function processGroup(pid: number): number {
+  return Number(execFileSync('ps', ['-o', 'pgid=', '-p', String(pid)], { encoding: 'utf8' }).trim())
+}
+
+/** Whether a process ignores all these signals (Linux: the SigIgn mask in /proc). */
+function ignores(pid: number, signals: number[]): boolean {
+  const mask = /SigIgn:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+  return mask !== undefined && signals.every((n) => (BigInt(`0x${mask}`) >> BigInt(n - 1)) & 1n)
+}
+
 /** What the farm does when it dies, however it dies: the reaper's input ends. */
 async function farmGone(reaper: WorkerReaper): Promise<void> {
-  const ended = once(reaper.shell, 'exit')
-  reaper.shell.stdin!.end()
+  const ended = once(reaper.shell!, 'exit')
+  reaper.shell!.stdin!.end()
   await ended
 }
 
 describe.skipIf(process.platform === 'win32')('the reaper that ends module workers with their farm', () => {
+  it('starts no shell until a worker is listed', () => {
+    expect(new WorkerReaper().shell).toBe(null)
+  })
+
   it('kills the workers listed when its farm is gone, and only those', async () => {
-    const reaper = startReaper()!
+    const reaper = new WorkerReaper()
     const [running, other, finished] = [fakeWorker(), fakeWorker(), fakeWorker()]
     reaper.list(running, true)
     reaper.list(finished, true)
@@ -39,7 +55,7 @@ describe.skipIf(process.platform === 'win32')('the reaper that ends module worke
   })
 
   it('kills nothing when no worker is listed any more as its farm stops', async () => {
-    const reaper = startReaper()!
+    const reaper = new WorkerReaper()
     const worker = fakeWorker()
     reaper.list(worker, true)
     reaper.list(worker, false)
@@ -47,13 +63,20 @@ describe.skipIf(process.platform === 'win32')('the reaper that ends module worke
     expect(isProcessGone(worker)).toBe(false)
   })
 
-  it('is not ended by the signals a terminal sends its whole process group', async () => {
-    const reaper = startReaper()!
+  it('is out of reach of the signals a terminal sends its process group, and ignores them once running', async () => {
+    const reaper = new WorkerReaper()
     const worker = fakeWorker()
     reaper.list(worker, true)
-    for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) reaper.shell.kill(signal)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(reaper.shell.exitCode).toBe(null)
+    const shell = reaper.shell!.pid!
+    // Its own process group (and session): Ctrl-C or a closed terminal signals the farm's group only.
+    expect(processGroup(shell)).toBe(shell)
+    if (process.platform === 'linux') {
+      // Sent to it directly, once its script runs (the signals it ignores are in /proc), they do nothing.
+      await until(() => ignores(shell, [2, 1, 15]), 'the reaper to ignore INT, HUP and TERM')
+      for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) reaper.shell!.kill(signal)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(reaper.shell!.exitCode).toBe(null)
+    }
     await farmGone(reaper)
     await until(() => isProcessGone(worker), 'the listed worker to be killed')
   })
