@@ -35,7 +35,7 @@ export function workersForUnits(units?: number): number {
 }
 
 /** The value of `--flag V` or `--flag=V` in the words, if given. */
-function optionValue(args: string[], flag: string): string | undefined {
+export function optionValue(args: string[], flag: string): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const [word, inline] = args[i]!.split('=', 2) as [string, string | undefined]
     if (word === flag) return inline ?? args[i + 1]

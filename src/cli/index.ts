@@ -1,4 +1,6 @@
-import { earlyWorkers, invokedCommand } from './early-workers'
+import { historyPath } from '../core/paths'
+import { ownerListening } from '../core/store/lock-owner'
+import { earlyWorkers, invokedCommand, optionValue } from './early-workers'
 import { prestartWorkers } from './worker-launcher'
 
 // The `task-farm` command. A job command forks its workers first, from the command line's words alone,
@@ -6,5 +8,8 @@ import { prestartWorkers } from './worker-launcher'
 // workers, not this process, were the last to be ready for the first unit.
 const args = process.argv.slice(2)
 const early = earlyWorkers(invokedCommand(args), args)
-if (early) await prestartWorkers(early.pool, early.count, early.kind)
+// A farm that serves this history (`serve`, the app) runs the job on its own workers: this command is
+// its client, and workers forked here would only take the CPU from them.
+if (early && !ownerListening(historyPath(optionValue(args, '--db'))))
+  await prestartWorkers(early.pool, early.count, early.kind)
 await import('./program')

@@ -4,6 +4,7 @@ import type { JobOptions, JobSpec, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
 import type { Farm } from '../core/farm'
+import { ownerListening } from '../core/store/lock-owner'
 import type { ControlClient } from '../host/control-client'
 import { attachToJob } from './attach-job'
 import type { CliContext } from './cli-context'
@@ -46,8 +47,9 @@ export async function runNewJob(
   const pool = kindTraits[spec.kind].pool
   // A job that follows others waits in the farm that owns the queue: it moves followers on as jobs end.
   const follows = (options.after?.length ?? 0) > 0
-  // Workers boot while this process looks for an owner, loads the farm and plans (unused ones end on exit).
-  if (!run.detach && !follows && run.workers !== 0)
+  // Workers boot while this process looks for an owner, loads the farm and plans (unused ones end on
+  // exit); none when a farm that serves the history will run the job.
+  if (!run.detach && !follows && run.workers !== 0 && !ownerListening(cli.dbPath))
     void prestartWorkers(pool, run.workers ?? workersForUnits(), spec.kind)
   const found = await cli.owner()
   if (found && cli.redisFlagGiven)

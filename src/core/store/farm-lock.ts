@@ -1,19 +1,12 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { hostname, uptime } from 'node:os'
 import { UserError } from '../../shared/user-error'
 import { ensureHistoryFolder } from './history-folder'
 import { newOwnerToken, probeOwnerSync } from './owner-proof'
 import { renameRetrying } from '../rename-retrying'
+import { readOwner, type LockOwner } from './lock-owner'
 
-export interface LockOwner {
-  pid: number
-  host: string
-  since: number
-  /** Where the owner listens for clients (a Unix socket or a Windows pipe), once it does. */
-  endpoint?: string
-  /** What a client proves it knows before the owner tells it anything, and the owner its liveness by. */
-  token?: string
-}
+export type { LockOwner } from './lock-owner'
 
 /** Tokens of the locks this process holds: it cannot answer its own endpoint while it waits for the answer. */
 const heldTokens = new Set<string>()
@@ -102,15 +95,6 @@ export class FarmLock {
     } catch {
       // Already gone: nothing to release.
     }
-  }
-}
-
-function readOwner(path: string): LockOwner | null {
-  try {
-    const owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner
-    return typeof owner.pid === 'number' ? owner : null
-  } catch {
-    return null // Half-written or unreadable: its writer died while writing it.
   }
 }
 
