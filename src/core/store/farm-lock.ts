@@ -1,10 +1,10 @@
 import { closeSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
-import { hostname, uptime } from 'node:os'
+import { hostname } from 'node:os'
 import { UserError } from '../../shared/user-error'
 import { ensureHistoryFolder } from './history-folder'
 import { newOwnerToken, probeOwnerSync } from './owner-proof'
 import { renameRetrying } from '../rename-retrying'
-import { readOwner, type LockOwner } from './lock-owner'
+import { processMayRun, readOwner, writtenBeforeBoot, type LockOwner } from './lock-owner'
 
 export type { LockOwner } from './lock-owner'
 
@@ -98,22 +98,14 @@ export class FarmLock {
   }
 }
 
-/** A lock written before the machine last started is stale, whatever process has its pid now. */
-const bootedAt = (): number => Date.now() - uptime() * 1000
-
 function isAlive(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true // Cannot tell for another machine (shared drive): be safe.
   if (owner.token !== undefined && heldTokens.has(owner.token)) return true
-  try {
-    process.kill(owner.pid, 0)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
-  }
+  if (!processMayRun(owner)) return false
   // Starting (no endpoint yet), or written by an older version (no token): its pid is all there is,
   // unless the lock is older than the machine's last start. (Only here: a wall clock set forward after
   // the boot must not make a live owner that can answer look stale.)
-  if (owner.endpoint === undefined || owner.token === undefined)
-    return !(typeof owner.since === 'number' && owner.since < bootedAt() - 60_000)
+  if (owner.endpoint === undefined || owner.token === undefined) return !writtenBeforeBoot(owner)
   // A pid that once proved the token stays the owner while it lives (`logs --follow` asks every 300 ms).
   const key = `${owner.pid}:${owner.endpoint}:${owner.token}`
   if (provenOwners.has(key)) return true

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { hostname } from 'node:os'
+import { hostname, uptime } from 'node:os'
 
 /**
  * What a history's lock file (`<db>.lock`, see `farm-lock.ts`) says of the process that holds it. Apart
@@ -26,6 +26,25 @@ export function readOwner(path: string): LockOwner | null {
 }
 
 /**
+ * Whether the lock's process may still run: it runs on another machine (a shared drive: this one
+ * cannot tell), or a process of its pid runs here (perhaps another one that got the pid since).
+ */
+export function processMayRun(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true
+  try {
+    process.kill(owner.pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** A lock written before the machine last started is stale, whatever process has its pid now. */
+export function writtenBeforeBoot(owner: LockOwner): boolean {
+  return typeof owner.since === 'number' && owner.since < Date.now() - uptime() * 1000 - 60_000
+}
+
+/**
  * Whether the lock names a live process on this machine that listens for clients: a quick look,
  * without the owner's proof that `FarmLock.owner` asks for (from a thread). A command that sees one
  * will be that farm's client, so it forks no workers of its own ahead; a stale lock whose pid was
@@ -34,10 +53,5 @@ export function readOwner(path: string): LockOwner | null {
 export function ownerListening(dbPath: string): boolean {
   const owner = readOwner(`${dbPath}.lock`)
   if (owner?.endpoint === undefined || owner.host !== hostname() || owner.pid === process.pid) return false
-  try {
-    process.kill(owner.pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
+  return processMayRun(owner)
 }
