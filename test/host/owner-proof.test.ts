@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { FarmLock } from '../../src/core/store/farm-lock'
 import { helloLine, newNonce, newOwnerToken } from '../../src/core/store/owner-proof'
 import { ControlClient } from '../../src/host/control-client'
+import { findOwner } from '../../src/host/find-owner'
 import { startControlServer } from '../../src/host/control-server'
 import type { ApiHandlers } from '../../src/core/api-handlers'
 import { tempDir } from '../support/test-farm'
@@ -157,6 +158,37 @@ describe("a lock's liveness is its endpoint's answer, not its pid", () => {
       expect(() => FarmLock.acquire(db), mode).toThrow(/already running jobs/)
       expect(FarmLock.owner(db)?.pid, mode).toBe(owner.pid)
     }
+  })
+})
+
+describe('a command finds the owner by connecting to it (the welcome is the proof)', () => {
+  const lockIn = (): { db: string; endpoint: string } => {
+    const dir = tempDir('tf-proof-')
+    cleanups.push(() => dir.remove())
+    return { db: join(dir.path, 'history.sqlite'), endpoint: endpointIn(dir.path) }
+  }
+
+  it('connects to an owner that answers with the token', async () => {
+    const { db, endpoint } = lockIn()
+    const token = newOwnerToken()
+    const owner = await fakeOwner(endpoint, token, 'answer')
+    writeLock(db, { pid: owner.pid, token, endpoint })
+    const client = await findOwner(db)
+    expect(client).not.toBe(null)
+    client?.close()
+  })
+
+  it('finds none where nothing listens, where the answer lacks the token, or in a lock from before the boot', async () => {
+    const nothing = lockIn()
+    writeLock(nothing.db, { pid: process.ppid, token: newOwnerToken(), endpoint: nothing.endpoint })
+    expect(await findOwner(nothing.db)).toBe(null)
+    const squatted = lockIn()
+    const squatter = await fakeOwner(squatted.endpoint, newOwnerToken(), 'wrong')
+    writeLock(squatted.db, { pid: squatter.pid, token: newOwnerToken(), endpoint: squatted.endpoint })
+    expect(await findOwner(squatted.db)).toBe(null)
+    const old = lockIn()
+    writeLock(old.db, { pid: process.ppid, since: Date.now() - uptime() * 1000 - 3_600_000 })
+    expect(await findOwner(old.db)).toBe(null)
   })
 })
 
