@@ -27,6 +27,12 @@ export interface ForegroundOptions {
   onCreated?: (jobId: number, events: UnitEvents) => void
   /** `--at`, `--every`, `--then-…`: a schedule instead of a job now, and what the job does when it ends. */
   followUps?: FollowUpFlags
+  /**
+   * The spec as another process's farm (an owner, a schedule) must get it: what this process has and
+   * that farm lacks (a command's terminal environment). A farm this command runs itself has it already,
+   * so the history never keeps it for the common case.
+   */
+  forOwner?: (spec: JobSpec) => JobSpec
 }
 
 /**
@@ -43,7 +49,7 @@ export async function runNewJob(
   const then = endActions(run.followUps ?? {})
   if (then) options = { ...options, then }
   const rule = await scheduleRule(run.followUps ?? {})
-  if (rule) return makeSchedule(cli, spec, options, rule, run.json)
+  if (rule) return makeSchedule(cli, run.forOwner?.(spec) ?? spec, options, rule, run.json)
   const pool = kindTraits[spec.kind].pool
   // A job that follows others waits in the farm that owns the queue: it moves followers on as jobs end.
   const follows = (options.after?.length ?? 0) > 0
@@ -58,7 +64,7 @@ export async function runNewJob(
     )
   const owner = found ?? (run.detach || follows ? await cli.startOwner() : null)
   if (owner) {
-    const { jobId } = await owner.call('jobs.create', { spec, options })
+    const { jobId } = await owner.call('jobs.create', { spec: run.forOwner?.(spec) ?? spec, options })
     run.onCreated?.(jobId, owner)
     return follow(owner, jobId, run)
   }

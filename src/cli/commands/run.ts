@@ -91,9 +91,11 @@ export function configureRun(program: Command, cli: CliContext): void {
           retryDelayS: o.retryDelay,
           deadlineS: o.deadline ?? 0,
           shell: o.shell ?? false,
-          // The job carries this terminal's folder and environment: it then runs the same whether this
-          // command runs the farm or hands the job to a farm another process (serve, the app) owns.
-          env: { ...clientEnvironment(), ...envPairs(o.env as string[]) },
+          // The job keeps the --env pairs; this terminal's environment goes only to a farm another process
+          // owns (serve, the app: `forOwner`), so it runs the same there. A farm this command runs has it
+          // already (its workers inherit it), and the history then keeps no copy of it: a terminal's
+          // environment holds tokens and keys.
+          env: envPairs(o.env as string[]),
           cwd: resolve(o.cwd ?? '.'),
           halt: o.halt,
           outputDir: o.outputDir ? resolve(o.outputDir) : undefined,
@@ -113,6 +115,8 @@ export function configureRun(program: Command, cli: CliContext): void {
               detach: o.detach,
               followUps: o,
               onCreated: (id, events) => o.detach || units.start((jobId = id), events),
+              forOwner: (made) =>
+                ({ ...made, env: { ...clientEnvironment(), ...(made as CommandSpec).env } }) as CommandSpec,
             },
           )
           units.stop()
