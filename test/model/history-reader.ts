@@ -39,6 +39,14 @@ export class HistoryReader {
       .all(id) as TimelineEntry[]
   }
 
+  /**
+   * The job's row and its timeline as of one moment: read apart, a state written between the two reads
+   * (the farm writes both in one transaction) looked like a row and a timeline that disagree.
+   */
+  jobAndTimeline(id: number): { row: JobRow | undefined; timeline: TimelineEntry[] } {
+    return this.db.transaction(() => ({ row: this.job(id), timeline: this.timeline(id) }))()
+  }
+
   marks(id: number): Marks {
     const rows = this.db.prepare('SELECT units, marks FROM items WHERE job_id = ? ORDER BY id').all(id) as {
       units: string
@@ -57,10 +65,11 @@ export class HistoryReader {
     counters: { done: number; failed: number }
     marks: { done: number; failed: number }
   } {
-    const row = this.job(id)!
+    // One moment, as above: the counters and the marks are written in one transaction too.
+    const { row, marks } = this.db.transaction(() => ({ row: this.job(id)!, marks: this.marks(id) }))()
     let done = 0
     let failed = 0
-    for (const mark of this.marks(id).values()) {
+    for (const mark of marks.values()) {
       if (mark === 'd') done++
       if (mark === 'f') failed++
     }

@@ -32,9 +32,8 @@ export function checkStep(model: FarmModel, real: RealFarm): void {
 }
 
 function checkJob(job: ModelJob, real: RealFarm, now: number): void {
-  const row = real.history.job(job.id)
+  const { row, timeline } = real.history.jobAndTimeline(job.id)
   if (!row) return violated('history', `job ${job.id} is missing from the history`)
-  const timeline = real.history.timeline(job.id)
   const last = timeline.at(-1)
   if (last?.state !== row.state)
     violated('history', `job ${job.id} is ${row.state} but its timeline's last entry says ${last?.state}`)
