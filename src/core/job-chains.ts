@@ -46,7 +46,10 @@ export class JobChains {
   opened(recovered: number[]): void {
     this.settleAll()
     for (const id of recovered) {
-      if (this.d.store.job(id)?.state !== 'interrupted' || !this.hasWaitingFollowers(id).length) continue
+      const row = this.d.store.job(id)
+      // A job whose cancel was accepted before that death is being cancelled now (the farm finishes
+      // owed cancels first): its followers go on when it ends, as after any cancel.
+      if (row?.state !== 'interrupted' || row.cancel_asked_at != null || !this.hasWaitingFollowers(id).length) continue
       this.d.log(id, 'resumed: the farm stopped under it, and other jobs wait for it')
       this.d.lifecycle.apply(id, 'resume', { note: 'resumed: other jobs wait for it' })
     }

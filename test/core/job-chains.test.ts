@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -102,6 +103,32 @@ describe('jobs that follow jobs', () => {
     await cli.farm.shutdown()
     const owner = openTestFarm({ autoStart: true }, dir)
     cleanups.push(() => owner.farm.shutdown('now'))
+    expect((await owner.farm.waitForEnd(b)).state).toBe('completed')
+  }, 60_000)
+})
+
+describe('a chain and a cancel the farm died in', () => {
+  it('a farm that opens on a job killed mid-cancel finishes the cancel; the job is not resumed, and its follower goes on', async () => {
+    const dir = tempDir('task-farm-chains-')
+    cleanups.push(() => dir.remove())
+    const first = openTestFarm({ autoStart: true }, dir)
+    first.farm.pausePool('cpu')
+    const a = await first.farm.create(command('true', ['1']))
+    const b = await first.farm.create(command('true', ['1']), { after: [{ jobId: a, ok: false }] })
+    await first.farm.shutdown()
+    // What a farm killed -9 between accepting a cancel and finishing it leaves: running, a cancel owed.
+    const db = new Database(first.dbPath)
+    db.prepare("UPDATE jobs SET state = 'running', started_at = ?, cancel_asked_at = ? WHERE id = ?").run(
+      Date.now(),
+      Date.now(),
+      a,
+    )
+    db.close()
+    // It used to try to resume the job others wait for, which the cancel refused: the farm did not open.
+    const owner = openTestFarm({ autoStart: true }, dir)
+    cleanups.push(() => owner.farm.shutdown('now'))
+    owner.farm.resumePool('cpu')
+    expect((await owner.farm.waitForEnd(a)).state).toBe('cancelled')
     expect((await owner.farm.waitForEnd(b)).state).toBe('completed')
   }, 60_000)
 })
