@@ -97,7 +97,7 @@ class ChildProcessWorker extends WorkerHandleBase {
         execArgv: this.execArgv,
         // A worker of a detached farm has no console to share: Windows would open one per worker.
         windowsHide: true,
-        ...(reaper ? { env: { ...process.env, [REAPED_ENV]: '1' } } : {}),
+        env: workerEnvironment(reaper !== null),
       })
     } catch (error) {
       ready.settle(error as Error)
@@ -140,6 +140,17 @@ class ChildProcessWorker extends WorkerHandleBase {
     this.killedByUs = true
     this.child.kill('SIGKILL')
   }
+}
+
+/**
+ * A worker's environment: this process's, saying whether a reaper ends it. Set or removed, never
+ * inherited: a farm started by a command that a reaped worker ran has a reaper of its own, or none.
+ */
+function workerEnvironment(reaped: boolean): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  if (reaped) env[REAPED_ENV] = '1'
+  else delete env[REAPED_ENV]
+  return env
 }
 
 /** Maps how a child process ended to the farm's crash reasons. */
