@@ -16,7 +16,7 @@ exit 0`
 /**
  * Ends a farm's module workers when the farm is gone, even while a unit holds a worker's main thread
  * for good (a function in an endless loop never hears its farm's `disconnect`). One shell per farm
- * process, started with its first worker, holds the list of workers running the person's code. It
+ * process, started with its first module worker, holds the list of workers running the person's code. It
  * replaced a watcher thread in every such worker: about 30 ms of CPU at each worker's start, a tenth
  * of a `map` of 200,000 quick calls on two cores. Only workers that run module code are listed: a
  * worker running commands ends them itself as it exits (`process-tree.ts`), which a kill would skip.
