@@ -124,12 +124,15 @@ export function runControlSession(
     if (typeof message !== 'object' || Array.isArray(message) || !Number.isSafeInteger(id) || (id as number) < 0) {
       return refuse('a message is not a call { id, channel, request }')
     }
+    // Progress the throttle still holds was true before this answer: it goes first, so a client never
+    // reads a state older than what its call did (a resumed job's last `interrupted` after the resume).
     const answer = (result: Promise<unknown>): void =>
       void result.then(
-        (value) => send({ type: 'result', id: id as number, ok: true, value }),
+        (value) => (feed?.flush(), send({ type: 'result', id: id as number, ok: true, value })),
         (error: unknown) => {
           const info = toErrorInfo(error)
           if (!info.user) console.error(`task-farm: ${String(channel)} from a client failed:`, error)
+          feed?.flush()
           send({ type: 'result', id: id as number, ok: false, error: info })
         },
       )

@@ -39,11 +39,13 @@ export function runSocketSession(
     const call = wireCallSchema.safeParse(parsed)
     if (!call.success) return socket.close(1008, 'not a call')
     const { id, channel, request } = call.data
+    // Progress held back was true before this answer, so it goes first (see control-session.ts).
     api.handle(channel, request, 'page').then(
-      (value) => send({ type: 'result', id, ok: true, value }),
+      (value) => (batcher.flush(), send({ type: 'result', id, ok: true, value })),
       (error: unknown) => {
         const info = toErrorInfo(error)
         if (!info.user) console.error(`task-farm serve: ${channel} failed:`, error)
+        batcher.flush()
         send({ type: 'result', id, ok: false, error: info })
       },
     )

@@ -230,6 +230,7 @@ export class DesktopApp {
       afterCall: (channel: string, response) => {
         if (channel === 'settings.set') this.applySettings(response as Settings)
       },
+      beforeAnswer: () => this.toPage.flush(),
     })
     this.tray = createFarmTray(resourcesDir, (action) => this.onTrayAction(action))
     this.stopWatchingSession = onSessionEnd((reason) => this.endSession(reason))

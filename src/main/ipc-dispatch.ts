@@ -13,6 +13,11 @@ export interface DispatchOptions {
   desktop: DesktopHandlers
   /** Told after each successful call, e.g. to re-read settings after `settings.set`. */
   afterCall?: (channel: ApiChannel | DesktopChannel, response: unknown) => void
+  /**
+   * Runs just before each answer goes back: the events held back to pace the page go first, so the
+   * page never gets a state older than what its call did after the call's answer.
+   */
+  beforeAnswer?: () => void
 }
 
 /** Runs one call from the window; never throws, whatever `channel` and `raw` are. */
@@ -65,6 +70,8 @@ export function createIpcDispatch(options: DispatchOptions): BridgeDispatch {
       return { ok: true, value }
     } catch (error) {
       return { ok: false, error: toErrorInfo(error) }
+    } finally {
+      options.beforeAnswer?.()
     }
   }
 }

@@ -163,6 +163,19 @@ describe('the control endpoint', () => {
     await expect.poll(() => seen).toEqual([{ jobId: 4 }])
   })
 
+  it('sends the progress it held back before the answer of a later call', async () => {
+    const { server, events } = await serve()
+    const client = await ControlClient.connect(server.endpoint, token)
+    cleanups.push(() => client.close())
+    const order: unknown[] = []
+    client.on('job.updated', (p) => order.push(p))
+    // Held back for up to 100 ms. A client that resumed a job then heard its older `interrupted`
+    // after the answer, and took the resumed job for ended.
+    events.emit('job.updated', { id: 1, state: 'interrupted' })
+    await client.call('jobs.resume', { jobId: 1 }).then(() => order.push('answer'))
+    expect(order).toEqual([{ id: 1, state: 'interrupted' }, 'answer'])
+  })
+
   it('answers an unknown channel by its id, and refuses and closes on what is not a call', async () => {
     const { server } = await serve()
     expect((await rawExchange(server.endpoint, '{"id":7,"channel":"jobs.explode","request":{}}\n', 1)).lines).toEqual([

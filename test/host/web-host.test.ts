@@ -117,6 +117,22 @@ describe('web host', () => {
     ws.close()
   })
 
+  it('sends the progress it held back before the answer of a later call', async () => {
+    const ws = await connect(`http://localhost:${host.port}`)
+    const order: unknown[] = []
+    ws.on('message', (data: Buffer) => {
+      const m = JSON.parse(data.toString()) as { type: string; payload?: { itemsDone: number } }
+      order.push(m.type === 'event' ? m.payload?.itemsDone : m.type)
+    })
+    const reply = nextMessage(ws, (m) => m.id === 1)
+    // Held back for up to 100 ms; the answer must not overtake it (it was true before the call ran).
+    events.emit('job.updated', { id: 7, itemsDone: 9 })
+    ws.send(JSON.stringify({ id: 1, channel: 'jobs.resume', request: { jobId: 7 } }))
+    await reply
+    expect(order).toEqual([9, 'result'])
+    ws.close()
+  })
+
   it('closes a socket that sends something other than a call', async () => {
     const ws = await connect(`http://127.0.0.1:${host.port}`)
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))

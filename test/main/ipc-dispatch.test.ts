@@ -38,6 +38,18 @@ describe('the IPC bridge, without Electron', () => {
     })
   })
 
+  it('lets the held-back events go before every answer, refusals included', async () => {
+    const order: string[] = []
+    const paced = createIpcDispatch({
+      api: createApiHandlers(farm),
+      desktop,
+      beforeAnswer: () => order.push('flush'),
+    })
+    await paced('jobs.list', {}, true).then(() => order.push('answer'))
+    await paced('jobs.get', { jobId: 999 }, true).then(() => order.push('answer'))
+    expect(order).toEqual(['flush', 'answer', 'flush', 'answer'])
+  })
+
   it('answers unknown channels and prototype keys with a user error', async () => {
     for (const channel of ['fs.delete', '__proto__', 'constructor', 'toString']) {
       expect(await dispatch(channel, {}, true), channel).toMatchObject({ ok: false, error: { user: true } })
