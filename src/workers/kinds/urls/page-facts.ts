@@ -160,26 +160,75 @@ export class PageFactsCollector {
 
 /**
  * The host a link points to, or null for links that are not http(s). Pages have hundreds of links,
- * so the common shapes (relative paths, plain absolute URLs) are read without building a URL.
+ * so the common shapes (relative paths, plain absolute URLs) are read by one scan of their characters,
+ * without building a URL or running a regular expression; anything unusual goes to the URL parser.
  */
 export function linkHost(rawHref: string, base: URL): string | null {
-  const href = rawHref.trim()
-  if (/[\t\n\r\\%]|[^\x20-\x7e]/.test(href)) return slowLinkHost(href, base)
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(href)
-  if (!scheme) {
+  const href = trimmedHref(rawHref)
+  const n = href.length
+  for (let i = 0; i < n; i++) {
+    const c = href.charCodeAt(i)
+    // Tabs and newlines (a URL parser drops them), backslashes, percent-escapes, non-ASCII.
+    if (c < 0x20 || c > 0x7e || c === 0x5c || c === 0x25) return slowLinkHost(href, base)
+  }
+  const colon = schemeEnd(href)
+  if (colon < 0) {
     if (href.startsWith('//')) return slowLinkHost(href, base)
     return base.protocol === 'http:' || base.protocol === 'https:' ? base.hostname : null
   }
-  const protocol = scheme[1]!.toLowerCase()
+  const protocol = href.slice(0, colon).toLowerCase()
   if (protocol !== 'http' && protocol !== 'https') return null
-  const authority = /^[a-zA-Z]+:\/\/([^/?#]*)/.exec(href)?.[1]
-  if (!authority) return slowLinkHost(href, base)
+  if (href.charCodeAt(colon + 1) !== 0x2f || href.charCodeAt(colon + 2) !== 0x2f) return slowLinkHost(href, base)
+  let stop = colon + 3
+  while (stop < n) {
+    const c = href.charCodeAt(stop)
+    if (c === 0x2f || c === 0x3f || c === 0x23) break // / ? #
+    stop++
+  }
+  if (stop === colon + 3) return slowLinkHost(href, base)
+  const host = plainHost(href.slice(colon + 3, stop))
+  return host ?? slowLinkHost(href, base)
+}
+
+/** `href` without the spaces around it (most links have none: no new string then). */
+function trimmedHref(href: string): string {
+  const last = href.length - 1
+  return last >= 0 && (href.charCodeAt(0) <= 0x20 || href.charCodeAt(last) <= 0x20) ? href.trim() : href
+}
+
+/** Where the scheme's colon is (`[a-zA-Z][a-zA-Z0-9+.-]*:`), or -1 for a link without a scheme. */
+function schemeEnd(href: string): number {
+  if (!isLetter(href.charCodeAt(0))) return -1
+  for (let i = 1; i < href.length; i++) {
+    const c = href.charCodeAt(i)
+    if (c === 0x3a) return i
+    if (!(isLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2e || c === 0x2d)) return -1
+  }
+  return -1
+}
+
+const isLetter = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a
+
+/** An authority's host when a URL parser would keep it as written (lower-cased), else null. Memoised: links share hosts. */
+const plainHosts = new Map<string, string | null>()
+function plainHost(authority: string): string | null {
+  let host = plainHosts.get(authority)
+  if (host !== undefined) return host
   const hostPort = authority.slice(authority.lastIndexOf('@') + 1)
-  if (hostPort.startsWith('[')) return slowLinkHost(href, base)
-  const host = hostPort.split(':', 1)[0]!.toLowerCase()
-  // Leave anything a URL parser would rewrite (numeric hosts, trailing dots, odd characters) to it.
-  const plain = /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host) && !/(^|\.)(\d+|0x[0-9a-f]*)$/.test(host)
-  return plain ? host : slowLinkHost(href, base)
+  const parts = hostPort.startsWith('[') ? [] : hostPort.toLowerCase().split(':')
+  const [name = '', port = ''] = parts
+  // Leave anything a URL parser would rewrite or refuse (numeric hosts, trailing dots, odd characters,
+  // a port that is not a number) to it.
+  const plain =
+    parts.length <= 2 &&
+    /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(name) &&
+    !/(^|\.)(\d+|0x[0-9a-f]*)$/.test(name) &&
+    /^\d{0,5}$/.test(port) &&
+    Number(port) <= 65535
+  host = plain ? name : null
+  if (plainHosts.size >= 4096) plainHosts.clear()
+  plainHosts.set(authority, host)
+  return host
 }
 
 function slowLinkHost(href: string, base: URL): string | null {

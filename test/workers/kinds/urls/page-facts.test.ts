@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { linkHost, PageFactsCollector } from '../../../../src/workers/kinds/urls/page-facts'
 
@@ -67,5 +68,38 @@ describe('linkHost', () => {
     ['  https://spaced.example/  ', 'spaced.example'],
   ])('%s → %s', (href, host) => {
     expect(linkHost(href, base)).toBe(host)
+  })
+
+  // The fast path must say what a URL parser says, for every shape of link a page can hold.
+  it('agrees with the URL parser on generated links', () => {
+    const pick = (...options: string[]) => fc.constantFrom(...options)
+    const host = fc
+      .array(pick('a', 'B', 'z9', '0', '12', 'x-y', '0x1f', 'bücher', '-', ''), { minLength: 1, maxLength: 4 })
+      .map((labels) => labels.join('.'))
+    const link = fc
+      .tuple(
+        pick('', ' ', '\t'),
+        pick('', 'http', 'HTTPS', 'hTtp', 'ftp', 'mailto', 'javascript', 'h2', 'a+b', '1x'),
+        pick('', ':', '://', ':/', '//', ':\\\\'),
+        pick('', 'user@', 'u:p@', '@'),
+        fc.oneof(host, pick('[::1]', '[x', '127.0.0.1', 'a..b', 'a.')),
+        pick('', ':80', ':', ':x'),
+        pick('', '/', '/p?q#f', '?x', '#y', '/a%20b', '/a\\b', '/é'),
+        pick('', ' ', '\n'),
+      )
+      .map((parts) => parts.join(''))
+    fc.assert(
+      fc.property(link, fc.constantFrom(base, new URL('file:///tmp/x')), (href, from) => {
+        let expected: string | null
+        try {
+          const url = new URL(href.trim(), from)
+          expected = url.protocol === 'http:' || url.protocol === 'https:' ? url.hostname : null
+        } catch {
+          expected = null
+        }
+        expect(linkHost(href, from)).toBe(expected)
+      }),
+      { numRuns: 5000 },
+    )
   })
 })
