@@ -253,8 +253,8 @@ export class JobRun {
   }
 
   /** Learns from a finished task how long units and bytes take. */
-  learn(task: Task, now: number): void {
-    this.pace.learn(task, now)
+  learn(task: Task, now: number, busyMs?: number): void {
+    this.pace.learn(task, now, busyMs)
   }
 
   /** All work done: planned, nothing queued, nothing in flight. */

@@ -92,15 +92,20 @@ export interface TaskSizeInput {
  * Units the next task takes. Never more than the job's free slots; a durable kind's task is one unit
  * (its slot comes back once that outcome is stored); units that run at once share the free slots
  * over the workers with room; units that run in turn are sized by time, and to a fair share of what
- * is left, so the end of a job (or a few slow units) still spreads over every worker.
+ * is left, so the end of a job (or a few slow units) still spreads over every worker — down to a
+ * quarter of a task's time.
  */
 export function taskUnits(s: TaskSizeInput): number {
   const fair = Math.max(1, Math.ceil(s.left / (Math.max(1, s.poolSize) * 2)))
   let units: number
   if (s.durable) units = 1
   else if (!s.sequential) units = Math.min(fair, s.batchItems, Math.ceil(s.freeSlots / Math.max(1, s.workersWithRoom)))
-  else if (s.msPerUnit > 0) units = Math.min(fair, Math.max(1, s.taskMs / s.msPerUnit))
-  else units = Math.min(fair, s.firstUnits)
+  else if (s.msPerUnit > 0) {
+    // The end splits into fair shares, but not below a quarter of a task's time: a smaller task costs
+    // more in messages (a remote batch's trip through Redis: milliseconds) than the balance it buys.
+    const floor = s.taskMs / 4 / s.msPerUnit
+    units = Math.min(Math.max(1, s.taskMs / s.msPerUnit), Math.max(fair, floor), Math.max(1, s.left))
+  } else units = Math.min(fair, s.firstUnits)
   return Math.max(1, Math.min(units, s.freeSlots))
 }
 

@@ -31,10 +31,13 @@ export class TaskPace {
     return this.msPerByte > 0 ? TASK_MS / this.msPerByte : batchBytes || Infinity
   }
 
-  /** Learns from a finished task how long units and bytes take. */
-  learn(task: Task, now: number): void {
+  /**
+   * Learns from a finished task how long units and bytes take: by the worker's own time for it when it
+   * tells (`busyMs`), else by the time since it was sent.
+   */
+  learn(task: Task, now: number, busyMs?: number): void {
     if (task.type !== 'run' || task.sentUnits === 0) return
-    const ms = Math.max(0.1, now - task.sentAt)
+    const ms = Math.max(0.1, busyMs ?? now - task.sentAt)
     const ewma = (old: number, sample: number): number => (old > 0 ? (old + sample) / 2 : sample)
     // Big files cost by the byte, small ones by the file.
     if (task.sentBytes / task.sentUnits >= 1024 * 1024) this.msPerByte = ewma(this.msPerByte, ms / task.sentBytes)

@@ -115,7 +115,7 @@ export class TaskResults {
       case 'done':
       case 'failed':
         this.taskEnded(task, message)
-        job.learn(task, Date.now())
+        job.learn(task, Date.now(), message.busyMs)
         pool.taskFinished(worker, task.id, message.rss)
         this.d.scheduler.endTask(task)
         return

@@ -22,7 +22,7 @@ import { isRemotePool, type RemotePool } from './remote-pools'
  * would get wrong: queues are named with it, so a host of another version never takes this farm's
  * batches, and each side says so in one sentence.
  */
-export const REMOTE_PROTOCOL = 6
+export const REMOTE_PROTOCOL = 7
 /**
  * Each version's shape: the SHA-256 of its schemas' JSON Schema (test/remote/remote-protocol-shape.test.ts
  * computes it). Never edit an entry: a new shape gets the next version number and a line of its own.
@@ -38,6 +38,8 @@ export const PROTOCOL_SHAPES: Readonly<Record<number, string>> = {
   5: 'a156daa1164c29c5f1ba9f2f8d0194ba98f59a35381c8ab3dbd0417a8d0e641a',
   // A copy's plain file travels as its mtime alone (a number payload), which a host of 5 would misread.
   6: '81bb18390dd391edd8a87fcc4cdacc294da8ccaf5deb762a4f0d01477e8e050a',
+  // A batch's end says how long it took on its host (`busyMs`), so the farm sizes batches by work, not trips.
+  7: '38cd77555454e92b0ed38464afbde2bab86c2361983be1f118f6d85b936e93e4',
 }
 
 /** The prefix of every Redis key of Task Farm (BullMQ's own and ours). */

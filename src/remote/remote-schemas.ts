@@ -137,8 +137,15 @@ export const remoteOutcomeSchema = z.object({
         })
         .optional(),
       rss: z.number(),
+      busyMs: z.number().nonnegative().optional(),
     }),
-    z.object({ type: z.literal('failed'), taskId: id, error: errorInfo, rss: z.number() }),
+    z.object({
+      type: z.literal('failed'),
+      taskId: id,
+      error: errorInfo,
+      rss: z.number(),
+      busyMs: z.number().nonnegative().optional(),
+    }),
   ]),
   doneIds: z.array(id),
   doneResults: z.array(itemSuccess),

@@ -215,5 +215,9 @@ export type FromWorker =
    * for the job (its tasks may have ended by then; `taskId` is the last one that sent a request).
    */
   | { type: 'hostsUsed'; taskId: number; jobId: number; hosts: { host: string; requests: number; ok: number }[] }
-  | { type: 'done'; taskId: number; summary?: PlanSummary; rss: number }
-  | { type: 'failed'; taskId: number; error: ErrorInfo; rss: number }
+  /**
+   * A task's end. `busyMs`: how long it took in the worker, from its arrival: the farm sizes the job's
+   * next tasks by it, not by the round trip (a remote batch's trip through Redis is no unit's cost).
+   */
+  | { type: 'done'; taskId: number; summary?: PlanSummary; rss: number; busyMs?: number }
+  | { type: 'failed'; taskId: number; error: ErrorInfo; rss: number; busyMs?: number }

@@ -70,13 +70,15 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
     message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' | 'warm' | 'hostTurn' }>,
   ): Promise<void> {
     const { taskId, jobId, spec } = message
+    const arrived = performance.now()
+    const busyMs = (): number => performance.now() - arrived
     const controller = new AbortController()
     aborts.set(taskId, controller)
     let units: WorkItem[] = []
     try {
       if (message.type === 'run') units = await unpackUnits(message)
     } catch (error) {
-      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: residentBytes() })
+      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: residentBytes(), busyMs: busyMs() })
       aborts.delete(taskId)
       return
     }
@@ -129,11 +131,11 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
       output?.settle(taskId)
       out.flush(true)
-      transport.send({ type: 'done', taskId, summary, rss: residentBytes() })
+      transport.send({ type: 'done', taskId, summary, rss: residentBytes(), busyMs: busyMs() })
     } catch (error) {
       output?.settle(taskId)
       out.flush(true)
-      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: residentBytes() })
+      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: residentBytes(), busyMs: busyMs() })
     } finally {
       out.close()
       aborts.delete(taskId)

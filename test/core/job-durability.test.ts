@@ -36,6 +36,17 @@ describe('durability sized to what a unit costs', () => {
     expect(run.durable).toBe(true)
   })
 
+  it("judges a unit's cost by the worker's own time for its task, not the round trip to it", () => {
+    // A remote batch of 100 cheap calls: 10 ms in the worker, a second there and back through Redis.
+    const run = runOf({ kind: 'module', module: '/m.mjs', input: list })
+    run.learn({ type: 'run', sentUnits: 100, sentBytes: 0, sentAt: 0 } as Task, 1000, 10)
+    expect(run.durable).toBe(false)
+    // A worker that does not tell (a host of an older version): the round trip is all there is.
+    const older = runOf({ kind: 'module', module: '/m.mjs', input: list })
+    older.learn({ type: 'run', sentUnits: 100, sentBytes: 0, sentAt: 0 } as Task, 1000)
+    expect(older.durable).toBe(true)
+  })
+
   it('lets cheap idempotent kinds batch their writes', () => {
     expect(runOf({ kind: 'probe', count: 1 }).durable).toBe(false)
     expect(runOf({ kind: 'urls', input: { type: 'text', text: '' } }).durable).toBe(false)

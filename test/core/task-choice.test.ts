@@ -153,8 +153,16 @@ describe('the size of a task', () => {
   })
 
   it('takes a fair share of what is left, so the end of a job spreads over the workers', () => {
-    expect(size({ left: 10, msPerUnit: 0.01 })).toBe(3)
-    expect(size({ left: 1, msPerUnit: 0.01 })).toBe(1)
+    expect(size({ left: 10, msPerUnit: 5 })).toBe(3)
+    expect(size({ left: 1, msPerUnit: 5 })).toBe(1)
+  })
+
+  it('does not split the end below a quarter of the task time, where messages cost more than the balance', () => {
+    // 3,000 units of 0.01 ms: tasks of 1,000 (10 ms), not 750, 563, 422… down to single units.
+    expect(size({ left: 3000, msPerUnit: 0.01 })).toBe(1000)
+    expect(size({ left: 10, msPerUnit: 0.01 })).toBe(10)
+    // Slow units still spread one by one.
+    expect(size({ left: 3, msPerUnit: 50 })).toBe(1)
   })
 
   it('never takes more units than free slots', () => {
