@@ -77,10 +77,14 @@ function runOnce(
   const timer = spec.timeoutS > 0 ? setTimeout(() => ((timedOut = true), kill()), spec.timeoutS * 1000) : null
   const onAbort = (): void => {
     // A command that has ended already (its pipes may still be draining) finished: its record stands
-    // and the farm keeps it, so a resume never runs a finished command again.
-    if (child.exitCode !== null || child.signalCode !== null) return
-    cancelled = true
-    kill()
+    // and the farm keeps it, so a resume never runs a finished command again. Its exit may have come
+    // just before the stop without Node having read it yet (the child's signal is read in the next
+    // poll of the loop): the look waits for that poll, else a failed run was taken for a stopped one.
+    afterNextPoll(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      cancelled = true
+      kill()
+    })
   }
   signal.addEventListener('abort', onAbort, { once: true })
   child.stdout.on('data', (chunk: Buffer) => stdout.write(chunk))
@@ -113,6 +117,11 @@ function runOnce(
       })
     })
   })
+}
+
+/** Runs `fn` once the event loop has polled for I/O (a child's exit among it) at least once more. */
+function afterNextPoll(fn: () => void): void {
+  setImmediate(() => setImmediate(fn))
 }
 
 /** A run that `spawn` refused outright (a NUL byte, EINVAL): failed like a command not found. */

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'
 import { commandSpecSchema } from '../../../../src/shared/kinds/command'
 import { runOneCommand } from '../../../../src/workers/kinds/command/run-one-command'
@@ -34,4 +35,34 @@ describe.skipIf(process.platform === 'win32')('a stop that comes as a command en
     expect(controller.signal.aborted).toBe(true)
     expect(record).toMatchObject({ exitCode: 0, signal: null, timedOut: false })
   })
+
+  it('keeps the failure of a command that exited before the stop came, though Node had not read its exit yet', async () => {
+    // The farm model found it too: the stop and the command's exit in the same turn of the loop, the
+    // exit not yet read, so the failed run was taken for a stopped one and ran again on resume.
+    const controller = new AbortController()
+    started.onChild = (child) =>
+      child.once('spawn', () => {
+        // The loop is held until the command has exited (a zombie not yet reaped), then the stop comes.
+        waitUntilExited(child.pid!)
+        controller.abort()
+      })
+    const spec = commandSpecSchema.parse({
+      kind: 'command',
+      command: ['sh', '-c', 'exit 3'],
+      input: { type: 'list', values: ['x'] },
+    })
+    const record = await runOneCommand(spec, { input: 'x', seq: 1, outputFolder: null }, controller.signal)
+    started.onChild = null
+    expect(record).toMatchObject({ exitCode: 3, signal: null, timedOut: false })
+  })
 })
+
+/** Blocks until `pid` has exited: Linux tells by /proc (state Z); elsewhere a generous pause does. */
+function waitUntilExited(pid: number): void {
+  const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+  if (process.platform !== 'linux') return pause(1000)
+  for (let waited = 0; waited < 10_000; waited += 5) {
+    if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return
+    pause(5)
+  }
+}
