@@ -4,6 +4,7 @@ import type { FromWorker, PackedUnit, PlannedItem, ToWorker, WorkItem } from '..
 import { unitId } from '../shared/worker-protocol'
 import { SpecKeeper } from '../shared/spec-once'
 import type { KindHandler } from './kind-handler'
+import { farmIsGone } from './farm-alive'
 import { farmHostTurns } from './farm-host-turns'
 import { loadSqlite, openHistory, readItemUnits, readParsedUnits } from './history-reader'
 import { ItemPacker, itemBounds } from './item-packer'
@@ -69,6 +70,8 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
   async function runTask(
     message: Exclude<ToWorker, { type: 'shutdown' | 'cancel' | 'warm' | 'hostTurn' }>,
   ): Promise<void> {
+    // Sent just before the farm died: nobody would record what it did, and the next farm runs it again.
+    if (farmIsGone()) return transport.exit(0)
     const { taskId, jobId, spec } = message
     const arrived = performance.now()
     const busyMs = (): number => performance.now() - arrived

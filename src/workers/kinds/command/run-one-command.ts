@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { CommandResult, CommandSpec } from '../../../shared/kinds/command'
 import { WORKER_PID_VARIABLE } from '../../../shared/kinds/command-limits'
+import { farmIsGone } from '../../farm-alive'
 import { OutputCapture } from './output-capture'
 import { killTree, track, treeSpawnOptions } from './process-tree'
 import { startCommand } from './start-command'
@@ -18,7 +19,7 @@ export interface RunTarget {
 
 /**
  * Runs one input's command to its end. Resolves to the run's record, or null when the job was
- * cancelled mid-run (the input stays pending for a resume). Retries are the farm's (its retry
+ * cancelled mid-run or the farm is gone (the input stays pending for a resume). Retries are the farm's (its retry
  * policy); `onGroup` hears the run's process group as soon as it exists.
  */
 export function runOneCommand(
@@ -27,7 +28,7 @@ export function runOneCommand(
   signal: AbortSignal,
   onGroup: (group: number) => void = () => {},
 ): Promise<CommandResult | null> {
-  if (signal.aborted) return Promise.resolve(null)
+  if (signal.aborted || farmIsGone()) return Promise.resolve(null)
   return runOnce(spec, target, signal, onGroup)
 }
 
