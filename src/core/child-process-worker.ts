@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { LOAD_KIND_FLAG, REAPED_ENV, type ToWorker } from '../shared/worker-protocol'
 import type { ExitReason, WorkerLauncher, WorkerLaunchOptions } from './worker-handle'
 import { WorkerHandleBase } from './worker-handle-base'
-import { WorkerReaper, workerReaper } from './worker-reaper'
+import { workerReaper, type ReapedWorker } from './worker-reaper'
 
 /** A launcher that can start processes before the farm asks for them (`prestart`). */
 export interface PrestartingLauncher extends WorkerLauncher {
@@ -54,7 +54,7 @@ class ChildProcessWorker extends WorkerHandleBase {
   private stderrTail = ''
   private started: Promise<void> | null = null
   /** Lists this worker while it runs the person's code, so it ends with the farm (`worker-reaper.ts`). */
-  private reaper: WorkerReaper | null = null
+  private reaped: ReapedWorker | null = null
 
   constructor(
     private readonly entry: string,
@@ -105,14 +105,17 @@ class ChildProcessWorker extends WorkerHandleBase {
       return ready.promise
     }
     this.child = child
-    this.reaper = reaper
     const { pid } = child
-    if (pid !== undefined && this.args.includes(`${LOAD_KIND_FLAG}module`)) reaper?.list(pid, true)
+    const reaped = pid !== undefined ? (reaper?.watch(pid) ?? null) : null
+    this.reaped = reaped
+    if (this.args.includes(`${LOAD_KIND_FLAG}module`)) reaped?.loadsModule()
     this.pipeLines(child.stdout, 'stdout')
     // The tail of stderr tells an out-of-memory death from other crashes.
     this.pipeLines(child.stderr, 'stderr', (line) => (this.stderrTail = (this.stderrTail + line + '\n').slice(-4096)))
     child.on('message', (message) => {
-      if ((message as { type?: string }).type === 'ready') ready.settle()
+      const { type, taskId } = message as { type?: string; taskId?: number }
+      if (type === 'ready') ready.settle()
+      else if ((type === 'done' || type === 'failed') && taskId !== undefined) reaped?.ended(taskId)
       this.emitMessage(message as never)
     })
     child.on('error', (error) => {
@@ -129,9 +132,7 @@ class ChildProcessWorker extends WorkerHandleBase {
   }
 
   post(message: ToWorker): void {
-    const pid = this.child?.pid
-    const userCode = this.reaper && pid !== undefined ? WorkerReaper.runsUserCode(message) : null
-    if (userCode !== null) this.reaper!.list(pid!, userCode)
+    this.reaped?.sent(message)
     if (this.child?.connected) this.child.send(this.specs.wire(message))
   }
 

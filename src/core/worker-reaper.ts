@@ -35,10 +35,9 @@ export class WorkerReaper {
     this.started()?.write(`${[...this.listed].join(' ')}\n`)
   }
 
-  /** Whether a message hands the worker the person's code to run (a module job's task, or its code to load). */
-  static runsUserCode(message: ToWorker): boolean | null {
-    if (message.type === 'warm') return message.kind === 'module' ? true : null
-    return 'spec' in message ? message.spec.kind === 'module' : null
+  /** What this reaper knows of one worker's tasks, to list it exactly while it should be. */
+  watch(pid: number): ReapedWorker {
+    return new ReapedWorker(pid, (on) => this.list(pid, on))
   }
 
   /** The shell's input; null when it could not be started (the workers then end on `disconnect` alone). */
@@ -64,6 +63,52 @@ export class WorkerReaper {
     input.unref()
     this.input = input
     return input
+  }
+}
+
+/**
+ * One worker as the reaper sees it: listed while it has the person's code (a module task in hand, or
+ * module code loaded) and no command in hand. A worker holds several tasks at once when units wait
+ * (commands), so a module task can go to a worker whose commands still run: a kill would leave those
+ * commands' process groups behind, to run beside the next farm's runs of the same inputs. Such a worker
+ * is left to end itself on `disconnect`, which ends its commands first.
+ */
+export class ReapedWorker {
+  private readonly modules = new Set<number>()
+  private readonly commands = new Set<number>()
+  private moduleLoaded = false
+
+  constructor(
+    readonly pid: number,
+    private readonly list: (on: boolean) => void,
+  ) {}
+
+  /** The worker was started to run module code (its kind preloaded). */
+  loadsModule(): void {
+    this.moduleLoaded = true
+    this.update()
+  }
+
+  /** A message goes to the worker. */
+  sent(message: ToWorker): void {
+    if (message.type === 'warm') {
+      if (message.kind === 'module') this.moduleLoaded = true
+    } else if ('spec' in message) {
+      if (message.spec.kind === 'module') {
+        this.moduleLoaded = true
+        this.modules.add(message.taskId)
+      } else if (message.spec.kind === 'command') this.commands.add(message.taskId)
+    }
+    this.update()
+  }
+
+  /** A task of the worker has ended (`done` or `failed`). */
+  ended(taskId: number): void {
+    if (this.modules.delete(taskId) || this.commands.delete(taskId)) this.update()
+  }
+
+  private update(): void {
+    this.list(this.moduleLoaded && this.commands.size === 0)
   }
 }
 

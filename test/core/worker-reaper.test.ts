@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { WorkerReaper } from '../../src/core/worker-reaper'
+import { ReapedWorker, WorkerReaper } from '../../src/core/worker-reaper'
 import type { ToWorker } from '../../src/shared/worker-protocol'
 import { isProcessGone } from '../support/process-state'
 import { until } from '../support/test-farm'
@@ -87,17 +87,42 @@ describe.skipIf(process.platform === 'win32')('the reaper that ends module worke
   })
 })
 
-describe("which messages hand a worker the person's code", () => {
+describe("which workers are listed: those with the person's code and no command in hand", () => {
   const spec = (kind: string) => ({ kind }) as unknown as Extract<ToWorker, { type: 'run' }>['spec']
-  it("lists a worker for a module job's tasks and code, and takes it off for other jobs' tasks", () => {
-    const run = (kind: string) =>
-      ({ type: 'run', taskId: 1, jobId: 1, spec: spec(kind), batches: [], units: [] }) as ToWorker
-    expect(WorkerReaper.runsUserCode(run('module'))).toBe(true)
-    expect(WorkerReaper.runsUserCode({ type: 'warm', kind: 'module' })).toBe(true)
-    expect(WorkerReaper.runsUserCode(run('command'))).toBe(false)
-    // Loading another kind's code, a cancel or a shutdown changes nothing.
-    expect(WorkerReaper.runsUserCode({ type: 'warm', kind: 'copy' })).toBe(null)
-    expect(WorkerReaper.runsUserCode({ type: 'cancel', taskId: 1 })).toBe(null)
-    expect(WorkerReaper.runsUserCode({ type: 'shutdown' })).toBe(null)
+  const run = (kind: string, taskId: number) =>
+    ({ type: 'run', taskId, jobId: 1, spec: spec(kind), batches: [], units: [] }) as ToWorker
+  const watched = () => {
+    const said: boolean[] = []
+    return { said, worker: new ReapedWorker(7, (on) => said.push(on)) }
+  }
+
+  it("lists a worker for a module job's tasks and code; other kinds' code and messages change nothing", () => {
+    const { said, worker } = watched()
+    worker.sent({ type: 'warm', kind: 'copy' })
+    worker.sent(run('probe', 1))
+    worker.sent({ type: 'cancel', taskId: 1 })
+    expect(said.at(-1)).toBe(false)
+    worker.sent(run('module', 2))
+    expect(said.at(-1)).toBe(true)
+    worker.ended(2)
+    worker.sent({ type: 'shutdown' })
+    // Its module code stays loaded: it may still hold the thread (a call that never returned).
+    expect(said.at(-1)).toBe(true)
+    const warmed = watched()
+    warmed.worker.sent({ type: 'warm', kind: 'module' })
+    expect(warmed.said.at(-1)).toBe(true)
+  })
+
+  it('takes a worker off while a command of it runs, even beside a module task, and lists it again after', () => {
+    // The farm model found it: a module task went to a worker whose command still ran, the reaper
+    // killed that worker with its farm, and the command lived on beside the next farm's run of it.
+    const { said, worker } = watched()
+    worker.sent(run('command', 1))
+    worker.sent(run('module', 2))
+    expect(said.at(-1)).toBe(false)
+    worker.ended(1)
+    expect(said.at(-1)).toBe(true)
+    worker.sent(run('command', 3))
+    expect(said.at(-1)).toBe(false)
   })
 })
