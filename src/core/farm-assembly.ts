@@ -13,6 +13,7 @@ import { systemMachineReader } from './machine-room'
 import { MemoryGuard } from './memory-guard'
 import { savedFarming } from './saved-farming'
 import { TaskResults } from './task-results'
+import { killGroup, orphanGroupsOfDeadFarms } from './orphan-runs'
 import type { JobStore } from './store/job-store'
 
 /** What the farm's parts tell it: jobs whose summary changed, and active jobs whose counters moved. */
@@ -129,13 +130,19 @@ export function assemblePoolParts(
   return { memory, poolSet, remote }
 }
 
-/** Jobs that were running when the farm last stopped without warning become `interrupted`; returns them. */
+/**
+ * Jobs that were running when the farm last stopped without warning become `interrupted`; returns them.
+ * Commands that farm's workers started may still run (it died before it could end them): they end
+ * first, so a resume never runs an input beside its last run.
+ */
 export function recoverInterrupted(store: JobStore, lifecycle: JobLifecycle): number[] {
   const ids = store.jobIdsInState('running')
   for (const id of ids) {
     store.recount(id)
     lifecycle.apply(id, 'recovered')
   }
+  if (ids.some((id) => store.job(id)?.kind === 'command'))
+    for (const group of orphanGroupsOfDeadFarms()) killGroup(group)
   return ids
 }
 

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { WORKER_PID_VARIABLE } from '../shared/kinds/command-limits'
+import { FARM_PID_VARIABLE, WORKER_PID_VARIABLE } from '../shared/kinds/command-limits'
 
 /**
  * Process groups of the runs a dead worker started, found by their environment (Linux's /proc; empty
@@ -8,8 +8,41 @@ import { WORKER_PID_VARIABLE } from '../shared/kinds/command-limits'
  * farmer was never told about.
  */
 export function orphanGroupsOf(workerPid: number): number[] {
+  return groupsOfRuns((env) => env.includes(`\0${WORKER_PID_VARIABLE}=${workerPid}\0`))
+}
+
+/**
+ * Process groups of runs whose farm has died (Linux's /proc; empty elsewhere). A farm reaps the runs of
+ * a worker that dies; killed itself right after (kill -9 of a worker, then of the farm), it never did,
+ * and the runs went on beside the next farm's runs of the same inputs. A farm that finds running jobs
+ * in its history (the last one died) ends these first.
+ */
+export function orphanGroupsOfDeadFarms(): number[] {
+  const farms = new Map<string, boolean>()
+  const dead = (pid: string): boolean => {
+    let gone = farms.get(pid)
+    if (gone === undefined) farms.set(pid, (gone = !processLives(Number(pid))))
+    return gone
+  }
+  const pattern = new RegExp(`\\0${FARM_PID_VARIABLE}=(\\d+)\\0`)
+  return groupsOfRuns((env) => {
+    const farm = pattern.exec(env)?.[1]
+    return farm !== undefined && dead(farm)
+  })
+}
+
+function processLives(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The process groups led by runs whose environment (`\0`-separated, with a `\0` before) `matches`. */
+function groupsOfRuns(matches: (env: string) => boolean): number[] {
   if (process.platform !== 'linux') return []
-  const marker = `\0${WORKER_PID_VARIABLE}=${workerPid}\0`
   const groups = new Set<number>()
   let names: string[]
   try {
@@ -20,7 +53,7 @@ export function orphanGroupsOf(workerPid: number): number[] {
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue
     try {
-      if (!`\0${readFileSync(`/proc/${name}/environ`, 'latin1')}`.includes(marker)) continue
+      if (!matches(`\0${readFileSync(`/proc/${name}/environ`, 'latin1')}`)) continue
       // Fields after the command name: state, ppid, pgrp.
       const pgrp = Number(
         readFileSync(`/proc/${name}/stat`, 'latin1')

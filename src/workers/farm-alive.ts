@@ -1,5 +1,5 @@
 /** The farm's process id as this worker began: on POSIX, a process whose parent dies gets another one. */
-const farmPid = process.ppid
+export const farmPid = process.ppid
 /** An Electron utility process: Electron ends it with the app, and how it is launched is Electron's. */
 const utilityProcess = 'parentPort' in process
 

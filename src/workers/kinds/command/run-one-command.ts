@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { CommandResult, CommandSpec } from '../../../shared/kinds/command'
-import { WORKER_PID_VARIABLE } from '../../../shared/kinds/command-limits'
-import { farmIsGone } from '../../farm-alive'
+import { FARM_PID_VARIABLE, WORKER_PID_VARIABLE } from '../../../shared/kinds/command-limits'
+import { farmIsGone, farmPid } from '../../farm-alive'
 import { OutputCapture } from './output-capture'
 import { killTree, track, treeSpawnOptions } from './process-tree'
 import { startCommand } from './start-command'
@@ -58,8 +58,14 @@ function runOnce(
   const options = {
     ...treeSpawnOptions,
     cwd: spec.cwd,
-    // The farmer finds a killed worker's runs by it, even one it was not yet told about.
-    env: { ...process.env, ...spec.env, [WORKER_PID_VARIABLE]: String(process.pid) },
+    // The farmer finds a killed worker's runs by it, even one it was not yet told about; the next farm
+    // finds a dead farm's runs by the other.
+    env: {
+      ...process.env,
+      ...spec.env,
+      [WORKER_PID_VARIABLE]: String(process.pid),
+      [FARM_PID_VARIABLE]: String(farmPid),
+    },
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
   }
   const child = startCommand(spec, target.input, target.seq, options)
