@@ -11,7 +11,9 @@ const handles: WorkerHandle[] = []
 const cleanups: (() => void)[] = []
 afterEach(() => {
   for (const handle of handles.splice(0)) handle.kill()
-  for (const clean of cleanups.splice(0)) clean()
+  // Last in, first out: a prestarted worker is killed before its folder goes (it may still be writing
+  // there what it loads; the folder's removal then failed with ENOTEMPTY).
+  for (const clean of cleanups.splice(0).reverse()) clean()
 })
 
 describe('workers started before the farm asks', () => {

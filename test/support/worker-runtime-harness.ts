@@ -22,3 +22,13 @@ export async function runInRuntime(handler: KindHandler, message: ToWorker): Pro
   })
   return sent
 }
+
+/** A run task of one probe unit, for tests of the runtime itself (their handler decides what it does). */
+export const oneUnitTask: Extract<ToWorker, { type: 'run' }> = {
+  type: 'run',
+  taskId: 1,
+  jobId: 1,
+  spec: { kind: 'probe', count: 1, chunk: 1 } as never,
+  batches: [],
+  units: [{ id: 1, key: '0', payload: null, size: 0, attempt: 1 }],
+}

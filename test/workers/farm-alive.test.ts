@@ -6,6 +6,7 @@ import type { FromWorker, ToWorker } from '../../src/shared/worker-protocol'
 import type { KindHandler } from '../../src/workers/kind-handler'
 import { startWorkerRuntime, type HandlerLoaders } from '../../src/workers/worker-runtime'
 import { tempDir, until } from '../support/test-farm'
+import { oneUnitTask } from '../support/worker-runtime-harness'
 
 const gone = vi.hoisted(() => ({ now: false }))
 vi.mock('../../src/workers/farm-alive', async (importOriginal) => {
@@ -64,14 +65,7 @@ look()
         { send: (m) => void sent.push(m), onMessage: (l) => (listener = l), exit },
         new Proxy({}, { get: () => async () => handler }) as HandlerLoaders,
       )
-      listener!({
-        type: 'run',
-        taskId: 1,
-        jobId: 1,
-        spec: { kind: 'probe', count: 1, chunk: 1 } as never,
-        batches: [],
-        units: [{ id: 1, key: '0', payload: null, size: 0, attempt: 1 }],
-      })
+      listener!(oneUnitTask)
     })
     expect(await exited).toBe(0)
     expect(ran).toBe(false)

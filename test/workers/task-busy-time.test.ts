@@ -1,17 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import type { ToWorker } from '../../src/shared/worker-protocol'
 import type { KindHandler } from '../../src/workers/kind-handler'
-import { runInRuntime } from '../support/worker-runtime-harness'
-
-const task: Extract<ToWorker, { type: 'run' }> = {
-  type: 'run',
-  taskId: 1,
-  jobId: 1,
-  spec: { kind: 'probe', count: 1, chunk: 1 } as never,
-  batches: [],
-  units: [{ id: 1, key: '0', payload: null, size: 0, attempt: 1 }],
-}
+import { oneUnitTask as task, runInRuntime } from '../support/worker-runtime-harness'
 
 // The farm sizes a job's next tasks by this time (a remote batch's trip through Redis is no unit's cost).
 describe("a task's end tells how long it took in the worker", () => {
