@@ -37,7 +37,7 @@ export class WorkerReaper {
 
   /** What this reaper knows of one worker's tasks, to list it exactly while it should be. */
   watch(pid: number): ReapedWorker {
-    return new ReapedWorker(pid, (on) => this.list(pid, on))
+    return new ReapedWorker((on) => this.list(pid, on))
   }
 
   /** The shell's input; null when it could not be started (the workers then end on `disconnect` alone). */
@@ -74,14 +74,11 @@ export class WorkerReaper {
  * is left to end itself on `disconnect`, which ends its commands first.
  */
 export class ReapedWorker {
-  private readonly modules = new Set<number>()
+  /** Command tasks in hand. */
   private readonly commands = new Set<number>()
   private moduleLoaded = false
 
-  constructor(
-    readonly pid: number,
-    private readonly list: (on: boolean) => void,
-  ) {}
+  constructor(private readonly list: (on: boolean) => void) {}
 
   /** The worker was started to run module code (its kind preloaded). */
   loadsModule(): void {
@@ -94,17 +91,15 @@ export class ReapedWorker {
     if (message.type === 'warm') {
       if (message.kind === 'module') this.moduleLoaded = true
     } else if ('spec' in message) {
-      if (message.spec.kind === 'module') {
-        this.moduleLoaded = true
-        this.modules.add(message.taskId)
-      } else if (message.spec.kind === 'command') this.commands.add(message.taskId)
+      if (message.spec.kind === 'module') this.moduleLoaded = true
+      else if (message.spec.kind === 'command') this.commands.add(message.taskId)
     }
     this.update()
   }
 
   /** A task of the worker has ended (`done` or `failed`). */
   ended(taskId: number): void {
-    if (this.modules.delete(taskId) || this.commands.delete(taskId)) this.update()
+    if (this.commands.delete(taskId)) this.update()
   }
 
   private update(): void {

@@ -126,14 +126,14 @@ export function runControlSession(
     }
     // Progress the throttle still holds was true before this answer: it goes first, so a client never
     // reads a state older than what its call did (a resumed job's last `interrupted` after the resume).
+    const reply = (result: ControlFromOwner): void => (feed?.flush(), send(result))
     const answer = (result: Promise<unknown>): void =>
       void result.then(
-        (value) => (feed?.flush(), send({ type: 'result', id: id as number, ok: true, value })),
+        (value) => reply({ type: 'result', id: id as number, ok: true, value }),
         (error: unknown) => {
           const info = toErrorInfo(error)
           if (!info.user) console.error(`task-farm: ${String(channel)} from a client failed:`, error)
-          feed?.flush()
-          send({ type: 'result', id: id as number, ok: false, error: info })
+          reply({ type: 'result', id: id as number, ok: false, error: info })
         },
       )
     // An unknown channel is answered (the id is readable), like a handler's own refusal.

@@ -40,13 +40,13 @@ export function runSocketSession(
     if (!call.success) return socket.close(1008, 'not a call')
     const { id, channel, request } = call.data
     // Progress held back was true before this answer, so it goes first (see control-session.ts).
+    const reply = (result: WireFromHost): void => (batcher.flush(), send(result))
     api.handle(channel, request, 'page').then(
-      (value) => (batcher.flush(), send({ type: 'result', id, ok: true, value })),
+      (value) => reply({ type: 'result', id, ok: true, value }),
       (error: unknown) => {
         const info = toErrorInfo(error)
         if (!info.user) console.error(`task-farm serve: ${channel} failed:`, error)
-        batcher.flush()
-        send({ type: 'result', id, ok: false, error: info })
+        reply({ type: 'result', id, ok: false, error: info })
       },
     )
   })

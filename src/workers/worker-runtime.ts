@@ -13,6 +13,10 @@ import { TaskOutbox } from './task-outbox'
 import { TaskOutput } from './task-output'
 import { kindTraits } from '../shared/kind-traits'
 
+/** A task's `done` or `failed`, before the worker adds what it measured. */
+type WithoutMeasures<T> = T extends unknown ? Omit<T, 'rss' | 'busyMs'> : never
+type TaskEnd = WithoutMeasures<Extract<FromWorker, { type: 'done' | 'failed' }>>
+
 export type HandlerLoaders = { [K in JobSpec['kind']]: () => Promise<KindHandler<Extract<JobSpec, { kind: K }>>> }
 
 interface Transport {
@@ -74,14 +78,16 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
     if (farmIsGone()) return transport.exit(0)
     const { taskId, jobId, spec } = message
     const arrived = performance.now()
-    const busyMs = (): number => performance.now() - arrived
+    // A task's end carries the worker's memory and its own time for the task (the farm sizes tasks by it).
+    const end = (ending: TaskEnd): void =>
+      transport.send({ ...ending, rss: residentBytes(), busyMs: performance.now() - arrived })
     const controller = new AbortController()
     aborts.set(taskId, controller)
     let units: WorkItem[] = []
     try {
       if (message.type === 'run') units = await unpackUnits(message)
     } catch (error) {
-      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: residentBytes(), busyMs: busyMs() })
+      end({ type: 'failed', taskId, error: toErrorInfo(error) })
       aborts.delete(taskId)
       return
     }
@@ -134,11 +140,11 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       } else await handler.cleanup?.(spec, { ...base, reason: message.reason })
       output?.settle(taskId)
       out.flush(true)
-      transport.send({ type: 'done', taskId, summary, rss: residentBytes(), busyMs: busyMs() })
+      end({ type: 'done', taskId, summary })
     } catch (error) {
       output?.settle(taskId)
       out.flush(true)
-      transport.send({ type: 'failed', taskId, error: toErrorInfo(error), rss: residentBytes(), busyMs: busyMs() })
+      end({ type: 'failed', taskId, error: toErrorInfo(error) })
     } finally {
       out.close()
       aborts.delete(taskId)

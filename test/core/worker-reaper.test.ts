@@ -93,7 +93,7 @@ describe("which workers are listed: those with the person's code and no command 
     ({ type: 'run', taskId, jobId: 1, spec: spec(kind), batches: [], units: [] }) as ToWorker
   const watched = () => {
     const said: boolean[] = []
-    return { said, worker: new ReapedWorker(7, (on) => said.push(on)) }
+    return { said, worker: new ReapedWorker((on) => said.push(on)) }
   }
 
   it("lists a worker for a module job's tasks and code; other kinds' code and messages change nothing", () => {
