@@ -138,13 +138,18 @@ export class ItemRun {
   /**
    * Puts the given units into a run message: the whole item as stored when all of it goes (nothing
    * parsed, nothing re-encoded); a slice as ranges of indexes, which the worker reads from the history
-   * itself. Only a worker that cannot read the history gets a slice's units, one by one.
+   * itself. A worker that cannot read the history (a remote host) gets the slice's units packed
+   * beside its ranges: a tenth of the bytes of units one by one, and nothing built per unit.
    */
-  addTo(message: { batches: RunBatch[]; units: WorkItem[] }, indexes: number[], inline: boolean): void {
+  addTo(message: { batches: RunBatch[] }, indexes: number[], inline: boolean): void {
     if (indexes.length === this.count)
       message.batches.push(inline ? { item: this.id, units: this.units() } : { item: this.id })
-    else if (inline) for (const i of indexes) message.units.push(this.unit(i, 1))
-    else message.batches.push({ item: this.id, ranges: rangesOf(indexes) })
+    else if (inline) {
+      this.parsed ??= JSON.parse(this.units()) as PackedUnit[]
+      const parsed = this.parsed
+      const units = JSON.stringify(indexes.map((i) => parsed[i]))
+      message.batches.push({ item: this.id, ranges: rangesOf(indexes), units })
+    } else message.batches.push({ item: this.id, ranges: rangesOf(indexes) })
   }
 
   private units(): string {

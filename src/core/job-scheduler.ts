@@ -233,9 +233,10 @@ export class JobScheduler {
         batches: [],
         units: [...batch.units],
         ...(history ? { history } : {}),
-        // What a unit finds reaches the history from local workers only (remote hosts do not relay it);
-        // they also report done units packed in runs (`DoneRun`).
-        ...(worker.remote ? {} : { findUnits: true, packResults: true }),
+        // Done units come back packed in runs (`DoneRun`). What a unit finds reaches the history from
+        // local workers only (remote hosts do not relay it).
+        packResults: true,
+        ...(worker.remote ? {} : { findUnits: true }),
         // A remote host cannot ask this farmer for turns: it paces its own share (see "Polite crawling").
         ...(job.hosts && !worker.remote ? { paced: true } : {}),
       }

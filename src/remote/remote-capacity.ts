@@ -37,7 +37,7 @@ export class RemoteCapacity {
     }
     for (const slot of [...slots]) {
       if (slots.size <= want) break
-      if (slot.taskId === null) slot.post({ type: 'shutdown' })
+      if (slot.taskIds.size === 0) slot.post({ type: 'shutdown' })
     }
     if (added) {
       farm.changed(pool)

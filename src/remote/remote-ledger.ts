@@ -198,9 +198,9 @@ export class RemoteLedger {
   private settle(batchId: string, batch: SentBatch, outcome: RemoteOutcome): void {
     this.batches.delete(batchId)
     const { taskId, type } = batch.task
-    if (outcome.doneIds.length || outcome.doneResults.length) {
-      const { doneIds: ids, doneResults: results, doneBytes: bytes } = outcome
-      batch.slot.deliver({ type: 'unitsDone', taskId, ids, results, bytes })
+    if (outcome.doneIds.length || outcome.doneResults.length || outcome.doneRuns.length) {
+      const { doneIds: ids, doneResults: results, doneRuns: runs, doneBytes: bytes } = outcome
+      batch.slot.deliver({ type: 'unitsDone', taskId, ids, results, runs, bytes })
     }
     if (outcome.unitsFailed.length) batch.slot.deliver({ type: 'unitsFailed', taskId, items: outcome.unitsFailed })
     if (type === 'plan' && outcome.final.type === 'done' && batch.planEnd < outcome.planned) {

@@ -1,7 +1,7 @@
 import * as z from 'zod'
 import { remoteHostInfoSchema } from '../shared/api-types'
 import { jobSpecSchema } from '../shared/job-spec'
-import type { FromWorker, ToWorker } from '../shared/worker-protocol'
+import { UNIT_SPAN, type FromWorker, type ToWorker } from '../shared/worker-protocol'
 import { remotePools } from './remote-pools'
 
 /**
@@ -32,9 +32,11 @@ export const remoteTaskSchema = z.discriminatedUnion('type', [
     taskId: id,
     jobId: id,
     spec: jobSpecSchema,
-    batches: z.array(z.object({ item: id, units: z.string().optional() })),
+    // A whole item's units as stored, or with `ranges` the units of those ranges alone (`RunBatch`).
+    batches: z.array(z.object({ item: id, units: z.string().optional(), ranges: z.array(id).optional() })),
     history: z.string().optional(),
     units: z.array(workItem),
+    packResults: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('cleanup'),
@@ -97,6 +99,25 @@ const itemFailure = z.object({
   retryable: z.boolean(),
   result: z.unknown().optional(),
 })
+/**
+ * Done units of one item, `[from, to)`, with their results as one JSON array (`DoneRun`). The farm
+ * stores that text as it came, so it must be an array of exactly the run's length, written as one.
+ */
+const doneRun = z
+  .object({ item: id, from: id.max(UNIT_SPAN), to: id.max(UNIT_SPAN), results: z.string().nullable() })
+  .refine((run) => run.from < run.to && (run.results === null || isArrayOf(run.results, run.to - run.from)), {
+    message: 'a run whose results are not a JSON array of its length',
+  })
+
+function isArrayOf(text: string, length: number): boolean {
+  if (!text.startsWith('[') || !text.endsWith(']')) return false
+  try {
+    const value: unknown = JSON.parse(text)
+    return Array.isArray(value) && value.length === length
+  } catch {
+    return false
+  }
+}
 const plannedBatch = z.object({ units: z.string(), count: z.number().int(), size: z.number() })
 
 /** A worker message as a host passes it on; `planned` ones carry the index of their first item. */
@@ -149,6 +170,11 @@ export const remoteOutcomeSchema = z.object({
   ]),
   doneIds: z.array(id),
   doneResults: z.array(itemSuccess),
+  /**
+   * Done units of the batch's items as runs (`DoneRun`): one entry per run, not per unit. Each run's
+   * `results` is checked to be a JSON array of its length before the farm stores it as it came.
+   */
+  doneRuns: z.array(doneRun),
   doneBytes: z.number(),
   unitsFailed: z.array(itemFailure),
   /** Items a plan made, all told (they came as progress). */

@@ -12,15 +12,15 @@ export interface SlotOwner {
 }
 
 /**
- * One slot of remote capacity in a pool: to the pool it is a worker holding one batch at a time;
- * the batch is a BullMQ job that any host serving the pool may take. Losing the batch (its host
+ * One slot of remote capacity in a pool: to the pool it is a worker holding a batch or two (see
+ * REMOTE_TASKS_PER_SLOT); each batch is a BullMQ job that any host serving the pool may take. Losing the batch (its host
  * died more often than BullMQ's stalled check forgives, or it vanished with a Redis restart and could
  * not be sent again) ends the slot like a worker death, so the farm re-queues its units.
  */
 export class RemoteSlot extends WorkerHandleBase {
   readonly pid = null
-  /** The task it holds, if any. */
-  taskId: number | null = null
+  /** The tasks it holds (see REMOTE_TASKS_PER_SLOT). */
+  readonly taskIds = new Set<number>()
 
   constructor(
     readonly pool: string,
@@ -43,14 +43,14 @@ export class RemoteSlot extends WorkerHandleBase {
     if (message.type === 'cancel') return this.owner.cancel(message.taskId)
     if (message.type === 'warm') return // A remote host loads what it needs itself.
     if (message.type === 'hostTurn') return // Remote runs are never paced by the farmer.
-    this.taskId = message.taskId
+    this.taskIds.add(message.taskId)
     this.owner.submit(this, message)
   }
 
   /** A message from the host that runs its batch. */
   deliver(message: FromWorker): void {
     if (this.gone) return
-    if ((message.type === 'done' || message.type === 'failed') && message.taskId === this.taskId) this.taskId = null
+    if (message.type === 'done' || message.type === 'failed') this.taskIds.delete(message.taskId)
     this.emitMessage(message)
   }
 

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq'
-import type { FromWorker, ItemFailure, ItemSuccess } from '../shared/worker-protocol'
+import type { DoneRun, FromWorker, ItemFailure, ItemSuccess } from '../shared/worker-protocol'
 import type { HostProcesses } from './host-processes'
 import type { RemoteMessage, RemoteOutcome, RemoteProgress, RemoteTask } from './remote-protocol'
 
@@ -21,6 +21,7 @@ export async function runRemoteBatch(
   const farmTaskId = message.taskId
   const doneIds: number[] = []
   const doneResults: ItemSuccess[] = []
+  const doneRuns: DoneRun[] = []
   let doneBytes = 0
   const unitsFailed: ItemFailure[] = []
   let planned = 0
@@ -59,6 +60,7 @@ export async function runRemoteBatch(
             case 'unitsDone':
               for (const id of asFarm.ids) doneIds.push(id)
               for (const result of asFarm.results) doneResults.push(result)
+              for (const run of asFarm.runs ?? []) doneRuns.push(run)
               doneBytes += asFarm.bytes
               return
             case 'unitsFailed':
@@ -87,7 +89,7 @@ export async function runRemoteBatch(
     })
     flush()
     await sending
-    return { final, doneIds, doneResults, doneBytes, unitsFailed, planned, host: hostName }
+    return { final, doneIds, doneResults, doneRuns, doneBytes, unitsFailed, planned, host: hostName }
   } finally {
     clearInterval(timer)
   }

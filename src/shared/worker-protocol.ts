@@ -82,10 +82,12 @@ export interface FoundUnits {
  */
 export interface RunBatch {
   item: number
+  /** The item's units as stored; with `ranges`, the units of those ranges alone, in order. */
   units?: PackedUnits
   /**
-   * Part of the item only: `[from, to)` pairs of unit indexes, flat. The worker reads the item itself
-   * (and keeps the last few parsed), so a slice costs the farmer neither a parse nor a re-encode.
+   * Part of the item only: `[from, to)` pairs of unit indexes, flat. Without `units` the worker reads
+   * the item itself (and keeps the last few parsed), so a slice costs the farmer neither a parse nor a
+   * re-encode.
    */
   ranges?: number[]
 }
@@ -146,7 +148,7 @@ export type ToWorker =
       findUnits?: boolean
       /** The farmer paces requests per host for this job across all its workers (`hostTurn`). */
       paced?: boolean
-      /** Report done units as `DoneRun`s (a local worker; remote hosts keep one entry per unit). */
+      /** Report done units as `DoneRun`s: one entry per run of an item, not per unit. */
       packResults?: boolean
     }
   /** The turn asked for with `ask` came: its request may start; `ticket` goes back with the answer. */

@@ -156,15 +156,20 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
 export async function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): Promise<WorkItem[]> {
   const units: WorkItem[] = []
   for (const batch of message.batches) {
+    // A slice sent with its units (to a remote host) holds those units alone: they start at 0.
+    const sliceSent = batch.ranges !== undefined && batch.units !== undefined
     const packed = batch.ranges
       ? batch.units
         ? (JSON.parse(batch.units) as PackedUnit[])
         : await readParsedUnits(message.history, batch.item)
       : (JSON.parse(batch.units ?? (await readItemUnits(message.history, batch.item))) as PackedUnit[])
     const ranges = batch.ranges ?? [0, packed.length]
+    let at = 0
     for (let r = 0; r < ranges.length; r += 2) {
       for (let i = ranges[r]!; i < ranges[r + 1]!; i++) {
-        const [key, size, payload] = packed[i]!
+        const unit = packed[sliceSent ? at++ : i]
+        if (!unit) throw new Error(`item ${batch.item}: unit ${i} is not among those sent`)
+        const [key, size, payload] = unit
         units.push({ id: unitId(batch.item, i), key, payload, size, attempt: 1 })
       }
     }

@@ -5,7 +5,8 @@ import { childProcessLauncher } from '../../src/core/child-process-worker'
 import { ItemRun } from '../../src/core/item-run'
 import { SpecKeeper, SpecSender } from '../../src/shared/spec-once'
 import type { JobSpec } from '../../src/shared/job-spec'
-import type { ToWorker } from '../../src/shared/worker-protocol'
+import { unitId, type ToWorker } from '../../src/shared/worker-protocol'
+import { unpackUnits } from '../../src/workers/worker-runtime'
 import { openTestFarm, tempDir, workerEntry } from '../support/test-farm'
 
 const cleanups: (() => Promise<void> | void)[] = []
@@ -123,13 +124,28 @@ describe('a slice of an item goes as ranges of its indexes', () => {
     const item = new ItemRun(row, () => {
       throw new Error('the farmer read the units of a slice')
     })
-    const message = { batches: [], units: [] } as Parameters<ItemRun['addTo']>[0]
+    const message: Parameters<ItemRun['addTo']>[0] = { batches: [] }
     item.addTo(message, item.claim(2), false)
     item.addTo(message, [3, 5], false)
     expect(message.batches).toEqual([
       { item: 7, ranges: [0, 2] },
       { item: 7, ranges: [3, 4, 5, 6] },
     ])
-    expect(message.units).toEqual([])
+  })
+
+  it("sends a worker that cannot read the history the slice's units packed, which it reads as sent", async () => {
+    const packed = Array.from({ length: 6 }, (_, i) => [`#${i}`, i * 10, { n: i }])
+    const item = new ItemRun({ id: 7, count: 6, size: 150, marks: '------', results: null }, () =>
+      JSON.stringify(packed),
+    )
+    const message = { ...run(1, probe(6)), batches: [] } as Extract<ToWorker, { type: 'run' }>
+    item.addTo(message, [1, 2, 4], true)
+    expect(message.batches).toEqual([{ item: 7, ranges: [1, 3, 4, 5], units: JSON.stringify([1, 2, 4].map((i) => packed[i])) }])
+    expect(await unpackUnits(message)).toEqual(
+      [1, 2, 4].map((i) => ({ id: unitId(7, i), key: `#${i}`, size: i * 10, payload: { n: i }, attempt: 1 })),
+    )
+    // Ranges that name more units than were sent are refused, not read past the end.
+    message.batches[0]!.ranges = [1, 5]
+    await expect(unpackUnits(message)).rejects.toThrow('unit 4 is not among those sent')
   })
 })
