@@ -11,6 +11,13 @@ export interface TaskSink {
   label: string
 }
 
+/** Units a report says are done: those named one by one and those of its runs. */
+function unitsIn(report: Extract<FromWorker, { type: 'unitsDone' }>): number {
+  let units = report.ids.length + report.results.length
+  for (const run of report.runs ?? []) units += run.to - run.from
+  return units
+}
+
 interface HostProcess {
   handle: WorkerHandle
   ready: boolean
@@ -95,7 +102,7 @@ export class HostProcesses {
     handle.onOutput((stream, line) => this.log(`worker ${handle.pid} ${stream}: ${line}`))
     handle.onMessage((message) => {
       if (message.type === 'ready') return
-      if (message.type === 'unitsDone') proc.unitsDone += message.ids.length + message.results.length
+      if (message.type === 'unitsDone') proc.unitsDone += unitsIn(message)
       else if (message.type === 'unitsFailed') proc.unitsDone += message.items.length
       const sink = message.taskId === undefined ? undefined : proc.tasks.get(message.taskId)
       if (message.type === 'done' || message.type === 'failed') {

@@ -46,5 +46,11 @@ describe.skipIf(!testRedisServer())('remote worker hosts through BullMQ', () => 
     expect(pids.size).toBeGreaterThanOrEqual(2)
     for (const pool of ['network', 'cpu'] as const)
       expect(farm.pool(pool).workers.filter((w) => !w.remote)).toHaveLength(0)
+    // The Pools view counts every unit the hosts' processes did, those reported in runs too.
+    const unitsDoneOnHosts = () =>
+      (farm.poolInfo().find((p) => p.name === 'cpu')?.remoteHosts ?? [])
+        .flatMap((host) => host.workers)
+        .reduce((sum, worker) => sum + worker.unitsDone, 0)
+    await expect.poll(unitsDoneOnHosts, { timeout: 10_000 }).toBeGreaterThanOrEqual(3000)
   }, 180_000)
 })
