@@ -1,7 +1,7 @@
 // Remote-worker benchmark, loopback only: the same work on 2 local workers and on 2 `task-farm worker`
 // hosts (one worker process each, 0 local workers) through a loopback redis-server; then the round
 // trip of one tiny batch: farm → Redis → host → its worker process → host → Redis → farm.
-// Usage: PATH=node_modules/.bin:$PATH node bench/remote/run.mjs [--urls N] [--probes N] [--trips N]
+// Usage: PATH=node_modules/.bin:$PATH node bench/remote/run.mjs [--urls N] [--probes N] [--trips N] [--rounds N]
 // (after `npm run build:node`; needs Debian's redis-server; about a minute on two idle cores).
 import { spawn, execFileSync } from 'node:child_process'
 import { createHmac, randomBytes } from 'node:crypto'
@@ -25,6 +25,7 @@ const arg = (name, fallback) => {
 const URLS = arg('--urls', 2000)
 const PROBES = arg('--probes', 20000)
 const TRIPS = arg('--trips', 200)
+const ROUNDS = arg('--rounds', 3)
 const work = mkdtempSync(join(tmpdir(), 'tf-bench-remote-'))
 const children = []
 // The protocol the built CLI speaks, read from its source so this script keeps in step with it.
@@ -87,10 +88,9 @@ try {
   const urlArgs = ['urls', list, '--concurrency', '128', '--per-host', '128', '--retries', '0']
   const probeArgs = ['probe', '--count', String(PROBES)]
 
-  console.log(`Remote workers through a loopback Redis: 2 local workers vs 2 hosts of 1 worker process each`)
-  const localUrls = timed(['--db', db(), ...urlArgs, '--workers', '2'])
-  const localProbes = timed(['--db', db(), ...probeArgs, '--workers', '2'])
-
+  console.log(
+    `Remote workers through a loopback Redis: 2 local workers vs 2 hosts of 1 worker process each, medians of ${ROUNDS} alternating rounds`,
+  )
   const hosts = []
   for (const name of ['bench-a', 'bench-b']) {
     hosts.push(
@@ -100,8 +100,17 @@ try {
     )
   }
   await Promise.all(hosts)
-  const remoteUrls = timed(['--db', db(), '--redis', redisUrl, ...urlArgs, '--workers', '0'])
-  const remoteProbes = timed(['--db', db(), '--redis', redisUrl, ...probeArgs, '--workers', '0'])
+  // Local and remote runs take turns, so a slower minute of the machine falls on both; the hosts stay
+  // up between runs, as a farm's hosts do.
+  const times = { localUrls: [], remoteUrls: [], localProbes: [], remoteProbes: [] }
+  for (let round = 0; round < ROUNDS; round++) {
+    times.localUrls.push(timed(['--db', db(), ...urlArgs, '--workers', '2']))
+    times.remoteUrls.push(timed(['--db', db(), '--redis', redisUrl, ...urlArgs, '--workers', '0']))
+    times.localProbes.push(timed(['--db', db(), ...probeArgs, '--workers', '2']))
+    times.remoteProbes.push(timed(['--db', db(), '--redis', redisUrl, ...probeArgs, '--workers', '0']))
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+  const [localUrls, remoteUrls, localProbes, remoteProbes] = Object.values(times).map(median)
 
   const row = (label, seconds, units, extra = '') =>
     console.log(
