@@ -27,7 +27,7 @@ export interface WorkerForChoice {
   /** Tasks it holds, and those of them that take its room (work done in the worker itself). */
   tasks: number
   heavyTasks: number
-  /** A slot of a remote host: a batch it runs and one waiting behind it, whatever they are. */
+  /** A slot of a remote host: a batch it runs, and one waiting behind it (`REMOTE_TASKS_PER_SLOT`). */
   remote: boolean
 }
 
@@ -35,15 +35,17 @@ export interface WorkerForChoice {
 export const MAX_TASKS_PER_WORKER = 256
 
 /**
- * Batches a remote slot holds: the one its host runs and the next, waiting in the queue, which the
- * host takes in the same Redis call that reports the first. With one, the host sat idle for each
- * batch's trip (host → Redis → farm → Redis → host, milliseconds) between batches of ~40 ms.
+ * Batches a remote slot holds of a job whose units work (not wait): the one its host runs and the
+ * next, waiting in the queue, which the host takes in the same Redis call that reports the first.
+ * With one, the host sat idle for each batch's trip (host → Redis → farm → Redis → host, milliseconds)
+ * between batches of ~40 ms. Units that wait (URLs, commands) are bounded by their job's slots, which
+ * a batch waiting in the queue would hold idle (a URL batch waited ~75 ms there): one at a time.
  */
 export const REMOTE_TASKS_PER_SLOT = 2
 
 /** Whether `worker` may take a task of `job` now. */
 export function hasRoomFor(worker: WorkerForChoice, job: JobForChoice, tasksPerWorker: number): boolean {
-  if (worker.remote) return !job.localOnly && worker.tasks < REMOTE_TASKS_PER_SLOT
+  if (worker.remote) return !job.localOnly && worker.tasks < (job.waits ? 1 : REMOTE_TASKS_PER_SLOT)
   if (job.waits && Number.isFinite(job.freeSlots)) return worker.tasks < MAX_TASKS_PER_WORKER
   return worker.heavyTasks < tasksPerWorker
 }
