@@ -9,6 +9,7 @@ import { HistoryWriter } from './history-writer'
 import { JobChains } from './job-chains'
 import { JobLifecycle } from './job-lifecycle'
 import { JobScheduler } from './job-scheduler'
+import { JobStopRules } from './job-stop-rules'
 import { systemMachineReader } from './machine-room'
 import { MemoryGuard } from './memory-guard'
 import { savedFarming } from './saved-farming'
@@ -60,6 +61,11 @@ export function assembleJobParts(farm: Farm, options: FarmOptions, hooks: FarmNo
       chains.ended(jobId)
     },
     transitioned: options.onTransition,
+    stopRules: () => stopRules,
+  })
+  const stopRules = new JobStopRules({
+    apply: (jobId, event, detail) => lifecycle.apply(jobId, event, detail),
+    log: (...a) => farm.log(...a),
   })
   const chains = new JobChains({
     store: farm.store,
@@ -74,7 +80,7 @@ export function assembleJobParts(farm: Farm, options: FarmOptions, hooks: FarmNo
     writer,
     log: (...a) => farm.log(...a),
   })
-  return { writer, endRunner, schedules, scheduler, lifecycle, chains, results }
+  return { writer, endRunner, schedules, scheduler, lifecycle, stopRules, chains, results }
 }
 
 /**

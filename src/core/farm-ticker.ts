@@ -3,17 +3,15 @@ import type { LogLevel } from '../shared/job-state'
 import type { FarmEvents } from './farm-events'
 import type { FarmPools } from './farm-pools'
 import type { HistoryWriter } from './history-writer'
-import type { JobLifecycle } from './job-lifecycle'
 import type { JobScheduler } from './job-scheduler'
 import { jobSummary } from './job-views'
-import { hooksFor } from './kinds'
-import type { StopVerdict } from './kinds/kind-hooks'
+import type { JobStopRules } from './job-stop-rules'
 import type { JobRow, JobStore } from './store/job-store'
 import type { MemoryGuard } from './memory-guard'
 
 export interface TickerDeps {
   scheduler: JobScheduler
-  lifecycle: JobLifecycle
+  stopRules: JobStopRules
   writer: HistoryWriter
   store: JobStore
   events: FarmEvents
@@ -38,8 +36,6 @@ const ADAPT_EVERY_MS = 500
  * rates, flushes the history when due, and publishes what changed (at most one event per job or pool).
  */
 export class FarmTicker {
-  /** When jobs created by this farm were created: the clock of their kind's deadline. */
-  readonly createdAt = new Map<number, number>()
   private readonly timer: NodeJS.Timeout
   /** The stored rows of active jobs, read again only when the row changed (not for their counters). */
   private readonly rows = new Map<number, JobRow>()
@@ -59,15 +55,7 @@ export class FarmTicker {
   tick(): void {
     const now = Date.now()
     for (const run of this.d.scheduler.runs.values()) {
-      const rule = hooksFor(run.spec).stopRule
-      if (rule && run.life === 'running') {
-        const created = this.createdAt.get(run.id)
-        const verdict = rule(run.spec, {
-          itemsFailed: run.itemsFailed,
-          elapsedMs: created === undefined ? null : now - created,
-        })
-        if (verdict) this.endEarly(run.id, verdict)
-      }
+      this.d.stopRules.stopIfDue(run, now)
       if (run.state === 'running') {
         run.meter.sample(now, run.itemsDone + run.itemsFailed, run.bytesDone)
         this.d.countedJobs.add(run.id)
@@ -110,14 +98,5 @@ export class FarmTicker {
     for (const id of this.rows.keys()) if (!scheduler.runs.has(id)) this.rows.delete(id)
     dirtyJobs.clear()
     countedJobs.clear()
-  }
-
-  /** A kind's stop rule said this job must end now: its unfinished units stay pending for a resume. */
-  private endEarly(jobId: number, verdict: StopVerdict): void {
-    // A resumed job has no deadline left to keep: its clock was this farm's first run of it.
-    this.createdAt.delete(jobId)
-    this.d.log(jobId, 'warn', 'core', verdict.reason)
-    const event = verdict.state === 'timed-out' ? 'deadline' : verdict.kill ? 'halt-now' : 'halt'
-    this.d.lifecycle.apply(jobId, event, { error: verdict.reason })
   }
 }

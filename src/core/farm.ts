@@ -18,6 +18,7 @@ import { type JobLifecycle } from './job-lifecycle'
 import { type JobChains } from './job-chains'
 import { jobDetail, jobSummary } from './job-views'
 import { FarmTicker } from './farm-ticker'
+import type { JobStopRules } from './job-stop-rules'
 import { FarmLock } from './store/farm-lock'
 import { JobStore } from './store/job-store'
 import { storedSpec } from './store/job-queries'
@@ -48,6 +49,7 @@ export class Farm {
   private readonly results: TaskResults
   /** The one writer of every job's state and phase. */
   private readonly lifecycle: JobLifecycle
+  private readonly stopRules: JobStopRules
   /** Jobs that follow jobs: moved on when the jobs they follow end. */
   private readonly chains: JobChains
   readonly remote: FarmRemote
@@ -80,6 +82,7 @@ export class Farm {
       schedules: this.schedules,
       scheduler: this.scheduler,
       lifecycle: this.lifecycle,
+      stopRules: this.stopRules,
       chains: this.chains,
       results: this.results,
     } = parts)
@@ -94,7 +97,7 @@ export class Farm {
     this.ticker = new FarmTicker(
       {
         scheduler: this.scheduler,
-        lifecycle: this.lifecycle,
+        stopRules: this.stopRules,
         writer: this.writer,
         store: this.store,
         events: this.events,
@@ -132,7 +135,7 @@ export class Farm {
     )
     this.endRunner.remember(id, options.then)
     this.log(id, 'info', 'core', `created: ${jobTitle(spec)}${options.planOnly ? ' (plan only)' : ''}`)
-    this.ticker.createdAt.set(id, Date.now())
+    this.stopRules.createdAt.set(id, Date.now())
     this.dirtyJobs.add(id)
     if (options.after.length) {
       this.chains.follow(id, options.after)

@@ -3,6 +3,7 @@ import { hasEnded, type JobState } from '../shared/job-state'
 import { UserError } from '../shared/user-error'
 import type { JobRun } from './job-run'
 import type { JobScheduler, SchedulerDeps } from './job-scheduler'
+import type { JobStopRules } from './job-stop-rules'
 import {
   isStopping,
   nextPhase,
@@ -25,6 +26,8 @@ export interface LifecycleDeps extends Pick<SchedulerDeps, 'store' | 'writer' | 
   ended(jobId: number): void
   /** Sees every applied transition, stopping states included (tests check each against the table). */
   transitioned?(jobId: number, from: LifeState, event: JobEvent, to: LifeState): void
+  /** The kinds' stop rules (deadline, `--halt`), asked as a job starts. */
+  stopRules?(): JobStopRules
 }
 
 /** What an event may carry: the timeline's note, and the error the job ends with. */
@@ -116,6 +119,8 @@ export class JobLifecycle {
       (run.once && pool.config.size === 0 ? 'it has no local workers, and a crawl runs on local workers only' : null)
     if (broken && rule.effects.includes('activate'))
       return this.apply(jobId, 'fail', { error: `The ${run.pool} pool cannot run: ${broken}.` })
+    // A job whose time is up as it starts (a follower released after its deadline) sends no task.
+    if (rule.effects.includes('activate') && this.d.stopRules?.().stopIfDue(run, this.d.now())) return
     this.d.scheduler.afterChange(run)
   }
 

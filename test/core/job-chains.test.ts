@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Farm } from '../../src/core/farm'
@@ -44,6 +44,19 @@ describe('jobs that follow jobs', () => {
     expect((await farm.waitForEnd(b)).state).toBe('completed')
     expect(farm.summary(a).state).toBe('completed')
     expect(farm.detail(b).timeline.map((t) => t.state)).toContain('queued')
+  }, 60_000)
+
+  it('a follower released after its deadline has passed ends timed out before any of its units runs', async () => {
+    const { farm, dir } = farmHere()
+    const a = await farm.create(command('sleep 1.5', ['1']))
+    const b = await farm.create(command(`touch "${dir}/ran-$1"`, ['x', 'y'], { deadlineS: 1 }), {
+      after: [{ jobId: a, ok: false }],
+    })
+    const end = await farm.waitForEnd(b)
+    expect(end.state).toBe('timed-out')
+    expect(end.error).toBe('the job passed its deadline of 1 s; resume runs the rest')
+    expect(readdirSync(dir).filter((name) => name.startsWith('ran-'))).toEqual([])
+    expect(farm.detail(b).timeline.map((t) => t.state)).toEqual(['queued', 'waiting', 'queued', 'running', 'timed-out'])
   }, 60_000)
 
   it('--after-ok of a job with errors leaves the follower skipped, with the reason; --after still runs', async () => {
