@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs'
@@ -84,6 +85,21 @@ describe('copy handler: resume', () => {
     expect(retried.done.size).toBe(1)
     expect(lstatSync(join(dst, 'src', 'sub')).mtimeMs).toBeCloseTo(lstatSync(join(src, 'sub')).mtimeMs, 0)
     expect(describeTree(join(dst, 'src'))).toEqual(describeTree(src))
+  })
+
+  it("replaces what an interrupted run left under a file's temporary name, and never writes through a link planted there", async () => {
+    const { src, dst } = setup()
+    const spec = copySpec({ sources: [src], destination: dst })
+    const { items } = await plan(spec)
+    mkdirSync(join(dst, 'src', 'sub'), { recursive: true })
+    const outside = join(dst, 'outside.txt')
+    writeFileSync(outside, 'keep me')
+    symlinkSync(outside, join(dst, 'src', 'sub', '.f1.txt.taskfarm-7.part'))
+    writeFileSync(join(dst, 'src', 'sub', '.f2.txt.taskfarm-7.part'), 'half')
+    const result = await run(spec, items)
+    expect(result.failed.size).toBe(0)
+    expect(describeTree(join(dst, 'src'))).toEqual(describeTree(src))
+    expect(readFileSync(outside, 'utf8')).toBe('keep me')
   })
 
   it('cleanup removes only this job’s temporary files', async () => {
