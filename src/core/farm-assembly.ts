@@ -138,17 +138,17 @@ export function assemblePoolParts(
 
 /**
  * Jobs that were running when the farm last stopped without warning become `interrupted`; returns them.
- * Commands that farm's workers started may still run (it died before it could end them): they end
- * first, so a resume never runs an input beside its last run.
+ * Commands that farm's workers started for this history (`dbPath`) may still run (it died before it
+ * could end them): they end first, so a resume never runs an input beside its last run.
  */
-export function recoverInterrupted(store: JobStore, lifecycle: JobLifecycle): number[] {
+export function recoverInterrupted(store: JobStore, lifecycle: JobLifecycle, dbPath: string): number[] {
   const ids = store.jobIdsInState('running')
   for (const id of ids) {
     store.recount(id)
     lifecycle.apply(id, 'recovered')
   }
   if (ids.some((id) => store.job(id)?.kind === 'command'))
-    for (const group of orphanGroupsOfDeadFarms()) killGroup(group)
+    for (const group of orphanGroupsOfDeadFarms(resolve(dbPath))) killGroup(group)
   return ids
 }
 

@@ -86,7 +86,7 @@ export class Farm {
       chains: this.chains,
       results: this.results,
     } = parts)
-    const recovered = recoverInterrupted(this.store, this.lifecycle)
+    const recovered = recoverInterrupted(this.store, this.lifecycle, options.dbPath)
     ;({
       memory: this.memory,
       poolSet: this.poolSet,

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { FARM_PID_VARIABLE, WORKER_PID_VARIABLE } from '../shared/kinds/command-limits'
+import { FARM_PID_VARIABLE, HISTORY_VARIABLE, WORKER_PID_VARIABLE } from '../shared/kinds/command-limits'
 
 /**
  * Process groups of the runs a dead worker started, found by their environment (Linux's /proc; empty
@@ -12,12 +12,13 @@ export function orphanGroupsOf(workerPid: number): number[] {
 }
 
 /**
- * Process groups of runs whose farm has died (Linux's /proc; empty elsewhere). A farm reaps the runs of
- * a worker that dies; killed itself right after (kill -9 of a worker, then of the farm), it never did,
- * and the runs went on beside the next farm's runs of the same inputs. A farm that finds running jobs
- * in its history (the last one died) ends these first.
+ * Process groups of runs of `history` whose farm has died (Linux's /proc; empty elsewhere). A farm reaps
+ * the runs of a worker that dies; killed itself right after (kill -9 of a worker, then of the farm), it
+ * never did, and the runs went on beside the next farm's runs of the same inputs. A farm that finds
+ * running jobs in its history (the last one died) ends these first; another history's runs are not its
+ * business, nor runs that name no history (a farm that sends units inline).
  */
-export function orphanGroupsOfDeadFarms(): number[] {
+export function orphanGroupsOfDeadFarms(history: string): number[] {
   const farms = new Map<string, boolean>()
   const dead = (pid: string): boolean => {
     let gone = farms.get(pid)
@@ -25,7 +26,9 @@ export function orphanGroupsOfDeadFarms(): number[] {
     return gone
   }
   const pattern = new RegExp(`\\0${FARM_PID_VARIABLE}=(\\d+)\\0`)
+  const ofHistory = `\0${HISTORY_VARIABLE}=${history}\0`
   return groupsOfRuns((env) => {
+    if (!env.includes(ofHistory)) return false
     const farm = pattern.exec(env)?.[1]
     return farm !== undefined && dead(farm)
   })

@@ -23,6 +23,8 @@ export interface PlanContext extends TaskContext {
 }
 
 export interface RunContext extends TaskContext {
+  /** The history file of the task's job, when this worker can see it (not on other hosts). */
+  history?: string
   done(id: number, result?: unknown): void
   /** `retryable: false` when trying again cannot help; the default is true. */
   failed(

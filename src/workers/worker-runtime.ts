@@ -122,6 +122,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       else if (message.type === 'run') {
         await handler.run(spec, units, {
           ...base,
+          history: message.history,
           done: (id, result) => out.done(id, result),
           failed: (id, error, options) =>
             out.failed({

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { orphanGroupsOf, orphanGroupsOfDeadFarms } from '../../src/core/orphan-runs'
-import { FARM_PID_VARIABLE, WORKER_PID_VARIABLE } from '../../src/shared/kinds/command-limits'
+import { FARM_PID_VARIABLE, HISTORY_VARIABLE, WORKER_PID_VARIABLE } from '../../src/shared/kinds/command-limits'
 import { until } from '../support/test-farm'
 
 describe("a dead worker's runs, found by their environment", () => {
@@ -27,22 +27,39 @@ describe("a dead worker's runs, found by their environment", () => {
 
 describe("a dead farm's runs, found by their environment", () => {
   // The farm model found it: kill -9 of a worker, then of its farm before it reaped the worker's runs;
-  // the next farm's resume ran the input beside its last run. The next farm now ends them first.
-  it.runIf(process.platform === 'linux')('finds the groups of runs whose farm is gone, not of a live one', async () => {
-    const deadFarm = 2 ** 22 + 23456 // above any pid this machine hands out: no process has it
-    const start = (farm: number) =>
-      spawn('sh', ['-c', 'sleep 30 & wait'], {
-        detached: true,
-        stdio: 'ignore',
-        env: { ...process.env, [FARM_PID_VARIABLE]: String(farm) },
-      })
-    const orphan = start(deadFarm)
-    const alive = start(process.pid)
-    try {
-      await until(() => orphanGroupsOfDeadFarms().includes(orphan.pid!), "the dead farm's run to be found")
-      expect(orphanGroupsOfDeadFarms()).not.toContain(alive.pid)
-    } finally {
-      for (const run of [orphan, alive]) process.kill(-run.pid!, 'SIGKILL')
-    }
-  })
+  // the next farm's resume ran the input beside its last run. The next farm now ends them first: those
+  // of its own history only.
+  it.runIf(process.platform === 'linux')(
+    "finds the groups of its history's runs whose farm is gone, not of a live farm nor of another history",
+    async () => {
+      const deadFarm = 2 ** 22 + 23456 // above any pid this machine hands out: no process has it
+      const start = (farm: number, history: string | null) =>
+        spawn('sh', ['-c', 'sleep 30 & wait'], {
+          detached: true,
+          stdio: 'ignore',
+          env: {
+            ...process.env,
+            [FARM_PID_VARIABLE]: String(farm),
+            ...(history ? { [HISTORY_VARIABLE]: history } : {}),
+          },
+        })
+      const orphan = start(deadFarm, '/histories/a.sqlite')
+      const others = [
+        start(process.pid, '/histories/a.sqlite'),
+        start(deadFarm, '/histories/b.sqlite'),
+        start(deadFarm, null),
+      ]
+      try {
+        await until(
+          () => orphanGroupsOfDeadFarms('/histories/a.sqlite').includes(orphan.pid!),
+          "the dead farm's run to be found",
+        )
+        const found = orphanGroupsOfDeadFarms('/histories/a.sqlite')
+        for (const other of others) expect(found).not.toContain(other.pid)
+        expect(orphanGroupsOfDeadFarms('/histories/b.sqlite')).toContain(others[1]!.pid)
+      } finally {
+        for (const run of [orphan, ...others]) process.kill(-run.pid!, 'SIGKILL')
+      }
+    },
+  )
 })

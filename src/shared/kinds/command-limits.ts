@@ -7,6 +7,8 @@ export const WORKER_PID_VARIABLE = 'TASK_FARM_WORKER_PID'
  * before it could end them itself (its worker killed, then the farm, too soon after to reap them).
  */
 export const FARM_PID_VARIABLE = 'TASK_FARM_FARM_PID'
+/** …and the history its job lives in: a farm ends the runs of dead farms of its own history only. */
+export const HISTORY_VARIABLE = 'TASK_FARM_HISTORY'
 
 /** Bytes kept of each stream: its first and its last this many. */
 export const OUTPUT_EXCERPT_BYTES = 64 * 1024

@@ -33,7 +33,7 @@ export const commandHandler: KindHandler<CommandSpec> = {
     await runLimited(items, items.length, ctx.signal, async (item) => {
       const { seq } = item.payload as InputPayload
       ctx.progress(item.id, 0)
-      const target = { input: item.key, seq, outputFolder, attempt: item.attempt }
+      const target = { input: item.key, seq, outputFolder, attempt: item.attempt, history: ctx.history }
       const result = await runOneCommand(spec, target, ctx.signal, (group) => ctx.spawned?.(item.id, group))
       if (!result) return // Cancelled mid-run: the input stays pending.
       if (succeeded(result)) return ctx.done(item.id, result)

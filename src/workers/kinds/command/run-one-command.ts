@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import type { CommandResult, CommandSpec } from '../../../shared/kinds/command'
-import { FARM_PID_VARIABLE, WORKER_PID_VARIABLE } from '../../../shared/kinds/command-limits'
+import { FARM_PID_VARIABLE, HISTORY_VARIABLE, WORKER_PID_VARIABLE } from '../../../shared/kinds/command-limits'
 import { farmIsGone, farmPid } from '../../farm-alive'
 import { OutputCapture } from './output-capture'
 import { killTree, track, treeSpawnOptions } from './process-tree'
@@ -15,6 +15,8 @@ export interface RunTarget {
   outputFolder: string | null
   /** Which try of the input this is (1 for the first). */
   attempt?: number
+  /** The job's history file, named in the run's environment (`HISTORY_VARIABLE`), when known. */
+  history?: string
 }
 
 /**
@@ -65,6 +67,7 @@ function runOnce(
       ...spec.env,
       [WORKER_PID_VARIABLE]: String(process.pid),
       [FARM_PID_VARIABLE]: String(farmPid),
+      ...(target.history ? { [HISTORY_VARIABLE]: target.history } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
   }

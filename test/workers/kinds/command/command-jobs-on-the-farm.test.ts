@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Farm } from '../../../../src/core/farm'
 import { openTestFarm, until } from '../../../support/test-farm'
@@ -65,6 +65,23 @@ describe('command and module jobs on the farm', () => {
       expect(farm.store.items(id, { state: 'pending', limit: 10, offset: 0 }).total).toBe(4)
     },
   )
+
+  it("names its worker, its farm and its history in each run's environment (how the next farm finds a dead farm's runs)", async () => {
+    const t = openTestFarm()
+    farms.push({ farm: t.farm, remove: t.dir.remove })
+    const script = 'echo "$TASK_FARM_HISTORY|$TASK_FARM_FARM_PID|$TASK_FARM_WORKER_PID"'
+    const id = await t.farm.create({
+      kind: 'command',
+      command: ['sh', '-c', script],
+      input: { type: 'list', values: ['a'] },
+    })
+    expect((await t.farm.waitForEnd(id)).state).toBe('completed')
+    const [unit] = t.farm.store.items(id, { limit: 1, offset: 0 }).items
+    const [history, farmPid, workerPid] = (unit!.result as { stdout: string }).stdout.trim().split('|')
+    expect(history).toBe(resolve(t.dbPath))
+    expect(Number(farmPid)).toBe(process.pid)
+    expect(Number(workerPid)).toBeGreaterThan(0)
+  })
 
   it('cancels a module job whose function never settles, within the grace period', async () => {
     const { farm, dir } = farmForTest()
