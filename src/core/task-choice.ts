@@ -35,11 +35,12 @@ export interface WorkerForChoice {
 export const MAX_TASKS_PER_WORKER = 256
 
 /**
- * Batches a remote slot holds of a job whose units work (not wait): the one its host runs and the
+ * Batches a remote slot holds of a job whose tasks are sized by time: the one its host runs and the
  * next, waiting in the queue, which the host takes in the same Redis call that reports the first.
  * With one, the host sat idle for each batch's trip (host → Redis → farm → Redis → host, milliseconds)
- * between batches of ~40 ms. Units that wait (URLs, commands) are bounded by their job's slots, which
- * a batch waiting in the queue would hold idle (a URL batch waited ~75 ms there): one at a time.
+ * between batches of ~40 ms. A job whose units run at once, bounded by its slots (`waits`: URLs,
+ * commands, modules with slots), takes one at a time: a batch waiting in the queue would hold those
+ * slots idle (a URL batch waited ~75 ms there).
  */
 export const REMOTE_TASKS_PER_SLOT = 2
 

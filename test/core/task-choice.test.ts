@@ -97,7 +97,7 @@ describe('the choice of the next job and worker', () => {
     ).toBe(false)
   })
 
-  it('gives a remote slot the batch its host runs and one to take next, of units that work', () => {
+  it('gives a remote slot the batch its host runs and one to take next, of a job sized by time', () => {
     const remote = { tasks: REMOTE_TASKS_PER_SLOT, heavyTasks: 0, remote: true }
     expect(REMOTE_TASKS_PER_SLOT).toBe(2)
     expect(hasRoomFor(remote, job(1), 4)).toBe(false)
@@ -106,7 +106,7 @@ describe('the choice of the next job and worker', () => {
     expect(hasRoomFor({ ...remote, tasks: 0 }, job(1, { localOnly: true }), 4)).toBe(false)
   })
 
-  it("gives a remote slot one batch at a time of units that wait: a queued batch would hold its job's slots idle", () => {
+  it("gives a remote slot one batch at a time of units that run at once: a queued batch would hold its job's slots idle", () => {
     const waiting = job(1, { freeSlots: 10, waits: true })
     expect(hasRoomFor({ tasks: 0, heavyTasks: 0, remote: true }, waiting, 4)).toBe(true)
     expect(hasRoomFor({ tasks: 1, heavyTasks: 0, remote: true }, waiting, 4)).toBe(false)
