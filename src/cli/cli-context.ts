@@ -45,13 +45,15 @@ export class CliContext {
 
   /** A farm that runs only the jobs this command starts (not the queue someone else left). */
   async openFarm(poolSizes: Partial<Record<PoolName, number>> = {}): Promise<Farm> {
+    // The queue library loads, and its Redis connections open, while the farm's own code loads.
+    const remote = this.remoteLink()
     const [{ Farm }, launcher] = await Promise.all([import('../core/farm'), workerLauncher()])
     const pools = Object.fromEntries(Object.entries(poolSizes).map(([name, size]) => [name, { size }]))
     return new Farm({
       dbPath: this.dbPath,
       launcher,
       pools,
-      remote: this.remoteLink(),
+      remote,
     })
   }
 

@@ -67,6 +67,8 @@ export async function runRemoteBatch(
               for (const failure of asFarm.items) unitsFailed.push(failure)
               return
             case 'planned':
+              // Sent at once: the farm starts a plan's units as they come.
+              queueMicrotask(flush)
               pending.push({ ...asFarm, from: planned })
               planned += asFarm.batches.length
               return
