@@ -13,7 +13,7 @@ import {
   utimesSync,
   type Stats,
 } from 'node:fs'
-import { copyFile, open } from 'node:fs/promises'
+import { copyFile, open, rm } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { CopyPayload, CopyResult, CopySpec } from '../../../shared/kinds/copy'
 import { looksCopied } from './conflict'
@@ -148,8 +148,12 @@ function copySmall(task: FileTask): void {
  * ENOSYS and copies), then copies in chunks, reporting progress and heeding a cancel.
  */
 async function copyLarge(task: FileTask, source: Stats): Promise<void> {
+  // Whatever lies under the temporary name (an interrupted run's part, a planted link) goes first; the
+  // copy then creates the name itself (exclusive), so it never writes through a link.
+  const fresh = (): Promise<void> => onSideAsync('destination', () => rm(task.tempPath, { force: true }))
+  await fresh()
   try {
-    await copyFile(task.srcPath, task.tempPath, constants.COPYFILE_FICLONE_FORCE)
+    await copyFile(task.srcPath, task.tempPath, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL)
     task.progress(source.size)
     return
   } catch (error) {
@@ -157,9 +161,10 @@ async function copyLarge(task: FileTask, source: Stats): Promise<void> {
     if (!['ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOTTY', 'ENOSYS'].includes(code ?? ''))
       throw new SideError(blame(task.srcPath), error)
   }
+  await fresh() // what the failed clone may have left
   const input = await onSideAsync('source', () => open(task.srcPath, 'r'))
   try {
-    const output = await onSideAsync('destination', () => open(task.tempPath, 'w', source.mode & 0o777))
+    const output = await onSideAsync('destination', () => open(task.tempPath, 'wx', source.mode & 0o777))
     try {
       const buffer = Buffer.allocUnsafe(CHUNK)
       let copied = 0

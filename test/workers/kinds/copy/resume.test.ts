@@ -94,7 +94,9 @@ describe('copy handler: resume', () => {
     mkdirSync(join(dst, 'src', 'sub'), { recursive: true })
     const outside = join(dst, 'outside.txt')
     writeFileSync(outside, 'keep me')
+    // A small file's and a large file's (10 MiB: copied by clone or in chunks) temporary names.
     symlinkSync(outside, join(dst, 'src', 'sub', '.f1.txt.taskfarm-7.part'))
+    symlinkSync(outside, join(dst, 'src', '.large.bin.taskfarm-7.part'))
     writeFileSync(join(dst, 'src', 'sub', '.f2.txt.taskfarm-7.part'), 'half')
     const result = await run(spec, items)
     expect(result.failed.size).toBe(0)
