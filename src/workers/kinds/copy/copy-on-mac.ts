@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { lstatSync, type Stats } from 'node:fs'
+import { lstatSync, rmSync, type Stats } from 'node:fs'
 import { SideError } from './errors'
 
 /** What a copy on macOS needs of its task. */
@@ -21,6 +21,8 @@ export interface MacCopy {
  * price of the metadata, which `metadata: false` does without.
  */
 export async function copyOnMac(task: MacCopy, source: Stats, clone = process.platform === 'darwin'): Promise<void> {
+  // `cp` writes through a link it finds under the temporary name: whatever is there goes first.
+  rmSync(task.tempPath, { force: true })
   const sameVolume = lstatSync(task.destDir).dev === source.dev
   if (sameVolume && clone) {
     // A volume that cannot clone (HFS+): older `cp -c` fails there instead of copying; copy then.

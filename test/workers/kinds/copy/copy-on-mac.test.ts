@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { copyOnMac, cpError } from '../../../../src/workers/kinds/copy/copy-on-mac'
@@ -37,6 +37,19 @@ describe('the macOS copy path, run where it can be', () => {
     } finally {
       execFileSync('umount', [other])
     }
+  })
+
+  it('never writes through a link planted under the temporary name', async () => {
+    const src = join(tempDir(), 'a.bin')
+    writeFileSync(src, 'some bytes')
+    const copy = task(src, tempDir())
+    const outside = join(tempDir(), 'outside.txt')
+    writeFileSync(outside, 'keep me')
+    symlinkSync(outside, copy.tempPath)
+    await copyOnMac(copy, lstatSync(src), false)
+    expect(readFileSync(outside, 'utf8')).toBe('keep me')
+    expect(lstatSync(copy.tempPath).isFile()).toBe(true)
+    expect(readFileSync(copy.tempPath, 'utf8')).toBe('some bytes')
   })
 
   it("turns cp's words back into the copy's sentences", () => {
