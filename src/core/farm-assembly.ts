@@ -47,6 +47,10 @@ export function assembleJobParts(farm: Farm, options: FarmOptions, hooks: FarmNo
     cleanupLimitMs: options.cleanupLimitMs ?? (options.cancelGraceMs ?? 3000) * 100,
     history: options.inlineUnits ? null : resolve(options.dbPath),
   })
+  const stopRules = new JobStopRules({
+    apply: (jobId, event, detail) => lifecycle.apply(jobId, event, detail),
+    log: (...a) => farm.log(...a),
+  })
   const lifecycle: JobLifecycle = new JobLifecycle({
     store: farm.store,
     writer,
@@ -61,11 +65,7 @@ export function assembleJobParts(farm: Farm, options: FarmOptions, hooks: FarmNo
       chains.ended(jobId)
     },
     transitioned: options.onTransition,
-    stopRules: () => stopRules,
-  })
-  const stopRules = new JobStopRules({
-    apply: (jobId, event, detail) => lifecycle.apply(jobId, event, detail),
-    log: (...a) => farm.log(...a),
+    stopRules,
   })
   const chains = new JobChains({
     store: farm.store,

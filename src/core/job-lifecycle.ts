@@ -27,7 +27,7 @@ export interface LifecycleDeps extends Pick<SchedulerDeps, 'store' | 'writer' | 
   /** Sees every applied transition, stopping states included (tests check each against the table). */
   transitioned?(jobId: number, from: LifeState, event: JobEvent, to: LifeState): void
   /** The kinds' stop rules (deadline, `--halt`), asked as a job starts. */
-  stopRules?(): JobStopRules
+  stopRules: JobStopRules
 }
 
 /** What an event may carry: the timeline's note, and the error the job ends with. */
@@ -120,7 +120,7 @@ export class JobLifecycle {
     if (broken && rule.effects.includes('activate'))
       return this.apply(jobId, 'fail', { error: `The ${run.pool} pool cannot run: ${broken}.` })
     // A job whose time is up as it starts (a follower released after its deadline) sends no task.
-    if (rule.effects.includes('activate') && this.d.stopRules?.().stopIfDue(run, this.d.now())) return
+    if (rule.effects.includes('activate') && this.d.stopRules.stopIfDue(run, this.d.now())) return
     this.d.scheduler.afterChange(run)
   }
 

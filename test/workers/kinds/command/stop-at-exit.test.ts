@@ -17,6 +17,21 @@ vi.mock('../../../../src/workers/kinds/command/start-command', async (importOrig
   }
 })
 
+/** Runs `sh -c script` as one input's command, under `signal`, with `onChild` hearing its process. */
+async function runScript(script: string, signal: AbortSignal, onChild: (child: ChildProcess) => void) {
+  started.onChild = onChild
+  const spec = commandSpecSchema.parse({
+    kind: 'command',
+    command: ['sh', '-c', script],
+    input: { type: 'list', values: ['x'] },
+  })
+  try {
+    return await runOneCommand(spec, { input: 'x', seq: 1, outputFolder: null }, signal)
+  } finally {
+    started.onChild = null
+  }
+}
+
 // POSIX only: the command is a sh script.
 describe.skipIf(process.platform === 'win32')('a stop that comes as a command ends', () => {
   it('keeps the record of a command that exited before the stop: a resume does not run it again', async () => {
@@ -24,14 +39,9 @@ describe.skipIf(process.platform === 'win32')('a stop that comes as a command en
     // its pipes dropped the finished run, and the resume ran it a second time. Here the stop comes
     // in the exit event itself, before the run is closed.
     const controller = new AbortController()
-    started.onChild = (child) => child.prependListener('exit', () => controller.abort())
-    const spec = commandSpecSchema.parse({
-      kind: 'command',
-      command: ['sh', '-c', 'exit 0'],
-      input: { type: 'list', values: ['x'] },
-    })
-    const record = await runOneCommand(spec, { input: 'x', seq: 1, outputFolder: null }, controller.signal)
-    started.onChild = null
+    const record = await runScript('exit 0', controller.signal, (child) =>
+      child.prependListener('exit', () => controller.abort()),
+    )
     expect(controller.signal.aborted).toBe(true)
     expect(record).toMatchObject({ exitCode: 0, signal: null, timedOut: false })
   })
@@ -40,19 +50,13 @@ describe.skipIf(process.platform === 'win32')('a stop that comes as a command en
     // The farm model found it too: the stop and the command's exit in the same turn of the loop, the
     // exit not yet read, so the failed run was taken for a stopped one and ran again on resume.
     const controller = new AbortController()
-    started.onChild = (child) =>
+    const record = await runScript('exit 3', controller.signal, (child) =>
       child.once('spawn', () => {
         // The loop is held until the command has exited (a zombie not yet reaped), then the stop comes.
         waitUntilExited(child.pid!)
         controller.abort()
-      })
-    const spec = commandSpecSchema.parse({
-      kind: 'command',
-      command: ['sh', '-c', 'exit 3'],
-      input: { type: 'list', values: ['x'] },
-    })
-    const record = await runOneCommand(spec, { input: 'x', seq: 1, outputFolder: null }, controller.signal)
-    started.onChild = null
+      }),
+    )
     expect(record).toMatchObject({ exitCode: 3, signal: null, timedOut: false })
   })
 })
