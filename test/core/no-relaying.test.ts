@@ -140,7 +140,9 @@ describe('a slice of an item goes as ranges of its indexes', () => {
     )
     const message = { ...run(1, probe(6)), batches: [] } as Extract<ToWorker, { type: 'run' }>
     item.addTo(message, [1, 2, 4], true)
-    expect(message.batches).toEqual([{ item: 7, ranges: [1, 3, 4, 5], units: JSON.stringify([1, 2, 4].map((i) => packed[i])) }])
+    expect(message.batches).toEqual([
+      { item: 7, ranges: [1, 3, 4, 5], units: JSON.stringify([1, 2, 4].map((i) => packed[i])) },
+    ])
     expect(await unpackUnits(message)).toEqual(
       [1, 2, 4].map((i) => ({ id: unitId(7, i), key: `#${i}`, size: i * 10, payload: { n: i }, attempt: 1 })),
     )

@@ -61,7 +61,9 @@ describe("the remote ledger's plan reports", () => {
     // alpha stalls; beta plans again, from a source that lost `a` meanwhile: its batches' edges moved.
     report('beta', 0, batchOf('b', 'c'), batchOf('d', 'e'))
     report('beta', 2, batchOf('f'))
-    expect(delivered.map((m) => (m !== 'lost' && m.type === 'planned' ? [m.from, m.batches.map((b) => b.units)] : m))).toEqual([
+    expect(
+      delivered.map((m) => (m !== 'lost' && m.type === 'planned' ? [m.from, m.batches.map((b) => b.units)] : m)),
+    ).toEqual([
       [0, [batchOf('a', 'b').units]],
       [1, [batchOf('c', 'd').units]],
       [0, [batchOf('b', 'c').units, batchOf('d', 'e').units]],
@@ -93,7 +95,14 @@ describe("the remote ledger's runs of done units", () => {
     host: 'alpha',
   })
   async function ledgerWithRun() {
-    const sent = ledgerWith({ type: 'run', taskId: 7, jobId: 1, spec: { kind: 'probe' } as never, batches: [], units: [] })
+    const sent = ledgerWith({
+      type: 'run',
+      taskId: 7,
+      jobId: 1,
+      spec: { kind: 'probe' } as never,
+      batches: [],
+      units: [],
+    })
     await new Promise((resolve) => setImmediate(resolve)) // The batch is sealed and sent.
     return sent
   }
