@@ -18,12 +18,18 @@ import { basename } from 'node:path'
 import type { CopyPayload, CopyResult, CopySpec } from '../../../shared/kinds/copy'
 import { looksCopied } from './conflict'
 import { copyOnMac } from './copy-on-mac'
+import { copyOpenFile } from './copy-open-file'
 import { onSide, onSideAsync, SideError, VerifyMismatch } from './errors'
 import { fileDigest } from './verify'
 import { linkTypeFor, renameIntoPlace, SymlinkNotPermitted } from './windows-fs'
 
 /** Files from this size on are copied in chunks: in-file progress, and a cancel does not wait for the end. */
 export const LARGE_FILE = 8 * 1024 * 1024
+/**
+ * Files up to this size are copied through one buffer on Linux (`copy-open-file.ts`); larger ones by
+ * `copyFileSync`, whose copy stays in the kernel.
+ */
+const SMALL_FILE = 128 * 1024
 const CHUNK = 4 * 1024 * 1024
 const umask = process.umask()
 const windows = process.platform === 'win32'
@@ -85,14 +91,18 @@ export async function copyEntry(task: FileTask): Promise<CopyResult | undefined>
   try {
     if (payload.type === 'link') copyLink(task, source)
     else {
+      // Sets the times and mode on the open copy itself.
+      const openFile = process.platform === 'linux' && source.size <= SMALL_FILE
       if (process.platform === 'darwin' && spec.metadata) await copyOnMac(task, source)
       else if (source.size >= LARGE_FILE) await copyLarge(task, source)
+      else if (openFile) copyOpenFile(task, source)
       else copySmall(task)
-      onSide('destination', () =>
-        spec.preserve
-          ? utimesSync(tempPath, source.atimeMs / 1000, source.mtimeMs / 1000)
-          : chmodSync(tempPath, source.mode & 0o777 & ~umask),
-      )
+      if (!openFile)
+        onSide('destination', () =>
+          spec.preserve
+            ? utimesSync(tempPath, source.atimeMs / 1000, source.mtimeMs / 1000)
+            : chmodSync(tempPath, source.mode & 0o777 & ~umask),
+        )
       if (spec.verify) digest = await verify(task)
       else if (spec.keepHashes) digest = await onSideAsync('destination', () => fileDigest(tempPath, task.signal))
     }
