@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../support/test-farm'
@@ -47,6 +49,45 @@ describe('a short job command', () => {
     const workerFiles = new Set(readFileSync(`${loadedFile}.workers`, 'utf8').split('\n').filter(Boolean))
     expect(workerFiles.size).toBeGreaterThan(0)
     for (const file of workerFiles) expect(readFileSync(file, 'utf8').includes('$ZodType'), file).toBe(false)
+  }, 90_000)
+})
+
+describe('a URL job that neither extracts, reads robots.txt nor reads a CSV', () => {
+  it('loads no selector engine, robots.txt parser or CSV parser, in the farmer or its workers', async () => {
+    const dir = tempDir('task-farm-imports-')
+    cleanups.push(() => dir.remove())
+    const server = createServer((_, res) =>
+      res.end('<html><head><title>t</title></head><body><h1>h</h1><a href="/x">x</a></body></html>'),
+    )
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening))
+    cleanups.push(() => server.close())
+    const { port } = server.address() as AddressInfo
+    const list = join(dir.path, 'urls.txt')
+    writeFileSync(list, `http://127.0.0.1:${port}/a\nhttp://127.0.0.1:${port}/b\n`)
+    const loadedFile = join(dir.path, 'loaded.txt')
+    const hook = resolve('test/fixtures/list-loaded-modules.mjs')
+    // Asynchronous: the page server answers on this process's event loop.
+    const child = spawn(process.execPath, [cliEntry, '--db', join(dir.path, 'h.sqlite'), 'urls', list], {
+      env: { ...process.env, TASK_FARM_LOADED_FILE: loadedFile, NODE_OPTIONS: `--import ${hook}` },
+    })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)))
+    const code = await new Promise((exited) => child.on('exit', exited))
+    expect([code, stderr]).toEqual([0, ''])
+    const packagesOf = (file: string): Set<string> =>
+      new Set(
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((f) => f.split('/')[0]),
+      )
+    const farmer = packagesOf(loadedFile)
+    const workers = packagesOf(`${loadedFile}.worker-packages`)
+    expect(workers.has('htmlparser2') && workers.has('undici')).toBe(true) // the hook saw the workers' pages
+    for (const unused of ['css-select', 'robots-parser', 'csv-parse']) {
+      expect(farmer.has(unused), `farmer: ${unused}`).toBe(false)
+      expect(workers.has(unused), `workers: ${unused}`).toBe(false)
+    }
   }, 90_000)
 })
 

@@ -6,7 +6,7 @@ import { urlsSpecSchema } from '../../shared/kinds/urls'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { InvalidArgumentError } from 'commander'
-import { parseExtractRule } from '../../shared/kinds/extract-rules'
+import { readExtractRule } from '../../shared/kinds/extract-rule-text'
 import { parseRate } from '../../shared/kinds/host-pacer'
 import type { ExtractRule } from '../../shared/kinds/urls'
 import { UserError } from '../../shared/user-error'
@@ -30,11 +30,24 @@ function rateOption(value: string): number {
   return rate
 }
 
-/** `--extract NAME=css:SELECTOR[@ATTR]` or `NAME=regex:PATTERN`, checked as typed (repeatable). */
+/**
+ * `--extract NAME=css:SELECTOR[@ATTR]` or `NAME=regex:PATTERN` (repeatable), its shape checked as typed;
+ * its selector or pattern by `checkExtractRules` before anything else runs.
+ */
 function extractOption(value: string, previous: ExtractRule[] = []): ExtractRule[] {
-  const rule = parseExtractRule(value)
+  const rule = readExtractRule(value)
   if (typeof rule === 'string') throw new InvalidArgumentError(rule)
   return [...previous, rule]
+}
+
+/** The rules' selectors and patterns; the selector engine loads only for a command that extracts. */
+async function checkExtractRules(rules: ExtractRule[]): Promise<void> {
+  if (rules.length === 0) return
+  const { extractRuleProblem } = await import('../../shared/kinds/extract-rules')
+  for (const rule of rules) {
+    const problem = extractRuleProblem(rule)
+    if (problem) throw new UserError(problem, 'bad-extract-rule')
+  }
 }
 
 /** `--crawl URL [--depth N] [--max-pages N] [--scope S]` as the job's input; null without `--crawl`. */
@@ -135,6 +148,7 @@ export function configureUrls(command: Command, cli: CliContext): void {
     .option('--json', 'one JSON event per line')
     .action(
       commandAction(async (file: string | undefined, o) => {
+        await checkExtractRules(o.extract as ExtractRule[])
         const from = fromOption(o)
         const sitemap = o.sitemap as string | undefined
         const crawl = crawlInput(o)

@@ -5,7 +5,6 @@ import type { RedirectHop, UrlResult, UrlsSpec } from '../../../shared/kinds/url
 import { charsetFromContentType } from './charset'
 import { classifyError, type ClassifiedError } from './classify-error'
 import { fetchChain, header, type ChainAnswer, type ChainOptions } from './fetch-chain'
-import { extractValues } from '../../../shared/kinds/extract-values'
 import { emptyPageFacts } from './page-facts'
 import { parseRetryAfter, retryableStatuses } from './retry-policy'
 import { robotsRefusal } from './robots'
@@ -99,7 +98,7 @@ export async function analyseUrl(
   row.redirects = redirects
   if (answer) describeAnswer(row, answer)
   if (answer?.body.facts && answer.body.text !== null && rules.length)
-    row.extracted = extractValues(rules, answer.body.text)
+    row.extracted = (await loadExtractValues()).extractValues(rules, answer.body.text)
   if (failure) setError(row, failure)
   row.totalMs = Math.round(performance.now() - started)
   return {
@@ -190,3 +189,8 @@ function emptyRow(url: string): UrlResult {
     ...emptyPageFacts(),
   }
 }
+
+/** The selector engine (css-select and its DOM), loaded by a worker whose job extracts columns of its own. */
+const loadExtractValues = (): Promise<typeof import('../../../shared/kinds/extract-values')> =>
+  (extractValuesModule ??= import('../../../shared/kinds/extract-values'))
+let extractValuesModule: Promise<typeof import('../../../shared/kinds/extract-values')> | undefined

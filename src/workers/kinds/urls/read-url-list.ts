@@ -1,4 +1,3 @@
-import { parse } from 'csv-parse'
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { Readable } from 'node:stream'
@@ -64,6 +63,8 @@ async function* readLines(stream: Readable): AsyncGenerator<UrlLine> {
 }
 
 async function* readCsv(stream: Readable, delimiter: string): AsyncGenerator<UrlLine> {
+  // The CSV parser loads for a CSV list only.
+  const { parse } = await import('csv-parse')
   const parser = stream.pipe(
     parse({
       bom: true,

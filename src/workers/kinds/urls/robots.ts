@@ -1,4 +1,4 @@
-import robotsParser from 'robots-parser'
+import type robotsParser from 'robots-parser'
 import { classifyError } from './classify-error'
 import { fetchChain, type ChainOptions } from './fetch-chain'
 
@@ -84,7 +84,9 @@ async function readRobots(origin: string, options: Omit<ChainOptions, 'use' | 'm
     if (answer.status >= 500)
       return { unreadable: `robots.txt answered ${answer.status}, which disallows everything`, serverError: true }
     if (answer.status >= 400) return { allowAll: 'no robots.txt' }
-    return { rules: robotsParser(robotsUrl, answer.body.text ?? '') }
+    // The parser loads for a job that reads robots.txt only.
+    const { default: parseRobots } = await import('robots-parser')
+    return { rules: parseRobots(robotsUrl, answer.body.text ?? '') }
   } catch (error) {
     return { unreadable: `robots.txt could not be read (${classifyError(error).message})`, serverError: false }
   }
