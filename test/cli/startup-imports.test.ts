@@ -79,7 +79,7 @@ describe('a URL job that neither extracts, reads robots.txt nor reads a CSV', ()
         readFileSync(file, 'utf8')
           .split('\n')
           .filter(Boolean)
-          .map((f) => f.split('/')[0]),
+          .map((f) => f.split('/')[0]!),
       )
     const farmer = packagesOf(loadedFile)
     const workers = packagesOf(`${loadedFile}.worker-packages`)
