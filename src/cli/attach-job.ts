@@ -15,6 +15,8 @@ export interface AttachOptions {
   interruptOnSignal?: boolean
   /** The exit code for the job's end; by default the job's own (0 completed, 1 failed…). */
   codeFor?: (job: JobSummary) => number
+  /** Shows what the command shows of the job's units (their output) before its end line. */
+  beforeEnd?: () => void
 }
 
 /**
@@ -66,6 +68,7 @@ export async function attachToJob(owner: ControlClient, jobId: number, options: 
   try {
     const result = await outcome
     if ('end' in result) {
+      options.beforeEnd?.()
       view.end(result.end)
       return options.codeFor?.(result.end) ?? exitCodeFor(result.end.state, result.end.errorCode)
     }

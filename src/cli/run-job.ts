@@ -33,6 +33,11 @@ export interface ForegroundOptions {
    * so the history never keeps it for the common case.
    */
   forOwner?: (spec: JobSpec) => JobSpec
+  /**
+   * The job has ended: what the command shows of its units (their output, their results) comes out
+   * now, before the end line. After it, the last units' output read as the command's own summary's.
+   */
+  beforeEnd?: () => void
 }
 
 /**
@@ -150,7 +155,8 @@ export async function runExistingJob(
 }
 
 function follow(owner: ControlClient, jobId: number, run: ForegroundOptions): Promise<number> | number {
-  if (!run.detach) return attachToJob(owner, jobId, { json: run.json, interruptOnSignal: true })
+  if (!run.detach)
+    return attachToJob(owner, jobId, { json: run.json, interruptOnSignal: true, beforeEnd: run.beforeEnd })
   process.stdout.write(run.json ? `${JSON.stringify({ event: 'detached', jobId })}\n` : `${jobId}\n`)
   return exitCodes.ok
 }
@@ -203,6 +209,7 @@ async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promi
     await waitForOthers(farm, view.note)
     await farm.shutdown('graceful')
     await endpoint?.close()
+    run.beforeEnd?.()
     view.end(end)
     return exitCodeFor(end.state, end.errorCode)
   } finally {

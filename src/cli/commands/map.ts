@@ -80,6 +80,7 @@ export function configureMap(command: Command, cli: CliContext): void {
               jobId = id
               if (o.json) units.start(id, events)
             },
+            beforeEnd: () => units.stop(),
           })
           units.stop()
           if (o.out && jobId) await exportResults(cli, jobId, o.out, o.json, o.force)

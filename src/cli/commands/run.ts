@@ -115,6 +115,7 @@ export function configureRun(program: Command, cli: CliContext): void {
               detach: o.detach,
               followUps: o,
               onCreated: (id, events) => o.detach || units.start((jobId = id), events),
+              beforeEnd: () => units.stop(),
               forOwner: (made) =>
                 ({ ...made, env: { ...clientEnvironment(), ...(made as CommandSpec).env } }) as CommandSpec,
             },
