@@ -108,7 +108,7 @@ export class UnitRows {
   after(jobId: number, afterId: number, limit: number): ItemRow[] {
     const rows: ItemRow[] = []
     let fromItem = Math.floor(afterId / UNIT_SPAN)
-    while (rows.length < limit) {
+    for (;;) {
       const items = this.itemsFrom.all(jobId, fromItem, 16) as {
         id: number
         units: string
@@ -119,15 +119,15 @@ export class UnitRows {
         const units = JSON.parse(item.units) as PackedUnit[]
         const results = item.results ? (JSON.parse(item.results) as unknown[]) : []
         const outcomes = new Map((this.outcomesOf.all(item.id) as OutcomeRow[]).map((o) => [o.unit, o]))
-        for (let i = 0; i < units.length; i++) {
-          if (item.id * UNIT_SPAN + i <= afterId) continue
+        for (let i = Math.max(0, afterId - item.id * UNIT_SPAN + 1); i < units.length; i++) {
           rows.push(unitRow(item.id, i, units[i]!, item.marks[i]!, results[i], outcomes.get(i)))
+          // A page ends where it fills: the items past it are read (and parsed) by the next page only.
+          if (rows.length === limit) return rows
         }
       }
-      if (items.length < 16) break
+      if (items.length < 16) return rows
       fromItem = items.at(-1)!.id + 1
     }
-    return rows.slice(0, limit)
   }
 }
 
