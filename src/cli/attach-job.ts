@@ -17,6 +17,8 @@ export interface AttachOptions {
   codeFor?: (job: JobSummary) => number
   /** Shows what the command shows of the job's units (their output) before its end line. */
   beforeEnd?: () => void
+  /** Progress, notes and the end line go to standard error (see `ForegroundOptions.statusOnStderr`). */
+  statusOnStderr?: boolean
 }
 
 /**
@@ -24,7 +26,7 @@ export interface AttachOptions {
  * the job is interrupted (resumable); twice, this command stops waiting and the job keeps its state.
  */
 export async function attachToJob(owner: ControlClient, jobId: number, options: AttachOptions = {}): Promise<number> {
-  const view = createProgressView({ json: options.json ?? false })
+  const view = createProgressView({ json: options.json ?? false, statusOnStderr: options.statusOnStderr })
   const shown: ProgressView = options.quiet ? { ...view, update() {}, log() {} } : view
   type Outcome = { end: JobSummary } | { gone: true } | { stopped: 'signal' | 'timeout' | 'removed' }
   let settle!: (outcome: Outcome) => void

@@ -11,10 +11,12 @@ export interface ProgressView {
 
 export function createProgressView(options: {
   json: boolean
+  /** Standard output carries the units' output: the bar, notes and end line go to standard error. */
+  statusOnStderr?: boolean
   out?: NodeJS.WriteStream
   err?: NodeJS.WriteStream
 }): ProgressView {
-  const out = options.out ?? process.stdout
+  const out = options.out ?? (options.statusOnStderr && !options.json ? process.stderr : process.stdout)
   const err = options.err ?? process.stderr
   if (options.json) return jsonView(out)
   return out.isTTY ? terminalView(out) : plainView(out, err)

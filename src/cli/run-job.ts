@@ -38,6 +38,11 @@ export interface ForegroundOptions {
    * now, before the end line. After it, the last units' output read as the command's own summary's.
    */
   beforeEnd?: () => void
+  /**
+   * The command's standard output carries its units' output (`run`, `map`): its progress, notes and
+   * end line go to standard error, so `task-farm run … | sort` sorts the commands' output alone.
+   */
+  statusOnStderr?: boolean
 }
 
 /**
@@ -156,7 +161,12 @@ export async function runExistingJob(
 
 function follow(owner: ControlClient, jobId: number, run: ForegroundOptions): Promise<number> | number {
   if (!run.detach)
-    return attachToJob(owner, jobId, { json: run.json, interruptOnSignal: true, beforeEnd: run.beforeEnd })
+    return attachToJob(owner, jobId, {
+      json: run.json,
+      interruptOnSignal: true,
+      beforeEnd: run.beforeEnd,
+      statusOnStderr: run.statusOnStderr,
+    })
   process.stdout.write(run.json ? `${JSON.stringify({ event: 'detached', jobId })}\n` : `${jobId}\n`)
   return exitCodes.ok
 }
@@ -174,7 +184,7 @@ function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions): Promi
  * cleanly as `interrupted` and can be resumed; twice: the workers are killed at once.
  */
 async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promise<number> {
-  const view = createProgressView({ json: run.json ?? false })
+  const view = createProgressView({ json: run.json ?? false, statusOnStderr: run.statusOnStderr })
   const offUpdate = farm.events.on('job.updated', (job) => job.id === jobId && view.update(job))
   // Beside the job's own lines, the farm's warnings about remote work (Redis unreachable, a host
   // refused): the job may be running without the hosts the command line asked for.

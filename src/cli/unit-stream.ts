@@ -17,36 +17,30 @@ export interface UnitEvents {
   on(event: 'job.units', listener: (payload: ApiEventPayload<'job.units'>) => void): () => void
 }
 
+/** A job's stream to the terminal: `start` once the job exists, `stop` once it has ended (shows the rest). */
+export interface JobStream {
+  start(jobId: number, events: UnitEvents): void
+  stop(): void
+}
+
 /**
  * Streams a job's finished units as they reach the history, read through a read-only connection
  * beside the running farm, when the farm says it wrote some (at most every READ_EVERY_MS; never on a
  * timer alone). With `keepOrder` a unit is shown only once every unit before it has finished (GNU
  * parallel's `--keep-order`); otherwise in the order they finish, roughly.
  */
-export function followUnits(
-  cli: CliContext,
-  keepOrder: boolean,
-  show: (item: ItemRow) => void,
-): { start(jobId: number, events: UnitEvents): void; stop(): void } {
-  let unsubscribe: (() => void) | null = null
-  let jobId = 0
+export function followUnits(cli: CliContext, keepOrder: boolean, show: (item: ItemRow) => void): JobStream {
   /** Every unit at or before this id has been shown (or skipped at the end). */
   let lowWater = 0
   const shown = new Set<number>()
-  // Read-only, beside the farm that writes (this process's own, or the owner's).
-  const store = (): JobStore => (reader ??= new JobStore(openDatabase(cli.dbPath, { readonly: true })))
-  let reader: JobStore | undefined
-  let lastRead = 0
-  let readSoon: NodeJS.Timeout | null = null
-
   /**
    * Units are dispatched in input order, so finished ones sit just past the low-water mark: the scan
    * stops a page after the first unfinished unit (at once with `keepOrder`).
    */
-  const poll = (final: boolean): void => {
+  return whenUnitsWritten(cli, (store, jobId, final) => {
     let unfinishedSeen = 0
     for (let after = lowWater; ;) {
-      const items = store().itemsAfter(jobId, after, PAGE)
+      const items = store.itemsAfter(jobId, after, PAGE)
       for (const item of items) {
         const finished = item.state !== 'pending'
         if (!finished && !final) {
@@ -63,18 +57,47 @@ export function followUnits(
       if (items.length < PAGE) return
       after = items.at(-1)!.id
     }
-  }
+  })
+}
 
-  const read = (): void => {
+/**
+ * Streams the results of a job's done units in input order, as JSON lines (`map`): what `Pool.map`
+ * returns, a line at a time. Written in one piece per read (a write per result was a system call each).
+ */
+export function followResults(cli: CliContext, write: (text: string) => void): JobStream {
+  let fromItem = 0
+  return whenUnitsWritten(cli, (store, jobId, final) => {
+    for (;;) {
+      const { lines, next, more } = store.doneResultsFrom(jobId, fromItem, RESULT_ITEMS, final)
+      if (lines.length) write(`${lines.join('\n')}\n`)
+      fromItem = next
+      if (!more) return
+    }
+  })
+}
+/** Items read at once for their results (up to 65,536 units each). */
+const RESULT_ITEMS = 16
+
+/** Reads the history when the farm says the job's units reached it, and once more at the job's end. */
+function whenUnitsWritten(cli: CliContext, read: (store: JobStore, jobId: number, final: boolean) => void): JobStream {
+  let unsubscribe: (() => void) | null = null
+  let jobId = 0
+  // Read-only, beside the farm that writes (this process's own, or the owner's).
+  const store = (): JobStore => (reader ??= new JobStore(openDatabase(cli.dbPath, { readonly: true })))
+  let reader: JobStore | undefined
+  let lastRead = 0
+  let readSoon: NodeJS.Timeout | null = null
+
+  const readNow = (): void => {
     readSoon = null
     lastRead = Date.now()
-    poll(false)
+    read(store(), jobId, false)
   }
   const written = (): void => {
     if (readSoon) return
     const wait = lastRead + READ_EVERY_MS - Date.now()
-    if (wait <= 0) read()
-    else readSoon = setTimeout(read, wait)
+    if (wait <= 0) readNow()
+    else readSoon = setTimeout(readNow, wait)
   }
 
   return {
@@ -89,7 +112,7 @@ export function followUnits(
       unsubscribe = null
       if (readSoon) clearTimeout(readSoon)
       readSoon = null
-      poll(true)
+      read(store(), jobId, true)
       reader?.db.close()
       reader = undefined
     },

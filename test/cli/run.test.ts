@@ -138,7 +138,7 @@ describe.skipIf(process.platform === 'win32')('task-farm run', () => {
     const command = ['--', 'sh', '-c', `sleep 0.4; echo {} >> ${counter}`, ':::', ...numbers(1, 10)]
     const first = await runCli(['--db', db, 'run', '--jobs', '1', '--deadline', '2.5', ...command])
     expect(first.code).toBe(1)
-    expect(first.out).toMatch(/Job 1 timed out: .*`task-farm resume 1` runs the rest/)
+    expect(first.err).toMatch(/Job 1 timed out: .*`task-farm resume 1` runs the rest/)
     // Whatever had finished by the deadline (on a loaded machine, maybe nothing) is not run again.
     const before = unitsByState(db, 1)
     expect(before.done?.length ?? 0).toBeLessThan(10)

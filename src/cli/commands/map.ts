@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import type { ItemRow } from '../../shared/api-types'
 import { resolve } from 'node:path'
 import { moduleSpecSchema, type ModuleSpec } from '../../shared/kinds/module'
 import type { CliContext } from '../cli-context'
@@ -9,7 +10,7 @@ import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-option
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { workersForUnits } from '../early-workers'
-import { followUnits } from '../unit-stream'
+import { followResults, followUnits } from '../unit-stream'
 import { exportOption, exportResults } from './export-results'
 import { addFollowUpOptions } from '../follow-up-options'
 
@@ -22,6 +23,9 @@ The module's default export is called once per input, in the cpu pool's workers:
 
 .mjs, .js (ES module or CommonJS) and .ts (Node's type stripping) modules load. An input line that is
 JSON (42, "text", {"a":1}) arrives as that value; any other line as its text.
+
+Standard output gets the results, one JSON value a line, in input order (an input whose call failed
+has none: its error goes to standard error, with the progress and the end line).
 `
 
 /** `task-farm map MODULE --input FILE`: Python's Pool.map over the person's own function, durable and watchable. */
@@ -45,7 +49,7 @@ export function configureMap(command: Command, cli: CliContext): void {
     .option('--force', 'let --out replace a file that is not an earlier export')
     .option('--detach', 'print the job id and return; the farm runs the job (`task-farm wait ID` waits for it)')
     .option(...memfreeOption)
-    .option('--json', 'one JSON line per finished input (and the job events)')
+    .option('--json', 'one JSON event per finished input (and the job events) instead of the results alone')
     .addHelpText('after', help)
     .action(
       commandAction(async (module: string, words: string[], o) => {
@@ -59,12 +63,7 @@ export function configureMap(command: Command, cli: CliContext): void {
           retries: o.retries,
           retryDelayS: o.retryDelay,
         })
-        const units = followUnits(cli, true, (item) => {
-          if (o.json)
-            process.stdout.write(
-              `${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, result: item.result, error: item.error })}\n`,
-            )
-        })
+        const units = o.json ? followUnits(cli, true, printUnitEvent) : followResults(cli, printResults)
         let jobId = 0
         try {
           const workers =
@@ -74,11 +73,12 @@ export function configureMap(command: Command, cli: CliContext): void {
             detach: o.detach,
             followUps: o,
             workers,
+            statusOnStderr: true,
             onCreated: (id, events) => {
               // Detached, nothing is followed here: `wait`, `show` and `export` see the job later.
               if (o.detach) return
               jobId = id
-              if (o.json) units.start(id, events)
+              units.start(id, events)
             },
             beforeEnd: () => units.stop(),
           })
@@ -90,4 +90,15 @@ export function configureMap(command: Command, cli: CliContext): void {
         }
       }),
     )
+}
+
+function printUnitEvent(item: ItemRow): void {
+  process.stdout.write(
+    `${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, result: item.result, error: item.error })}\n`,
+  )
+}
+
+/** Like `Pool.map`'s list, a line a result; a progress bar on the same terminal is cleared first (it comes back). */
+function printResults(text: string): void {
+  process.stdout.write((process.stdout.isTTY ? '\r\x1b[2K' : '') + text)
 }

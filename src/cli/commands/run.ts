@@ -116,6 +116,7 @@ export function configureRun(program: Command, cli: CliContext): void {
               followUps: o,
               onCreated: (id, events) => o.detach || units.start((jobId = id), events),
               beforeEnd: () => units.stop(),
+              statusOnStderr: true,
               forOwner: (made) =>
                 ({ ...made, env: { ...clientEnvironment(), ...(made as CommandSpec).env } }) as CommandSpec,
             },

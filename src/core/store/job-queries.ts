@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import type { ItemRow, JobLink, LogEntry } from '../../shared/api-types'
 import { jobSpecSchemaFor, type JobSpec } from '../../shared/job-spec'
 import { logLevels, type ItemState, type JobState, type LogLevel } from '../../shared/job-state'
-import { likePattern, UnitRows } from './unit-rows'
+import { likePattern, UnitRows, type DoneResults } from './unit-rows'
 
 export interface JobRow {
   id: number
@@ -140,6 +140,11 @@ export class JobQueries {
   /** Units by id order after `afterId`: paging that stays fast however deep it goes (exports). */
   itemsAfter(jobId: number, afterId: number, limit: number): ItemRow[] {
     return this.units.after(jobId, afterId, limit)
+  }
+
+  /** The results of a job's done units in unit order, as JSON lines (see `UnitRows.doneResultsFrom`). */
+  doneResultsFrom(jobId: number, fromItem: number, limit: number, all: boolean): DoneResults {
+    return this.units.doneResultsFrom(jobId, fromItem, limit, all)
   }
 
   /** Log lines in order; with `tail`, the last `limit` of them (what a log view opens on). */

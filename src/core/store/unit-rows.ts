@@ -51,6 +51,13 @@ export const unitStatesAndResultsSql = `SELECT ${stateOf('substr(i.marks, je.key
  * Unit rows for the UI's tables: every unit of a job, filtered by state and text, in id order.
  * SQLite unpacks the items (`json_each`), so a page of a 300,000-unit job never builds 300,000 objects.
  */
+/** What `UnitRows.doneResultsFrom` read. */
+export interface DoneResults {
+  lines: string[]
+  next: number
+  more: boolean
+}
+
 export class UnitRows {
   private readonly itemsFrom
   private readonly outcomesOf
@@ -105,6 +112,25 @@ export class UnitRows {
   }
 
   /** Units by id order after `afterId`: linear however deep it goes (exports read a job this way). */
+  /**
+   * The results of a job's done units in unit order, as JSON lines (a unit without a result: `null`),
+   * from item `fromItem` on, at most `limit` items: up to the first item with a unit still pending, or
+   * past it too with `all` (a job that has ended). `next` is the item to go on from; `more`, whether
+   * the limit cut the read short.
+   */
+  doneResultsFrom(jobId: number, fromItem: number, limit: number, all: boolean): DoneResults {
+    const items = this.itemsFrom.all(jobId, fromItem, limit) as { id: number; marks: string; results: string | null }[]
+    const lines: string[] = []
+    let next = fromItem
+    for (const { id, marks, results } of items) {
+      if (!all && marks.includes(MARK.pending)) return { lines, next, more: false }
+      const values = results ? (JSON.parse(results) as unknown[]) : []
+      for (let i = 0; i < marks.length; i++) if (marks[i] === MARK.done) lines.push(JSON.stringify(values[i] ?? null))
+      next = id + 1
+    }
+    return { lines, next, more: items.length === limit }
+  }
+
   after(jobId: number, afterId: number, limit: number): ItemRow[] {
     const rows: ItemRow[] = []
     let fromItem = Math.floor(afterId / UNIT_SPAN)
