@@ -47,10 +47,6 @@ export const unitStatesAndResultsSql = `SELECT ${stateOf('substr(i.marks, je.key
   FROM items i JOIN json_each(i.units) je LEFT JOIN unit_outcomes o ON o.item_id = i.id AND o.unit = je.key
   WHERE i.job_id = ?`
 
-/**
- * Unit rows for the UI's tables: every unit of a job, filtered by state and text, in id order.
- * SQLite unpacks the items (`json_each`), so a page of a 300,000-unit job never builds 300,000 objects.
- */
 /** What `UnitRows.doneResultsFrom` read. */
 export interface DoneResults {
   lines: string[]
@@ -58,13 +54,22 @@ export interface DoneResults {
   more: boolean
 }
 
+/**
+ * Unit rows for the UI's tables: every unit of a job, filtered by state and text, in id order.
+ * SQLite unpacks the items (`json_each`), so a page of a 300,000-unit job never builds 300,000 objects.
+ */
 export class UnitRows {
   private readonly itemsFrom
+  private readonly resultsFrom
   private readonly outcomesOf
 
   constructor(private readonly db: Database.Database) {
     this.itemsFrom = db.prepare(
       'SELECT id, units, marks, results FROM items WHERE job_id = ? AND id >= ? ORDER BY id LIMIT ?',
+    )
+    // Results alone: a map's 200,000 units' keys are megabytes nobody reads there.
+    this.resultsFrom = db.prepare(
+      'SELECT id, marks, results FROM items WHERE job_id = ? AND id >= ? ORDER BY id LIMIT ?',
     )
     this.outcomesOf = db.prepare('SELECT unit, attempts, error, code FROM unit_outcomes WHERE item_id = ?')
   }
@@ -111,7 +116,6 @@ export class UnitRows {
     return { items: rows.map(({ code, result, ...row }) => ({ ...row, result: decode(code, result) })), total }
   }
 
-  /** Units by id order after `afterId`: linear however deep it goes (exports read a job this way). */
   /**
    * The results of a job's done units in unit order, as JSON lines (a unit without a result: `null`),
    * from item `fromItem` on, at most `limit` items: up to the first item with a unit still pending, or
@@ -119,7 +123,11 @@ export class UnitRows {
    * the limit cut the read short.
    */
   doneResultsFrom(jobId: number, fromItem: number, limit: number, all: boolean): DoneResults {
-    const items = this.itemsFrom.all(jobId, fromItem, limit) as { id: number; marks: string; results: string | null }[]
+    const items = this.resultsFrom.all(jobId, fromItem, limit) as {
+      id: number
+      marks: string
+      results: string | null
+    }[]
     const lines: string[] = []
     let next = fromItem
     for (const { id, marks, results } of items) {
@@ -131,6 +139,7 @@ export class UnitRows {
     return { lines, next, more: items.length === limit }
   }
 
+  /** Units by id order after `afterId`: linear however deep it goes (exports read a job this way). */
   after(jobId: number, afterId: number, limit: number): ItemRow[] {
     const rows: ItemRow[] = []
     let fromItem = Math.floor(afterId / UNIT_SPAN)
