@@ -18,18 +18,13 @@ import { basename } from 'node:path'
 import type { CopyPayload, CopyResult, CopySpec } from '../../../shared/kinds/copy'
 import { looksCopied } from './conflict'
 import { copyOnMac } from './copy-on-mac'
-import { copyOpenFile } from './copy-open-file'
+import { copyOpenFile, createFresh, SMALL_FILE } from './copy-open-file'
 import { onSide, onSideAsync, SideError, VerifyMismatch } from './errors'
 import { fileDigest } from './verify'
 import { linkTypeFor, renameIntoPlace, SymlinkNotPermitted } from './windows-fs'
 
 /** Files from this size on are copied in chunks: in-file progress, and a cancel does not wait for the end. */
 export const LARGE_FILE = 8 * 1024 * 1024
-/**
- * Files up to this size are copied through one buffer on Linux (`copy-open-file.ts`); larger ones by
- * `copyFileSync`, whose copy stays in the kernel.
- */
-const SMALL_FILE = 128 * 1024
 const CHUNK = 4 * 1024 * 1024
 const umask = process.umask()
 const windows = process.platform === 'win32'
@@ -139,17 +134,10 @@ function copySmall(task: FileTask): void {
   try {
     // No clone attempt for small files: one failed ioctl per file costs more than a clone saves.
     // Exclusive: the temporary name is this job's, so nothing is there to compare and truncate first
-    // (two system calls fewer per file), and a link planted under that name is never written through.
-    copyFileSync(task.srcPath, task.tempPath, constants.COPYFILE_EXCL)
+    // (two system calls fewer per file).
+    createFresh(task.tempPath, () => copyFileSync(task.srcPath, task.tempPath, constants.COPYFILE_EXCL))
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new SideError(blame(task.srcPath), error)
-    // What an interrupted run left under the temporary name: replaced.
-    onSide('destination', () => rmSync(task.tempPath, { force: true }))
-    try {
-      copyFileSync(task.srcPath, task.tempPath, constants.COPYFILE_EXCL)
-    } catch (again) {
-      throw new SideError(blame(task.srcPath), again)
-    }
+    throw new SideError(blame(task.srcPath), error)
   }
 }
 

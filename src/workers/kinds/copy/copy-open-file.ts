@@ -10,11 +10,16 @@ import {
   writeSync,
   type Stats,
 } from 'node:fs'
-import { SideError } from './errors'
+import { onSide } from './errors'
 import type { FileTask } from './copy-file'
 
+/**
+ * Files up to this size are copied here on Linux, in one read and one write; larger ones by
+ * `copyFileSync`, whose copy stays in the kernel.
+ */
+export const SMALL_FILE = 128 * 1024
 /** One buffer for every small file a worker copies: it copies one file at a time on this path. */
-const buffer = Buffer.allocUnsafe(128 * 1024)
+const buffer = Buffer.allocUnsafe(SMALL_FILE)
 const umask = process.umask()
 const euid = process.geteuid?.() ?? -1
 const egid = process.getegid?.() ?? -1
@@ -28,12 +33,15 @@ const EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL
  * through; a part an interrupted run left there is removed first.
  */
 export function copyOpenFile(task: FileTask, source: Stats): void {
-  const input = open('source', task.srcPath, constants.O_RDONLY)
+  const input = onSide('source', () => openSync(task.srcPath, constants.O_RDONLY))
   try {
-    const output = createExclusive(task.tempPath, source.mode & 0o777)
+    const mode = source.mode & 0o777
+    const output = onSide('destination', () =>
+      createFresh(task.tempPath, () => openSync(task.tempPath, EXCLUSIVE, mode)),
+    )
     try {
       copyBytes(input, output)
-      keepMetadata(task, output, source)
+      onSide('destination', () => keepMetadata(task, output, source))
     } finally {
       closeSync(output)
     }
@@ -42,36 +50,27 @@ export function copyOpenFile(task: FileTask, source: Stats): void {
   }
 }
 
-function createExclusive(path: string, mode: number): number {
+/**
+ * Creates the temporary name `path` exclusively with `create`; what an interrupted run left there is
+ * removed and the creation made again. Exclusive, a link planted under that name is never written through.
+ */
+export function createFresh<T>(path: string, create: () => T): T {
   try {
-    return openSync(path, EXCLUSIVE, mode)
+    return create()
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new SideError('destination', error)
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
   }
-  // What an interrupted run left under the temporary name: replaced.
-  try {
-    rmSync(path, { force: true })
-  } catch (error) {
-    throw new SideError('destination', error)
-  }
-  return open('destination', path, EXCLUSIVE, mode)
+  rmSync(path, { force: true })
+  return create()
 }
 
 /** Reads to the end (a short read of a regular file is its end), writing all it reads. */
 function copyBytes(input: number, output: number): void {
   for (let position = 0; ;) {
-    let read: number
-    try {
-      read = readSync(input, buffer, 0, buffer.length, position)
-    } catch (error) {
-      throw new SideError('source', error)
-    }
+    const read = onSide('source', () => readSync(input, buffer, 0, buffer.length, position))
     for (let written = 0; written < read;) {
-      try {
-        written += writeSync(output, buffer, written, read - written, position + written)
-      } catch (error) {
-        throw new SideError('destination', error)
-      }
+      const at = written
+      written += onSide('destination', () => writeSync(output, buffer, at, read - at, position + at))
     }
     position += read
     if (read < buffer.length) return
@@ -84,27 +83,15 @@ function copyBytes(input: number, output: number): void {
  * others' files as theirs, as `cp -a` does; anyone else's copies are theirs.
  */
 function keepMetadata(task: FileTask, output: number, source: Stats): void {
-  try {
-    if (source.uid !== euid || source.gid !== egid) {
-      try {
-        fchownSync(output, source.uid, source.gid)
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error
-      }
+  if (source.uid !== euid || source.gid !== egid) {
+    try {
+      fchownSync(output, source.uid, source.gid)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error
     }
-    if (!task.spec.preserve) return
-    const mode = source.mode & 0o7777
-    if (mode !== (source.mode & 0o777 & ~umask)) fchmodSync(output, mode)
-    futimesSync(output, source.atimeMs / 1000, source.mtimeMs / 1000)
-  } catch (error) {
-    throw new SideError('destination', error)
   }
-}
-
-function open(side: 'source' | 'destination', path: string, flags: number, mode?: number): number {
-  try {
-    return openSync(path, flags, mode)
-  } catch (error) {
-    throw new SideError(side, error)
-  }
+  if (!task.spec.preserve) return
+  const mode = source.mode & 0o7777
+  if (mode !== (source.mode & 0o777 & ~umask)) fchmodSync(output, mode)
+  futimesSync(output, source.atimeMs / 1000, source.mtimeMs / 1000)
 }
