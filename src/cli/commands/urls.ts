@@ -32,22 +32,12 @@ function rateOption(value: string): number {
 
 /**
  * `--extract NAME=css:SELECTOR[@ATTR]` or `NAME=regex:PATTERN` (repeatable), its shape checked as typed;
- * its selector or pattern by `checkExtractRules` before anything else runs.
+ * its selector or pattern before anything else runs (the selector engine loads only then).
  */
 function extractOption(value: string, previous: ExtractRule[] = []): ExtractRule[] {
   const rule = readExtractRule(value)
   if (typeof rule === 'string') throw new InvalidArgumentError(rule)
   return [...previous, rule]
-}
-
-/** The rules' selectors and patterns; the selector engine loads only for a command that extracts. */
-async function checkExtractRules(rules: ExtractRule[]): Promise<void> {
-  if (rules.length === 0) return
-  const { extractRuleProblem } = await import('../../shared/kinds/extract-rules')
-  for (const rule of rules) {
-    const problem = extractRuleProblem(rule)
-    if (problem) throw new UserError(problem, 'bad-extract-rule')
-  }
 }
 
 /** `--crawl URL [--depth N] [--max-pages N] [--scope S]` as the job's input; null without `--crawl`. */
@@ -148,7 +138,8 @@ export function configureUrls(command: Command, cli: CliContext): void {
     .option('--json', 'one JSON event per line')
     .action(
       commandAction(async (file: string | undefined, o) => {
-        await checkExtractRules(o.extract as ExtractRule[])
+        const rules = o.extract as ExtractRule[]
+        if (rules.length) (await import('../../shared/kinds/extract-rules')).checkExtractRules(rules)
         const from = fromOption(o)
         const sitemap = o.sitemap as string | undefined
         const crawl = crawlInput(o)

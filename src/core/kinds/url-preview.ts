@@ -1,4 +1,4 @@
-import { extractRuleProblem } from '../../shared/kinds/extract-rules'
+import { checkExtractRules } from '../../shared/kinds/extract-rules'
 import { extractValues } from '../../shared/kinds/extract-values'
 import type { ExtractRule } from '../../shared/kinds/urls'
 import { UserError } from '../../shared/user-error'
@@ -23,10 +23,7 @@ export async function previewExtraction(
   rules: readonly ExtractRule[],
   userAgent: string,
 ): Promise<UrlPreview> {
-  for (const rule of rules) {
-    const problem = extractRuleProblem(rule)
-    if (problem) throw new UserError(problem, 'bad-extract-rule')
-  }
+  checkExtractRules(rules)
   if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
     throw new UserError(`The page to preview, "${url.slice(0, 200)}", is not an http(s) URL.`, 'preview-bad-url')
   let response: Response

@@ -1,4 +1,5 @@
 import { compile } from 'css-select'
+import { UserError } from '../user-error'
 import { readExtractRule } from './extract-rule-text'
 import type { ExtractRule } from './urls'
 
@@ -9,6 +10,14 @@ import type { ExtractRule } from './urls'
 export function parseExtractRule(text: string): ExtractRule | string {
   const rule = readExtractRule(text)
   return typeof rule === 'string' ? rule : (extractRuleProblem(rule) ?? rule)
+}
+
+/** Refuses the first of `rules` that cannot run, in one sentence (code `bad-extract-rule`). */
+export function checkExtractRules(rules: readonly ExtractRule[]): void {
+  for (const rule of rules) {
+    const problem = extractRuleProblem(rule)
+    if (problem) throw new UserError(problem, 'bad-extract-rule')
+  }
 }
 
 /** One sentence saying why a rule cannot run, or null when it can. */
