@@ -4,6 +4,7 @@ import type { PageFacts } from '../../../shared/kinds/urls'
 import { CHARSET_SNIFF_BYTES, createTextDecoder, pickCharset } from './charset'
 import { UrlFetchError } from './classify-error'
 import { PageFactsCollector } from './page-facts'
+import { parseTurn } from './parse-turns'
 
 /** What to do with the body: parse it as HTML, keep it as text (robots.txt), or only count it. */
 export type BodyUse =
@@ -34,6 +35,8 @@ export async function readBody(
   onBytes?: (bytes: number) => void,
 ): Promise<BodyOutcome> {
   const sink = createSink(use)
+  // HTML is parsed in turns (`parse-turns.ts`); counting and keeping text cost next to nothing.
+  const parses = use.as === 'html'
   let decompressor: Transform | null = null
   let bytes = 0
   let truncated = false
@@ -45,6 +48,7 @@ export async function readBody(
       const room = maxBytes - bytes
       const part = chunk.length > room ? chunk.subarray(0, room) : chunk
       bytes += part.length
+      if (parses) await parseTurn()
       sink.write(part)
       onBytes?.(bytes)
       if (chunk.length > room) {
@@ -57,6 +61,7 @@ export async function readBody(
     body.destroy()
     decompressor?.destroy()
   }
+  if (parses) await parseTurn()
   return { bytes, truncated, ...sink.end() }
 }
 
