@@ -13,6 +13,12 @@ import { readSitemap } from './urls/read-sitemap'
 import { readUrlList } from './urls/read-url-list'
 import { crawlPayload, describeFinding, emitLinks, planCrawl } from './urls/crawl-pages'
 
+// A worker started for a URL job loads this module while the farm gets ready (`--load-kind`): the HTTP
+// client starts loading with it, not on the first URL (a cold worker waited ~65 ms there).
+loadUndici().catch(() => {
+  // The first request awaits the same load and reports why it failed.
+})
+
 /** Invalid lines logged one by one; past this a single summary line says how many more. */
 const MAX_LINE_WARNINGS = 1000
 
