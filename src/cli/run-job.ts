@@ -23,8 +23,13 @@ export interface ForegroundOptions {
   workers?: number
   /** Print the job's id and return at once; the farm runs it (Pool.apply_async). */
   detach?: boolean
-  /** Told the id of the job once it exists (to export it afterwards, say), and where its units are announced. */
+  /**
+   * Told the id of the job once it exists (to export it afterwards, say), and where its units are
+   * announced; for `resume` and `retry`, once the job runs again.
+   */
   onCreated?: (jobId: number, events: UnitEvents) => void
+  /** `resume`, `retry`: called just before the job is set going again (what was finished until then). */
+  beforeAgain?: (jobId: number) => void
   /** `--at`, `--every`, `--then-…`: a schedule instead of a job now, and what the job does when it ends. */
   followUps?: FollowUpFlags
   /**
@@ -144,14 +149,18 @@ export async function runExistingJob(
 ): Promise<number> {
   const owner = (await cli.owner()) ?? (run.detach ? await cli.startOwner() : null)
   if (owner) {
+    run.beforeAgain?.(jobId)
     await owner.call(action === 'resume' ? 'jobs.resume' : 'jobs.retry', { jobId })
+    run.onCreated?.(jobId, owner)
     return follow(owner, jobId, run)
   }
   const row = await cli.withHistory((store) => store.job(jobId))
   const farm = await openFor(cli, (row?.pool ?? 'cpu') as PoolName, run)
   try {
+    run.beforeAgain?.(jobId)
     if (action === 'resume') farm.resume(jobId)
     else farm.retry(jobId)
+    run.onCreated?.(jobId, farm.events)
   } catch (error) {
     await farm.shutdown('now')
     throw error

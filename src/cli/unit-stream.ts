@@ -19,6 +19,11 @@ export interface UnitEvents {
 
 /** A job's stream to the terminal: `start` once the job exists, `stop` once it has ended (shows the rest). */
 export interface JobStream {
+  /**
+   * Before a job runs again (`resume`, `retry`): the units finished now are not shown, but for those
+   * `runsAgain` names (a retry's failed ones), whose new outcome is.
+   */
+  passOver(jobId: number, runsAgain: (item: ItemRow) => boolean): void
   start(jobId: number, events: UnitEvents): void
   stop(): void
 }
@@ -33,11 +38,31 @@ export function followUnits(cli: CliContext, keepOrder: boolean, show: (item: It
   /** Every unit at or before this id has been shown (or skipped at the end). */
   let lowWater = 0
   const shown = new Set<number>()
+  /** Marks `item` shown; the low-water mark moves while no unit before it is left to show. */
+  const mark = (item: ItemRow, gap: boolean): void => {
+    if (gap) shown.add(item.id)
+    else {
+      lowWater = item.id
+      shown.delete(item.id)
+    }
+  }
+  const passOver = (store: JobStore, jobId: number, runsAgain: (item: ItemRow) => boolean): void => {
+    let gap = false
+    for (let after = 0; ;) {
+      const items = store.itemsAfter(jobId, after, PAGE)
+      for (const item of items) {
+        if (item.state === 'pending' || runsAgain(item)) gap = true
+        else mark(item, gap)
+      }
+      if (items.length < PAGE) return
+      after = items.at(-1)!.id
+    }
+  }
   /**
    * Units are dispatched in input order, so finished ones sit just past the low-water mark: the scan
    * stops a page after the first unfinished unit (at once with `keepOrder`).
    */
-  return whenUnitsWritten(cli, (store, jobId, final) => {
+  return whenUnitsWritten(cli, passOver, (store, jobId, final) => {
     let unfinishedSeen = 0
     for (let after = lowWater; ;) {
       const items = store.itemsAfter(jobId, after, PAGE)
@@ -49,10 +74,7 @@ export function followUnits(cli: CliContext, keepOrder: boolean, show: (item: It
           continue
         }
         if (finished && !shown.has(item.id)) show(item)
-        if (unfinishedSeen === 0) {
-          lowWater = item.id
-          shown.delete(item.id)
-        } else shown.add(item.id)
+        mark(item, unfinishedSeen > 0)
       }
       if (items.length < PAGE) return
       after = items.at(-1)!.id
@@ -66,7 +88,8 @@ export function followUnits(cli: CliContext, keepOrder: boolean, show: (item: It
  */
 export function followResults(cli: CliContext, write: (text: string) => void): JobStream {
   let fromItem = 0
-  return whenUnitsWritten(cli, (store, jobId, final) => {
+  // Its results are a list: resumed, the job's whole list comes again (`outputAgain`), so nothing is passed over.
+  return whenUnitsWritten(cli, null, (store, jobId, final) => {
     for (;;) {
       const { lines, next, more } = store.doneResultsFrom(jobId, fromItem, RESULT_ITEMS, final)
       if (lines.length) write(`${lines.join('\n')}\n`)
@@ -79,7 +102,11 @@ export function followResults(cli: CliContext, write: (text: string) => void): J
 const RESULT_ITEMS = 16
 
 /** Reads the history when the farm says the job's units reached it, and once more at the job's end. */
-function whenUnitsWritten(cli: CliContext, read: (store: JobStore, jobId: number, final: boolean) => void): JobStream {
+function whenUnitsWritten(
+  cli: CliContext,
+  passOver: ((store: JobStore, jobId: number, runsAgain: (item: ItemRow) => boolean) => void) | null,
+  read: (store: JobStore, jobId: number, final: boolean) => void,
+): JobStream {
   let unsubscribe: (() => void) | null = null
   let jobId = 0
   // Read-only, beside the farm that writes (this process's own, or the owner's).
@@ -101,6 +128,9 @@ function whenUnitsWritten(cli: CliContext, read: (store: JobStore, jobId: number
   }
 
   return {
+    passOver(id, runsAgain) {
+      passOver?.(store(), id, runsAgain)
+    },
     start(id, events) {
       jobId = id
       unsubscribe = events.on('job.units', (units) => units.jobId === jobId && written())

@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import type { ItemRow } from '../../shared/api-types'
 import { resolve } from 'node:path'
 import { moduleSpecSchema, type ModuleSpec } from '../../shared/kinds/module'
 import type { CliContext } from '../cli-context'
@@ -10,7 +9,7 @@ import { nonNegativeInt, nonNegativeSeconds, positiveInt } from '../parse-option
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { workersForUnits } from '../early-workers'
-import { followResults, followUnits } from '../unit-stream'
+import { mapOutput } from '../job-output'
 import { exportOption, exportResults } from './export-results'
 import { addFollowUpOptions } from '../follow-up-options'
 
@@ -63,7 +62,7 @@ export function configureMap(command: Command, cli: CliContext): void {
           retries: o.retries,
           retryDelayS: o.retryDelay,
         })
-        const units = o.json ? followUnits(cli, true, printUnitEvent) : followResults(cli, printResults)
+        const units = mapOutput(cli, o.json ?? false)
         let jobId = 0
         try {
           const workers =
@@ -90,15 +89,4 @@ export function configureMap(command: Command, cli: CliContext): void {
         }
       }),
     )
-}
-
-function printUnitEvent(item: ItemRow): void {
-  process.stdout.write(
-    `${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, result: item.result, error: item.error })}\n`,
-  )
-}
-
-/** Like `Pool.map`'s list, a line a result; a progress bar on the same terminal is cleared first (it comes back). */
-function printResults(text: string): void {
-  process.stdout.write((process.stdout.isTTY ? '\r\x1b[2K' : '') + text)
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
+import { outputAgain } from '../job-output'
 import { jobId, positiveInt } from '../parse-options'
 import { runExistingJob } from '../run-job'
 
@@ -17,9 +18,28 @@ function configureRunAgain(action: 'resume' | 'retry'): (command: Command, cli: 
       .option('--detach', 'return at once; the farm runs the job (`task-farm wait ID` waits for it)')
       .option('--json', 'one JSON event per line')
       .action(
-        commandAction((id: number, o) =>
-          runExistingJob(cli, id, action, { json: o.json, workers: o.workers, detach: o.detach }),
-        ),
+        commandAction(async (id: number, o) => {
+          // A `run` or `map` job prints what its own command printed: the output of the commands run
+          // now (GNU parallel's --resume), or the map's whole list of results.
+          const kind = o.detach ? undefined : await cli.withHistory((store) => store.job(id)?.kind)
+          const units = outputAgain(cli, kind, o.json ?? false)
+          try {
+            return await runExistingJob(cli, id, action, {
+              json: o.json,
+              workers: o.workers,
+              detach: o.detach,
+              ...(units && {
+                statusOnStderr: true,
+                // A retry runs the failed units again: their new outcome is shown, the rest is not.
+                beforeAgain: (job) => units.passOver(job, (item) => action === 'retry' && item.state === 'failed'),
+                onCreated: (job, events) => units.start(job, events),
+                beforeEnd: () => units.stop(),
+              }),
+            })
+          } finally {
+            units?.stop()
+          }
+        }),
       )
 }
 

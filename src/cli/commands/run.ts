@@ -1,8 +1,7 @@
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
 import { resolve } from 'node:path'
-import type { ItemRow } from '../../shared/api-types'
-import { commandSpecSchema, envName, parseHalt, type CommandResult, type CommandSpec } from '../../shared/kinds/command'
+import { commandSpecSchema, envName, parseHalt, type CommandSpec } from '../../shared/kinds/command'
 import type { CliContext } from '../cli-context'
 import { commandAction } from '../exit-codes'
 import { addAfterOptions, addFromOptions, afterOption } from '../chain-options'
@@ -11,7 +10,7 @@ import { collect, nonNegativeInt, nonNegativeSeconds, positiveInt } from '../par
 import { memfreeOption, withFarming } from '../farming-options'
 import { runNewJob } from '../run-job'
 import { workersForUnits } from '../early-workers'
-import { followUnits } from '../unit-stream'
+import { commandOutput } from '../job-output'
 import { exportOption, exportResults } from './export-results'
 import { addFollowUpOptions } from '../follow-up-options'
 
@@ -100,7 +99,7 @@ export function configureRun(program: Command, cli: CliContext): void {
           halt: o.halt,
           outputDir: o.outputDir ? resolve(o.outputDir) : undefined,
         })
-        const units = followUnits(cli, o.keepOrder ?? false, o.json ? (item) => printJson(item) : printOutput)
+        const units = commandOutput(cli, o.keepOrder ?? false, o.json ?? false)
         let jobId = 0
         const workers = Math.min(spec.jobs, workersForUnits(listed?.length))
         try {
@@ -161,19 +160,4 @@ function envPairs(pairs: string[]): Record<string, string> {
     env[pair.slice(0, at)] = pair.slice(at + 1)
   }
   return env
-}
-
-function printJson(item: ItemRow): void {
-  const r = item.result as CommandResult | null
-  process.stdout.write(
-    `${JSON.stringify({ event: 'unit', id: item.id, input: item.key, state: item.state, ...r, error: item.error })}\n`,
-  )
-}
-
-/** Like GNU parallel's default: each run's output in one piece once it has finished. */
-function printOutput(item: ItemRow): void {
-  const r = item.result as CommandResult | null
-  if (process.stdout.isTTY) process.stdout.write('\r\x1b[2K')
-  if (r?.stdout) process.stdout.write(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`)
-  if (r?.stderr) process.stderr.write(r.stderr.endsWith('\n') ? r.stderr : `${r.stderr}\n`)
 }
