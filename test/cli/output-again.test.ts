@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { JobStore } from '../../src/core/store/job-store'
 import { openDatabase } from '../../src/core/store/open-database'
-import { tempDir } from '../support/test-farm'
-import { cli, startServe, type Served } from './served-farm'
+import { tempDir, until } from '../support/test-farm'
+import { cli, startCli, startServe, type Served } from './served-farm'
 
 const dirs: ReturnType<typeof tempDir>[] = []
 const farms: Served[] = []
@@ -98,5 +98,40 @@ describe.skipIf(process.platform === 'win32')('what resume and retry print of ru
     const retried = await cli(db, ['retry', '1'])
     expect([retried.code, retried.out.trim().split('\n')]).toEqual([0, numbers.map((n) => String(Number(n) ** 2))])
     expect(retried.err).toMatch(/^Completed job 1: 9 of 9 items done/m)
+  }, 60_000)
+
+  it('an interrupted map prints the results before its first unfinished input; resumed, its whole list', async () => {
+    const { dir, db } = workspace()
+    const module = join(dir, 'held.mjs')
+    const hold = join(dir, 'hold')
+    writeFileSync(hold, '')
+    // Input 2 waits until the run is stopped while the file is there; the others answer at once.
+    writeFileSync(
+      module,
+      `import { existsSync } from 'node:fs'
+export default (n, { signal }) =>
+  n === 2 && existsSync(${JSON.stringify(hold)})
+    ? new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped'))))
+    : n * n
+`,
+    )
+    const run = startCli(db, ['map', module, '--concurrency', '3', ':::', ...numbers])
+    // The history exists once the command has made it.
+    const doneSoFar = (): number => {
+      try {
+        return doneInputs(db, 1).length
+      } catch {
+        return 0
+      }
+    }
+    await until(() => doneSoFar() === 8, 'every input but the held one to be done')
+    run.kill('SIGINT')
+    const first = await run.result
+    expect(first.code).toBe(130)
+    // Not 1, 9, 16, …: those lines would no longer say which input they belong to.
+    expect(first.out).toBe('1\n')
+    rmSync(hold)
+    const resumed = await cli(db, ['resume', '1'])
+    expect([resumed.code, resumed.out.trim().split('\n')]).toEqual([0, numbers.map((n) => String(Number(n) ** 2))])
   }, 60_000)
 })

@@ -24,7 +24,8 @@ The module's default export is called once per input, in the cpu pool's workers:
 JSON (42, "text", {"a":1}) arrives as that value; any other line as its text.
 
 Standard output gets the results, one JSON value a line, in input order (an input whose call failed
-has none: its error goes to standard error, with the progress and the end line).
+has none: its error goes to standard error, with the progress and the end line). An interrupted map
+prints the results before its first unfinished input; \`task-farm resume ID\` prints the whole list.
 `
 
 /** `task-farm map MODULE --input FILE`: Python's Pool.map over the person's own function, durable and watchable. */

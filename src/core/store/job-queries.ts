@@ -143,8 +143,8 @@ export class JobQueries {
   }
 
   /** The results of a job's done units in unit order, as JSON lines (see `UnitRows.doneResultsFrom`). */
-  doneResultsFrom(jobId: number, fromItem: number, limit: number, all: boolean): DoneResults {
-    return this.units.doneResultsFrom(jobId, fromItem, limit, all)
+  doneResultsFrom(jobId: number, fromItem: number, limit: number, ended: boolean): DoneResults {
+    return this.units.doneResultsFrom(jobId, fromItem, limit, ended)
   }
 
   /** Log lines in order; with `tail`, the last `limit` of them (what a log view opens on). */

@@ -118,11 +118,12 @@ export class UnitRows {
 
   /**
    * The results of a job's done units in unit order, as JSON lines (a unit without a result: `null`),
-   * from item `fromItem` on, at most `limit` items: up to the first item with a unit still pending, or
-   * past it too with `all` (a job that has ended). `next` is the item to go on from; `more`, whether
-   * the limit cut the read short.
+   * from item `fromItem` on, at most `limit` items, up to the first item with a unit still pending.
+   * With `ended` (the job has ended) that item's done units before its first pending one come too, and
+   * nothing after it: an interrupted job's lines stay the first of its list. `next` is the item to go
+   * on from; `more`, whether the limit cut the read short.
    */
-  doneResultsFrom(jobId: number, fromItem: number, limit: number, all: boolean): DoneResults {
+  doneResultsFrom(jobId: number, fromItem: number, limit: number, ended: boolean): DoneResults {
     const items = this.resultsFrom.all(jobId, fromItem, limit) as {
       id: number
       marks: string
@@ -131,9 +132,12 @@ export class UnitRows {
     const lines: string[] = []
     let next = fromItem
     for (const { id, marks, results } of items) {
-      if (!all && marks.includes(MARK.pending)) return { lines, next, more: false }
+      const pending = marks.indexOf(MARK.pending)
+      if (pending >= 0 && !ended) return { lines, next, more: false }
       const values = results ? (JSON.parse(results) as unknown[]) : []
-      for (let i = 0; i < marks.length; i++) if (marks[i] === MARK.done) lines.push(JSON.stringify(values[i] ?? null))
+      const end = pending >= 0 ? pending : marks.length
+      for (let i = 0; i < end; i++) if (marks[i] === MARK.done) lines.push(JSON.stringify(values[i] ?? null))
+      if (pending >= 0) return { lines, next, more: false }
       next = id + 1
     }
     return { lines, next, more: items.length === limit }
