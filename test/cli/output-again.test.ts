@@ -116,20 +116,24 @@ export default (n, { signal }) =>
 `,
     )
     const run = startCli(db, ['map', module, '--concurrency', '3', ':::', ...numbers])
-    // The history exists once the command has made it.
-    const doneSoFar = (): number => {
-      try {
-        return doneInputs(db, 1).length
-      } catch {
-        return 0
+    try {
+      // The history exists once the command has made it.
+      const doneSoFar = (): number => {
+        try {
+          return doneInputs(db, 1).length
+        } catch {
+          return 0
+        }
       }
+      await until(() => doneSoFar() === 8, 'every input but the held one to be done')
+      run.kill('SIGINT')
+      const first = await run.result
+      expect(first.code).toBe(130)
+      // Not 1, 9, 16, …: those lines would no longer say which input they belong to.
+      expect(first.out).toBe('1\n')
+    } finally {
+      run.kill('SIGKILL')
     }
-    await until(() => doneSoFar() === 8, 'every input but the held one to be done')
-    run.kill('SIGINT')
-    const first = await run.result
-    expect(first.code).toBe(130)
-    // Not 1, 9, 16, …: those lines would no longer say which input they belong to.
-    expect(first.out).toBe('1\n')
     rmSync(hold)
     const resumed = await cli(db, ['resume', '1'])
     expect([resumed.code, resumed.out.trim().split('\n')]).toEqual([0, numbers.map((n) => String(Number(n) ** 2))])
