@@ -180,12 +180,24 @@ function follow(owner: ControlClient, jobId: number, run: ForegroundOptions): Pr
   return exitCodes.ok
 }
 
-function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions): Promise<Farm> {
+async function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions): Promise<Farm> {
   // No local workers at all only makes sense when remote hosts do the work.
   if (run.workers === 0 && !cli.redisUrl)
     throw new UserError('--workers 0 needs remote worker hosts: give --redis too.', 'bad-workers')
-  return cli.openFarm(run.workers !== undefined ? { [pool]: run.workers } : {})
+  const farm = await cli.openFarm(run.workers !== undefined ? { [pool]: run.workers } : {})
+  // Redis refuses at once, before the job exists for `runHere` to show what the farm says about it.
+  const heard: LogEntry[] = []
+  const stop = farm.events.on('job.log', ({ entries }) => heard.push(...entries.filter(aboutRemoteWork)))
+  heardEarly.set(farm, { entries: heard, stop })
+  return farm
 }
+
+/** What the farm said about its remote work before `runHere` listened (see `openFor`). */
+const heardEarly = new WeakMap<Farm, { entries: LogEntry[]; stop: () => void }>()
+
+/** The farm's warnings about remote work (Redis unreachable, a host refused): the job may be running without the hosts the command line asked for. */
+const aboutRemoteWork = (e: LogEntry): boolean =>
+  e.jobId === null && e.source === 'remote' && (e.level === 'warn' || e.level === 'error')
 
 /**
  * Runs the farm here and shows the job until it ends, listening for other commands meanwhile (their
@@ -195,11 +207,21 @@ function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions): Promi
 async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promise<number> {
   const view = createProgressView({ json: run.json ?? false, statusOnStderr: run.statusOnStderr })
   const offUpdate = farm.events.on('job.updated', (job) => job.id === jobId && view.update(job))
-  // Beside the job's own lines, the farm's warnings about remote work (Redis unreachable, a host
-  // refused): the job may be running without the hosts the command line asked for.
-  const shown = (e: LogEntry): boolean =>
-    e.jobId === jobId || (e.jobId === null && e.source === 'remote' && (e.level === 'warn' || e.level === 'error'))
-  const offLog = farm.events.on('job.log', ({ entries }) => entries.filter(shown).forEach((e) => view.log(e)))
+  // Beside the job's own lines, the farm's warnings about remote work, those said before too.
+  const shown = (e: LogEntry): boolean => e.jobId === jobId || aboutRemoteWork(e)
+  let toldWaiting = false
+  const showLog = (e: LogEntry): void => {
+    view.log(e)
+    if (run.workers !== 0 || toldWaiting || !aboutRemoteWork(e)) return
+    toldWaiting = true
+    view.note(
+      'This command has no local workers (--workers 0): the job waits for remote hosts. Ctrl-C stops it, resumable.',
+    )
+  }
+  const offLog = farm.events.on('job.log', ({ entries }) => entries.filter(shown).forEach(showLog))
+  const early = heardEarly.get(farm)
+  early?.stop()
+  early?.entries.forEach(showLog)
   let interrupts = 0
   const onSignal = (signal: NodeJS.Signals): void => {
     // A hang-up often comes twice (the terminal, then the shell passing it on): it never escalates.

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliEntry, tempDir } from '../support/test-farm'
-import { cli, startServe } from './served-farm'
+import { cliEntry, tempDir, until } from '../support/test-farm'
+import { cli, startCli, startServe } from './served-farm'
 
 const dirs: ReturnType<typeof tempDir>[] = []
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()))
@@ -50,6 +51,32 @@ describe('a job command given a Redis that does not answer', () => {
     expect(run.stdout).toMatch(/Completed job 1: 3 of 3 items done/)
     // And says the hosts were not there (ioredis tries again every 0.1 s at first; the units take 1.2 s).
     expect(run.stderr).toMatch(/warn: Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable .*local work goes on/)
+  }, 60_000)
+})
+
+describe('a job command with no local workers, given a Redis that does not answer', () => {
+  it('says so and that the job waits for remote hosts, then stops resumable on Ctrl-C', async () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const list = join(dir.path, 'urls.txt')
+    writeFileSync(list, 'http://127.0.0.1:9/\n')
+    const redis = `redis://127.0.0.1:${await closedPort()}`
+    const db = join(dir.path, 'h.sqlite')
+    // Redis refuses at once: before, that warning came before the job existed and was never shown,
+    // and the command waited in silence.
+    const run = startCli(db, ['--redis', redis, 'urls', list, '--workers', '0'])
+    let err = ''
+    run.stderr!.on('data', (chunk) => (err += chunk))
+    try {
+      await until(
+        () => /is unreachable/.test(err) && /waits for remote hosts/.test(run.stdoutText()),
+        'the warning and the note',
+      )
+      run.kill('SIGINT')
+      expect((await run.result).code).toBe(130)
+    } finally {
+      run.kill('SIGKILL')
+    }
   }, 60_000)
 })
 
