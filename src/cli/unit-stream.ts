@@ -1,5 +1,6 @@
 import type { ApiEventPayload } from '../shared/api'
 import type { ItemRow } from '../shared/api-types'
+import type { ItemState } from '../shared/job-state'
 import { JobStore } from '../core/store/job-store'
 import { openDatabase } from '../core/store/open-database'
 import type { CliContext } from './cli-context'
@@ -23,7 +24,7 @@ export interface JobStream {
    * Before a job runs again (`resume`, `retry`): the units finished now are not shown, but for those
    * `runsAgain` names (a retry's failed ones), whose new outcome is.
    */
-  passOver(jobId: number, runsAgain: (item: ItemRow) => boolean): void
+  passOver(jobId: number, runsAgain: (state: ItemState) => boolean): void
   start(jobId: number, events: UnitEvents): void
   stop(): void
 }
@@ -38,24 +39,19 @@ export function followUnits(cli: CliContext, keepOrder: boolean, show: (item: It
   /** Every unit at or before this id has been shown (or skipped at the end). */
   let lowWater = 0
   const shown = new Set<number>()
-  /** Marks `item` shown; the low-water mark moves while no unit before it is left to show. */
-  const mark = (item: ItemRow, gap: boolean): void => {
-    if (gap) shown.add(item.id)
+  /** Marks unit `id` shown; the low-water mark moves while no unit before it is left to show. */
+  const mark = (id: number, gap: boolean): void => {
+    if (gap) shown.add(id)
     else {
-      lowWater = item.id
-      shown.delete(item.id)
+      lowWater = id
+      shown.delete(id)
     }
   }
-  const passOver = (store: JobStore, jobId: number, runsAgain: (item: ItemRow) => boolean): void => {
+  const passOver = (store: JobStore, jobId: number, runsAgain: (state: ItemState) => boolean): void => {
     let gap = false
-    for (let after = 0; ;) {
-      const items = store.itemsAfter(jobId, after, PAGE)
-      for (const item of items) {
-        if (item.state === 'pending' || runsAgain(item)) gap = true
-        else mark(item, gap)
-      }
-      if (items.length < PAGE) return
-      after = items.at(-1)!.id
+    for (const { id, state } of store.unitStates(jobId)) {
+      if (state === 'pending' || runsAgain(state)) gap = true
+      else mark(id, gap)
     }
   }
   /**
@@ -74,7 +70,7 @@ export function followUnits(cli: CliContext, keepOrder: boolean, show: (item: It
           continue
         }
         if (finished && !shown.has(item.id)) show(item)
-        mark(item, unfinishedSeen > 0)
+        mark(item.id, unfinishedSeen > 0)
       }
       if (items.length < PAGE) return
       after = items.at(-1)!.id
@@ -104,7 +100,7 @@ const RESULT_ITEMS = 16
 /** Reads the history when the farm says the job's units reached it, and once more at the job's end. */
 function whenUnitsWritten(
   cli: CliContext,
-  passOver: ((store: JobStore, jobId: number, runsAgain: (item: ItemRow) => boolean) => void) | null,
+  passOver: ((store: JobStore, jobId: number, runsAgain: (state: ItemState) => boolean) => void) | null,
   read: (store: JobStore, jobId: number, final: boolean) => void,
 ): JobStream {
   let unsubscribe: (() => void) | null = null

@@ -137,6 +137,11 @@ describe('units in batches, in the history', () => {
       after = page.at(-1)!.id
     }
     expect(all).toEqual(Array.from({ length: 5000 }, (_, i) => `u${i}`))
+    // The same units' ids and states from the marks alone (what a resumed run passes over).
+    const states = [...store.unitStates(jobId)]
+    expect(states.map((u) => u.id)).toEqual(store.itemsAfter(jobId, 0, 5000).map((u) => u.id))
+    expect(states.slice(0, 5).map((u) => u.state)).toEqual(['done', 'done', 'done', 'failed', 'pending'])
+    expect(states.filter((u) => u.state === 'done')).toHaveLength(703)
     store.recount(jobId)
     expect(store.job(jobId)).toMatchObject({
       items_total: 5000,

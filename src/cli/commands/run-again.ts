@@ -31,7 +31,7 @@ function configureRunAgain(action: 'resume' | 'retry'): (command: Command, cli: 
               ...(units && {
                 statusOnStderr: true,
                 // A retry runs the failed units again: their new outcome is shown, the rest is not.
-                beforeAgain: (job) => units.passOver(job, (item) => action === 'retry' && item.state === 'failed'),
+                beforeAgain: (job) => units.passOver(job, (state) => action === 'retry' && state === 'failed'),
                 onCreated: (job, events) => units.start(job, events),
                 beforeEnd: () => units.stop(),
               }),

@@ -142,6 +142,11 @@ export class JobQueries {
     return this.units.after(jobId, afterId, limit)
   }
 
+  /** Every unit's id and state in unit order (see `UnitRows.states`). */
+  unitStates(jobId: number): Iterable<{ id: number; state: ItemState }> {
+    return this.units.states(jobId)
+  }
+
   /** The results of a job's done units in unit order, as JSON lines (see `UnitRows.doneResultsFrom`). */
   doneResultsFrom(jobId: number, fromItem: number, limit: number, ended: boolean): DoneResults {
     return this.units.doneResultsFrom(jobId, fromItem, limit, ended)

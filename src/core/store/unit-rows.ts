@@ -61,6 +61,7 @@ export interface DoneResults {
 export class UnitRows {
   private readonly itemsFrom
   private readonly resultsFrom
+  private readonly marksFrom
   private readonly outcomesOf
 
   constructor(private readonly db: Database.Database) {
@@ -71,7 +72,24 @@ export class UnitRows {
     this.resultsFrom = db.prepare(
       'SELECT id, marks, results FROM items WHERE job_id = ? AND id >= ? ORDER BY id LIMIT ?',
     )
+    this.marksFrom = db.prepare('SELECT id, marks FROM items WHERE job_id = ? AND id >= ? ORDER BY id LIMIT ?')
     this.outcomesOf = db.prepare('SELECT unit, attempts, error, code FROM unit_outcomes WHERE item_id = ?')
+  }
+
+  /** Every unit's id and state in unit order, read from the items' marks alone (no key or result parsed). */
+  *states(jobId: number): Generator<{ id: number; state: ItemState }> {
+    const PAGE = 256
+    for (let fromItem = 0; ;) {
+      const items = this.marksFrom.all(jobId, fromItem, PAGE) as { id: number; marks: string }[]
+      for (const { id, marks } of items)
+        for (let i = 0; i < marks.length; i++)
+          yield {
+            id: id * UNIT_SPAN + i,
+            state: marks[i] === MARK.done ? 'done' : marks[i] === MARK.failed ? 'failed' : 'pending',
+          }
+      if (items.length < PAGE) return
+      fromItem = items.at(-1)!.id + 1
+    }
   }
 
   page(
