@@ -10,6 +10,8 @@ export const STALE_AFTER_MS = 3000
 export class HostDirectory {
   private beats: HostHeartbeat[] = []
   private signature = ''
+  /** Refusals the farm was told of (`newlyRefused`). */
+  private readonly told = new Set<string>()
   /** The fingerprint of the farm's key: a host holding another is refused. */
   keyId: string | null = null
 
@@ -35,6 +37,22 @@ export class HostDirectory {
     const changed = signature !== this.signature
     this.signature = signature
     return changed
+  }
+
+  /**
+   * Hosts refused since the last call, each once for the same reason: the farm says so in its log,
+   * or a person who gave a host the wrong key saw nothing but a job that waited.
+   */
+  newlyRefused(): { name: string; hostname: string; problem: string }[] {
+    const found = []
+    for (const beat of this.beats) {
+      const problem = this.problem(beat)
+      const told = `${beat.id} ${problem}`
+      if (!problem || this.told.has(told)) continue
+      this.told.add(told)
+      found.push({ name: beat.name, hostname: beat.hostname, problem })
+    }
+    return found
   }
 
   /** Batches the usable hosts of a pool run at once. */

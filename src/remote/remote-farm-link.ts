@@ -208,6 +208,8 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
     try {
       await this.writeState()
       const changed = await this.directory.refresh()
+      for (const host of this.directory.newlyRefused())
+        this.farm.log('warn', `host ${host.name} (${host.hostname}) gets no work from this farm: ${host.problem}`)
       this.capacity.fit(this.farm, (pool) => this.directory.capacity(pool))
       if (changed) for (const pool of remotePools) this.farm.changed(pool)
       await this.ledger.recoverLost()

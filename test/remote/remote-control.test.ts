@@ -77,6 +77,15 @@ describe.skipIf(!testRedisServer())('controlling remote work', () => {
     await until(() => bed.hostsOf('cpu').some((h) => h.state === 'refused'), 'the old host listed')
     expect(bed.hostsOf('cpu')[0]!.problem).toMatch(/protocol 99/)
     expect(farm.pool('cpu').workers).toHaveLength(0)
+    // The farm says so in its log, once (a command line with --redis shows it).
+    const said = (): string[] =>
+      farm.store
+        .logs({ jobId: null, afterId: 0, minLevel: 'warn', limit: 100 })
+        .filter((e) => e.source === 'remote' && /host old \(old\) gets no work/.test(e.message))
+        .map((e) => e.message)
+    await until(() => said().length > 0, 'the refusal in the log')
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    expect(said()).toEqual([expect.stringMatching(/protocol 99, this farm/)])
 
     await client.set('taskfarm:farm', JSON.stringify({ protocol: 99, session: 'x', at: Date.now() }))
     await farm.shutdown('now')
