@@ -1,5 +1,4 @@
 import type { ApiChannel, ApiRequest, ApiResponse } from '../shared/api'
-import type { LogEntry } from '../shared/api-types'
 import type { JobOptions, JobSpec, PoolName } from '../shared/job-spec'
 import { kindTraits } from '../shared/job-spec'
 import { UserError } from '../shared/user-error'
@@ -14,6 +13,7 @@ import type { UnitEvents } from './unit-stream'
 import { endActions, scheduleRule, type FollowUpFlags } from './follow-up-options'
 import { report } from './output'
 import { prestartWorkers } from './worker-launcher'
+import { hearRemoteWork, showRemoteWork } from './remote-notes'
 import { workersForUnits } from './early-workers'
 import type { ScheduleRule } from '../shared/schedules'
 
@@ -185,19 +185,9 @@ async function openFor(cli: CliContext, pool: PoolName, run: ForegroundOptions):
   if (run.workers === 0 && !cli.redisUrl)
     throw new UserError('--workers 0 needs remote worker hosts: give --redis too.', 'bad-workers')
   const farm = await cli.openFarm(run.workers !== undefined ? { [pool]: run.workers } : {})
-  // Redis refuses at once, before the job exists for `runHere` to show what the farm says about it.
-  const heard: LogEntry[] = []
-  const stop = farm.events.on('job.log', ({ entries }) => heard.push(...entries.filter(aboutRemoteWork)))
-  heardEarly.set(farm, { entries: heard, stop })
+  hearRemoteWork(farm)
   return farm
 }
-
-/** What the farm said about its remote work before `runHere` listened (see `openFor`). */
-const heardEarly = new WeakMap<Farm, { entries: LogEntry[]; stop: () => void }>()
-
-/** The farm's warnings about remote work (Redis unreachable, a host refused): the job may be running without the hosts the command line asked for. */
-const aboutRemoteWork = (e: LogEntry): boolean =>
-  e.jobId === null && e.source === 'remote' && (e.level === 'warn' || e.level === 'error')
 
 /**
  * Runs the farm here and shows the job until it ends, listening for other commands meanwhile (their
@@ -207,21 +197,11 @@ const aboutRemoteWork = (e: LogEntry): boolean =>
 async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promise<number> {
   const view = createProgressView({ json: run.json ?? false, statusOnStderr: run.statusOnStderr })
   const offUpdate = farm.events.on('job.updated', (job) => job.id === jobId && view.update(job))
-  // Beside the job's own lines, the farm's warnings about remote work, those said before too.
-  const shown = (e: LogEntry): boolean => e.jobId === jobId || aboutRemoteWork(e)
-  let toldWaiting = false
-  const showLog = (e: LogEntry): void => {
-    view.log(e)
-    if (run.workers !== 0 || toldWaiting || !aboutRemoteWork(e)) return
-    toldWaiting = true
-    view.note(
-      'This command has no local workers (--workers 0): the job waits for remote hosts. Ctrl-C stops it, resumable.',
-    )
-  }
-  const offLog = farm.events.on('job.log', ({ entries }) => entries.filter(shown).forEach(showLog))
-  const early = heardEarly.get(farm)
-  early?.stop()
-  early?.entries.forEach(showLog)
+  const offLog = farm.events.on('job.log', ({ entries }) =>
+    entries.filter((e) => e.jobId === jobId).forEach((e) => view.log(e)),
+  )
+  // Beside the job's own lines, what the farm says about its remote work.
+  const offRemote = showRemoteWork(farm, jobId, view, run.workers === 0)
   let interrupts = 0
   const onSignal = (signal: NodeJS.Signals): void => {
     // A hang-up often comes twice (the terminal, then the shell passing it on): it never escalates.
@@ -247,6 +227,7 @@ async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promi
     const end = await farm.waitForEnd(jobId)
     offUpdate()
     offLog()
+    offRemote()
     await waitForOthers(farm, view.note)
     await farm.shutdown('graceful')
     await endpoint?.close()
@@ -256,6 +237,7 @@ async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promi
   } finally {
     offUpdate()
     offLog()
+    offRemote()
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     // The shell often passes a hang-up on after the terminal's: one landing while this command flushes
