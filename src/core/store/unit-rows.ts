@@ -6,6 +6,10 @@ import { UNIT_SPAN, type PackedUnit } from '../../shared/worker-protocol'
 /** A unit's state as one character of its item's `marks`. */
 export const MARK = { pending: '-', done: 'd', failed: 'f' } as const satisfies Record<ItemState, string>
 
+/** A unit's state from its mark (`stateOf` is the same in SQL). */
+export const stateOfMark = (mark: string | undefined): ItemState =>
+  mark === MARK.done ? 'done' : mark === MARK.failed ? 'failed' : 'pending'
+
 /** The SQL expression that turns a unit's mark into its state. */
 export const stateOf = (mark: string): string =>
   `CASE ${mark} WHEN '${MARK.done}' THEN 'done' WHEN '${MARK.failed}' THEN 'failed' ELSE 'pending' END`
@@ -26,7 +30,7 @@ export function unitRow(
   result: unknown,
   outcome: OutcomeRow | undefined,
 ): ItemRow {
-  const state: ItemState = mark === MARK.done ? 'done' : mark === MARK.failed ? 'failed' : 'pending'
+  const state = stateOfMark(mark)
   return {
     id: itemId * UNIT_SPAN + index,
     key: unit[0],
@@ -82,11 +86,7 @@ export class UnitRows {
     for (let fromItem = 0; ;) {
       const items = this.marksFrom.all(jobId, fromItem, PAGE) as { id: number; marks: string }[]
       for (const { id, marks } of items)
-        for (let i = 0; i < marks.length; i++)
-          yield {
-            id: id * UNIT_SPAN + i,
-            state: marks[i] === MARK.done ? 'done' : marks[i] === MARK.failed ? 'failed' : 'pending',
-          }
+        for (let i = 0; i < marks.length; i++) yield { id: id * UNIT_SPAN + i, state: stateOfMark(marks[i]) }
       if (items.length < PAGE) return
       fromItem = items.at(-1)!.id + 1
     }
