@@ -152,9 +152,11 @@ export class UnitRows {
     for (const { id, marks, results } of items) {
       const pending = marks.indexOf(MARK.pending)
       if (pending >= 0 && !ended) return { lines, next, more: false }
-      const values = results ? (JSON.parse(results) as unknown[]) : []
       const end = pending >= 0 ? pending : marks.length
-      for (let i = 0; i < end; i++) if (marks[i] === MARK.done) lines.push(JSON.stringify(values[i] ?? null))
+      if (!pushPlainLines(lines, results, marks, end)) {
+        const values = results ? (JSON.parse(results) as unknown[]) : []
+        for (let i = 0; i < end; i++) if (marks[i] === MARK.done) lines.push(JSON.stringify(values[i] ?? null))
+      }
       if (pending >= 0) return { lines, next, more: false }
       next = id + 1
     }
@@ -191,3 +193,23 @@ export class UnitRows {
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
+
+/**
+ * The fast way to a map's lines: when the units before `end` are all done and the results are plain
+ * numbers, booleans and nulls (no string, object or array, so no comma inside a value), each value's
+ * text is already as `JSON.stringify` writes it (the workers wrote it so): split, nothing parsed (in
+ * a profile of a 200,000-number map, parsing and re-encoding was the farmer's largest item). False
+ * when the slow way is needed.
+ */
+function pushPlainLines(lines: string[], results: string | null, marks: string, end: number): boolean {
+  if (!results || results.length < 3 || !PLAIN_ARRAY.test(results)) return false
+  if (end === 0 || !ALL_DONE.test(marks.slice(0, end))) return false
+  const values = results.slice(1, -1).split(',')
+  // One value per unit, as the farm writes them; anything else is read the slow way.
+  if (values.length !== marks.length) return false
+  for (let i = 0; i < end; i++) lines.push(values[i]!)
+  return true
+}
+const ALL_DONE = new RegExp(`^${MARK.done}+$`)
+/** A JSON array with no string, object or nested array in it: `[` opens it, nothing else may. */
+const PLAIN_ARRAY = /^\[[^"{[]*\]$/
