@@ -1,5 +1,6 @@
 import type { PackedUnit, RunBatch, WorkItem } from '../shared/worker-protocol'
 import { unitId } from '../shared/worker-protocol'
+import { keyOfUnit, unpackUnit } from '../shared/packed-unit'
 import type { PendingItem } from './store/job-store'
 import { MARK } from './store/unit-rows'
 
@@ -125,14 +126,14 @@ export class ItemRun {
 
   /** The unit's key when the item's units are at hand already (parsed for a retry or a crash), else undefined. */
   knownKey(index: number): string | undefined {
-    return this.parsed?.[index]?.[0]
+    const unit = this.parsed?.[index]
+    return unit === undefined ? undefined : keyOfUnit(unit)
   }
 
   /** The unit as a handler sees it; parses the item's units on first need only. */
   unit(index: number, attempt: number): WorkItem {
     this.parsed ??= JSON.parse(this.units()) as PackedUnit[]
-    const [key, size, payload] = this.parsed[index]!
-    return { id: unitId(this.id, index), key, payload, size, attempt }
+    return { ...unpackUnit(unitId(this.id, index), this.parsed[index]!), attempt }
   }
 
   /**

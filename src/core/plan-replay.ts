@@ -1,4 +1,5 @@
 import type { PackedUnit, PlannedBatch } from '../shared/worker-protocol'
+import { keyOfUnit, sizeOfUnit } from '../shared/packed-unit'
 import type { StoredPlan } from './store/stored-plan'
 
 /**
@@ -68,14 +69,15 @@ export class PlanReplay {
     const units: PackedUnit[] = []
     let size = 0
     for (const unit of JSON.parse(batch.units) as PackedUnit[]) {
-      const left = unmatched.get(unit[0]) ?? 0
+      const key = keyOfUnit(unit)
+      const left = unmatched.get(key) ?? 0
       if (left > 0) {
-        if (left === 1) unmatched.delete(unit[0])
-        else unmatched.set(unit[0], left - 1)
+        if (left === 1) unmatched.delete(key)
+        else unmatched.set(key, left - 1)
         continue
       }
       units.push(unit)
-      size += unit[1]
+      size += sizeOfUnit(unit)
     }
     if (units.length === batch.count) return batch
     return units.length === 0 ? null : { ...batch, units: JSON.stringify(units), count: units.length, size }

@@ -22,7 +22,7 @@ import { isRemotePool, type RemotePool } from './remote-pools'
  * would get wrong: queues are named with it, so a host of another version never takes this farm's
  * batches, and each side says so in one sentence.
  */
-export const REMOTE_PROTOCOL = 8
+export const REMOTE_PROTOCOL = 9
 /**
  * Each version's shape: the SHA-256 of its schemas' JSON Schema (test/remote/remote-protocol-shape.test.ts
  * computes it). Never edit an entry: a new shape gets the next version number and a line of its own.
@@ -42,6 +42,8 @@ export const PROTOCOL_SHAPES: Readonly<Record<number, string>> = {
   7: '38cd77555454e92b0ed38464afbde2bab86c2361983be1f118f6d85b936e93e4',
   // A slice of an item travels packed beside its ranges; done units come back as runs (`doneRuns`).
   8: '57c7d8df7bd27aecfdc499fa4fe9eca43399965b783819bda88c9162733ccaf8',
+  // A unit with neither size nor payload is packed as its key alone, which a host of 8 would misread.
+  9: '2a9c50a677aa5a643eff7ec283824871f99f4bfeaf6effe5afd5d1a2019faf67',
 }
 
 /** The prefix of every Redis key of Task Farm (BullMQ's own and ours). */

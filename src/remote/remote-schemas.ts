@@ -16,6 +16,10 @@ const id = z.number().int().nonnegative()
 const unitPayload = z
   .unknown()
   .describe("the kind's unit payload; a copy's plain file of the first source: its mtime alone")
+/** An item's units as JSON text (`PackedUnit[]`, read by `shared/packed-unit.ts`). */
+const packedUnits = z
+  .string()
+  .describe('JSON array of units, each [key, size, payload] or its key alone when it has neither size nor payload')
 const workItem = z.object({ id, key: z.string(), payload: unitPayload, size: z.number(), attempt: z.number().int() })
 
 /** A task the farm sends (a plan, a run of units, a clean-up), after its signature is checked. */
@@ -33,7 +37,7 @@ export const remoteTaskSchema = z.discriminatedUnion('type', [
     jobId: id,
     spec: jobSpecSchema,
     // A whole item's units as stored, or with `ranges` the units of those ranges alone (`RunBatch`).
-    batches: z.array(z.object({ item: id, units: z.string().optional(), ranges: z.array(id).optional() })),
+    batches: z.array(z.object({ item: id, units: packedUnits.optional(), ranges: z.array(id).optional() })),
     history: z.string().optional(),
     units: z.array(workItem),
     packResults: z.boolean().optional(),
@@ -118,7 +122,7 @@ function isArrayOf(text: string, length: number): boolean {
     return false
   }
 }
-const plannedBatch = z.object({ units: z.string(), count: z.number().int(), size: z.number() })
+const plannedBatch = z.object({ units: packedUnits, count: z.number().int(), size: z.number() })
 
 /** A worker message as a host passes it on; `planned` ones carry the index of their first item. */
 export const remoteMessageSchema = z.discriminatedUnion('type', [

@@ -1,6 +1,7 @@
 import type { CopyResult } from './kinds/copy'
 import { copyPayloadOf } from './kinds/copy-payload'
 import type { PackedUnit } from './worker-protocol'
+import { keyOfUnit, payloadOfUnit, sizeOfUnit } from './packed-unit'
 
 /** An item of the history as stored: its packed units, their marks and results (JSON text). */
 export interface StoredItem {
@@ -29,9 +30,10 @@ export function copiedEntries(item: StoredItem): CopiedEntry[] {
   const units = JSON.parse(item.units) as PackedUnit[]
   const results = item.results ? (JSON.parse(item.results) as (CopyResult | null)[]) : []
   const entries: CopiedEntry[] = []
-  units.forEach(([key, size, raw], index) => {
+  units.forEach((unit, index) => {
     if (item.marks[index] !== 'd') return
-    const payload = copyPayloadOf(raw)
+    const key = keyOfUnit(unit)
+    const payload = copyPayloadOf(payloadOfUnit(unit))
     // A folder listing of the parallel walk copies nothing itself: what it found are units of their own.
     if (payload.type === 'walk') return
     const result = results[index] ?? null
@@ -39,7 +41,7 @@ export function copiedEntries(item: StoredItem): CopiedEntry[] {
     entries.push({
       path: result?.renamedTo ? path.slice(0, path.lastIndexOf('/') + 1) + result.renamedTo : path,
       type: payload.type,
-      size,
+      size: sizeOfUnit(unit),
       mtime: 'mtime' in payload ? (payload.mtime ?? null) : null,
       xxh128: result?.xxh128 ?? null,
     })

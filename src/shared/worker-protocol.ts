@@ -54,11 +54,15 @@ export interface PlannedItem {
 export type UnitRole = 'finds' | 'last'
 
 /**
- * An item's units as stored and sent: the JSON text of `[key, size, payload][]`. The farmer passes
- * it through untouched (never parses a unit it does not need to), the worker runtime unpacks it.
+ * An item's units as stored and sent: the JSON text of `PackedUnit[]`. The farmer passes it through
+ * untouched (never parses a unit it does not need to), the worker runtime unpacks it.
  */
 export type PackedUnits = string
-export type PackedUnit = [key: string, size: number, payload: unknown]
+/**
+ * A unit as its item holds it: `[key, size, payload]`, or its key alone when it has neither size nor
+ * payload (the inputs of a map or a run). `packed-unit.ts` reads both.
+ */
+export type PackedUnit = [key: string, size: number, payload: unknown] | string
 
 /** Items a plan made: each a run of units in the order found. */
 export interface PlannedBatch {

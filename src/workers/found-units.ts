@@ -1,5 +1,6 @@
 import type { KindTraits } from '../shared/job-spec'
 import type { FoundUnits, PackedUnit, PlannedBatch, PlannedItem, UnitRole } from '../shared/worker-protocol'
+import { packUnit } from '../shared/packed-unit'
 
 /**
  * Holds the units each running unit finds (`RunContext.emit`) until it settles, then packs them into
@@ -38,7 +39,7 @@ export class FoundUnitsPacker {
     }
     for (const unit of units) {
       if (unit.role !== role) continue
-      open.push([unit.key, unit.size, unit.payload ?? null])
+      open.push(packUnit(unit.key, unit.size, unit.payload))
       bytes += unit.size
       if (open.length >= this.bounds.batchItems || (this.bounds.batchBytes > 0 && bytes >= this.bounds.batchBytes))
         close()

@@ -1,5 +1,6 @@
 import type { JobSpec } from '../shared/job-spec'
 import type { PackedUnit, PlannedBatch, PlannedItem, UnitRole } from '../shared/worker-protocol'
+import { packUnit } from '../shared/packed-unit'
 
 /** Bounds of the items a plan closes: `units` per item at most, and `bytes` (0: none). */
 export interface ItemBounds {
@@ -40,7 +41,7 @@ export class ItemPacker {
     // An item holds units of one role (the scheduler reads an item's role, never its units).
     if (unit.role !== this.openRole) this.close()
     this.openRole = unit.role
-    this.open.push([unit.key, unit.size, unit.payload ?? null])
+    this.open.push(packUnit(unit.key, unit.size, unit.payload))
     this.openBytes += unit.size
     const byBytes = this.bounds.bytes > 0 && this.openBytes >= this.bounds.bytes
     if (this.open.length >= this.openBound || byBytes) this.close()

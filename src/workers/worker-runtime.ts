@@ -2,6 +2,7 @@ import type { JobSpec } from '../shared/job-spec'
 import { toErrorInfo } from '../shared/user-error'
 import type { FromWorker, PackedUnit, PlannedItem, ToWorker, WorkItem } from '../shared/worker-protocol'
 import { unitId } from '../shared/worker-protocol'
+import { unpackUnit } from '../shared/packed-unit'
 import { SpecKeeper } from '../shared/spec-once'
 import type { KindHandler } from './kind-handler'
 import { farmIsGone } from './farm-alive'
@@ -170,8 +171,7 @@ export async function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): 
       for (let i = ranges[r]!; i < ranges[r + 1]!; i++) {
         const unit = packed[sliceSent ? at++ : i]
         if (!unit) throw new Error(`item ${batch.item}: unit ${i} is not among those sent`)
-        const [key, size, payload] = unit
-        units.push({ id: unitId(batch.item, i), key, payload, size, attempt: 1 })
+        units.push(unpackUnit(unitId(batch.item, i), unit))
       }
     }
   }

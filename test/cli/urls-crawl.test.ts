@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
+import { keyOfUnit } from '../../src/shared/packed-unit'
+import type { PackedUnit } from '../../src/shared/worker-protocol'
 import { expectedCrawl, startCrawlSite, type CrawlSite } from '../fixtures/crawl-fixture-site'
 import { isProcessGone } from '../support/process-state'
 import { cliEntry, tempDir, until } from '../support/test-farm'
@@ -77,7 +79,8 @@ function unitsInHistory(db: string): { keys: string[]; done: Set<string> } {
     const keys: string[] = []
     const done = new Set<string>()
     for (const item of items)
-      (JSON.parse(item.units) as [string][]).forEach(([key], i) => {
+      (JSON.parse(item.units) as PackedUnit[]).forEach((unit, i) => {
+        const key = keyOfUnit(unit)
         keys.push(key)
         if (item.marks[i] === 'd') done.add(key)
       })

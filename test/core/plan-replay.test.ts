@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { PlanReplay } from '../../src/core/plan-replay'
 import type { StoredPlan } from '../../src/core/store/stored-plan'
 import type { PackedUnit, PlannedBatch } from '../../src/shared/worker-protocol'
+import { keyOfUnit } from '../../src/shared/packed-unit'
 
 /** A batch of units with these keys, each of size 1. */
 const batch = (...keys: string[]): PlannedBatch => ({
@@ -10,7 +11,7 @@ const batch = (...keys: string[]): PlannedBatch => ({
   size: keys.length,
 })
 const keysOf = (batches: readonly PlannedBatch[]): string[][] =>
-  batches.map((b) => (JSON.parse(b.units) as PackedUnit[]).map(([key]) => key))
+  batches.map((b) => (JSON.parse(b.units) as PackedUnit[]).map(keyOfUnit))
 
 /** A history holding `stored` as the plan's batches, in order; `fresh` output is stored after them. */
 function history(stored: PlannedBatch[]): { plan: StoredPlan; store(batches: readonly PlannedBatch[]): void } {

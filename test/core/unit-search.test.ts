@@ -16,7 +16,8 @@ const JOBS = 40
 /**
  * A history of `units` units over 40 jobs written straight into SQLite (one transaction, prepared
  * statements): jobs alternate urls and command; unit n of a URL job is a timeout when n % 97 == 0;
- * unit n of a command job failed with `exit-1` when n % 89 == 0. Returns the path.
+ * unit n of a command job failed with `exit-1` when n % 89 == 0. A command job's even units are packed
+ * as their key alone (a unit without size or payload), its odd ones as triples. Returns the path.
  */
 function generatedHistory(units: number): string {
   const d = tempDir()
@@ -48,7 +49,7 @@ function generatedHistory(units: number): string {
             results.push(n % 97 === 0 ? { status: null, errorClass: 'timeout' } : { status: 200 })
             marks += 'd'
           } else {
-            packed.push([`input-${n}`, 0, n])
+            packed.push(n % 2 ? [`input-${n}`, 0, n] : `input-${n}`)
             const failed = n % 89 === 0
             results.push(failed ? null : { exitCode: 0, worker: 4000 + (n % 3) })
             marks += failed ? 'f' : 'd'
@@ -111,6 +112,13 @@ describe('searching every unit of the history', () => {
     // Text in an error (outcomes) and in a result (packed JSON), found through the item's prefilter.
     check({ text: 'CODE 1' }, (u) => (u.error ?? '').includes('code 1'))
     check({ text: '"worker":4002' }, (u) => (u.result as { worker?: number } | null)?.worker === 4002)
+    // Keys packed alone and in triples read alike, through every plan (failures come from their outcomes).
+    const command = all.filter((u) => u.kind === 'command')
+    expect(command.every((u) => /^input-\d+$/.test(u.key) && u.size === 0)).toBe(true)
+    check({ text: 'input-6' }, (u) => u.key.includes('input-6'))
+    const failed = [...small.each(filters['failed with exit-1']!, Infinity, 'oldest')]
+    expect(failed.map((u) => u.key)).toEqual(command.filter((u) => u.state === 'failed').map((u) => u.key))
+    expect(new Set(failed.map((u) => Number(u.key.slice(6)) % 2))).toEqual(new Set([0, 1]))
     expect(small.page({ filter: { states: ['pending'] }, order: 'newest', limit: 5 })).toEqual({
       units: [],
       next: null,

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3'
 import type { JobState } from '../../src/shared/job-state'
+import { keyOfUnit } from '../../src/shared/packed-unit'
+import type { PackedUnit } from '../../src/shared/worker-protocol'
 
 export interface TimelineEntry {
   at: number
@@ -54,8 +56,8 @@ export class HistoryReader {
     }[]
     const marks: Marks = new Map()
     for (const row of rows) {
-      const units = JSON.parse(row.units) as [string, ...unknown[]][]
-      units.forEach((unit, i) => marks.set(unit[0], row.marks[i] ?? '?'))
+      const units = JSON.parse(row.units) as PackedUnit[]
+      units.forEach((unit, i) => marks.set(keyOfUnit(unit), row.marks[i] ?? '?'))
     }
     return marks
   }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { copiedEntries, type CopiedEntry, type StoredItem } from '../../shared/copied-files'
 import type { PackedUnit } from '../../shared/worker-protocol'
+import { keyOfUnit } from '../../shared/packed-unit'
 import { stateOfMark } from './unit-rows'
 
 /** A unit as a comparison reads it: its key, state, result and error. */
@@ -32,7 +33,7 @@ export function* jobUnits(db: Database.Database, jobId: number): Generator<UnitF
       const mark = item.marks[i]
       const outcome = outcomes.get(`${item.id}:${i}`)
       yield {
-        key: units[i]![0],
+        key: keyOfUnit(units[i]!),
         state: stateOfMark(mark),
         result: results[i] ?? (outcome?.code ? { code: outcome.code } : null),
         error: outcome?.error ?? null,

@@ -3,6 +3,7 @@ import { isFinished, type JobState } from '../../shared/job-state'
 import { JobQueries } from './job-queries'
 import type { PlannedBatch, PlanSummary, UnitRole } from '../../shared/worker-protocol'
 import { MARK } from './unit-rows'
+import { eachUnitSize } from './packed-unit-sql'
 import { SeenKeys, type OnceRule } from './seen-keys'
 import { StoredPlans } from './stored-plan'
 import type { FoundWrite, ItemMarks, JobCounts, NewLog, StoredUnits, UnitOutcome } from './unit-writes'
@@ -96,7 +97,7 @@ export class JobStore extends JobQueries {
            items_done = (SELECT coalesce(sum(length(marks) - length(replace(marks, 'd', ''))), 0) FROM items WHERE job_id = @id),
            items_failed = (SELECT coalesce(sum(length(marks) - length(replace(marks, 'f', ''))), 0) FROM items WHERE job_id = @id),
            bytes_done = (SELECT coalesce(sum(CASE WHEN marks NOT GLOB '*[^d]*' THEN size ELSE
-               (SELECT coalesce(sum(je.value ->> 1), 0) FROM json_each(items.units) je
+               (SELECT coalesce(sum(${eachUnitSize('je')}), 0) FROM json_each(items.units) je
                 WHERE substr(items.marks, je.key + 1, 1) = 'd') END), 0) FROM items WHERE job_id = @id)
          WHERE id = @id`,
       ),

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { PackedUnit, PlannedBatch } from '../../shared/worker-protocol'
+import { keyOfUnit, sizeOfUnit } from '../../shared/packed-unit'
 
 /**
  * A job whose units are each once per key, whoever finds them (a crawl: a page is found by many
@@ -47,16 +48,16 @@ export class SeenKeys {
       for (const unit of JSON.parse(batch.units) as PackedUnit[]) {
         if (room === 0) {
           // Past the limit a new key is not remembered: it was never part of the job.
-          if (this.s.known.get(jobId, unit[0]) === undefined) overLimit++
+          if (this.s.known.get(jobId, keyOfUnit(unit)) === undefined) overLimit++
           else seen++
           continue
         }
-        if (this.s.remember.run(jobId, unit[0]).changes === 0) {
+        if (this.s.remember.run(jobId, keyOfUnit(unit)).changes === 0) {
           seen++
           continue
         }
         units.push(unit)
-        size += unit[1]
+        size += sizeOfUnit(unit)
         room--
       }
       if (units.length === batch.count) kept.push(batch)

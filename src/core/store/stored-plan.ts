@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { PackedUnit } from '../../shared/worker-protocol'
+import { keyOfUnit } from '../../shared/packed-unit'
 
 /** A job's plan as the history holds it: its batches by number (`items.plan_batch`, v12). */
 export interface StoredPlan {
@@ -26,7 +27,10 @@ export class StoredPlans {
       keysFrom: (index) => {
         const keys = new Map<string, number>()
         for (const units of this.s.from.iterate(jobId, index) as Iterable<string>)
-          for (const [key] of JSON.parse(units) as PackedUnit[]) keys.set(key, (keys.get(key) ?? 0) + 1)
+          for (const unit of JSON.parse(units) as PackedUnit[]) {
+            const key = keyOfUnit(unit)
+            keys.set(key, (keys.get(key) ?? 0) + 1)
+          }
         return keys
       },
     }

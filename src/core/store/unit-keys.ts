@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { JobSpec } from '../../shared/job-spec'
 import type { FromJobState } from '../../shared/kinds/from-job'
 import { likePattern, MARK } from './unit-rows'
+import { eachUnitKey, eachUnitPayloadField } from './packed-unit-sql'
 
 export interface UnitKeyFilter {
   state: FromJobState
@@ -41,12 +42,12 @@ export function* unitKeys(
     params.mark = MARK[filter.state]
   }
   if (filter.where) {
-    where.push(`je.value ->> 0 LIKE @text ESCAPE '\\'`)
+    where.push(`${eachUnitKey('je')} LIKE @text ESCAPE '\\'`)
     params.text = likePattern(filter.where)
   }
   const rows = db
     .prepare(
-      `SELECT je.value ->> 0 AS key, je.value ->> '$[2].type' AS type, i.results -> je.key ->> '$.renamedTo' AS renamed
+      `SELECT ${eachUnitKey('je')} AS key, ${eachUnitPayloadField('je', 'type')} AS type, i.results -> je.key ->> '$.renamedTo' AS renamed
        FROM items i JOIN json_each(i.units) je WHERE ${where.join(' AND ')} ORDER BY i.id, je.key`,
     )
     .iterate(params) as IterableIterator<{ key: string; type: string | null; renamed: string | null }>

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3'
 import type { ItemRow } from '../../shared/api-types'
 import type { ItemState } from '../../shared/job-state'
 import { UNIT_SPAN, type PackedUnit } from '../../shared/worker-protocol'
+import { keyOfUnit, sizeOfUnit } from '../../shared/packed-unit'
+import { eachUnitKey, eachUnitSize } from './packed-unit-sql'
 
 /** A unit's state as one character of its item's `marks`. */
 export const MARK = { pending: '-', done: 'd', failed: 'f' } as const satisfies Record<ItemState, string>
@@ -33,8 +35,8 @@ export function unitRow(
   const state = stateOfMark(mark)
   return {
     id: itemId * UNIT_SPAN + index,
-    key: unit[0],
-    size: unit[1],
+    key: keyOfUnit(unit),
+    size: sizeOfUnit(unit),
     state,
     attempts: outcome?.attempts ?? (state === 'pending' ? 0 : 1),
     error: outcome?.error ?? null,
@@ -107,7 +109,7 @@ export class UnitRows {
     if (q.text) {
       // A URL job's own columns (`extract`) are searched too: people filter by what they extracted.
       where.push(
-        `(je.value ->> 0 LIKE @text ESCAPE '\\' OR o.error LIKE @text ESCAPE '\\' OR i.results -> je.key ->> '$.extracted' LIKE @text ESCAPE '\\')`,
+        `(${eachUnitKey('je')} LIKE @text ESCAPE '\\' OR o.error LIKE @text ESCAPE '\\' OR i.results -> je.key ->> '$.extracted' LIKE @text ESCAPE '\\')`,
       )
       params.text = likePattern(q.text)
     }
@@ -115,7 +117,7 @@ export class UnitRows {
       WHERE ${where.join(' AND ')}`
     const rows = this.db
       .prepare(
-        `SELECT i.id * ${UNIT_SPAN} + je.key AS id, je.value ->> 0 AS key, je.value ->> 1 AS size, ${stateOf(mark)} AS state,
+        `SELECT i.id * ${UNIT_SPAN} + je.key AS id, ${eachUnitKey('je')} AS key, ${eachUnitSize('je')} AS size, ${stateOf(mark)} AS state,
            coalesce(o.attempts, CASE ${mark} WHEN '${MARK.pending}' THEN 0 ELSE 1 END) AS attempts, o.error, o.code,
            i.results -> je.key AS result
          ${from} ORDER BY i.id, je.key LIMIT @limit OFFSET @offset`,

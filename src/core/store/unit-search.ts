@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3'
 import type { FoundUnit, UnitFilter, UnitOrder, UnitPage } from '../../shared/unit-search'
 import { UNIT_SPAN } from '../../shared/worker-protocol'
 import { likePattern, MARK, stateOf } from './unit-rows'
+import { eachUnitKey, eachUnitSize, jsonUnitKey, jsonUnitSize } from './packed-unit-sql'
 
 export interface UnitPageQuery {
   filter: UnitFilter
@@ -106,7 +107,8 @@ export class UnitSearch {
     // Aliases shared by both plans: `it` the item id, `ix` the unit's index in it.
     const it = failuresOnly ? 'o.item_id' : 'i.id'
     const ix = failuresOnly ? 'o.unit' : 'je.key'
-    const unit = failuresOnly ? 'i.units -> o.unit' : 'je.value'
+    const key = failuresOnly ? jsonUnitKey('i.units -> o.unit') : eachUnitKey('je')
+    const size = failuresOnly ? jsonUnitSize('i.units -> o.unit') : eachUnitSize('je')
     const mark = `substr(i.marks, ${ix} + 1, 1)`
     const result = `i.results -> ${ix}`
     const where = [`${it} BETWEEN @lo AND @hi`]
@@ -146,7 +148,7 @@ export class UnitSearch {
     if (f.text) {
       params.text = likePattern(f.text)
       where.push(
-        `(${unit} ->> 0 LIKE @text ESCAPE '\\' OR o.error LIKE @text ESCAPE '\\' OR ${result} LIKE @text ESCAPE '\\')`,
+        `(${key} LIKE @text ESCAPE '\\' OR o.error LIKE @text ESCAPE '\\' OR ${result} LIKE @text ESCAPE '\\')`,
       )
       // Text that JSON keeps as it is (no quote, backslash or control character) is looked for in the
       // packed item first: only items that hold it somewhere are unpacked.
@@ -158,7 +160,6 @@ export class UnitSearch {
     if (f.host) {
       params.hostPath = likePattern(`://${f.host}/`)
       params.hostPort = likePattern(`://${f.host}:`)
-      const key = `${unit} ->> 0`
       where.push(`(${key} LIKE @hostPath ESCAPE '\\' OR ${key} LIKE @hostPort ESCAPE '\\')`)
       if (!failuresOnly) where.push(`(i.units LIKE @hostPath ESCAPE '\\' OR i.units LIKE @hostPort ESCAPE '\\')`)
     }
@@ -171,8 +172,8 @@ export class UnitSearch {
     const from = failuresOnly
       ? `FROM unit_outcomes o ${f.errors?.length ? 'INDEXED BY unit_failures_by_code' : ''} JOIN items i ON i.id = o.item_id`
       : `FROM items i JOIN json_each(i.units) je LEFT JOIN unit_outcomes o ON o.item_id = i.id AND o.unit = je.key`
-    const sql = `SELECT ${it} * ${UNIT_SPAN} + ${ix} AS id, i.job_id AS jobId, j.kind, ${unit} ->> 0 AS key,
-        ${unit} ->> 1 AS size, ${stateOf(mark)} AS state,
+    const sql = `SELECT ${it} * ${UNIT_SPAN} + ${ix} AS id, i.job_id AS jobId, j.kind, ${key} AS key,
+        ${size} AS size, ${stateOf(mark)} AS state,
         coalesce(o.attempts, CASE ${mark} WHEN '${MARK.pending}' THEN 0 ELSE 1 END) AS attempts,
         o.error, o.code, ${result} AS result
       ${from} JOIN jobs j ON j.id = i.job_id
