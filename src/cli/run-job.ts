@@ -228,10 +228,13 @@ async function runHere(farm: Farm, jobId: number, run: ForegroundOptions): Promi
     offUpdate()
     offLog()
     offRemote()
+    // The job's units were written as it ended: its last lines are read now, before other jobs are
+    // waited for, and the reader closes before the farm closes the history. The last connection to
+    // close folds the WAL into the file; a read-only one cannot, and left megabytes of it behind.
+    run.beforeEnd?.()
     await waitForOthers(farm, view.note)
     await farm.shutdown('graceful')
     await endpoint?.close()
-    run.beforeEnd?.()
     view.end(end)
     return exitCodeFor(end.state, end.errorCode)
   } finally {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir, until } from '../support/test-farm'
@@ -39,6 +39,17 @@ describe('task-farm map', () => {
     expect(rows.map((row) => JSON.parse(row.result))).toEqual(numbers(50).map((n) => Number(n) ** 2))
     const logs = await runCli(['--db', db, 'logs', '1'])
     expect(logs.out).toMatch(/7: seven is \{ lucky: true \}/)
+  })
+
+  it('leaves the history as one file: its reader of results closes before the farm folds the WAL in', async () => {
+    const { dir, db } = workspace({ 'square.mjs': 'export default (n) => n * n\n' })
+    writeFileSync(join(dir, 'numbers.txt'), numbers(3000).join('\n'))
+    const r = await runCli(['--db', db, 'map', join(dir, 'square.mjs'), '--input', join(dir, 'numbers.txt')])
+    expect(r.code).toBe(0)
+    expect(r.out.trim().split('\n').map(Number)).toEqual(numbers(3000).map((n) => Number(n) ** 2))
+    const run = await runCli(['--db', db, 'run', '--', 'echo', ':::', 'a', 'b'])
+    expect(run.code).toBe(0)
+    expect(existsSync(`${db}-wal`)).toBe(false)
   })
 
   it('loads a TypeScript module, and streams one JSON line per input with --json', async () => {
