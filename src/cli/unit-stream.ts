@@ -87,8 +87,8 @@ export function followResults(cli: CliContext, write: (text: string) => void): J
   // Its results are a list: resumed, the job's whole list comes again (`outputAgain`), so nothing is passed over.
   return whenUnitsWritten(cli, null, (store, jobId, final) => {
     for (;;) {
-      const { lines, next, more } = store.doneResultsFrom(jobId, fromItem, RESULT_ITEMS, final)
-      if (lines.length) write(`${lines.join('\n')}\n`)
+      const { text, next, more } = store.doneResultsFrom(jobId, fromItem, RESULT_ITEMS, final)
+      if (text) write(text)
       fromItem = next
       if (!more) return
     }

@@ -23,6 +23,8 @@ function rowsOf(items: { marks: string; results: string | null }[]): UnitRows {
   return new UnitRows(db)
 }
 
+const lines = ({ text }: { text: string }): string[] => text.split('\n').slice(0, -1)
+
 describe("a map's result lines", () => {
   it('are each done unit’s JSON value, in order, whatever the values hold', () => {
     const rows = rowsOf([
@@ -32,7 +34,7 @@ describe("a map's result lines", () => {
       { marks: 'dd', results: '[[3,4],null]' },
       { marks: 'd', results: null },
     ])
-    expect(rows.doneResultsFrom(1, 0, 16, false).lines).toEqual([
+    expect(lines(rows.doneResultsFrom(1, 0, 16, false))).toEqual([
       '1',
       '-2.5',
       '1e+21',
@@ -52,7 +54,11 @@ describe("a map's result lines", () => {
       { marks: 'd-d', results: '[3,null,5]' },
       { marks: 'd', results: '[6]' },
     ])
-    expect(rows.doneResultsFrom(1, 0, 16, false)).toMatchObject({ lines: ['1', '2'], more: false })
-    expect(rows.doneResultsFrom(1, 0, 16, true).lines).toEqual(['1', '2', '3'])
+    expect(rows.doneResultsFrom(1, 0, 16, false)).toMatchObject({ text: '1\n2\n', more: false })
+    expect(lines(rows.doneResultsFrom(1, 0, 16, true))).toEqual(['1', '2', '3'])
+    // Past a pending unit, plain numbers too stop where it is.
+    const plain = rowsOf([{ marks: 'dd-d', results: '[1,2,null,4]' }])
+    expect(plain.doneResultsFrom(1, 0, 16, true).text).toBe('1\n2\n')
+    expect(plain.doneResultsFrom(1, 0, 16, false).text).toBe('')
   })
 })
