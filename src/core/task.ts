@@ -2,13 +2,20 @@ import type { WorkItem } from '../shared/worker-protocol'
 import type { ItemRun } from './item-run'
 import type { JobRun } from './job-run'
 
+/** An item's units a task holds: `owned` are the indexes it has not reported on; `order`, the item's place in the task. */
+export interface TaskItem {
+  item: ItemRun
+  order: number
+  owned: Set<number>
+}
+
 /** One message of work to a worker (a plan, units to run, a clean-up) and what it still owes. */
 export interface Task {
   id: number
   job: JobRun
   type: 'plan' | 'run' | 'cleanup'
   /** Units of items this task holds and has not reported on, by item. */
-  items: Map<number, { item: ItemRun; order: number; owned: Set<number> }>
+  items: Map<number, TaskItem>
   /** Single units sent (retries, a crash suspect), by id, until reported on. */
   units: Map<number, WorkItem>
   /** A unit sent alone because it was in hand when a worker died. */
