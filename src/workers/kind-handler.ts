@@ -16,6 +16,8 @@ export interface TaskContext {
 export interface PlanContext extends TaskContext {
   /** Hand over items as they are found; the runtime sends them on in batches. */
   emit(item: PlannedItem): void
+  /** Units with neither size nor payload, by their keys alone (a map's inputs): as `emit`, no object per unit. */
+  emitKeys(keys: readonly string[]): void
   /** The history file, read-only, when this worker can see it (not on other hosts). */
   history?: string
   /** Units may find more units when they run (`RunContext.emit`): the plan may leave finding to them. */

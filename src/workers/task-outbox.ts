@@ -50,6 +50,9 @@ export class TaskOutbox {
   planned(item: PlannedItem): void {
     if (this.packer.add(item) >= 8) this.flush()
   }
+  plannedKeys(keys: readonly string[]): void {
+    if (this.packer.addKeys(keys) >= 8) this.flush()
+  }
   found(id: number, unit: PlannedItem): void {
     this.finds.add(id, unit)
   }

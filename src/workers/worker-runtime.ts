@@ -118,6 +118,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
             ...base,
             history: message.history,
             emit: (item) => out.planned(item),
+            emitKeys: (keys) => out.plannedKeys(keys),
             findUnits: message.findUnits === true,
           })) ?? undefined
       else if (message.type === 'run') {

@@ -18,7 +18,7 @@ export const moduleHandler: KindHandler<ModuleSpec> = {
     let count = 0
     for await (const inputs of readInputs(spec.input, ctx.signal)) {
       // A call needs only its input (commands number theirs: `{#}`).
-      for (const input of inputs) ctx.emit({ key: input, payload: null, size: 0 })
+      ctx.emitKeys(inputs)
       count += inputs.length
     }
     if (ctx.signal.aborted) return

@@ -2,7 +2,8 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { copySpecSchema, type CopySpec } from '../../../../src/shared/kinds/copy'
-import type { PlanSummary, WorkItem } from '../../../../src/shared/worker-protocol'
+import type { PlannedItem, PlanSummary, WorkItem } from '../../../../src/shared/worker-protocol'
+import { keysAsItems } from '../keys-as-items'
 import { copyHandler } from '../../../../src/workers/kinds/copy'
 import { afterAll } from 'vitest'
 
@@ -36,10 +37,8 @@ export async function plan(
   jobId = 7,
 ): Promise<{ summary: PlanSummary | undefined; items: WorkItem[] }> {
   const items: WorkItem[] = []
-  const summary = await copyHandler.plan(spec, {
-    ...base(jobId),
-    emit: (item) => items.push({ id: items.length + 1, attempt: 1, ...item }),
-  })
+  const emit = (item: PlannedItem): number => items.push({ id: items.length + 1, attempt: 1, ...item })
+  const summary = await copyHandler.plan(spec, { ...base(jobId), emit, emitKeys: keysAsItems(emit) })
   return { summary: summary ?? undefined, items }
 }
 

@@ -5,6 +5,7 @@ import type { CopySpec } from '../../../../src/shared/kinds/copy'
 import type { PlannedItem, WorkItem } from '../../../../src/shared/worker-protocol'
 import { copyHandler } from '../../../../src/workers/kinds/copy'
 import { copySpec, describeTree, planAndRun, tempDir } from './helpers'
+import { keysAsItems } from '../keys-as-items'
 
 afterEach(() => {
   delete process.env.TASK_FARM_COPY_PLAN_LIMIT
@@ -22,7 +23,7 @@ async function walkAndRun(spec: CopySpec): Promise<{ units: string[]; failed: Ma
   const queue: (PlannedItem & { id: number })[] = []
   let nextId = 1
   const add = (unit: PlannedItem): void => void queue.push({ ...unit, id: nextId++ })
-  await copyHandler.plan(spec, { ...base, emit: add, findUnits: true })
+  await copyHandler.plan(spec, { ...base, emit: add, emitKeys: keysAsItems(add), findUnits: true })
   expect(queue.map((u) => u.payload)).toEqual([{ type: 'walk', source: 0 }])
   const last: WorkItem[] = []
   const units: string[] = []

@@ -1,6 +1,7 @@
 import type { PlanContext, RunContext } from '../../../../src/workers/kind-handler'
 import type { PlannedItem, WorkItem } from '../../../../src/shared/worker-protocol'
 import type { UrlResult } from '../../../../src/shared/kinds/urls'
+import { keysAsItems } from '../keys-as-items'
 
 /** A plan context that keeps what a handler emits and logs, as the worker runtime would send it. */
 export function fakePlanContext() {
@@ -11,6 +12,7 @@ export function fakePlanContext() {
     signal: new AbortController().signal,
     log: (level, message) => logs.push({ level, message }),
     emit: (item) => items.push(item),
+    emitKeys: keysAsItems((item) => items.push(item)),
   }
   return { ctx, items, logs }
 }
