@@ -67,7 +67,8 @@ export class RemoteHost {
   private control: QueueEvents | null = null
   private beat: NodeJS.Timeout | null = null
   private state: 'running' | 'draining' = 'running'
-  private ending: Promise<void> | null = null
+  private draining: Promise<void> | null = null
+  private stopping: Promise<void> | null = null
   private resolveEnded!: () => void
   /** Resolves when the host has left (drained, stopped, or closed). */
   readonly ended = new Promise<void>((resolve) => (this.resolveEnded = resolve))
@@ -113,12 +114,15 @@ export class RemoteHost {
 
   /** Finish the batches in hand, take no more, leave. */
   drain(): Promise<void> {
-    return (this.ending ??= this.leave(false))
+    return (this.draining ??= this.leave(false))
   }
 
-  /** Leave now: batches in hand go to other hosts once their locks run out. */
+  /**
+   * Leave now, a drain under way or not (the second Ctrl-C): batches in hand go to other hosts once
+   * their locks run out.
+   */
   stop(): Promise<void> {
-    return (this.ending ??= this.leave(true))
+    return (this.stopping ??= this.leave(true))
   }
 
   private slots(): Record<RemotePool, number> {
@@ -211,15 +215,48 @@ export class RemoteHost {
     }
   }
 
-  private async leave(force: boolean): Promise<void> {
+  /**
+   * Takes no more batches and leaves. Redis may be gone (a host can outlive it, and its commands then
+   * wait for a reconnect for ever): a step that needs it waits `REDIS_GRACE_MS` at most, and once one
+   * has had no answer, later ones are not waited for. A drain's wait for the batches in hand is the
+   * only wait without an end; a stop cuts it short (BullMQ's forced close after a drain's close would
+   * only wait for that one). Without Redis a drain is a stop: what the batches in hand did could not
+   * reach the farm, which gives them to another host once their locks run out.
+   */
+  private async leave(stop: boolean): Promise<void> {
     this.state = 'draining'
-    await this.heartbeat()
-    await Promise.allSettled(this.workers.map((worker) => worker.close(force)))
+    let answering = await settledWithin(this.heartbeat(), REDIS_GRACE_MS)
+    if (!answering && !stop)
+      this.o.log(`Redis does not answer: leaving now, the farm hands the batches in hand to others`)
+    const force = stop || !answering
+    const step = async (work: Promise<unknown> | undefined): Promise<void> => {
+      if (answering) answering = await settledWithin(work, REDIS_GRACE_MS)
+      else work?.catch(noop)
+    }
+    const closed = Promise.allSettled(this.workers.map((worker) => worker.close(force)))
+    await (force ? step(closed) : closed)
     if (this.beat) clearInterval(this.beat)
     await this.processes.stop(force ? 0 : 3000)
-    await this.control?.close().catch(() => {})
-    await this.redis.del(hostKey(this.id)).catch(() => {})
-    await this.redis.quit().catch(() => this.redis.disconnect())
+    await step(this.control?.close())
+    await step(this.redis.del(hostKey(this.id)))
+    await step(this.redis.quit())
+    this.redis.disconnect()
     this.resolveEnded()
   }
 }
+
+/** How long a host that leaves waits for each answer from Redis. */
+const REDIS_GRACE_MS = 2000
+
+/** Waits for `promise` to settle (either way: true), or for `ms` (false), whichever comes first. */
+function settledWithin(promise: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (!promise) return Promise.resolve(true)
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))
+  const settled = promise.then(
+    () => true,
+    () => true,
+  )
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer))
+}
+const noop = (): void => {}
