@@ -1,7 +1,7 @@
 import type { PackedUnit, WorkItem } from './worker-protocol'
 
 /**
- * A unit as its item stores it. A unit with neither size nor payload (each input of a map or a run)
+ * A unit as its item stores it. A unit with neither size nor payload (each input of a map)
  * is its key alone: a 200,000-input map's items are half the bytes, and a worker parses them in a
  * third of the time of `[key, 0, null]` triples. Items written before hold triples; both are read.
  */

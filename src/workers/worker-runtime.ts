@@ -171,7 +171,8 @@ export async function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): 
     for (let r = 0; r < ranges.length; r += 2) {
       for (let i = ranges[r]!; i < ranges[r + 1]!; i++) {
         const unit = packed[sliceSent ? at++ : i]
-        if (!unit) throw new Error(`item ${batch.item}: unit ${i} is not among those sent`)
+        // A key alone may be '' (an empty input): only a missing unit is an error.
+        if (unit === undefined) throw new Error(`item ${batch.item}: unit ${i} is not among those sent`)
         units.push(unpackUnit(unitId(batch.item, i), unit))
       }
     }

@@ -52,6 +52,13 @@ describe('task-farm map', () => {
     expect(existsSync(`${db}-wal`)).toBe(false)
   })
 
+  it('maps an empty input like any other (a unit stored as its key alone may be an empty key)', async () => {
+    const { dir, db } = workspace({ 'brackets.mjs': 'export default (s) => `[${s}]`\n' })
+    const r = await runCli(['--db', db, 'map', join(dir, 'brackets.mjs'), ':::', 'a', '', 'b'])
+    expect(r.code).toBe(0)
+    expect(r.out.trim().split('\n')).toEqual(['"[a]"', '"[]"', '"[b]"'])
+  })
+
   it('loads a TypeScript module, and streams one JSON line per input with --json', async () => {
     const { dir, db } = workspace({
       'shout.ts': `interface Context { log(...v: unknown[]): void }\nexport default function shout(input: string, _c: Context): { text: string } {\n  return { text: input.toUpperCase() }\n}\n`,
