@@ -49,12 +49,19 @@ export function redactRedisUrl(url: string): string {
 
 /**
  * Resolves once the connection is ready; a wrong password, an untrusted certificate or no answer
- * within `timeoutMs` becomes one clear sentence instead of an endless reconnect loop.
+ * within `timeoutMs` becomes one clear sentence instead of an endless reconnect loop. `waiting` hears
+ * once, at the first error worth waiting through, what it waits for (15 s in silence looked hung).
  */
-export function redisReady(redis: Redis, url: string, timeoutMs = 15_000): Promise<void> {
+export function redisReady(
+  redis: Redis,
+  url: string,
+  waiting: (reason: string) => void = () => {},
+  timeoutMs = 15_000,
+): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve()
   return new Promise((resolve, reject) => {
     let last = 'no answer'
+    let told = false
     const done = (error?: string): void => {
       clearTimeout(timer)
       redis.off('ready', onReady)
@@ -68,6 +75,13 @@ export function redisReady(redis: Redis, url: string, timeoutMs = 15_000): Promi
       // Waiting cannot fix these: say so now.
       if (/WRONGPASS|NOAUTH|invalid (username|password)|certificate|self[- ]signed|ENOTFOUND/i.test(error.message))
         done(error.message)
+      else if (!told) {
+        // A Redis still starting answers soon; a mistyped port never does: either way, say what it waits for.
+        told = true
+        waiting(
+          `Redis at ${redactRedisUrl(url)} does not answer yet (${error.message}): trying for ${timeoutMs / 1000} s`,
+        )
+      }
     }
     const timer = setTimeout(() => done(last), timeoutMs)
     redis.on('ready', onReady)

@@ -207,7 +207,7 @@ export class RemoteHost {
   /** A host of another version, or holding another key, must not take this farm's batches: say so and stop. */
   private async checkFarmProtocol(): Promise<void> {
     try {
-      await redisReady(this.redis, this.o.url)
+      await redisReady(this.redis, this.o.url, this.o.log)
       await this.farm.read()
     } catch (error) {
       this.redis.disconnect()

@@ -3,7 +3,7 @@ import { testRedisServer } from '../support/suite-requirements'
 import { isProcessGone } from '../support/process-state'
 import { until } from '../support/test-farm'
 import { childPids } from '../cli/copy-cli-helpers'
-import { TEST_REMOTE_KEY, TestHost, TestRedis } from './remote-support'
+import { freePort, TEST_REMOTE_KEY, TestHost, TestRedis } from './remote-support'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -39,4 +39,23 @@ describe.skipIf(!testRedisServer())('a worker host whose Redis has gone away', (
     expect(host.output.join('')).toMatch(/Redis does not answer: leaving now/)
     await until(() => workers.every(isProcessGone), 'its worker processes are gone')
   }, 60_000)
+})
+
+describe('a worker host whose Redis does not answer yet', () => {
+  // Before, it said nothing for 15 s, then that it could not use Redis.
+  it('says at once what it waits for, and for how long', async () => {
+    const host = new TestHost(`redis://127.0.0.1:${await freePort()}`, 'early', [], {
+      TASK_FARM_REMOTE_KEY: TEST_REMOTE_KEY,
+    })
+    cleanups.push(() => host.stop())
+    await until(
+      () =>
+        /Redis at redis:\/\/127\.0\.0\.1:\d+\/? does not answer yet \(.*ECONNREFUSED.*\): trying for 15 s/.test(
+          host.output.join(''),
+        ),
+      'the note',
+      10_000,
+    )
+    expect(host.child.exitCode).toBe(null)
+  }, 30_000)
 })
