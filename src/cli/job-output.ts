@@ -22,8 +22,12 @@ export function mapOutput(cli: CliContext, json: boolean): JobStream {
  * What `resume` and `retry` print of a job's units, by its kind; null for kinds whose units print
  * nothing (their progress and end line then stay on standard output).
  */
-export function outputAgain(cli: CliContext, kind: string | undefined, json: boolean): JobStream | null {
-  if (kind === 'command') return commandOutput(cli, false, json)
+export function outputAgain(
+  cli: CliContext,
+  kind: string | undefined,
+  { json, keepOrder }: { json: boolean; keepOrder: boolean },
+): JobStream | null {
+  if (kind === 'command') return commandOutput(cli, keepOrder, json)
   // A map's output is its whole list, in input order: the earlier run's results come again with the rest.
   if (kind === 'module') return { ...mapOutput(cli, json), passOver() {} }
   return null

@@ -116,6 +116,17 @@ describe.skipIf(process.platform === 'win32')('what resume and retry print of ru
     expect(retried.err).toMatch(/^Completed job 1: 9 of 9 items done/m)
   }, 60_000)
 
+  it('retry of a run with --keep-order: the units run again in input order, though they finish the other way', async () => {
+    const { dir, db } = workspace()
+    // Inputs 3, 6 and 9 fail until their file exists; run again, the later one finishes first.
+    const script = `if [ -e "${dir}/ok-$1" ]; then sleep 0.$(( 10 - $1 )); fi; echo out-$1; [ -e "${dir}/ok-$1" ] || [ $(( $1 % 3 )) -ne 0 ]`
+    const first = await cli(db, ['run', '--jobs', '3', '--', 'sh', '-c', script, '_', ':::', ...nine])
+    expect(first.code).toBe(1)
+    for (const n of ['3', '6', '9']) writeFileSync(join(dir, `ok-${n}`), '')
+    const ordered = await cli(db, ['retry', '1', '--keep-order'])
+    expect([ordered.code, ordered.out]).toEqual([0, 'out-3\nout-6\nout-9\n'])
+  }, 60_000)
+
   it('resume of a run: the output of what had not run, as a client of a serving farm too', async () => {
     const { dir, db } = workspace()
     for (const [jobId, serving] of [

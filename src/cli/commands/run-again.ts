@@ -17,12 +17,13 @@ function configureRunAgain(action: 'resume' | 'retry'): (command: Command, cli: 
       )
       .option('--detach', 'return at once; the farm runs the job (`task-farm wait ID` waits for it)')
       .option('--json', 'one JSON event per line')
+      .option('--keep-order', 'a run job: show the units that finish in input order, as `run --keep-order`')
       .action(
         commandAction(async (id: number, o) => {
           // A `run` or `map` job prints what its own command printed: the output of the commands run
           // now (GNU parallel's --resume), or the map's whole list of results.
           const kind = o.detach ? undefined : await cli.withHistory((store) => store.job(id)?.kind)
-          const units = outputAgain(cli, kind, o.json ?? false)
+          const units = outputAgain(cli, kind, { json: o.json ?? false, keepOrder: o.keepOrder ?? false })
           try {
             return await runExistingJob(cli, id, action, {
               json: o.json,
