@@ -56,7 +56,7 @@ export class ItemPacker {
   addKeys(keys: readonly string[]): number {
     if (this.openRole !== undefined) this.close()
     this.openRole = undefined
-    for (let at = 0; at < keys.length; ) {
+    for (let at = 0; at < keys.length;) {
       const take = Math.min(this.openBound - this.open.length, keys.length - at)
       for (let i = at; i < at + take; i++) this.open.push(keys[i]!)
       at += take
