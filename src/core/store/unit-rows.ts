@@ -4,6 +4,7 @@ import type { ItemState } from '../../shared/job-state'
 import { UNIT_SPAN, type PackedUnit } from '../../shared/worker-protocol'
 import { keyOfUnit, sizeOfUnit } from '../../shared/packed-unit'
 import { eachUnitKey, eachUnitSize } from './packed-unit-sql'
+import { jsonElements } from './json-elements'
 
 /** A unit's state as one character of its item's `marks`. */
 export const MARK = { pending: '-', done: 'd', failed: 'f' } as const satisfies Record<ItemState, string>
@@ -164,8 +165,13 @@ export class UnitRows {
       const plain = plainLines(results, marks, end)
       if (plain !== null) parts.push(plain)
       else {
-        const values = results ? (JSON.parse(results) as unknown[]) : []
-        for (let i = 0; i < end; i++) if (marks[i] === MARK.done) parts.push(JSON.stringify(values[i] ?? null))
+        const texts = results === null ? [] : jsonElements(results)
+        // One value per unit, as the farm writes them (none at all: no unit had a result).
+        const values = texts.length === marks.length || texts.length === 0 ? null : (JSON.parse(results!) as unknown[])
+        for (let i = 0; i < end; i++) {
+          if (marks[i] !== MARK.done) continue
+          parts.push(values ? JSON.stringify(values[i] ?? null) : (texts[i] ?? 'null'))
+        }
       }
       if (pending >= 0) return done(next, false)
       next = id + 1
