@@ -1,5 +1,6 @@
 import type { PoolName } from '../shared/job-spec'
 import type { LogLevel } from '../shared/job-state'
+import { within } from '../shared/within'
 import type { JobRun, Task } from './job-run'
 import type { WorkerPool } from './worker-pool'
 
@@ -42,25 +43,17 @@ export class TaskAborter {
     for (const taskId of job.tasks.keys()) pool.holderOf(taskId)?.handle.post({ type: 'cancel', taskId })
     if (job.tasks.size === 0) return
     const idle = job.untilIdle().then(() => true)
-    let timer: NodeJS.Timeout | undefined
-    const after = (ms: number): Promise<boolean> =>
-      new Promise((resolve) => (timer = setTimeout(() => resolve(false), ms)))
-    try {
-      if (await Promise.race([idle, after(graceMs)])) return
-      clearTimeout(timer)
-      for (const worker of pool.workers.filter((w) => [...w.tasks.keys()].some((id) => job.tasks.has(id)))) {
-        this.d.log(job.id, 'warn', 'core', `worker ${worker.handle.pid} did not stop within ${graceMs} ms: killed`)
-        pool.killWorker(worker)
-      }
-      // The exits end the tasks; should they never come, the tasks are given up so the job can end.
-      if (await Promise.race([idle, after(5000)])) return
-      for (const task of [...job.tasks.values()]) {
-        task.items.clear()
-        task.units.clear()
-        this.d.endTask(task)
-      }
-    } finally {
-      clearTimeout(timer)
+    if (await within(idle, graceMs, false)) return
+    for (const worker of pool.workers.filter((w) => [...w.tasks.keys()].some((id) => job.tasks.has(id)))) {
+      this.d.log(job.id, 'warn', 'core', `worker ${worker.handle.pid} did not stop within ${graceMs} ms: killed`)
+      pool.killWorker(worker)
+    }
+    // The exits end the tasks; should they never come, the tasks are given up so the job can end.
+    if (await within(idle, 5000, false)) return
+    for (const task of [...job.tasks.values()]) {
+      task.items.clear()
+      task.units.clear()
+      this.d.endTask(task)
     }
   }
 }

@@ -3,6 +3,7 @@ import { Queue, QueueEvents, QueueEventsProducer } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { RemoteHostInfo } from '../shared/api-types'
 import type { PoolName } from '../shared/job-spec'
+import { within } from '../shared/within'
 import type { RemoteFarmSide, RemoteLink } from '../core/remote-link'
 import { HostDirectory } from './host-directory'
 import { connectRedis, redactRedisUrl } from './redis-connection'
@@ -161,14 +162,13 @@ export class BullmqRemoteLink implements RemoteLink, SlotOwner {
       await this.redis.quit()
       return true
     }
-    let bound: NodeJS.Timeout | undefined
     const closed =
       this.redis.status === 'ready' &&
-      (await Promise.race([
-        polite(),
-        new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(false), CLOSE_MS))),
-      ]).catch(() => false))
-    clearTimeout(bound)
+      (await within(
+        polite().catch(() => false),
+        CLOSE_MS,
+        false,
+      ))
     if (closed) return
     // Redis is away: whatever waits on it is dropped, and every connection ends now, reconnecting no more.
     for (const closable of [...this.events, ...this.queues.values(), this.producer])

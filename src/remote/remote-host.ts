@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import { QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { UserError } from '../shared/user-error'
+import { within } from '../shared/within'
 import type { WorkerLauncher } from '../core/worker-handle'
 import { FarmWatch } from './farm-watch'
 import { HostProcesses } from './host-processes'
@@ -225,12 +226,12 @@ export class RemoteHost {
    */
   private async leave(stop: boolean): Promise<void> {
     this.state = 'draining'
-    let answering = await settledWithin(this.heartbeat(), REDIS_GRACE_MS)
+    let answering = await settled(this.heartbeat())
     if (!answering && !stop)
       this.o.log(`Redis does not answer: leaving now, the farm hands the batches in hand to others`)
     const force = stop || !answering
     const step = async (work: Promise<unknown> | undefined): Promise<void> => {
-      if (answering) answering = await settledWithin(work, REDIS_GRACE_MS)
+      if (answering) answering = await settled(work)
       else work?.catch(noop)
     }
     const closed = Promise.allSettled(this.workers.map((worker) => worker.close(force)))
@@ -248,15 +249,8 @@ export class RemoteHost {
 /** How long a host that leaves waits for each answer from Redis. */
 const REDIS_GRACE_MS = 2000
 
-/** Waits for `promise` to settle (either way: true), or for `ms` (false), whichever comes first. */
-function settledWithin(promise: Promise<unknown> | undefined, ms: number): Promise<boolean> {
-  if (!promise) return Promise.resolve(true)
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))
-  const settled = promise.then(
-    () => true,
-    () => true,
-  )
-  return Promise.race([settled, late]).finally(() => clearTimeout(timer))
-}
+/** Whether `work` settled (either way) within `REDIS_GRACE_MS`. */
+const settled = (work: Promise<unknown> | undefined): Promise<boolean> =>
+  work ? within(work.then(yes, yes), REDIS_GRACE_MS, false) : Promise.resolve(true)
+const yes = (): boolean => true
 const noop = (): void => {}
