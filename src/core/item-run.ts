@@ -133,7 +133,7 @@ export class ItemRun {
   /** The unit as a handler sees it; parses the item's units on first need only. */
   unit(index: number, attempt: number): WorkItem {
     this.parsed ??= JSON.parse(this.units()) as PackedUnit[]
-    return { ...unpackUnit(unitId(this.id, index), this.parsed[index]!), attempt }
+    return unpackUnit(unitId(this.id, index), this.parsed[index]!, attempt)
   }
 
   /**

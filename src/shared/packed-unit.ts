@@ -12,8 +12,8 @@ export const keyOfUnit = (unit: PackedUnit): string => (typeof unit === 'string'
 export const sizeOfUnit = (unit: PackedUnit): number => (typeof unit === 'string' ? 0 : unit[1])
 export const payloadOfUnit = (unit: PackedUnit): unknown => (typeof unit === 'string' ? null : unit[2])
 
-/** The unit as a handler sees it, on its first attempt. */
-export const unpackUnit = (id: number, unit: PackedUnit): WorkItem =>
+/** The unit as a handler sees it (on its first attempt unless told). */
+export const unpackUnit = (id: number, unit: PackedUnit, attempt = 1): WorkItem =>
   typeof unit === 'string'
-    ? { id, key: unit, payload: null, size: 0, attempt: 1 }
-    : { id, key: unit[0], payload: unit[2], size: unit[1], attempt: 1 }
+    ? { id, key: unit, payload: null, size: 0, attempt }
+    : { id, key: unit[0], payload: unit[2], size: unit[1], attempt }

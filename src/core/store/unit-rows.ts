@@ -165,13 +165,9 @@ export class UnitRows {
       const plain = plainLines(results, marks, end)
       if (plain !== null) parts.push(plain)
       else {
+        // A unit without a result (no results at all, or past their end) has `null`.
         const texts = results === null ? [] : jsonElements(results)
-        // One value per unit, as the farm writes them (none at all: no unit had a result).
-        const values = texts.length === marks.length || texts.length === 0 ? null : (JSON.parse(results!) as unknown[])
-        for (let i = 0; i < end; i++) {
-          if (marks[i] !== MARK.done) continue
-          parts.push(values ? JSON.stringify(values[i] ?? null) : (texts[i] ?? 'null'))
-        }
+        for (let i = 0; i < end; i++) if (marks[i] === MARK.done) parts.push(texts[i] ?? 'null')
       }
       if (pending >= 0) return done(next, false)
       next = id + 1
