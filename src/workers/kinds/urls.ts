@@ -5,7 +5,7 @@ import { crawlOf, obeysRobots } from '../../shared/kinds/urls-input'
 import { UserError } from '../../shared/user-error'
 import type { KindHandler } from '../kind-handler'
 import { analyseInTurn, localHostTurns } from './urls/paced-fetch'
-import { loadUndici } from './urls/fetch-chain'
+import { loadHttpClient } from './urls/fetch-chain'
 import { HostLimitedQueue } from './urls/host-limited-queue'
 import { freeUntilThrottled } from './urls/free-turns'
 import { normaliseUrl } from '../../shared/kinds/normalise-url'
@@ -15,7 +15,7 @@ import { crawlPayload, describeFinding, emitLinks, planCrawl } from './urls/craw
 
 // A worker started for a URL job loads this module while the farm gets ready (`--load-kind`): the HTTP
 // client starts loading with it, not on the first URL (a cold worker waited ~65 ms there).
-loadUndici().catch(() => {
+loadHttpClient().catch(() => {
   // The first request awaits the same load and reports why it failed.
 })
 
@@ -146,7 +146,7 @@ const agents = new Map<number, Agent>()
 const MAX_AGENTS = 4
 
 async function dispatcherFor(spec: UrlsSpec): Promise<Agent> {
-  const { Agent } = await loadUndici()
+  const { Agent } = await loadHttpClient()
   let agent = agents.get(spec.timeoutMs)
   if (!agent) {
     if (agents.size >= MAX_AGENTS) {

@@ -43,15 +43,14 @@ export async function fetchChain(
   options: ChainOptions,
   redirects: RedirectHop[] = [],
 ): Promise<ChainAnswer> {
-  const { request } = await loadUndici()
+  const { request } = await loadHttpClient()
   const started = performance.now()
   const visited = new Set([url])
   let current = url
   for (;;) {
     const deadline = createDeadline(options.timeoutMs, options.signal)
     try {
-      const response = await request(current, {
-        dispatcher: options.dispatcher,
+      const response = await request(options.dispatcher, current, {
         method: 'GET',
         signal: deadline.signal,
         headersTimeout: options.timeoutMs,
@@ -104,13 +103,13 @@ export async function fetchChain(
 }
 
 /**
- * undici is loaded on first use: every worker process loads every kind's handler, and the workers
- * of the disk and CPU pools need not pay for an HTTP client they never use.
+ * The HTTP client is loaded on first use: every worker process loads every kind's handler, and the
+ * workers of the disk and CPU pools need not pay for an HTTP client they never use.
  */
-let undici: Promise<typeof import('undici')> | null = null
-export function loadUndici(): Promise<typeof import('undici')> {
-  undici ??= import('undici')
-  return undici
+let httpClient: Promise<typeof import('./http-client')> | null = null
+export function loadHttpClient(): Promise<typeof import('./http-client')> {
+  httpClient ??= import('./http-client')
+  return httpClient
 }
 
 function resolveRedirect(location: string, from: string): string {
