@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { createRequire } from 'node:module'
 import type { PackedUnit } from '../shared/worker-protocol'
 
 /**
@@ -22,7 +23,7 @@ export function openHistory(history: string): Promise<OpenHistory> {
     open?.db.close()
     open = null
     parsed.clear()
-    const promise = loadSqlite().then(({ default: Sqlite }) => {
+    const promise = loadSqlite().then((Sqlite) => {
       const db = new Sqlite(history, { readonly: true, fileMustExist: true })
       // The farmer writes while workers read: in WAL mode a reader only waits for a checkpoint's moment.
       db.pragma('busy_timeout = 5000')
@@ -37,13 +38,15 @@ export function openHistory(history: string): Promise<OpenHistory> {
 }
 let opening: { path: string; promise: Promise<OpenHistory> } | null = null
 
-/** The SQLite module, loaded once: a worker told its job's kind as it starts loads it then (`preload`). */
-export function loadSqlite(): ReturnType<typeof importSqlite> {
-  sqlite ??= importSqlite()
+/**
+ * The SQLite module, loaded once: a worker told its job's kind as it starts loads it then (`preload`).
+ * `require`d, as the farm does (see `open-database.ts`): ~3.5 ms sooner than imported.
+ */
+export function loadSqlite(): Promise<typeof Database> {
+  sqlite ??= new Promise((loaded) => loaded(createRequire(import.meta.url)('better-sqlite3') as typeof Database))
   return sqlite
 }
-const importSqlite = () => import('better-sqlite3')
-let sqlite: ReturnType<typeof importSqlite> | undefined
+let sqlite: Promise<typeof Database> | undefined
 
 /** An item's units, parsed; the last few are kept, as slices of one item come in turn. */
 export async function readParsedUnits(history: string | undefined, item: number): Promise<PackedUnit[]> {

@@ -2,6 +2,7 @@ import { basename } from 'node:path'
 import { copiedEntries, type CopiedEntry, type StoredItem } from '../../../shared/copied-files'
 import type { CopySpec } from '../../../shared/kinds/copy'
 import { UserError } from '../../../shared/user-error'
+import { loadSqlite } from '../../history-reader'
 
 /** What a verify plan knows of the copy it checks, read from the history (read-only). */
 export interface CopyRecord {
@@ -16,7 +17,7 @@ export interface CopyRecord {
  */
 export async function readCopyRecord(history: string | undefined, copyJob: number): Promise<CopyRecord> {
   if (!history) throw new UserError('A verify job runs only where the history file can be read.', 'no-history')
-  const { default: Sqlite } = await import('better-sqlite3')
+  const Sqlite = await loadSqlite()
   const db = new Sqlite(history, { readonly: true, fileMustExist: true })
   try {
     db.pragma('busy_timeout = 5000')
