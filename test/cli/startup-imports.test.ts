@@ -96,6 +96,10 @@ describe('a URL job that neither extracts, reads robots.txt nor reads a CSV', ()
     expect(workerSources).toContain('// node_modules/undici/lib/api/api-request.js')
     for (const unused of ['web/fetch/index.js', 'web/websocket/websocket.js', 'mock/mock-agent.js', 'cache/'])
       expect(workerSources.includes(`// node_modules/undici/lib/${unused}`), unused).toBe(false)
+    // Nor Node's own copy of undici, which an `import` of node:http wakes (its `WebSocket` getter).
+    const builtins = readFileSync(`${loadedFile}.worker-builtins`, 'utf8')
+    expect(builtins).toContain('NativeModule internal/url') // the hook saw the workers' own modules
+    expect(builtins).not.toContain('deps/undici')
   }, 90_000)
 })
 
