@@ -1,11 +1,12 @@
 // Bundles the headless entry points (CLI, worker, web host) into out/node for Node 22.
 // Dependencies stay external: they load from node_modules (better-sqlite3 is native), except zod,
-// undici and the queue library with its Redis client: as hundreds of small modules each took a run
-// longer to resolve and compile than all of our own code.
+// commander, undici and the queue library with its Redis client (see `bundledPackages`): as hundreds
+// of small modules each took a run longer to resolve and compile than all of our own code.
 import { build } from 'esbuild'
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { takeBuiltinsWithoutFacade } from './builtin-imports.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const entries = {
@@ -17,10 +18,12 @@ const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file])
 
 /**
  * The queue library and its Redis client, bundled with what they need: as ~250 ESM modules they took a
- * `--redis` run ~115 ms to load, on the way to its first remote batch. And the parts of undici a URL
- * worker uses: ~45 files that took it ~30 ms to load, ~20 bundled.
+ * `--redis` run ~115 ms to load, on the way to its first remote batch. The parts of undici a URL
+ * worker uses: ~45 files that took it ~30 ms to load, ~20 bundled. And commander, whose own imports of
+ * node:fs, node:util and node:process built their ES-module faces (see builtin-imports.mjs): ~10 ms
+ * of every command's start.
  */
-const bundledPackages = new Set(['bullmq', 'ioredis', 'undici'])
+const bundledPackages = new Set(['bullmq', 'ioredis', 'undici', 'commander'])
 /** Packages that load a native binding from their own folder at run time: they stay in node_modules. */
 const nativeLoaders = new Set(['msgpackr', 'msgpackr-extract', 'node-gyp-build-optional-packages'])
 const packageName = (path) =>
@@ -50,6 +53,12 @@ const result = await build({
     js: "import { createRequire as __tfCreateRequire } from 'node:module'; const require = __tfCreateRequire(import.meta.url);",
   },
 })
+
+// Node's modules without their ES-module face: see builtin-imports.mjs.
+for (const file of Object.keys(result.metafile.outputs).filter((name) => name.endsWith('.js'))) {
+  const path = join(root, file)
+  writeFileSync(path, takeBuiltinsWithoutFacade(readFileSync(path, 'utf8')))
+}
 
 // Chunks are named by their content's hash, so each build leaves the last one's behind: without this,
 // out/node (and an app packaged from it) would hold every chunk ever built. A process still running
