@@ -52,8 +52,8 @@ describe('a short job command', () => {
   }, 90_000)
 })
 
-describe('a URL job that neither extracts, reads robots.txt nor reads a CSV', () => {
-  it('loads no selector engine, robots.txt parser or CSV parser, in the farmer or its workers', async () => {
+describe('a URL job of UTF-8 pages that neither extracts, reads robots.txt nor reads a CSV', () => {
+  it('loads no selector engine, robots.txt parser, CSV parser or other encodings, in the farmer or its workers', async () => {
     const dir = tempDir('task-farm-imports-')
     cleanups.push(() => dir.remove())
     const server = createServer((_, res) =>
@@ -84,7 +84,7 @@ describe('a URL job that neither extracts, reads robots.txt nor reads a CSV', ()
     const farmer = packagesOf(loadedFile)
     const workers = packagesOf(`${loadedFile}.worker-packages`)
     expect(workers.has('htmlparser2')).toBe(true) // the hook saw the workers' pages
-    for (const unused of ['css-select', 'robots-parser', 'csv-parse']) {
+    for (const unused of ['css-select', 'robots-parser', 'csv-parse', 'iconv-lite']) {
       expect(farmer.has(unused), `farmer: ${unused}`).toBe(false)
       expect(workers.has(unused), `workers: ${unused}`).toBe(false)
     }

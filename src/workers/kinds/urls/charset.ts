@@ -1,4 +1,13 @@
-import iconv from 'iconv-lite'
+import type IconvLite from 'iconv-lite'
+import { createRequire } from 'node:module'
+import { StringDecoder } from 'node:string_decoder'
+
+/**
+ * iconv-lite, for pages in other encodings than UTF-8, loaded by the first such page: its first use loads
+ * every encoding it knows (~8-11 ms), which each URL worker paid on its first page, UTF-8 or not.
+ */
+let iconvLite: typeof IconvLite | undefined
+const iconv = (): typeof IconvLite => (iconvLite ??= createRequire(import.meta.url)('iconv-lite') as typeof IconvLite)
 
 /** Bytes of a page searched for a `<meta charset>`, as browsers do before they parse. */
 export const CHARSET_SNIFF_BYTES = 1024
@@ -37,7 +46,8 @@ export function pickCharset(headerCharset: string | null, head: Buffer): string 
 
 function knownCharset(label: string): string | null {
   const name = webAliases[label.toLowerCase()] ?? label.toLowerCase()
-  return iconv.encodingExists(name) ? name : null
+  if (name === 'utf-8') return name
+  return iconv().encodingExists(name) ? name : null
 }
 
 function charsetFromBom(head: Buffer): string | null {
@@ -58,9 +68,24 @@ function charsetFromMeta(head: Buffer): string | null {
   return null
 }
 
-/** A streaming decoder: feed bytes, get text; multi-byte characters split across chunks survive. */
+/**
+ * A streaming decoder: feed bytes, get text; multi-byte characters split across chunks survive. A
+ * byte-order mark is left out, which is what a parser wants.
+ */
 export function createTextDecoder(charset: string): { write(bytes: Buffer): string; end(): string } {
-  const decoder = iconv.getDecoder(charset)
-  // iconv-lite strips a BOM by default, which is what a parser wants.
+  // UTF-8 by Node's own decoder, as iconv-lite decodes it too (invalid bytes become U+FFFD alike).
+  if (charset === 'utf-8') return utf8Decoder()
+  const decoder = iconv().getDecoder(charset)
   return { write: (bytes) => decoder.write(bytes), end: () => decoder.end() ?? '' }
+}
+
+function utf8Decoder(): { write(bytes: Buffer): string; end(): string } {
+  const decoder = new StringDecoder('utf8')
+  let first = true
+  const withoutMark = (text: string): string => {
+    if (!first || text === '') return text
+    first = false
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  }
+  return { write: (bytes) => withoutMark(decoder.write(bytes)), end: () => withoutMark(decoder.end()) }
 }
