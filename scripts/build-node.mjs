@@ -21,9 +21,11 @@ const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file])
  * `--redis` run ~115 ms to load, on the way to its first remote batch. The parts of undici a URL
  * worker uses: ~45 files that took it ~30 ms to load, ~20 bundled. And commander, whose own imports of
  * node:fs, node:util and node:process built their ES-module faces (see builtin-imports.mjs): ~10 ms
- * of every command's start.
+ * of every command's start. And picomatch, CommonJS, which a copy worker imported: Node scanned its files
+ * for exports first (~2.5 ms of each copy worker's start); hash-wasm, whose index holds every algorithm
+ * it has (bundled, a verifying copy loads xxh128 alone).
  */
-const bundledPackages = new Set(['bullmq', 'ioredis', 'undici', 'commander'])
+const bundledPackages = new Set(['bullmq', 'ioredis', 'undici', 'commander', 'picomatch', 'hash-wasm'])
 /** Packages that load a native binding from their own folder at run time: they stay in node_modules. */
 const nativeLoaders = new Set(['msgpackr', 'msgpackr-extract', 'node-gyp-build-optional-packages'])
 const packageName = (path) =>

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
@@ -100,6 +100,39 @@ describe('a URL job of UTF-8 pages that neither extracts, reads robots.txt nor r
     const builtins = readFileSync(`${loadedFile}.worker-builtins`, 'utf8')
     expect(builtins).toContain('NativeModule internal/url') // the hook saw the workers' own modules
     expect(builtins).not.toContain('deps/undici')
+  }, 90_000)
+})
+
+describe('a copy that does not verify', () => {
+  it('has its workers load no package but SQLite, and no hashing code', () => {
+    const dir = tempDir('task-farm-imports-')
+    cleanups.push(() => dir.remove())
+    mkdirSync(join(dir.path, 'src', 'a'), { recursive: true })
+    writeFileSync(join(dir.path, 'src', 'a', 'f.txt'), 'x')
+    const loadedFile = join(dir.path, 'loaded.txt')
+    const hook = resolve('test/fixtures/list-loaded-modules.mjs')
+    const run = spawnSync(
+      process.execPath,
+      [cliEntry, '--db', join(dir.path, 'h.sqlite'), 'copy', join(dir.path, 'src'), join(dir.path, 'dst')],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, TASK_FARM_LOADED_FILE: loadedFile, NODE_OPTIONS: `--import ${hook}` },
+      },
+    )
+    expect([run.status, run.stderr]).toEqual([0, ''])
+    // A package imported from node_modules costs a worker its files' resolution (and, for CommonJS, a scan
+    // for exports): the pure-JavaScript ones come bundled; better-sqlite3 is native.
+    const packages = new Set(
+      readFileSync(`${loadedFile}.worker-packages`, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((f) => f.split('/')[0]),
+    )
+    expect([...packages]).toEqual(['better-sqlite3'])
+    const workerFiles = new Set(readFileSync(`${loadedFile}.workers`, 'utf8').split('\n').filter(Boolean))
+    expect([...workerFiles].some((file) => file.includes('/copy-'))).toBe(true) // the hook saw the copy's code
+    for (const file of workerFiles) expect(readFileSync(file, 'utf8'), file).not.toContain('// node_modules/hash-wasm/')
   }, 90_000)
 })
 
