@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import iconv from 'iconv-lite'
+import { iconvLite } from '../../iconv-lite'
 
 /**
  * Text from Windows programs is not always UTF-8: console programs print in the OEM code page (850,
@@ -23,6 +23,7 @@ function looksUtf8(bytes: Uint8Array): boolean {
 export function decodeOutput(bytes: Buffer, codePage: number | null = consoleCodePage()): string {
   if (codePage === null || codePage === 65001 || looksUtf8(bytes)) return bytes.toString('utf8')
   const name = `cp${codePage}`
+  const iconv = iconvLite()
   return iconv.encodingExists(name) ? iconv.decode(bytes, name) : bytes.toString('utf8')
 }
 

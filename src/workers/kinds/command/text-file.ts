@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
+import { iconvLite } from '../../iconv-lite'
 
 /**
  * Input files from Windows programs are not always UTF-8: PowerShell 5's `>` writes UTF-16LE with a
- * BOM, Notepad writes a UTF-8 BOM. Apart from `text-encodings.ts`, so a worker that reads an input
- * file (a `map`, a `run`) does not load iconv-lite's tables for the one encoding Node cannot decode.
+ * BOM, Notepad writes a UTF-8 BOM.
  */
 
 export type BomEncoding = 'utf8' | 'utf16le' | 'utf16be'
@@ -29,8 +29,7 @@ export async function openTextFile(path: string): Promise<NodeJS.ReadableStream>
   const { encoding, bytes } = bomOf(head)
   if (encoding === 'utf16be') {
     // Node decodes the other two itself; iconv-lite loads only for this rare one.
-    const { default: iconv } = await import('iconv-lite')
-    return createReadStream(path, { start: bytes }).pipe(iconv.decodeStream('utf16be'))
+    return createReadStream(path, { start: bytes }).pipe(iconvLite().decodeStream('utf16be'))
   }
   return createReadStream(path, { start: bytes, encoding })
 }

@@ -1,13 +1,5 @@
-import type IconvLite from 'iconv-lite'
-import { createRequire } from 'node:module'
 import { StringDecoder } from 'node:string_decoder'
-
-/**
- * iconv-lite, for pages in other encodings than UTF-8, loaded by the first such page: its first use loads
- * every encoding it knows (~8-11 ms), which each URL worker paid on its first page, UTF-8 or not.
- */
-let iconvLite: typeof IconvLite | undefined
-const iconv = (): typeof IconvLite => (iconvLite ??= createRequire(import.meta.url)('iconv-lite') as typeof IconvLite)
+import { iconvLite } from '../../iconv-lite'
 
 /** Bytes of a page searched for a `<meta charset>`, as browsers do before they parse. */
 export const CHARSET_SNIFF_BYTES = 1024
@@ -47,7 +39,7 @@ export function pickCharset(headerCharset: string | null, head: Buffer): string 
 function knownCharset(label: string): string | null {
   const name = webAliases[label.toLowerCase()] ?? label.toLowerCase()
   if (name === 'utf-8') return name
-  return iconv().encodingExists(name) ? name : null
+  return iconvLite().encodingExists(name) ? name : null
 }
 
 function charsetFromBom(head: Buffer): string | null {
@@ -75,7 +67,7 @@ function charsetFromMeta(head: Buffer): string | null {
 export function createTextDecoder(charset: string): { write(bytes: Buffer): string; end(): string } {
   // UTF-8 by Node's own decoder, as iconv-lite decodes it too (invalid bytes become U+FFFD alike).
   if (charset === 'utf-8') return utf8Decoder()
-  const decoder = iconv().getDecoder(charset)
+  const decoder = iconvLite().getDecoder(charset)
   return { write: (bytes) => decoder.write(bytes), end: () => decoder.end() ?? '' }
 }
 
