@@ -1,7 +1,7 @@
 // Bundles the headless entry points (CLI, worker, web host) into out/node for Node 22.
-// Dependencies stay external: they load from node_modules (better-sqlite3 is native), except zod,
-// commander, undici and the queue library with its Redis client (see `bundledPackages`): as hundreds
-// of small modules each took a run longer to resolve and compile than all of our own code.
+// Dependencies stay external: they load from node_modules (better-sqlite3 is native), except zod and
+// the packages of `bundledPackages`, which each took a run longer to resolve, scan and compile than
+// their bundled copy.
 import { build } from 'esbuild'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -17,16 +17,27 @@ const entries = {
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(root + file)))
 
 /**
- * The queue library and its Redis client, bundled with what they need: as ~250 ESM modules they took a
- * `--redis` run ~115 ms to load, on the way to its first remote batch. The parts of undici a URL
- * worker uses: ~45 files that took it ~30 ms to load, ~20 bundled. And commander, whose own imports of
- * node:fs, node:util and node:process built their ES-module faces (see builtin-imports.mjs): ~10 ms
- * of every command's start. And picomatch, CommonJS, which a copy worker imported: Node scanned its files
- * for exports first (~2.5 ms of each copy worker's start); hash-wasm, whose index holds every algorithm
- * it has (bundled, a verifying copy loads xxh128 alone); htmlparser2, whose index brings its DOM, utilities
- * and serialiser to a URL worker that only streams pages through its Parser (17 ms to load; ~3 bundled).
+ * Packages bundled with our code (each measured loading on its own, with the compile cache on):
+ * - bullmq and ioredis: as ~250 ESM modules they took a `--redis` run ~115 ms to load;
+ * - undici: the parts a URL worker uses, ~45 files that took it ~30 ms to load, ~20 bundled;
+ * - commander: its own imports of node:fs, node:util and node:process built their ES-module faces
+ *   (see builtin-imports.mjs), ~10 ms of every command's start;
+ * - picomatch: CommonJS, so Node scanned its files for exports first (~2.5 ms of each copy worker);
+ * - hash-wasm: its index holds two dozen algorithms (~20 ms); bundled, a verifying copy loads xxh128 alone;
+ * - htmlparser2: its index brings its DOM, utilities and serialiser to a URL worker that only streams
+ *   pages through its Parser (17 ms; ~3 bundled);
+ * - croner: every farm loads it for its schedules.
  */
-const bundledPackages = new Set(['bullmq', 'ioredis', 'undici', 'commander', 'picomatch', 'hash-wasm', 'htmlparser2'])
+const bundledPackages = new Set([
+  'bullmq',
+  'ioredis',
+  'undici',
+  'commander',
+  'picomatch',
+  'hash-wasm',
+  'htmlparser2',
+  'croner',
+])
 /** Packages that load a native binding from their own folder at run time: they stay in node_modules. */
 const nativeLoaders = new Set(['msgpackr', 'msgpackr-extract', 'node-gyp-build-optional-packages'])
 const packageName = (path) =>
