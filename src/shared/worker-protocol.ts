@@ -60,7 +60,7 @@ export type UnitRole = 'finds' | 'last'
 export type PackedUnits = string
 /**
  * A unit as its item holds it: `[key, size, payload]`, or its key alone when it has neither size nor
- * payload (the inputs of a map or a run). `packed-unit.ts` reads both.
+ * payload (a map's inputs; a run's carry their number). `packed-unit.ts` reads both.
  */
 export type PackedUnit = [key: string, size: number, payload: unknown] | string
 
