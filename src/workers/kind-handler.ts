@@ -1,6 +1,7 @@
 import type { JobSpec } from '../shared/job-spec'
 import type { LogLevel } from '../shared/job-state'
-import type { PlannedItem, PlanSummary, WorkItem } from '../shared/worker-protocol'
+import type { PlannedItem, PlanSummary } from '../shared/worker-protocol'
+import type { Units } from './task-units'
 
 /**
  * What a job kind implements in a worker process. Handlers never know which runtime they run in
@@ -64,8 +65,11 @@ export interface CleanupContext extends TaskContext {
 export interface KindHandler<S extends JobSpec = JobSpec> {
   /** Split the job into items, streamed through `ctx.emit`. Throw a UserError to refuse the job. */
   plan(spec: S, ctx: PlanContext): Promise<PlanSummary | void>
-  /** Run a batch of items; report each one through `ctx.done` or `ctx.failed`. */
-  run(spec: S, items: WorkItem[], ctx: RunContext): Promise<void>
+  /**
+   * Run a batch of units; report each one through `ctx.done` or `ctx.failed`. The units are made as they
+   * are iterated (`TaskUnits`): read them once, in order, and keep only those still needed.
+   */
+  run(spec: S, units: Units, ctx: RunContext): Promise<void>
   /** Undo what a cancelled job left behind (temporary files…), or tidy up before a resume. */
   cleanup?(spec: S, ctx: CleanupContext): Promise<void>
 }

@@ -30,20 +30,17 @@ export class TaskOutbox {
   private partialBytes = new Map<number, number>()
   private progressDirty = false
   private readonly timer: NodeJS.Timeout
-  /** The task's units by id, made on first need only: units without bytes never need it. */
-  private byId: Map<number, WorkItem> | null = null
-  private readonly sized: boolean
 
   constructor(
     private readonly taskId: number,
     private readonly send: (message: FromWorker) => void,
-    private readonly units: WorkItem[],
+    /** The task's units: whether any has a size, and each by its id (`TaskUnits`). */
+    private readonly units: { readonly sized: boolean; find(id: number): WorkItem | undefined },
     private readonly packer: ItemPacker,
     private readonly finds: FoundUnitsPacker,
     /** Done units go as `DoneRun`s (see `packResults`). */
     private readonly packs: boolean,
   ) {
-    this.sized = units.some((unit) => unit.size > 0)
     this.timer = setInterval(() => this.flush(), FLUSH_MS)
   }
 
@@ -64,7 +61,7 @@ export class TaskOutbox {
     if (this.packs && !found) this.doneRuns.add(id, result)
     else if (result === undefined || result === null) this.doneIds.push(id)
     else this.doneResults.push({ id, result })
-    if (this.sized) this.doneBytes += this.unit(id)?.size ?? 0
+    if (this.units.sized) this.doneBytes += this.units.find(id)?.size ?? 0
     if (this.doneIds.length + this.doneResults.length + this.doneRuns.units >= FLUSH_UNITS) this.flush()
   }
   failed(item: ItemFailure): void {
@@ -105,18 +102,13 @@ export class TaskOutbox {
       this.progressDirty = false
       let bytes = 0
       for (const b of this.partialBytes.values()) bytes += b
-      const current = [...this.partialBytes.keys()].slice(0, 8).map((id) => this.unit(id)?.key ?? String(id))
+      const current = [...this.partialBytes.keys()].slice(0, 8).map((id) => this.units.find(id)?.key ?? String(id))
       this.send({ type: 'progress', taskId, bytes, current })
     }
   }
 
   close(): void {
     clearInterval(this.timer)
-  }
-
-  private unit(id: number): WorkItem | undefined {
-    this.byId ??= new Map(this.units.map((unit) => [unit.id, unit]))
-    return this.byId.get(id)
   }
 
   private settle(id: number): void {

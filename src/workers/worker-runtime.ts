@@ -1,13 +1,12 @@
 import type { JobSpec } from '../shared/job-spec'
 import { toErrorInfo } from '../shared/user-error'
-import type { FromWorker, PackedUnit, PlannedItem, ToWorker, WorkItem } from '../shared/worker-protocol'
-import { unitId } from '../shared/worker-protocol'
-import { unpackUnit } from '../shared/packed-unit'
+import type { FromWorker, PlannedItem, ToWorker, WorkItem } from '../shared/worker-protocol'
 import { SpecKeeper } from '../shared/spec-once'
 import type { KindHandler } from './kind-handler'
 import { farmIsGone } from './farm-alive'
 import { farmHostTurns } from './farm-host-turns'
-import { loadSqlite, openHistory, readItemUnits, readParsedUnits } from './history-reader'
+import { loadSqlite, openHistory } from './history-reader'
+import { TaskUnits } from './task-units'
 import { ItemPacker, itemBounds } from './item-packer'
 import { FoundUnitsPacker } from './found-units'
 import { TaskOutbox } from './task-outbox'
@@ -84,9 +83,9 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
       transport.send({ ...ending, rss: residentBytes(), busyMs: performance.now() - arrived })
     const controller = new AbortController()
     aborts.set(taskId, controller)
-    let units: WorkItem[] = []
+    let units = NO_UNITS
     try {
-      if (message.type === 'run') units = await unpackUnits(message)
+      if (message.type === 'run') units = await TaskUnits.read(message)
     } catch (error) {
       end({ type: 'failed', taskId, error: toErrorInfo(error) })
       aborts.delete(taskId)
@@ -107,7 +106,7 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
         transport.send({ type: 'log', taskId, level, message: text }),
     }
     // The farm shows what each worker is on: the unit it starts with, told now (it never parses items).
-    const first = units[0]
+    const first = units.first()
     if (first) transport.send({ type: 'progress', taskId, bytes: 0, current: [first.key] })
     try {
       const handler = (await handlers[spec.kind]()) as KindHandler
@@ -155,31 +154,12 @@ export function startWorkerRuntime(transport: Transport, handlers: HandlerLoader
   }
 }
 
-/** The units of a run task, in the order sent: every unit of each whole item, then single units. */
+/** The units of a run task, in the order sent, as objects all at once (tests; the runtime reads `TaskUnits`). */
 export async function unpackUnits(message: Extract<ToWorker, { type: 'run' }>): Promise<WorkItem[]> {
-  const units: WorkItem[] = []
-  for (const batch of message.batches) {
-    // A slice sent with its units (to a remote host) holds those units alone: they start at 0.
-    const sliceSent = batch.ranges !== undefined && batch.units !== undefined
-    const packed = batch.ranges
-      ? batch.units
-        ? (JSON.parse(batch.units) as PackedUnit[])
-        : await readParsedUnits(message.history, batch.item)
-      : (JSON.parse(batch.units ?? (await readItemUnits(message.history, batch.item))) as PackedUnit[])
-    const ranges = batch.ranges ?? [0, packed.length]
-    let at = 0
-    for (let r = 0; r < ranges.length; r += 2) {
-      for (let i = ranges[r]!; i < ranges[r + 1]!; i++) {
-        const unit = packed[sliceSent ? at++ : i]
-        // A key alone may be '' (an empty input): only a missing unit is an error.
-        if (unit === undefined) throw new Error(`item ${batch.item}: unit ${i} is not among those sent`)
-        units.push(unpackUnit(unitId(batch.item, i), unit))
-      }
-    }
-  }
-  for (const unit of message.units) units.push(unit)
-  return units
+  return [...(await TaskUnits.read(message))]
 }
+
+const NO_UNITS = TaskUnits.of([])
 
 /** The process's resident memory, read at most every 200 ms: a task's end reports it, and tasks can be many. */
 function residentBytes(): number {

@@ -41,7 +41,7 @@ describe('a worker packs done units in runs of one item', () => {
     }))
     const handler: KindHandler = {
       plan: async () => undefined,
-      run: async (_spec, items, ctx) => items.forEach((item, i) => ctx.done(item.id, i === 1 ? null : i * 10)),
+      run: async (_spec, items, ctx) => [...items].forEach((item, i) => ctx.done(item.id, i === 1 ? null : i * 10)),
     }
     const task = (packResults: boolean): Extract<ToWorker, { type: 'run' }> => ({
       type: 'run',

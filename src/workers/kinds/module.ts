@@ -48,12 +48,13 @@ export const moduleHandler: KindHandler<ModuleSpec> = {
     }
     // Without, they run in turn, as one call at a time per worker always did; plain values need no await.
     let since = performance.now()
-    for (let i = 0; i < items.length && !ctx.signal.aborted; i++) {
-      const item = items[i]!
+    let i = 0
+    for (const item of items) {
+      if (ctx.signal.aborted) break
       const outcome = call(item)
       report(item, outcome instanceof Promise ? await outcome : outcome)
       // A long run of quick calls lets a cancel and the outbox's reports in every few milliseconds.
-      if ((i & 255) === 255 && performance.now() - since > YIELD_MS) {
+      if ((++i & 255) === 0 && performance.now() - since > YIELD_MS) {
         await new Promise((resolve) => setImmediate(resolve))
         since = performance.now()
       }

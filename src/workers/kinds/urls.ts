@@ -85,7 +85,7 @@ export const urlsHandler: KindHandler<UrlsSpec> = {
     // A crawl always obeys robots.txt, and keeps the links of the pages that lead on.
     const settings = { ...spec, robots: obeysRobots(spec), strictRobots: crawl !== null, collectLinks: crawl !== null }
     await Promise.all(
-      items.map((item) =>
+      Array.from(items, (item) =>
         queue.run(new URL(item.key).host, async () => {
           if (ctx.signal.aborted) return
           // Found pages are stored by the farmer from local workers only; a crawl's tasks go to none else.

@@ -3,6 +3,7 @@ import type { CopySpec } from '../../../shared/kinds/copy'
 import { copyPayloadOf } from '../../../shared/kinds/copy-payload'
 import type { PlannedItem, WorkItem } from '../../../shared/worker-protocol'
 import type { RunContext } from '../../kind-handler'
+import type { Units } from '../../task-units'
 import { timeSlack } from './conflict'
 import { copyEntry, LARGE_FILE } from './copy-file'
 import { destNamesReader } from './dest-names'
@@ -19,7 +20,7 @@ const CONCURRENT_LARGE = 4
 const SLICE_MS = 10
 
 /** Runs a batch of copy items: files and links in order, then the batch's folders in order. */
-export async function runCopy(spec: CopySpec, items: WorkItem[], ctx: RunContext): Promise<void> {
+export async function runCopy(spec: CopySpec, items: Units, ctx: RunContext): Promise<void> {
   const destination = resolve(spec.destination)
   const sources = spec.sources.map((s) => resolve(s))
   const madeDirs = new Set<string>()
