@@ -287,7 +287,13 @@ export class Farm {
     this.closed = true
     this.ticker.stop()
     this.poolSet.stopMeasuring()
-    await Promise.all(Object.values(this.pools).map((pool) => pool.shutdown()))
+    const poolsStopped = Promise.all(Object.values(this.pools).map((pool) => pool.shutdown()))
+    // The WAL goes into the file while the workers exit (~10 ms on a disk for each, side by side).
+    // PASSIVE waits for no reader; the close below, the last connection's, then finds little or
+    // nothing left to copy and removes the WAL (workers' read-only connections cannot).
+    this.writer.flush()
+    this.store.db.pragma('wal_checkpoint(PASSIVE)')
+    await poolsStopped
     await this.remote.close()
     this.writer.flush()
     this.store.db.close()
