@@ -10,6 +10,7 @@ import { TaskAborter } from './task-abort'
 import type { JobStore } from './store/job-store'
 import { hasRoomFor, nextAssignment, slotsWorthATask, type JobForChoice } from './task-choice'
 import type { PoolWorker, WorkerPool } from './worker-pool'
+import { OwnedUnits } from './owned-units'
 
 export interface SchedulerDeps {
   store: JobStore
@@ -215,7 +216,7 @@ export class JobScheduler {
     } else {
       const batch = job.takeBatch(pool.capacity, withRoom)
       batch.items.forEach(({ item, indexes }, order) => {
-        task.items.set(item.id, { item, order, owned: new Set(indexes) })
+        task.items.set(item.id, { item, order, owned: new OwnedUnits(indexes) })
         task.sentUnits += indexes.length
         task.sentBytes += (item.size / item.count) * indexes.length
       })

@@ -1,12 +1,13 @@
 import type { WorkItem } from '../shared/worker-protocol'
 import type { ItemRun } from './item-run'
 import type { JobRun } from './job-run'
+import type { OwnedUnits } from './owned-units'
 
 /** An item's units a task holds: `owned` are the indexes it has not reported on; `order`, the item's place in the task. */
 export interface TaskItem {
   item: ItemRun
   order: number
-  owned: Set<number>
+  owned: OwnedUnits
 }
 
 /** One message of work to a worker (a plan, units to run, a clean-up) and what it still owes. */

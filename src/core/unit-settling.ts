@@ -90,8 +90,7 @@ export class UnitSettling {
   unsettledOf(task: Task): { unit: WorkItem; position: number }[] {
     const out: { unit: WorkItem; position: number }[] = []
     for (const { item, order, owned } of task.items.values()) {
-      for (const index of [...owned].sort((a, b) => a - b))
-        out.push({ unit: item.unit(index, 1), position: order * UNIT_SPAN + index })
+      for (const index of owned) out.push({ unit: item.unit(index, 1), position: order * UNIT_SPAN + index })
     }
     let order = task.items.size
     for (const unit of task.units.values()) out.push({ unit, position: order++ * UNIT_SPAN })
