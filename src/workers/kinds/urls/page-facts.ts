@@ -1,6 +1,7 @@
 import { Parser } from 'htmlparser2'
 import { MAX_LINKS_PER_PAGE } from '../../../shared/kinds/crawl-scope'
 import type { PageFacts } from '../../../shared/kinds/urls'
+import { TextSkippingTokenizer } from './skipping-tokenizer'
 
 export const emptyPageFacts = (): PageFacts => ({
   title: null,
@@ -51,7 +52,7 @@ export class PageFactsCollector {
         onclosetag: (name) => this.close(name),
         ontext: (text) => this.text(text),
       },
-      { decodeEntities: true },
+      { decodeEntities: true, Tokenizer: TextSkippingTokenizer },
     )
   }
 

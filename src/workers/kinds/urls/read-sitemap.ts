@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib'
 import { Parser } from 'htmlparser2'
 import { UserError } from '../../../shared/user-error'
 import type { UrlLine } from './read-url-list'
+import { TextSkippingTokenizer } from './skipping-tokenizer'
 
 /** The sitemaps protocol's bound on one sitemap, uncompressed; also what a gzip may expand to. */
 const MAX_SITEMAP_BYTES = 50 * 1024 * 1024
@@ -112,7 +113,7 @@ function parseSitemap(bytes: Buffer, where: string): ParsedSitemap {
         else if (parent === 'sitemap') found.sitemaps.push(absolute(text, where))
       },
     },
-    { xmlMode: true, decodeEntities: true },
+    { xmlMode: true, decodeEntities: true, Tokenizer: TextSkippingTokenizer },
   )
   parser.end(bytes.toString('utf8'))
   if (root !== 'urlset' && root !== 'sitemapindex')
