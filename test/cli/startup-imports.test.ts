@@ -102,6 +102,8 @@ describe('a URL job of UTF-8 pages that neither extracts, reads robots.txt nor r
     const builtins = readFileSync(`${loadedFile}.worker-builtins`, 'utf8')
     expect(builtins).toContain('NativeModule internal/url') // the hook saw the workers' own modules
     expect(builtins).not.toContain('deps/undici')
+    // Nor HTTP/2, which a URL job never speaks (undici's h2 client is left out of the build).
+    expect(builtins).not.toContain('NativeModule http2')
   }, 90_000)
 })
 
