@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { takeBuiltinsWithoutFacade } from './builtin-imports.mjs'
+import { undiciHttp2Client, undiciHttp2Stub } from './undici-without-http2.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const entries = {
@@ -97,12 +98,8 @@ function externalExceptBundled() {
   return {
     name: 'external-except-bundled',
     setup(b) {
-      // undici's HTTP/2 client loads node:http2 (~4 ms in each URL worker) for connections that
-      // negotiate h2, which ours never offer (no `allowH2`): a stub that says so stands in for it.
-      b.onLoad({ filter: /undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, () => ({
-        contents: "module.exports = function connectH2 () { throw new Error('HTTP/2 is not enabled') }\n",
-        loader: 'js',
-      }))
+      // undici's HTTP/2 client, never used here: see undici-without-http2.mjs.
+      b.onLoad({ filter: undiciHttp2Client }, () => ({ contents: undiciHttp2Stub, loader: 'js' }))
       b.onLoad({ filter: /zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
         contents: 'export { default as en } from "./en.js"\n',
         loader: 'js',

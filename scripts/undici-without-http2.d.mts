@@ -1,0 +1,2 @@
+export const undiciHttp2Client: RegExp
+export const undiciHttp2Stub: string
