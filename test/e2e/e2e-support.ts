@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { build } from 'vite'
+import { scratchHome } from '../support/scratch-home'
 import { testBrowser } from '../support/suite-requirements'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -82,9 +83,10 @@ export function startServe(
 export function launchChromium(): Promise<Browser> {
   const browser = testBrowser()
   if (!browser) throw new Error('No browser for the tests: test/global-setup.ts found none (see its "Skipped" line).')
-  return chromium.launch({
+  const home = scratchHome()
+  const launched = chromium.launch({
     executablePath: browser.executablePath,
-    env: { ...process.env, ...browser.env },
+    env: { ...process.env, ...browser.env, ...home.env },
     args: [
       '--no-sandbox',
       '--disable-background-networking',
@@ -93,6 +95,9 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   })
+  // Its crash-report folder and caches go with it.
+  launched.then((started) => started.on('disconnected', home.remove), home.remove)
+  return launched
 }
 
 /**

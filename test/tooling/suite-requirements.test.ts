@@ -3,6 +3,7 @@ import { chromium } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { findRedisServer, lookForSuitePrograms } from '../support/suite-requirements'
 import { findTestBrowser } from '../support/test-browser'
+import { scratchHome } from '../support/scratch-home'
 import { tempDir } from '../support/test-farm'
 
 const cacheDir = resolve('node_modules/.cache/task-farm-tests')
@@ -42,9 +43,10 @@ describe('the programs the browser and remote suites need', () => {
     if (typeof found === 'string') throw new Error(found)
     expect(found.label).toMatch(/^the Chromium of @sparticuz\/chromium [\d.]+ \(npm\)/)
     // Only the libraries and fonts it brings: what a machine without browser packages has.
+    const home = scratchHome()
     const browser = await chromium.launch({
       executablePath: found.executablePath,
-      env: { ...process.env, ...found.env },
+      env: { ...process.env, ...found.env, ...home.env },
       args: ['--no-sandbox', '--disable-gpu'],
     })
     try {
@@ -61,6 +63,7 @@ describe('the programs the browser and remote suites need', () => {
       expect(await page.locator('h1').textContent()).toBe('Task Farm')
     } finally {
       await browser.close()
+      home.remove()
     }
   }, 120_000)
 })

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { argvFor, displayLine, replacementFor, shellLineFor } from '../../../../src/shared/kinds/command-line'
 import { parseHalt } from '../../../../src/shared/kinds/command'
+import { gnuParallel } from '../../../support/gnu-parallel'
 
 describe("GNU parallel's replacement strings", () => {
   it('fills {} {.} {/} {//} {/.} {#} as parallel does', () => {
@@ -45,16 +46,9 @@ describe("GNU parallel's replacement strings", () => {
   it('fills {.} {/} {//} {/.} of folders, roots and doubled slashes as GNU parallel does', () => {
     const ours = inputs.map((input) => tokens.map((t) => replacementFor(t, input, 1)).join('|'))
     expect(ours.slice(5, 7)).toEqual(['dir/||.|', 'dir/sub/||dir|'])
-    let gnu: string[] | null = null
-    try {
-      const script = tokens.join('|')
-      gnu = execFileSync('parallel', ['-k', '--will-cite', 'echo', script, ':::', ...inputs], { encoding: 'utf8' })
-        .split('\n')
-        .slice(0, inputs.length)
-    } catch {
-      // GNU parallel is not installed: the figures above (taken from it) still hold.
-    }
-    if (gnu) expect(ours).toEqual(gnu)
+    const gnu = gnuParallel(['-k', 'echo', tokens.join('|'), ':::', ...inputs])
+    // Null: GNU parallel is not installed, and the figures above (taken from it) still hold.
+    if (gnu !== null) expect(ours).toEqual(gnu.split('\n').slice(0, inputs.length))
   })
 
   it('keeps a dotfile whole in {.} and {/.}, where GNU parallel gives an empty word', () => {

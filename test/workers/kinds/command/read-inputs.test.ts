@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readInputs } from '../../../../src/workers/kinds/command/read-inputs'
 import { tempDir } from '../../../support/test-farm'
+import { gnuParallel } from '../../../support/gnu-parallel'
 
 const dir = tempDir('tf-inputs-')
 afterAll(() => dir.remove())
@@ -22,17 +22,10 @@ describe('the inputs of a command job', () => {
     writeFileSync(path, text)
     expect(await read({ type: 'file', path })).toEqual(['a', 'b c', '  d  '])
     expect(await read({ type: 'file', path, growing: true })).toEqual(['a', 'b c', '  d  '])
-    let gnu: string[] | null = null
-    try {
-      // Without the \r: parallel keeps it in the word, where a line of a Windows file loses it here.
-      const unix = text.replace(/\r/g, '')
-      gnu = execFileSync('parallel', ['-k', '-r', '--will-cite', 'echo', '[{}]'], { input: unix, encoding: 'utf8' })
-        .trimEnd()
-        .split('\n')
-    } catch {
-      // GNU parallel is not installed.
-    }
-    if (gnu) expect(gnu).toEqual(['[a]', '[b c]', '[  d  ]'])
+    // Without the \r: parallel keeps it in the word, where a line of a Windows file loses it here.
+    const gnu = gnuParallel(['-k', '-r', 'echo', '[{}]'], text.replace(/\r/g, ''))
+    // Null: GNU parallel is not installed.
+    if (gnu !== null) expect(gnu.trimEnd().split('\n')).toEqual(['[a]', '[b c]', '[  d  ]'])
   })
 
   it('reads a large file in batches, with a line ending cut between two of them', async () => {
