@@ -1,15 +1,8 @@
-import type {
-  DoneRun,
-  FoundUnits,
-  FromWorker,
-  ItemFailure,
-  ItemSuccess,
-  PlannedItem,
-  WorkItem,
-} from '../shared/worker-protocol'
+import type { DoneRun, FoundUnits, FromWorker, ItemFailure, ItemSuccess, PlannedItem } from '../shared/worker-protocol'
 import { indexOfUnit, itemOfUnit } from '../shared/worker-protocol'
 import type { FoundUnitsPacker } from './found-units'
 import type { ItemPacker } from './item-packer'
+import type { TaskUnits } from './task-units'
 
 /**
  * How often a busy task reports finished units, closed items and progress: often enough that a
@@ -35,7 +28,7 @@ export class TaskOutbox {
     private readonly taskId: number,
     private readonly send: (message: FromWorker) => void,
     /** The task's units: whether any has a size, and each by its id (`TaskUnits`). */
-    private readonly units: { readonly sized: boolean; find(id: number): WorkItem | undefined },
+    private readonly units: Pick<TaskUnits, 'sized' | 'find' | 'sizeOf'>,
     private readonly packer: ItemPacker,
     private readonly finds: FoundUnitsPacker,
     /** Done units go as `DoneRun`s (see `packResults`). */
@@ -61,7 +54,7 @@ export class TaskOutbox {
     if (this.packs && !found) this.doneRuns.add(id, result)
     else if (result === undefined || result === null) this.doneIds.push(id)
     else this.doneResults.push({ id, result })
-    if (this.units.sized) this.doneBytes += this.units.find(id)?.size ?? 0
+    if (this.units.sized) this.doneBytes += this.units.sizeOf(id)
     if (this.doneIds.length + this.doneResults.length + this.doneRuns.units >= FLUSH_UNITS) this.flush()
   }
   failed(item: ItemFailure): void {

@@ -1,6 +1,6 @@
 import type { PackedUnit, ToWorker, WorkItem } from '../shared/worker-protocol'
 import { indexOfUnit, itemOfUnit, unitId } from '../shared/worker-protocol'
-import { unpackUnit } from '../shared/packed-unit'
+import { sizeOfUnit, unpackUnit } from '../shared/packed-unit'
 import { readItemUnits, readParsedUnits } from './history-reader'
 
 /** What a kind's `run` is handed: its task's units, in the order sent, and how many there are. */
@@ -36,7 +36,8 @@ export class TaskUnits implements Units {
     let length = loose.length
     for (const { ranges } of segments) for (let r = 0; r < ranges.length; r += 2) length += ranges[r + 1]! - ranges[r]!
     this.length = length
-    this.sized = loose.some((unit) => unit.size > 0) || segments.some(({ packed }) => packed.some(hasSize))
+    this.sized =
+      loose.some((unit) => unit.size > 0) || segments.some(({ packed }) => packed.some((unit) => sizeOfUnit(unit) > 0))
   }
 
   /** Units given as objects already (a plan task's none, tests'). */
@@ -78,11 +79,28 @@ export class TaskUnits implements Units {
 
   /** The unit `id` of this task, made anew (progress lines name the units in hand). */
   find(id: number): WorkItem | undefined {
-    if (this.loose.length) {
-      this.looseById ??= new Map(this.loose.map((unit) => [unit.id, unit]))
-      const loose = this.looseById.get(id)
-      if (loose) return loose
-    }
+    const loose = this.looseUnit(id)
+    if (loose) return loose
+    const packed = this.packedUnit(id)
+    return packed === undefined ? undefined : unpackUnit(id, packed)
+  }
+
+  /** The size of unit `id` (0 when it has none or is not in this task), without making its object. */
+  sizeOf(id: number): number {
+    const loose = this.looseUnit(id)
+    if (loose) return loose.size
+    const packed = this.packedUnit(id)
+    return packed === undefined ? 0 : sizeOfUnit(packed)
+  }
+
+  private looseUnit(id: number): WorkItem | undefined {
+    if (!this.loose.length) return undefined
+    this.looseById ??= new Map(this.loose.map((unit) => [unit.id, unit]))
+    return this.looseById.get(id)
+  }
+
+  /** Unit `id` as its item's segment holds it. */
+  private packedUnit(id: number): PackedUnit | undefined {
     const item = itemOfUnit(id)
     const index = indexOfUnit(id)
     for (const { item: of, packed, ranges, sliceSent } of this.segments) {
@@ -90,15 +108,13 @@ export class TaskUnits implements Units {
       let at = 0
       for (let r = 0; r < ranges.length; r += 2) {
         const [from, to] = [ranges[r]!, ranges[r + 1]!]
-        if (index >= from && index < to) return unpackUnit(id, packed[sliceSent ? at + index - from : index]!)
+        if (index >= from && index < to) return packed[sliceSent ? at + index - from : index]
         at += to - from
       }
     }
     return undefined
   }
 }
-
-const hasSize = (unit: PackedUnit): boolean => typeof unit !== 'string' && unit[1] > 0
 
 /** Every unit the ranges name is there: a short item fails its task at once, not half-way through. */
 function checkRanges(item: number, packed: readonly PackedUnit[], ranges: readonly number[], sliceSent: boolean): void {

@@ -79,6 +79,10 @@ describe('a run task’s units, made as they are read', () => {
     expect(units.find(unitId(4, 0))).toBeUndefined()
     expect(units.find(unitId(4, 2))).toBeUndefined()
     expect(units.find(unitId(6, 0))).toBeUndefined()
+    // The outbox's count of done bytes reads sizes without making the units.
+    expect(
+      [unitId(3, 2), unitId(4, 3), unitId(4, 1), unitId(8, 1), unitId(4, 0)].map((id) => units.sizeOf(id)),
+    ).toEqual([30, 40, 0, 5, 0])
   })
 
   it('says whether any unit has a size: a map’s keys have none', async () => {
