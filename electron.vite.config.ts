@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import type { Plugin } from 'vite'
 import { contentSecurityPolicy } from './src/main/decisions/app-page'
 import { rendererAliases } from './vite.renderer.config'
-import { undiciHttp2Client, undiciHttp2Stub } from './scripts/undici-without-http2.mjs'
+import { undiciHttp2Client, undiciHttp2Stub, workerPackages } from './scripts/bundled-packages.mjs'
 
 const root = import.meta.dirname
 
@@ -25,7 +25,7 @@ export const cspMeta: Plugin = {
   ],
 }
 
-/** undici's HTTP/2 client, never used: see scripts/undici-without-http2.mjs. */
+/** undici's HTTP/2 client, never used: see scripts/bundled-packages.mjs. */
 const undiciWithoutHttp2: Plugin = {
   name: 'task-farm-undici-without-http2',
   load: (id) => (undiciHttp2Client.test(id) ? undiciHttp2Stub : null),
@@ -36,11 +36,10 @@ export default defineConfig({
     plugins: [undiciWithoutHttp2],
     build: {
       // Dependencies (better-sqlite3 above all, it is native) load from node_modules at run time, but
-      // for the pure-JavaScript packages a worker's jobs use, bundled as in the CLI's build (see
-      // scripts/build-node.mjs): a URL worker took undici's and htmlparser2's files one by one (and
-      // htmlparser2's DOM, which it never builds), a copy worker picomatch and hash-wasm's index.
-      // BullMQ and ioredis stay out: msgpackr, which they load, finds its native binding beside itself.
-      externalizeDeps: { exclude: ['undici', 'htmlparser2', 'picomatch', 'hash-wasm', 'croner'] },
+      // for the pure-JavaScript packages a worker's jobs use, bundled as in the CLI's build
+      // (scripts/bundled-packages.mjs). BullMQ and ioredis stay out: msgpackr, which they load, finds
+      // its native binding beside itself.
+      externalizeDeps: { exclude: workerPackages },
       rolldownOptions: {
         input: {
           index: resolve(root, 'src/main/index.ts'),

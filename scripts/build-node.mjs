@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { takeBuiltinsWithoutFacade } from './builtin-imports.mjs'
-import { undiciHttp2Client, undiciHttp2Stub } from './undici-without-http2.mjs'
+import { undiciHttp2Client, undiciHttp2Stub, workerPackages } from './bundled-packages.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const entries = {
@@ -18,27 +18,13 @@ const entries = {
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(root + file)))
 
 /**
- * Packages bundled with our code (each measured loading on its own, with the compile cache on):
+ * Packages bundled with our code: those a worker's jobs load (`workerPackages`, each with what it cost),
+ * and the CLI's own (each measured loading on its own, with the compile cache on):
  * - bullmq and ioredis: as ~250 ESM modules they took a `--redis` run ~115 ms to load;
- * - undici: the parts a URL worker uses, ~45 files that took it ~30 ms to load, ~20 bundled;
  * - commander: its own imports of node:fs, node:util and node:process built their ES-module faces
- *   (see builtin-imports.mjs), ~10 ms of every command's start;
- * - picomatch: CommonJS, so Node scanned its files for exports first (~2.5 ms of each copy worker);
- * - hash-wasm: its index holds two dozen algorithms (~20 ms); bundled, a verifying copy loads xxh128 alone;
- * - htmlparser2: its index brings its DOM, utilities and serialiser to a URL worker that only streams
- *   pages through its Parser (17 ms; ~3 bundled);
- * - croner: every farm loads it for its schedules.
+ *   (see builtin-imports.mjs), ~10 ms of every command's start.
  */
-const bundledPackages = new Set([
-  'bullmq',
-  'ioredis',
-  'undici',
-  'commander',
-  'picomatch',
-  'hash-wasm',
-  'htmlparser2',
-  'croner',
-])
+const bundledPackages = new Set(['bullmq', 'ioredis', 'commander', ...workerPackages])
 /** Packages that load a native binding from their own folder at run time: they stay in node_modules. */
 const nativeLoaders = new Set(['msgpackr', 'msgpackr-extract', 'node-gyp-build-optional-packages'])
 const packageName = (path) =>
@@ -98,7 +84,7 @@ function externalExceptBundled() {
   return {
     name: 'external-except-bundled',
     setup(b) {
-      // undici's HTTP/2 client, never used here: see undici-without-http2.mjs.
+      // undici's HTTP/2 client, never used here: see bundled-packages.mjs.
       b.onLoad({ filter: undiciHttp2Client }, () => ({ contents: undiciHttp2Stub, loader: 'js' }))
       b.onLoad({ filter: /zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
         contents: 'export { default as en } from "./en.js"\n',

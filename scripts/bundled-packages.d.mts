@@ -1,2 +1,3 @@
+export const workerPackages: string[]
 export const undiciHttp2Client: RegExp
 export const undiciHttp2Stub: string
