@@ -92,7 +92,7 @@ export class CliContext {
 
   /** Read-only access, closed when `use` is done: works while another farm is running jobs on the file. */
   async withHistory<T>(use: (store: JobStore) => T | Promise<T>): Promise<T> {
-    const [{ JobStore }, { openDatabase }] = await Promise.all([
+    const [{ JobStore }, { openDatabase, closeReader }] = await Promise.all([
       import('../core/store/job-store'),
       import('../core/store/open-database'),
     ])
@@ -100,7 +100,7 @@ export class CliContext {
     try {
       return await use(store)
     } finally {
-      store.db.close()
+      closeReader(store.db, this.dbPath)
     }
   }
 

@@ -2,7 +2,7 @@ import type { ApiEventPayload } from '../shared/api'
 import type { ItemRow } from '../shared/api-types'
 import type { ItemState } from '../shared/job-state'
 import { JobStore } from '../core/store/job-store'
-import { openDatabase } from '../core/store/open-database'
+import { closeReader, openDatabase } from '../core/store/open-database'
 import type { CliContext } from './cli-context'
 
 const PAGE = 2000
@@ -139,7 +139,7 @@ function whenUnitsWritten(
       if (readSoon) clearTimeout(readSoon)
       readSoon = null
       read(store(), jobId, true)
-      reader?.db.close()
+      if (reader) closeReader(reader.db, cli.dbPath)
       reader = undefined
     },
   }

@@ -50,6 +50,11 @@ describe('task-farm map', () => {
     const run = await runCli(['--db', db, 'run', '--', 'echo', ':::', 'a', 'b'])
     expect(run.code).toBe(0)
     expect(existsSync(`${db}-wal`)).toBe(false)
+    // Readers of a history no farm holds make the WAL and shared-memory files, and take them away again.
+    for (const words of [['jobs'], ['show', '1'], ['logs', '1'], ['units', '--job', '1']]) {
+      expect((await runCli(['--db', db, ...words])).code).toBe(0)
+      expect([existsSync(`${db}-wal`), existsSync(`${db}-shm`)], words.join(' ')).toEqual([false, false])
+    }
   })
 
   it('maps an empty input like any other (a unit stored as its key alone may be an empty key)', async () => {

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3'
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { UserError } from '../../shared/user-error'
+import { FarmLock } from './farm-lock'
 import { ensureHistoryFolder } from './history-folder'
 import { migrate, migrations } from './migrations'
 
@@ -51,4 +52,26 @@ export function openDatabase(path: string, options: { readonly: boolean }): Data
     throw error
   }
   return db
+}
+
+/**
+ * Closes a read-only connection and, when no farm holds the history, the files it left. In WAL mode a
+ * reader has to make the `-wal` and `-shm` files beside the database, and only a writer's close removes
+ * them: after `jobs` or `show` on a history no farm held, both stayed there until the next farm closed.
+ * An empty WAL means nothing is lost by this: a writing connection opened and closed at once is then the
+ * last one, and SQLite removes both. Where the person may only read, that open fails and the files stay.
+ */
+export function closeReader(db: Database.Database, path: string): void {
+  db.close()
+  try {
+    if (statSync(`${path}-wal`).size > 0 || FarmLock.isHeld(path)) return
+    const writer = new Sqlite(path, { fileMustExist: true })
+    try {
+      writer.pragma('user_version')
+    } finally {
+      writer.close()
+    }
+  } catch {
+    // No WAL (a farm's close removed it), or a history the person may only read: nothing to tidy.
+  }
 }
