@@ -7,7 +7,13 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { takeBuiltinsWithoutFacade } from './builtin-imports.mjs'
-import { undiciHttp2Client, undiciHttp2Stub, workerPackages } from './bundled-packages.mjs'
+import {
+  msgpackrExtract,
+  msgpackrExtractStub,
+  undiciHttp2Client,
+  undiciHttp2Stub,
+  workerPackages,
+} from './bundled-packages.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const entries = {
@@ -22,11 +28,10 @@ const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file])
  * and the CLI's own (each measured loading on its own, with the compile cache on):
  * - bullmq and ioredis: as ~250 ESM modules they took a `--redis` run ~115 ms to load;
  * - commander: its own imports of node:fs, node:util and node:process built their ES-module faces
- *   (see builtin-imports.mjs), ~10 ms of every command's start.
+ *   (see builtin-imports.mjs), ~10 ms of every command's start;
+ * - msgpackr (BullMQ's), without its native addon: see `msgpackrExtract`.
  */
-const bundledPackages = new Set(['bullmq', 'ioredis', 'commander', ...workerPackages])
-/** Packages that load a native binding from their own folder at run time: they stay in node_modules. */
-const nativeLoaders = new Set(['msgpackr', 'msgpackr-extract', 'node-gyp-build-optional-packages'])
+const bundledPackages = new Set(['bullmq', 'ioredis', 'msgpackr', 'commander', ...workerPackages])
 const packageName = (path) =>
   path
     .split('/')
@@ -86,6 +91,8 @@ function externalExceptBundled() {
     setup(b) {
       // undici's HTTP/2 client, never used here: see bundled-packages.mjs.
       b.onLoad({ filter: undiciHttp2Client }, () => ({ contents: undiciHttp2Stub, loader: 'js' }))
+      b.onResolve({ filter: msgpackrExtract }, () => ({ path: 'msgpackr-extract', namespace: 'stub' }))
+      b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: msgpackrExtractStub, loader: 'js' }))
       b.onLoad({ filter: /zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
         contents: 'export { default as en } from "./en.js"\n',
         loader: 'js',
@@ -94,8 +101,8 @@ function externalExceptBundled() {
         if (args.kind === 'entry-point' || args.path === 'zod' || args.path.startsWith('zod/')) return undefined
         const name = packageName(args.path)
         if (bundledPackages.has(name)) return undefined
-        // What a bundled package needs comes with it, but a native binding's loader looks for its files beside it.
-        if (/[\\/]node_modules[\\/]/.test(args.importer) && !nativeLoaders.has(name)) return undefined
+        // What a bundled package needs comes with it.
+        if (/[\\/]node_modules[\\/]/.test(args.importer)) return undefined
         return { path: args.path, external: true }
       })
     },

@@ -19,3 +19,13 @@ export const workerPackages = ['undici', 'htmlparser2', 'picomatch', 'hash-wasm'
  */
 export const undiciHttp2Client = /undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/
 export const undiciHttp2Stub = "module.exports = function connectH2 () { throw new Error('HTTP/2 is not enabled') }\n"
+
+/**
+ * msgpackr (BullMQ packs its scripts' arguments with it) loads msgpackr-extract when it can, a native
+ * addon that speeds up only *unpacking*, which BullMQ never does in JavaScript (its Lua scripts unpack
+ * in Redis). Finding the addon ran detect-libc, which asks `process.report` for the C library: ~8 ms of
+ * every `--redis` farm's and remote host's start. Bundled with msgpackr, this stub stands in for it;
+ * msgpackr takes a missing addon as it always has (its acceleration is optional).
+ */
+export const msgpackrExtract = /^msgpackr-extract$/
+export const msgpackrExtractStub = 'module.exports = null\n'
