@@ -1,10 +1,22 @@
 import type { Redis } from 'ioredis'
 import type { RemoteHostInfo } from '../shared/api-types'
-import { REMOTE_PROTOCOL, hostKeyPattern, type HostHeartbeat, type RemotePool } from './remote-protocol'
+import {
+  REMOTE_PROTOCOL,
+  hostIndexKey,
+  hostKey,
+  hostKeyPattern,
+  type HostHeartbeat,
+  type RemotePool,
+} from './remote-protocol'
 import { hostHeartbeatSchema } from './remote-schemas'
 
 /** A host whose last heartbeat is older than this is shown stale and given no batches. */
 export const STALE_AFTER_MS = 3000
+/**
+ * Hosts of the builds before the host index write their heartbeat's key alone: a scan of the keyspace
+ * finds them, at the first read and then this often (one scan, not one a second).
+ */
+const SCAN_EVERY_MS = 30_000
 
 /** The farm's view of the remote hosts, from the heartbeats they write to Redis. */
 export class HostDirectory {
@@ -15,18 +27,24 @@ export class HostDirectory {
   /** The fingerprint of the farm's key: a host holding another is refused. */
   keyId: string | null = null
 
+  /** Host keys the last scan found (hosts that do not add themselves to the index). */
+  private scanned: string[] = []
+  private scannedAt = -Infinity
+
   constructor(private readonly redis: Redis) {}
 
   /** Reads every host's heartbeat; true when what the Pools view shows has changed. */
   async refresh(): Promise<boolean> {
-    const keys: string[] = []
-    let cursor = '0'
-    do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', hostKeyPattern, 'COUNT', 200)
-      cursor = next
-      keys.push(...found)
-    } while (cursor !== '0')
+    if (Date.now() - this.scannedAt >= SCAN_EVERY_MS) {
+      this.scanned = await this.scanHostKeys()
+      this.scannedAt = Date.now()
+    }
+    const indexed = await this.redis.smembers(hostIndexKey)
+    const keys = [...new Set([...indexed.map(hostKey), ...this.scanned])]
     const values = keys.length ? await this.redis.mget(...keys) : []
+    // A host that stopped without a word (killed, cut off) left its id: its key has expired since.
+    const gone = indexed.filter((_, i) => values[i] === null) // the indexed keys come first
+    if (gone.length) await this.redis.srem(hostIndexKey, ...gone)
     this.beats = values.flatMap((value) => {
       const beat = value ? parseBeat(value) : undefined
       return beat ? [beat] : []
@@ -37,6 +55,17 @@ export class HostDirectory {
     const changed = signature !== this.signature
     this.signature = signature
     return changed
+  }
+
+  private async scanHostKeys(): Promise<string[]> {
+    const keys: string[] = []
+    let cursor = '0'
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', hostKeyPattern, 'COUNT', 1000)
+      cursor = next
+      keys.push(...found)
+    } while (cursor !== '0')
+    return keys
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   KEY_PREFIX,
   REMOTE_PROTOCOL,
   controlQueueName,
+  hostIndexKey,
   hostKey,
   openBatch,
   openControl,
@@ -202,7 +203,12 @@ export class RemoteHost {
       at: Date.now(),
       workers: this.processes.describe(),
     }
-    await this.redis.set(hostKey(this.id), JSON.stringify(beat), 'EX', 30).catch(() => {})
+    await this.redis
+      .multi()
+      .set(hostKey(this.id), JSON.stringify(beat), 'EX', 30)
+      .sadd(hostIndexKey, this.id)
+      .exec()
+      .catch(() => {})
   }
 
   /** A host of another version, or holding another key, must not take this farm's batches: say so and stop. */
@@ -239,7 +245,7 @@ export class RemoteHost {
     if (this.beat) clearInterval(this.beat)
     await this.processes.stop(force ? 0 : 3000)
     await step(this.control?.close())
-    await step(this.redis.del(hostKey(this.id)))
+    await step(this.redis.multi().del(hostKey(this.id)).srem(hostIndexKey, this.id).exec())
     await step(this.redis.quit())
     this.redis.disconnect()
     this.resolveEnded()

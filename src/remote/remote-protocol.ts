@@ -69,6 +69,13 @@ export const queueName = (pool: RemotePool, protocol = REMOTE_PROTOCOL): string 
 export const controlQueueName = (protocol = REMOTE_PROTOCOL): string => `tf-p${protocol}-control`
 export const hostKey = (id: string): string => `${KEY_PREFIX}:host:${id}`
 export const hostKeyPattern = `${KEY_PREFIX}:host:*`
+/**
+ * The ids of the hosts that write heartbeats (a set; each host adds itself with every beat): the farm
+ * reads their beats by name each second instead of scanning the Redis's every key for them, which
+ * took as long as the keyspace is big (a shared Redis may hold millions). Not named by protocol, so a
+ * host of another version is found through it too, and listed as refused.
+ */
+export const hostIndexKey = `${KEY_PREFIX}:hosts`
 /** The farm's signed state (its protocol, its run, what it cancelled), so hosts can check batches against it. */
 export const farmKey = `${KEY_PREFIX}:farm`
 /** The BullMQ job id of a farm task: the farm run and its task id. */

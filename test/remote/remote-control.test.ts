@@ -73,7 +73,12 @@ describe.skipIf(!testRedisServer())('controlling remote work', () => {
       at: Date.now(),
       workers: [],
     }
-    await client.set('taskfarm:host:old-1', JSON.stringify(beat), 'EX', 30)
+    // A host of a later version: it adds itself to the hosts' index as hosts of this one do.
+    await client
+      .multi()
+      .set('taskfarm:host:old-1', JSON.stringify(beat), 'EX', 30)
+      .sadd('taskfarm:hosts', 'old-1')
+      .exec()
     await until(() => bed.hostsOf('cpu').some((h) => h.state === 'refused'), 'the old host listed')
     expect(bed.hostsOf('cpu')[0]!.problem).toMatch(/protocol 99/)
     expect(farm.pool('cpu').workers).toHaveLength(0)
