@@ -54,6 +54,21 @@ describe('a job command given a Redis that does not answer', () => {
   }, 60_000)
 })
 
+describe('a job command given a Redis, whose words are wrong', () => {
+  it('says what is wrong in one line and returns', async () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const redis = `redis://127.0.0.1:${await closedPort()}`
+    const run = spawnSync(
+      process.execPath,
+      [cliEntry, '--db', join(dir.path, 'h.sqlite'), '--redis', redis, 'probe', '--count', 'many', '--workers', '0'],
+      { encoding: 'utf8', timeout: 30_000 },
+    )
+    expect([run.status, run.signal]).toEqual([2, null])
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^task-farm: .*--count/)])
+  }, 60_000)
+})
+
 describe('a job command with no local workers, given a Redis that does not answer', () => {
   it('says so and that the job waits for remote hosts, then stops resumable on Ctrl-C', async () => {
     const dir = tempDir()
