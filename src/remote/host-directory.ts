@@ -14,7 +14,8 @@ import { hostHeartbeatSchema } from './remote-schemas'
 export const STALE_AFTER_MS = 3000
 /**
  * Hosts of the builds before the host index write their heartbeat's key alone: a scan of the keyspace
- * finds them, at the first read and then this often (one scan, not one a second).
+ * finds them, started with the first read and then this often (one scan, not one a second). Reads do
+ * not wait for it: on a big Redis it takes many round trips, and the index names every other host.
  */
 const SCAN_EVERY_MS = 30_000
 
@@ -30,14 +31,19 @@ export class HostDirectory {
   /** Host keys the last scan found (hosts that do not add themselves to the index). */
   private scanned: string[] = []
   private scannedAt = -Infinity
+  private scanning = false
 
   constructor(private readonly redis: Redis) {}
 
   /** Reads every host's heartbeat; true when what the Pools view shows has changed. */
   async refresh(): Promise<boolean> {
-    if (Date.now() - this.scannedAt >= SCAN_EVERY_MS) {
-      this.scanned = await this.scanHostKeys()
+    if (!this.scanning && Date.now() - this.scannedAt >= SCAN_EVERY_MS) {
+      this.scanning = true
       this.scannedAt = Date.now()
+      void this.scanHostKeys()
+        .then((keys) => (this.scanned = keys))
+        .catch(() => {}) // Redis is away: the scan after this one tries again
+        .finally(() => (this.scanning = false))
     }
     const indexed = await this.redis.smembers(hostIndexKey)
     const keys = [...new Set([...indexed.map(hostKey), ...this.scanned])]
