@@ -4,6 +4,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { listingLoads } from '../support/listed-loads'
 import { tempDir } from '../support/test-farm'
 import { cliEntry } from './copy-cli-helpers'
 
@@ -16,8 +17,7 @@ describe('a short job command', () => {
   it('loads neither the HTML parser, the CSV writer, process stats nor the contract it never uses, nor its workers the spec schemas', () => {
     const dir = tempDir('task-farm-imports-')
     cleanups.push(() => dir.remove())
-    const loadedFile = join(dir.path, 'loaded.txt')
-    const hook = resolve('test/fixtures/list-loaded-modules.mjs')
+    const { loadedFile, env } = listingLoads(dir.path)
     // NODE_OPTIONS reaches the workers too; one worker, which runs the unit and stops politely.
     const run = spawnSync(
       process.execPath,
@@ -25,7 +25,7 @@ describe('a short job command', () => {
       {
         encoding: 'utf8',
         timeout: 60_000,
-        env: { ...process.env, TASK_FARM_LOADED_FILE: loadedFile, NODE_OPTIONS: `--import ${hook}` },
+        env,
       },
     )
     expect([run.status, run.stderr]).toEqual([0, ''])
@@ -64,11 +64,10 @@ describe('a URL job of UTF-8 pages that neither extracts, reads robots.txt nor r
     const { port } = server.address() as AddressInfo
     const list = join(dir.path, 'urls.txt')
     writeFileSync(list, `http://127.0.0.1:${port}/a\nhttp://127.0.0.1:${port}/b\n`)
-    const loadedFile = join(dir.path, 'loaded.txt')
-    const hook = resolve('test/fixtures/list-loaded-modules.mjs')
+    const { loadedFile, env } = listingLoads(dir.path)
     // Asynchronous: the page server answers on this process's event loop.
     const child = spawn(process.execPath, [cliEntry, '--db', join(dir.path, 'h.sqlite'), 'urls', list], {
-      env: { ...process.env, TASK_FARM_LOADED_FILE: loadedFile, NODE_OPTIONS: `--import ${hook}` },
+      env,
     })
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)))
@@ -111,12 +110,11 @@ describe('a URL job of UTF-8 pages that neither extracts, reads robots.txt nor r
 function workerLoads(args: (dir: string) => string[]): { packages: string[]; files: string[] } {
   const dir = tempDir('task-farm-imports-')
   cleanups.push(() => dir.remove())
-  const loadedFile = join(dir.path, 'loaded.txt')
-  const hook = resolve('test/fixtures/list-loaded-modules.mjs')
+  const { loadedFile, env } = listingLoads(dir.path)
   const run = spawnSync(process.execPath, [cliEntry, '--db', join(dir.path, 'h.sqlite'), ...args(dir.path)], {
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, TASK_FARM_LOADED_FILE: loadedFile, NODE_OPTIONS: `--import ${hook}` },
+    env,
   })
   expect(run.status, run.stderr).toBe(0)
   const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter(Boolean)

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { listingLoads } from '../support/listed-loads'
 import { cliEntry, tempDir } from '../support/test-farm'
 import { testRedisServer } from '../support/suite-requirements'
 import { TEST_REMOTE_KEY, TestRedis } from './remote-support'
@@ -17,20 +18,14 @@ describe.skipIf(!testRedisServer())('a farm with remote workers (--redis)', () =
     cleanups.push(() => redis.stop())
     const dir = tempDir('task-farm-imports-')
     cleanups.push(() => dir.remove())
-    const loadedFile = join(dir.path, 'loaded.txt')
-    const hook = resolve('test/fixtures/list-loaded-modules.mjs')
+    const { loadedFile, env } = listingLoads(dir.path, { ...process.env, TASK_FARM_REMOTE_KEY: TEST_REMOTE_KEY })
     const run = spawnSync(
       process.execPath,
       [cliEntry, '--db', join(dir.path, 'h.sqlite'), '--redis', redis.url, 'probe', '--count', '2', '--workers', '1'],
       {
         encoding: 'utf8',
         timeout: 60_000,
-        env: {
-          ...process.env,
-          TASK_FARM_REMOTE_KEY: TEST_REMOTE_KEY,
-          TASK_FARM_LOADED_FILE: loadedFile,
-          NODE_OPTIONS: `--import ${hook}`,
-        },
+        env,
       },
     )
     expect(run.status, run.stderr).toBe(0)

@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
+import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { testRedisServer } from '../support/suite-requirements'
 import { cliEntry, tempDir } from '../support/test-farm'
@@ -333,6 +334,27 @@ export class RemoteBed {
     await Promise.all(this.hosts.map((h) => h.stop()))
     this.hosts = []
   }
+}
+
+/**
+ * A bed on its own Redis for the tests of a \`describe\`, with a client of that Redis: the farm, hosts
+ * and every key are gone after each test. Read \`bed\` and \`client\` in the tests (set before them).
+ */
+export function remoteBedForSuite(): { bed: RemoteBed; client: Redis } {
+  const suite = {} as { bed: RemoteBed; client: Redis }
+  beforeAll(async () => {
+    suite.bed = new RemoteBed(await TestRedis.start())
+    suite.client = new Redis(suite.bed.redis.url)
+  })
+  afterEach(async () => {
+    await suite.bed.clear()
+    await suite.client.flushall()
+  })
+  afterAll(async () => {
+    suite.client?.disconnect()
+    await suite.bed?.redis.stop()
+  })
+  return suite
 }
 
 /** The lines a job's commands appended to a counter file: what ran, and how often. */
